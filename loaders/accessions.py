@@ -1,0 +1,280 @@
+"""Who joined #sicherimDienst when: the shipped accession data and its expansion.
+
+Three small tables live in ``geodata/``:
+
+``accessions.csv``
+    One row per documented accession of a body (name as published, kind, key,
+    date at its precision, evidence, event, source, optional exit).
+``events.csv``
+    The five regional accession events. An event stands for "the
+    Bezirksregierung and the kommunale Familie of that region".
+``network_sizes.csv``
+    The network's published size (people, organisations) as a time series.
+
+:func:`expand_events` turns each event into *inferred* rows for the
+Bezirksregierung, the Kreise and the Gemeinden of its region — in code, never by
+hand — except for a body whose documented row says otherwise: a documented row
+that dates the accession, or names the event or ``separate``, supersedes the
+inferred row. An undated documented row without an event ("Kreis Kleve, date
+unknown") does not contradict the event, so the inferred row stays beside it.
+
+Only organisations are listed; people appear as counts in ``network_sizes``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from loaders.dates import PRECISIONS, period_bounds, precision_of
+from loaders.errors import DataError, preview
+from loaders.paths import SHIPPED_DIR
+
+ACCESSIONS_CSV = SHIPPED_DIR / "accessions.csv"
+EVENTS_CSV = SHIPPED_DIR / "events.csv"
+NETWORK_SIZES_CSV = SHIPPED_DIR / "network_sizes.csv"
+
+TERRITORIAL_KINDS = {"gemeinde": "gemeinde", "kreis": "kreis", "bezirksregierung": "regierungsbezirk"}
+KINDS = ("gemeinde", "kreis", "bezirksregierung", "landesbehoerde", "parlament", "gericht",
+         "verband", "gewerkschaft", "sozialversicherung", "sonstige")
+EVIDENCE = ("documented", "inferred")
+SEPARATE = "separate"
+COLUMNS = ["name", "kind", "key", "joined_on", "date_precision", "evidence", "event",
+           "source", "left_on", "note"]
+KEY_LENGTH = {"gemeinde": 8, "kreis": 5, "bezirksregierung": 3}
+
+
+def read_csv_table(path: Path | str, required: list[str]) -> pd.DataFrame:
+    """Read a small UTF-8 CSV as text columns, checking the header."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise DataError(f"cannot read {path}: {error}") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
+    frame = pd.DataFrame(rows, columns=header, dtype=object).fillna("")
+    return frame.apply(lambda col: col.str.strip()) if len(frame) else frame
+
+
+def read_events(path: Path | str = EVENTS_CSV) -> pd.DataFrame:
+    """The regional events, validated (one per Regierungsbezirk, day precision)."""
+    events = read_csv_table(path, ["event", "rb_key", "region", "date", "date_precision", "wording", "source"])
+    problems = []
+    for i, row in events.iterrows():
+        try:
+            if precision_of(row["date"]) != row["date_precision"]:
+                problems.append(f"row {i + 1}: date {row['date']!r} is not of precision {row['date_precision']!r}")
+        except ValueError as error:
+            problems.append(f"row {i + 1}: {error}")
+        if not row["source"]:
+            problems.append(f"row {i + 1}: no source")
+    if events["rb_key"].duplicated().any() or events["event"].duplicated().any():
+        problems.append("an event or Regierungsbezirk appears twice")
+    if problems:
+        raise DataError(f"{path}: " + "; ".join(problems))
+    return events
+
+
+def read_accessions(path: Path | str = ACCESSIONS_CSV, units: pd.DataFrame | None = None,
+                    events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate an accession table in the shipped schema.
+
+    Every problem is collected and reported at once with its data row number
+    (1-based, header not counted); nothing is dropped silently.
+    """
+    frame = read_csv_table(path, [c for c in COLUMNS if c not in ("left_on", "note")])
+    for optional in ("left_on", "note"):
+        if optional not in frame:
+            frame[optional] = ""
+    frame = frame[COLUMNS].copy()
+    problems = validate_accessions(frame, units, events)
+    if problems:
+        raise DataError(f"{path}: {len(problems)} problem(s): " + "; ".join(problems))
+    return canonical_keys(frame, units)
+
+
+def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None,
+                        events: pd.DataFrame | None) -> list[str]:
+    """All problems of an accession table, as messages naming their row."""
+    problems = []
+    keys_by_level = ({level: set(units.loc[units["level"] == level, "key"]) for level in
+                      ("gemeinde", "kreis", "regierungsbezirk")} if units is not None else None)
+    event_dates = dict(zip(events["event"], events["date"])) if events is not None else {}
+    event_regions = dict(zip(events["event"], events["rb_key"])) if events is not None else {}
+    for i, row in frame.iterrows():
+        where = f"row {i + 1} ({row['name'] or 'no name'})"
+        if not row["name"]:
+            problems.append(f"{where}: no name")
+        if row["kind"] not in KINDS:
+            problems.append(f"{where}: unknown kind {row['kind']!r} (one of {', '.join(KINDS)})")
+        if row["evidence"] not in EVIDENCE:
+            problems.append(f"{where}: evidence must be documented or inferred, not {row['evidence']!r}")
+        if not row["source"]:
+            problems.append(f"{where}: no source")
+        if row["date_precision"] not in PRECISIONS:
+            problems.append(f"{where}: unknown date precision {row['date_precision']!r}")
+        else:
+            try:
+                if precision_of(row["joined_on"]) != row["date_precision"]:
+                    problems.append(f"{where}: joined_on {row['joined_on']!r} is not of precision "
+                                    f"{row['date_precision']!r}")
+                elif row["left_on"]:
+                    left = period_bounds(row["left_on"], precision_of(row["left_on"]))
+                    joined = period_bounds(row["joined_on"], row["date_precision"])
+                    if joined and left[1] < joined[0]:
+                        problems.append(f"{where}: left_on {row['left_on']} is before joined_on {row['joined_on']}")
+            except ValueError as error:
+                problems.append(f"{where}: {error}")
+        key, kind = row["key"], row["kind"]
+        if kind in KEY_LENGTH:
+            if len(key) != KEY_LENGTH[kind] or not key.isdigit():
+                problems.append(f"{where}: a {kind} needs a {KEY_LENGTH[kind]}-digit key, not {key!r}")
+            elif keys_by_level is not None:
+                level = TERRITORIAL_KINDS[kind]
+                known = keys_by_level[level] | (keys_by_level["kreis"] if kind == "kreis" else set())
+                if key not in known:
+                    problems.append(f"{where}: no {level} with key {key}")
+        elif key and (len(key) != 8 or not key.isdigit()):
+            problems.append(f"{where}: a seat key must be an 8-digit AGS, not {key!r}")
+        elif key and keys_by_level is not None and key not in keys_by_level["gemeinde"]:
+            problems.append(f"{where}: no Gemeinde with seat key {key}")
+        event = row["event"]
+        if event and event != SEPARATE:
+            if events is not None and event not in event_dates:
+                problems.append(f"{where}: unknown event {event!r}")
+            elif events is not None:
+                if row["joined_on"] != event_dates[event]:
+                    problems.append(f"{where}: joined_on {row['joined_on']!r} differs from event {event} "
+                                    f"({event_dates[event]})")
+                if key and not key.startswith(event_regions[event]):
+                    problems.append(f"{where}: key {key} is outside the region of event {event}")
+    identity = frame.apply(_identity, axis=1)
+    dupes = frame.loc[identity.duplicated(keep=False) & (frame["evidence"] == "documented"), "name"]
+    if len(dupes):
+        problems.append(f"the same body is documented twice: {preview(sorted(set(dupes)))}")
+    return problems
+
+
+def _identity(row) -> str:
+    # Territorial bodies are identified by key; others (which share seat keys) by name.
+    return f"{row['kind']}:{row['key']}" if row["kind"] in KEY_LENGTH else f"{row['kind']}:{row['name']}"
+
+
+def canonical_keys(frame: pd.DataFrame, units: pd.DataFrame | None) -> pd.DataFrame:
+    """A kreisfreie Stadt is one body: key it as its Gemeinde (8 digits)."""
+    if units is None:
+        return frame
+    kreisfrei = kreisfreie_kreis_keys(units)
+    frame = frame.copy()
+    mask = (frame["kind"] == "kreis") & frame["key"].isin(kreisfrei)
+    frame.loc[mask, "kind"] = "gemeinde"
+    frame.loc[mask, "key"] = frame.loc[mask, "key"] + "000"
+    return frame
+
+
+def kreisfreie_kreis_keys(units: pd.DataFrame) -> set[str]:
+    """Kreis keys of the 22 kreisfreie Städte (a Kreis with a single Gemeinde ``xxxxx000``)."""
+    gemeinden = units[units["level"] == "gemeinde"]
+    sizes = gemeinden.groupby("kreis_key").size()
+    return {k for k in sizes[sizes == 1].index if f"{k}000" in set(gemeinden["key"])}
+
+
+def expand_events(accessions: pd.DataFrame, events: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Add one inferred row per body of each event's region, unless superseded.
+
+    Examples
+    --------
+    A documented, dated row for Gemeinde ``05000001`` supersedes the event; the
+    other Gemeinde and the Bezirksregierung are inferred:
+
+    >>> units = pd.DataFrame({"level": ["regierungsbezirk", "kreis", "gemeinde", "gemeinde"],
+    ...     "key": ["050", "05000", "05000001", "05000002"], "name": ["RB", "K", "A", "B"],
+    ...     "kreis_key": [None, "05000", "05000", "05000"], "rb_key": ["050"] * 4})
+    >>> events = pd.DataFrame({"event": ["rb050"], "rb_key": ["050"], "region": ["RB"],
+    ...     "date": ["2023-01-02"], "date_precision": ["day"], "wording": ["…"], "source": ["s"]})
+    >>> acc = pd.DataFrame([{"name": "Stadt A", "kind": "gemeinde", "key": "05000001",
+    ...     "joined_on": "2022-05", "date_precision": "month", "evidence": "documented",
+    ...     "event": "", "source": "x", "left_on": "", "note": ""}])
+    >>> out = expand_events(acc, events, units)
+    >>> out[["key", "joined_on", "evidence"]].to_string(index=False)
+    '     key  joined_on   evidence\\n05000001    2022-05 documented\\n     050 2023-01-02   inferred\\n   05000 2023-01-02   inferred\\n05000002 2023-01-02   inferred'
+    """
+    documented = accessions[accessions["evidence"] == "documented"]
+    supersedes = documented[(documented["date_precision"] != "unknown") | (documented["event"] != "")]
+    superseded = set(zip(supersedes["kind"], supersedes["key"]))
+    kreisfrei = kreisfreie_kreis_keys(units)
+    rows = []
+    for _, event in events.iterrows():
+        region = units[units["rb_key"] == event["rb_key"]]
+        rb_name = units.loc[(units["level"] == "regierungsbezirk") & (units["key"] == event["rb_key"]), "name"]
+        bodies = [("bezirksregierung", event["rb_key"], f"Bezirksregierung {rb_name.iloc[0]}")]
+        bodies += [("kreis", r.key, r.name) for r in region[region["level"] == "kreis"].itertuples()
+                   if r.key not in kreisfrei]
+        bodies += [("gemeinde", r.key, r.name) for r in region[region["level"] == "gemeinde"].itertuples()]
+        source = (f"abgeleitet aus dem Beitritt des Regierungsbezirks {event['region']} "
+                  f"am {event['date']} ({event['source']})")
+        for kind, key, name in bodies:
+            if (kind, key) in superseded:
+                continue
+            rows.append({"name": name, "kind": kind, "key": key, "joined_on": event["date"],
+                         "date_precision": event["date_precision"], "evidence": "inferred",
+                         "event": event["event"], "source": source, "left_on": "",
+                         "note": f"„{event['wording']}“"})
+    inferred = pd.DataFrame(rows, columns=COLUMNS)
+    return pd.concat([accessions[COLUMNS], inferred], ignore_index=True)
+
+
+def with_validity(accessions: pd.DataFrame) -> pd.DataFrame:
+    """Add ``valid_from`` / ``valid_until`` (datetime64[D]) for as-of questions.
+
+    A partial accession date counts from the *last* day of its period (only
+    then is membership certain); an exit counts from the *first* day of its
+    period. Unknown dates give NaT: such a body is never counted at a Stichtag.
+    """
+    def bound(text: str, precision: str | None, last: bool):
+        if not text:
+            return np.datetime64("NaT", "D")
+        precision = precision or precision_of(text)
+        bounds = period_bounds(text, precision)
+        return np.datetime64(bounds[1 if last else 0], "D") if bounds else np.datetime64("NaT", "D")
+
+    out = accessions.copy()
+    out["valid_from"] = np.array([bound(t, p, True) for t, p in zip(out["joined_on"], out["date_precision"])],
+                                 dtype="datetime64[D]")
+    out["valid_until"] = np.array([bound(t, None, False) for t in out["left_on"]], dtype="datetime64[D]")
+    return out
+
+
+def read_network_sizes(path: Path | str = NETWORK_SIZES_CSV) -> pd.DataFrame:
+    """Published network sizes; every figure is a lower bound as published."""
+    sizes = read_csv_table(path, ["date", "date_precision", "people", "organisations", "published", "source"])
+    problems = []
+    for i, row in sizes.iterrows():
+        try:
+            if precision_of(row["date"]) != row["date_precision"]:
+                problems.append(f"row {i + 1}: date {row['date']!r} is not of precision {row['date_precision']!r}")
+        except ValueError as error:
+            problems.append(f"row {i + 1}: {error}")
+        for column in ("people", "organisations"):
+            if row[column] and not row[column].isdigit():
+                problems.append(f"row {i + 1}: {column} must be a whole number, not {row[column]!r}")
+        if not row["source"]:
+            problems.append(f"row {i + 1}: no source")
+    if problems:
+        raise DataError(f"{path}: " + "; ".join(problems))
+    for column in ("people", "organisations"):
+        sizes[column] = pd.to_numeric(sizes[column].replace("", None)).astype("Int64")
+    sizes["day"] = [period_bounds(d, p)[1] for d, p in zip(sizes["date"], sizes["date_precision"])]
+    return sizes
+
+
+def today() -> dt.date:
+    return dt.date.today()

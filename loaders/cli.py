@@ -1,0 +1,161 @@
+"""The ``sid-atlas`` command line.
+
+Every failure a user can cause ends in one line on stderr and exit code 2;
+no traceback reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+from loaders.boundaries import LEVELS
+from loaders.coverage import EVIDENCE_FILTERS
+from loaders.dates import parse_iso_day
+from loaders.errors import AtlasError, InputError
+
+PROG = "sid-atlas"
+OUTPUT_FIELDS = ["key", "name", "level", "member", "member_since", "member_precision", "member_evidence",
+                 "member_source", "gemeinden_total", "gemeinden_covered", "population_total",
+                 "population_covered", "area_km2_total", "area_km2_covered"]
+GEMEINDE_FIELDS = ["kreis_key", "status", "via"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise InputError(f"{message} (see {self.prog} --help)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return parse_iso_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Coverage atlas of #sicherimDienst in NRW.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    prepare = commands.add_parser("prepare", help="build the data cache and report what was used")
+    prepare.add_argument("--source", type=Path, help="folder holding dvg2_EPSG25832_Shape.zip and de-05.geojson")
+    prepare.add_argument("--no-download", action="store_true", help="never try the official download places")
+
+    coverage = commands.add_parser("coverage", help="coverage as of a Stichtag")
+    coverage.add_argument("--date", type=_date, required=True, help="Stichtag, YYYY-MM-DD")
+    coverage.add_argument("--level", choices=LEVELS, default="regierungsbezirk")
+    coverage.add_argument("--region", help="Regierungsbezirk (e.g. 057) or Kreis key (e.g. 05766)")
+    coverage.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
+    coverage.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
+    coverage.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    serve = commands.add_parser("serve", help="start the dashboard")
+    serve.add_argument("--port", type=int, default=8501)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except AtlasError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # a bug: still one line, details on request
+        if os.environ.get("SID_ATLAS_DEBUG"):
+            raise
+        print(f"{PROG}: internal error: {type(error).__name__}: {error} "
+              "(set SID_ATLAS_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+def cmd_prepare(args) -> int:
+    from loaders import store
+
+    report = store.prepare(args.source, download=not args.no_download, rebuild=True)
+    for item in report.sources:
+        print(f"source  {item.spec.file:<28} {item.origin:<9} {item.path}")
+    print(f"cache   {report.units_path}")
+    for lod, sizes in report.web_sizes.items():
+        print(f"web     {lod:<9} " + "  ".join(f"{level} {size / 1024:.0f} KB" for level, size in sizes.items()))
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    from loaders import store
+
+    if args.members is not None and not args.members.is_file():
+        raise InputError(f"members file not found: {args.members}")
+    cov = store.load_coverage(str(args.members) if args.members else None)
+    frame = cov.as_of(args.date, args.level, args.region, args.evidence)
+    fields = OUTPUT_FIELDS + (GEMEINDE_FIELDS if args.level == "gemeinde" else [])
+    records = [{f: _plain(row[f]) for f in fields} for row in frame.to_dict("records")]
+    sys.stdout.write(render(records, args.format, fields))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from loaders.paths import PROJECT_ROOT
+
+    app = PROJECT_ROOT / "dashboard" / "app.py"
+    if not app.is_file():
+        raise InputError("the dashboard is not installed in this checkout")
+    os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app),
+                               "--server.port", str(args.port)])
+    return 0
+
+
+def _plain(value):
+    """numpy / pandas scalars to JSON-friendly Python values."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 2)
+    return value
+
+
+def render(records: list[dict], fmt: str, fields: list[str]) -> str:
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: _csv_safe(v) for k, v in r.items()} for r in records)
+        return buffer.getvalue()
+    columns = ["key", "name", "member_since", "gemeinden", "population", "share"]
+    rows = [[r["key"], r["name"], r["member_since"] or "–",
+             f"{r['gemeinden_covered']}/{r['gemeinden_total']}",
+             f"{r['population_covered']:,}/{r['population_total']:,}",
+             f"{100 * r['population_covered'] / r['population_total']:.1f} %"] for r in records]
+    widths = [max(len(str(x)) for x in [c] + [row[i] for row in rows]) for i, c in enumerate(columns)]
+    lines = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() for line in [columns] + rows]
+    return "\n".join(lines) + "\n"
+
+
+def _csv_safe(value):
+    """Text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+COMMANDS = {"prepare": cmd_prepare, "coverage": cmd_coverage, "serve": cmd_serve}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The prepared data: built once into the git-ignored cache, then read from there."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+
+from loaders import boundaries, sources, webgeometry
+from loaders.paths import atomic_write, cache_dir
+
+# Bump when the cached tables change shape, so old caches are rebuilt.
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class PrepareReport:
+    """What ``sid-atlas prepare`` used and wrote."""
+
+    sources: list[sources.ResolvedSource] = field(default_factory=list)
+    units_path: Path | None = None
+    web_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
+    rebuilt: bool = False
+
+
+def _cache_stem() -> str:
+    specs = sources.manifest()
+    digest = "-".join(specs[k].sha256[:12] for k in ("dvg2", "vg250_ew_nrw"))
+    return f"v{SCHEMA_VERSION}-{digest}"
+
+
+def units_cache_path() -> Path:
+    return cache_dir() / f"units-{_cache_stem()}.parquet"
+
+
+def web_cache_path(lod: str) -> Path:
+    return cache_dir() / f"web-{lod}-{_cache_stem()}.parquet"
+
+
+def prepare(source: Path | str | None = None, *, download: bool = True, progress: bool = True,
+            rebuild: bool = False) -> PrepareReport:
+    """Resolve the sources, build and validate the unit table and web geometry.
+
+    With an explicit ``source`` the cache is rebuilt from it.
+    """
+    report = PrepareReport()
+    target = units_cache_path()
+    if rebuild or source is not None or not target.is_file():
+        specs = sources.manifest()
+        resolved = {key: sources.resolve(specs[key], source, download=download, progress=progress)
+                    for key in ("dvg2", "vg250_ew_nrw")}
+        for item in resolved.values():
+            sources.copy_into_cache(item)
+        units = boundaries.build_units(resolved["dvg2"].path, resolved["vg250_ew_nrw"].path)
+        _write_parquet(units, target)
+        report.sources = list(resolved.values())
+        report.rebuilt = True
+        for lod in webgeometry.LODS:
+            web_cache_path(lod).unlink(missing_ok=True)
+        load_units.cache_clear()
+        load_web_units.cache_clear()
+    report.units_path = target
+    for lod in webgeometry.LODS:
+        web = load_web_units(lod)
+        report.web_sizes[lod] = {level: len(webgeometry.to_geojson(web, level).encode())
+                                 for level in boundaries.LEVELS}
+    return report
+
+
+def _write_parquet(frame: gpd.GeoDataFrame, path: Path) -> None:
+    with atomic_write(path) as handle:
+        frame.to_parquet(handle)
+
+
+@functools.cache
+def load_units() -> gpd.GeoDataFrame:
+    """The validated unit table (EPSG:25832), prepared on first use."""
+    path = units_cache_path()
+    if not path.is_file():
+        prepare(progress=False)
+    return gpd.read_parquet(path)
+
+
+@functools.cache
+def load_web_units(lod: str) -> gpd.GeoDataFrame:
+    """Simplified WGS84 geometry at one level of detail, cached on disk."""
+    path = web_cache_path(lod)
+    if path.is_file():
+        return gpd.read_parquet(path)
+    web = webgeometry.simplify(load_units(), lod)
+    _write_parquet(web, path)
+    return web
+
+
+@functools.cache
+def load_coverage(members: Path | str | None = None):
+    """The coverage model from the shipped (or a given) accession table."""
+    from loaders import accessions, coverage
+
+    units = load_units()
+    events = accessions.read_events()
+    table = accessions.read_accessions(members or accessions.ACCESSIONS_CSV, units, events)
+    return coverage.build(units, accessions.expand_events(table, events, units))

@@ -1,0 +1,81 @@
+"""Light geometry for the browser: coverage-aware simplification at a few levels of detail.
+
+The Gemeinden are simplified *as a coverage* (``GeoSeries.simplify_coverage``),
+so a border shared by two neighbours is simplified once and stays shared: no
+slivers, no gaps. Kreise, Regierungsbezirke and the Land are then dissolved
+from the simplified Gemeinden, so every level draws the same lines.
+Coordinates are snapped to a 1e-5° grid (about 1 m), which keeps the
+coverage valid and the GeoJSON short.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from loaders.boundaries import LEVELS, assert_coverage
+from loaders.errors import InputError
+
+# Douglas-Peucker-like tolerance in metres (EPSG:25832) per level of detail.
+# "overview" keeps all 396 Gemeinden under 300 KB of GeoJSON for one NRW view.
+LODS = {"overview": 500.0, "region": 150.0, "detail": 50.0}
+GRID_DEGREES = 1e-5
+
+
+def simplify(units: gpd.GeoDataFrame, lod: str) -> gpd.GeoDataFrame:
+    """All four levels simplified consistently, in WGS84.
+
+    Examples
+    --------
+    Two squares sharing an edge stay exactly adjacent after simplification:
+
+    >>> from shapely import box
+    >>> tiny = gpd.GeoDataFrame({
+    ...     "level": ["gemeinde", "gemeinde"], "key": ["05000001", "05000002"],
+    ...     "kreis_key": ["05000", "05000"], "rb_key": ["050", "050"],
+    ...     "geometry": [box(400000, 5700000, 401000, 5701000), box(401000, 5700000, 402000, 5701000)],
+    ... }, crs="EPSG:25832")
+    >>> out = simplify(tiny, "overview")
+    >>> list(out["level"])
+    ['gemeinde', 'gemeinde', 'kreis', 'regierungsbezirk', 'land']
+    >>> bool(out.geometry.iloc[0].touches(out.geometry.iloc[1]))
+    True
+    """
+    if lod not in LODS:
+        raise InputError(f"unknown level of detail {lod!r}; choose one of {', '.join(LODS)}")
+    gemeinden = units[units["level"] == "gemeinde"].reset_index(drop=True)
+    simplified = gemeinden.set_geometry(gemeinden.geometry.simplify_coverage(LODS[lod]))
+    simplified = simplified.to_crs("EPSG:4326")
+    simplified = simplified.set_geometry(shapely.set_precision(np.asarray(simplified.geometry), GRID_DEGREES))
+    parts = [simplified[["level", "key", "geometry"]]]
+    for level, column in (("kreis", "kreis_key"), ("regierungsbezirk", "rb_key")):
+        dissolved = simplified.dissolve(by=column, method="coverage").reset_index()
+        parts.append(gpd.GeoDataFrame({"level": level, "key": dissolved[column]},
+                                      geometry=dissolved.geometry.values, crs=simplified.crs))
+    land = shapely.coverage_union_all(np.asarray(simplified.geometry))
+    parts.append(gpd.GeoDataFrame({"level": ["land"], "key": ["05"]}, geometry=[land], crs=simplified.crs))
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=simplified.crs)
+    assert_coverage(out.loc[out["level"] == "gemeinde", "geometry"])
+    return out
+
+
+def to_geojson(frame: gpd.GeoDataFrame, level: str, keys=None) -> str:
+    """Compact GeoJSON of one level: feature ``id`` is the key, no other properties.
+
+    Names, status and figures travel separately, so a date change never resends
+    geometry.
+    """
+    if level not in LEVELS:
+        raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    subset = frame[frame["level"] == level]
+    if keys is not None:
+        subset = subset[subset["key"].isin(list(keys))]
+    features = [
+        f'{{"type":"Feature","id":{json.dumps(key)},"properties":{{}},"geometry":{shapely.to_geojson(geom)}}}'
+        for key, geom in zip(subset["key"], subset.geometry)
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
