@@ -133,10 +133,10 @@ def validate(units: gpd.GeoDataFrame) -> None:
                                   geometry=gemeinden.geometry.representative_point().values, crs=units.crs)
         hits = gpd.sjoin(points, parents[["key", "geometry"]].rename(columns={"key": "parent"}),
                          predicate="within", how="left")
-        per_point = hits.groupby("key")["parent"].agg(list)
-        wrong = [k for k, found in per_point.items()
-                 if len(found) != 1 or found[0] != hits.loc[hits["key"] == k, "expected"].iloc[0]]
-        if wrong:
+        per_point = hits.groupby("key").agg(found=("parent", "count"), parent=("parent", "first"),
+                                            expected=("expected", "first"))
+        wrong = per_point.index[(per_point["found"] != 1) | (per_point["parent"] != per_point["expected"])]
+        if len(wrong):
             raise DataError(f"Gemeinden not inside exactly their own {parent_level}: {preview(wrong)}")
     no_pop = gemeinden.loc[gemeinden["population"].isna() | (gemeinden["population"] <= 0), "key"]
     if len(no_pop):
