@@ -64,18 +64,23 @@ def read_csv_table(path: Path | str, required: list[str]) -> pd.DataFrame:
     return frame.apply(lambda col: col.str.strip()) if len(frame) else frame
 
 
+def _dated_row_problems(i: int, row) -> list[str]:
+    """Problems of a row with ``date``, ``date_precision`` and ``source`` columns."""
+    problems = []
+    try:
+        if precision_of(row["date"]) != row["date_precision"]:
+            problems.append(f"row {i + 1}: date {row['date']!r} is not of precision {row['date_precision']!r}")
+    except ValueError as error:
+        problems.append(f"row {i + 1}: {error}")
+    if not row["source"]:
+        problems.append(f"row {i + 1}: no source")
+    return problems
+
+
 def read_events(path: Path | str = EVENTS_CSV) -> pd.DataFrame:
     """The regional events, validated (one per Regierungsbezirk, day precision)."""
     events = read_csv_table(path, ["event", "rb_key", "region", "date", "date_precision", "wording", "source"])
-    problems = []
-    for i, row in events.iterrows():
-        try:
-            if precision_of(row["date"]) != row["date_precision"]:
-                problems.append(f"row {i + 1}: date {row['date']!r} is not of precision {row['date_precision']!r}")
-        except ValueError as error:
-            problems.append(f"row {i + 1}: {error}")
-        if not row["source"]:
-            problems.append(f"row {i + 1}: no source")
+    problems = [p for i, row in events.iterrows() for p in _dated_row_problems(i, row)]
     if events["rb_key"].duplicated().any() or events["event"].duplicated().any():
         problems.append("an event or Regierungsbezirk appears twice")
     if problems:
@@ -258,16 +263,9 @@ def read_network_sizes(path: Path | str = NETWORK_SIZES_CSV) -> pd.DataFrame:
     sizes = read_csv_table(path, ["date", "date_precision", "people", "organisations", "published", "source"])
     problems = []
     for i, row in sizes.iterrows():
-        try:
-            if precision_of(row["date"]) != row["date_precision"]:
-                problems.append(f"row {i + 1}: date {row['date']!r} is not of precision {row['date_precision']!r}")
-        except ValueError as error:
-            problems.append(f"row {i + 1}: {error}")
-        for column in ("people", "organisations"):
-            if row[column] and not row[column].isdigit():
-                problems.append(f"row {i + 1}: {column} must be a whole number, not {row[column]!r}")
-        if not row["source"]:
-            problems.append(f"row {i + 1}: no source")
+        problems += _dated_row_problems(i, row)
+        problems += [f"row {i + 1}: {column} must be a whole number, not {row[column]!r}"
+                     for column in ("people", "organisations") if row[column] and not row[column].isdigit()]
     if problems:
         raise DataError(f"{path}: " + "; ".join(problems))
     for column in ("people", "organisations"):
