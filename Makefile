@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LEAFLET := dashboard/map_component/vendor/leaflet/leaflet.js
 PORT   ?= 8501
 
-.PHONY: run test prepare install bench clean
+.PHONY: run test prepare install assets bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +14,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# Leaflet for the map, from the npm registry, checked against pinned hashes (never a CDN).
+assets: $(LEAFLET)
+
+$(LEAFLET): scripts/install_leaflet.sh
+	scripts/install_leaflet.sh
 
 prepare: install
 	$(VENV)/bin/sid-atlas prepare
@@ -28,4 +35,4 @@ bench: prepare
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) geodata/cache data artifacts
+	rm -rf $(VENV) geodata/cache data artifacts dashboard/map_component/vendor dashboard/map_component/geo

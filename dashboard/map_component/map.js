@@ -1,0 +1,224 @@
+// Coverage map: a Streamlit v1 component with its own Leaflet code.
+//
+// Geometry is fetched once per URL from files served beside this page; every
+// rerun only sends the status, evidence and tooltip per unit key, and the map is
+// restyled in place (setStyle): no re-mount, no geometry resend, zoom kept.
+// Everything inserted as HTML (tooltips, labels, legend, attribution) arrives
+// escaped from dashboard/mapview.py; nothing here builds markup from data.
+"use strict";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// Read by the browser tests and the benchmark.
+window.sidMap = {fetches: {}, renders: 0, drawn: 0, counts: {}};
+
+function send(type, data) {
+  window.parent.postMessage(Object.assign({isStreamlitMessage: true, type}, data), "*");
+}
+
+const geometry = new Map();   // url -> Promise of the parsed GeoJSON, so each URL is fetched once
+function loadGeometry(url) {
+  if (!geometry.has(url)) {
+    window.sidMap.fetches[url] = (window.sidMap.fetches[url] || 0) + 1;
+    geometry.set(url, fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      return response.json();
+    }));
+  }
+  return geometry.get(url);
+}
+
+let map = null, units = null, context = null, outlines = null, labels = null, tiles = null;
+let shownUnits = null, shownContext = null, shownTiles = null, shownAttribution = null, height = 0;
+let args = null;   // the latest render arguments; older async updates give way to them
+let shownStyles = null;
+
+function patternId(status) { return `hatch-${status}`; }
+
+// Diagonal hatching in the status colour: inferred memberships stay readable in
+// grey-scale and for colour-blind readers because texture, not hue, marks them.
+function definePatterns(styles) {
+  const defs = document.querySelector("#patterns defs");
+  defs.replaceChildren();
+  for (const [status, style] of Object.entries(styles)) {
+    const pattern = document.createElementNS(SVG_NS, "pattern");
+    pattern.setAttribute("id", patternId(status));
+    pattern.setAttribute("patternUnits", "userSpaceOnUse");
+    pattern.setAttribute("width", "7");
+    pattern.setAttribute("height", "7");
+    pattern.setAttribute("patternTransform", "rotate(45)");
+    const ground = document.createElementNS(SVG_NS, "rect");
+    ground.setAttribute("width", "7");
+    ground.setAttribute("height", "7");
+    ground.setAttribute("fill", "#ffffff");
+    const stripe = document.createElementNS(SVG_NS, "rect");
+    stripe.setAttribute("width", "3");
+    stripe.setAttribute("height", "7");
+    stripe.setAttribute("fill", style.fill);
+    pattern.append(ground, stripe);
+    defs.append(pattern);
+  }
+}
+
+function unitStyle(key) {
+  const [status, inferred] = args.features[key] || ["not_yet", false];
+  const style = args.styles[status] || args.styles.not_yet;
+  return {
+    fillColor: inferred ? `url(#${patternId(status)})` : style.fill,
+    fillOpacity: 1, color: style.stroke, weight: style.weight, opacity: 1,
+  };
+}
+
+function restyle() {
+  const counts = {};
+  units.eachLayer((layer) => {
+    const key = layer.feature.id;
+    const [status, inferred] = args.features[key] || ["none", false];
+    layer.setStyle(unitStyle(key));
+    const path = layer.getElement();
+    path.setAttribute("data-status", status);
+    path.setAttribute("data-inferred", inferred ? "1" : "0");
+    counts[status] = (counts[status] || 0) + 1;
+  });
+  window.sidMap.counts = counts;
+  window.sidMap.drawn = Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+// Regierungsbezirk outlines from the unit polygons themselves: an edge belongs to
+// a Bezirk's outline when no other unit of the same Bezirk shares it. The web
+// geometry is a topologically clean coverage on a fixed grid, so shared edges have
+// identical coordinates, and the outlines match the units exactly without sending
+// a second geometry file (keeps one NRW view under the 300 KB budget).
+function bezirkOutlines(geojson) {
+  const edges = new Map();
+  for (const feature of geojson.features) {
+    const group = String(feature.id).slice(0, 3);
+    const geom = feature.geometry;
+    const polygons = geom.type === "Polygon" ? [geom.coordinates] : geom.coordinates;
+    for (const ring of polygons.flat()) {
+      for (let i = 1; i < ring.length; i++) {
+        const a = ring[i - 1].join(","), b = ring[i].join(",");
+        const id = group + (a < b ? `|${a}|${b}` : `|${b}|${a}`);
+        const edge = edges.get(id);
+        if (edge) edge.shared = true;
+        else edges.set(id, {shared: false, line: [[ring[i - 1][1], ring[i - 1][0]], [ring[i][1], ring[i][0]]]});
+      }
+    }
+  }
+  return [...edges.values()].filter((edge) => !edge.shared).map((edge) => edge.line);
+}
+
+function showGeometry(unitsJson, contextJson) {
+  for (const layer of [units, context, outlines, labels]) if (layer) map.removeLayer(layer);
+  context = null;
+  if (contextJson) {   // the other Bezirke, muted, so the chosen one stays in its setting
+    context = L.geoJSON(contextJson, {
+      filter: (feature) => feature.id !== args.region, interactive: false,
+      style: {fillColor: "#e6e6e3", fillOpacity: 1, color: "#b0b0ab", weight: 1},
+    }).addTo(map);
+  }
+  units = L.geoJSON(unitsJson, {style: (feature) => unitStyle(feature.id)}).addTo(map);
+  units.eachLayer((layer) => layer.bindTooltip(() => (args.features[layer.feature.id] || [])[2] || "", {sticky: true}));
+  outlines = L.polyline(bezirkOutlines(unitsJson), {
+    color: "#111111", weight: args.region ? 3 : 1.8, lineCap: "round", interactive: false,
+  }).addTo(map);
+  labels = L.layerGroup(args.labels.map((label) => L.marker([label.lat, label.lon], {
+    interactive: false, keyboard: false,
+    icon: L.divIcon({className: "rb-label", html: `<span>${label.name}</span>`, iconSize: null}),
+  }))).addTo(map);
+  // Keep the legend from covering the units: reserve its width on the right.
+  const legendWidth = legend.getContainer().offsetWidth;
+  map.fitBounds(units.getBounds(), {paddingTopLeft: [8, 8], paddingBottomRight: [legendWidth + 16, 8]});
+}
+
+function showLegend() {
+  const control = L.control({position: "bottomright"});
+  control.onAdd = () => {
+    const box = L.DomUtil.create("div", "legend");
+    box.setAttribute("data-testid", "map-legend");
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  control.addTo(map);
+  return control;
+}
+
+let legend = null;
+function updateLegend() {
+  const box = legend.getContainer();
+  box.replaceChildren();
+  for (const item of args.legend) {
+    const row = document.createElement("div");
+    const style = args.styles[item.status];
+    const fill = item.inferred ? `url(#${patternId(item.status)})` : style.fill;
+    row.innerHTML = `<svg width="18" height="12"><rect x="0.5" y="0.5" width="17" height="11" `
+      + `fill="${fill}" stroke="${style.stroke}" stroke-width="${Math.min(style.weight, 2)}"/></svg>`
+      + `<span>${item.label}</span>`;   // label escaped in mapview.py
+    box.append(row);
+  }
+}
+
+function updateTilesAndAttribution() {
+  const url = args.basemap ? args.basemap.url : null;
+  if (url !== shownTiles) {   // tiles are requested only once a basemap is chosen
+    if (tiles) map.removeLayer(tiles);
+    tiles = url ? L.tileLayer(url, {maxZoom: args.basemap.max_zoom, attribution: args.basemap.attribution}) : null;
+    if (tiles) tiles.addTo(map).bringToBack();
+    shownTiles = url;
+  }
+  if (args.attribution !== shownAttribution) {
+    if (shownAttribution) map.attributionControl.removeAttribution(shownAttribution);
+    if (args.attribution) map.attributionControl.addAttribution(args.attribution);
+    shownAttribution = args.attribution;
+  }
+}
+
+async function render(next) {
+  args = next;
+  window.sidMap.renders += 1;
+  if (next.height !== height) {
+    height = next.height;
+    document.getElementById("map").style.height = `${height}px`;
+    send("streamlit:setFrameHeight", {height});
+    if (map) map.invalidateSize();
+  }
+  if (!map) {
+    // A view must exist before layers are added; fitBounds refines it once geometry is in.
+    map = L.map("map", {zoomSnap: 0.25, minZoom: 6, maxZoom: 16}).setView([51.45, 7.55], 7);
+    map.attributionControl.setPrefix("Leaflet");
+    legend = showLegend();
+  }
+  const styles = JSON.stringify(next.styles);
+  if (styles !== shownStyles) {
+    definePatterns(next.styles);
+    shownStyles = styles;
+  }
+  updateTilesAndAttribution();
+  updateLegend();
+  if (next.units_url !== shownUnits || next.context_url !== shownContext) {
+    const [unitsJson, contextJson] = await Promise.all([
+      loadGeometry(next.units_url), next.context_url ? loadGeometry(next.context_url) : null,
+    ]);
+    if (args !== next) return;   // a newer render arrived while loading; it takes over
+    showGeometry(unitsJson, contextJson);
+    shownUnits = next.units_url;
+    shownContext = next.context_url;
+  }
+  restyle();
+  document.body.setAttribute("data-ready", String(window.sidMap.renders));
+}
+
+window.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "streamlit:render") return;
+  if (typeof L === "undefined") {   // vendor files missing: say so instead of a blank frame
+    document.getElementById("missing").hidden = false;
+    send("streamlit:setFrameHeight", {height: 60});
+    return;
+  }
+  render(event.data.args).catch((error) => {
+    const missing = document.getElementById("missing");
+    missing.textContent = `Karte konnte nicht geladen werden: ${error.message}`;
+    missing.hidden = false;
+  });
+});
+send("streamlit:componentReady", {apiVersion: 1});
