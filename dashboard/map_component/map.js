@@ -124,11 +124,18 @@ function showGeometry(unitsJson, contextJson) {
   }).addTo(map);
   labels = L.layerGroup(args.labels.map((label) => L.marker([label.lat, label.lon], {
     interactive: false, keyboard: false,
-    icon: L.divIcon({className: "rb-label", html: `<span>${label.name}</span>`, iconSize: null}),
+    icon: L.divIcon({
+      className: args.region && label.key !== args.region ? "rb-label muted" : "rb-label",
+      html: `<span>${label.name}</span>`, iconSize: null,
+    }),
   }))).addTo(map);
-  // Keep the legend from covering the units: reserve its width on the right.
+  // Keep legend and attribution from covering the units: reserve their room.
+  // No animation: a zoom animation scales strokes and hatching until it ends.
   const legendWidth = legend.getContainer().offsetWidth;
-  map.fitBounds(units.getBounds(), {paddingTopLeft: [8, 8], paddingBottomRight: [legendWidth + 16, 8]});
+  const attributionHeight = map.attributionControl.getContainer().offsetHeight;
+  map.fitBounds(units.getBounds(), {
+    paddingTopLeft: [8, 8], paddingBottomRight: [legendWidth + 16, attributionHeight + 8], animate: false,
+  });
 }
 
 function showLegend() {

@@ -1,0 +1,176 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, network cut off.
+
+Skipped when Playwright or Chromium is missing, unless ``SID_ATLAS_REQUIRE_BROWSER=1``
+(set by ``.ci/run``), where a missing browser fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+COVERED = ("member", "via_kreis", "new")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("SID_ATLAS_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required (SID_ATLAS_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Start ``streamlit run dashboard/app.py`` on a free port for the session; stop it after."""
+    if not APP.is_file():
+        _unavailable(f"{APP.relative_to(ROOT)} does not exist")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    if not os.access(CHROMIUM, os.X_OK):
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Error as error:
+            _unavailable(f"chromium does not start: {error}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page whose every request to a host other than the app is blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+
+    def only_local(route):
+        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.requests = requests
+    yield page
+    context.close()
+
+
+def map_frame(page):
+    """The map component's frame, once its first render has drawn the units."""
+    page.wait_for_selector("iframe[src*='coverage_map']", timeout=30_000)
+    frame = next(f for f in page.frames if "coverage_map" in f.url)
+    frame.wait_for_function("() => window.sidMap && window.sidMap.drawn > 0", timeout=30_000)
+    return frame
+
+
+def covered_count(frame) -> int:
+    return frame.evaluate(
+        "(covered) => document.querySelectorAll(covered.map(s => `path[data-status=${s}]`).join(',')).length",
+        list(COVERED))
+
+
+def previous_day(page) -> None:
+    """Move the Stichtag slider one day back with the keyboard, as a person would."""
+    slider = page.get_by_role("slider", name="Stichtag")
+    slider.focus()
+    slider.press("ArrowLeft")
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_detmold_accession_day_and_the_day_before(app_url, page):
+    page.goto(f"{app_url}/?date=2024-02-01&region=057")
+    frame = map_frame(page)
+    frame.wait_for_function("() => document.querySelectorAll('path[data-status]').length === 70")
+    assert covered_count(frame) == 70
+    page.get_by_text("70 von 70").first.wait_for()
+    frame.evaluate("() => { window.__sameFrame = true; }")
+    geometry_before = [url for url in page.requests if "/geo/" in url]
+    shoot(page, "map-detmold-2024-02-01.png")
+
+    previous_day(page)
+    page.get_by_text("31. Januar 2024").first.wait_for()
+    frame.wait_for_function(
+        "(covered) => covered.every(s => !document.querySelector(`path[data-status=${s}]`))",
+        arg=list(COVERED), timeout=10_000)
+    page.get_by_text("0 von 70").first.wait_for()
+    assert covered_count(frame) == 0
+    assert frame.evaluate("() => document.querySelectorAll('path[data-status]').length") == 70
+    shoot(page, "map-detmold-2024-01-31.png")
+
+    # Restyled in place: the same frame, and no geometry fetched again.
+    assert frame.evaluate("() => window.__sameFrame === true")
+    geometry_after = [url for url in page.requests if "/geo/" in url]
+    assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 2
+    assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
+
+
+def test_map_draws_offline_and_asks_no_other_host(app_url, page):
+    page.goto(f"{app_url}/?date=2024-02-01")
+    frame = map_frame(page)
+    assert frame.evaluate("() => window.sidMap.drawn") == 396
+    assert frame.evaluate("() => typeof L") == "object"   # Leaflet came from the app
+    assert frame.locator("[data-testid=map-legend]").is_visible()
+    page.wait_for_load_state("networkidle")
+    shoot(page, "map-nrw-2024-02-01.png")
+    outside = sorted({url for url in page.requests
+                      if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS})
+    assert outside == []
