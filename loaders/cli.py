@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the dashboard")
     serve.add_argument("--port", type=int, default=8501)
+
+    check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
+    check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
+    check.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -118,6 +122,19 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    """Exit 0 when every row is usable, 1 when any needs attention (2: unreadable, via main)."""
+    from loaders import check, store
+
+    reports, summary = check.check_file(args.file, store.load_units(), dt.date.today())
+    if args.format == "json":
+        document = check.as_json_document(reports, summary)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(check.render_text(reports, summary))
+    return 0 if summary["needs_attention"] == 0 else 1
+
+
 def _plain(value):
     """numpy / pandas scalars to JSON-friendly Python values."""
     if value is None:
@@ -155,7 +172,7 @@ def _csv_safe(value):
     return value
 
 
-COMMANDS = {"prepare": cmd_prepare, "coverage": cmd_coverage, "serve": cmd_serve}
+COMMANDS = {"prepare": cmd_prepare, "check": cmd_check, "coverage": cmd_coverage, "serve": cmd_serve}
 
 if __name__ == "__main__":
     sys.exit(main())

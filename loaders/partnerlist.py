@@ -1,0 +1,241 @@
+"""Partner lists as people keep them: CSV or XLSX, German or English headers.
+
+:func:`read_partner_list` finds the header row, maps its columns to the fields
+of the accession schema by their usual synonyms and returns the raw cell values
+per data row. It interprets nothing else: dates are parsed by
+:mod:`loaders.dates`, names resolved by :mod:`loaders.resolve`.
+
+The register holds organisations only. A column that looks like it holds
+people (contact person, e-mail, phone) is dropped without its cells being
+kept, and reported by its header so the user knows it was ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders.errors import InputError
+from loaders.folding import fold
+
+FIELDS = ("name", "kind", "key", "joined_on", "left_on", "source", "note")
+HEADER_SYNONYMS = {
+    "name": {"name", "bezeichnung", "mitglied", "mitglieder", "organisation", "organization", "institution",
+             "partner", "koerperschaft", "behoerde", "member", "body"},
+    "kind": {"art", "typ", "ebene", "kind", "type", "level", "kategorie", "category"},
+    "key": {"ags", "schluessel", "gemeindeschluessel", "amtlicher gemeindeschluessel", "kennziffer",
+            "key", "kreisschluessel", "regionalschluessel", "ars", "gkz"},
+    "joined_on": {"beitritt", "beitrittsdatum", "datum", "beitritt am", "mitglied seit", "seit",
+                  "joined on", "joined", "date", "since"},
+    "left_on": {"austritt", "austrittsdatum", "austritt am", "left on", "left", "ende", "bis"},
+    "source": {"quelle", "beleg", "nachweis", "source", "evidence"},
+    "note": {"bemerkung", "bemerkungen", "anmerkung", "anmerkungen", "kommentar", "hinweis", "note",
+             "notes", "comment", "remarks"},
+}
+# Words marking a column about people; such a column is never read.
+PERSONAL_WORDS = ("ansprechpartner", "ansprechperson", "kontakt", "contact", "vorname", "nachname",
+                  "person", "e mail", "email", "mail", "telefon", "phone", "unterzeichn", "buergermeister",
+                  "landrat", "vertreter", "zustaendig", "beauftragte")
+# The header must appear within the first rows; a title line above it is common.
+HEADER_SEARCH_ROWS = 10
+CSV_DELIMITERS = (";", ",", "\t")
+# A delimiter no typed text contains: a one-column file keeps "Bielefeld, Stadt" whole.
+_NO_SPLIT = "\x1f"
+_XLSX_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class PartnerRow:
+    """One data row: ``row`` is 1-based below the header; ``values`` maps fields to cells."""
+
+    row: int
+    values: dict[str, object]
+
+
+@dataclass
+class PartnerList:
+    """What was read, and how, so the report can explain it."""
+
+    rows: list[PartnerRow]
+    columns: dict[str, str]
+    header_row: int
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    personal_columns: list[str] = field(default_factory=list)
+
+
+def classify_header(cell) -> str | None:
+    """The field a header cell names, ``"personal"`` for a column about people, else None.
+
+    Examples
+    --------
+    >>> [classify_header(h) for h in ("Bezeichnung", " AGS ", "Beitritts-Datum", "Gemeindeschlüssel:", "joined_on")]
+    ['name', 'key', 'joined_on', 'key', 'joined_on']
+    >>> [classify_header(h) for h in ("Ansprechpartner", "E-Mail", "Name Ansprechperson", "Farbe", None)]
+    ['personal', 'personal', 'personal', None, None]
+    """
+    if cell is None:
+        return None
+    text = fold(str(cell)).strip(" :*.")
+    if not text:
+        return None
+    if any(word in text for word in PERSONAL_WORDS):
+        return "personal"
+    compact = text.replace(" ", "")
+    for name, synonyms in HEADER_SYNONYMS.items():
+        if text in synonyms or compact in synonyms:
+            return name
+    return None
+
+
+def read_partner_list(path: Path | str) -> PartnerList:
+    """Read a partner list from a CSV or XLSX file.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.csv`` (comma, semicolon or tab; UTF-8 with or without BOM,
+        UTF-16 with BOM, or Windows-1252) or ``.xlsx`` file. The format is
+        told by the content, not the file name.
+
+    Returns
+    -------
+    PartnerList
+        Data rows with the cells of the recognised columns (text stripped;
+        XLSX date and number cells as they are). Blank rows are skipped but
+        counted, so ``row`` N is always the Nth line below the header.
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, not a spreadsheet, has no name column,
+        or two columns claim the same field.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    if not data.strip():
+        raise InputError(f"{path} is empty")
+    if data.startswith(_XLSX_MAGIC):
+        return _read_xlsx(path, data)
+    if data.startswith(_OLE_MAGIC):
+        raise InputError(f"{path} is an old binary Excel file (.xls): save it as .xlsx or CSV")
+    text, encoding = _decode(path, data)
+    return _read_csv(path, text, encoding)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data:
+        raise InputError(f"{path} is not a spreadsheet (binary content); expected CSV or XLSX")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV" as Windows-1252.
+            encoding = "cp1252"
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: cannot decode as UTF-8 or Windows-1252 (byte {error.start})") from None
+
+
+def _read_csv(path: Path, text: str, encoding: str) -> PartnerList:
+    best = None
+    for delimiter in CSV_DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as error:
+            raise InputError(f"{path}: not a readable CSV file ({error})") from None
+        found = _find_header(rows)
+        if found is not None and (best is None or len(found[1]) > len(best[2][1])):
+            best = (delimiter, rows, found)
+    if best is None:
+        raise _no_name_column(path)
+    delimiter, rows, (index, _) = best
+    if sum(1 for cell in rows[index] if cell.strip()) == 1:
+        delimiter = None
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_NO_SPLIT))
+    return _assemble(path, rows, index, "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _read_xlsx(path: Path, data: bytes) -> PartnerList:
+    from openpyxl import load_workbook  # only XLSX needs it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # From bytes: openpyxl would otherwise refuse a file by its extension.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise InputError(f"{path}: not a readable XLSX file ({error})") from None
+    try:
+        for sheet in book.worksheets:
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+            found = _find_header(rows)
+            if found is not None:
+                return _assemble(path, rows, found[0], "xlsx")
+    finally:
+        book.close()
+    raise _no_name_column(path)
+
+
+def _find_header(rows: list[list]) -> tuple[int, dict[int, str]] | None:
+    """Index of the first row with a name column, and its recognised columns."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        kinds = {i: classify_header(cell) for i, cell in enumerate(row)}
+        if "name" in kinds.values():
+            return index, {i: k for i, k in kinds.items() if k}
+    return None
+
+
+def _no_name_column(path: Path) -> InputError:
+    examples = ", ".join(sorted(HEADER_SYNONYMS["name"])[:6])
+    return InputError(f"{path}: no header with a name column in the first {HEADER_SEARCH_ROWS} rows "
+                      f"(expected e.g. {examples})")
+
+
+def _assemble(path: Path, rows: list[list], index: int, file_format: str, **how) -> PartnerList:
+    header = rows[index]
+    columns, positions, ignored, personal = {}, {}, [], []
+    for position, cell in enumerate(header):
+        title = "" if cell is None else str(cell).strip()
+        kind = classify_header(cell)
+        if kind == "personal":
+            personal.append(title)
+        elif kind is None:
+            if title:
+                ignored.append(title)
+        elif kind in columns:
+            raise InputError(f"{path}: columns {columns[kind]!r} and {title!r} both give {kind}; "
+                             "rename or remove one")
+        else:
+            columns[kind], positions[kind] = title, position
+    data = []
+    for number, row in enumerate(rows[index + 1:], 1):
+        values = {name: _cell(row[position]) if position < len(row) else None
+                  for name, position in positions.items()}
+        if any(value not in (None, "") for value in values.values()):
+            data.append(PartnerRow(number, values))
+    return PartnerList(data, columns, index + 1, file_format, ignored_columns=ignored,
+                       personal_columns=personal, **how)
+
+
+def _cell(value):
+    """Text stripped and blank as None; XLSX dates and numbers kept as they are."""
+    if isinstance(value, str):
+        return " ".join(value.split()) or None
+    if isinstance(value, (dt.date, int, float)) or value is None:
+        return value
+    return str(value)

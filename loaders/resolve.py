@@ -1,0 +1,363 @@
+"""Typed names of bodies → official keys, only when certain.
+
+A name resolves when, after folding (:func:`loaders.folding.fold`), stripping
+the words people put around official names ("Stadt", "Kreis", ", Stadt",
+"Landeshauptstadt" …) and reading qualifiers ("(Rhld.)", "/Westf.", "an der
+Ruhr") alike, exactly one unit fits it — and its level fits what the name
+prefix and the kind column say. Everything else is reported: *ambiguous* with
+the units that fit equally (Stadt and Kreis Kleve), *unknown* with fuzzy
+suggestions, *invalid* when a key or kind contradicts the name. Fuzzy scores
+only ever suggest.
+
+A kreisfreie Stadt is one body, keyed as its Gemeinde (as in
+:func:`loaders.accessions.canonical_keys`), whether the list calls it Stadt or
+Kreis.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from loaders.accessions import kreisfreie_kreis_keys
+from loaders.folding import fold
+
+LEVELS = ("gemeinde", "kreis", "regierungsbezirk")
+KIND_OF_LEVEL = {"gemeinde": "gemeinde", "kreis": "kreis", "regierungsbezirk": "bezirksregierung"}
+LEVEL_LABEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "regierungsbezirk": "Bezirksregierung"}
+NON_TERRITORIAL = ("landesbehoerde", "parlament", "gericht", "verband", "gewerkschaft",
+                   "sozialversicherung", "sonstige")
+
+# Words before an official name, folded, and the level they point to (longest first when matched).
+PREFIXES = {
+    "stadt": "gemeinde", "gemeinde": "gemeinde", "landeshauptstadt": "gemeinde", "hansestadt": "gemeinde",
+    "alte hansestadt": "gemeinde", "bundesstadt": "gemeinde", "kreisfreie stadt": "gemeinde",
+    "kreisstadt": "gemeinde", "stadtverwaltung": "gemeinde", "gemeindeverwaltung": "gemeinde",
+    "kreis": "kreis", "landkreis": "kreis", "staedteregion": "kreis", "kreisverwaltung": "kreis",
+    "bezirksregierung": "regierungsbezirk", "regierungsbezirk": "regierungsbezirk",
+}
+# Words after a comma ("Bielefeld, Stadt"); the same vocabulary.
+SUFFIXES = PREFIXES
+_PREFIX_ORDER = sorted(PREFIXES, key=len, reverse=True)
+
+# Values of the kind column, folded → shipped kind (None: a territorial kind left to the name).
+KIND_VALUES = {
+    **{kind: kind for kind in NON_TERRITORIAL},
+    **{word: "gemeinde" for word in ("gemeinde", "stadt", "kreisfreie stadt", "kreisangehoerige stadt",
+                                     "grosse kreisangehoerige stadt", "mittlere kreisangehoerige stadt",
+                                     "municipality", "city", "town")},
+    **{word: "kreis" for word in ("kreis", "landkreis", "staedteregion", "district")},
+    **{word: "bezirksregierung" for word in ("bezirksregierung", "regierungsbezirk")},
+    "kommune": None, "gebietskoerperschaft": None,
+    "landesbehorde": "landesbehoerde", "behoerde": "landesbehoerde", "ministerium": "landesbehoerde",
+    "polizei": "landesbehoerde", "landtag": "parlament", "verein": "verband", "union": "gewerkschaft",
+    "sonstiges": "sonstige", "andere": "sonstige", "other": "sonstige",
+}
+# What a territorial kind value allows; "kommune" allows Gemeinde or Kreis.
+KIND_LEVELS = {"gemeinde": {"gemeinde"}, "kreis": {"kreis"}, "bezirksregierung": {"regierungsbezirk"},
+               None: {"gemeinde", "kreis"}}
+
+# Name words that mark a body without territory, when no kind is given and no unit fits.
+# Whole words for acronyms (so "gew" does not match "Gewerbe"), parts of words otherwise.
+KEYWORD_KINDS = (
+    ("parlament", ("landtag", "bundestag", "parlament"), ()),
+    ("gericht", ("gericht",), ()),
+    ("sozialversicherung", ("unfallkasse", "rentenversicherung", "krankenkasse", "berufsgenossenschaft"),
+     ("aok",)),
+    ("gewerkschaft", ("gewerkschaft", "beamtenbund"), ("dgb", "dbb", "verdi", "gew", "gdp", "komba", "dpolg",
+                                                         "bdk", "vbe")),
+    ("landesbehoerde", ("ministerium", "landesamt", "landesbetrieb", "polizei", "staatskanzlei",
+                        "landesregierung", "landesanstalt", "landeszentrale", "justizvollzug"), ("lka",)),
+    ("verband", ("verband", "verein", "staedtetag", "landkreistag", "gemeindebund"), ()),
+)
+QUALIFIER_WORDS = {"rhld": "rheinland", "rhl": "rheinland", "rheinl": "rheinland", "westf": "westfalen",
+                   "sauerl": "sauerland", "ndrh": "niederrhein", "nrh": "niederrhein"}
+_QUALIFIER = re.compile(r"^(?P<base>.+?)\s*(?:\((?P<paren>[^)]*)\)|/(?P<slash>.+)|\s(?:an der|am)\s(?P<at>.+))$")
+SUGGESTION_CUTOFF = 80
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An official territorial unit as a candidate: level, key and official name."""
+
+    level: str
+    key: str
+    name: str
+    kreisfrei: bool = False
+
+    def fits(self, levels: set[str]) -> bool:
+        """Whether this unit is of one of ``levels``; a kreisfreie Stadt is also a Kreis."""
+        return self.level in levels or (self.kreisfrei and "kreis" in levels)
+
+    def label(self) -> str:
+        return f"{LEVEL_LABEL[self.level]} {self.name} ({self.key})"
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "key": self.key, "name": self.name}
+
+
+@dataclass
+class Resolution:
+    """The outcome for one row: status, the unit (if certain), the shipped kind, and why."""
+
+    status: str
+    unit: Unit | None = None
+    kind: str | None = None
+    seat_key: str | None = None
+    messages: list[str] = field(default_factory=list)
+    candidates: list[Unit] = field(default_factory=list)
+
+    @property
+    def key(self) -> str | None:
+        return self.unit.key if self.unit else self.seat_key
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A typed name taken apart: folded base, canonical qualifier, levels its words point to."""
+
+    base: str
+    qualifier: str | None
+    levels: frozenset[str]
+    bare: str
+
+
+def parse_name(text: str) -> ParsedName:
+    """Take a typed or official name apart for matching.
+
+    Examples
+    --------
+    >>> parse_name("Bielefeld, Stadt")
+    ParsedName(base='bielefeld', qualifier=None, levels=frozenset({'gemeinde'}), bare='bielefeld')
+    >>> parsed = parse_name("Stadt Leichlingen (Rhld.)")
+    >>> parsed.base, parsed.qualifier, parsed.levels
+    ('leichlingen', 'rheinland', frozenset({'gemeinde'}))
+    >>> parse_name("St. Augustin").base, parse_name("Mülheim a. d. Ruhr").qualifier
+    ('sankt augustin', 'ruhr')
+    """
+    text = re.sub(r"\b(a)\.\s*(d)\.", "an der", str(text), flags=re.IGNORECASE)
+    folded = fold(text.replace(".", " "))
+    levels = set()
+    head, comma, tail = folded.rpartition(",")
+    if comma and tail.strip() in SUFFIXES:
+        levels.add(SUFFIXES[tail.strip()])
+        folded = head.strip()
+    bare = " ".join(re.sub(r"[(),/]", " ", folded).split())
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in _PREFIX_ORDER:
+            if folded.startswith(prefix + " "):
+                levels.add(PREFIXES[prefix])
+                folded, stripped = folded[len(prefix) + 1:].strip(), True
+                break
+    folded = re.sub(r"^st\s", "sankt ", folded)
+    qualifier = None
+    match = _QUALIFIER.match(folded)
+    if match:
+        folded = match["base"].strip()
+        words = (match["paren"] or match["slash"] or match["at"]).split()
+        qualifier = " ".join(QUALIFIER_WORDS.get(word, word) for word in words) or None
+    return ParsedName(" ".join(folded.split()), qualifier, frozenset(levels), bare)
+
+
+def normalise_key(raw) -> str | None:
+    """An official key as typed or as a spreadsheet number, as 3, 5 or 8 digits.
+
+    Spreadsheets drop the leading zero of NRW keys (``5711000``); a 12-digit
+    Regionalschlüssel is reduced to the AGS. Raises ValueError naming the value.
+
+    Examples
+    --------
+    >>> [normalise_key(k) for k in ("05711000", 5711000, 5154.0, "57", "05 711 000", "057110000000", None)]
+    ['05711000', '05711000', '05154', '057', '05711000', '05711000', None]
+    >>> normalise_key("DE-5711")
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid key 'DE-5711': expected an official key of 3, 5 or 8 digits
+    """
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, float) and raw == int(raw):
+        raw = int(raw)
+    text = "".join(str(raw).split())
+    if not text.isdigit():
+        raise ValueError(f"invalid key {raw!r}: expected an official key of 3, 5 or 8 digits")
+    if len(text) in (2, 4, 7, 11):
+        text = "0" + text
+    if len(text) == 12:  # ARS: Land, RB, Kreis, Gemeindeverband (4), Gemeinde (3)
+        text = text[:5] + text[9:]
+    if len(text) not in (3, 5, 8):
+        raise ValueError(f"invalid key {raw!r}: expected an official key of 3, 5 or 8 digits")
+    return text
+
+
+def parse_kind(text) -> tuple[bool, str | None]:
+    """``(given, kind)`` from a kind cell; ``kind`` None for "Kommune" (Gemeinde or Kreis).
+
+    Examples
+    --------
+    >>> [parse_kind(t) for t in ("Stadt", "Kreis", "kreisfreie Stadt", "Gewerkschaft", "", "Kommune")]
+    [(True, 'gemeinde'), (True, 'kreis'), (True, 'gemeinde'), (True, 'gewerkschaft'), (False, None), (True, None)]
+    """
+    if text is None or not str(text).strip():
+        return False, None
+    folded = fold(str(text))
+    if folded not in KIND_VALUES:
+        raise ValueError(f"unbekannte Art {str(text)!r} (erwartet z. B. Stadt, Gemeinde, Kreis, "
+                         "Bezirksregierung, Landesbehörde, Gericht, Verband, Gewerkschaft)")
+    return True, KIND_VALUES[folded]
+
+
+def kind_from_name(name: str) -> str | None:
+    """The kind of a body without territory, told by a word of its name.
+
+    Examples
+    --------
+    >>> [kind_from_name(n) for n in ("Landtag NRW", "DGB NRW", "Amtsgericht Hamm", "Gewerbeverein", "Hamm")]
+    ['parlament', 'gewerkschaft', 'gericht', 'verband', None]
+    """
+    folded = fold(name.replace(".", ""))
+    words = set(re.findall(r"\w+", folded))
+    for kind, parts, acronyms in KEYWORD_KINDS:
+        if any(part in folded for part in parts) or words & set(acronyms):
+            return kind
+    return None
+
+
+class Resolver:
+    """Matches typed names against the official names of one unit table.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The unit table (``level``, ``key``, ``name``, ``kreis_key``), e.g.
+        :func:`loaders.store.load_units`.
+    """
+
+    def __init__(self, units: pd.DataFrame):
+        kreisfrei = kreisfreie_kreis_keys(units)
+        self.by_key: dict[str, Unit] = {}
+        # folded base → [(unit, qualifier)]; "hinted" entries need their level said (Städteregion → Aachen).
+        self._names: dict[str, list[tuple[Unit, str | None]]] = {}
+        self._hinted: dict[str, list[tuple[Unit, str | None]]] = {}
+        for level in LEVELS:  # Gemeinden first: a kreisfreie Stadt's Kreis row joins its Gemeinde
+            for row in units[units["level"] == level].sort_values("key").itertuples():
+                if level == "kreis" and row.key in kreisfrei:
+                    unit = self.by_key[f"{row.key}000"]
+                else:
+                    unit = Unit(level, row.key, row.name,
+                                kreisfrei=level == "gemeinde" and row.kreis_key in kreisfrei)
+                self.by_key[row.key] = unit
+                self._index(unit, row.name)
+        self._choices = {unit: parse_name(unit.name).bare for unit in self.by_key.values()}
+
+    def _index(self, unit: Unit, official: str) -> None:
+        full = parse_name(official)
+        target = self._names if not full.levels or unit.level == "regierungsbezirk" else self._hinted
+        entries = target.setdefault(full.base, [])
+        if (unit, full.qualifier) not in entries:
+            entries.append((unit, full.qualifier))
+        if full.levels and unit.level != "regierungsbezirk":
+            # "Städteregion Aachen" is also found by its full official wording.
+            self._names.setdefault(full.bare, []).append((unit, None))
+
+    def resolve(self, name, kind_text=None, key_text=None) -> Resolution:
+        """Resolve one row's name, kind and key cells; see the module docstring for the rules."""
+        name = "" if name is None else " ".join(str(name).split())
+        if not name:
+            return Resolution("invalid", messages=["kein Name"])
+        try:
+            kind_given, kind = parse_kind(kind_text)
+            key = normalise_key(key_text)
+        except ValueError as error:
+            return Resolution("invalid", messages=[str(error)])
+        if kind in NON_TERRITORIAL:
+            return self._body(kind, key, [])
+        parsed = parse_name(name)
+        kind_levels = KIND_LEVELS[kind] if kind_given else None
+        said = set(parsed.levels) | (kind_levels or set())
+        same_name, mismatched = self._lookup(parsed, said)
+        inferred = None if kind_given or parsed.levels or same_name else kind_from_name(name)
+        if inferred:
+            return self._body(inferred, key, [f"Art „{inferred}“ aus dem Namen abgeleitet (ohne Gebiet)"])
+        if key is not None:
+            return self._check_key(name, key, same_name, kind_levels)
+        name_levels = set(parsed.levels) or set(LEVELS)
+        fitting = [unit for unit in same_name
+                   if unit.fits(name_levels) and (kind_levels is None or unit.fits(kind_levels))]
+        if len(fitting) == 1:
+            return Resolution("ok", fitting[0], KIND_OF_LEVEL[fitting[0].level])
+        if fitting:
+            return Resolution("ambiguous", candidates=fitting, messages=[
+                f"mehrdeutig: {' oder '.join(u.label() for u in fitting)} — Art (Stadt/Kreis) oder "
+                "Schlüssel angeben"])
+        if same_name:
+            stated = f"Art {kind_text!r}" if kind_given else " oder ".join(LEVEL_LABEL[lv] for lv in parsed.levels)
+            return Resolution("invalid" if kind_given else "unknown", candidates=same_name, messages=[
+                f"keine Einheit der Art {stated} namens {name!r}; gleichnamig: "
+                f"{', '.join(u.label() for u in same_name)}"])
+        if mismatched:
+            return Resolution("unknown", candidates=mismatched, messages=[
+                f"Zusatz in {name!r} passt zu keinem amtlichen Namen; ähnlich: "
+                f"{', '.join(u.label() for u in mismatched)}"])
+        levels = name_levels & (kind_levels or set(LEVELS))
+        suggestions = self.suggest(parsed, levels if "regierungsbezirk" in said else levels - {"regierungsbezirk"})
+        message = f"kein amtlicher Name passt zu {name!r}"
+        if suggestions:
+            message += f"; ähnlich: {', '.join(u.label() for u in suggestions)}"
+        return Resolution("unknown", candidates=suggestions, messages=[message])
+
+    def _lookup(self, parsed: ParsedName, said: set[str]) -> tuple[list[Unit], list[Unit]]:
+        """Units whose name fits exactly, and those whose name differs only by its qualifier.
+
+        ``said`` are the levels the name or the kind column state: only then
+        are Bezirksregierungen and names needing their level word
+        ("Städteregion Aachen" as "Kreis Aachen") considered.
+        """
+        entries = self._names.get(parsed.bare, []) + self._names.get(parsed.base, [])
+        if said - {"gemeinde"}:
+            entries += self._hinted.get(parsed.base, [])
+        exact, mismatched = [], []
+        for unit, qualifier in entries:
+            if unit.level == "regierungsbezirk" and "regierungsbezirk" not in said:
+                continue  # "Detmold" is the Stadt; a Bezirksregierung is always named as such
+            target = exact if parsed.qualifier in (None, qualifier) else mismatched
+            if unit not in target:
+                target.append(unit)
+        return exact, mismatched
+
+    def _check_key(self, name: str, key: str, same_name: list[Unit], kind_levels: set[str] | None) -> Resolution:
+        """An explicit key wins over the name, but only if the name (and kind) agree with it."""
+        unit = self.by_key.get(key)
+        if unit is None:
+            return Resolution("invalid", messages=[f"kein Gebiet mit Schlüssel {key}"])
+        if kind_levels is not None and not unit.fits(kind_levels):
+            return Resolution("invalid", candidates=[unit], messages=[
+                f"Schlüssel {key} ist {unit.label()} und passt nicht zur angegebenen Art"])
+        if unit in same_name:
+            return Resolution("ok", unit, KIND_OF_LEVEL[unit.level])
+        return Resolution("invalid", candidates=[unit, *(u for u in same_name if u != unit)], messages=[
+            f"Schlüssel {key} ist {unit.label()} und passt nicht zum Namen {name!r}"])
+
+    def _body(self, kind: str, key: str | None, messages: list[str]) -> Resolution:
+        """A body without territory; a key, if given, is the AGS of its seat."""
+        if key is None:
+            return Resolution("ok", kind=kind, messages=messages)
+        seat = self.by_key.get(key)
+        if len(key) != 8 or seat is None or seat.level != "gemeinde":
+            return Resolution("invalid", kind=kind, messages=[
+                *messages, f"Sitz-Schlüssel {key} ist kein Gemeindeschlüssel (AGS) in NRW"])
+        return Resolution("ok", kind=kind, seat_key=key,
+                          messages=[*messages, f"Schlüssel {key} als Sitz ({seat.name}) gelesen"])
+
+    def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit]:
+        """Up to three similar official names of ``levels``; suggestions only, never a match."""
+        choices = {unit: text for unit, text in self._choices.items() if unit.fits(levels)}
+        found = process.extract(parsed.base, choices, scorer=fuzz.WRatio, limit=SUGGESTIONS,
+                                score_cutoff=SUGGESTION_CUTOFF)
+        return [unit for _, _, unit in found]
