@@ -1,0 +1,148 @@
+"""The one entry point for every export format: a view in, the bytes of a file out.
+
+Used by ``sid-atlas export`` and by the dashboard's download buttons, so both
+give the same file for the same view. Every format is deterministic: no
+timestamps, fixed ids and fixed zip entry times, so an export can be
+regression-tested byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pandas as pd
+
+from exports import style
+from exports.data import view_table
+from loaders.coverage import Coverage
+from loaders.dates import format_german
+from loaders.tables import to_csv_bytes
+from loaders.viewstate import ViewState
+
+MAP_FORMATS = ("png", "svg", "pdf")
+DATA_FORMATS = ("csv", "xlsx", "geojson")
+FORMATS = MAP_FORMATS + DATA_FORMATS
+MEDIA_TYPES = {
+    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+# Zip entries need some time; the earliest a zip can hold keeps XLSX files identical.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", title: str | None = None) -> bytes:
+    """The file of ``view`` in ``fmt``.
+
+    Parameters
+    ----------
+    cov : Coverage
+        The coverage model (``loaders.store.load_coverage()``).
+    view : ViewState
+        Stichtag, compare date, level, region and evidence filter.
+    fmt : str
+        One of :data:`FORMATS`.
+    preset : str
+        Page size for maps, a key of :data:`exports.style.PRESETS`.
+    title : str, optional
+        Map title; empty means :data:`exports.style.DEFAULT_TITLE`.
+
+    Returns
+    -------
+    bytes
+        Identical for identical inputs.
+    """
+    if fmt in MAP_FORMATS:
+        from exports.mapfig import render_map
+
+        return render_map(cov, view, fmt, style.PRESETS[preset], title)
+    table = data_table(cov, view)
+    if fmt == "csv":
+        return to_csv_bytes(table)
+    if fmt == "xlsx":
+        return _xlsx(table, _info_rows(cov, view, title))
+    if fmt == "geojson":
+        return _geojson(table, view, title)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def data_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
+    """The rows behind the picture, with the status in German beside its code."""
+    table = view_table(cov, view)
+    labels = dict(style.STATUS_LABELS[view.level])
+    status_text = table["status"].map(labels)
+    table.insert(table.columns.get_loc("status") + 1, "status_text", status_text)
+    return table
+
+
+def _info_rows(cov: Coverage, view: ViewState, title: str | None) -> list[tuple[str, str]]:
+    rows = [("Titel", (title or "").strip() or style.DEFAULT_TITLE),
+            ("Stand", format_german(view.date)),
+            ("Region", cov.name_of(view.region)),
+            ("Ebene", style.LEVEL_NAMES[view.level]),
+            ("Evidenz", "nur einzeln belegte Beitritte" if view.evidence == "documented"
+             else "alle, auch abgeleitete (evidence = inferred)")]
+    if view.compare is not None:
+        rows.append(("Vergleich mit", format_german(view.compare)))
+    rows += [("Quelle", piece) for piece in style.attribution_pieces()]
+    return rows
+
+
+def _xlsx(table: pd.DataFrame, info: list[tuple[str, str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Daten"
+    _fill_sheet(sheet, [list(table.columns)] + table.astype(object).where(table.notna(), None).values.tolist())
+    _fill_sheet(book.create_sheet("Info"), [list(row) for row in info])
+    book.properties.created = book.properties.modified = _FIXED_TIME
+    buffer = io.BytesIO()
+    # ExcelWriter directly: openpyxl's save_workbook would stamp the current time.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fill_sheet(sheet, rows: list[list]) -> None:
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            if hasattr(value, "item"):
+                value = value.item()
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                # openpyxl would store "=1+1" as a formula; a name is always text.
+                cell.data_type = "s"
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(zipfile.ZipInfo(item.filename, _ZIP_EPOCH), source.read(item.filename),
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _geojson(table: pd.DataFrame, view: ViewState, title: str | None) -> bytes:
+    """Full-resolution outlines in WGS84 with the table's columns as properties."""
+    import geopandas as gpd
+
+    from loaders.boundaries import to_wgs84
+    from loaders.store import load_units
+
+    units = load_units()
+    shapes = units.loc[units["level"] == view.level, ["key", "geometry"]]
+    frame = gpd.GeoDataFrame(table.merge(shapes, on="key", validate="1:1"), geometry="geometry", crs=units.crs)
+    collection = json.loads(to_wgs84(frame).to_json(drop_id=True, na="null"))
+    collection["name"] = (title or "").strip() or style.DEFAULT_TITLE
+    collection["stand"] = view.date.isoformat()
+    # Foreign members are allowed by RFC 7946; the credit travels with the geometry.
+    collection["attribution"] = " · ".join(style.attribution_pieces())
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
