@@ -20,6 +20,7 @@ from loaders.boundaries import LEVELS
 from loaders.coverage import EVIDENCE_FILTERS
 from loaders.dates import parse_iso_day
 from loaders.errors import AtlasError, InputError
+from loaders.tables import csv_safe
 
 PROG = "sid-atlas"
 OUTPUT_FIELDS = ["key", "name", "level", "member", "member_since", "member_precision", "member_evidence",
@@ -153,7 +154,7 @@ def render(records: list[dict], fmt: str, fields: list[str]) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: _csv_safe(v) for k, v in r.items()} for r in records)
+        writer.writerows({k: csv_safe(v) for k, v in r.items()} for r in records)
         return buffer.getvalue()
     columns = ["key", "name", "member_since", "gemeinden", "population", "share"]
     rows = [[r["key"], r["name"], r["member_since"] or "–",
@@ -163,13 +164,6 @@ def render(records: list[dict], fmt: str, fields: list[str]) -> str:
     widths = [max(len(str(x)) for x in [c] + [row[i] for row in rows]) for i, c in enumerate(columns)]
     lines = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() for line in [columns] + rows]
     return "\n".join(lines) + "\n"
-
-
-def _csv_safe(value):
-    """Text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 COMMANDS = {"prepare": cmd_prepare, "check": cmd_check, "coverage": cmd_coverage, "serve": cmd_serve}

@@ -1,0 +1,261 @@
+"""The #sicherimDienst coverage atlas: ``streamlit run dashboard/app.py``.
+
+One :class:`~loaders.viewstate.ViewState` in ``st.session_state["view"]`` is
+the truth. It is read from the URL once per session, every widget is set from
+it before it is drawn and writes back to it in its callback, and the URL is
+rewritten from it on every run — so a link always reproduces the view.
+
+Everything expensive is cached: the coverage model once per process
+(``st.cache_resource``), figures, map features and chart specs per argument
+tuple (``st.cache_data``), so a Stichtag change costs a few dictionary look-ups
+and the page elements themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+# `streamlit run` puts dashboard/ on sys.path, not the project root.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import features, figures, members, timeline  # noqa: E402
+from dashboard.i18n import format_date, t  # noqa: E402
+from dashboard.mapview import render_map  # noqa: E402
+from loaders import accessions, sources, store  # noqa: E402
+from loaders.boundaries import LAND_KEY  # noqa: E402
+from loaders.errors import AtlasError  # noqa: E402
+from loaders.tables import to_csv_bytes  # noqa: E402
+from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState  # noqa: E402
+
+PLAY_SECONDS = 1.5
+BASEMAPS = ("none", "osm", "basemapde")
+
+
+# -- cached data ------------------------------------------------------------
+@st.cache_resource(show_spinner="Lade Grenzen und Beitritte …")
+def coverage():
+    """The coverage model, built once per process."""
+    return store.load_coverage()
+
+
+@st.cache_data(show_spinner=False)
+def events():
+    return accessions.read_events().sort_values("date").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def attribution() -> str:
+    return " · ".join(spec.attribution for spec in sources.manifest().values())
+
+
+@st.cache_data(show_spinner=False)
+def stops(evidence: str) -> list[dt.date]:
+    """Days playback visits "event by event": coverage changes and the regional events."""
+    event_days = {dt.date.fromisoformat(day) for day in events()["date"]}
+    return sorted(set(coverage().change_dates(evidence)) | event_days)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def summary(day: dt.date, region: str | None, evidence: str) -> dict:
+    return coverage().summary(day, region, evidence)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def map_features(day, level, region, evidence, compare, lang):
+    return features.build(coverage(), day, level, region, evidence, compare, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def coverage_spec(evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
+    frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
+    return timeline.coverage_spec(frame, events(), lang)
+
+
+@st.cache_data(show_spinner=False)
+def sizes_spec(lang: str) -> dict:
+    return timeline.sizes_spec(accessions.read_network_sizes(), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
+    return members.members_table(coverage().members_as_of(day, evidence, region), lang)
+
+
+# -- view state and widgets -------------------------------------------------
+def _region_of(widget_value: str) -> str | None:
+    return None if widget_value == LAND_KEY else widget_value
+
+
+def _show(view: ViewState) -> None:
+    """Set every widget from the view (allowed: it runs before the widgets are drawn)."""
+    state = st.session_state
+    state.w_slider = state.w_date = view.date
+    state.w_compare = view.compare
+    state.w_level = view.level
+    state.w_region = view.region or LAND_KEY
+    state.w_evidence = view.evidence
+
+
+def _set_view(view: ViewState) -> None:
+    st.session_state.view = view
+    st.session_state.notices = []
+
+
+def _from_widgets(date_widget: str = "w_slider") -> None:
+    """Callback of every view widget: the widgets' values become the view."""
+    state = st.session_state
+    _set_view(ViewState(date=state[date_widget] or state.view.date, compare=state.w_compare,
+                        level=state.w_level, region=_region_of(state.w_region), evidence=state.w_evidence))
+
+
+def _jump() -> None:
+    day = st.session_state.w_jump
+    if day:
+        _set_view(st.session_state.view.with_(date=dt.date.fromisoformat(day)))
+    st.session_state.w_jump = None
+
+
+def _step() -> bool:
+    """Move the Stichtag one playback step; False (and stop playing) at the end."""
+    state = st.session_state
+    view = state.view
+    day = timeline.next_stop(view.date, state.w_step_mode, stops(view.evidence), dt.date.today())
+    if day is None:
+        state.playing = False
+        return False
+    _set_view(view.with_(date=day))
+    return True
+
+
+def _toggle_play() -> None:
+    state = st.session_state
+    state.playing = not state.get("playing", False)
+    if state.playing and timeline.next_stop(state.view.date, state.w_step_mode, stops(state.view.evidence),
+                                            dt.date.today()) is None:
+        _set_view(state.view.with_(date=FIRST_DAY))  # at the end: play from the start
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _ticker() -> None:
+    """While playing: every few seconds one step, then a full rerun draws it.
+
+    The fragment also runs inline during each full run; only its timed reruns
+    (marked by the ``tick_armed`` flag the inline run sets) may step.
+    """
+    state = st.session_state
+    if not state.get("tick_armed"):
+        state.tick_armed = True
+        return
+    state.tick_armed = False
+    if state.get("playing"):
+        _step()
+        st.rerun()
+
+
+def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
+    """Draw the controls; return the chosen basemap."""
+    bar = st.sidebar
+    bar.toggle(t("language", lang), key="w_lang")
+    bar.slider(t("stichtag", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
+               key="w_slider", on_change=_from_widgets, args=("w_slider",))
+    bar.date_input(t("stichtag_input", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
+                   key="w_date", on_change=_from_widgets, args=("w_date",))
+    items = {row.date: t("jump_item", lang, region=row.region, date=format_date(dt.date.fromisoformat(row.date), lang))
+             for row in events().itertuples()}
+    bar.selectbox(t("jump", lang), list(items), format_func=items.get, index=None,
+                  placeholder=t("jump_placeholder", lang), key="w_jump", on_change=_jump)
+    play, step = bar.columns(2)
+    playing = st.session_state.get("playing", False)
+    play.button(t("pause" if playing else "play", lang), key="w_play", on_click=_toggle_play, width="stretch",
+                icon=":material/pause:" if playing else ":material/play_arrow:")
+    step.button(t("step", lang), key="w_step", on_click=_step, width="stretch", icon=":material/skip_next:")
+    bar.radio(t("step_mode", lang), timeline.STEP_MODES, key="w_step_mode", horizontal=True,
+              format_func=lambda mode: t(f"step_{mode}", lang), help=t("step_help", lang))
+    bar.divider()
+    bar.radio(t("level", lang), VIEW_LEVELS, key="w_level", on_change=_from_widgets,
+              format_func=lambda level: t(f"level_{level}", lang))
+    bar.selectbox(t("region", lang), (LAND_KEY, *REGION_KEYS), key="w_region", on_change=_from_widgets,
+                  format_func=lambda key: t("region_nrw", lang) if key == LAND_KEY
+                  else t("region_item", lang, name=cov.name_of(key)))
+    bar.date_input(t("compare", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
+                   key="w_compare", on_change=_from_widgets, help=t("compare_help", lang))
+    bar.radio(t("evidence", lang), EVIDENCE_CHOICES, key="w_evidence", on_change=_from_widgets,
+              format_func=lambda evidence: t(f"evidence_{evidence}", lang))
+    return bar.selectbox(t("basemap", lang), BASEMAPS, key="w_basemap",
+                         format_func=lambda basemap: t(f"basemap_{basemap}", lang))
+
+
+# -- page -------------------------------------------------------------------
+def main() -> None:
+    st.set_page_config(page_title="#sicherimDienst – Abdeckungsatlas", layout="wide")
+    state = st.session_state
+    today = dt.date.today()
+    lang = "en" if state.get("w_lang") else "de"
+    try:
+        cov = coverage()
+    except AtlasError as error:
+        st.error(str(error))
+        st.stop()
+    if "view" not in state:
+        state.view, state.notices = ViewState.from_params(st.query_params.to_dict(), today=today)
+    state.setdefault("w_step_mode", "month")
+    state.tick_armed = False  # only a timed fragment rerun may step, never a full run
+    view: ViewState = state.view
+    _show(view)
+    basemap = sidebar(view, lang, today, cov)
+    if state.get("playing"):
+        with st.sidebar:
+            _ticker()
+    if st.query_params.to_dict() != view.to_params():
+        st.query_params.from_dict(view.to_params())
+
+    st.title(t("title", lang))
+    region_name = t("region_nrw", lang) if not view.region else t("region_item", lang, name=cov.name_of(view.region))
+    st.caption(f"{t('stand', lang, date=format_date(view.date, lang))} · {region_name}")
+    for notice in state.notices:
+        st.warning(notice)
+
+    now = summary(view.date, view.region, view.evidence)
+    then = summary(view.compare, view.region, view.evidence) if view.compare else None
+    cards = figures.cards(now, then, view.compare, lang)
+    # Two rows: "396 von 396 (100,0 %)" needs about half the width to stay readable.
+    top, bottom = st.columns([2, 1, 1]), st.columns([1, 1, 2], vertical_alignment="center")
+    for column, card in zip(top[:3] + bottom[:2], cards):
+        column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help,
+                      border=True)
+    bottom[2].caption(figures.detail_line(now, lang))
+
+    shapes, legend = map_features(view.date, view.level, view.region, view.evidence, view.compare, lang)
+    render_map(view.level, view.region, shapes, legend, basemap=basemap, attribution=attribution())
+    st.caption(f"{t('attribution', lang)}: {attribution()}")
+    if view.evidence == "all":
+        st.caption(t("inferred_note", lang))
+
+    st.subheader(t("timeline", lang))
+    st.vega_lite_chart(timeline.with_rules(coverage_spec(view.evidence, view.region, today, lang),
+                                           view.date, view.compare, lang),
+                       width="stretch", height=timeline.COVERAGE_HEIGHT)
+    st.vega_lite_chart(timeline.with_rules(sizes_spec(lang), view.date, None, lang),
+                       width="stretch", height=timeline.SIZES_HEIGHT)
+
+    st.subheader(t("members", lang))
+    table = members.search(member_table(view.date, view.evidence, view.region, lang),
+                           st.text_input(t("search", lang), key="w_search"), lang)
+    st.caption(t("members_count", lang, n=len(table)))
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(t("download", lang), data=lambda: to_csv_bytes(table),
+                       file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
+    undated = members.undated_members(cov.accessions, view.region)
+    if len(undated):
+        with st.expander(t("undated", lang, n=len(undated))):
+            st.caption(t("undated_note", lang))
+            st.dataframe(members.members_table(undated, lang), hide_index=True, width="stretch")
+
+
+main()

@@ -1,0 +1,271 @@
+"""Words and number formats of the dashboard: German by default, English on request.
+
+Pure: no Streamlit. German formats follow DIN 5008 usage ("1. Februar 2024",
+"18.190.422", "82,1 %"); English ones the usual British forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from loaders.dates import GERMAN_MONTHS, format_german, format_partial_german, period_bounds
+
+LANGUAGES = ("de", "en")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+                  "August", "September", "October", "November", "December")
+
+# key -> (German, English); ``{name}`` fields are filled by :func:`t`.
+TEXTS = {
+    "title": ("#sicherimDienst – Abdeckungsatlas NRW", "#sicherimDienst – coverage atlas NRW"),
+    "stand": ("Stand: {date}", "As of: {date}"),
+    "language": ("English", "English"),
+    "stichtag": ("Stichtag", "Reference date"),
+    "stichtag_input": ("Stichtag als Datum", "Reference date as a date"),
+    "jump": ("Springen zu", "Jump to"),
+    "jump_placeholder": ("Regionaler Beitritt …", "Regional accession …"),
+    "jump_item": ("Beitritt RB {region} – {date}", "Accession RB {region} – {date}"),
+    "play": ("Abspielen", "Play"),
+    "pause": ("Anhalten", "Pause"),
+    "step": ("Schritt", "Step"),
+    "step_mode": ("Schrittweite", "Step"),
+    "step_month": ("Monat für Monat", "Month by month"),
+    "step_event": ("Ereignis für Ereignis", "Event by event"),
+    "step_help": ("„Ereignis“: jeder Tag, an dem sich die Abdeckung ändert, "
+                  "darunter die fünf regionalen Beitritte.",
+                  "“Event”: every day on which coverage changes, including the five regional accessions."),
+    "level": ("Ebene", "Level"),
+    "level_gemeinde": ("Gemeinde", "Municipality"),
+    "level_kreis": ("Kreis", "District"),
+    "level_regierungsbezirk": ("Regierungsbezirk", "Administrative region"),
+    "region": ("Region", "Region"),
+    "region_nrw": ("Nordrhein-Westfalen", "North Rhine-Westphalia"),
+    "region_item": ("RB {name}", "RB {name}"),
+    "compare": ("Vergleich mit", "Compare with"),
+    "compare_help": ("Optional: Was seit diesem Datum neu ist, wird hervorgehoben.",
+                     "Optional: what is new since this date is highlighted."),
+    "evidence": ("Evidenz", "Evidence"),
+    "evidence_all": ("alle (auch abgeleitete)", "all (including inferred)"),
+    "evidence_documented": ("nur dokumentierte", "documented only"),
+    "basemap": ("Grundkarte", "Base map"),
+    "basemap_none": ("keine", "none"),
+    "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
+    "basemap_basemapde": ("basemap.de grau", "basemap.de grey"),
+    # figures
+    "fig_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "fig_population": ("Bevölkerung abgedeckt", "Population covered"),
+    "fig_area": ("Fläche abgedeckt", "Area covered"),
+    "fig_kreise": ("Kreise im Netzwerk", "Districts in the network"),
+    "fig_rbs": ("Bezirksregierungen im Netzwerk", "Regional governments in the network"),
+    "of": ("{n} von {total}", "{n} of {total}"),
+    "of_share": ("{n} von {total} ({share})", "{n} of {total} ({share})"),
+    "delta_since": ("seit {date}", "since {date}"),
+    "pp": ("{value} Pp.", "{value} pp"),
+    "fig_detail": ("{population} von {population_total} Einwohnern · {area} von {area_total} km²",
+                   "{population} of {population_total} inhabitants · {area} of {area_total} km²"),
+    "fig_gemeinden_help": ("Eine Gemeinde ist abgedeckt, wenn sie selbst oder ihr Kreis Mitglied ist.",
+                           "A municipality is covered if it or its district is a member."),
+    "fig_kreise_help": ("Kreise und kreisfreie Städte mit eigener Mitgliedschaft.",
+                        "Districts and district-free cities with a membership of their own."),
+    # statuses and evidence
+    "status_member": ("Mitglied", "member"),
+    "status_via_kreis": ("abgedeckt über den Kreis", "covered via its district"),
+    "status_not_yet": ("noch nicht abgedeckt", "not yet covered"),
+    "status_new": ("neu seit {date}", "new since {date}"),
+    "status_member_kreis": ("Kreis bzw. kreisfreie Stadt Mitglied", "district or city is a member"),
+    "status_partial_kreis": ("nur Gemeinden abgedeckt (Kreis selbst nicht Mitglied)",
+                             "only municipalities covered (district itself not a member)"),
+    "status_member_regierungsbezirk": ("Bezirksregierung Mitglied", "regional government is a member"),
+    "status_partial_regierungsbezirk": ("nur Kreise/Gemeinden abgedeckt (Bezirksregierung nicht Mitglied)",
+                                        "only districts/municipalities covered "
+                                        "(regional government not a member)"),
+    "inferred_suffix": ("{label} – abgeleitet", "{label} – inferred"),
+    "evidence_documented_word": ("dokumentiert", "documented"),
+    "evidence_inferred_word": ("abgeleitet", "inferred"),
+    # tooltips
+    "tip_kreis": ("Kreis", "District"),
+    "tip_kreisfrei": ("kreisfreie Stadt", "district-free city"),
+    "tip_status": ("Status", "Status"),
+    "tip_since": ("Beitritt", "Joined"),
+    "tip_since_kreis": ("Beitritt des Kreises", "District joined"),
+    "tip_evidence": ("Evidenz", "Evidence"),
+    "tip_source": ("Quelle", "Source"),
+    "tip_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "tip_undated": ("Mitgliedschaft dokumentiert, Datum unbekannt – nicht mitgezählt",
+                    "membership documented, date unknown – not counted"),
+    "date_unknown": ("Datum unbekannt", "date unknown"),
+    # timeline
+    "timeline": ("Verlauf", "Over time"),
+    "series_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "series_population": ("Bevölkerung abgedeckt", "Population covered"),
+    "axis_share": ("Anteil", "Share"),
+    "axis_date": ("Datum", "Date"),
+    "axis_count": ("Anzahl (mindestens)", "Count (at least)"),
+    "sizes_title": ("Veröffentlichte Netzwerkgröße – Mindestwerte („mehr als …“)",
+                    "Published network size – lower bounds (“more than …”)"),
+    "series_people": ("Personen (Multiplikatoren)", "People (multipliers)"),
+    "series_organisations": ("Organisationen", "Organisations"),
+    "series": ("Reihe", "Series"),
+    "event": ("Ereignis", "Event"),
+    # members table
+    "members": ("Mitglieder am Stichtag", "Members at the reference date"),
+    "members_count": ("{n} Organisationen (Personen werden nie einzeln aufgeführt).",
+                      "{n} organisations (people are never listed individually)."),
+    "search": ("Suche (Name, Schlüssel, Quelle)", "Search (name, key, source)"),
+    "download": ("CSV herunterladen", "Download CSV"),
+    "col_name": ("Name", "Name"),
+    "col_kind": ("Art", "Kind"),
+    "col_key": ("Schlüssel", "Key"),
+    "col_joined": ("Beitritt", "Joined"),
+    "col_joined_iso": ("Beitrittsdatum (ISO)", "Date joined (ISO)"),
+    "col_evidence": ("Evidenz", "Evidence"),
+    "col_source": ("Quelle", "Source"),
+    "col_note": ("Anmerkung", "Note"),
+    "undated": ("Dokumentierte Mitglieder ohne bekanntes Beitrittsdatum ({n})",
+                "Documented members with unknown accession date ({n})"),
+    "undated_note": ("Diese Mitgliedschaften sind belegt, aber nicht datiert; sie werden an keinem "
+                     "Stichtag mitgezählt.",
+                     "These memberships are documented but undated; they are counted at no reference date."),
+    "inferred_note": ("Abgeleitet = aus dem Beitritt eines ganzen Regierungsbezirks geschlossen, "
+                      "nicht einzeln belegt.",
+                      "Inferred = concluded from the accession of a whole administrative region, "
+                      "not documented one by one."),
+    "attribution": ("Daten", "Data"),
+}
+
+KIND_LABELS = {
+    "gemeinde": ("Gemeinde", "municipality"), "kreis": ("Kreis", "district"),
+    "bezirksregierung": ("Bezirksregierung", "regional government"),
+    "landesbehoerde": ("Landesbehörde", "state authority"), "parlament": ("Parlament", "parliament"),
+    "gericht": ("Gericht", "court"), "verband": ("Verband", "association"),
+    "gewerkschaft": ("Gewerkschaft", "trade union"),
+    "sozialversicherung": ("Sozialversicherung", "social insurance"), "sonstige": ("Sonstige", "other"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def t(key: str, lang: str = "de", **fields) -> str:
+    """The text for ``key`` in ``lang`` with ``fields`` filled in.
+
+    Examples
+    --------
+    >>> t("of", n=70, total=70)
+    '70 von 70'
+    >>> t("stand", "en", date="1 February 2024")
+    'As of: 1 February 2024'
+    """
+    text = _pick(TEXTS[key], lang)
+    return text.format(**fields) if fields else text
+
+
+def kind_label(kind: str, lang: str = "de") -> str:
+    """German (or English) name of an accession kind; unknown kinds are shown as they are."""
+    return _pick(KIND_LABELS[kind], lang) if kind in KIND_LABELS else kind
+
+
+def evidence_label(evidence: str, lang: str = "de") -> str:
+    """"dokumentiert" / "abgeleitet" for the data's ``documented`` / ``inferred``."""
+    return t("evidence_inferred_word" if evidence == "inferred" else "evidence_documented_word", lang)
+
+
+def format_int(value: int, lang: str = "de") -> str:
+    """A whole number with thousands separators.
+
+    Examples
+    --------
+    >>> format_int(18190422), format_int(18190422, "en")
+    ('18.190.422', '18,190,422')
+    """
+    text = f"{int(value):,}"
+    return text.replace(",", ".") if lang != "en" else text
+
+
+def format_decimal(value: float, digits: int = 1, lang: str = "de") -> str:
+    """A decimal number with grouping, German comma by default.
+
+    Examples
+    --------
+    >>> format_decimal(34096.51, 0), format_decimal(-2.25, 1)
+    ('34.097', '-2,2')
+    """
+    text = f"{value:,.{digits}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_pct(share: float, lang: str = "de") -> str:
+    """A share (0…1) as a percentage with one decimal.
+
+    Examples
+    --------
+    >>> format_pct(0.82070), format_pct(0.82070, "en")
+    ('82,1 %', '82.1%')
+    """
+    number = format_decimal(100 * share, 1, lang)
+    return f"{number}%" if lang == "en" else f"{number} %"
+
+
+def format_signed(value: float, digits: int = 0, lang: str = "de") -> str:
+    """A change with an explicit sign; zero is "±0".
+
+    Examples
+    --------
+    >>> format_signed(70), format_signed(-3), format_signed(0), format_signed(17.74, 1)
+    ('+70', '-3', '±0', '+17,7')
+    """
+    if round(value, digits) == 0:
+        return "±0"
+    text = format_decimal(value, digits, lang) if digits else format_int(value, lang)
+    return text if text.startswith("-") else "+" + text
+
+
+def format_date(day: dt.date, lang: str = "de") -> str:
+    """A day written out.
+
+    Examples
+    --------
+    >>> format_date(dt.date(2024, 2, 1)), format_date(dt.date(2024, 2, 1), "en")
+    ('1. Februar 2024', '1 February 2024')
+    """
+    if lang == "en":
+        return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    return format_german(day)
+
+
+def format_partial(text: str, precision: str, lang: str = "de") -> str:
+    """A partial date at its precision (day, month, year or unknown).
+
+    Examples
+    --------
+    >>> format_partial("2023-09", "month"), format_partial("2023-09", "month", "en")
+    ('September 2023', 'September 2023')
+    >>> format_partial("", "unknown", "en")
+    'date unknown'
+    """
+    if lang != "en":
+        return format_partial_german(text, precision)
+    if precision == "unknown" or not text:
+        return t("date_unknown", lang)
+    first, _ = period_bounds(text, precision)
+    if precision == "day":
+        return format_date(first, lang)
+    if precision == "month":
+        return f"{ENGLISH_MONTHS[first.month - 1]} {first.year}"
+    return str(first.year)
+
+
+def vega_locale(lang: str = "de") -> dict:
+    """Number and time formats for Vega-Lite charts (axis months, separators)."""
+    months = ENGLISH_MONTHS if lang == "en" else GERMAN_MONTHS
+    days = (("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday") if lang == "en" else
+            ("Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"))
+    decimal, thousands = (".", ",") if lang == "en" else (",", ".")
+    return {
+        "number": {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", " €"]},
+        "time": {"dateTime": "%A, %e. %B %Y, %X", "date": "%d.%m.%Y", "time": "%H:%M:%S",
+                 "periods": ["AM", "PM"], "days": list(days), "shortDays": [d[:2] for d in days],
+                 "months": list(months), "shortMonths": [m[:3] for m in months]},
+    }
