@@ -21,8 +21,13 @@ from loaders.coverage import EVIDENCE_FILTERS
 from loaders.dates import parse_iso_day
 from loaders.errors import AtlasError, InputError
 from loaders.tables import csv_safe
+from loaders.viewstate import VIEW_LEVELS
 
 PROG = "sid-atlas"
+# Mirrors exports.style.PRESETS and exports.render.FORMATS, kept here so that
+# --help does not import matplotlib; tests/test_exports.py checks they agree.
+EXPORT_PRESETS = ("16x9", "square", "a4", "a4-landscape")
+EXPORT_FORMATS = ("png", "svg", "pdf", "csv", "xlsx", "geojson")
 OUTPUT_FIELDS = ["key", "name", "level", "member", "member_since", "member_precision", "member_evidence",
                  "member_source", "gemeinden_total", "gemeinden_covered", "population_total",
                  "population_covered", "area_km2_total", "area_km2_covered"]
@@ -65,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
     check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
     check.add_argument("--format", choices=("text", "json"), default="text")
+
+    export = commands.add_parser("export", help="press export of a view: map picture or the data behind it")
+    export.add_argument("--date", type=_date, required=True, help="Stichtag, YYYY-MM-DD")
+    export.add_argument("--compare", type=_date, help="earlier day: before/after picture, new units marked")
+    export.add_argument("--region", help="Regierungsbezirk key (051, 053, 055, 057 or 059)")
+    export.add_argument("--level", choices=VIEW_LEVELS, default="gemeinde")
+    export.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
+    export.add_argument("--preset", choices=EXPORT_PRESETS, default="16x9", help="page size of a map")
+    export.add_argument("--title", help="map title (default: #sicherimDienst – Beitritte in NRW)")
+    export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("--out", type=Path, required=True, help="file to write (replaced atomically)")
     return parser
 
 
@@ -123,6 +140,36 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from loaders import store
+    from loaders.paths import atomic_write
+    from loaders.viewstate import REGION_KEYS, ViewState
+
+    if args.members is not None and not args.members.is_file():
+        raise InputError(f"members file not found: {args.members}")
+    if args.region is not None and args.region not in REGION_KEYS:
+        raise InputError(f"unknown region {args.region!r}: expected a Regierungsbezirk key "
+                         f"({', '.join(REGION_KEYS)})")
+    if args.compare is not None and args.compare >= args.date:
+        raise InputError(f"--compare {args.compare} must lie before --date {args.date}")
+    if args.out.is_dir():
+        raise InputError(f"--out {args.out} is a folder; give a file name")
+    # matplotlib is loaded only for this command, never with the loaders package.
+    from exports.render import export
+
+    view = ViewState(date=args.date, compare=args.compare, level=args.level, region=args.region,
+                     evidence=args.evidence)
+    cov = store.load_coverage(str(args.members) if args.members else None)
+    data = export(cov, view, args.format, preset=args.preset, title=args.title)
+    try:
+        with atomic_write(args.out) as handle:
+            handle.write(data)
+    except OSError as error:
+        raise InputError(f"cannot write {args.out}: {error.strerror or error}") from None
+    print(f"{args.out} ({args.format}, {len(data) / 1024:.0f} KB)")
+    return 0
+
+
 def cmd_check(args) -> int:
     """Exit 0 when every row is usable, 1 when any needs attention (2: unreadable, via main)."""
     from loaders import check, store
@@ -166,7 +213,8 @@ def render(records: list[dict], fmt: str, fields: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-COMMANDS = {"prepare": cmd_prepare, "check": cmd_check, "coverage": cmd_coverage, "serve": cmd_serve}
+COMMANDS = {"prepare": cmd_prepare, "check": cmd_check, "coverage": cmd_coverage, "serve": cmd_serve,
+            "export": cmd_export}
 
 if __name__ == "__main__":
     sys.exit(main())
