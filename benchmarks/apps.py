@@ -1,0 +1,59 @@
+"""The two builds under comparison and how the harness sees each one's map.
+
+Each app is opened at the same view (NRW, Gemeinde level) on the day before
+Detmold's accession and moved to the day itself: 70 Gemeinden change state,
+so both the map and the figures must visibly update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.server import REPO
+
+DAY_BEFORE = dt.date(2024, 1, 31)
+DAY_AFTER = dt.date(2024, 2, 1)
+GEMEINDEN_NRW = 396
+
+# In the straightforward build every Gemeinde is one interactive Leaflet path;
+# the signature counts fills so a restyle (or a re-mounted, redrawn map) shows.
+FOLIUM_STATE_JS = """() => {
+  if (typeof L === "undefined") return null;
+  const paths = document.querySelectorAll("path.leaflet-interactive");
+  const fills = {};
+  paths.forEach((p) => { const f = p.getAttribute("fill"); fills[f] = (fills[f] || 0) + 1; });
+  return {drawn: paths.length, signature: JSON.stringify(fills)};
+}"""
+
+# Our map publishes what it has drawn (dashboard/map_component/map.js:
+# window.sidMap.drawn = restyled unit paths, .counts = per status), so there
+# is no need to guess from the DOM.
+OURS_STATE_JS = """() => {
+  const s = window.sidMap;
+  if (!s || !s.drawn) return null;
+  return {drawn: s.drawn, signature: JSON.stringify(s.counts)};
+}"""
+
+
+@dataclass(frozen=True)
+class App:
+    """One build: its script and how to read its map's state in the browser."""
+
+    name: str
+    script: Path
+    frame_marker: str   # substring of the map iframe's URL
+    state_js: str       # JS run in that frame: null or {drawn, signature}
+    expected_drawn: int = GEMEINDEN_NRW
+
+    def url(self, base: str, day: dt.date) -> str:
+        return f"{base}/?date={day.isoformat()}"
+
+    @property
+    def available(self) -> bool:
+        return self.script.is_file()
+
+
+BASELINE = App("baseline", REPO / "benchmarks" / "baseline_app.py", "streamlit_folium", FOLIUM_STATE_JS)
+OURS = App("ours", REPO / "dashboard" / "app.py", "coverage_map", OURS_STATE_JS)

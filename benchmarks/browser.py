@@ -1,0 +1,228 @@
+"""Real-browser measurements: Debian's Chromium driven by Playwright.
+
+For one app this opens the page several times in fresh browser contexts
+(empty HTTP cache, like a first visit; the *server* is warm, as the issue
+asks), times page open -> map fully drawn, then moves the Stichtag and times
+the change -> map and figures updated. Websocket frames and geometry
+responses are recorded on the way, so bytes come from the same runs.
+
+Timing is from Python (``time.perf_counter``) around Playwright calls; the
+state is polled every ``POLL_S`` seconds, so each time carries up to that
+much resolution error plus one CDP round trip (a few ms).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+import time
+from dataclasses import dataclass, field
+
+from benchmarks.apps import DAY_AFTER, DAY_BEFORE, App
+from benchmarks.report import Series
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+POLL_S = 0.01
+OPEN_TIMEOUT_S = 60.0
+CHANGE_TIMEOUT_S = 30.0
+SETTLE_S = 0.75   # no websocket frame for this long = the rerun's messages are all in
+
+FIGURES_JS = """() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
+  .map((e) => e.innerText).join(" | ")"""
+
+
+@dataclass
+class BrowserResult:
+    """Everything one app's browser run produced."""
+
+    page_open: Series = field(default_factory=Series)
+    change: Series = field(default_factory=Series)
+    ws_open: Series = field(default_factory=Series)
+    ws_change: Series = field(default_factory=Series)
+    ws_change_gzip: Series = field(default_factory=Series)
+    geometry_raw: Series = field(default_factory=Series)
+    geometry_gzip: Series = field(default_factory=Series)
+    geometry_urls: list[str] = field(default_factory=list)
+    external: dict = field(default_factory=dict)
+
+
+class WsRecorder:
+    """Websocket frames the page receives, with arrival times."""
+
+    def __init__(self):
+        self.frames: list[tuple[float, bytes]] = []
+
+    def attach(self, page) -> None:
+        page.on("websocket", lambda ws: ws.on("framereceived", self._received))
+
+    def _received(self, payload) -> None:
+        data = payload.encode() if isinstance(payload, str) else bytes(payload)
+        self.frames.append((time.perf_counter(), data))
+
+    def since(self, start: float) -> bytes:
+        return b"".join(data for t, data in self.frames if t >= start)
+
+    def wait_quiet(self, page, quiet_s: float = SETTLE_S, limit_s: float = 10.0) -> None:
+        """Return once no frame arrived for ``quiet_s`` (at most ``limit_s``)."""
+        deadline = time.perf_counter() + limit_s
+        while time.perf_counter() < deadline:
+            last = self.frames[-1][0] if self.frames else 0.0
+            if time.perf_counter() - last >= quiet_s:
+                return
+            page.wait_for_timeout(50)
+
+
+def map_state(page, app: App) -> dict | None:
+    """The most complete map state among the frames that hold ``app``'s map."""
+    best = None
+    for frame in page.frames:
+        if app.frame_marker not in frame.url:
+            continue
+        try:
+            state = frame.evaluate(app.state_js)
+        except Exception:  # frame detached or still navigating: just poll again
+            continue
+        if state and (best is None or state["drawn"] > best["drawn"]):
+            best = state
+    return best
+
+
+def figures(page) -> str:
+    try:
+        return page.evaluate(FIGURES_JS)
+    except Exception:  # page between documents
+        return ""
+
+
+def wait_until(page, predicate, timeout_s: float) -> float | None:
+    """Poll ``predicate`` until true; the perf_counter time it became true, or None.
+
+    Waits with ``page.wait_for_timeout``, never ``time.sleep``: Playwright's
+    sync API only dispatches events (websocket frames, routed requests) while
+    one of its calls runs, so a plain sleep would stall the page.
+    """
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        if predicate():
+            return time.perf_counter()
+        page.wait_for_timeout(POLL_S * 1000)
+    return None
+
+
+def set_date(page, old: dt.date, new: dt.date) -> float:
+    """Move the "Stichtag" slider one day with the keyboard, as a person would; return the start time.
+
+    Both builds use ``st.slider`` labelled "Stichtag" with a one-day step (the
+    browser tests drive ours the same way). The clock starts right before
+    the key press, so Streamlit's own slider handling counts against the app.
+    """
+    if abs((new - old).days) != 1:
+        raise ValueError("the keyboard moves the slider by one day; pick adjacent days")
+    slider = page.get_by_role("slider", name="Stichtag").first
+    slider.focus()
+    start = time.perf_counter()
+    slider.press("ArrowRight" if new > old else "ArrowLeft")
+    return start
+
+
+def new_context(browser, base: str, app: App, cdn):
+    """A fresh context (empty cache); requests that leave the app go to ``cdn`` or are refused."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    external: list[str] = []
+
+    def refuse(route):
+        external.append(route.request.url)
+        route.abort()
+
+    # A regex, not a Python callable: Playwright then intercepts only matching
+    # requests in the browser instead of round-tripping every request through Python.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), cdn if cdn is not None else refuse)
+    return context, external
+
+
+def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) -> BrowserResult:
+    """Open ``app`` ``opens`` + 1 times (the first is a discarded warm-up), change the date twice each.
+
+    Parameters
+    ----------
+    browser
+        A launched Playwright Chromium.
+    base : str
+        The app server's base URL.
+    app : App
+        Which build, and how to read its map state.
+    opens : int
+        Measured page opens; every open also yields two Stichtag changes.
+    cdn : callable, optional
+        Route handler for requests outside the app (the baseline's CDN stand-in).
+    """
+    result = BrowserResult()
+    for rep in range(opens + 1):
+        warmup = rep == 0
+        context, refused = new_context(browser, base, app, cdn)
+        try:
+            page = context.new_page()
+            ws = WsRecorder()
+            ws.attach(page)
+            responses = []
+            page.on("response", lambda r: responses.append(r) if r.request.resource_type in ("fetch", "xhr") else None)
+            start = time.perf_counter()
+            page.goto(app.url(base, DAY_BEFORE), wait_until="commit")
+            drawn_at = wait_until(page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn,
+                                  OPEN_TIMEOUT_S)
+            if drawn_at is None:
+                raise RuntimeError(f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s "
+                                   f"(state {map_state(page, app)})")
+            if not warmup:
+                result.page_open.samples.append((drawn_at - start) * 1000)
+            # Figures may still be arriving: wait for them and for a quiet socket.
+            wait_until(page, lambda: figures(page) != "", 10)
+            ws.wait_quiet(page)
+            if rep == 1:
+                result.ws_open.samples.append(len(ws.since(start)))
+                geo = [(r.url, r.body()) for r in responses if r.ok and _is_geojson(r)]
+                result.geometry_urls = [url for url, _ in geo]
+                result.geometry_raw.samples.append(sum(len(body) for _, body in geo))
+                result.geometry_gzip.samples.append(sum(len(gzip.compress(body, 6)) for _, body in geo))
+            for old, new in ((DAY_BEFORE, DAY_AFTER), (DAY_AFTER, DAY_BEFORE)):
+                before_map, before_figs = map_state(page, app), figures(page)
+
+                def updated():
+                    state = map_state(page, app)
+                    return (state is not None and state["drawn"] >= app.expected_drawn
+                            and state["signature"] != before_map["signature"]
+                            and figures(page) not in ("", before_figs))
+
+                begin = set_date(page, old, new)
+                done = wait_until(page, updated, CHANGE_TIMEOUT_S)
+                if done is None:
+                    raise RuntimeError(f"{app.name}: map/figures not updated {old} -> {new} "
+                                       f"within {CHANGE_TIMEOUT_S:.0f} s")
+                ws.wait_quiet(page)
+                if not warmup:
+                    result.change.samples.append((done - begin) * 1000)
+                if not warmup and old == DAY_BEFORE:
+                    # Bytes only for the change to a day this page has not shown yet:
+                    # going back is answered from Streamlit's message cache (the
+                    # browser already holds those bytes), which says nothing of a new date.
+                    payload = ws.since(begin)
+                    result.ws_change.samples.append(len(payload))
+                    result.ws_change_gzip.samples.append(len(gzip.compress(payload, 6)))
+            log(f"  {app.name} open {rep}{' (warm-up)' if warmup else ''}: "
+                f"{(drawn_at - start) * 1000:.0f} ms")
+        finally:
+            context.close()
+        if refused:
+            result.external.setdefault("refused", []).extend(refused)
+    return result
+
+
+def _is_geojson(response) -> bool:
+    """Geometry the map fetched: JSON whose body is a GeoJSON FeatureCollection."""
+    try:
+        head = response.body()[:200]
+    except Exception:  # body gone (redirect, aborted): not geometry we can count
+        return False
+    return b'"FeatureCollection"' in head

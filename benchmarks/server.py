@@ -1,0 +1,72 @@
+"""Start a Streamlit app on a free local port for the length of a ``with`` block."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A port the OS just handed out; the tiny race until Streamlit binds it is acceptable here."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(script: Path, log_path: Path, *, startup_timeout: float = 90.0) -> Iterator[str]:
+    """Run ``streamlit run script`` and yield its base URL; always stop it afterwards.
+
+    The working directory is the repository, so ``.streamlit/config.toml``
+    (usage statistics off, headless) applies exactly as for ``make run``.
+
+    Raises
+    ------
+    RuntimeError
+        When the health endpoint does not answer within ``startup_timeout``
+        seconds or the process exits early; the log path is in the message.
+    """
+    port = free_port()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        # A new session, so the whole process group (Streamlit and anything it
+        # spawns) is stopped by its id, never by name.
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + startup_timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
+                try:
+                    with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start within {startup_timeout:.0f} s; see {log_path}")
+                time.sleep(0.25)
+            yield base
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(5)
