@@ -26,7 +26,7 @@ prepare: install
 	$(VENV)/bin/sid-atlas prepare
 
 run: prepare
-	$(VENV)/bin/sid-atlas coverage --date $$(date +%F)
+	$(VENV)/bin/sid-atlas serve --port $(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -135,8 +135,11 @@ def cmd_serve(args) -> int:
     app = PROJECT_ROOT / "dashboard" / "app.py"
     if not app.is_file():
         raise InputError("the dashboard is not installed in this checkout")
+    # Streamlit reads .streamlit/config.toml from the working directory; run from the
+    # project root so its settings (no usage statistics, static serving) always apply.
+    os.chdir(PROJECT_ROOT)
     os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app),
-                               "--server.port", str(args.port)])
+                               "--server.port", str(args.port), "--browser.gatherUsageStats", "false"])
     return 0
 
 
