@@ -56,7 +56,7 @@ PALETTE = {
     "member": {"fill": "#08306b", "stroke": "#8a8a8a", "weight": 0.5},
     "via_kreis": {"fill": "#92c5de", "stroke": "#8a8a8a", "weight": 0.5},
     "not_yet": {"fill": "#f0f0f0", "stroke": "#8a8a8a", "weight": 0.5},
-    "new": {"fill": "#e66101", "stroke": "#3d1500", "weight": 2.0},
+    "new": {"fill": "#e66101", "stroke": "#3d1500", "weight": 1.5},
 }
 
 # Tiles are optional decoration: the map is complete without them, and they are
