@@ -167,34 +167,38 @@ def legend(level: str, evidence: str = "all", compare: dt.date | None = None, la
 
 def _tooltips(cov: Coverage, units: pd.DataFrame, shown: np.ndarray, level: str,
               compare: dt.date | None, lang: str) -> list[str]:
-    kreis_names = dict(zip(cov.units.loc[cov.units["level"] == "kreis", "key"],
-                           cov.units.loc[cov.units["level"] == "kreis", "name"]))
-    undated = undated_keys(cov)
     esc = html.escape
+    kreise = cov.units[cov.units["level"] == "kreis"]
+    kreis_names = dict(zip(kreise["key"], kreise["name"]))
+    undated = undated_keys(cov)
+    # Fixed words are looked up and escaped once per call, not once per unit.
+    word = {key: esc(t(key, lang)) for key in ("tip_kreis", "tip_kreisfrei", "tip_status", "tip_gemeinden",
+                                                "tip_since", "tip_since_kreis", "tip_evidence", "tip_source",
+                                                "tip_undated")}
+    status_words = {(status, new): esc(status_label(status, level, compare, lang)
+                                       + (f" – {status_label('new', level, compare, lang)}" if new else ""))
+                    for status in RANK for new in (False, True)}
+    evidence_words = {evidence: esc(evidence_label(evidence, lang)) for evidence in ("documented", "inferred")}
     out = []
     for unit, shown_status in zip(units.itertuples(index=False), shown):
         lines = [f"<b>{esc(str(unit.name))}</b> ({esc(unit.key)})"]
         if level == "gemeinde":
-            kreis = (t("tip_kreisfrei", lang) if unit.kreis_key in cov.kreisfrei
-                     else kreis_names.get(unit.kreis_key, unit.kreis_key))
-            lines.append(f"{esc(t('tip_kreis', lang))}: {esc(str(kreis))}")
-        status = status_label(unit.status, level, compare, lang)
-        if shown_status == "new":
-            status = f"{status} – {status_label('new', level, compare, lang)}"
-        lines.append(f"{esc(t('tip_status', lang))}: {esc(status)}")
+            kreis = (word["tip_kreisfrei"] if unit.kreis_key in cov.kreisfrei
+                     else esc(str(kreis_names.get(unit.kreis_key, unit.kreis_key))))
+            lines.append(f"{word['tip_kreis']}: {kreis}")
+        lines.append(f"{word['tip_status']}: {status_words[unit.status, shown_status == 'new']}")
         if level != "gemeinde":
             count = t("of", lang, n=format_int(unit.gemeinden_covered, lang),
                       total=format_int(unit.gemeinden_total, lang))
-            lines.append(f"{esc(t('tip_gemeinden', lang))}: {esc(count)}")
+            lines.append(f"{word['tip_gemeinden']}: {esc(count)}")
         if pd.notna(unit.row_evidence):
-            since_key = "tip_since_kreis" if unit.status == "via_kreis" else "tip_since"
-            since = format_partial(unit.since, unit.precision, lang)
-            lines.append(f"{esc(t(since_key, lang))}: {esc(since)}")
-            lines.append(f"{esc(t('tip_evidence', lang))}: {esc(evidence_label(unit.row_evidence, lang))}")
-            lines.append(f"{esc(t('tip_source', lang))}: {esc(str(unit.source))}")
+            since = esc(format_partial(unit.since, unit.precision, lang))
+            lines.append(f"{word['tip_since_kreis' if unit.status == 'via_kreis' else 'tip_since']}: {since}")
+            lines.append(f"{word['tip_evidence']}: {evidence_words[unit.row_evidence]}")
+            lines.append(f"{word['tip_source']}: {esc(str(unit.source))}")
         elif unit.inferred:
-            lines.append(f"{esc(t('tip_evidence', lang))}: {esc(evidence_label('inferred', lang))}")
+            lines.append(f"{word['tip_evidence']}: {evidence_words['inferred']}")
         if (level, unit.key) in undated and unit.status != "member":
-            lines.append(f"<i>{esc(t('tip_undated', lang))}</i>")
+            lines.append(f"<i>{word['tip_undated']}</i>")
         out.append("<br>".join(lines))
     return out
