@@ -93,6 +93,8 @@ def measure_app(app: apps.App, args, notes: list[str], leaflet_dir: Path, leafle
             notes.append(f"ours: geometry files fetched by the map: {result.geometry_urls or 'none'}")
             refused = sorted(set(result.external.get("refused", [])))
             notes.append(f"ours: requests to hosts other than the app: {len(refused)} {refused[:5]}")
+        notes.append(f"{app.name}: largest websocket messages of one Stichtag change: "
+                     f"{'; '.join(result.largest_change_frames) or 'none over 10 KB'}")
     except Exception as exc:
         traceback.print_exc()
         for key in ("page_open", "change", "ws_open", "ws_change", "geometry_raw", "geometry_gzip"):

@@ -29,6 +29,7 @@ OPEN_TIMEOUT_S = 60.0
 CHANGE_TIMEOUT_S = 30.0
 SETTLE_S = 0.75   # no websocket frame for this long = the rerun's messages are all in
 
+WORD = re.compile(rb"[A-Za-z_]{5,}")
 FIGURES_JS = """() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
   .map((e) => e.innerText).join(" | ")"""
 
@@ -45,6 +46,7 @@ class BrowserResult:
     geometry_raw: Series = field(default_factory=Series)
     geometry_gzip: Series = field(default_factory=Series)
     geometry_urls: list[str] = field(default_factory=list)
+    largest_change_frames: list[str] = field(default_factory=list)
     external: dict = field(default_factory=dict)
 
 
@@ -63,6 +65,17 @@ class WsRecorder:
 
     def since(self, start: float) -> bytes:
         return b"".join(data for t, data in self.frames if t >= start)
+
+    def largest_since(self, start: float, count: int = 4, minimum: int = 10_000) -> list[str]:
+        """The biggest frames since ``start``, each with a few words from its start.
+
+        Streamlit messages are protobuf; the first identifiers inside (argument
+        names, column names) say well enough which element a big frame carries.
+        """
+        big = sorted((data for t, data in self.frames if t >= start and len(data) >= minimum),
+                     key=len, reverse=True)[:count]
+        return [f"{len(data):,} B ({' '.join(w.decode() for w in WORD.findall(data[:600])[:5])})"
+                for data in big]
 
     def wait_quiet(self, page, quiet_s: float = SETTLE_S, limit_s: float = 10.0) -> None:
         """Return once no frame arrived for ``quiet_s`` (at most ``limit_s``)."""
@@ -208,6 +221,8 @@ def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) ->
                     # going back is answered from Streamlit's message cache (the
                     # browser already holds those bytes), which says nothing of a new date.
                     payload = ws.since(begin)
+                    if not result.largest_change_frames:
+                        result.largest_change_frames = ws.largest_since(begin)
                     result.ws_change.samples.append(len(payload))
                     result.ws_change_gzip.samples.append(len(gzip.compress(payload, 6)))
             log(f"  {app.name} open {rep}{' (warm-up)' if warmup else ''}: "
