@@ -174,3 +174,21 @@ def test_map_draws_offline_and_asks_no_other_host(app_url, page):
     outside = sorted({url for url in page.requests
                       if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS})
     assert outside == []
+
+
+def test_tiles_load_only_once_a_basemap_is_chosen(app_url, page):
+    page.goto(f"{app_url}/?date=2024-02-01&region=057")
+    frame = map_frame(page)
+    frame.evaluate("() => { window.__sameFrame = true; }")
+    assert not [url for url in page.requests if "tile" in url]
+    chooser = page.get_by_role("combobox", name="Grundkarte")
+    chooser.click()
+    chooser.press("ArrowDown")   # opens the option list
+    page.get_by_role("option", name="basemap.de grau").click()
+    frame.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
+    tiles = [url for url in page.requests if "geodatenzentrum.de" in url]
+    assert tiles, "choosing basemap.de requests its tiles (blocked here)"
+    # The units stay drawn and the frame is the same: the basemap is a layer, not a re-mount.
+    assert frame.evaluate("() => window.__sameFrame === true && window.sidMap.drawn === 70")
+    assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
+    shoot(page, "map-detmold-basemapde-offline.png")
