@@ -163,8 +163,7 @@ class Coverage:
             g = g[g["key"].str.startswith(region)]
         # Counted straight from the membership arrays: the dashboard asks on every Stichtag change,
         # and two as_of() tables cost ten times as much for the same two numbers.
-        kreise = self._members_among("kreis", g["kreis_key"].unique(), day, evidence) \
-            if not region or len(region) == 3 else None
+        kreise = self._members_among("kreis", g["kreis_key"].unique(), day, evidence)
         rbs = self._members_among("regierungsbezirk", g["rb_key"].unique(), day, evidence)
         covered = g["covered"].to_numpy()
         return {
@@ -174,8 +173,8 @@ class Coverage:
             "population_covered": int(g["population"].to_numpy()[covered].sum()),
             "area_km2_total": float(g["area_km2"].sum()),
             "area_km2_covered": float(g["area_km2"].to_numpy()[covered].sum()),
-            "kreise_total": kreise[0] if kreise is not None else 1,
-            "kreise_in": kreise[1] if kreise is not None else None,
+            "kreise_total": kreise[0],
+            "kreise_in": kreise[1],
             "bezirksregierungen_total": rbs[0],
             "bezirksregierungen_in": rbs[1],
         }

@@ -125,3 +125,9 @@ def test_timeline_steps_at_each_change():
     line = cov.timeline()
     assert line["day"].tolist() == [D(2023, 1, 10), D(2023, 6, 1)]
     assert line["gemeinden_covered"].tolist() == [1, 3]
+
+
+def test_summary_of_a_kreis_region_counts_that_kreis(coverage):
+    summary = coverage.summary(D(2024, 2, 1), region="05766")
+    assert (summary["gemeinden_total"], summary["kreise_total"], summary["kreise_in"]) == (16, 1, 1)
+    assert (summary["bezirksregierungen_total"], summary["bezirksregierungen_in"]) == (1, 1)
