@@ -130,6 +130,31 @@ TEXTS = {
                       "Inferred = concluded from the accession of a whole administrative region, "
                       "not documented one by one."),
     "attribution": ("Daten", "Data"),
+    # press export
+    "export": ("Export für die Presse", "Press export"),
+    "export_intro": ("Karte, Animation und Daten genau dieser Ansicht – dieselben Dateien wie mit "
+                     "`sid-atlas export`. Jede Datei wird erst beim Klick erzeugt.",
+                     "Map, animation and data of exactly this view – the same files as `sid-atlas export`. "
+                     "Each file is made when you click."),
+    "export_title": ("Titel", "Title"),
+    "export_preset": ("Format", "Size"),
+    "preset_16x9": ("16:9 – 1920 × 1080 px", "16:9 – 1920 × 1080 px"),
+    "preset_square": ("Quadrat – 1080 × 1080 px", "Square – 1080 × 1080 px"),
+    "preset_a4": ("A4 hoch – 300 dpi", "A4 portrait – 300 dpi"),
+    "preset_a4-landscape": ("A4 quer – 300 dpi", "A4 landscape – 300 dpi"),
+    "export_map": ("Karte", "Map"),
+    "export_html": ("HTML (interaktiv)", "HTML (interactive)"),
+    "export_animation": ("Animation bis zum Stichtag", "Animation up to the reference date"),
+    "export_from": ("Animation ab", "Animation from"),
+    "export_frames": ("{n} Bilder, Schrittweite wie beim Abspielen ({step}).",
+                      "{n} frames, step as in playback ({step})."),
+    "export_no_animation": ("„Animation ab“ muss vor dem Stichtag liegen; höchstens {n} Bilder.",
+                            "“Animation from” must lie before the reference date; at most {n} frames."),
+    "export_no_leaflet": ("HTML braucht Leaflet: bitte einmal `make install` ausführen.",
+                          "HTML needs Leaflet: run `make install` once."),
+    "export_no_mp4": ("MP4 braucht das Paket imageio-ffmpeg (`make install`).",
+                      "MP4 needs the imageio-ffmpeg package (`make install`)."),
+    "export_data": ("Daten der Ansicht", "Data of the view"),
 }
 
 KIND_LABELS = {

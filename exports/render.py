@@ -19,14 +19,17 @@ from exports import style
 from exports.data import view_table
 from loaders.coverage import Coverage
 from loaders.dates import format_german
+from loaders.errors import InputError
 from loaders.tables import to_csv_bytes
 from loaders.viewstate import ViewState
 
 MAP_FORMATS = ("png", "svg", "pdf")
+ANIMATION_FORMATS = ("gif", "mp4")
 DATA_FORMATS = ("csv", "xlsx", "geojson")
-FORMATS = MAP_FORMATS + DATA_FORMATS
+FORMATS = MAP_FORMATS + ("html",) + ANIMATION_FORMATS + DATA_FORMATS
 MEDIA_TYPES = {
-    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv",
+    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
+    "gif": "image/gif", "mp4": "video/mp4", "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
 }
@@ -35,7 +38,8 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
-def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", title: str | None = None) -> bytes:
+def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", title: str | None = None,
+           start: dt.date | None = None, step: str = "month") -> bytes:
     """The file of ``view`` in ``fmt``.
 
     Parameters
@@ -50,6 +54,12 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
         Page size for maps, a key of :data:`exports.style.PRESETS`.
     title : str, optional
         Map title; empty means :data:`exports.style.DEFAULT_TITLE`.
+    start : datetime.date, optional
+        First day of an animation (gif, mp4), which ends on ``view.date``;
+        defaults to ``view.compare``.
+    step : str
+        Frames of an animation: "month" (the first of each month) or "event"
+        (each day on which coverage changes).
 
     Returns
     -------
@@ -60,6 +70,18 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
         from exports.mapfig import render_map
 
         return render_map(cov, view, fmt, style.PRESETS[preset], title)
+    if fmt == "html":
+        from exports.standalone import render_html
+
+        return render_html(cov, view, title)
+    if fmt in ANIMATION_FORMATS:
+        from exports import animation
+
+        first = start or view.compare
+        if first is None:
+            raise InputError("an animation needs a start day (--from) before its end day")
+        pictures = animation.frames(cov, view, first, style.PRESETS[preset], title, step)
+        return animation.render_gif(pictures) if fmt == "gif" else animation.render_mp4(pictures)
     table = data_table(cov, view)
     if fmt == "csv":
         return to_csv_bytes(table)

@@ -27,7 +27,8 @@ PROG = "sid-atlas"
 # Mirrors exports.style.PRESETS and exports.render.FORMATS, kept here so that
 # --help does not import matplotlib; tests/test_exports.py checks they agree.
 EXPORT_PRESETS = ("16x9", "square", "a4", "a4-landscape")
-EXPORT_FORMATS = ("png", "svg", "pdf", "csv", "xlsx", "geojson")
+EXPORT_FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "xlsx", "geojson")
+ANIMATION_FORMATS = ("gif", "mp4")
 OUTPUT_FIELDS = ["key", "name", "level", "member", "member_since", "member_precision", "member_evidence",
                  "member_source", "gemeinden_total", "gemeinden_covered", "population_total",
                  "population_covered", "area_km2_total", "area_km2_covered"]
@@ -71,9 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
     check.add_argument("--format", choices=("text", "json"), default="text")
 
-    export = commands.add_parser("export", help="press export of a view: map picture or the data behind it")
-    export.add_argument("--date", type=_date, required=True, help="Stichtag, YYYY-MM-DD")
+    export = commands.add_parser("export", help="press export of a view: map, animation or the data behind it")
+    export.add_argument("--date", type=_date, help="Stichtag, YYYY-MM-DD (required except for gif/mp4)")
     export.add_argument("--compare", type=_date, help="earlier day: before/after picture, new units marked")
+    export.add_argument("--from", dest="start", type=_date, help="gif/mp4: first day of the animation")
+    export.add_argument("--to", dest="end", type=_date, help="gif/mp4: last day of the animation (default --date)")
+    export.add_argument("--step", choices=("month", "event"), default="month",
+                        help="gif/mp4: one frame per month or per day on which coverage changes")
     export.add_argument("--region", help="Regierungsbezirk key (051, 053, 055, 057 or 059)")
     export.add_argument("--level", choices=VIEW_LEVELS, default="gemeinde")
     export.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
@@ -153,17 +158,18 @@ def cmd_export(args) -> int:
     if args.region is not None and args.region not in REGION_KEYS:
         raise InputError(f"unknown region {args.region!r}: expected a Regierungsbezirk key "
                          f"({', '.join(REGION_KEYS)})")
-    if args.compare is not None and args.compare >= args.date:
-        raise InputError(f"--compare {args.compare} must lie before --date {args.date}")
+    day = _export_day(args)
+    if args.compare is not None and args.compare >= day:
+        raise InputError(f"--compare {args.compare} must lie before --date {day}")
     if args.out.is_dir():
         raise InputError(f"--out {args.out} is a folder; give a file name")
     # matplotlib is loaded only for this command, never with the loaders package.
     from exports.render import export
 
-    view = ViewState(date=args.date, compare=args.compare, level=args.level, region=args.region,
+    view = ViewState(date=day, compare=args.compare, level=args.level, region=args.region,
                      evidence=args.evidence)
     cov = store.load_coverage(str(args.members) if args.members else None)
-    data = export(cov, view, args.format, preset=args.preset, title=args.title)
+    data = export(cov, view, args.format, preset=args.preset, title=args.title, start=args.start, step=args.step)
     try:
         with atomic_write(args.out) as handle:
             handle.write(data)
@@ -171,6 +177,28 @@ def cmd_export(args) -> int:
         raise InputError(f"cannot write {args.out}: {error.strerror or error}") from None
     print(f"{args.out} ({args.format}, {len(data) / 1024:.0f} KB)")
     return 0
+
+
+def _export_day(args) -> dt.date:
+    """The last day shown: --date, or for an animation --to; animation options only with gif/mp4."""
+    if args.format not in ANIMATION_FORMATS:
+        if args.start or args.end:
+            raise InputError(f"--from/--to make an animation: use --format gif or mp4, not {args.format}")
+        if args.date is None:
+            raise InputError(f"--format {args.format} needs --date")
+        return args.date
+    if args.compare is not None:
+        raise InputError("--compare is not used by an animation; give --from and --to")
+    if args.start is None:
+        raise InputError(f"--format {args.format} needs --from (and --to or --date)")
+    if args.end is not None and args.date is not None and args.end != args.date:
+        raise InputError(f"--to {args.end} and --date {args.date} disagree; give one of them")
+    end = args.end or args.date
+    if end is None:
+        raise InputError(f"--format {args.format} needs --to (the last day of the animation)")
+    if args.start >= end:
+        raise InputError(f"--from {args.start} must lie before --to {end}")
+    return end
 
 
 def cmd_check(args) -> int:

@@ -192,3 +192,70 @@ def test_tiles_load_only_once_a_basemap_is_chosen(app_url, page):
     assert frame.evaluate("() => window.__sameFrame === true && window.sidMap.drawn === 70")
     assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
     shoot(page, "map-detmold-basemapde-offline.png")
+
+
+# -- press exports -------------------------------------------------------------------------
+def download(page, button: str) -> bytes:
+    """Click a download button of the export section; the bytes the browser saved."""
+    with page.expect_download(timeout=60_000) as event:
+        page.get_by_role("button", name=button, exact=True).click()
+    return Path(event.value.path()).read_bytes()
+
+
+def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverage):
+    import datetime as dt
+    import io
+
+    from PIL import Image
+
+    from exports.render import export
+    from loaders.viewstate import ViewState
+
+    page.goto(f"{app_url}/?date=2024-02-01&region=057")
+    map_frame(page)
+    section = page.get_by_role("heading", name="Export für die Presse")
+    section.scroll_into_view_if_needed()
+    chooser = page.get_by_role("combobox", name="Format")
+    chooser.click()
+    chooser.press("ArrowDown")
+    page.get_by_role("option", name="Quadrat – 1080 × 1080 px").click()
+    page.get_by_role("button", name="PNG", exact=True).wait_for()
+    shoot(page, "export-section.png")
+
+    png = download(page, "PNG")
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (1080, 1080) and [round(d) for d in image.info["dpi"]] == [150, 150]
+    view = ViewState(dt.date(2024, 2, 1), region="057")
+    assert png == export(coverage, view, "png", preset="square")   # the same bytes as sid-atlas export
+
+    rows = download(page, "CSV").decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + 70 and rows[0].startswith("key,name,")
+    assert sum(",member," in row for row in rows[1:]) == 70
+
+
+def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_path):
+    import datetime as dt
+
+    from exports.render import export
+    from loaders.viewstate import ViewState
+
+    path = tmp_path / "karte.html"
+    path.write_bytes(export(coverage, ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31)), "html"))
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
+    # The file may load only itself and the data: URL of its geometry.
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                  else route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.sidMap && window.sidMap.drawn === 396", timeout=20_000)
+    assert page.evaluate("() => document.querySelectorAll('path[data-status=new]').length") == 70
+    assert page.locator("[data-testid=map-legend]").is_visible()
+    page.hover("path[data-status=new] >> nth=0")
+    page.get_by_text("neu seit 31. Januar 2024").first.wait_for()
+    shoot(page, "export-html-offline.png")
+    context.close()
+    assert errors == [] and [url for url in asked if not url.startswith(("file:", "data:"))] == []
