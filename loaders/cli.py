@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import getpass
 import io
 import json
 import math
@@ -49,6 +50,12 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Coverage atlas of #sicherimDienst in NRW.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -71,6 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
     check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
     check.add_argument("--format", choices=("text", "json"), default="text")
+
+    db = _Parser(add_help=False)
+    db.add_argument("--db", metavar="URL", help="SQLAlchemy URL of the register (default: $SID_ATLAS_REGISTER_URL, "
+                    "[connections.register] in .streamlit/secrets.toml, else data/register.sqlite)")
+    imp = commands.add_parser("import", parents=[db], help="import a partner list (CSV/XLSX) or a register export")
+    imp.add_argument("file", type=Path, help="partner list, or a dump written by 'register export'")
+    imp.add_argument("--dry-run", action="store_true", help="report what the import would change; change nothing")
+    imp.add_argument("--no-seed", action="store_true",
+                     help="a register created now starts empty, not with the shipped data (to restore a dump)")
+    register = commands.add_parser("register", help="the membership register: export, undo, history")
+    register_commands = register.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
+    dump = register_commands.add_parser("export", parents=[db], help="full dump in the shipped accession CSV "
+                                        "schema; re-imports into an empty register identically")
+    dump.add_argument("--out", type=Path, help="file to write (replaced atomically); default: standard output")
+    dump.add_argument("--at", type=_date, help="the register as it stood at the end of this day (UTC)")
+    undo = register_commands.add_parser("undo", parents=[db], help="undo an import (itself recorded as changes)")
+    undo.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    history = register_commands.add_parser("history", parents=[db], help="imports and undos, newest first")
+    history.add_argument("--limit", type=_count, default=20, metavar="N")
 
     export = commands.add_parser("export", help="press export of a view: map, animation or the data behind it")
     export.add_argument("--date", type=_date, help="Stichtag, YYYY-MM-DD (required except for gif/mp4)")
@@ -214,6 +240,56 @@ def cmd_check(args) -> int:
     return 0 if summary["needs_attention"] == 0 else 1
 
 
+def cmd_import(args) -> int:
+    """Exit 0 when every row was imported, 1 when any needs attention (2: unreadable, via main)."""
+    from loaders import check, register
+
+    with register.Register(register.configured_url(args.db), seed=not args.no_seed) as reg:
+        if args.dry_run:
+            result = reg.preview(args.file)
+        else:
+            result = reg.commit_import(args.file, _cli_user())
+    sys.stdout.write(check.render_text(result.reports, result.summary))
+    sys.stdout.write(register.render_text(result))
+    return 0 if result.summary["needs_attention"] == 0 else 1
+
+
+def cmd_register(args) -> int:
+    """``register export|undo|history``: the register's dump, an undo, the import history."""
+    from loaders import register
+    from loaders.paths import atomic_write
+
+    if args.register_command == "export" and args.out is not None and args.out.is_dir():
+        raise InputError(f"--out {args.out} is a folder; give a file name")
+    with register.Register(register.configured_url(args.db)) as reg:
+        if args.register_command == "export":
+            text = reg.export(at=args.at)
+            if args.out is None:
+                sys.stdout.write(text)
+                return 0
+            try:
+                with atomic_write(args.out) as handle:
+                    handle.write(text.encode("utf-8"))
+            except OSError as error:
+                raise InputError(f"cannot write {args.out}: {error.strerror or error}") from None
+            print(f"{args.out} (register export, {len(text.encode()) / 1024:.0f} KB)")
+        elif args.register_command == "undo":
+            undo_id = reg.undo_import(args.import_id, _cli_user())
+            print(f"Import {args.import_id} rückgängig gemacht (Eintrag #{undo_id})")
+        else:
+            sys.stdout.write(register.render_history(reg.history(args.limit)))
+    return 0
+
+
+def _cli_user() -> str:
+    """Who changes the register from the command line, as the change log records it."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry, e.g. in a container
+        name = str(os.getuid())
+    return f"cli:{name}"
+
+
 def _plain(value):
     """numpy / pandas scalars to JSON-friendly Python values."""
     if value is None:
@@ -245,7 +321,7 @@ def render(records: list[dict], fmt: str, fields: list[str]) -> str:
 
 
 COMMANDS = {"prepare": cmd_prepare, "check": cmd_check, "coverage": cmd_coverage, "serve": cmd_serve,
-            "export": cmd_export}
+            "export": cmd_export, "import": cmd_import, "register": cmd_register}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -294,28 +294,34 @@ class Register:
     # -- transactions --------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, write: bool = False):
-        """A transaction; a writing one holds the register's write lock until it ends."""
+    def _reported(self):
+        """Database failures (unreachable, locked too long, disk full) reach the user as one line."""
         try:
-            with self.engine.connect() as conn:
-                if write:
-                    conn.execution_options(**{_WRITE: True})
-                    if self.dialect not in ("sqlite", "postgresql"):
-                        conn.execution_options(isolation_level="SERIALIZABLE")
-                with conn.begin():
-                    if write and self.dialect == "postgresql":
-                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_LOCK_ID)))
-                    yield conn
+            yield
         except sa.exc.OperationalError as error:
             raise InputError(f"register {self.safe_url}: {str(error.orig).strip().splitlines()[0]}") from None
+
+    @contextmanager
+    def _transaction(self, write: bool = False):
+        """A transaction; a writing one holds the register's write lock until it ends."""
+        with self._reported(), self.engine.connect() as conn:
+            if write:
+                conn.execution_options(**{_WRITE: True})
+                if self.dialect not in ("sqlite", "postgresql"):
+                    conn.execution_options(isolation_level="SERIALIZABLE")
+            with conn.begin():
+                if write and self.dialect == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_LOCK_ID)))
+                yield conn
 
     @property
     def safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
     def _ensure_schema(self, seed: bool) -> None:
-        if sa.inspect(self.engine).has_table(meta.name):
-            return
+        with self._reported():
+            if sa.inspect(self.engine).has_table(meta.name):
+                return
         with self._transaction(write=True) as conn:
             # Checked again under the lock: another process may have created it meanwhile.
             metadata.create_all(conn, checkfirst=True)
@@ -534,7 +540,11 @@ def _engine(url_text: str) -> sa.Engine:
         url = url.set(drivername="postgresql+psycopg")
     sqlite = url.get_backend_name() == "sqlite"
     if sqlite and url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"cannot create the register's folder {folder}: {error.strerror or error}") from None
     try:
         engine = sa.create_engine(url, **({"connect_args": {"timeout": SQLITE_BUSY_SECONDS}} if sqlite else {}))
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as error:
@@ -680,6 +690,40 @@ def _recount(summary: dict, reports: list[RowReport]) -> None:
     summary["rows"] = len(reports)
     summary["usable"] = summary["by_status"]["ok"]
     summary["needs_attention"] = len(reports) - summary["usable"]
+
+
+def render_text(report: ImportReport) -> str:
+    """What an import did (or a preview would do), below the per-row report; German like it."""
+    lines = []
+    for row, (before, after) in report.changes.items():
+        if before is not None:
+            diff = "; ".join(f"{c} {before[c] or '–'} → {after[c] or '–'}"
+                             for c in accessions.COLUMNS if before[c] != after[c])
+            lines.append(f"  Zeile {row} ({before['name']}) ändert: {diff}")
+    counts = (f"{report.count('insert')} neu, {report.count('update')} geändert, "
+              f"{report.count('unchanged')} unverändert")
+    attention = report.summary["needs_attention"]
+    if attention:
+        counts += f"; {attention} nicht importiert (brauchen Aufmerksamkeit)"
+    head = f"Import {report.import_id} gespeichert" if report.import_id else "Probelauf, nichts gespeichert"
+    return "\n".join([*lines, f"{head}: {counts}"]) + "\n"
+
+
+def render_history(entries: list[dict]) -> str:
+    """The import history for the terminal, one line per import or undo."""
+    lines = []
+    for e in entries:
+        when = e["created_at"].strftime("%Y-%m-%d %H:%M UTC")
+        if e["action"] == "undo":
+            what = (f"Rückgängig (Import {e['undoes']}): {e['rows_deleted']} gelöscht, "
+                    f"{e['rows_updated']} zurückgesetzt, {e['rows_inserted']} wiederhergestellt")
+        else:
+            what = (f"Import {e['file_name']}: {e['rows_inserted']} neu, {e['rows_updated']} geändert, "
+                    f"{e['rows_unchanged']} unverändert, {e['rows_attention']} nicht importiert")
+            if e["undone_by"] is not None:
+                what += f" — rückgängig gemacht durch #{e['undone_by']}"
+        lines.append(f"#{e['id']:<4} {when}  {e['user_name']}  {what}")
+    return "\n".join(lines) + "\n" if lines else "Keine Importe.\n"
 
 
 def open_configured() -> Register | None:

@@ -94,12 +94,28 @@ def load_web_units(lod: str) -> gpd.GeoDataFrame:
     return web
 
 
+def accession_table(members: Path | str | None = None):
+    """The documented accessions: a given table, else the register when one is configured, else the shipped data.
+
+    A register counts as configured only through ``$SID_ATLAS_REGISTER_URL`` or
+    ``.streamlit/secrets.toml`` (see :func:`loaders.register.configured_url`);
+    without either, nothing here touches a database.
+    """
+    from loaders import accessions, register
+
+    if members is None:
+        configured = register.open_configured()
+        if configured is not None:
+            with configured:
+                return configured.table()
+    return accessions.read_accessions(members or accessions.ACCESSIONS_CSV, load_units(), accessions.read_events())
+
+
 @functools.cache
 def load_coverage(members: Path | str | None = None):
-    """The coverage model from the shipped (or a given) accession table."""
+    """The coverage model from :func:`accession_table` (cached per process)."""
     from loaders import accessions, coverage
 
     units = load_units()
     events = accessions.read_events()
-    table = accessions.read_accessions(members or accessions.ACCESSIONS_CSV, units, events)
-    return coverage.build(units, accessions.expand_events(table, events, units))
+    return coverage.build(units, accessions.expand_events(accession_table(members), events, units))

@@ -9,6 +9,7 @@ skipping them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -292,3 +293,69 @@ def test_bad_urls_are_one_clear_error(tmp_path):
         Register("no url at all")
     with pytest.raises(InputError, match="cannot use register URL"):
         Register("nosuchdb://x/y")
+
+
+def sid_atlas(*args, env=None):
+    environment = {k: v for k, v in os.environ.items() if k != register.URL_ENV} | (env or {})
+    return subprocess.run([sys.executable, "-m", "loaders.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=300, env=environment)
+
+
+def test_cli_import_undo_history_and_export(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    good = write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\nStadt Menden;März 2023\n", "good.csv")
+    mixed = write(tmp_path, "Name;Beitritt\nHamm;2023\nKleve;2024\n", "mixed.csv")
+    dry = sid_atlas("import", good, "--db", db, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Probelauf, nichts gespeichert: 1 neu, 1 geändert, 0 unverändert" in dry.stdout
+    assert "Zeile 2 (Stadt Menden) ändert: joined_on – → 2023-03" in dry.stdout
+    done = sid_atlas("import", good, "--db", db)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "Import 2 gespeichert: 1 neu, 1 geändert" in done.stdout
+    partly = sid_atlas("import", mixed, "--db", db)
+    assert partly.returncode == 1 and "Import 3 gespeichert: 1 neu" in partly.stdout
+    history = sid_atlas("register", "history", "--db", db, "--limit", "2")
+    lines = history.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("#3") and "cli:" in lines[0] and "1 nicht importiert" in lines[0]
+    undo = sid_atlas("register", "undo", "3", "--db", db)
+    assert undo.returncode == 0 and "Import 3 rückgängig gemacht (Eintrag #4)" in undo.stdout
+    dump = tmp_path / "dump.csv"
+    assert sid_atlas("register", "export", "--db", db, "--out", dump).returncode == 0
+    copy = f"sqlite:///{tmp_path / 'copy.sqlite'}"
+    assert sid_atlas("import", dump, "--db", copy, "--no-seed").returncode == 0
+    assert sid_atlas("register", "export", "--db", copy).stdout == dump.read_text(encoding="utf-8")
+    earlier = sid_atlas("register", "export", "--db", db, "--at", "2000-01-01").stdout
+    assert earlier.splitlines() == [",".join(accessions.COLUMNS)]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("import", "missing.csv"), "cannot read missing.csv"),
+    (("import", "binary.csv"), "not a spreadsheet"),
+    (("register", "undo", "99"), "no import with id 99"),
+    (("register", "history", "--limit", "0"), "at least 1"),
+    (("register", "history", "--db", "mysql+nosuchdriver://x/y"), "cannot use register URL"),
+    (("register", "export", "--out", "."), "is a folder"),
+])
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+    (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02")
+    db = [] if "--db" in args else ["--db", f"sqlite:///{tmp_path / 'cli.sqlite'}"]
+    result = subprocess.run([sys.executable, "-m", "loaders.cli", *args, *db], capture_output=True, text=True,
+                            timeout=300, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("sid-atlas: error:") and message in result.stderr
+
+
+def test_coverage_reads_the_register_only_when_configured(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cov.sqlite'}"
+    # Bielefeld documented a year before the regional event of Detmold (1 February 2024).
+    imported = sid_atlas("import", write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;15.01.2023\n"), "--db", db)
+    assert imported.returncode == 0, imported.stderr
+    args = ("coverage", "--date", "2023-06-01", "--level", "gemeinde", "--region", "057", "--format", "json")
+
+    def bielefeld(env=None):
+        result = sid_atlas(*args, env=env)
+        assert result.returncode == 0, result.stderr
+        return next(r for r in json.loads(result.stdout) if r["key"] == "05711000")
+
+    assert bielefeld({register.URL_ENV: db})["member"] is True
+    assert bielefeld()["member"] is False
