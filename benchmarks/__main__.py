@@ -9,6 +9,7 @@ Measures, for NRW at Gemeinde level with warm server caches:
   :mod:`benchmarks.rerun`);
 - page open -> map fully drawn, and Stichtag change -> map and figures
   updated, in headless Chromium (see :mod:`benchmarks.browser`);
+- the export time of an A4 300-dpi PNG (ours only, see :mod:`benchmarks.export`);
 
 then prints a table with ratios and the issue's targets and writes
 ``artifacts/bench.json``. Exit status 1 when a measurement failed (not when a
@@ -127,6 +128,18 @@ def main(argv=None) -> int:
         for app in chosen:
             for key, series in measure_app(app, args, notes, dist, origin).items():
                 results.setdefault(key, {})[app.name] = series
+    if args.only in (None, "ours"):
+        print("[ours] A4 300-dpi PNG export ...", flush=True)
+        try:
+            from benchmarks import export
+
+            results["export_a4_png"] = {"ours": export.measure()}
+            notes.append(f"export_a4_png: exports.render.export(view, 'png', preset='a4') for NRW at Gemeinde "
+                         f"level on {export.VIEW_DAY}, 2480 x 3508 px; first export discarded. The baseline "
+                         "has no export.")
+        except Exception as exc:
+            traceback.print_exc()
+            results["export_a4_png"] = {"ours": failed(exc)}
     rows = report.rows(results)
     print()
     print(report.format_table(rows))
