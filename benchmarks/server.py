@@ -25,7 +25,18 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(script: Path, log_path: Path, *, startup_timeout: float = 90.0) -> Iterator[str]:
-    """Run ``streamlit run script`` and yield its base URL; always stop it afterwards.
+    """Run ``streamlit run script`` and yield its base URL; see :func:`streamlit_process`."""
+    with streamlit_process(script, log_path, startup_timeout=startup_timeout) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def streamlit_process(script: Path, log_path: Path, *,
+                      startup_timeout: float = 90.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run ``streamlit run script`` and yield its base URL and process; always stop it afterwards.
+
+    The process is the server itself (no shell in between), so its pid is the
+    one whose memory the load test reads.
 
     The working directory is the repository, so ``.streamlit/config.toml``
     (usage statistics off, headless) applies exactly as for ``make run``.
@@ -61,7 +72,7 @@ def streamlit_server(script: Path, log_path: Path, *, startup_timeout: float = 9
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start within {startup_timeout:.0f} s; see {log_path}")
                 time.sleep(0.25)
-            yield base
+            yield base, proc
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)

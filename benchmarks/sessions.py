@@ -1,0 +1,351 @@
+"""Many viewers at once: N real Streamlit sessions against one running app.
+
+Each simulated viewer speaks Streamlit's own protocol, as the browser does: it
+opens the websocket ``/_stcore/stream``, sends a ``BackMsg`` asking for a
+script run with the page's query string, and reads ``ForwardMsg`` protobufs
+(``streamlit.proto``, shipped with Streamlit) until ``script_finished``. To
+move the Stichtag it sends the slider's new value as a widget state, exactly
+the message the browser sends when the slider is released. The websocket
+client is ``websockets``, a dependency of Streamlit itself, so nothing is
+added to the environment.
+
+Not a browser: no HTML, JavaScript or map geometry is fetched (those are
+static files, the same for every viewer, and hold no server memory), and
+nothing is drawn. What is measured is the server's side of a session: the
+time from sending the change to the first figure with the new value and to
+the end of the script run (everything the page needs, map states included,
+has been sent by then), and the server's resident memory per open session.
+
+Every viewer alternates between two days on either side of Detmold's
+accession (2024-02-01), so the first figure must change with every move;
+the days differ per viewer (``i % SPREAD`` days further out, a stretch with no
+other coverage change), so the app's per-date caches see misses as well as
+the hits a press day would bring. Between moves a viewer waits a think time
+drawn from a seeded RNG, like a person looking at the map.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.apps import DAY_AFTER, DAY_BEFORE
+from benchmarks.report import Series
+
+# No coverage changes between 2023-10-31 and DAY_AFTER, nor after it, so any
+# day up to SPREAD days before DAY_BEFORE and after DAY_AFTER shows the same
+# figures as DAY_BEFORE and DAY_AFTER respectively.
+SPREAD = 60
+EPOCH = dt.date(1970, 1, 1)
+MICROS_PER_DAY = 86_400 * 1_000_000
+CHANGES = 5                # Stichtag moves per viewer in make bench
+RAMP_S = 0.1               # between two viewers' arrivals: 50 viewers arrive within 5 s
+RUN_TIMEOUT_S = 30.0       # one script run (open or change); longer is an error, not a wait
+SETTLE_S = 1.0             # let the server finish sending before its memory is read
+
+
+def days_for(viewer: int) -> tuple[dt.date, dt.date]:
+    """The two days viewer ``viewer`` alternates between: same figures as the Detmold pair.
+
+    Examples
+    --------
+    >>> days_for(0)
+    (datetime.date(2024, 1, 31), datetime.date(2024, 2, 1))
+    >>> days_for(61)
+    (datetime.date(2024, 1, 30), datetime.date(2024, 2, 2))
+    """
+    offset = dt.timedelta(days=viewer % SPREAD)
+    return DAY_BEFORE - offset, DAY_AFTER + offset
+
+
+def slider_micros(day: dt.date) -> float:
+    """A date as Streamlit's date slider sends it: microseconds since the epoch, UTC midnight.
+
+    Examples
+    --------
+    >>> slider_micros(dt.date(1970, 1, 2))
+    86400000000.0
+    """
+    return float((day - EPOCH).days * MICROS_PER_DAY)
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process (``VmRSS`` in ``/proc/<pid>/status``), in bytes."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024   # the kernel reports kB (KiB)
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def per_session_bytes(baseline: int, loaded: int, sessions: int) -> float:
+    """Memory each additional session costs: growth over the warm baseline, shared out.
+
+    Growth is not clipped at zero: a negative value (memory returned to the OS
+    meanwhile) is a real, if odd, outcome and stays visible.
+
+    Examples
+    --------
+    >>> per_session_bytes(400_000_000, 650_000_000, 50)
+    5000000.0
+    """
+    if sessions <= 0:
+        raise ValueError("per-session memory needs at least one session")
+    return (loaded - baseline) / sessions
+
+
+@dataclass
+class Run:
+    """One script run as the viewer saw it: times in ms from sending the request."""
+
+    finished_ms: float
+    figure_ms: float | None     # first st.metric of the run arrived
+    figure: str | None          # its value, e.g. "326 von 396 (82,3 %)"
+    title: str | None           # the first heading, i.e. the page title
+
+
+@dataclass
+class LoadResult:
+    """What the load test produced; the :class:`Series` are ready for the report."""
+
+    sessions: int
+    held: int = 0
+    open_ms: list[float] = field(default_factory=list)
+    change_ms: list[float] = field(default_factory=list)     # change -> script finished
+    figure_ms: list[float] = field(default_factory=list)     # change -> first new figure
+    errors: list[str] = field(default_factory=list)
+    rss_baseline: int | None = None
+    rss_opened: int | None = None
+    rss_loaded: int | None = None
+
+    def series(self) -> dict[str, Series]:
+        """Report rows: latencies, sessions held, errors and memory per session."""
+        out = {
+            "load_held": Series([float(self.held)]),
+            "load_change_p50": Series(list(self.change_ms)),
+            "load_change_p95": Series(list(self.change_ms)),
+            "load_figure_p95": Series(list(self.figure_ms)),
+            "load_open_p95": Series(list(self.open_ms)),
+            "load_errors": Series([float(len(self.errors))]),
+        }
+        if self.rss_baseline is not None and self.rss_loaded is not None and self.held:
+            out["load_memory"] = Series([per_session_bytes(self.rss_baseline, self.rss_loaded, self.held)])
+        else:
+            out["load_memory"] = Series(error="server memory not measured (no session held)")
+        return out
+
+
+class Viewer:
+    """One browser tab's worth of Streamlit session, driven over the websocket."""
+
+    def __init__(self, base: str, viewer: int):
+        self.ws_url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
+        self.origin = base
+        self.viewer = viewer
+        self.ws = None
+        self.slider_id: str | None = None
+        self.query = ""
+
+    async def open(self, day: dt.date) -> Run:
+        """Connect and run the page as a visit to ``/?date=<day>`` would."""
+        import websockets
+
+        # The browser offers compression and so does the app's config: measure with it.
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin,
+                                          max_size=None, open_timeout=RUN_TIMEOUT_S)
+        self.query = f"date={day.isoformat()}"
+        run = await self._rerun(None)
+        if self.slider_id is None:
+            raise RuntimeError("the page has no slider")
+        return run
+
+    async def change(self, day: dt.date) -> Run:
+        """Move the Stichtag slider to ``day``, as releasing the slider in the browser does."""
+        return await self._rerun(day)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def _rerun(self, day: dt.date | None) -> Run:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        request = BackMsg()
+        request.rerun_script.query_string = self.query
+        if day is not None:
+            widget = request.rerun_script.widget_states.widgets.add()
+            widget.id = self.slider_id
+            widget.double_array_value.data.append(slider_micros(day))
+        started = time.perf_counter()
+        await self.ws.send(request.SerializeToString())
+        figure_ms = figure = title = None
+        async with asyncio.timeout(RUN_TIMEOUT_S):
+            while True:
+                msg = ForwardMsg()
+                msg.ParseFromString(await self.ws.recv())
+                kind = msg.WhichOneof("type")
+                if kind == "script_finished":
+                    if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                        raise RuntimeError(f"script finished with status {msg.script_finished}")
+                    return Run((time.perf_counter() - started) * 1000, figure_ms, figure, title)
+                if kind == "page_info_changed":
+                    # The app rewrites the URL; the browser sends the new one with the next rerun.
+                    self.query = msg.page_info_changed.query_string
+                elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                    element = msg.delta.new_element
+                    element_kind = element.WhichOneof("type")
+                    if element_kind == "exception":
+                        raise RuntimeError(f"the app raised: {element.exception.message}")
+                    if element_kind == "slider" and self.slider_id is None:
+                        self.slider_id = element.slider.id
+                    elif element_kind == "metric" and figure is None:
+                        figure_ms, figure = (time.perf_counter() - started) * 1000, element.metric.body
+                    elif element_kind == "heading" and title is None:
+                        title = element.heading.body
+
+
+class _Crowd:
+    """Shared bookkeeping of the viewers: who is in, who is done."""
+
+    def __init__(self, sessions: int):
+        self.result = LoadResult(sessions)
+        self.arrived = 0            # opened or failed to open
+        self.finished = 0
+        self.all_in = asyncio.Event()
+        self.all_done = asyncio.Event()
+
+    def arrive(self) -> None:
+        self.arrived += 1
+        if self.arrived == self.result.sessions:
+            self.all_in.set()
+
+    def finish(self) -> None:
+        self.finished += 1
+        if self.finished == self.result.sessions:
+            self.all_done.set()
+
+
+async def _session(client: Viewer, crowd: _Crowd, changes: int, think_s: float, start_delay: float) -> None:
+    """One viewer's life: open, ``changes`` Stichtag moves with think times, then stay connected."""
+    result = crowd.result
+    rng = random.Random(client.viewer)
+    before, after = days_for(client.viewer)
+    is_open = False
+    await asyncio.sleep(start_delay)
+    try:
+        run = await client.open(before)
+        result.open_ms.append(run.finished_ms)
+        result.held += 1
+        is_open = True
+        crowd.arrive()
+        # Moves start once everyone is in, so every change meets the full crowd.
+        await crowd.all_in.wait()
+        shown = run.figure
+        for i in range(changes):
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
+            run = await client.change(after if i % 2 == 0 else before)
+            if run.figure is None or run.figure == shown:
+                result.errors.append(f"viewer {client.viewer}: figures did not change ({shown} -> {run.figure})")
+            else:
+                result.change_ms.append(run.finished_ms)
+                result.figure_ms.append(run.figure_ms)
+            shown = run.figure
+    except Exception as exc:   # one viewer's failure is a counted error, not the end of the test
+        result.errors.append(f"viewer {client.viewer}: {type(exc).__name__}: {exc}")
+        if is_open:
+            result.held -= 1   # a session that broke is no longer held
+        else:
+            crowd.arrive()
+    crowd.finish()
+
+
+async def _run(base: str, pid: int, sessions: int, changes: int, think_s: float, ramp_s: float,
+               deadline_s: float, log) -> LoadResult:
+    warm = Viewer(base, 0)
+    try:
+        # Warm-up: coverage model, imports and the shared caches, as after the first visitor.
+        run = await warm.open(DAY_BEFORE)
+        await warm.change(DAY_AFTER)
+        await warm.change(DAY_BEFORE)
+        log(f"  warm-up session: open {run.finished_ms:.0f} ms")
+    finally:
+        await warm.close()
+    await asyncio.sleep(SETTLE_S)
+    crowd = _Crowd(sessions)
+    result = crowd.result
+    result.rss_baseline = rss_bytes(pid)
+
+    clients = [Viewer(base, i) for i in range(sessions)]
+    tasks = [asyncio.create_task(_session(client, crowd, changes, think_s, client.viewer * ramp_s))
+             for client in clients]
+    try:
+        async with asyncio.timeout(deadline_s):
+            await crowd.all_in.wait()
+            await asyncio.sleep(SETTLE_S)
+            result.rss_opened = rss_bytes(pid)
+            log(f"  {result.held} of {sessions} sessions open; moving the Stichtag {changes} times each ...")
+            await crowd.all_done.wait()
+            await asyncio.sleep(SETTLE_S)
+            result.rss_loaded = rss_bytes(pid)   # every held session is still connected here
+    except TimeoutError:
+        result.errors.append(f"load test stopped at its {deadline_s:.0f} s limit")
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*(client.close() for client in clients), return_exceptions=True)
+    return result
+
+
+def measure(base: str, pid: int, *, sessions: int, changes: int, think_s: float, ramp_s: float,
+            deadline_s: float, log=print) -> LoadResult:
+    """Drive ``sessions`` concurrent viewers against the app at ``base`` (server process ``pid``).
+
+    All viewers open (one every ``ramp_s`` seconds) and stay connected; once
+    all are in, each moves the Stichtag ``changes`` times, waiting a think
+    time of 0.5-1.5 x ``think_s`` before each move. The whole test stops
+    after ``deadline_s`` seconds at the latest, counting what is left as an
+    error.
+    """
+    return asyncio.run(_run(base, pid, sessions, changes, think_s, ramp_s, deadline_s, log))
+
+
+def run_against(script: Path, log_path: Path, **kwargs) -> LoadResult:
+    """Start ``script`` in a fresh server (clean memory baseline), measure, always stop it."""
+    from benchmarks.server import streamlit_process
+
+    with streamlit_process(script, log_path) as (base, proc):
+        return measure(base, proc.pid, **kwargs)
+
+
+def bench(script: Path, log_path: Path, *, sessions: int, changes: int, think_s: float, ramp_s: float,
+          notes: list[str], log=print) -> dict[str, Series]:
+    """The load test for ``make bench``: its report rows, and what they mean in ``notes``.
+
+    The deadline leaves room for the ramp, the think times and one slow run
+    per viewer beyond them; past it the test stops and says so as an error.
+    """
+    deadline_s = 120 + sessions * ramp_s + changes * (1.5 * think_s + RUN_TIMEOUT_S)
+    result = run_against(script, log_path, sessions=sessions, changes=changes, think_s=think_s,
+                         ramp_s=ramp_s, deadline_s=deadline_s, log=log)
+    mb = 1_000_000
+    notes.append(
+        f"load_*: {sessions} websocket sessions against one server (Streamlit's protocol, no browser), "
+        f"opened {ramp_s:g} s apart and all held; then each moves the Stichtag {changes} times across "
+        f"Detmold's accession, {0.5 * think_s:g}-{1.5 * think_s:g} s apart (about "
+        f"{sessions / think_s:.0f} changes/s offered). 'page sent' = script_finished received, 'new figure' = "
+        f"first st.metric with the new value. Memory: server VmRSS after a warm-up session "
+        f"{result.rss_baseline / mb:.0f} MB, all sessions open "
+        f"{(result.rss_opened or 0) / mb:.0f} MB, after their changes {(result.rss_loaded or 0) / mb:.0f} MB; "
+        f"per session = (after changes - warm-up) / sessions held, so process caches filled by the "
+        f"sessions' dates count against them. Load average after the test: "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other jobs share the 2 cores).")
+    if result.errors:
+        notes.append(f"load errors ({len(result.errors)}): {'; '.join(result.errors[:5])}")
+    return result.series()

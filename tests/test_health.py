@@ -1,0 +1,37 @@
+"""What a load balancer probes: Streamlit's ``/_stcore/health`` on a freshly started app.
+
+The health route only says the server accepts connections; the second half
+shows that right after start a real websocket session also gets the whole
+page, title and figures included, i.e. the coverage data loaded (README,
+"Betrieb / Operations").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import urllib.request
+
+from benchmarks.server import REPO, streamlit_process
+from benchmarks.sessions import Viewer
+from dashboard.i18n import t
+
+APP = REPO / "dashboard" / "app.py"
+
+
+async def first_visit(base: str):
+    viewer = Viewer(base, 0)
+    try:
+        return await viewer.open(dt.date(2024, 2, 1))
+    finally:
+        await viewer.close()
+
+
+def test_health_says_ok_and_the_first_session_gets_the_page(tmp_path):
+    with streamlit_process(APP, tmp_path / "server.log") as (base, _):
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as response:
+            assert response.status == 200
+            assert response.read() == b"ok"
+        run = asyncio.run(first_visit(base))
+    assert run.title == t("title", "de")
+    assert run.figure == "396 von 396 (100,0 %)"    # all NRW Gemeinden once Detmold joined
