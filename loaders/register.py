@@ -15,9 +15,11 @@ What it holds
     rows only — inferred rows are derived from the events when read).
     ``register_changes``: an append-only log; every insert, update or delete of
     a membership with its before and after values, UTC time, user name and
-    import. ``register_imports``: every import and undo (file name, SHA-256,
-    user, time, row counts, when it was undone). Organisations only: people
-    never reach the register (partner-list columns about people are not read).
+    import. ``register_imports``: every import, edit and undo (file name,
+    SHA-256, user, time, row counts, when it was undone); an edit
+    (:meth:`Register.edit_membership`) is one membership changed by hand.
+    Organisations only: people never reach the register (partner-list columns
+    about people are not read).
 
 How an import works
     :meth:`Register.preview` reads and checks a file (a partner list through
@@ -77,6 +79,8 @@ SQLITE_BUSY_SECONDS = 120
 # Arbitrary constant naming the register's PostgreSQL advisory lock.
 PG_LOCK_ID = 5_170_001
 _WRITE = "sid_atlas_register_write"
+# What an editor may change in one membership; name, kind and key make its identity.
+EDITABLE = ("joined_on", "left_on", "source", "note")
 # Columns of an accession table that tell a register export from a partner list.
 _ACCESSION_HEADER = {c for c in accessions.COLUMNS if c not in ("left_on", "note")}
 
@@ -90,7 +94,7 @@ meta = sa.Table(
 imports = sa.Table(
     "register_imports", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("action", sa.String(10), nullable=False),  # import | undo
+    sa.Column("action", sa.String(10), nullable=False),  # import | edit | undo
     sa.Column("file_name", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("user_name", sa.Text, nullable=False),
@@ -484,8 +488,67 @@ class Register:
         report.import_id = import_id
         return report
 
+    def edit_membership(self, ident: str, user: str, today: dt.date | None = None, **values: str) -> int:
+        """Change one membership by hand (fix a date, end it), recorded like an import of one row.
+
+        Parameters
+        ----------
+        ident : str
+            The body's :func:`identity`.
+        user : str
+            Who edits, as recorded in the log.
+        today : datetime.date, optional
+            For the check that no date lies in the future.
+        **values : str
+            New values of ``joined_on`` or ``left_on`` (partial ISO dates,
+            e.g. ``2024-02-01``, ``2024-02``, ``2024``), ``source`` or
+            ``note``; ``""`` clears. ``date_precision`` follows ``joined_on``.
+
+        Returns
+        -------
+        int
+            The id of the ``edit`` entry in the history; :meth:`undo_import`
+            undoes it like an import.
+
+        Raises
+        ------
+        InputError
+            An unknown field, no such body, nothing would change, or the
+            edited record is invalid (e.g. an exit before the accession).
+        """
+        unknown = sorted(set(values) - set(EDITABLE))
+        if unknown:
+            raise InputError(f"cannot edit {', '.join(unknown)} (only {', '.join(EDITABLE)})")
+        with self._transaction(write=True) as conn:
+            row = conn.execute(sa.select(*(memberships.c[c] for c in accessions.COLUMNS))
+                               .where(memberships.c.identity == ident)).first()
+            if row is None:
+                raise InputError(f"no membership {ident!r} in the register")
+            before = dict(row._mapping)
+            after = before | {column: str(value).strip() for column, value in values.items()}
+            try:
+                after["date_precision"] = precision_of(after["joined_on"])
+            except ValueError:
+                raise InputError(f"{before['name']}: joined_on {after['joined_on']!r} is not a date "
+                                 "like 2024-02-01, 2024-02 or 2024") from None
+            if after["joined_on"] != before["joined_on"]:
+                _rebase_event(after, dict(zip(self.events["event"], self.events["date"])))
+            if after == before:
+                raise InputError(f"{before['name']}: nothing to change")
+            problems = _record_problems(after, self.units, self.events, today or dt.date.today())
+            if problems:
+                raise InputError(f"{before['name']}: {'; '.join(problems)}")
+            now = _now()
+            # An edit has no file: file_name names the body, so the history says what was edited.
+            edit_id = conn.execute(imports.insert().values(
+                action="edit", file_name=before["name"], sha256="", user_name=user, created_at=now, rows_total=1,
+                rows_inserted=0, rows_updated=1, rows_deleted=0, rows_unchanged=0,
+                rows_attention=0)).inserted_primary_key[0]
+            _write_change(conn, edit_id, now, user, ident, before, after)
+        return edit_id
+
     def undo_import(self, import_id: int, user: str) -> int:
-        """Undo an import, recorded as a new entry whose changes restore the values before it.
+        """Undo an import or edit, recorded as a new entry whose changes restore the values before it.
 
         Only possible while every body the import changed still holds the
         value the import gave it; otherwise the later imports must be undone
@@ -506,7 +569,7 @@ class Register:
             entry = conn.execute(sa.select(imports).where(imports.c.id == import_id)).first()
             if entry is None:
                 raise InputError(f"no import with id {import_id} in the register")
-            if entry.action != "import":
+            if entry.action == "undo":
                 raise InputError(f"entry {import_id} is an undo (of import {entry.undoes}), not an import")
             if entry.undone_at is not None:
                 raise InputError(f"import {import_id} was already undone by entry {entry.undone_by}")
@@ -659,13 +722,18 @@ def _merge(before: dict | None, given: dict, event_dates: dict[str, str], defaul
     after = dict(before)
     if given["joined_on"]:
         after["joined_on"], after["date_precision"] = given["joined_on"], given["date_precision"]
-        # A regional event stands for its own date; a body dated otherwise joined separately.
-        if after["event"] in event_dates and event_dates[after["event"]] != after["joined_on"]:
-            after["event"] = accessions.SEPARATE
+        _rebase_event(after, event_dates)
     for column in ("left_on", "source", "note"):
         if given[column]:
             after[column] = given[column]
     return after
+
+
+def _rebase_event(record: dict, event_dates: dict[str, str]) -> None:
+    """After a new accession date: a regional event stands for its own date, so a body dated
+    otherwise joined separately."""
+    if record["event"] in event_dates and event_dates[record["event"]] != record["joined_on"]:
+        record["event"] = accessions.SEPARATE
 
 
 def _record_problems(record: dict, units: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> list[str]:
@@ -717,6 +785,10 @@ def render_history(entries: list[dict]) -> str:
         if e["action"] == "undo":
             what = (f"Rückgängig (Import {e['undoes']}): {e['rows_deleted']} gelöscht, "
                     f"{e['rows_updated']} zurückgesetzt, {e['rows_inserted']} wiederhergestellt")
+        elif e["action"] == "edit":
+            what = f"Bearbeitung {e['file_name']}"
+            if e["undone_by"] is not None:
+                what += f" — rückgängig gemacht durch #{e['undone_by']}"
         else:
             what = (f"Import {e['file_name']}: {e['rows_inserted']} neu, {e['rows_updated']} geändert, "
                     f"{e['rows_unchanged']} unverändert, {e['rows_attention']} nicht importiert")

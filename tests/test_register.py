@@ -201,6 +201,49 @@ def test_undo_refuses_while_a_later_import_changed_the_same_body(reg, tmp_path):
     assert "05711000" not in set(reg.table()["key"])
 
 
+def test_an_edit_ends_a_membership_is_logged_and_undone(reg):
+    table = reg.table().set_index("key")
+    kreis = table[table["kind"] == "kreis"].iloc[0]
+    ident = register.identity("kreis", kreis.name, kreis["name"])
+    edit_id = reg.edit_membership(ident, "editor", left_on="2024-06", note="Austritt laut Ratsbeschluss")
+    after = reg.table().set_index("key").loc[kreis.name]
+    assert (after["left_on"], after["note"]) == ("2024-06", "Austritt laut Ratsbeschluss")
+    entry = reg.history()[0]
+    assert (entry["id"], entry["action"], entry["file_name"], entry["user_name"]) == (
+        edit_id, "edit", kreis["name"], "editor")
+    [change] = reg.changes_of(edit_id)
+    assert change["action"] == "update" and change["before"]["left_on"] == kreis["left_on"]
+    assert "Bearbeitung " + kreis["name"] in register.render_history(reg.history(1))
+    reg.undo_import(edit_id, "chief")
+    assert reg.table().set_index("key").loc[kreis.name, "left_on"] == kreis["left_on"]
+
+
+def test_an_edit_of_the_accession_date_sets_its_precision_and_leaves_the_event(reg):
+    table = reg.table()
+    row = table[table["event"].str.startswith("rb")].iloc[0]
+    ident = register.identity(row["kind"], row["key"], row["name"])
+    reg.edit_membership(ident, "editor", joined_on="2023-11")
+    after = reg.table().set_index("key").loc[row["key"]]
+    assert (after["joined_on"], after["date_precision"], after["event"]) == ("2023-11", "month", "separate")
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"left_on": "2019-01-01"}, "before joined_on"),
+    ({"joined_on": "2999-01-01"}, "in der Zukunft"),
+    ({"joined_on": "1.2.2024"}, "is not a date"),
+    ({"key": "05711000"}, "cannot edit key"),
+    ({}, "nothing to change"),
+])
+def test_a_bad_edit_is_refused_and_changes_nothing(reg, values, message):
+    row = reg.table().query("joined_on != ''").iloc[0]
+    before, history = reg.export(), reg.history()
+    with pytest.raises(InputError, match=message):
+        reg.edit_membership(register.identity(row["kind"], row["key"], row["name"]), "editor", **values)
+    with pytest.raises(InputError, match="no membership"):
+        reg.edit_membership("unit:00000000", "editor", note="x")
+    assert reg.export() == before and reg.history() == history
+
+
 def test_state_at_a_past_day_is_rebuilt_from_the_log(new_url, units, tmp_path, monkeypatch, shipped):
     # Creating the register reads the clock twice (created, seeded); each later step once.
     days = iter(dt.datetime(2024, 3, day, 12, tzinfo=dt.timezone.utc) for day in (1, 1, 2, 3, 4))
