@@ -57,3 +57,22 @@ class App:
 
 BASELINE = App("baseline", REPO / "benchmarks" / "baseline_app.py", "streamlit_folium", FOLIUM_STATE_JS)
 OURS = App("ours", REPO / "dashboard" / "app.py", "coverage_map", OURS_STATE_JS)
+
+
+def stichtag_slider() -> dt.date:
+    """Draw the benchmark apps' one "Stichtag" slider, first set from ``?date=``; return its day.
+
+    The same widget as the dashboard (one-day steps, that label), so the
+    harness drives every build with the same key press or ``AppTest`` call.
+    """
+    import streamlit as st   # only the apps need it, not the harness
+
+    from loaders.dates import parse_iso_day
+
+    if "stichtag" not in st.session_state:
+        try:
+            st.session_state.stichtag = parse_iso_day(st.query_params.get("date", DAY_AFTER.isoformat()))
+        except Exception:  # a bad URL value must not stop a comparison app
+            st.session_state.stichtag = DAY_AFTER
+    return st.slider("Stichtag", min_value=dt.date(2022, 1, 1), max_value=dt.date.today(), format="DD.MM.YYYY",
+                     key="stichtag")

@@ -97,19 +97,23 @@ def lod_for(region: str | None) -> str:
 
 @functools.cache
 def geometry_url(level: str, region: str | None) -> str:
-    """Write the GeoJSON of one view once and return its URL relative to the component page.
-
-    The file name carries a content hash, so a browser never keeps stale
-    geometry and a changed file is fetched again exactly once.
-    """
+    """Write the GeoJSON of one NRW view once and return its URL relative to the component page."""
     lod = lod_for(region)
     web = store.load_web_units(lod)
     keys = None
     if region is not None:
         in_level = web[web["level"] == level]
         keys = in_level.loc[in_level["key"].str.startswith(region), "key"]
-    payload = webgeometry.to_geojson(web, level, keys).encode()
-    stem = f"{level}-{region or 'nrw'}-{lod}"
+    return write_geometry(f"{level}-{region or 'nrw'}-{lod}", webgeometry.to_geojson(web, level, keys).encode())
+
+
+def write_geometry(stem: str, payload: bytes) -> str:
+    """Write a GeoJSON payload beside the component page once; return its relative URL.
+
+    The file name carries a content hash, so a browser never keeps stale
+    geometry and a changed file is fetched again exactly once; older files of
+    the same ``stem`` are removed.
+    """
     name = f"{stem}-{hashlib.sha256(payload).hexdigest()[:12]}.json"
     target = GEOMETRY_DIR / name
     if not target.is_file():
@@ -144,7 +148,7 @@ def label_points(keys, points, names) -> tuple[dict, ...]:
 
 
 def map_args(level: str, region: str | None, features: dict[str, dict], legend: list[dict],
-             basemap: str, attribution: str) -> dict:
+             basemap: str, attribution: str, units_url: str | None = None) -> dict:
     """The per-rerun arguments of the component, without the geometry itself.
 
     Everything that the page inserts as HTML is escaped here: legend labels,
@@ -153,7 +157,7 @@ def map_args(level: str, region: str | None, features: dict[str, dict], legend: 
 
     Parameters
     ----------
-    level, region, features, legend, basemap, attribution
+    level, region, features, legend, basemap, attribution, units_url
         As in :func:`render_map`.
 
     Returns
@@ -178,7 +182,7 @@ def map_args(level: str, region: str | None, features: dict[str, dict], legend: 
     return {
         "level": level,
         "region": region,
-        "units_url": geometry_url(level, region),
+        "units_url": units_url or geometry_url(level, region),
         # In a Bezirk view the other Bezirke are drawn muted around it.
         "context_url": None if region is None else geometry_url("regierungsbezirk", None),
         # Compact rows keep the per-rerun message small: [status, inferred, tooltip].
@@ -186,14 +190,16 @@ def map_args(level: str, region: str | None, features: dict[str, dict], legend: 
         "styles": PALETTE,
         "legend": [{"status": item["status"], "label": html.escape(item["label"]),
                     "inferred": bool(item["inferred"])} for item in items],
-        "labels": list(bezirk_labels()),
+        # The Bezirk labels belong to the NRW views, not to geometry given by the caller.
+        "labels": [] if units_url else list(bezirk_labels()),
         "basemap": tiles and {**tiles, "attribution": html.escape(tiles["attribution"])},
         "attribution": html.escape(attribution),
         "height": MAP_HEIGHT,
     }
 
 
-def render_map(level, region, features, legend, basemap="none", attribution="", key="coverage-map"):
+def render_map(level, region, features, legend, basemap="none", attribution="", key="coverage-map",
+               units_url=None):
     """Draw (first run) or restyle (later runs) the coverage map.
 
     Parameters
@@ -212,8 +218,12 @@ def render_map(level, region, features, legend, basemap="none", attribution="", 
         Attribution line shown on the map (plain text).
     key : str
         Streamlit key; keep it stable so reruns update the same map.
+    units_url : str, optional
+        Geometry from :func:`write_geometry` to draw instead of the NRW view of
+        ``level`` and ``region`` (the Germany scope of the benchmark).
     """
     if not LEAFLET_JS.is_file():
         st.error("Die Karte braucht Leaflet: bitte einmal `make install` ausführen.")
         return
-    _component(key=key, default=None, **map_args(level, region, features, legend, basemap, attribution))
+    _component(key=key, default=None,
+               **map_args(level, region, features, legend, basemap, attribution, units_url))
