@@ -27,6 +27,7 @@ drawn from a seeded RNG, like a person looking at the map.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import os
 import random
@@ -72,6 +73,16 @@ def slider_micros(day: dt.date) -> float:
     86400000000.0
     """
     return float((day - EPOCH).days * MICROS_PER_DAY)
+
+
+def run_sync(coroutine):
+    """Run ``coroutine`` to completion on its own event loop and return its result.
+
+    In a thread of its own, because the caller's thread may already run a
+    loop (Playwright's sync API keeps one), where ``asyncio.run`` refuses.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def rss_bytes(pid: int) -> int:
@@ -313,7 +324,7 @@ def measure(base: str, pid: int, *, sessions: int, changes: int, think_s: float,
     after ``deadline_s`` seconds at the latest, counting what is left as an
     error.
     """
-    return asyncio.run(_run(base, pid, sessions, changes, think_s, ramp_s, deadline_s, log))
+    return run_sync(_run(base, pid, sessions, changes, think_s, ramp_s, deadline_s, log))
 
 
 def run_against(script: Path, log_path: Path, **kwargs) -> LoadResult:

@@ -8,12 +8,11 @@ page, title and figures included, i.e. the coverage data loaded (README,
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import urllib.request
 
 from benchmarks.server import REPO, streamlit_process
-from benchmarks.sessions import Viewer
+from benchmarks.sessions import Viewer, run_sync
 from dashboard.i18n import t
 
 APP = REPO / "dashboard" / "app.py"
@@ -32,6 +31,6 @@ def test_health_says_ok_and_the_first_session_gets_the_page(tmp_path):
         with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as response:
             assert response.status == 200
             assert response.read() == b"ok"
-        run = asyncio.run(first_visit(base))
+        run = run_sync(first_visit(base))
     assert run.title == t("title", "de")
     assert run.figure == "396 von 396 (100,0 %)"    # all NRW Gemeinden once Detmold joined
