@@ -31,7 +31,7 @@ from dashboard.mapview import render_map  # noqa: E402
 from exports import animation, standalone  # noqa: E402
 from exports.render import MEDIA_TYPES, export  # noqa: E402
 from exports.style import DEFAULT_TITLE, PRESETS  # noqa: E402
-from loaders import accessions, sources, store  # noqa: E402
+from loaders import accessions, register, sources, store  # noqa: E402
 from loaders.boundaries import LAND_KEY  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
 from loaders.tables import to_csv_bytes  # noqa: E402
@@ -46,6 +46,44 @@ BASEMAPS = ("none", "osm", "basemapde")
 def coverage():
     """The coverage model, built once per process."""
     return store.load_coverage()
+
+
+@st.cache_resource(show_spinner=False)
+def configured_register():
+    """The configured register, opened once per process; None when the app shows the shipped data."""
+    return register.open_configured()
+
+
+@st.cache_resource(show_spinner=False)
+def _register_seen() -> dict:
+    """The newest register entry this process's caches were built after (one per process)."""
+    return {"entry": None}
+
+
+def follow_register() -> None:
+    """Drop every cached result once the register has a new entry (an import, edit or undo).
+
+    Replicas behind a proxy share one register but each caches its own
+    coverage: an import through one replica (or the command line) must reach
+    the viewers of all. One indexed one-row query per run tells; the caches are
+    rebuilt at most once per new entry in each process.
+    """
+    reg = configured_register()
+    if reg is None:
+        return
+    try:
+        newest = reg.history(1)
+    except AtlasError:
+        # The database is unreachable for a moment: the data already loaded
+        # stays correct as of its entry, and a page beats an error for viewers.
+        return
+    entry = newest[0]["id"] if newest else None
+    seen = _register_seen()
+    if entry != seen["entry"]:
+        seen["entry"] = entry
+        store.load_coverage.cache_clear()
+        coverage.clear()
+        st.cache_data.clear()
 
 
 @st.cache_data(show_spinner=False)
@@ -165,6 +203,8 @@ def _ticker() -> None:
 def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
     """Draw the controls; return the chosen basemap."""
     bar = st.sidebar
+    for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register")):
+        bar.page_link(page, label=t(label, lang))
     bar.toggle(t("language", lang), key="w_lang")
     bar.slider(t("stichtag", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
                key="w_slider", on_change=_from_widgets, args=("w_slider",))
@@ -270,6 +310,7 @@ def main() -> None:
     today = dt.date.today()
     lang = "en" if state.get("w_lang") else "de"
     try:
+        follow_register()
         cov = coverage()
     except AtlasError as error:
         st.error(str(error))

@@ -1,0 +1,1 @@
+"""Deployment: two dashboard replicas behind nginx on one PostgreSQL register (see scaleout)."""

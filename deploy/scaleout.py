@@ -1,0 +1,249 @@
+"""Two dashboard replicas behind nginx, sharing one PostgreSQL register.
+
+Run from the repository (``python -m deploy.scaleout --db URL``), it starts the
+replicas (``sid-atlas serve``, 127.0.0.1 only, ``$SID_ATLAS_REGISTER_URL`` set
+to the shared register) and nginx in front of them with the rendered
+``deploy/nginx.conf.template``, prints the proxy's address and keeps all of
+them running until Ctrl-C or SIGTERM. ``python -m deploy.scaleout render``
+prints the configuration for an nginx run by other means. The same functions
+start the deployment in ``tests/test_scaleout.py``.
+
+Nothing here needs a system service: nginx runs in the foreground with its
+prefix, pid file, logs and temp files in a directory of its own, and every
+process is stopped by its id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
+REGISTER_ENV = "SID_ATLAS_REGISTER_URL"
+
+
+@dataclass
+class Replica:
+    """One running dashboard replica."""
+
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    """A port the OS just handed out on 127.0.0.1 (the race until it is bound is acceptable here)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def find_nginx() -> str | None:
+    """The nginx binary: on $PATH, else where Debian installs it (/usr/sbin is not on every $PATH)."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+
+
+def render_config(listen: int, replica_ports: Sequence[int], prefix: Path) -> str:
+    """The nginx configuration for a proxy on ``127.0.0.1:listen`` in front of the replicas.
+
+    Parameters
+    ----------
+    listen : int
+        The proxy's port on 127.0.0.1.
+    replica_ports : sequence of int
+        The replicas' ports on 127.0.0.1, at least one.
+    prefix : path-like
+        Directory for nginx's pid file, logs and temp files.
+    """
+    if not replica_ports:
+        raise ValueError("at least one replica port is needed")
+    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
+                        for port in replica_ports)
+    return (TEMPLATE.read_text(encoding="utf-8")
+            .replace("@PREFIX@", str(prefix)).replace("@LISTEN@", str(listen)).replace("@SERVERS@", servers))
+
+
+def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Poll ``url/_stcore/health`` until it answers 200.
+
+    Raises
+    ------
+    RuntimeError
+        The process exited, or ``timeout`` seconds passed; the log is named.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass  # not listening yet, or a replica behind the proxy is not yet up
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} not healthy within {timeout:.0f} s; see {log}")
+        time.sleep(0.25)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 15) -> None:
+    """Stop a process started in its own session, with everything in its group; SIGKILL after ``grace`` s."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
+
+
+def replica_env(db_url: str) -> dict[str, str]:
+    """The environment of a replica: the shared register, and Streamlit bound to 127.0.0.1."""
+    # STREAMLIT_SERVER_ADDRESS is Streamlit's own spelling of --server.address,
+    # which `sid-atlas serve` does not pass (a single `make run` may listen widely).
+    return {**os.environ, REGISTER_ENV: db_url, "STREAMLIT_SERVER_ADDRESS": "127.0.0.1"}
+
+
+@contextlib.contextmanager
+def replica(port: int, db_url: str, log: Path, *, startup_timeout: float = 90) -> Iterator[Replica]:
+    """Run ``sid-atlas serve --port port`` against the register at ``db_url``; always stop it afterwards.
+
+    ``sid-atlas serve`` replaces itself by Streamlit, so the process is the
+    server: a SIGKILL to it kills the replica, as a crash would.
+    """
+    cli = Path(sys.executable).with_name("sid-atlas")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as out:
+        process = subprocess.Popen([str(cli), "serve", "--port", str(port)], env=replica_env(db_url),
+                                   cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        running = Replica(port, process, log)
+        wait_healthy(running.url, process, log, startup_timeout)
+        yield running
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def nginx(listen: int, replica_ports: Sequence[int], prefix: Path, *,
+          startup_timeout: float = 30) -> Iterator[subprocess.Popen]:
+    """Run nginx in the foreground with the rendered configuration in ``prefix``; always stop it afterwards.
+
+    Raises
+    ------
+    FileNotFoundError
+        nginx is not installed.
+    RuntimeError
+        nginx rejected the configuration, or the proxy was not healthy in time.
+    """
+    binary = find_nginx()
+    if binary is None:
+        raise FileNotFoundError("nginx is not installed (apt-get install nginx)")
+    prefix.mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(render_config(listen, replica_ports, prefix), encoding="utf-8")
+    # -e: the error log before the configuration is read (else the compiled-in
+    # /var/log/nginx/error.log); -p: relative paths resolve inside the prefix.
+    command = [binary, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)]
+    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, timeout=30)
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx rejected {conf}: {checked.stderr.strip()}")
+    log = prefix / "nginx.out"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        # nginx answers once it has bound the port; the health probe passes
+        # through it to a replica, so this also proves the upstream works.
+        wait_healthy(f"http://127.0.0.1:{listen}", process, prefix / "error.log", startup_timeout)
+        yield process
+    finally:
+        # SIGQUIT would wait for open websockets to close; SIGTERM is nginx's fast shutdown.
+        stop(process)
+
+
+@contextlib.contextmanager
+def deployment(db_url: str, workdir: Path, *, listen: int | None = None,
+               replica_ports: Sequence[int] | None = None) -> Iterator[tuple[str, list[Replica]]]:
+    """Two replicas on the shared register and nginx in front; yield the proxy's URL and the replicas.
+
+    Parameters
+    ----------
+    db_url : str
+        SQLAlchemy URL of the shared register (PostgreSQL in production).
+    workdir : path-like
+        Directory for the replicas' logs and nginx's prefix.
+    listen : int, optional
+        The proxy's port; a free one by default.
+    replica_ports : sequence of int, optional
+        The replicas' ports; two free ones by default.
+    """
+    ports = list(replica_ports or (free_port(), free_port()))
+    listen = listen or free_port()
+    with contextlib.ExitStack() as stack:
+        replicas = [stack.enter_context(replica(port, db_url, workdir / f"replica-{port}.log")) for port in ports]
+        stack.enter_context(nginx(listen, ports, workdir / "nginx"))
+        yield f"http://127.0.0.1:{listen}", replicas
+
+
+def _register_url(explicit: str | None) -> str:
+    from loaders import register
+
+    url = register.configured_url(explicit)
+    if not url or url.startswith("sqlite"):
+        # One SQLite file is not a shared register for replicas on other machines,
+        # and its writers would contend for one lock file across processes.
+        raise SystemExit("scaleout: the replicas need a shared PostgreSQL register: --db postgresql://…")
+    return url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.scaleout", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", nargs="?", choices=("run", "render"), default="run",
+                        help="run: replicas and nginx until Ctrl-C (default); render: print the nginx configuration")
+    parser.add_argument("--db", metavar="URL", help=f"the shared register (default: ${REGISTER_ENV})")
+    parser.add_argument("--port", type=int, default=8080, help="the proxy's port on 127.0.0.1 (default 8080)")
+    parser.add_argument("--replica-ports", type=int, nargs="+", default=[8601, 8602], metavar="PORT",
+                        help="the replicas' ports on 127.0.0.1 (default 8601 8602)")
+    parser.add_argument("--prefix", type=Path, help="render: nginx's directory for pid, logs and temp files")
+    args = parser.parse_args(argv)
+    if args.command == "render":
+        prefix = (args.prefix or Path("/var/lib/sid-atlas-nginx")).resolve()
+        sys.stdout.write(render_config(args.port, args.replica_ports, prefix))
+        return 0
+    url = _register_url(args.db)
+    # SIGTERM (e.g. from a service manager) stops everything like Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with tempfile.TemporaryDirectory(prefix="sid-atlas-scaleout-") as workdir:
+        try:
+            with deployment(url, Path(workdir), listen=args.port, replica_ports=args.replica_ports) as (proxy, _):
+                print(f"{proxy} → replicas {', '.join(map(str, args.replica_ports))}; logs in {workdir}; "
+                      "Ctrl-C stops all", flush=True)
+                while True:
+                    time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
