@@ -210,8 +210,9 @@ def test_import_through_one_replica_survives_the_other_being_killed(register_url
         before = members_shown(proxy, on_b[0])
 
         # The import is committed by a process in replica A's environment: the
-        # command line, which runs the same Register.commit_import as the app
-        # against the register A is configured with (the app has no import page yet).
+        # command line, which runs the same Register.commit_import as A's register
+        # page against the same URL (the page needs an editor sign-in from the
+        # shared .streamlit/secrets.toml, which a test must not write).
         partner_list = write_partner_list(tmp_path / "partner.csv")
         assert "1 neu" in cli(register_url, "import", str(partner_list))
         committed = cli(register_url, "register", "export")
