@@ -4,6 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LEAFLET := dashboard/map_component/vendor/leaflet/leaflet.js
+TOPOJSON := dashboard/map_component/vendor/topojson-client/topojson-client.min.js
 PORT   ?= 8501
 
 .PHONY: run test prepare install assets bench clean
@@ -16,10 +17,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) assets
 
-# Leaflet for the map, from the npm registry, checked against pinned hashes (never a CDN).
-assets: $(LEAFLET)
+# Leaflet and topojson-client for the map, from the npm registry, checked against pinned hashes (never a CDN).
+assets: $(LEAFLET) $(TOPOJSON)
 
-$(LEAFLET): scripts/install_leaflet.sh
+$(LEAFLET) $(TOPOJSON) &: scripts/install_leaflet.sh
 	scripts/install_leaflet.sh
 
 prepare: install

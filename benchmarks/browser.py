@@ -195,7 +195,7 @@ def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) ->
             ws.wait_quiet(page)
             if rep == 1:
                 result.ws_open.samples.append(len(ws.since(start)))
-                geo = [(r.url, r.body()) for r in responses if r.ok and _is_geojson(r)]
+                geo = [(r.url, r.body()) for r in responses if r.ok and _is_geometry(r)]
                 result.geometry_urls = [url for url, _ in geo]
                 result.geometry_raw.samples.append(sum(len(body) for _, body in geo))
                 result.geometry_gzip.samples.append(sum(len(gzip.compress(body, 6)) for _, body in geo))
@@ -234,10 +234,10 @@ def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) ->
     return result
 
 
-def _is_geojson(response) -> bool:
-    """Geometry the map fetched: JSON whose body is a GeoJSON FeatureCollection."""
+def _is_geometry(response) -> bool:
+    """Geometry the map fetched: ours TopoJSON, the baseline's a GeoJSON FeatureCollection."""
     try:
         head = response.body()[:200]
     except Exception:  # body gone (redirect, aborted): not geometry we can count
         return False
-    return b'"FeatureCollection"' in head
+    return b'"FeatureCollection"' in head or b'"Topology"' in head

@@ -3,8 +3,9 @@
 - ``de_prepare``: :func:`loaders.germany.prepare` with ``rebuild=True``
   (read, repair, dissolve, derive levels, validate, simplify, write the
   cache) of all VG250-EW files in ``../shared`` (or ``$SID_ATLAS_GERMANY``);
-- ``de_geometry_raw`` / ``de_geometry_gzip``: the GeoJSON file the map
-  fetches for all Gemeinden; the baseline side is the same Gemeinden at full
+- ``de_geometry_raw`` / ``de_geometry_gzip``: the TopoJSON file the map
+  fetches for all Gemeinden (written by :mod:`benchmarks.germany_app` from
+  the same function); the baseline side is the same Gemeinden at full
   source resolution (coordinates rounded to the same 1e-5°), which a folium ``GeoJson`` would embed (before its own
   per-feature style properties) and resend on every rerun;
 - ``de_server_rerun``: ``AppTest`` reruns of :mod:`benchmarks.germany_app`
@@ -32,7 +33,7 @@ def measure(*, prepares: int, reruns: int, log=print) -> dict[str, dict[str, Ser
     import shapely
 
     from loaders import germany
-    from loaders.webgeometry import GRID_DEGREES, to_geojson
+    from loaders.webgeometry import GRID_DEGREES, to_geojson, to_topojson
 
     samples = []
     for _ in range(prepares):
@@ -41,7 +42,7 @@ def measure(*, prepares: int, reruns: int, log=print) -> dict[str, dict[str, Ser
         samples.append((time.perf_counter() - start) * 1000)
         log("  deutschland prepare: " + ", ".join(f"{k} {v:.2f}" for k, v in report.timings.items()) + " s")
     germany.load.cache_clear()   # the app process must read what this run wrote
-    ours = to_geojson(web, "gemeinde").encode()
+    ours = to_topojson(web, "gemeinde").encode()
     # Rounded like ours (1e-5°), so the comparison is about vertices, not digits.
     full_res = units.to_crs("EPSG:4326")
     full_res = full_res.set_geometry(shapely.set_precision(full_res.geometry.values, GRID_DEGREES, mode="pointwise"))

@@ -21,9 +21,11 @@ and any style change alters the script hash, which re-mounts the iframe
 geometry once to a file beside its page, the browser fetches it once, and a
 rerun sends only ``{key: status}`` (about 23 KB, 3 ms), restyled in place.
 
-Geometry is derived from licensed data, so it is written at run time into the
-git-ignored ``map_component/geo/``; Leaflet itself is installed from the npm
-registry by ``scripts/install_leaflet.sh`` into ``map_component/vendor/``
+Geometry travels as TopoJSON (each shared border once, about half the bytes
+of GeoJSON), decoded in the page by topojson-client. It is derived from
+licensed data, so it is written at run time into the git-ignored
+``map_component/geo/``; Leaflet and topojson-client are installed from the
+npm registry by ``scripts/install_leaflet.sh`` into ``map_component/vendor/``
 (``make install``). Both are served by Streamlit's component route next to
 ``index.html`` and fetched with relative URLs, so no CDN, no static-serving
 switch and no dependence on where the main script lives.
@@ -47,6 +49,7 @@ STATUS_STYLES = ("member", "via_kreis", "not_yet", "new")
 COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
 GEOMETRY_DIR = COMPONENT_DIR / "geo"
 LEAFLET_JS = COMPONENT_DIR / "vendor" / "leaflet" / "leaflet.js"
+TOPOJSON_JS = COMPONENT_DIR / "vendor" / "topojson-client" / "topojson-client.min.js"
 MAP_HEIGHT = 580
 
 # Colour-blind safe (blue/orange, no red-green pair) and ordered in lightness,
@@ -97,18 +100,18 @@ def lod_for(region: str | None) -> str:
 
 @functools.cache
 def geometry_url(level: str, region: str | None) -> str:
-    """Write the GeoJSON of one NRW view once and return its URL relative to the component page."""
+    """Write the TopoJSON of one NRW view once and return its URL relative to the component page."""
     lod = lod_for(region)
     web = store.load_web_units(lod)
     keys = None
     if region is not None:
         in_level = web[web["level"] == level]
         keys = in_level.loc[in_level["key"].str.startswith(region), "key"]
-    return write_geometry(f"{level}-{region or 'nrw'}-{lod}", webgeometry.to_geojson(web, level, keys).encode())
+    return write_geometry(f"{level}-{region or 'nrw'}-{lod}", webgeometry.to_topojson(web, level, keys).encode())
 
 
 def write_geometry(stem: str, payload: bytes) -> str:
-    """Write a GeoJSON payload beside the component page once; return its relative URL.
+    """Write a TopoJSON payload beside the component page once; return its relative URL.
 
     The file name carries a content hash, so a browser never keeps stale
     geometry and a changed file is fetched again exactly once; older files of
@@ -222,8 +225,8 @@ def render_map(level, region, features, legend, basemap="none", attribution="", 
         Geometry from :func:`write_geometry` to draw instead of the NRW view of
         ``level`` and ``region`` (the Germany scope of the benchmark).
     """
-    if not LEAFLET_JS.is_file():
-        st.error("Die Karte braucht Leaflet: bitte einmal `make install` ausführen.")
+    if not (LEAFLET_JS.is_file() and TOPOJSON_JS.is_file()):
+        st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
         return
     _component(key=key, default=None,
                **map_args(level, region, features, legend, basemap, attribution, units_url))

@@ -3,9 +3,9 @@
 The page *is* the dashboard's map component — ``dashboard/map_component/index.html``
 with ``map.js`` — so hatching, outlines, labels, legend and tooltips are drawn by
 the same code as in the app. Every file the component page loads (Leaflet's
-JS and CSS from ``vendor/leaflet``, ``map.css``, ``map.js``) is inlined, the
-geometry travels as a ``data:`` URL that ``map.js`` fetches like its usual
-file, and the page posts itself the ``streamlit:render`` message Streamlit
+JS and CSS from ``vendor/leaflet``, topojson-client from ``vendor/topojson-client``,
+``map.css``, ``map.js``) is inlined, the TopoJSON geometry travels as a
+``data:`` URL that ``map.js`` fetches like its usual file, and the page posts itself the ``streamlit:render`` message Streamlit
 would send. Colours and words are those of the static exports
 (:mod:`exports.style`), so the HTML and the PNG of a view agree.
 
@@ -35,6 +35,7 @@ from loaders.viewstate import ViewState
 
 COMPONENT_DIR = PROJECT_ROOT / "dashboard" / "map_component"
 LEAFLET_DIR = COMPONENT_DIR / "vendor" / "leaflet"
+TOPOJSON_JS = COMPONENT_DIR / "vendor" / "topojson-client" / "topojson-client.min.js"
 # The component page references its files exactly like this (see index.html).
 _ASSET = re.compile(r'<link rel="stylesheet" href="([^"]+)">|<script src="([^"]+)"></script>')
 # A few names per unit are enough for a tooltip; the data exports list them all.
@@ -55,7 +56,7 @@ header .subtle { color: #555555; }
 
 
 class MissingLeaflet(AtlasError):
-    """Leaflet is not installed in the map component, so no page can be built."""
+    """Leaflet or topojson-client is not installed in the map component, so no page can be built."""
 
 
 def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> bytes:
@@ -95,9 +96,9 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
 
 def _inline_assets(page: str) -> str:
     """Replace the component page's stylesheet and script links by the files' contents."""
-    if not (LEAFLET_DIR / "leaflet.js").is_file():
-        raise MissingLeaflet("the HTML map needs Leaflet: run `make install` once "
-                             f"(scripts/install_leaflet.sh installs it into {LEAFLET_DIR})")
+    if not ((LEAFLET_DIR / "leaflet.js").is_file() and TOPOJSON_JS.is_file()):
+        raise MissingLeaflet("the HTML map needs Leaflet and topojson-client: run `make install` once "
+                             f"(scripts/install_leaflet.sh installs them into {LEAFLET_DIR.parent})")
 
     def inline(match: re.Match) -> str:
         css, js = match.groups()
@@ -130,9 +131,9 @@ def map_args(cov: Coverage, view: ViewState) -> dict:
     return {
         "level": view.level,
         "region": view.region,
-        "units_url": _data_url(webgeometry.to_geojson(web, view.level, table["key"])),
+        "units_url": _data_url(webgeometry.to_topojson(web, view.level, table["key"])),
         "context_url": None if view.region is None
-        else _data_url(webgeometry.to_geojson(overview, "regierungsbezirk")),
+        else _data_url(webgeometry.to_topojson(overview, "regierungsbezirk")),
         "features": _features(cov, view, table),
         "styles": _styles(),
         "legend": _legend(view, table),
@@ -143,8 +144,8 @@ def map_args(cov: Coverage, view: ViewState) -> dict:
     }
 
 
-def _data_url(geojson: str) -> str:
-    return "data:application/geo+json;base64," + base64.b64encode(geojson.encode("utf-8")).decode("ascii")
+def _data_url(topojson: str) -> str:
+    return "data:application/json;base64," + base64.b64encode(topojson.encode("utf-8")).decode("ascii")
 
 
 def _styles() -> dict:

@@ -62,7 +62,7 @@ def test_html_loads_nothing_from_the_network(hostile_html):
     text = hostile_html.read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img|iframe)[^>]*\b(src|href)\s*=", text, re.IGNORECASE)
     assert not re.search(r"url\(\s*['\"]?https?://", text)
-    assert text.count("<script>") == 3   # Leaflet, map.js, the render call
+    assert text.count("<script>") == 4   # Leaflet, topojson-client, map.js, the render call
 
 
 def test_html_escapes_a_hostile_member_name_and_the_title(hostile_html):

@@ -10,6 +10,7 @@ import pytest
 from shapely import Point
 
 from dashboard import mapview
+from tests.topology import decode
 
 LEGEND = [{"status": "member", "label": "Mitglied", "inferred": False}]
 
@@ -82,6 +83,6 @@ def test_geometry_file_is_written_once_and_fits_the_budget(level, region, limit_
     data = path.read_bytes()
     assert url.startswith("geo/") and path.parent == mapview.GEOMETRY_DIR
     assert len(data) <= limit_kb * 1024 and len(gzip.compress(data)) <= 100 * 1024
-    features = json.loads(data)["features"]
-    assert all(f["id"].startswith(region or "05") for f in features)
+    assert json.loads(data)["type"] == "Topology"
+    assert all(key.startswith(region or "05") for key in decode(data))
     assert mapview.geometry_url(level, region) == url   # cached: no second write

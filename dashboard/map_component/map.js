@@ -1,6 +1,7 @@
 // Coverage map: a Streamlit v1 component with its own Leaflet code.
 //
-// Geometry is fetched once per URL from files served beside this page; every
+// Geometry is fetched once per URL from TopoJSON files served beside this page
+// (decoded by topojson-client, object "units", id = unit key); every
 // rerun only sends the status, evidence and tooltip per unit key, and the map is
 // restyled in place (setStyle): no re-mount, no geometry resend, zoom kept.
 // Everything inserted as HTML (tooltips, labels, legend, attribution) arrives
@@ -16,7 +17,7 @@ function send(type, data) {
   window.parent.postMessage(Object.assign({isStreamlitMessage: true, type}, data), "*");
 }
 
-const geometry = new Map();   // url -> Promise of the parsed GeoJSON, so each URL is fetched once
+const geometry = new Map();   // url -> Promise of the parsed TopoJSON, so each URL is fetched once
 function loadGeometry(url) {
   if (!geometry.has(url)) {
     window.sidMap.fetches[url] = (window.sidMap.fetches[url] || 0) + 1;
@@ -84,42 +85,31 @@ function restyle() {
   window.sidMap.drawn = Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
-// Regierungsbezirk outlines from the unit polygons themselves: an edge belongs to
-// a Bezirk's outline when no other unit of the same Bezirk shares it. The web
-// geometry is a topologically clean coverage on a fixed grid, so shared edges have
-// identical coordinates, and the outlines match the units exactly without sending
-// a second geometry file (keeps one NRW view under the 300 KB budget).
-function bezirkOutlines(geojson) {
-  const edges = new Map();
-  for (const feature of geojson.features) {
-    const group = String(feature.id).slice(0, 3);
-    const geom = feature.geometry;
-    const polygons = geom.type === "Polygon" ? [geom.coordinates] : geom.coordinates;
-    for (const ring of polygons.flat()) {
-      for (let i = 1; i < ring.length; i++) {
-        const a = ring[i - 1].join(","), b = ring[i].join(",");
-        const id = group + (a < b ? `|${a}|${b}` : `|${b}|${a}`);
-        const edge = edges.get(id);
-        if (edge) edge.shared = true;
-        else edges.set(id, {shared: false, line: [[ring[i - 1][1], ring[i - 1][0]], [ring[i][1], ring[i][0]]]});
-      }
-    }
-  }
-  return [...edges.values()].filter((edge) => !edge.shared).map((edge) => edge.line);
+// Regierungsbezirk outlines from the units' own arcs: every border is one arc in
+// the topology, so the outline is the mesh of the arcs on the outside (a === b)
+// or between units of different Bezirke (the first three digits of the key).
+// They match the units exactly without a second geometry file (keeps one NRW view
+// under the 300 KB budget).
+function bezirkOutlines(topology) {
+  const bezirk = (unit) => String(unit.id).slice(0, 3);
+  const mesh = topojson.mesh(topology, topology.objects.units, (a, b) => a === b || bezirk(a) !== bezirk(b));
+  return mesh.coordinates.map((line) => line.map(([lon, lat]) => [lat, lon]));
 }
 
-function showGeometry(unitsJson, contextJson) {
+function showGeometry(unitsTopology, contextTopology) {
   for (const layer of [units, context, outlines, labels]) if (layer) map.removeLayer(layer);
   context = null;
-  if (contextJson) {   // the other Bezirke, muted, so the chosen one stays in its setting
-    context = L.geoJSON(contextJson, {
+  if (contextTopology) {   // the other Bezirke, muted, so the chosen one stays in its setting
+    context = L.geoJSON(topojson.feature(contextTopology, contextTopology.objects.units), {
       filter: (feature) => feature.id !== args.region, interactive: false,
       style: {fillColor: "#e6e6e3", fillOpacity: 1, color: "#b0b0ab", weight: 1},
     }).addTo(map);
   }
-  units = L.geoJSON(unitsJson, {style: (feature) => unitStyle(feature.id)}).addTo(map);
+  units = L.geoJSON(topojson.feature(unitsTopology, unitsTopology.objects.units), {
+    style: (feature) => unitStyle(feature.id),
+  }).addTo(map);
   units.eachLayer((layer) => layer.bindTooltip(() => (args.features[layer.feature.id] || [])[2] || "", {sticky: true}));
-  outlines = L.polyline(bezirkOutlines(unitsJson), {
+  outlines = L.polyline(bezirkOutlines(unitsTopology), {
     color: "#111111", weight: args.region ? 3 : 1.8, lineCap: "round", interactive: false,
   }).addTo(map);
   labels = L.layerGroup(args.labels.map((label) => L.marker([label.lat, label.lon], {
@@ -203,11 +193,11 @@ async function render(next) {
   updateTilesAndAttribution();
   updateLegend();
   if (next.units_url !== shownUnits || next.context_url !== shownContext) {
-    const [unitsJson, contextJson] = await Promise.all([
+    const [unitsTopology, contextTopology] = await Promise.all([
       loadGeometry(next.units_url), next.context_url ? loadGeometry(next.context_url) : null,
     ]);
     if (args !== next) return;   // a newer render arrived while loading; it takes over
-    showGeometry(unitsJson, contextJson);
+    showGeometry(unitsTopology, contextTopology);
     shownUnits = next.units_url;
     shownContext = next.context_url;
   }
@@ -217,7 +207,7 @@ async function render(next) {
 
 window.addEventListener("message", (event) => {
   if (!event.data || event.data.type !== "streamlit:render") return;
-  if (typeof L === "undefined") {   // vendor files missing: say so instead of a blank frame
+  if (typeof L === "undefined" || typeof topojson === "undefined") {   // vendor files missing: say so, no blank frame
     document.getElementById("missing").hidden = false;
     send("streamlit:setFrameHeight", {height: 60});
     return;
