@@ -17,6 +17,8 @@ ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July"
 # key -> (German, English); ``{name}`` fields are filled by :func:`t`.
 TEXTS = {
     "title": ("#sicherimDienst – Abdeckungsatlas NRW", "#sicherimDienst – coverage atlas NRW"),
+    "page_atlas": ("Abdeckungsatlas", "Coverage atlas"),
+    "page_register": ("Mitgliederregister", "Membership register"),
     "stand": ("Stand: {date}", "As of: {date}"),
     "language": ("English", "English"),
     "stichtag": ("Stichtag", "Reference date"),

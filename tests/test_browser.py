@@ -6,6 +6,7 @@ Skipped when Playwright or Chromium is missing, unless ``SID_ATLAS_REQUIRE_BROWS
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -41,19 +42,20 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start ``streamlit run dashboard/app.py`` on a free port for the session; stop it after."""
+@contextlib.contextmanager
+def serve(folder: Path, *options: str, env: dict[str, str] | None = None):
+    """Run ``streamlit run dashboard/app.py`` on a free port (log in ``folder``); yield its URL, then stop it."""
     if not APP.is_file():
         _unavailable(f"{APP.relative_to(ROOT)} does not exist")
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log = folder / "server.log"
     with open(log, "wb") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+             "--browser.gatherUsageStats", "false", *options],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env=os.environ | (env or {}))
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -71,6 +73,13 @@ def app_url(tmp_path_factory):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app for the session, as configured in the project."""
+    with serve(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -259,3 +268,90 @@ def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_p
     shoot(page, "export-html-offline.png")
     context.close()
     assert errors == [] and [url for url in asked if not url.startswith(("file:", "data:"))] == []
+
+
+# -- membership register ---------------------------------------------------------------------
+EDITOR_PASSWORD = "Browser-Test-2024"
+
+
+@pytest.fixture(scope="module")
+def register_app(tmp_path_factory):
+    """The app on a fresh register of its own, with an editor password from a secrets file of its own."""
+    folder = tmp_path_factory.mktemp("register")
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[register]\neditor_password = "{EDITOR_PASSWORD}"\n', encoding="utf-8")
+    database = f"sqlite:///{folder / 'register.sqlite'}"
+    with serve(folder, "--secrets.files", str(secrets), env={"SID_ATLAS_REGISTER_URL": database}) as url:
+        yield url
+
+
+def gemeinden_covered(page, url: str) -> str:
+    """The "Gemeinden abgedeckt" figure of RB Detmold on 1 March 2023, documented accessions only."""
+    page.goto(f"{url}/?date=2023-03-01&region=057&evidence=documented")
+    map_frame(page)
+    figure = page.get_by_test_id("stMetric").filter(has_text="Gemeinden abgedeckt").get_by_test_id("stMetricValue")
+    return figure.inner_text()
+
+
+def expect(locator):
+    """Playwright's retrying assertions, imported when used: without Playwright the tests skip, not fail."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def cell(table, text: str):
+    """Wait for a cell of an ``st.dataframe`` holding ``text``.
+
+    The grid draws on a canvas; its cells exist as text only in the grid's
+    accessibility table, which is in the page but not "visible".
+    """
+    table.locator("[role=gridcell]", has_text=text).first.wait_for(state="attached")
+
+
+def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_path):
+    before = gemeinden_covered(page, register_app)
+    partner_list = tmp_path / "partnerliste.csv"
+    partner_list.write_text("Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n", encoding="utf-8")
+    page.get_by_role("link", name="Mitgliederregister").click()
+    page.get_by_role("heading", name="Mitgliederregister").wait_for()
+    page.get_by_label("Ihr Name (für das Änderungsprotokoll)").fill("Anna Beispiel")
+    page.get_by_label("Passwort", exact=True).fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_text("Angemeldet als Anna Beispiel").wait_for()
+
+    page.locator("input[type=file]").set_input_files(str(partner_list))
+    page.get_by_text("2 Zeilen: 1 neu, 0 geändert, 0 unverändert; 1 Zeile braucht Aufmerksamkeit").wait_for()
+    report = page.get_by_test_id("stDataFrame").first
+    cell(report, "mehrdeutig")
+    cell(report, "05711000")
+    shoot(page, "register-editor-preview.png")
+
+    page.get_by_role("button", name="Übernehmen").click()
+    page.get_by_text("Import Nr. 2 gespeichert: 1 neu, 0 geändert, 0 unverändert.").wait_for()
+    # A fresh, empty uploader and no report any more (the old ones fade out as the page reruns).
+    expect(page.locator("input[type=file]")).to_have_count(1)
+    expect(page.get_by_text("2 Zeilen:")).to_have_count(0)
+    page.get_by_label("Suche (Name, Schlüssel, Quelle)").fill("Bielefeld")
+    page.get_by_label("Suche (Name, Schlüssel, Quelle)").press("Enter")
+    members = page.get_by_test_id("stDataFrame").first
+    cell(members, "Februar 2023")
+    cell(members, "Bielefeld")
+    cell(page.get_by_test_id("stDataFrame").nth(1), "app:Anna Beispiel")   # the history names the editor
+    shoot(page, "register-editor-committed.png")
+
+    # The dashboard reads the register: Bielefeld (RB Detmold) now counts on 1 March 2023.
+    after = gemeinden_covered(page, register_app)
+    assert int(after.split()[0]) == int(before.split()[0]) + 1, (before, after)
+
+
+def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
+    page.goto(f"{register_app}/register")
+    page.get_by_role("heading", name="Verlauf").wait_for()
+    cell(page.get_by_test_id("stDataFrame").first, "Gewerkschaft")
+    page.get_by_role("button", name="Anmelden").wait_for()   # the sign-in form, nothing else
+    for control in ("Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"):
+        assert page.get_by_role("button", name=control).count() == 0, control
+    assert page.locator("input[type=file]").count() == 0
+    assert page.get_by_text("Körperschaft wählen").count() == 0
+    shoot(page, "register-viewer.png")

@@ -1,0 +1,306 @@
+"""The membership register page: everyone reads it, signed-in editors import, edit and undo.
+
+Viewers see the current memberships and the history, and no control that
+changes anything. Editors (see :mod:`dashboard.register_view` for who that
+is) upload a partner list, read the per-row check, and commit every usable
+row in one transaction; they edit or end one membership and undo an import or
+edit. After every change the dashboard's caches are cleared, so the map and
+figures show the register as it now is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+# A page is run on its own when opened directly: like app.py, put the project root on sys.path.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit.errors import StreamlitSecretNotFoundError  # noqa: E402
+
+from dashboard import members, register_view as view  # noqa: E402
+from dashboard.i18n import kind_label, t  # noqa: E402
+from loaders import register, store  # noqa: E402
+from loaders.dates import parse_typed_date  # noqa: E402
+from loaders.errors import AtlasError  # noqa: E402
+
+LOG = logging.getLogger(__name__)
+T = TypeVar("T")
+# A wrong password costs a moment, so guessing through the form is slow.
+WRONG_PASSWORD_PAUSE = 1.0
+
+
+# -- configuration and sign-in ----------------------------------------------------------------
+def secrets() -> Mapping:
+    """The app's secrets; none at all is a valid configuration (read-only, shipped data)."""
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return {}
+
+
+@st.cache_resource(show_spinner="Öffne das Register …")
+def open_register(url: str) -> register.Register:
+    """One connection pool per register and process; a failure is not cached, so it is retried."""
+    return register.Register(url)
+
+
+def sign_in(config: Mapping) -> str | None:
+    """Draw sign-in or sign-out in the sidebar; the signed-in editor's name for the log, else None."""
+    bar, state = st.sidebar, st.session_state
+    mode = view.sign_in_mode(config)
+    if mode == "oidc":
+        if not st.user.is_logged_in:
+            provider = view.oidc_provider(config)
+            bar.button("Anmelden", key="w_login", icon=":material/login:",
+                       on_click=st.login, args=(provider,) if provider else ())
+            return None
+        editor = view.oidc_editor(st.user.to_dict(), config)
+        who = str(st.user.get("email") or st.user.get("name") or "")
+        if editor:
+            bar.success(f"Angemeldet als {view.plain(who)}")
+        else:
+            bar.warning(f"Angemeldet als {view.plain(who)}, aber nicht als Bearbeiter:in eingetragen "
+                        "(`[register] editors` in secrets.toml).")
+        bar.button("Abmelden", key="w_logout", icon=":material/logout:", on_click=st.logout)
+        return f"oidc:{editor}" if editor else None
+    if mode == "password":
+        editor = state.get("register_editor")
+        if editor:
+            bar.success(f"Angemeldet als {view.plain(editor)}")
+            bar.button("Abmelden", key="w_logout", icon=":material/logout:",
+                       on_click=lambda: state.pop("register_editor", None))
+            return f"app:{editor}"
+        with bar.form("w_sign_in"):
+            st.markdown("**Anmelden zum Bearbeiten**")
+            name = st.text_input("Ihr Name (für das Änderungsprotokoll)", key="w_editor_name")
+            password = st.text_input("Passwort", type="password", key="w_editor_password")
+            if st.form_submit_button("Anmelden", icon=":material/login:"):
+                if not name.strip():
+                    st.error("Bitte Ihren Namen angeben: er steht bei jeder Änderung im Protokoll.")
+                elif view.password_matches(password, config):
+                    state.register_editor = name.strip()
+                    st.rerun()
+                else:
+                    time.sleep(WRONG_PASSWORD_PAUSE)
+                    st.error("Das Passwort ist falsch.")
+        return None
+    bar.info("Bearbeiten ist nicht eingerichtet: das Register ist schreibgeschützt.")
+    return None
+
+
+# -- changes -------------------------------------------------------------------------------------
+def changed(message: str) -> None:
+    """After a commit, edit or undo: drop every cached view of the data, then show the page anew.
+
+    The dashboard caches the coverage model (``st.cache_resource`` over the
+    process-wide ``store.load_coverage``) and everything derived from it
+    (``st.cache_data``); all of it is rebuilt from the register on next use.
+    """
+    store.load_coverage.cache_clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    state = st.session_state
+    state.register_notice = message
+    state.upload_round = state.get("upload_round", 0) + 1   # a new uploader: the file is done with
+    state.pop("register_preview", None)
+    st.rerun()
+
+
+def attempt(action: Callable[[], T], hide: Mapping[str, str] | None = None) -> T | None:
+    """Run a change of the register; a failure becomes a visible notice (never a traceback) and None.
+
+    ``hide`` replaces text in the message, e.g. a temporary path by the uploaded file's name.
+    """
+    try:
+        return action()
+    except AtlasError as error:   # unreadable file, invalid edit, register locked too long …
+        message = str(error)
+        for secret, shown in (hide or {}).items():
+            message = message.replace(secret, shown)
+        st.error(view.plain(f"Nichts gespeichert – {message}"))
+    except sa.exc.SQLAlchemyError as error:
+        LOG.exception("register failure")
+        st.error(f"Das Register meldet einen Fehler; nichts wurde gespeichert. ({view.plain(type(error).__name__)})")
+    return None
+
+
+def with_upload(name: str, data: bytes, action: Callable[[Path], T]) -> T | None:
+    """Run ``action`` on the upload saved as a file; on failure show why and return None.
+
+    The register reads files by path; the upload is written under a private
+    temporary folder, kept by its own (sanitised) name because that name is
+    recorded in the history, and removed afterwards.
+    """
+    safe = re.sub(r"[^\w.\- ]", "_", Path(name).name).lstrip(".") or "liste.csv"
+    with tempfile.TemporaryDirectory(prefix="sid-upload-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(data)
+        try:
+            return attempt(lambda: action(path), hide={str(path): name, folder: ""})
+        except Exception as error:  # noqa: BLE001 -- a crafted file can break any reader; show it, never a traceback
+            LOG.exception("cannot read upload %s", safe)
+            st.error(f"„{view.plain(name)}“ lässt sich nicht als Tabelle lesen: {view.plain(type(error).__name__)}: "
+                     f"{view.plain(error)}")
+    return None
+
+
+def upload_section(reg: register.Register, editor: str, latest: int | None) -> None:
+    state = st.session_state
+    st.subheader("Partnerliste importieren")
+    st.caption(f"CSV oder XLSX, höchstens {view.MAX_UPLOAD_MB} MB. Jede Zeile wird zuerst geprüft; erst "
+               "„Übernehmen“ speichert – alle verwendbaren Zeilen auf einmal. Zeilen, die Aufmerksamkeit "
+               "brauchen, werden nicht übernommen.")
+    upload = st.file_uploader("Partnerliste", type=list(view.UPLOAD_TYPES),
+                              key=f"w_upload_{state.get('upload_round', 0)}")
+    if upload is None:
+        return
+    problem = view.upload_problem(upload.name, upload.size)
+    if problem:
+        st.error(view.plain(problem))
+        return
+    data = upload.getvalue()
+    # The preview depends on the file and on the register; a newer history entry plans it again.
+    stamp = (hashlib.sha256(data).hexdigest(), latest)
+    cached = state.get("register_preview")
+    if cached is None or cached[0] != stamp:
+        with st.spinner("Prüfe die Liste …"):
+            report = with_upload(upload.name, data, reg.preview)
+        if report is None:
+            return
+        state.register_preview = cached = (stamp, report)
+    report = cached[1]
+    summary = report.summary
+    how = f"Gelesen als {summary['format'].upper()}"
+    if summary.get("delimiter"):
+        how += f" (Kodierung {summary['encoding']}, Trennzeichen „{summary['delimiter']}“)"
+    st.caption(view.plain(f"{how}, Kopfzeile in Zeile {summary['header_row']}."))
+    if summary.get("personal_columns_ignored"):
+        st.caption(view.plain("Personenbezogene Spalten nicht gelesen: " + ", ".join(summary["personal_columns_ignored"])))
+    if summary.get("ignored_columns"):
+        st.caption(view.plain("Unbekannte Spalten ignoriert: " + ", ".join(summary["ignored_columns"])))
+    (st.warning if summary["needs_attention"] else st.info)(view.plain(view.report_counts(report)))
+    st.dataframe(view.report_table(report), hide_index=True, width="stretch", key="w_report")
+    changes = report.count("insert") + report.count("update")
+    if st.button("Übernehmen", key="w_commit", type="primary", icon=":material/save:", disabled=not changes,
+                 help=None if changes else "Die Liste ändert nichts am Register."):
+        with st.spinner("Speichere …"):
+            result = with_upload(upload.name, data, lambda path: reg.commit_import(path, editor))
+        if result is not None:
+            changed(f"Import Nr. {result.import_id} gespeichert: {result.count('insert')} neu, "
+                    f"{result.count('update')} geändert, {result.count('unchanged')} unverändert.")
+
+
+def edit_section(reg: register.Register, editor: str, table) -> None:
+    st.subheader("Mitgliedschaft bearbeiten oder beenden")
+    choices = view.body_choices(table)
+    ident = st.selectbox("Körperschaft", list(choices), index=None, key="w_edit_body",
+                         placeholder="Körperschaft wählen …",
+                         format_func=lambda i: f"{choices[i]['name']} ({choices[i]['key'] or kind_label(choices[i]['kind'])})")
+    if ident is None:
+        return
+    record = choices[ident]
+    # One form per body: its fields start from that body's values.
+    with st.form(f"w_edit_{ident}"):
+        joined_column, left_column = st.columns(2)
+        joined = joined_column.text_input("Beitritt", value=record["joined_on"],
+                                          help="z. B. 01.02.2024, Februar 2024 oder 2024; leer: unbekannt")
+        left = left_column.text_input("Austritt – beendet die Mitgliedschaft", value=record["left_on"],
+                                      help="leer: weiterhin Mitglied")
+        source = st.text_input("Quelle", value=record["source"])
+        note = st.text_input("Bemerkung", value=record["note"])
+        if not st.form_submit_button("Änderung speichern", icon=":material/edit:"):
+            return
+    try:
+        joined_on, _ = parse_typed_date(joined.strip() or None)
+        left_on, _ = parse_typed_date(left.strip() or None)
+    except ValueError as error:
+        st.error(view.plain(f"Datum nicht lesbar: {error}"))
+        return
+    entry = attempt(lambda: reg.edit_membership(ident, editor, joined_on=joined_on, left_on=left_on,
+                                                source=source, note=note))
+    if entry is not None:
+        changed(f"{record['name']}: Änderung gespeichert (Eintrag Nr. {entry}).")
+
+
+def undo_section(reg: register.Register, editor: str, history: list[dict]) -> None:
+    candidates = {e["id"]: e for e in view.undoable(history, register.SEED_USER)}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox("Import oder Bearbeitung rückgängig machen", list(candidates), index=None,
+                            key="w_undo_entry", placeholder="Eintrag wählen …",
+                            format_func=lambda i: f"Nr. {i} · {view.ENTRY_LABELS[candidates[i]['action']]} "
+                                                  f"{candidates[i]['file_name']} · {candidates[i]['user_name']}")
+    if right.button("Rückgängig machen", key="w_undo", icon=":material/undo:", disabled=chosen is None):
+        undo_id = attempt(lambda: reg.undo_import(chosen, editor))
+        if undo_id is not None:
+            changed(f"Eintrag Nr. {chosen} rückgängig gemacht (Eintrag Nr. {undo_id}).")
+
+
+def history_section(reg: register.Register, history: list[dict]) -> None:
+    st.subheader("Verlauf")
+    st.caption("Jeder Import, jede Bearbeitung und jedes Rückgängigmachen, das neueste zuerst.")
+    st.dataframe(view.history_table(history), hide_index=True, width="stretch", key="w_history")
+    entries = {e["id"]: e for e in history}
+    shown = st.selectbox("Änderungen eines Eintrags anzeigen", list(entries), index=None, key="w_history_entry",
+                         placeholder="Eintrag wählen …",
+                         format_func=lambda i: f"Nr. {i} · {view.ENTRY_LABELS.get(entries[i]['action'], '')} "
+                                               f"{entries[i]['file_name']}")
+    if shown is not None:
+        st.dataframe(view.changes_table(reg.changes_of(shown)), hide_index=True, width="stretch")
+
+
+# -- page ----------------------------------------------------------------------------------------
+def main() -> None:
+    st.set_page_config(page_title="Mitgliederregister – #sicherimDienst", layout="wide")
+    for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register")):
+        st.sidebar.page_link(page, label=t(label))
+    st.title("Mitgliederregister")
+    config = secrets()
+    editor = sign_in(config)
+    try:
+        url = register.configured_url()
+        if url is None:
+            st.info("Es ist kein Register eingerichtet: das Dashboard zeigt die mitgelieferten Beitrittsdaten. "
+                    "Einrichten mit `SID_ATLAS_REGISTER_URL` oder `[connections.register]` in "
+                    "`.streamlit/secrets.toml` (siehe README).")
+            return
+        reg = open_register(url)
+        table, history = reg.table(), reg.history()
+    except (AtlasError, sa.exc.SQLAlchemyError) as error:
+        LOG.exception("register unavailable")
+        st.error(view.plain(f"Das Register ist nicht erreichbar: {error}"))
+        return
+    notice = st.session_state.pop("register_notice", None)
+    if notice:
+        st.success(view.plain(notice))
+    if editor is None:
+        st.caption("Nur angemeldete Bearbeiter:innen können das Register ändern.")
+    else:
+        upload_section(reg, editor, history[0]["id"] if history else None)
+
+    st.subheader("Mitglieder im Register")
+    st.caption(f"{len(table)} Organisationen mit dokumentiertem Beitritt (Personen werden nie einzeln geführt).")
+    shown = members.search(view.memberships_table(table), st.text_input("Suche (Name, Schlüssel, Quelle)",
+                                                                         key="w_register_search"))
+    st.dataframe(shown, hide_index=True, width="stretch", key="w_memberships")
+    st.download_button("Register als CSV herunterladen", data=reg.export, file_name="mitgliederregister.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:")
+    if editor is not None:
+        edit_section(reg, editor, table)
+    history_section(reg, history)
+    if editor is not None:
+        undo_section(reg, editor, history)
+
+
+main()
