@@ -4,8 +4,8 @@ Viewers see the current memberships and the history, and no control that
 changes anything. Editors (see :mod:`dashboard.register_view` for who that
 is) upload a partner list, read the per-row check, and commit every usable
 row in one transaction; they edit or end one membership and undo an import or
-edit. After every change the dashboard's caches are cleared, so the map and
-figures show the register as it now is.
+edit. The dashboard follows every change on its next run (it watches the
+register's newest entry), so map and figures show the register as it now is.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from streamlit.errors import StreamlitSecretNotFoundError  # noqa: E402
 
 from dashboard import members, register_view as view  # noqa: E402
 from dashboard.i18n import kind_label, t  # noqa: E402
-from loaders import register, store  # noqa: E402
+from loaders import register  # noqa: E402
 from loaders.dates import parse_typed_date  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
 
@@ -102,15 +102,12 @@ def sign_in(config: Mapping) -> str | None:
 
 # -- changes -------------------------------------------------------------------------------------
 def changed(message: str) -> None:
-    """After a commit, edit or undo: drop every cached view of the data, then show the page anew.
+    """After a commit, edit or undo: say what was done, offer a fresh uploader, show the page anew.
 
-    The dashboard caches the coverage model (``st.cache_resource`` over the
-    process-wide ``store.load_coverage``) and everything derived from it
-    (``st.cache_data``); all of it is rebuilt from the register on next use.
+    The dashboard needs no word from here: each of its runs asks the register
+    for its newest entry and rebuilds its caches when that changed
+    (``follow_register`` in app.py), whichever page, process or command made it.
     """
-    store.load_coverage.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
     state = st.session_state
     state.register_notice = message
     state.upload_round = state.get("upload_round", 0) + 1   # a new uploader: the file is done with
