@@ -21,7 +21,7 @@ class PrepareReport:
 
     sources: list[sources.ResolvedSource] = field(default_factory=list)
     units_path: Path | None = None
-    web_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
+    web_sizes: dict[str, dict[str, int]] = field(default_factory=dict)   # TopoJSON bytes the map fetches
     rebuilt: bool = False
 
 
@@ -64,7 +64,7 @@ def prepare(source: Path | str | None = None, *, download: bool = True, progress
     report.units_path = target
     for lod in webgeometry.LODS:
         web = load_web_units(lod)
-        report.web_sizes[lod] = {level: len(webgeometry.to_geojson(web, level).encode())
+        report.web_sizes[lod] = {level: len(webgeometry.to_topojson(web, level).encode())
                                  for level in boundaries.LEVELS}
     return report
 
