@@ -2,7 +2,7 @@
 
 Measures, for NRW at Gemeinde level with warm server caches:
 
-- geometry bytes sent to the browser (ours: the GeoJSON files the map
+- geometry bytes sent to the browser (ours: the TopoJSON files the map
   fetches; baseline: the websocket bytes of one rerun to a new Stichtag,
   which carry the whole folium map);
 - server time of a rerun after a Stichtag change (``AppTest``, see
@@ -10,6 +10,8 @@ Measures, for NRW at Gemeinde level with warm server caches:
 - page open -> map fully drawn, and Stichtag change -> map and figures
   updated, in headless Chromium (see :mod:`benchmarks.browser`);
 - the export time of an A4 300-dpi PNG (ours only, see :mod:`benchmarks.export`);
+- the "Deutschland" scope: prepare time, geometry bytes and rerun time for
+  all German Gemeinden in the files (see :mod:`benchmarks.germany_scope`);
 
 then prints a table with ratios and the issue's targets and writes
 ``artifacts/bench.json``. Exit status 1 when a measurement failed (not when a
@@ -39,6 +41,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--reruns", type=int, default=9, help="measured AppTest reruns per build (default 9)")
     parser.add_argument("--only", choices=("baseline", "ours"), help="measure one build only")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
+    parser.add_argument("--no-germany", action="store_true", help="skip the Deutschland scope")
+    parser.add_argument("--prepares", type=int, default=3,
+                        help="measured cold Germany prepares (default 3)")
+    parser.add_argument("--sessions", type=int, default=50,
+                        help="concurrent websocket sessions in the load test (0 skips it; default 50)")
+    parser.add_argument("--think", type=float, default=3.0,
+                        help="mean seconds between one session's Stichtag changes in the load test (default 3)")
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json", help="where to write the JSON")
     return parser.parse_args(argv)
 
@@ -118,7 +127,9 @@ def main(argv=None) -> int:
         "gzip sizes: gzip level 6 of the payload bytes, computed by the harness (whatever the transport negotiates is not counted).",
         "KB = 1000 bytes.",
     ]
-    settings = {"opens": args.opens, "reruns": args.reruns, "only": args.only, "browser": not args.no_browser}
+    settings = {"opens": args.opens, "reruns": args.reruns, "only": args.only, "browser": not args.no_browser,
+                "germany": not args.no_germany, "prepares": args.prepares, "sessions": args.sessions,
+                "think_s": args.think}
     chosen = [a for a in (apps.BASELINE, apps.OURS) if args.only in (None, a.name)]
     started = time.perf_counter()
     results: dict[str, dict[str, Series]] = {}
@@ -140,6 +151,38 @@ def main(argv=None) -> int:
         except Exception as exc:
             traceback.print_exc()
             results["export_a4_png"] = {"ours": failed(exc)}
+    if args.only in (None, "ours") and not args.no_germany:
+        print("[ours] Deutschland scope ...", flush=True)
+        try:
+            from benchmarks import germany_scope
+
+            results.update(germany_scope.measure(prepares=args.prepares, reruns=args.reruns))
+            notes.append("de_*: all VG250-EW Gemeinden in the files (8,750 without Bayern). de_prepare: "
+                         "loaders.germany.prepare(rebuild=True), cold build into the cache. de_geometry: ours the "
+                         "TopoJSON the map fetches (coverage-simplified, 0.02°); baseline the same Gemeinden at "
+                         "full source resolution, what a folium GeoJson embeds and resends per rerun (not timed). "
+                         "de_server_rerun: AppTest reruns of benchmarks/germany_app.py (render_map, NRW statuses, "
+                         "the rest not_yet) after a Stichtag change.")
+        except Exception as exc:
+            traceback.print_exc()
+            for key in ("de_prepare", "de_geometry_raw", "de_geometry_gzip", "de_server_rerun"):
+                results[key] = {"ours": failed(exc)}
+    if args.only in (None, "ours") and args.sessions > 0:
+        # Ours only: the straightforward build needs about 1 s of server time per change, so 50
+        # sessions would only measure its queue.
+        print(f"[ours] {args.sessions} concurrent sessions ...", flush=True)
+        try:
+            from benchmarks import sessions
+
+            for key, series in sessions.bench(apps.OURS.script, ARTIFACTS / "bench" / "load-server.log",
+                                              sessions=args.sessions, changes=sessions.CHANGES,
+                                              think_s=args.think, ramp_s=sessions.RAMP_S, notes=notes).items():
+                results[key] = {"ours": series}
+        except Exception as exc:
+            traceback.print_exc()
+            for metric in report.METRICS:
+                if metric.key.startswith("load_"):
+                    results[metric.key] = {"ours": failed(exc)}
     rows = report.rows(results)
     print()
     print(report.format_table(rows))

@@ -32,8 +32,9 @@ class Metric:
 
     key: str
     label: str
-    unit: str                      # "bytes" or "ms"
+    unit: str                      # "bytes", "ms" or "count"
     target: Target | None = None   # None: reported for context, no budget
+    stat: int = 50                 # percentile of the samples the row shows; 50 = median
 
 
 # The issue's budgets, NRW at Gemeinde level, warm cache. "KB" is read as
@@ -47,6 +48,19 @@ METRICS = (
     Metric("ws_change", "Websocket bytes per Stichtag change", "bytes"),
     Metric("ws_open", "Websocket bytes on page open", "bytes"),
     Metric("export_a4_png", "Export A4 300-dpi PNG (NRW)", "ms", Target(2000, "<= 2 s")),
+    # Issue 6, "Deutschland" scope: all 8,750 VG250-EW Gemeinden (Bayern missing).
+    Metric("de_prepare", "DE: prepare (read, repair, dissolve, simplify)", "ms", Target(10_000, "<= 10 s")),
+    Metric("de_geometry_raw", "DE: geometry of all Gemeinden (raw)", "bytes", Target(2_000_000, "<= 2 MB")),
+    Metric("de_geometry_gzip", "DE: geometry of all Gemeinden (gzip)", "bytes"),
+    Metric("de_server_rerun", "DE: server rerun after Stichtag change", "ms", Target(300, "<= 300 ms")),
+    # Issue 6, concurrent viewers over real websocket sessions (benchmarks/sessions.py).
+    Metric("load_held", "Concurrent sessions held", "count"),
+    Metric("load_change_p50", "Under load: Stichtag change -> page sent", "ms"),
+    Metric("load_change_p95", "Under load: Stichtag change -> page sent", "ms", Target(1000, "<= 1 s"), stat=95),
+    Metric("load_figure_p95", "Under load: Stichtag change -> new figure", "ms", stat=95),
+    Metric("load_open_p95", "Under load: session open -> page sent", "ms", stat=95),
+    Metric("load_errors", "Under load: errors", "count", Target(0, "0")),
+    Metric("load_memory", "Server memory per added session", "bytes", Target(30_000_000, "<= 30 MB")),
 )
 METRICS_BY_KEY = {m.key: m for m in METRICS}
 
@@ -77,6 +91,36 @@ class Series:
         if self.error:
             out["error"] = self.error
         return out
+
+
+def percentile(samples: list[float], q: float) -> float | None:
+    """The ``q``-th percentile, linear between closest ranks (numpy's default); None if empty.
+
+    Examples
+    --------
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 50), percentile([10.0, 20.0], 95), percentile([7.0], 95)
+    (2.5, 19.5, 7.0)
+    >>> percentile([], 50) is None
+    True
+    """
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def stat_name(q: int) -> str:
+    """How a row's statistic is named in the table and the JSON.
+
+    Examples
+    --------
+    >>> stat_name(50), stat_name(95)
+    ('median', 'p95')
+    """
+    return "median" if q == 50 else f"p{q}"
 
 
 def ratio(baseline: float | None, ours: float | None) -> float | None:
@@ -123,6 +167,8 @@ def format_value(unit: str, value: float | None) -> str:
     """
     if value is None:
         return "–"
+    if unit == "count":
+        return f"{value:.0f}"
     if unit == "bytes":
         if value >= 1_000_000:
             return f"{value / 1_000_000:.2f} MB"
@@ -133,7 +179,7 @@ def format_value(unit: str, value: float | None) -> str:
 
 
 def rows(results: dict[str, dict[str, Series]]) -> list[dict]:
-    """One row per metric: medians, ratio and the verdict for ours (and the baseline).
+    """One row per metric: the metric's statistic (median or a percentile), ratio and verdicts.
 
     ``results`` maps metric key -> {"baseline": Series, "ours": Series}; a
     missing side counts as not measured.
@@ -142,13 +188,16 @@ def rows(results: dict[str, dict[str, Series]]) -> list[dict]:
     for metric in METRICS:
         sides = results.get(metric.key, {})
         base, ours = sides.get("baseline", Series()), sides.get("ours", Series())
+        base_value, ours_value = percentile(base.samples, metric.stat), percentile(ours.samples, metric.stat)
         out.append({
             "metric": metric,
             "baseline": base,
             "ours": ours,
-            "ratio": ratio(base.median, ours.median),
-            "verdict": verdict(metric, ours.median),
-            "baseline_verdict": verdict(metric, base.median),
+            "baseline_value": base_value,
+            "ours_value": ours_value,
+            "ratio": ratio(base_value, ours_value),
+            "verdict": verdict(metric, ours_value),
+            "baseline_verdict": verdict(metric, base_value),
         })
     return out
 
@@ -169,12 +218,12 @@ def format_table(table_rows: list[dict]) -> str:
         metric = row["metric"]
         base, ours = row["baseline"], row["ours"]
         n = max(len(base.samples), len(ours.samples))
-        label = metric.label + (f" (median of {n})" if n > 1 else "")
+        label = metric.label + (f" ({stat_name(metric.stat)} of {n})" if n > 1 else "")
         lines.append((
             label,
             metric.target.text if metric.target else "",
-            format_value(metric.unit, base.median) + (f" [{row['baseline_verdict']}]" if metric.target else ""),
-            format_value(metric.unit, ours.median),
+            format_value(metric.unit, row["baseline_value"]) + (f" [{row['baseline_verdict']}]" if metric.target else ""),
+            format_value(metric.unit, row["ours_value"]),
             f"{row['ratio']:.1f}x" if row["ratio"] is not None else "–",
             row["verdict"],
         ))
@@ -229,8 +278,9 @@ def to_json(table_rows: list[dict], *, machine: dict, notes: list[str], settings
             "label": metric.label,
             "unit": metric.unit,
             "target": metric.target.limit if metric.target else None,
-            "baseline": row["baseline"].to_json(),
-            "ours": row["ours"].to_json(),
+            "stat": stat_name(metric.stat),
+            "baseline": row["baseline"].to_json() | {"value": row["baseline_value"]},
+            "ours": row["ours"].to_json() | {"value": row["ours_value"]},
             "ratio_baseline_over_ours": row["ratio"],
             "pass": {"pass": True, "FAIL": False}.get(row["verdict"]),
             "baseline_pass": {"pass": True, "FAIL": False}.get(row["baseline_verdict"]),
