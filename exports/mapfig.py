@@ -158,7 +158,7 @@ def _legend_handles(panels: list[Panel], view: ViewState) -> list[Patch]:
     return handles
 
 
-def _subtitle(cov: Coverage, view: ViewState) -> str:
+def subtitle_line(cov: Coverage, view: ViewState) -> str:
     parts = [f"Stand: {format_german(view.date)}"]
     if view.compare is not None:
         parts.append(f"Vergleich mit {format_german(view.compare)}")
@@ -168,7 +168,7 @@ def _subtitle(cov: Coverage, view: ViewState) -> str:
     return " · ".join(parts)
 
 
-def _figures(cov: Coverage, view: ViewState) -> str:
+def figures_line(cov: Coverage, view: ViewState) -> str:
     now = cov.summary(view.date, view.region, view.evidence)
     if view.compare is None:
         return style.figures_line(now)
@@ -205,8 +205,8 @@ def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: st
 
     # Header: title, subtitle, figures; long lines break between their " · " parts.
     y = height - margin
-    header = ((title, 20, "bold", style.TEXT), (_subtitle(cov, view), 12, "normal", style.SUBTLE_TEXT),
-              (_figures(cov, view), 11.5, "normal", style.TEXT))
+    header = ((title, 20, "bold", style.TEXT), (subtitle_line(cov, view), 12, "normal", style.SUBTLE_TEXT),
+              (figures_line(cov, view), 11.5, "normal", style.TEXT))
     for text, size, weight, colour in header:
         text = _wrap(text.split(" · "), width - 2 * margin, size * s)
         fig.text(margin / width, y / height, text, fontsize=size * s, fontweight=weight, color=colour,

@@ -25,7 +25,7 @@ import pandas as pd
 
 from exports import style
 from exports.data import view_table
-from exports.mapfig import _figures, _subtitle
+from exports.mapfig import figures_line, subtitle_line
 from loaders.accessions import TERRITORIAL_KINDS
 from loaders.coverage import Coverage
 from loaders.dates import format_partial_german
@@ -84,8 +84,8 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
     title = (title or "").strip() or style.DEFAULT_TITLE
     page = _inline_assets((COMPONENT_DIR / "index.html").read_text(encoding="utf-8"))
     header = (f"<header><h1>{html.escape(title)}</h1>"
-              f"<p class=\"subtle\">{html.escape(_subtitle(cov, view))}</p>"
-              f"<p>{html.escape(_figures(cov, view))}</p></header>\n")
+              f"<p class=\"subtle\">{html.escape(subtitle_line(cov, view))}</p>"
+              f"<p>{html.escape(figures_line(cov, view))}</p></header>\n")
     render = f"<script>window.postMessage({{type: \"streamlit:render\", args: {_script_json(map_args(cov, view))}}}, \"*\");</script>\n"
     page = page.replace("<title>Abdeckungskarte</title>", f"<title>{html.escape(title)}</title>", 1)
     page = page.replace("</head>", f"<style>{PAGE_CSS}</style>\n</head>", 1)
