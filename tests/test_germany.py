@@ -18,11 +18,16 @@ WEB_BYTES_GUARD = 2_000_000   # the issue's budget for the file the map fetches 
 
 
 @pytest.fixture(scope="session")
-def prepared(tmp_path_factory):
-    """The whole Germany prepare, once per session, into a private cache (a real build, not a cache read)."""
-    cache = tmp_path_factory.mktemp("germany-cache")
+def germany_cache(tmp_path_factory):
+    """A private cache folder, so the tests build Germany for real instead of reading a warm cache."""
+    return tmp_path_factory.mktemp("germany-cache")
+
+
+@pytest.fixture(scope="session")
+def prepared(germany_cache):
+    """The whole Germany prepare, once per session, into the private cache (a real build)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SID_ATLAS_CACHE", str(cache))
+        patch.setenv("SID_ATLAS_CACHE", str(germany_cache))
         return germany.prepare(rebuild=True)
 
 
@@ -91,8 +96,8 @@ def test_web_geometry_small_and_a_valid_coverage(prepared):
     assert_valid_coverage(decoded)
 
 
-def test_prepare_reads_the_cache_second_time(prepared, monkeypatch):
-    monkeypatch.setenv("SID_ATLAS_CACHE", str(germany.cache_paths(prepared[2].paths)[0].parent))
+def test_prepare_reads_the_cache_second_time(prepared, germany_cache, monkeypatch):
+    monkeypatch.setenv("SID_ATLAS_CACHE", str(germany_cache))
     units, _, report = germany.prepare()
     assert report.cached and len(units) == len(prepared[0])
 
