@@ -8,10 +8,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+
+from deploy.scaleout import wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,19 +59,7 @@ def streamlit_process(script: Path, log_path: Path, *,
             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + startup_timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-                try:
-                    with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start within {startup_timeout:.0f} s; see {log_path}")
-                time.sleep(0.25)
+            wait_healthy(base, proc, log_path, startup_timeout)
             yield base, proc
         finally:
             if proc.poll() is None:
