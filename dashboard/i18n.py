@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from loaders.dates import GERMAN_MONTHS, format_german, format_partial_german, period_bounds
+from loaders.numbers import format_decimal, format_int  # noqa: F401 - re-exported for the dashboard
 
 LANGUAGES = ("de", "en")
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -195,32 +196,6 @@ def kind_label(kind: str, lang: str = "de") -> str:
 def evidence_label(evidence: str, lang: str = "de") -> str:
     """"dokumentiert" / "abgeleitet" for the data's ``documented`` / ``inferred``."""
     return t("evidence_inferred_word" if evidence == "inferred" else "evidence_documented_word", lang)
-
-
-def format_int(value: int, lang: str = "de") -> str:
-    """A whole number with thousands separators.
-
-    Examples
-    --------
-    >>> format_int(18190422), format_int(18190422, "en")
-    ('18.190.422', '18,190,422')
-    """
-    text = f"{int(value):,}"
-    return text.replace(",", ".") if lang != "en" else text
-
-
-def format_decimal(value: float, digits: int = 1, lang: str = "de") -> str:
-    """A decimal number with grouping, German comma by default.
-
-    Examples
-    --------
-    >>> format_decimal(34096.51, 0), format_decimal(-2.25, 1)
-    ('34.097', '-2,2')
-    """
-    text = f"{value:,.{digits}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def format_pct(share: float, lang: str = "de") -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from loaders.dates import format_german
+from loaders.numbers import format_decimal, format_int
 
 DEFAULT_TITLE = "#sicherimDienst – Beitritte in NRW"
 
@@ -87,17 +88,6 @@ def new_label(compare: dt.date) -> str:
     return f"neu seit {format_german(compare)}"
 
 
-def german_int(value: int) -> str:
-    """A whole number with German thousands separators.
-
-    Examples
-    --------
-    >>> german_int(2087744)
-    '2.087.744'
-    """
-    return f"{int(value):,}".replace(",", ".")
-
-
 def german_people(value: int) -> str:
     """A population as a newsroom writes it: millions with two decimals, else in full.
 
@@ -107,8 +97,8 @@ def german_people(value: int) -> str:
     ('2,09 Mio.', '18,19 Mio.', '345.678')
     """
     if value >= 1_000_000:
-        return f"{value / 1_000_000:.2f}".replace(".", ",") + " Mio."
-    return german_int(value)
+        return format_decimal(value / 1_000_000, 2) + " Mio."
+    return format_int(value)
 
 
 def figures_line(summary: dict) -> str:

@@ -49,3 +49,24 @@ def accession(name, kind, key, joined_on, precision="day", evidence="documented"
 def tiny_events(date="2023-06-01") -> pd.DataFrame:
     return pd.DataFrame([{"event": "rb050", "rb_key": "050", "region": "Toybezirk", "date": date,
                           "date_precision": "day", "wording": "die kommunale Familie", "source": "fixture"}])
+
+
+def shipped_accessions_with(folder, key: str, **changes):
+    """The shipped accession CSV written to ``folder`` with one Gemeinde's row changed.
+
+    Used to feed hostile or formula-like text through ``--members``.
+    """
+    import csv
+
+    from loaders.accessions import ACCESSIONS_CSV
+
+    rows = list(csv.DictReader(ACCESSIONS_CSV.read_text(encoding="utf-8").splitlines()))
+    for row in rows:
+        if row["kind"] == "gemeinde" and row["key"] == key:
+            row.update(changes)
+    path = folder / "accessions.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -15,7 +15,6 @@ and look at the new PNGs in ``artifacts/`` before committing the JSON.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -39,6 +38,7 @@ from exports.render import FORMATS, export
 from loaders import cli, store
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
+from tests.conftest import shipped_accessions_with
 
 DETMOLD_DAY = dt.date(2024, 2, 1)
 DAY_BEFORE = dt.date(2024, 1, 31)
@@ -153,16 +153,7 @@ def _fonts(page):
 @pytest.fixture(scope="module")
 def formula_coverage(tmp_path_factory):
     """The shipped accessions, with Düsseldorf's source turned into spreadsheet formulas."""
-    shipped = (PROJECT_ROOT / "geodata" / "accessions.csv").read_text(encoding="utf-8").splitlines()
-    rows = list(csv.DictReader(shipped))
-    for row in rows:
-        if row["kind"] == "gemeinde" and row["key"] == "05111000":
-            row["source"] = "=1+1"
-    path = tmp_path_factory.mktemp("members") / "accessions.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    path = shipped_accessions_with(tmp_path_factory.mktemp("members"), "05111000", source="=1+1")
     return store.load_coverage(str(path))
 
 

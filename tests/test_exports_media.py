@@ -6,7 +6,6 @@ owns the one Playwright session a test run may have.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -22,6 +21,7 @@ from exports.render import export
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
+from tests.conftest import shipped_accessions_with
 
 DETMOLD_DAY = dt.date(2024, 2, 1)
 HOSTILE = "<script>alert(1)</script>"
@@ -35,17 +35,7 @@ def run(*args):
 @pytest.fixture(scope="module")
 def hostile_members(tmp_path_factory):
     """The shipped accessions with Düsseldorf's own row named and sourced by a script tag."""
-    shipped = (PROJECT_ROOT / "geodata" / "accessions.csv").read_text(encoding="utf-8").splitlines()
-    rows = list(csv.DictReader(shipped))
-    for row in rows:
-        if row["kind"] == "gemeinde" and row["key"] == "05111000":
-            row["name"], row["source"] = HOSTILE, HOSTILE
-    path = tmp_path_factory.mktemp("members") / "accessions.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return shipped_accessions_with(tmp_path_factory.mktemp("members"), "05111000", name=HOSTILE, source=HOSTILE)
 
 
 @pytest.fixture(scope="module")
