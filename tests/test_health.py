@@ -13,7 +13,7 @@ import urllib.request
 
 from benchmarks.server import REPO, streamlit_process
 from benchmarks.sessions import Viewer, run_sync
-from dashboard.i18n import t
+from viewmodel.i18n import t
 
 APP = REPO / "dashboard" / "app.py"
 

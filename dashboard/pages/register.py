@@ -30,7 +30,7 @@ import streamlit as st  # noqa: E402
 from streamlit.errors import StreamlitSecretNotFoundError  # noqa: E402
 
 from dashboard import members, register_view as view  # noqa: E402
-from dashboard.i18n import kind_label, t  # noqa: E402
+from viewmodel.i18n import kind_label, t  # noqa: E402
 from loaders import register  # noqa: E402
 from loaders.dates import parse_typed_date  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
