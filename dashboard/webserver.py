@@ -195,7 +195,8 @@ def german_index(text: str) -> str:
     """
     text = text.replace('<html lang="en">', '<html lang="de">', 1)
     text = text.replace("<title>Streamlit</title>", "<title>#sicherimDienst</title>", 1)
-    text = re.sub(r"<script>\s*window\.prerenderReady = false\s*</script>\s*", "", text, count=1)
+    text = re.sub(r"(<!--[^>]*prerenderReady[^>]*-->\s*)?<script>\s*window\.prerenderReady = false\s*</script>\s*",
+                  "", text, count=1)
     return re.sub(r"<noscript>.*?</noscript>",
                   "<noscript>Bitte JavaScript einschalten, um diese Seite zu sehen.</noscript>", text,
                   count=1, flags=re.DOTALL)
