@@ -55,7 +55,7 @@ def password_editor(reg: register.Register) -> str | None:
     """The editor whose sign-in cookie this client sent (on this very connection), or None."""
     token = webserver.request_cookies().get(webserver.COOKIE)
     try:
-        found = signin.editor_of(reg.engine, token)
+        found = signin.editor_of(reg.engine, token if isinstance(token, str) else None)
     except sa.exc.SQLAlchemyError:
         LOG.exception("sign-in lookup failed")
         return None
@@ -313,8 +313,9 @@ def main() -> None:
     editor = sign_in(config, reg)
     # The upload endpoint takes files for this session only with the cookie that signed the editor in.
     cookie = webserver.COOKIE if view.sign_in_mode(config) == "password" else OIDC_COOKIE
-    if editor is not None and webserver.request_cookies().get(cookie):
-        webserver.allow_uploads(session_id(), cookie, webserver.request_cookies()[cookie])
+    value = webserver.request_cookies().get(cookie)
+    if editor is not None and isinstance(value, str) and value:
+        webserver.allow_uploads(session_id(), cookie, value)
     else:
         webserver.forbid_uploads(session_id())
     notice = st.session_state.pop("register_notice", None)
