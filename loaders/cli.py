@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the dashboard")
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)")
 
     check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
     check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
@@ -175,16 +177,18 @@ def cmd_coverage(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    """The dashboard with sign-in, upload gate and headers (dashboard/serve.py, see dashboard.webserver)."""
     from loaders.paths import PROJECT_ROOT
 
-    app = PROJECT_ROOT / "dashboard" / "app.py"
-    if not app.is_file():
+    launcher = PROJECT_ROOT / "dashboard" / "serve.py"
+    if not launcher.is_file():
         raise InputError("the dashboard is not installed in this checkout")
     # Streamlit reads .streamlit/config.toml from the working directory; run from the
     # project root so its settings (no usage statistics, static serving) always apply.
     os.chdir(PROJECT_ROOT)
-    os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app),
-                               "--server.port", str(args.port), "--browser.gatherUsageStats", "false"])
+    os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(launcher),
+                               "--server.port", str(args.port), "--server.address", args.address,
+                               "--browser.gatherUsageStats", "false"])
     return 0
 
 

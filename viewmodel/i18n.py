@@ -311,3 +311,22 @@ def vega_locale(lang: str = "de") -> dict:
                  "periods": ["AM", "PM"], "days": list(days), "shortDays": [d[:2] for d in days],
                  "months": list(months), "shortMonths": [m[:3] for m in months]},
     }
+
+
+# Streamlit's own frontend (served translated by dashboard.webserver): the connection
+# indicator and the dialog shown when the server is lost. Keys are the exact texts of
+# the installed Streamlit's bundle; the server refuses to start if one is missing.
+FRONTEND = {
+    "Connection error": "Verbindung unterbrochen",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
+        "Der Server antwortet nicht. Läuft er noch? Neu starten im Terminal mit:",
+    "streamlit run yourscript.py": "make run",
+    "Streamlit server is not responding. Are you connected to the internet?":
+        "Der Server antwortet nicht. Besteht eine Internetverbindung? Die Seite verbindet sich "
+        "von selbst neu, sobald er wieder erreichbar ist.",
+    "Connecting": "Verbinde",
+    "Connecting to Streamlit server": "Verbindung zum Server wird aufgebaut",
+    "Unable to connect to Streamlit server": "Keine Verbindung zum Server",
+    "Connection lost. Please wait for the app to reconnect, then try again.":
+        "Verbindung verloren. Bitte warten, bis die Seite wieder verbunden ist, dann erneut versuchen.",
+}
