@@ -51,7 +51,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import os
 import tomllib
 from contextlib import contextmanager
@@ -67,6 +66,8 @@ from loaders.dates import period_bounds, precision_of
 from loaders.errors import InputError, preview as preview_values
 from loaders.folding import fold
 from loaders.paths import PROJECT_ROOT
+from loaders.sheets import csv_rows, decode_text, read_bounded
+from loaders.tables import csv_restore, to_csv_text
 
 URL_ENV = "SID_ATLAS_REGISTER_URL"
 SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -389,10 +390,9 @@ class Register:
         With ``at``, the state at that moment (see :meth:`state_at`).
         """
         frame = self.table() if at is None else self.state_at(at)
-        buffer = io.StringIO()
-        # Written as stored (no formula quoting): this is a dump to restore from, not a sheet to open.
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue()
+        # Neutralised like every CSV the project writes (people open it in a spreadsheet, too);
+        # reading it back restores each cell exactly (tables.csv_restore), so the dump still round-trips.
+        return to_csv_text(frame)
 
     @staticmethod
     def _current(conn) -> dict[str, dict]:
@@ -436,15 +436,12 @@ class Register:
 
     def _load(self, path: Path | str, today: dt.date) -> _Loaded:
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+        data = read_bounded(path)  # the same caps as `sid-atlas check`, before anything is parsed
         digest = hashlib.sha256(data).hexdigest()
         if _is_accession_table(data):
-            reports, summary, records = _read_accession_table(path, self.units, today)
+            reports, summary, records = _read_accession_table(path, data, self.units, today)
             return _Loaded(str(path), digest, reports, summary, records, complete=True, today=today)
-        reports, summary = check_file(path, self.units, today)
+        reports, summary = check_file(path, self.units, today, data)
         records = {r.row: _record_of(r) for r in reports if r.status == "ok"}
         return _Loaded(str(path), digest, reports, summary, records, complete=False, today=today,
                        default_source=f"Partnerliste {path.name}")
@@ -665,9 +662,27 @@ def _is_accession_table(data: bytes) -> bool:
     return _ACCESSION_HEADER <= {cell.strip() for cell in header}
 
 
-def _read_accession_table(path: Path, units: pd.DataFrame, today: dt.date):
+def _accession_frame(path: Path, data: bytes) -> pd.DataFrame:
+    """An accession table (e.g. a register dump) as text columns, read within the partner-list caps.
+
+    Cells are stripped and restored from their formula neutralisation
+    (:func:`loaders.tables.csv_restore`), the inverse of what :meth:`Register.export` writes.
+    """
+    text, _ = decode_text(path, data)
+    records = [cells for _, cells in csv_rows(path, text, ",")]
+    header = [cell.strip() for cell in records[0]] if records else []
+    missing = sorted(_ACCESSION_HEADER - set(header))
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    width = len(header)
+    body = [[csv_restore(cell.strip()) for cell in cells[:width]] + [""] * (width - len(cells))
+            for cells in records[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: dt.date):
     """Report rows, summary and records of an accession table, checked row by row."""
-    frame = accessions.read_csv_table(path, sorted(_ACCESSION_HEADER))
+    frame = _accession_frame(path, data)
     extra = [c for c in frame.columns if c not in accessions.COLUMNS]
     for optional in ("left_on", "note"):
         if optional not in frame:
