@@ -275,6 +275,8 @@ class Resolver:
                 self.by_key[row.key] = unit
                 self._index(unit, row.name)
         self._choices = {unit: parse_name(unit.name).bare for unit in self.by_key.values()}
+        self._by_levels: dict[frozenset[str], tuple[list[Unit], list[str]]] = {}
+        self._suggested: dict[tuple[str, frozenset[str]], list[Unit]] = {}
 
     def _index(self, unit: Unit, official: str) -> None:
         full = parse_name(official)
@@ -376,8 +378,22 @@ class Resolver:
                           messages=[*messages, f"Schlüssel {key} als Sitz ({seat.name}) gelesen"])
 
     def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit]:
-        """Up to three similar official names of ``levels``; suggestions only, never a match."""
-        choices = {unit: text for unit, text in self._choices.items() if unit.fits(levels)}
-        found = process.extract(parsed.base, choices, scorer=fuzz.WRatio, limit=SUGGESTIONS,
-                                score_cutoff=SUGGESTION_CUTOFF)
-        return [unit for _, _, unit in found]
+        """Up to three similar official names of ``levels``; suggestions only, never a match.
+
+        The candidates of each set of levels are listed once, and each typed
+        name is scored once: a long list of unknown names costs one fuzzy
+        search per distinct name, not a pass over every unit per row.
+        """
+        key = (parsed.base, frozenset(levels))
+        if key not in self._suggested:
+            units, texts = self._candidates(key[1])
+            found = process.extract(parsed.base, texts, scorer=fuzz.WRatio, limit=SUGGESTIONS,
+                                    score_cutoff=SUGGESTION_CUTOFF)
+            self._suggested[key] = [units[index] for _, _, index in found]
+        return list(self._suggested[key])
+
+    def _candidates(self, levels: frozenset[str]) -> tuple[list[Unit], list[str]]:
+        if levels not in self._by_levels:
+            units = [unit for unit in self._choices if unit.fits(levels)]
+            self._by_levels[levels] = (units, [self._choices[unit] for unit in units])
+        return self._by_levels[levels]
