@@ -304,10 +304,13 @@ class Register:
 
     @contextmanager
     def _reported(self):
-        """Database failures (unreachable, locked too long, disk full) reach the user as one line."""
+        """Database failures (unreachable, locked too long, disk full, not a database) reach the user as one line."""
         try:
             yield
-        except sa.exc.OperationalError as error:
+        except sa.exc.DBAPIError as error:
+            if isinstance(error, (sa.exc.IntegrityError, sa.exc.ProgrammingError)):
+                raise  # the register's own statements at fault: a bug, not the user's database
+            # Unreachable, locked too long, disk full, or not a database at all ("file is not a database").
             raise InputError(f"register {self.safe_url}: {str(error.orig).strip().splitlines()[0]}") from None
 
     @contextmanager
@@ -596,6 +599,10 @@ class Register:
                 raise InputError(f"no import with id {import_id} in the register")
             if entry.action == "undo":
                 raise InputError(f"entry {import_id} is an undo (of import {entry.undoes}), not an import")
+            if entry.user_name == SEED_USER:
+                # As on the page: undoing the seed would empty the register of the shipped data.
+                raise InputError(f"import {import_id} is the seed (the shipped data the register started with) "
+                                 "and cannot be undone")
             if entry.undone_at is not None:
                 raise InputError(f"import {import_id} was already undone by entry {entry.undone_by}")
             logged = conn.execute(sa.select(changes).where(changes.c.import_id == import_id)
