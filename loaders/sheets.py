@@ -35,6 +35,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from loaders.errors import InputError
+from loaders.numbers import format_int
 
 Row = tuple[int, list]  # 1-based row number in the file, cells from column A on
 
@@ -59,17 +60,24 @@ class Limits:
     shared_strings: int = 500_000
 
     def describe(self) -> list[tuple[str, str]]:
-        """The caps as (what, how much) pairs in German, for the README and the page."""
+        """The caps as (what, how much) pairs in German, as the README lists them.
+
+        Examples
+        --------
+        >>> LIMITS.describe()[:2]
+        [('Dateigröße', '5 MB'), ('Zeilen', '20.000')]
+        """
+        megabytes = lambda size: f"{size // 1024 // 1024} MB"  # noqa: E731
         return [
-            ("Dateigröße", f"{self.file_bytes // 1024 // 1024} MB"),
-            ("Zeilen", f"{self.rows:,}".replace(",", ".")),
-            ("Spalten", str(self.columns)),
-            ("gefüllte Zellen", f"{self.cells:,}".replace(",", ".")),
-            ("Zeichen je Zelle", f"{self.cell_chars:,}".replace(",", ".")),
-            ("XLSX: Einträge im Zip", f"{self.zip_entries:,}".replace(",", ".")),
-            ("XLSX: ein Teil entpackt", f"{self.part_bytes // 1024 // 1024} MB"),
-            ("XLSX: alle Teile entpackt", f"{self.total_bytes // 1024 // 1024} MB"),
-            ("XLSX: Einträge der Shared-Strings-Tabelle", f"{self.shared_strings:,}".replace(",", ".")),
+            ("Dateigröße", megabytes(self.file_bytes)),
+            ("Zeilen", format_int(self.rows)),
+            ("Spalten", format_int(self.columns)),
+            ("gefüllte Zellen", format_int(self.cells)),
+            ("Zeichen je Zelle", format_int(self.cell_chars)),
+            ("XLSX: Einträge im Zip-Archiv", format_int(self.zip_entries)),
+            ("XLSX: ein Teil entpackt", megabytes(self.part_bytes)),
+            ("XLSX: alle Teile entpackt", megabytes(self.total_bytes)),
+            ("XLSX: Einträge der Shared-Strings-Tabelle", format_int(self.shared_strings)),
         ]
 
 

@@ -366,3 +366,10 @@ def test_check_the_register_upload_and_the_streamlit_server_share_the_file_cap()
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert register_view.MAX_UPLOAD_MB * 1024 * 1024 == LIMITS.file_bytes
     assert config["server"]["maxUploadSize"] == register_view.MAX_UPLOAD_MB
+
+
+def test_the_readme_states_the_caps_the_reader_applies():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Sicherheit"):]
+    for what, how_much in LIMITS.describe():
+        assert f"| {what} | {how_much} |" in section
