@@ -264,18 +264,41 @@ class _Workbook:
             raise InputError(f"{self.path}: not a readable XLSX file ({error})") from None
         return _Counted(handle, self, name)
 
-    def _events(self, name: str, events=("end",)):
-        """Parse one part with defusedxml, streaming; every failure is one InputError."""
+    def _walk(self, name: str, detach: int):
+        """Stream one part with defusedxml: ``(event, tags, element)``, ``tags`` the path of local names.
+
+        An element no deeper than ``detach`` (the root is 1) is removed from
+        its parent once its end has been seen, with all it contains: memory
+        stays that of one item however many the part holds. Every failure is
+        one InputError.
+        """
+        tags, elements = [], []
         try:
             with self._open(name) as handle:
-                yield from iterparse(handle, events=events, forbid_dtd=True, forbid_entities=True,
-                                     forbid_external=True)
+                for event, element in iterparse(handle, events=("start", "end"), forbid_dtd=True,
+                                                forbid_entities=True, forbid_external=True):
+                    if event == "start":
+                        tags.append(_local(element.tag))
+                        elements.append(element)
+                        yield event, tags, element
+                        continue
+                    yield event, tags, element
+                    tags.pop()
+                    elements.pop()
+                    if elements and len(tags) < detach:
+                        elements[-1].remove(element)  # always its parent's only child left: O(1)
         except DefusedXmlException as error:
             raise InputError(f"{self.path}: unsafe XML in {name} ({type(error).__name__}); not read") from None
         except ParseError as error:
             raise InputError(f"{self.path}: not a readable XLSX file ({name}: {error})") from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             raise InputError(f"{self.path}: not a readable XLSX file ({name}: {error})") from None
+
+    def _ends(self, name: str, depth: int):
+        """``(tags, element)`` for each element ending at ``depth``, its content complete."""
+        for event, tags, element in self._walk(name, depth):
+            if event == "end" and len(tags) == depth:
+                yield tags, element
 
     def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type's last word, target part) of ``part`` ('' is the package)."""
@@ -284,7 +307,7 @@ class _Workbook:
         if rels not in self.names:
             return {}
         found = {}
-        for _, element in self._events(rels):
+        for _, element in self._ends(rels, 2):
             if _local(element.tag) == "Relationship" and element.get("TargetMode") != "External":
                 target = element.get("Target") or ""
                 target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
@@ -299,14 +322,15 @@ class _Workbook:
                         "xl/workbook.xml")
         related = self._relationships(workbook)
         sheets, self.epoch_1904 = [], False
-        for _, element in self._events(workbook):
-            tag = _local(element.tag)
-            if tag == "sheet":
+        for event, tags, element in self._walk(workbook, 3):
+            if event != "end":
+                continue
+            if tags[1:] == ["sheets", "sheet"]:
                 rel = element.get(_RELATIONSHIP_ID) or element.get(_STRICT_RELATIONSHIP_ID)
                 kind, target = related.get(rel, ("", ""))
                 if kind == "worksheet" and target in self.names:
                     sheets.append((element.get("name") or "", target))
-            elif tag == "workbookPr":
+            elif tags[1:] == ["workbookPr"]:
                 self.epoch_1904 = element.get("date1904") in ("1", "true")
         by_kind = {kind: target for kind, target in related.values()}
         self.strings = self._shared_strings(by_kind.get("sharedStrings"))
@@ -314,32 +338,19 @@ class _Workbook:
         return sheets
 
     def _shared_strings(self, part: str | None) -> list[str]:
+        """The shared-strings table: each ``<si>`` as text (phonetic runs left out)."""
         strings: list[str] = []
         if part is None or part not in self.names:
             return strings
-        for text in self._string_items(part):
+        for _, element in self._ends(part, 2):
+            text = _rich_text(element)
+            if len(text) > self.limits.cell_chars:
+                raise _too_long(self.path, None, self.limits)
             strings.append(text)
             if len(strings) > self.limits.shared_strings:
                 raise InputError(f"{self.path}: more than {self.limits.shared_strings} shared strings in the "
                                  "XLSX package, the limit for a partner list")
         return strings
-
-    def _string_items(self, part: str):
-        """Each ``<si>`` of the shared-strings table as text (phonetic runs left out)."""
-        table = None
-        for event, element in self._events(part, ("start", "end")):
-            tag = _local(element.tag)
-            if event == "start":
-                if tag == "sst":
-                    table = element
-                continue
-            if tag == "si":
-                text = _rich_text(element)
-                if len(text) > self.limits.cell_chars:
-                    raise _too_long(self.path, None, self.limits)
-                yield text
-                if table is not None:
-                    table.clear()  # the table keeps no parsed item: memory stays flat
 
     def _date_styles(self, part: str | None) -> set[int]:
         """Indexes of the cell formats that show a number as a date."""
@@ -347,15 +358,15 @@ class _Workbook:
             return set()
         from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
-        custom, formats, in_cell_xfs = {}, [], False
-        for event, element in self._events(part, ("start", "end")):
-            tag = _local(element.tag)
-            if tag == "cellXfs":
-                in_cell_xfs = event == "start"
-            elif event == "end" and tag == "numFmt":
+        custom, formats = {}, []
+        for tags, element in self._ends(part, 3):
+            if tags[1:] == ["numFmts", "numFmt"]:
                 custom[element.get("numFmtId")] = element.get("formatCode") or ""
-            elif event == "end" and tag == "xf" and in_cell_xfs:
+            elif tags[1:] == ["cellXfs", "xf"]:
                 formats.append(element.get("numFmtId") or "0")
+                if len(formats) > self.limits.cells:
+                    raise InputError(f"{self.path}: more than {self.limits.cells} cell formats in the XLSX "
+                                     "package; not read")
         dates = set()
         for index, format_id in enumerate(formats):
             code = custom.get(format_id)
@@ -366,43 +377,35 @@ class _Workbook:
         return dates
 
     def rows(self, part: str, sheet: str) -> Iterator[Row]:
-        """The filled rows of one worksheet, streamed; row and column positions are the cells' own."""
-        limits, parent, number, cells = self.limits, None, 0, 0
-        for event, element in self._events(part, ("start", "end")):
-            tag = _local(element.tag)
-            if event == "start":
-                if tag == "sheetData":
-                    parent = element
+        """The filled rows of one worksheet, streamed cell by cell; positions are the cells' own."""
+        limits, number, cells, column, values = self.limits, 0, 0, 0, {}
+        for event, tags, element in self._walk(part, 4):
+            if tags[1:2] != ["sheetData"] or len(tags) not in (3, 4):
                 continue
-            if tag != "row":
-                continue
-            number = _position(element.get("r"), number + 1, self.path)
-            values: dict[int, object] = {}
-            column = 0
-            for cell in element:
-                if _local(cell.tag) != "c":
+            if len(tags) == 3 and tags[2] == "row":
+                if event == "start":
+                    number, column, values = _position(element.get("r"), number + 1, self.path), 0, {}
                     continue
-                column = _column_of(cell.get("r"), column + 1, self.path)
-                value = self._value(cell)
+                if not values:
+                    continue
+                if number > limits.rows:
+                    raise InputError(f"{self.path}: sheet {sheet!r} has data in row {number}; a partner list "
+                                     f"may have at most {limits.rows} rows")
+                cells += len(values)
+                if cells > limits.cells:
+                    raise _too_many_cells(self.path, limits)
+                row = [None] * max(values)
+                for position, value in values.items():
+                    row[position - 1] = value
+                yield number, row
+            elif len(tags) == 4 and tags[2:] == ["row", "c"] and event == "end":
+                column = _column_of(element.get("r"), column + 1, self.path)
+                value = self._value(element)
                 if value is None or value == "":
                     continue
                 if column > limits.columns:
                     raise _too_wide(self.path, number, limits, sheet)
                 values[column] = value
-            if parent is not None:
-                parent.clear()  # rows already read are dropped: memory stays flat
-            if not values:
-                continue
-            if number > limits.rows:
-                raise InputError(f"{self.path}: sheet {sheet!r} has data in row {number}; a partner list may "
-                                 f"have at most {limits.rows} rows")
-            cells += len(values)
-            if cells > limits.cells:
-                raise _too_many_cells(self.path, limits)
-            row = [None] * max(values)
-            for position, value in values.items():
-                row[position - 1] = value
-            yield number, row
 
     def _value(self, cell):
         kind = cell.get("t", "n")

@@ -84,20 +84,23 @@ def inline_row(number: int, *texts: str, first_column: str = "A") -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
-def write_xlsx(path: Path, sheet: str, shared_strings: str | None = None, workbook_prolog: str = "",
-               extra: dict[str, str] | None = None, sheet_rels: str | None = None) -> Path:
-    """A minimal XLSX package; each argument is a part's XML as text."""
+def write_xlsx(path: Path, sheet: str | None, shared_strings: str | None = None, workbook_prolog: str = "",
+               extra: dict[str, str] | None = None, sheet_rels: str | None = None, styles: bool = False) -> Path:
+    """A minimal XLSX package; each argument is a part's XML as text (None: added later, streamed)."""
     overrides = '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     workbook_rels = (f'<Relationship Id="rId1" Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>')
     if shared_strings is not None:
         workbook_rels += f'<Relationship Id="rId2" Type="{DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+    if styles:
+        workbook_rels += f'<Relationship Id="rId3" Type="{DOC_RELS}/styles" Target="styles.xml"/>'
     parts = {
         "[Content_Types].xml": f'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">{overrides}</Types>',
         "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<?xml version="1.0"?>{workbook_prolog}<workbook xmlns="{MAIN}" xmlns:r="{DOC_RELS}"><sheets><sheet name="Liste" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{RELS}">{workbook_rels}</Relationships>',
-        "xl/worksheets/sheet1.xml": sheet,
     }
+    if sheet is not None:
+        parts["xl/worksheets/sheet1.xml"] = sheet
     if shared_strings is not None:
         parts["xl/sharedStrings.xml"] = shared_strings
     if sheet_rels is not None:
@@ -176,6 +179,22 @@ def test_no_dimension_and_cells_without_references(tmp_path):
             '<row><c t="inlineStr"><is><t>Hamm</t></is></c></row>')
     result = read_in_subprocess(write_xlsx(tmp_path / "plain.xlsx", sheet_xml(rows, None)))
     assert result["rows"] == [[1, "Hamm"]]
+
+
+def test_a_million_empty_cells_and_rows_are_streamed_in_flat_memory(tmp_path):
+    path = write_xlsx(tmp_path / "empty.xlsx", None)
+    head = f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{HEADER}<row r="2">'.encode()
+    tail = f'</row>{inline_row(3, "Hamm")}<row r="4"/>'.encode()
+    add_streamed_part(path, "xl/worksheets/sheet1.xml", head, b'<c s="1"/>', 1_000_000,
+                      tail + b'<row/>' * 1_000_000 + b"</sheetData></worksheet>")
+    assert read_in_subprocess(path)["rows"] == [[2, "Hamm"]]
+
+
+def test_styles_bomb_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "styles.xlsx", sheet_xml(HEADER + inline_row(2, "Hamm")), styles=True)
+    add_streamed_part(path, "xl/styles.xml", f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs>'.encode(),
+                      b'<xf numFmtId="14"/>', LIMITS.cells + 1, b"</cellXfs></styleSheet>")
+    assert "cell formats" in read_in_subprocess(path)["error"]
 
 
 def test_shared_strings_bomb_by_count_is_refused(tmp_path):
