@@ -707,8 +707,9 @@ def _frame(records) -> pd.DataFrame:
 def _is_accession_table(data: bytes) -> bool:
     """Whether a file is an accession table in the shipped schema (e.g. a register export)."""
     try:
-        first = data.decode("utf-8-sig").splitlines()[0]
-    except (UnicodeDecodeError, IndexError):
+        # Only the first line is decoded: the file is not split into lines just to look at its header.
+        first = data.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
         return False
     header = next(csv.reader([first]), [])
     return _ACCESSION_HEADER <= {cell.strip() for cell in header}
