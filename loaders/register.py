@@ -40,8 +40,11 @@ How an import works
 Concurrency and crashes
     Writers are serialised: SQLite by ``BEGIN IMMEDIATE``, PostgreSQL by a
     transaction-scoped advisory lock, other databases by SERIALIZABLE
-    isolation. An import plans its changes only once it holds the lock, so
-    two editors importing at once each see the other's committed rows. A
+    isolation. An import reads, checks and plans its changes before it takes
+    the lock; holding it, it plans again against the register as it is then
+    (re-validating only the rows whose registered record changed meanwhile)
+    and writes, so two editors importing at once each see the other's
+    committed rows, and the lock is held for the writes, not the checking. A
     process killed mid-import leaves an uncommitted transaction, which the
     database rolls back: the register is as before.
 """
@@ -51,11 +54,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import os
+import re
 import tomllib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -67,6 +70,8 @@ from loaders.dates import period_bounds, precision_of
 from loaders.errors import InputError, preview as preview_values
 from loaders.folding import fold
 from loaders.paths import PROJECT_ROOT
+from loaders.sheets import csv_rows, decode_text, read_bounded
+from loaders.tables import csv_restore, to_csv_text
 
 URL_ENV = "SID_ATLAS_REGISTER_URL"
 SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
@@ -299,10 +304,13 @@ class Register:
 
     @contextmanager
     def _reported(self):
-        """Database failures (unreachable, locked too long, disk full) reach the user as one line."""
+        """Database failures (unreachable, locked too long, disk full, not a database) reach the user as one line."""
         try:
             yield
-        except sa.exc.OperationalError as error:
+        except sa.exc.DBAPIError as error:
+            if isinstance(error, (sa.exc.IntegrityError, sa.exc.ProgrammingError)):
+                raise  # the register's own statements at fault: a bug, not the user's database
+            # Unreachable, locked too long, disk full, or not a database at all ("file is not a database").
             raise InputError(f"register {self.safe_url}: {str(error.orig).strip().splitlines()[0]}") from None
 
     @contextmanager
@@ -389,10 +397,9 @@ class Register:
         With ``at``, the state at that moment (see :meth:`state_at`).
         """
         frame = self.table() if at is None else self.state_at(at)
-        buffer = io.StringIO()
-        # Written as stored (no formula quoting): this is a dump to restore from, not a sheet to open.
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue()
+        # Neutralised like every CSV the project writes (people open it in a spreadsheet, too);
+        # reading it back restores each cell exactly (tables.csv_restore), so the dump still round-trips.
+        return to_csv_text(frame)
 
     @staticmethod
     def _current(conn) -> dict[str, dict]:
@@ -411,7 +418,8 @@ class Register:
         """
         loaded = self._load(path, today or dt.date.today())
         with self._transaction() as conn:
-            return self._plan(conn, loaded)
+            current = self._current(conn)
+        return self._plan(current, loaded, {})
 
     def commit_import(self, path: Path | str, user: str, today: dt.date | None = None) -> ImportReport:
         """Import every usable row of a file in one transaction, or nothing.
@@ -429,44 +437,64 @@ class Register:
         -------
         ImportReport
             With ``import_id`` of the recorded import.
+
+        Notes
+        -----
+        The file is read, checked and planned against the register as it is
+        before the write lock is taken; under the lock the plan is made again
+        against the register as it is then, re-validating only the rows whose
+        registered record changed meanwhile. The lock is held for the writes.
         """
         loaded = self._load(path, today or dt.date.today())
+        with self._transaction() as conn:
+            current = self._current(conn)
+        validated: dict[tuple, list[str]] = {}
+        self._plan(current, loaded, validated)
         with self._transaction(write=True) as conn:
-            return self._commit(conn, loaded, user)
+            return self._commit(conn, loaded, user, validated)
 
     def _load(self, path: Path | str, today: dt.date) -> _Loaded:
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+        data = read_bounded(path)  # the same caps as `sid-atlas check`, before anything is parsed
         digest = hashlib.sha256(data).hexdigest()
         if _is_accession_table(data):
-            reports, summary, records = _read_accession_table(path, self.units, today)
+            reports, summary, records = _read_accession_table(path, data, self.units, today)
             return _Loaded(str(path), digest, reports, summary, records, complete=True, today=today)
-        reports, summary = check_file(path, self.units, today)
+        reports, summary = check_file(path, self.units, today, data)
         records = {r.row: _record_of(r) for r in reports if r.status == "ok"}
         return _Loaded(str(path), digest, reports, summary, records, complete=False, today=today,
                        default_source=f"Partnerliste {path.name}")
 
-    def _plan(self, conn, loaded: _Loaded) -> ImportReport:
-        """Decide per usable row what importing it does, against the register as it is now."""
-        current = self._current(conn)
+    def _plan(self, current: dict[str, dict], loaded: _Loaded, validated: dict[tuple, list[str]]) -> ImportReport:
+        """Decide per usable row what importing it does, against the register state ``current``.
+
+        ``validated`` caches each record's problems by its values: a record
+        checked before is not checked again (so planning again under the lock
+        re-validates only what changed). ``loaded`` is left as it is; the
+        returned report holds its own copies of the rows it turns invalid.
+        """
         event_dates = dict(zip(self.events["event"], self.events["date"]))
-        report = ImportReport(loaded.file, loaded.sha256, loaded.reports, loaded.summary)
-        for row in loaded.reports:
+        report = ImportReport(loaded.file, loaded.sha256, list(loaded.reports), dict(loaded.summary))
+        proposals = {}
+        for index, row in enumerate(loaded.reports):
             if row.status != "ok":
                 continue
             given = loaded.records[row.row]
             ident = identity(given["kind"], given["key"], given["name"])
             before = current.get(ident)
             after = given if loaded.complete else _merge(before, given, event_dates, loaded.default_source)
-            problems = _record_problems(after, self.units, self.events, loaded.today)
+            proposals[index] = (before, after)
+        unchecked = list(dict.fromkeys(values for values in (_values(after) for _, after in proposals.values())
+                                       if values not in validated))
+        if unchecked:
+            records = [dict(zip(accessions.COLUMNS, values)) for values in unchecked]
+            validated.update(zip(unchecked, _records_problems(records, self.units, self.events, loaded.today)))
+        for index, (before, after) in proposals.items():
+            row = report.reports[index]
+            problems = validated[_values(after)]
             if problems:
-                row.status = "invalid"
-                row.messages += problems
-                continue
-            if before == after:
+                report.reports[index] = replace(row, status="invalid", messages=[*row.messages, *problems])
+            elif before == after:
                 report.actions[row.row] = "unchanged"
             else:
                 report.actions[row.row] = "insert" if before is None else "update"
@@ -474,17 +502,17 @@ class Register:
         _recount(report.summary, report.reports)
         return report
 
-    def _commit(self, conn, loaded: _Loaded, user: str) -> ImportReport:
-        report = self._plan(conn, loaded)
+    def _commit(self, conn, loaded: _Loaded, user: str, validated: dict[tuple, list[str]] | None = None) -> ImportReport:
+        """Plan against the register as it is inside this (write) transaction, then write."""
+        report = self._plan(self._current(conn), loaded, {} if validated is None else validated)
         now = _now()
         import_id = conn.execute(imports.insert().values(
             action="import", file_name=Path(loaded.file).name, sha256=loaded.sha256, user_name=user,
             created_at=now, rows_total=len(loaded.reports), rows_inserted=report.count("insert"),
             rows_updated=report.count("update"), rows_deleted=0, rows_unchanged=report.count("unchanged"),
             rows_attention=report.summary["needs_attention"])).inserted_primary_key[0]
-        for before, after in report.changes.values():
-            ident = identity(after["kind"], after["key"], after["name"])
-            _write_change(conn, import_id, now, user, ident, before, after)
+        _write_changes(conn, import_id, now, user, [(identity(after["kind"], after["key"], after["name"]), before, after)
+                                                    for before, after in report.changes.values()])
         report.import_id = import_id
         return report
 
@@ -571,6 +599,10 @@ class Register:
                 raise InputError(f"no import with id {import_id} in the register")
             if entry.action == "undo":
                 raise InputError(f"entry {import_id} is an undo (of import {entry.undoes}), not an import")
+            if entry.user_name == SEED_USER:
+                # As on the page: undoing the seed would empty the register of the shipped data.
+                raise InputError(f"import {import_id} is the seed (the shipped data the register started with) "
+                                 "and cannot be undone")
             if entry.undone_at is not None:
                 raise InputError(f"import {import_id} was already undone by entry {entry.undone_by}")
             logged = conn.execute(sa.select(changes).where(changes.c.import_id == import_id)
@@ -587,8 +619,8 @@ class Register:
                 rows_updated=sum(c.before is not None and c.after is not None for c in logged),
                 rows_deleted=sum(c.before is None for c in logged), rows_unchanged=0, rows_attention=0,
                 undoes=import_id)).inserted_primary_key[0]
-            for change in reversed(logged):
-                _write_change(conn, undo_id, now, user, change.identity, change.after, change.before)
+            _write_changes(conn, undo_id, now, user,
+                           [(change.identity, change.after, change.before) for change in reversed(logged)])
             conn.execute(imports.update().where(imports.c.id == import_id).values(undone_at=now, undone_by=undo_id))
         return undo_id
 
@@ -633,18 +665,35 @@ def _sqlite_begin(conn) -> None:
 def _write_change(conn, import_id: int, now: dt.datetime, user: str, ident: str,
                   before: dict | None, after: dict | None) -> None:
     """Apply one change to the memberships and append it to the log."""
-    if after is None:
-        conn.execute(memberships.delete().where(memberships.c.identity == ident))
-        action = "delete"
-    elif before is None:
-        conn.execute(memberships.insert().values(identity=ident, import_id=import_id, changed_at=now, **after))
-        action = "insert"
-    else:
-        conn.execute(memberships.update().where(memberships.c.identity == ident)
-                     .values(import_id=import_id, changed_at=now, **after))
-        action = "update"
-    conn.execute(changes.insert().values(import_id=import_id, changed_at=now, user_name=user, identity=ident,
-                                         action=action, before=before, after=after))
+    _write_changes(conn, import_id, now, user, [(ident, before, after)])
+
+
+def _write_changes(conn, import_id: int, now: dt.datetime, user: str,
+                   items: list[tuple[str, dict | None, dict | None]]) -> None:
+    """Apply changes ``(identity, before, after)`` to the memberships and append them to the log, in order.
+
+    One statement per kind of change for all rows (executemany): the write
+    lock is held for milliseconds per hundred rows, not one round trip per row.
+    """
+    deletes = [{"ident": ident} for ident, _, after in items if after is None]
+    inserts = [{"identity": ident, "import_id": import_id, "changed_at": now, **after}
+               for ident, before, after in items if before is None and after is not None]
+    updates = [{"ident": ident, "import_id": import_id, "changed_at": now, **after}
+               for ident, before, after in items if before is not None and after is not None]
+    if deletes:
+        conn.execute(memberships.delete().where(memberships.c.identity == sa.bindparam("ident")), deletes)
+    if inserts:
+        conn.execute(memberships.insert(), inserts)
+    if updates:
+        conn.execute(memberships.update().where(memberships.c.identity == sa.bindparam("ident"))
+                     .values({column: sa.bindparam(column) for column in ("import_id", "changed_at",
+                                                                           *accessions.COLUMNS)}), updates)
+    actions = {True: "delete", False: "update"}
+    if items:
+        conn.execute(changes.insert(), [
+            {"import_id": import_id, "changed_at": now, "user_name": user, "identity": ident,
+             "action": "insert" if before is None else actions[after is None], "before": before, "after": after}
+            for ident, before, after in items])
 
 
 def _frame(records) -> pd.DataFrame:
@@ -658,16 +707,35 @@ def _frame(records) -> pd.DataFrame:
 def _is_accession_table(data: bytes) -> bool:
     """Whether a file is an accession table in the shipped schema (e.g. a register export)."""
     try:
-        first = data.decode("utf-8-sig").splitlines()[0]
-    except (UnicodeDecodeError, IndexError):
+        # Only the first line is decoded: the file is not split into lines just to look at its header.
+        first = data.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
         return False
     header = next(csv.reader([first]), [])
     return _ACCESSION_HEADER <= {cell.strip() for cell in header}
 
 
-def _read_accession_table(path: Path, units: pd.DataFrame, today: dt.date):
+def _accession_frame(path: Path, data: bytes) -> pd.DataFrame:
+    """An accession table (e.g. a register dump) as text columns, read within the partner-list caps.
+
+    Cells are stripped and restored from their formula neutralisation
+    (:func:`loaders.tables.csv_restore`), the inverse of what :meth:`Register.export` writes.
+    """
+    text, _ = decode_text(path, data)
+    records = [cells for _, cells in csv_rows(path, text, ",")]
+    header = [cell.strip() for cell in records[0]] if records else []
+    missing = sorted(_ACCESSION_HEADER - set(header))
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    width = len(header)
+    body = [[csv_restore(cell.strip()) for cell in cells[:width]] + [""] * (width - len(cells))
+            for cells in records[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: dt.date):
     """Report rows, summary and records of an accession table, checked row by row."""
-    frame = accessions.read_csv_table(path, sorted(_ACCESSION_HEADER))
+    frame = _accession_frame(path, data)
     extra = [c for c in frame.columns if c not in accessions.COLUMNS]
     for optional in accessions.OPTIONAL_COLUMNS:
         if optional not in frame:
@@ -737,11 +805,40 @@ def _rebase_event(record: dict, event_dates: dict[str, str]) -> None:
         record["event"] = accessions.SEPARATE
 
 
+def _values(record: dict) -> tuple:
+    """A record as a hashable tuple in column order (the key of validated records)."""
+    return tuple(record[column] for column in accessions.COLUMNS)
+
+
+def _records_problems(records: list[dict], units: pd.DataFrame, events: pd.DataFrame,
+                      today: dt.date) -> list[list[str]]:
+    """What keeps each record out of the register, for many records in one pass of the validator.
+
+    The records have distinct identities (an import never plans one body
+    twice). A finding that names no row would concern them all, and is given to each.
+    """
+    found: list[list[str]] = [[] for _ in records]
+    row = re.compile(r"row (\d+) \(")
+    for problem in accessions.validate_accessions(pd.DataFrame(records, columns=accessions.COLUMNS), units, events):
+        match = row.match(problem)
+        if match and 0 < int(match[1]) <= len(records):
+            index = int(match[1]) - 1
+            found[index].append(problem.removeprefix(f"row {index + 1} ({records[index]['name'] or 'no name'}): "))
+        else:
+            for problems in found:
+                problems.append(problem)
+    for record, problems in zip(records, found):
+        problems += _future_problems(record, today)
+    return found
+
+
 def _record_problems(record: dict, units: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> list[str]:
-    """What keeps a record out of the register: the shipped validator's findings, and future dates."""
-    where = f"row 1 ({record['name'] or 'no name'}): "
-    problems = [p.removeprefix(where) for p in
-                accessions.validate_accessions(pd.DataFrame([record]), units, events)]
+    """What keeps one record out of the register: the shipped validator's findings, and future dates."""
+    return _records_problems([record], units, events, today)[0]
+
+
+def _future_problems(record: dict, today: dt.date) -> list[str]:
+    problems = []
     for column in ("joined_on", "left_on"):
         try:
             bounds = period_bounds(record[column], precision_of(record[column])) if record[column] else None
