@@ -28,7 +28,6 @@ from benchmarks.apps import stichtag_slider  # noqa: E402
 from dashboard import features  # noqa: E402
 from dashboard.mapview import render_map, write_geometry  # noqa: E402
 from loaders import germany, store  # noqa: E402
-from loaders.webgeometry import to_topojson  # noqa: E402
 
 ATTRIBUTION = ("© GeoBasis-DE / BKG (2025), Daten verändert; "
                "Einwohnerzahlen: Statistische Ämter des Bundes und der Länder")
@@ -36,10 +35,13 @@ ATTRIBUTION = ("© GeoBasis-DE / BKG (2025), Daten verändert; "
 
 @st.cache_resource(show_spinner="Lade Deutschland …")
 def germany_view() -> tuple[str, dict[str, dict], int]:
-    """Geometry URL, the ``not_yet`` feature of every Gemeinde, and the population of Germany (once)."""
-    units, web = germany.load()
-    url = write_geometry("gemeinde-de", to_topojson(web, "gemeinde").encode())
-    gemeinden = units[units["level"] == "gemeinde"]
+    """Geometry URL, the ``not_yet`` feature of every Gemeinde, and the population of Germany (once).
+
+    Everything is read from what ``loaders.germany.prepare`` wrote: no
+    geometry is loaded or converted in a session.
+    """
+    gemeinden, topology = germany.load_scope()
+    url = write_geometry("gemeinde-de", topology.encode())
     rest = {key: {"status": "not_yet", "inferred": False, "tooltip": html.escape(f"{name} ({key})")}
             for key, name in zip(gemeinden["key"], gemeinden["name"])}
     return url, rest, int(gemeinden["population"].sum())
