@@ -12,7 +12,6 @@ sets the initial Stichtag.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import sys
 from pathlib import Path
@@ -25,12 +24,9 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from benchmarks.apps import stichtag_slider  # noqa: E402
-from dashboard import features  # noqa: E402
+from benchmarks.mapparts import ATTRIBUTION, coverage, nrw_features  # noqa: E402
 from dashboard.mapview import render_map, write_geometry  # noqa: E402
-from loaders import germany, store  # noqa: E402
-
-ATTRIBUTION = ("© GeoBasis-DE / BKG (2025), Daten verändert; "
-               "Einwohnerzahlen: Statistische Ämter des Bundes und der Länder")
+from loaders import germany  # noqa: E402
 
 
 @st.cache_resource(show_spinner="Lade Deutschland …")
@@ -45,16 +41,6 @@ def germany_view() -> tuple[str, dict[str, dict], int]:
     rest = {key: {"status": "not_yet", "inferred": False, "tooltip": html.escape(f"{name} ({key})")}
             for key, name in zip(gemeinden["key"], gemeinden["name"])}
     return url, rest, int(gemeinden["population"].sum())
-
-
-@st.cache_resource
-def coverage():
-    return store.load_coverage()
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def nrw_features(day: dt.date):
-    return features.build(coverage(), day, "gemeinde")
 
 
 st.set_page_config(page_title="Deutschland (benchmark scope)", layout="wide")

@@ -9,6 +9,15 @@ the message the browser sends when the slider is released. The websocket
 client is ``websockets``, a dependency of Streamlit itself, so nothing is
 added to the environment.
 
+Like the browser, a viewer keeps Streamlit's message cache: every
+``ForwardMsg`` the server marks ``cacheable`` is kept under its hash, the
+hashes go with every ``rerun_script`` request (``cached_message_hashes``),
+the server then sends a ``ref_hash`` instead of an element the viewer
+already holds, and entries unused for ``max_cached_message_age`` runs (from
+the session's ``new_session`` config) are dropped after each finished run —
+the same rules as the frontend's ``ForwardMsgCache``. Without it the bytes of
+a change to a day already seen would be overstated.
+
 Not a browser: no HTML, JavaScript or map geometry is fetched (those are
 static files, the same for every viewer, and hold no server memory), and
 nothing is drawn. What is measured is the server's side of a session: the
@@ -118,6 +127,41 @@ class Run:
     figure_ms: float | None     # first st.metric of the run arrived
     figure: str | None          # its value, e.g. "326 von 396 (82,3 %)"
     title: str | None           # the first heading, i.e. the page title
+    payload: int = 0            # websocket payload bytes received for this run (after decompression)
+    cache_refs: int = 0         # elements the server sent as a reference to the viewer's cache
+
+
+class MessageCache:
+    """The browser's ``ForwardMsgCache``: hashes of cacheable messages, aged per finished run.
+
+    Examples
+    --------
+    >>> cache = MessageCache(max_age=2)
+    >>> cache.keep("a"); cache.finish_run(); cache.keep("b"); cache.finish_run()
+    >>> cache.hashes()
+    ['a', 'b']
+    >>> cache.finish_run(); cache.hashes()      # "a" last used 3 runs ago: dropped
+    ['b']
+    >>> cache.keep("b"); cache.finish_run(); cache.finish_run(); cache.hashes()
+    ['b']
+    """
+
+    def __init__(self, max_age: int = 2):
+        self.max_age = max_age
+        self.runs = 0
+        self._last_used: dict[str, int] = {}
+
+    def keep(self, digest: str) -> None:
+        """A cacheable message arrived, or a reference to one was used: it is fresh again."""
+        self._last_used[digest] = self.runs
+
+    def finish_run(self) -> None:
+        """A script run finished: one run older; what has not been used for ``max_age`` runs goes."""
+        self.runs += 1
+        self._last_used = {h: run for h, run in self._last_used.items() if self.runs - run <= self.max_age}
+
+    def hashes(self) -> list[str]:
+        return list(self._last_used)
 
 
 @dataclass
@@ -161,6 +205,7 @@ class Viewer:
         self.ws = None
         self.slider_id: str | None = None
         self.query = ""
+        self.cache = MessageCache()
 
     async def open(self, day: dt.date) -> Run:
         """Connect and run the page as a visit to ``/?date=<day>`` would."""
@@ -189,6 +234,7 @@ class Viewer:
 
         request = BackMsg()
         request.rerun_script.query_string = self.query
+        request.rerun_script.cached_message_hashes.extend(self.cache.hashes())
         if day is not None:
             widget = request.rerun_script.widget_states.widgets.add()
             widget.id = self.slider_id
@@ -196,15 +242,27 @@ class Viewer:
         started = time.perf_counter()
         await self.ws.send(request.SerializeToString())
         figure_ms = figure = title = None
+        payload = refs = 0
         async with asyncio.timeout(RUN_TIMEOUT_S):
             while True:
+                raw = await self.ws.recv()
+                payload += len(raw)
                 msg = ForwardMsg()
-                msg.ParseFromString(await self.ws.recv())
+                msg.ParseFromString(raw)
                 kind = msg.WhichOneof("type")
-                if kind == "script_finished":
+                if kind == "ref_hash":
+                    refs += 1
+                    self.cache.keep(msg.ref_hash)
+                    continue   # the element is one this viewer already holds
+                if msg.metadata.cacheable and msg.hash:
+                    self.cache.keep(msg.hash)
+                if kind == "new_session":
+                    self.cache.max_age = msg.new_session.config.max_cached_message_age
+                elif kind == "script_finished":
                     if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                         raise RuntimeError(f"script finished with status {msg.script_finished}")
-                    return Run((time.perf_counter() - started) * 1000, figure_ms, figure, title)
+                    self.cache.finish_run()
+                    return Run((time.perf_counter() - started) * 1000, figure_ms, figure, title, payload, refs)
                 if kind == "page_info_changed":
                     # The app rewrites the URL; the browser sends the new one with the next rerun.
                     self.query = msg.page_info_changed.query_string
