@@ -103,7 +103,7 @@ def streamlit_process(script: Path, log_path: Path, *, startup_timeout: float = 
 
 @contextlib.contextmanager
 def proxied_replicas(script: Path, workdir: Path, replicas: int = 2, *,
-                     startup_timeout: float = 90.0) -> Iterator[tuple[str, list[subprocess.Popen]]]:
+                     startup_timeout: float = 90.0) -> Iterator[tuple[str, list[str]]]:
     """``replicas`` servers of ``script`` behind nginx with ``deploy/nginx.conf.template``.
 
     The same configuration as ``deploy.scaleout`` (sticky by cookie; a client
@@ -112,7 +112,7 @@ def proxied_replicas(script: Path, workdir: Path, replicas: int = 2, *,
 
     Yields
     ------
-    proxy_url, processes
+    proxy_url, replica_urls
     """
     with contextlib.ExitStack() as stack:
         started = [stack.enter_context(streamlit_process(script, workdir / f"replica-{i}.log",
@@ -128,5 +128,5 @@ def proxied_replicas(script: Path, workdir: Path, replicas: int = 2, *,
                 if address_in_use(_read(prefix / "error.log")) and attempt + 1 < PORT_TRIES:
                     continue
                 raise
-            yield f"http://127.0.0.1:{listen}", [proc for _, proc in started]
+            yield f"http://127.0.0.1:{listen}", [base for base, _ in started]
             return
