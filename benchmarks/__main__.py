@@ -223,13 +223,18 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
 
             from benchmarks import browser
 
-            with sync_playwright() as pw:
-                chromium = pw.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
-                try:
-                    cold, warm = browser.open_bytes(chromium, proxy, apps.OURS)
-                finally:
-                    chromium.close()
-            out.update(cold_open_bytes=Series([float(cold)]), warm_open_bytes=Series([float(warm)]))
+            try:
+                with sync_playwright() as pw:
+                    chromium = pw.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+                    try:
+                        cold, warm = browser.open_bytes(chromium, proxy, apps.OURS)
+                    finally:
+                        chromium.close()
+                out.update(cold_open_bytes=Series([float(cold)]), warm_open_bytes=Series([float(warm)]))
+            except Exception as exc:   # the sweep below still runs
+                traceback.print_exc()
+                reason = f"{type(exc).__name__}: {exc}"
+                out.update(cold_open_bytes=Series(error=reason), warm_open_bytes=Series(error=reason))
             run.notes.append("cold/warm_open_bytes: the dashboard through nginx (deploy/nginx.conf.template), "
                              "a first visit in a fresh browser context, then a new tab in the same context; "
                              "HTTP as transferred (encoded body + headers), websocket as payload.")

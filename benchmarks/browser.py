@@ -140,10 +140,18 @@ def set_date(page, old: dt.date, new: dt.date) -> float:
     return start
 
 
-def new_context(browser):
-    """A fresh context (empty cache); requests that leave the machine are refused and listed."""
+def new_context(browser, *, refuse_external: bool = True):
+    """A fresh context (empty cache); requests that leave the machine are refused and listed.
+
+    Playwright turns the HTTP cache off in a context with routing, so a
+    measurement of what a returning visitor's cache saves passes
+    ``refuse_external=False`` (the app requests nothing outside anyway: the
+    browser tests prove it with the network cut).
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     external: list[str] = []
+    if not refuse_external:
+        return context, external
 
     def refuse(route):
         external.append(route.request.url)
@@ -245,12 +253,13 @@ def _is_geometry(response) -> bool:
 def open_bytes(browser, base: str, app: App, log=print) -> tuple[int, int]:
     """Bytes a visitor receives to see ``app``'s map: a first visit, then a second one in the same browser.
 
-    HTTP responses count as transferred (encoded body and headers, from the
-    browser's own accounting, so compression and cache hits show); websocket
-    messages count as payload. The second visit is a new tab in the same
-    context, so the HTTP cache of the first applies, as for a returning reader.
+    HTTP counts as received from the network: Chromium's own ``encodedDataLength``
+    per finished request (headers and body as transferred, so compression
+    shows, and a response from the HTTP cache counts 0). Websocket messages
+    count as payload. The second visit is a new tab in the same context, so the
+    HTTP cache of the first applies, as for a returning reader.
     """
-    context, _ = new_context(browser)
+    context, _ = new_context(browser, refuse_external=False)
     try:
         return tuple(_one_visit(context, base, app) for _ in range(2))
     finally:
@@ -262,18 +271,22 @@ def _one_visit(context, base: str, app: App) -> int:
     try:
         ws = WsRecorder()
         ws.attach(page)
-        requests = []
-        page.on("requestfinished", requests.append)
+        received, cached = {}, set()
+        cdp = context.new_cdp_session(page)
+        cdp.on("Network.loadingFinished",
+               lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]))
+        # A response from the HTTP cache may still report its size: it was not transferred.
+        cdp.on("Network.requestServedFromCache", lambda event: cached.add(event["requestId"]))
+        cdp.on("Network.responseReceived",
+               lambda event: cached.add(event["requestId"]) if event["response"].get("fromDiskCache") else None)
+        cdp.send("Network.enable")
         start = time.perf_counter()
         page.goto(app.url(base, DAY_BEFORE), wait_until="commit")
         if wait_until(page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn,
                       OPEN_TIMEOUT_S) is None:
             raise RuntimeError(f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s through {base}")
         ws.wait_quiet(page)
-        total = len(ws.since(start))
-        for request in requests:
-            sizes = request.sizes()
-            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        return total
+        cdp.detach()
+        return len(ws.since(start)) + int(sum(n for rid, n in received.items() if rid not in cached))
     finally:
         page.close()

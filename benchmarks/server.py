@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from deploy.scaleout import nginx, stop, wait_healthy
+from deploy.scaleout import free_port, nginx, stop, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 PORT_TRIES = 5
-
-
-def free_port() -> int:
-    """A port the OS just handed out on 127.0.0.1 (see the module note on the race)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def address_in_use(log_text: str) -> bool:
