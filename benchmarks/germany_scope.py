@@ -7,6 +7,10 @@
 - ``de_first_session``: then a fresh server of :mod:`benchmarks.germany_app`,
   and its first session over the websocket, open -> ``script_finished``:
   the NRW model, the prepared TopoJSON and attributes read, the page sent;
+- ``de_scope_read``: what of that first session is the Deutschland data: a
+  fresh process, modules already imported, reading the prepared TopoJSON and
+  Gemeinde table (:func:`loaders.germany.load_scope`) — the part the
+  TopoJSON conversion used to take seconds of;
 - ``de_geometry_raw`` / ``de_geometry_gzip``: the TopoJSON the map fetches;
 - ``de_cpu``: server CPU per Stichtag change (:mod:`benchmarks.floor`).
 """
@@ -24,14 +28,21 @@ from benchmarks.server import REPO
 
 SCRIPT = REPO / "benchmarks" / "germany_app.py"
 PREPARE = "from loaders import germany; germany.prepare(rebuild=True)"
+SCOPE_READ = ("import time; from loaders import germany; start = time.perf_counter(); germany.load_scope(); "
+              "print((time.perf_counter() - start) * 1000)")
+
+
+def _python(code: str) -> tuple[float, str]:
+    """Run ``code`` in a fresh interpreter: its wall time in ms from outside, and what it printed."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"Germany scope step failed: {done.stderr.strip()[-300:]}")
+    return (time.perf_counter() - started) * 1000, done.stdout
 
 
 def cold_prepare_ms() -> float:
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PREPARE], cwd=REPO, capture_output=True, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"Germany prepare failed: {done.stderr.decode(errors='replace').strip()[-300:]}")
-    return (time.perf_counter() - started) * 1000
+    return _python(PREPARE)[0]
 
 
 def measure(*, prepares: int, batches: int, batch: int, log_dir: Path, log=print) -> dict[str, Series]:
@@ -53,10 +64,11 @@ def measure(*, prepares: int, batches: int, batch: int, log_dir: Path, log=print
 
     with streamlit_process(SCRIPT, log_dir / "germany-first.log") as (base, _):
         first = run_sync(first_open(base))
-    log(f"  deutschland first session after prepare: {first:.0f} ms")
+    read = [float(_python(SCOPE_READ)[1]) for _ in range(3)]
+    log(f"  deutschland first session after prepare: {first:.0f} ms; reading the scope {min(read):.0f} ms")
     _, topology = germany.load_scope()
     raw = topology.encode()
-    out = {"de_prepare": Series(samples), "de_first_session": Series([first]),
+    out = {"de_prepare": Series(samples), "de_first_session": Series([first]), "de_scope_read": Series(read),
            "de_geometry_raw": Series([float(len(raw))]), "de_geometry_gzip": Series([float(len(gzip.compress(raw, 6)))])}
     out["de_cpu"] = floor.measure(SCRIPT, log_dir / "germany-changes.log", batches=batches, batch=batch, log=log)["cpu"]
     return out

@@ -27,13 +27,15 @@ def address_in_use(log_text: str) -> bool:
 
     Examples
     --------
-    >>> address_in_use("Port 8501 is already in use"), address_in_use("bind() to 127.0.0.1:80 failed (98: Address already in use)")
-    (True, True)
+    >>> address_in_use("Port 8501 is not available")       # Streamlit's words
+    True
+    >>> address_in_use("bind() to 127.0.0.1:80 failed (98: Address already in use)")   # nginx's
+    True
     >>> address_in_use("ModuleNotFoundError: No module named 'x'")
     False
     """
     text = log_text.lower()
-    return "address already in use" in text or "is already in use" in text or "eaddrinuse" in text
+    return any(words in text for words in ("is not available", "address already in use", "eaddrinuse"))
 
 
 def _read(path: Path) -> str:

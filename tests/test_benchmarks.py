@@ -78,7 +78,7 @@ def test_readme_section_is_replaced_between_markers_only():
 
 
 def test_a_taken_port_is_recognised_in_streamlit_and_nginx_logs():
-    assert address_in_use("Port 8501 is already in use")
+    assert address_in_use("2026-12-02 02:44:46.950 Port 8501 is not available")
     assert address_in_use('nginx: [emerg] bind() to 127.0.0.1:8080 failed (98: Address already in use)')
     assert not address_in_use("ModuleNotFoundError: No module named 'folium'")
 
@@ -118,3 +118,19 @@ def test_quick_run_measures_every_quick_part_with_its_load_and_writes_the_readme
     assert done.returncode == 0, done.stderr
     text = readme.read_text(encoding="utf-8")
     assert "Server CPU per Stichtag change ÷ trivial-app floor (ratio)" in text and "Load sweep, one process" in text
+
+
+def test_a_server_whose_port_was_taken_meanwhile_starts_on_another(tmp_path, monkeypatch):
+    import socket
+
+    from benchmarks import server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        offered = iter([busy])                  # the race: the first port handed out is taken by then
+        fresh = server.free_port
+        monkeypatch.setattr(server, "free_port", lambda: next(offered, None) or fresh())
+        with server.streamlit_process(REPO / "benchmarks" / "trivial_app.py", tmp_path / "trivial.log") as (base, _):
+            assert base.startswith("http://127.0.0.1:") and not base.endswith(f":{busy}")
