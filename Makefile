@@ -32,8 +32,9 @@ run: prepare
 test: install
 	$(PY) -m pytest
 
+# QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/test_benchmarks.py runs).
 bench: prepare
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) geodata/cache data artifacts dashboard/map_component/vendor dashboard/map_component/geo

@@ -269,7 +269,7 @@ def cmd_check(args) -> int:
     """Exit 0 when every row is usable, 1 when any needs attention (2: unreadable, via main)."""
     from loaders import check, store
 
-    reports, summary = check.check_file(args.file, store.load_units(), dt.date.today())
+    reports, summary = check.check_file(args.file, store.load_attributes(), dt.date.today())
     if args.format == "json":
         document = check.as_json_document(reports, summary)
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -54,6 +54,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import os
 import re
 import tomllib
@@ -70,13 +71,11 @@ from loaders.dates import period_bounds, precision_of
 from loaders.errors import InputError, preview as preview_values
 from loaders.folding import fold
 from loaders.paths import PROJECT_ROOT
+from loaders.registerconfig import (  # noqa: F401 - re-exported: the register's public configuration API
+    CONNECTION_NAME, DEFAULT_PATH, SECRETS_PATH, URL_ENV, configured_url, default_url)
 from loaders.sheets import csv_rows, decode_text, read_bounded
 from loaders.tables import csv_restore, to_csv_text
 
-URL_ENV = "SID_ATLAS_REGISTER_URL"
-SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-CONNECTION_NAME = "register"
-DEFAULT_PATH = PROJECT_ROOT / "data" / "register.sqlite"
 SCHEMA_VERSION = 1
 SEED_USER = "seed"
 # How long an SQLite writer waits for another one before giving up.
@@ -132,53 +131,6 @@ changes = sa.Table(
     sa.Column("before", sa.JSON(none_as_null=True)),
     sa.Column("after", sa.JSON(none_as_null=True)),
 )
-
-
-def configured_url(explicit: str | None = None, secrets_path: Path = SECRETS_PATH) -> str | None:
-    """The register's URL as configured, or None when nothing is.
-
-    Parameters
-    ----------
-    explicit : str, optional
-        A URL given on the command line (``--db``); wins over everything.
-    secrets_path : path-like
-        Streamlit's secrets file; its ``[connections.register]`` section is
-        read last.
-
-    Raises
-    ------
-    InputError
-        The secrets file is unreadable or its section names no database.
-    """
-    if explicit:
-        return explicit
-    if os.environ.get(URL_ENV):
-        return os.environ[URL_ENV]
-    try:
-        with open(secrets_path, "rb") as handle:
-            secrets = tomllib.load(handle)
-    except FileNotFoundError:
-        return None
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"cannot read {secrets_path}: {error}") from None
-    section = secrets.get("connections", {}).get(CONNECTION_NAME)
-    if section is None:
-        return None
-    if isinstance(section, dict) and section.get("url"):
-        return str(section["url"])
-    if isinstance(section, dict) and section.get("dialect"):
-        driver = section["dialect"] + (f"+{section['driver']}" if section.get("driver") else "")
-        url = sa.URL.create(driver, username=section.get("username"), password=section.get("password"),
-                            host=section.get("host"), port=section.get("port"),
-                            database=section.get("database"), query=section.get("query") or {})
-        return url.render_as_string(hide_password=False)
-    raise InputError(f"{secrets_path}: [connections.{CONNECTION_NAME}] needs url = \"...\" "
-                     "(or dialect, host, database …)")
-
-
-def default_url() -> str:
-    """The embedded SQLite register under the git-ignored ``data/`` folder."""
-    return f"sqlite:///{DEFAULT_PATH}"
 
 
 def identity(kind: str, key: str, name: str) -> str:
@@ -257,7 +209,7 @@ class Register:
         (recorded as import 1 by user ``seed``). False leaves it empty, e.g.
         to restore an export into it.
     units : pandas.DataFrame, optional
-        The official unit table; default :func:`loaders.store.load_units`.
+        The official unit table; default :func:`loaders.store.load_attributes`.
 
     Raises
     ------
@@ -289,9 +241,9 @@ class Register:
     @property
     def units(self) -> pd.DataFrame:
         if self._units is None:
-            from loaders import store  # geometry is loaded only when a file is checked
+            from loaders import store  # names and keys only: no geometry is read
 
-            self._units = store.load_units()
+            self._units = store.load_attributes()
         return self._units
 
     @property
