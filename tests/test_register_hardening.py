@@ -142,4 +142,3 @@ def test_a_large_list_holds_the_write_lock_briefly(reg, tmp_path, monkeypatch, u
     assert done.count("insert") + done.count("update") >= 2000
     # Generous for a shared machine; per-row planning inside the lock took 16 ms a row (40 s here).
     assert held[0] < 5, f"write lock held {held[0]:.1f} s"
-
