@@ -8,6 +8,7 @@ fails the test instead of taking the machine down.
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 import subprocess
@@ -84,9 +85,12 @@ def inline_row(number: int, *texts: str, first_column: str = "A") -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
-def write_xlsx(path: Path, sheet: str | None, shared_strings: str | None = None, workbook_prolog: str = "",
-               extra: dict[str, str] | None = None, sheet_rels: str | None = None, styles: bool = False) -> Path:
-    """A minimal XLSX package; each argument is a part's XML as text (None: added later, streamed)."""
+def write_xlsx(path, sheet: str | None, shared_strings: str | None = None, workbook_prolog: str = "",
+               extra: dict[str, str] | None = None, sheet_rels: str | None = None, styles: bool = False):
+    """A minimal XLSX package written to ``path`` (a file or a BytesIO), returned.
+
+    Each argument is a part's XML as text (``sheet`` None: added later, streamed).
+    """
     overrides = '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     workbook_rels = (f'<Relationship Id="rId1" Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>')
     if shared_strings is not None:
@@ -141,13 +145,24 @@ def understate_size(path: Path, name: str, declared: int) -> None:
 
 
 HEADER = inline_row(1, "Name", "Beitritt")
+BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+                  + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                            for i in range(1, 10))
+                  + "]>")
+DIMENSION_BOMB = HEADER + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+# Hostile files as the register page's upload test takes them: (file name, content, part of the notice).
+HOSTILE_UPLOADS = [
+    ("bombe.xlsx", write_xlsx(io.BytesIO(), sheet_xml(DIMENSION_BOMB, "A1:XFD1048576")).getvalue(),
+     f"at most {LIMITS.columns} columns"),
+    ("lachen.xlsx", write_xlsx(io.BytesIO(), sheet_xml(HEADER, prolog=BILLION_LAUGHS)).getvalue(), "unsafe XML"),
+    ("lang.csv", ("Name\n" + "Hamm\n" * 100_000).encode(), f"more than {LIMITS.rows} rows"),
+]
 
 
 # -- XLSX ---------------------------------------------------------------------------------------
 
 def test_dimension_bomb_one_cell_at_the_last_row_and_column_is_refused(tmp_path):
-    rows = HEADER + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-    path = write_xlsx(tmp_path / "bomb.xlsx", sheet_xml(rows, "A1:XFD1048576"))
+    path = write_xlsx(tmp_path / "bomb.xlsx", sheet_xml(DIMENSION_BOMB, "A1:XFD1048576"))
     assert path.stat().st_size < 5000
     result = read_in_subprocess(path)
     assert f"at most {LIMITS.columns} columns" in result["error"]
@@ -244,12 +259,6 @@ def test_zip_bomb_that_understates_its_size_is_stopped(tmp_path):
     understate_size(path, "xl/worksheets/sheet1.xml", 2000)
     result = read_in_subprocess(path)
     assert "not a readable XLSX file" in result["error"] or "unpacks to more than" in result["error"]
-
-
-BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                            for i in range(1, 10))
-                  + "]>")
 
 
 def test_entity_expansion_in_a_sheet_is_refused(tmp_path):
