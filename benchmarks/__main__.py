@@ -244,6 +244,7 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
         steps = sweep.run(proxy, None, counts=args.counts, changes=args.changes, think_s=args.think,
                           ramp_s=sessions.RAMP_S)
     run.sweeps["two replicas behind nginx"] = [vars(s) for s in steps]
+    run.notes.extend(filter(None, [sweep.knee_note("knee_two", steps)]))
     out["knee_two"] = Series([float(sweep.knee(steps))])
     return out
 
@@ -254,6 +255,7 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     steps = sweep.one_process(apps.OURS.script, logs / "sweep-one.log", counts=args.counts, changes=args.changes,
                               think_s=args.think, ramp_s=sessions.RAMP_S)
     run.sweeps["one process"] = [vars(s) for s in steps]
+    run.notes.extend(filter(None, [sweep.knee_note("knee_one", steps)]))
     out = {"knee_one": Series([float(sweep.knee(steps))])}
     passing = [s for s in steps if s.passed and s.memory_per_session is not None]
     out["load_memory"] = (Series([passing[-1].memory_per_session]) if passing

@@ -253,7 +253,7 @@ def rows(results: dict[str, Series]) -> list[dict]:
             value = a / b if a is not None and b else None
             error = top.error or bottom.error if value is None else None
             n = min(len(top.samples), len(bottom.samples))
-            load = _load_span(top, bottom)
+            load = _load_span(top, bottom) if value is not None else (None, None)
         else:
             series = results.get(metric.key, Series(error="not measured"))
             value = percentile(series.samples, metric.stat)
@@ -390,6 +390,8 @@ def markdown(doc: dict) -> str:
                   "| errors | " + " | ".join(str(s["errors"]) for s in steps) + " |",
                   "| load | " + " | ".join(_load_text((s.get("load_before"), s.get("load_after"))) for s in steps)
                   + " |"]
+    if doc.get("notes"):
+        lines += ["", "How each figure was taken:", ""] + [f"- {note}" for note in doc["notes"]]
     return "\n".join(lines) + "\n"
 
 
