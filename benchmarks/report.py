@@ -97,6 +97,7 @@ METRICS = (
     Metric("cli_geopandas", "`python -c \"import geopandas\"` whole process", "ms"),
     Metric("cli_export", "`sid-atlas export --format png --preset a4` whole process", "ms"),
     Metric("de_prepare", "Deutschland: cold prepare, whole process (read … TopoJSON)", "ms"),
+    Metric("first_open_map", "First page run of a fresh server (imports, NRW model): map only", "ms"),
     Metric("de_scope_read", "Deutschland: a fresh process reads the prepared scope (imports excluded)", "ms"),
     Metric("de_geometry_raw", "Deutschland: TopoJSON of 8,750 Gemeinden, raw", "bytes"),
     Metric("de_geometry_gzip", "Deutschland: TopoJSON, gzip -6", "bytes"),

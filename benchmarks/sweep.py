@@ -115,13 +115,3 @@ def one_process(script: Path, log_path: Path, **kwargs) -> list[Step]:
 
     with streamlit_process(script, log_path) as (base, proc):
         return run(base, proc.pid, **kwargs)
-
-
-def two_replicas(script: Path, workdir: Path, **kwargs) -> list[Step]:
-    """The sweep against two fresh replicas behind nginx (``deploy/nginx.conf.template``)."""
-    from benchmarks.server import proxied_replicas
-
-    with proxied_replicas(script, workdir, 2) as (proxy, replicas):
-        for base in replicas:   # both warm, not only the one the first viewer happens to reach
-            sessions.run_sync(sessions.warm_up(base, kwargs.get("log", print)))
-        return run(proxy, None, **kwargs)
