@@ -114,7 +114,8 @@ def main(argv=None) -> int:
             return {f"{kind}_{app.name}": series for kind, series in got.items()}
 
         run.part(f"{app.name}: Stichtag changes over the websocket",
-                 tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen")), over_websocket)
+                 tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen", "first_open")),
+                 over_websocket)
     run.notes.append(
         "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
         "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
@@ -130,6 +131,9 @@ def main(argv=None) -> int:
 
         run.part("dashboard: AppTest reruns", ("apptest_ours",),
                  lambda: {"apptest_ours": rerun.measure(apps.OURS, changes=args.reruns)})
+        run.notes.append("apptest_ours: streamlit.testing AppTest, at.run() after a one-day move, in this process "
+                         "(no websocket; AppTest recompiles the script on every run, so it overstates a rerun): "
+                         "a second figure only.")
 
     if not args.no_browser:
         for app in (apps.TRIVIAL, apps.MAP_ONLY, apps.OURS):
@@ -170,7 +174,8 @@ def main(argv=None) -> int:
         run.notes.append("de_*: all VG250-EW Gemeinden in ../shared (8,750 without Bayern); NRW's carry their "
                          "status, the rest not_yet (benchmarks/germany_app.py). de_first_session is a fresh "
                          "server's first page run: it includes importing the app's modules and building the NRW "
-                         "model, which any first session pays; de_scope_read is the Deutschland data alone.")
+                         "model, which any first session pays (compare the map-only app's first page run); "
+                         "de_scope_read is the Deutschland data alone.")
 
     rows = report.rows(run.results)
     print()
@@ -244,6 +249,7 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
         steps = sweep.run(proxy, None, counts=args.counts, changes=args.changes, think_s=args.think,
                           ramp_s=sessions.RAMP_S)
     run.sweeps["two replicas behind nginx"] = [vars(s) for s in steps]
+    run.notes.extend(filter(None, [sweep.knee_note("knee_two", steps)]))
     out["knee_two"] = Series([float(sweep.knee(steps))])
     return out
 
@@ -254,6 +260,7 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     steps = sweep.one_process(apps.OURS.script, logs / "sweep-one.log", counts=args.counts, changes=args.changes,
                               think_s=args.think, ramp_s=sessions.RAMP_S)
     run.sweeps["one process"] = [vars(s) for s in steps]
+    run.notes.extend(filter(None, [sweep.knee_note("knee_one", steps)]))
     out = {"knee_one": Series([float(sweep.knee(steps))])}
     passing = [s for s in steps if s.passed and s.memory_per_session is not None]
     out["load_memory"] = (Series([passing[-1].memory_per_session]) if passing

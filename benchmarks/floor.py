@@ -92,6 +92,7 @@ async def _measure(base: str, pid: int, *, batches: int, batch: int, log) -> dic
         "latency": Series(latency),
         "payload_new": Series([float(p) for p in payload_new]),
         "payload_seen": Series([float(seen.payload)]),
+        "first_open": Series([opened.finished_ms]),   # a fresh server's first page run, imports included
     }
 
 

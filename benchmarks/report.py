@@ -97,6 +97,7 @@ METRICS = (
     Metric("cli_geopandas", "`python -c \"import geopandas\"` whole process", "ms"),
     Metric("cli_export", "`sid-atlas export --format png --preset a4` whole process", "ms"),
     Metric("de_prepare", "Deutschland: cold prepare, whole process (read … TopoJSON)", "ms"),
+    Metric("first_open_map", "First page run of a fresh server (imports, NRW model): map only", "ms"),
     Metric("de_scope_read", "Deutschland: a fresh process reads the prepared scope (imports excluded)", "ms"),
     Metric("de_geometry_raw", "Deutschland: TopoJSON of 8,750 Gemeinden, raw", "bytes"),
     Metric("de_geometry_gzip", "Deutschland: TopoJSON, gzip -6", "bytes"),
@@ -253,7 +254,7 @@ def rows(results: dict[str, Series]) -> list[dict]:
             value = a / b if a is not None and b else None
             error = top.error or bottom.error if value is None else None
             n = min(len(top.samples), len(bottom.samples))
-            load = _load_span(top, bottom)
+            load = _load_span(top, bottom) if value is not None else (None, None)
         else:
             series = results.get(metric.key, Series(error="not measured"))
             value = percentile(series.samples, metric.stat)
@@ -390,6 +391,8 @@ def markdown(doc: dict) -> str:
                   "| errors | " + " | ".join(str(s["errors"]) for s in steps) + " |",
                   "| load | " + " | ".join(_load_text((s.get("load_before"), s.get("load_after"))) for s in steps)
                   + " |"]
+    if doc.get("notes"):
+        lines += ["", "How each figure was taken:", ""] + [f"- {note}" for note in doc["notes"]]
     return "\n".join(lines) + "\n"
 
 

@@ -124,3 +124,4 @@ def proxied_replicas(script: Path, workdir: Path, replicas: int = 2, *,
                 raise
             yield f"http://127.0.0.1:{listen}", [base for base, _ in started]
             return
+        raise RuntimeError(f"nginx found no free port in {PORT_TRIES} tries; see {workdir}")

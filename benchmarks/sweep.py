@@ -62,6 +62,24 @@ def knee(steps: list[Step]) -> int:
     return best
 
 
+def knee_note(name: str, steps: list[Step]) -> str | None:
+    """What the knee of a sweep means when it is not a knee: every count passed, or none was run.
+
+    Examples
+    --------
+    >>> knee_note("one process", [Step(10, 80.0, 40.0, 0, 10), Step(20, 90.0, 50.0, 0, 20)])
+    'one process: every count up to 20 passed, so the knee is at least 20 (not found).'
+    >>> knee_note("one process", [Step(10, 80.0, 40.0, 0, 10), Step(20, 1900.0, 50.0, 0, 20)]) is None
+    True
+    """
+    if not steps:
+        return f"{name}: no session count was run."
+    if all(step.passed for step in steps):
+        return (f"{name}: every count up to {max(s.sessions for s in steps)} passed, so the knee is at least "
+                f"{max(s.sessions for s in steps)} (not found).")
+    return None
+
+
 def step_of(result: sessions.LoadResult) -> Step:
     """A load test's result as a sweep step."""
     memory = None
@@ -97,13 +115,3 @@ def one_process(script: Path, log_path: Path, **kwargs) -> list[Step]:
 
     with streamlit_process(script, log_path) as (base, proc):
         return run(base, proc.pid, **kwargs)
-
-
-def two_replicas(script: Path, workdir: Path, **kwargs) -> list[Step]:
-    """The sweep against two fresh replicas behind nginx (``deploy/nginx.conf.template``)."""
-    from benchmarks.server import proxied_replicas
-
-    with proxied_replicas(script, workdir, 2) as (proxy, replicas):
-        for base in replicas:   # both warm, not only the one the first viewer happens to reach
-            sessions.run_sync(sessions.warm_up(base, kwargs.get("log", print)))
-        return run(proxy, None, **kwargs)
