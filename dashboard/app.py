@@ -349,7 +349,7 @@ def main() -> None:
     for column, card in zip(top[:3] + bottom[:2], cards):
         column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help,
                       border=True)
-    bottom[2].caption(figures.detail_line(now, lang))
+    bottom[2].caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
 
     render_map(model, basemap=basemap, attribution=attribution())
     st.caption(f"{t('attribution', lang)}: {attribution()}")

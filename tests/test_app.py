@@ -73,7 +73,9 @@ def test_region_restricts_the_figures(detmold):
     assert metric(detmold, "Gemeinden abgedeckt") == "70 von 70 (100,0 %)"
     assert metric(detmold, "Kreise im Netzwerk") == "7 von 7"
     assert metric(detmold, "Bezirksregierungen im Netzwerk") == "1 von 1"
-    assert detmold.caption[1].value == "2.087.744 von 2.087.744 Einwohnern · 6.520 von 6.520 km²"
+    detail, documented = detmold.caption[1].value.split("  \n")
+    assert detail == "2.087.744 von 2.087.744 Einwohnern · 6.520 von 6.520 km²"
+    assert documented == "Davon einzeln belegt – Gemeinden: 1 · Einwohner: 35.311 · Kreise: 0 · Bezirksregierungen: 1"
 
 
 def test_moving_the_stichtag_changes_figures_and_url(detmold):

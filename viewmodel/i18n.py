@@ -63,6 +63,10 @@ TEXTS = {
     "of_share": ("{n} von {total} ({share})", "{n} of {total} ({share})"),
     "delta_since": ("seit {date}", "since {date}"),
     "pp": ("{value} Pp.", "{value} pp"),
+    "fig_documented": ("Davon einzeln belegt – Gemeinden: {gemeinden} · Einwohner: {population} · Kreise: {kreise} · "
+                       "Bezirksregierungen: {rbs}",
+                       "Documented one by one – municipalities: {gemeinden} · inhabitants: {population} · "
+                       "districts: {kreise} · regional governments: {rbs}"),
     "fig_detail": ("{population} von {population_total} Einwohnern · {area} von {area_total} km²",
                    "{population} of {population_total} inhabitants · {area} of {area_total} km²"),
     "fig_gemeinden_help": ("Eine Gemeinde ist abgedeckt, wenn sie selbst oder ihr Kreis Mitglied ist.",
@@ -161,6 +165,7 @@ TEXTS = {
     # timeline
     "timeline": ("Verlauf", "Over time"),
     "series_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "series_gemeinden_documented": ("davon einzeln belegt", "of which documented"),
     "series_population": ("Bevölkerung abgedeckt", "Population covered"),
     "axis_share": ("Anteil", "Share"),
     "axis_date": ("Datum", "Date"),
