@@ -368,7 +368,10 @@ def main() -> None:
                            st.text_input(t("search", lang), key="w_search"), lang)
     st.caption(t("members_count", lang, n=len(table)))
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(t("download", lang), data=lambda: to_csv_bytes(table),
+    # The file says which view it is: a members list without its Stichtag and filter would mislead.
+    stamped = lambda: to_csv_bytes(table.assign(**{t("stichtag", lang): view.date.isoformat(),  # noqa: E731
+                                                   t("evidence", lang): view.evidence}))
+    st.download_button(t("download", lang), data=stamped,
                        file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
     if len(model.statewide):
         with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
