@@ -10,9 +10,9 @@ rendered as markup by this module; whoever shows a report escapes it.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-
 import sqlalchemy as sa
+
+from loaders import signin
 
 MAX_MESSAGE = 2000
 MAX_CONTACT = 200
@@ -30,7 +30,6 @@ reports = sa.Table(
     sa.Column("lang", sa.String(MAX_LANG), nullable=False),
 )
 _ready: set[int] = set()
-_ready_lock = threading.Lock()
 
 
 def clean(text, limit: int) -> str:
@@ -50,15 +49,7 @@ def clean(text, limit: int) -> str:
 
 def ensure(engine: sa.Engine) -> None:
     """Create the table once per engine (another process may race to it)."""
-    if id(engine) in _ready:
-        return
-    with _ready_lock:
-        try:
-            metadata.create_all(engine, checkfirst=True)
-        except sa.exc.DBAPIError:
-            if not sa.inspect(engine).has_table(reports.name):
-                raise
-        _ready.add(id(engine))
+    signin.create_once(engine, metadata, _ready)
 
 
 def submit(engine: sa.Engine, message: str, url: str, contact: str = "", lang: str = "de",

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 
 DARK = "#163a66"      # (L 24) covered: own accession / every Gemeinde
 LIGHT = "#4f8fc0"     # (L 57) covered through the Kreis / some Gemeinden
-NEW = "#e69f00"       # (L 72) Okabe–Ito orange: new since the compare date (with a dark outline)
+NEW = "#f0a830"       # (L 76) orange: new since the compare date (with a dark outline)
 NONE = "#f0f0f0"      # (L 95) not (yet) covered
 MUTED = "#f3f3f3"     # (L 96) outside the chosen region
 EDGE = "#ffffff"      # unit edges
@@ -70,6 +70,6 @@ def styles() -> dict[str, dict]:
     Examples
     --------
     >>> styles()["new"]
-    {'fill': '#e69f00', 'stroke': '#1a1a1a', 'weight': 1.5, 'pattern': None}
+    {'fill': '#f0a830', 'stroke': '#1a1a1a', 'weight': 1.5, 'pattern': None}
     """
     return {status: style.as_dict() for status, style in STYLES.items()}
