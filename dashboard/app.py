@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import figures, members, timeline  # noqa: E402
+from dashboard import accessibility, figures, members, timeline  # noqa: E402
 from dashboard.mapview import render_map  # noqa: E402
 from dashboard.notices import plain  # noqa: E402
 from exports import animation, standalone  # noqa: E402
@@ -37,6 +37,7 @@ from loaders.errors import AtlasError  # noqa: E402
 from loaders.tables import to_csv_bytes  # noqa: E402
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState  # noqa: E402
 from viewmodel import model as viewmodel  # noqa: E402
+from viewmodel import tables  # noqa: E402
 from viewmodel.i18n import format_date, t  # noqa: E402
 
 PLAY_SECONDS = 1.5
@@ -115,6 +116,12 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
 def coverage_spec(evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
     frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
     return timeline.coverage_spec(frame, events(), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
+    """The coverage chart's data as a table (its text alternative)."""
+    return tables.timeline_table(coverage().timeline(evidence, region, start=FIRST_DAY, end=today), lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -207,11 +214,11 @@ def _ticker() -> None:
 def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
     """Draw the controls; return the chosen basemap."""
     bar = st.sidebar
-    for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register")):
-        bar.page_link(page, label=t(label, lang))
+    accessibility.page_links(bar, lang)
     bar.toggle(t("language", lang), key="w_lang", on_change=_from_widgets)
     bar.slider(t("stichtag", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
                key="w_slider", on_change=_from_widgets, args=("w_slider",))
+    accessibility.day_buttons(bar, lang, today)
     bar.date_input(t("stichtag_input", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
                    key="w_date", on_change=_from_widgets, args=("w_date",))
     items = {row.date: t("jump_item", lang, region=row.region, date=format_date(dt.date.fromisoformat(row.date), lang))
@@ -265,7 +272,7 @@ def _download(column, fmt: str, label: str, view: ViewState, stem: str, disabled
 def export_section(view: ViewState, lang: str) -> None:
     """Title, page size and one download per format, all for the view the page shows."""
     state = st.session_state
-    st.subheader(t("export", lang))
+    st.header(t("export", lang))
     st.caption(t("export_intro", lang))
     state.setdefault("w_export_title", default_title(lang))
     state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
@@ -343,6 +350,15 @@ def main() -> None:
 
     now, then = model.now, model.then
     st.markdown(f"**{plain(model.figures_line)}**")
+    # The map follows the title (on a phone too); the skip link passes it, the search finds a place on it.
+    accessibility.skip_link(lang)
+    focus = accessibility.place_search(model)
+    render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
+    accessibility.map_description(model)
+    st.caption(f"{t('attribution', lang)}: {attribution()}")
+    if view.evidence == "all":
+        st.caption(t("inferred_note", lang))
+
     cards = figures.cards(now, then, view.compare, lang)
     # Two rows: "396 von 396 (100,0 %)" needs about half the width to stay readable.
     top, bottom = st.columns([2, 1, 1]), st.columns([1, 1, 2], vertical_alignment="center")
@@ -350,20 +366,18 @@ def main() -> None:
         column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help,
                       border=True)
     bottom[2].caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
+    accessibility.map_table_section(model)
 
-    render_map(model, basemap=basemap, attribution=attribution())
-    st.caption(f"{t('attribution', lang)}: {attribution()}")
-    if view.evidence == "all":
-        st.caption(t("inferred_note", lang))
-
-    st.subheader(t("timeline", lang))
+    st.header(t("timeline", lang))
     st.vega_lite_chart(timeline.with_rules(coverage_spec(view.evidence, view.region, today, lang),
                                            view.date, view.compare, lang),
                        width="stretch", height=timeline.COVERAGE_HEIGHT)
+    accessibility.chart_table(t("timeline_table", lang), timeline_rows(view.evidence, view.region, today, lang))
     st.vega_lite_chart(timeline.with_rules(sizes_spec(lang), view.date, None, lang),
                        width="stretch", height=timeline.SIZES_HEIGHT)
+    accessibility.chart_table(t("sizes_table", lang), tables.sizes_table(accessions.read_network_sizes(), lang))
 
-    st.subheader(t("members", lang))
+    st.header(t("members", lang))
     table = members.search(member_table(view.date, view.evidence, view.region, lang),
                            st.text_input(t("search", lang), key="w_search"), lang)
     st.caption(t("members_count", lang, n=len(table)))
@@ -384,6 +398,7 @@ def main() -> None:
             st.dataframe(members.members_table(undated, lang), hide_index=True, width="stretch")
 
     export_section(view, lang)
+    accessibility.feedback_form(accessibility.view_url(view), lang)
 
 
 main()

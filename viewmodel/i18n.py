@@ -225,6 +225,50 @@ TEXTS = {
     "export_no_mp4": ("MP4 braucht das Paket imageio-ffmpeg (`make install`).",
                       "MP4 needs the imageio-ffmpeg package (`make install`)."),
     "export_data": ("Daten der Ansicht", "Data of the view"),
+    # accessibility (issue 11): map keyboard and words, table views, Erklärung, feedback
+    "map_frame_title": ("Abdeckungskarte", "Coverage map"),
+    "map_label": ("Karte der Abdeckung. Pfeiltasten: Gebiete nacheinander ansehen, Pos1 und Ende: erstes "
+                  "und letztes; Plus und Minus: zoomen; Escape: Auswahl beenden.",
+                  "Coverage map. Arrow keys: go through the areas one by one, Home and End: first and last; "
+                  "plus and minus: zoom; Escape: end the selection."),
+    "map_position": ("{i} von {n}", "{i} of {n}"),
+    "map_left": ("Auswahl beendet.", "Selection ended."),
+    "map_legend": ("Legende", "Legend"),
+    "map_zoom_in": ("Vergrößern", "Zoom in"),
+    "map_zoom_out": ("Verkleinern", "Zoom out"),
+    "map_description": ("Kartenbeschreibung", "Map description"),
+    "skip_to_table": ("Zur Tabelle", "To the table"),
+    "map_table": ("Tabelle zur Karte", "Table of the map"),
+    "map_table_note": ("Jedes Gebiet der Karte mit Status, Evidenz, Datum und Quelle; ein Klick auf eine "
+                       "Spaltenüberschrift sortiert.",
+                       "Every area of the map with status, evidence, date and source; click a column heading "
+                       "to sort."),
+    "col_status": ("Status", "Status"),
+    "col_since": ("Abgedeckt seit", "Covered since"),
+    "col_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "col_body": ("Eigene Mitgliedschaft", "Own membership"),
+    "col_date": ("Datum", "Date"),
+    "place_search": ("Ort auf der Karte suchen", "Find a place on the map"),
+    "place_search_placeholder": ("Gemeinde oder Kreis eingeben …", "Type a municipality or district …"),
+    "day_back": ("Vortag", "Day before"),
+    "day_forward": ("Folgetag", "Day after"),
+    "timeline_table": ("Verlauf als Tabelle", "Over time as a table"),
+    "sizes_table": ("Netzwerkgröße als Tabelle", "Network size as a table"),
+    "sizes_published": ("Wortlaut", "As published"),
+    "page_accessibility": ("Barrierefreiheit", "Accessibility"),
+    "feedback": ("Barriere oder Fehler melden", "Report a barrier or an error"),
+    "feedback_intro": ("Etwas ist nicht zugänglich, falsch oder fehlt? Schreiben Sie uns – die Nachricht wird "
+                       "mit der Adresse dieser Ansicht gespeichert.",
+                       "Something is not accessible, wrong or missing? Tell us – the message is stored with "
+                       "the address of this view."),
+    "feedback_message": ("Ihre Nachricht", "Your message"),
+    "feedback_contact": ("Kontakt für Rückfragen (freiwillig)", "Contact for questions (optional)"),
+    "feedback_send": ("Absenden", "Send"),
+    "feedback_thanks": ("Danke! Ihre Meldung Nr. {id} ist gespeichert.",
+                        "Thank you! Your report no. {id} is stored."),
+    "feedback_empty": ("Bitte eine Nachricht eingeben.", "Please enter a message."),
+    "feedback_failed": ("Die Meldung konnte nicht gespeichert werden. Bitte später noch einmal versuchen.",
+                        "The report could not be stored. Please try again later."),
 }
 
 KIND_LABELS = {
