@@ -133,6 +133,10 @@ TEXTS = {
     "subtitle_compare": ("Vergleich mit {date}", "compared with {date}"),
     "subtitle_documented": ("nur einzeln belegte Beitritte", "documented accessions only"),
     "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
+    "alt_animation": ("Animation vom {start} bis zum {end}, ein Bild je Schritt; das letzte Bild:",
+                      "Animation from {start} to {end}, one picture per step; the last picture:"),
+    "default_title_region": ("#sicherimDienst – Beitritte im Regierungsbezirk {name}",
+                             "#sicherimDienst – accessions in the {name} administrative region"),
     "millions": ("{value} Mio.", "{value} m"),
     "panel_before": ("{date} (vorher)", "{date} (before)"),
     # the description of a view (the map's text alternative, the exports' alt text)
