@@ -27,12 +27,14 @@ from viewmodel.i18n import evidence_label, format_date, t
 MAP_FORMATS = ("png", "svg", "pdf")
 ANIMATION_FORMATS = ("gif", "mp4")
 DATA_FORMATS = ("csv", "xlsx", "geojson")
-FORMATS = MAP_FORMATS + ("html",) + ANIMATION_FORMATS + DATA_FORMATS
+FORMATS = MAP_FORMATS + ("html",) + ANIMATION_FORMATS + DATA_FORMATS + ("datapackage",)
+# What a picture shows: the map of the view, or its coverage over time (PNG/SVG/PDF only).
+PICTURES = ("map", "timeline")
 MEDIA_TYPES = {
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
     "gif": "image/gif", "mp4": "video/mp4", "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
+    "geojson": "application/geo+json", "datapackage": "application/zip",
 }
 # Zip entries need some time; the earliest a zip can hold keeps XLSX files identical.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -41,7 +43,7 @@ _FIXED_TIME = dt.datetime(2000, 1, 1)
 
 def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", title: str | None = None,
            start: dt.date | None = None, step: str = "month", subtitle: str | None = None,
-           note: str | None = None) -> bytes:
+           note: str | None = None, picture: str = "map") -> bytes:
     """The file of ``view`` in ``fmt``.
 
     Parameters
@@ -65,12 +67,27 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
         (each day on which coverage changes).
     subtitle, note : str, optional
         Pictures only: an Unterzeile below the title and a source note above the credits.
+    picture : str
+        PNG/SVG/PDF: "map" (the view's map) or "timeline" (its coverage over time).
 
     Returns
     -------
     bytes
         Identical for identical inputs.
     """
+    if picture not in PICTURES:
+        raise InputError(f"unknown picture {picture!r}: choose one of {', '.join(PICTURES)}")
+    if picture == "timeline":
+        if fmt not in MAP_FORMATS:
+            raise InputError(f"the timeline is a picture: use --format png, svg or pdf, not {fmt}")
+        from exports.timelinefig import render_timeline
+
+        return render_timeline(cov, view, fmt, style.PRESETS[preset], title, subtitle, note,
+                               alt_text(cov, view, picture="timeline"))
+    if fmt == "datapackage":
+        from exports.datapackage import build_package
+
+        return build_package(cov, view, title)
     if fmt in MAP_FORMATS:
         from exports.mapfig import render_map
 
@@ -98,10 +115,11 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None) -> str:
+def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None, picture: str = "map") -> str:
     """The alt text of a picture of ``view``: its description (:func:`viewmodel.describe.describe`).
 
-    An animation (``start`` given) says first which period it runs through.
+    An animation (``start`` given) says first which period it runs through; the
+    timeline (``picture="timeline"``) what its charts show and which events it marks.
 
     Examples
     --------
@@ -114,7 +132,16 @@ def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None) ->
     from viewmodel.model import build
 
     text = describe(build(cov, view.with_(compare=None) if start else view, tooltips=False))
-    if start is not None:
+    if picture == "timeline":
+        from loaders import accessions
+        from loaders.viewstate import FIRST_DAY
+
+        events = accessions.read_events()
+        marked = [f"RB {r} ({format_date(dt.date.fromisoformat(d), view.lang)})"
+                  for r, d in zip(events["region"], events["date"]) if dt.date.fromisoformat(d) <= view.date]
+        text = t("alt_timeline", view.lang, start=format_date(FIRST_DAY, view.lang),
+                 end=format_date(view.date, view.lang), events=", ".join(marked) or "–") + " " + text
+    elif start is not None:
         text = t("alt_animation", view.lang, start=format_date(start, view.lang),
                  end=format_date(view.date, view.lang)) + " " + text
     return text

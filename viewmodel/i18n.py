@@ -133,6 +133,10 @@ TEXTS = {
     "subtitle_compare": ("Vergleich mit {date}", "compared with {date}"),
     "subtitle_documented": ("nur einzeln belegte Beitritte", "documented accessions only"),
     "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
+    "alt_timeline": ("Verlauf von {start} bis {end}: Anteil der abgedeckten Gemeinden und der Bevölkerung, "
+                     "darunter die veröffentlichten Netzwerkgrößen; Ereignisse: {events}. Stand am Ende:",
+                     "Timeline from {start} to {end}: share of municipalities and population covered, below it "
+                     "the published network sizes; events: {events}. At the end:"),
     "alt_animation": ("Animation vom {start} bis zum {end}, ein Bild je Schritt; das letzte Bild:",
                       "Animation from {start} to {end}, one picture per step; the last picture:"),
     "default_title_region": ("#sicherimDienst – Beitritte im Regierungsbezirk {name}",
@@ -166,6 +170,7 @@ TEXTS = {
     "timeline": ("Verlauf", "Over time"),
     "series_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
     "series_population": ("Bevölkerung abgedeckt", "Population covered"),
+    "series_documented": ("Gemeinden einzeln belegt", "Municipalities documented"),
     "axis_share": ("Anteil", "Share"),
     "axis_date": ("Datum", "Date"),
     "axis_count": ("Anzahl (mindestens)", "Count (at least)"),
