@@ -249,6 +249,12 @@ class Texts:
     note: str | None = None
 
 
+def check_title(title: str, preset: style.Preset) -> list[str]:
+    """The title's lines on ``preset``; :class:`exports.textfit.TitleTooLong` when more than three."""
+    s = preset.scale
+    return textfit.title_lines(title, (preset.size_inches[0] - 2 * 0.32 * s) * 72, 20 * s)
+
+
 def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[str]) -> tuple[float, float]:
     """Title, Unterzeile and the view's lines on top, source note and credits below; (header bottom, footer top) in inches.
 
@@ -261,7 +267,7 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
     room = (width - 2 * margin) * 72
     line = 1.45 / 72 * s  # inches per point of type, with leading
     y = height - margin
-    blocks = [(textfit.title_lines(texts.title, room, 20 * s), 20, "bold", palette.INK)]
+    blocks = [(check_title(texts.title, preset), 20, "bold", palette.INK)]
     if texts.subtitle:
         blocks.append((textfit.wrap(_bounded(texts.subtitle), room, 14 * s), 14, "normal", palette.INK))
     sizes = (12, 11.5, 9)

@@ -229,6 +229,35 @@ TEXTS = {
     "export_no_mp4": ("MP4 braucht das Paket imageio-ffmpeg (`make install`).",
                       "MP4 needs the imageio-ffmpeg package (`make install`)."),
     "export_data": ("Daten der Ansicht", "Data of the view"),
+    "export_subtitle": ("Unterzeile (optional)", "Subtitle (optional)"),
+    "export_note": ("Quellenhinweis (optional)", "Source note (optional)"),
+    "export_title_too_long": ("Der Titel passt in diesem Format nicht in drei Zeilen: bitte kürzen oder ein "
+                              "breiteres Format wählen.",
+                              "The title does not fit into three lines at this size: shorten it or choose a "
+                              "wider size."),
+    "export_timeline": ("Verlauf als Grafik", "Timeline as a picture"),
+    "export_datapackage_note": ("Open-Data-Paket: CSV je Ebene (UTF-8, Semikolon, AGS und ARS), GeoJSON, "
+                                "Beitritte mit Quellen, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
+                                "Open-data package: CSV per level (UTF-8, semicolon, AGS and ARS), GeoJSON, "
+                                "accessions with sources, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff."),
+    "export_alt_download": ("Alt-Text (TXT)", "Alt text (TXT)"),
+    "export_alt_show": ("Alt-Text anzeigen und kopieren", "Show and copy the alt text"),
+    "export_alt_help": ("Die Bildbeschreibung steckt auch in PNG, SVG und PDF; für das CMS hier kopieren.",
+                        "The description is embedded in PNG, SVG and PDF too; copy it here for your CMS."),
+    "embed": ("Einbetten", "Embed"),
+    "embed_intro": ("Code für ein iframe mit genau dieser Karte – für eine Behörden- oder Redaktionsseite.",
+                    "Code for an iframe with exactly this map – for an authority's or newsroom's page."),
+    "embed_kind": ("Art", "Kind"),
+    "embed_interactive": ("interaktiv (zoombar, Tooltips)", "interactive (zoom, tooltips)"),
+    "embed_static": ("statisches Bild", "static picture"),
+    "embed_stand": ("Stand", "Date"),
+    "embed_fixed": ("fest: {date}", "fixed: {date}"),
+    "embed_newest": ("immer der neueste Stand", "always the newest"),
+    "embed_height": ("Höhe (px)", "Height (px)"),
+    "embed_frame_note": ("Die einbettende Seite muss in SID_ATLAS_FRAME_ANCESTORS stehen (Betrieb).",
+                         "The embedding site must be listed in SID_ATLAS_FRAME_ANCESTORS (operations)."),
+    "embed_preview": ("Vorschau", "Preview"),
+    "embed_full_atlas": ("Zum vollständigen Atlas", "Open the full atlas"),
 }
 
 KIND_LABELS = {
