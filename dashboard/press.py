@@ -48,8 +48,8 @@ STATIC_PARAM = "static"
 HEIGHT_PARAM = "height"
 EMBED_HEIGHTS = (300, 1200)
 EMBED_DEFAULT_HEIGHT = 640
-# Stand, figures, attribution and the link take about this much of the iframe above and below the map.
-EMBED_CHROME_PX = 150
+# Stand, figures and the link take about this much of the iframe above and below the map.
+EMBED_CHROME_PX = 170
 # Streamlit's own chrome is hidden in the embed: the page around it has its own.
 EMBED_CSS = """<style>
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
@@ -248,21 +248,22 @@ def _static_png(_cov, view: ViewState) -> bytes:
 
 
 def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution: str, render_map: Callable) -> None:
-    """The map-only view for an iframe: Stand and figures, the map (or its picture), attribution, a link to the atlas."""
+    """The map-only view for an iframe: Stand and figures, the map with legend and attribution (or its picture), a link to the atlas."""
     st.markdown(EMBED_CSS, unsafe_allow_html=True)
     view, _ = ViewState.from_params(params)   # a bad value falls back quietly: the host page shows no notices
     lang = view.lang
     model = view_model(view)
     height = _embed_height(params)
-    st.markdown(f"**{plain(model.subtitle)}**  \n{plain(model.figures_line)}")
     if params.get(STATIC_PARAM) == "1":
+        # The picture carries title, Stand, figures, legend and credits itself.
         st.image(_static_png(cov, view), width="stretch")
         st.caption(alt_text(cov, view))
     else:
+        st.markdown(f"**{plain(model.subtitle)}**  \n{plain(model.figures_line)}")
         render_map(model, basemap="none", attribution=attribution, key="embed-map",
                    height=max(200, height - EMBED_CHROME_PX))
     atlas = "?" + urlencode(view.to_params())
-    # A new tab: the full atlas must not replace the map inside someone else's page.
-    st.markdown(f'<small>{html.escape(t("attribution", lang))}: {html.escape(attribution)} · '
-                f'<a href="{html.escape(atlas)}" target="_blank" rel="noopener">'
+    # The attribution is on the map (interactive) or in the picture (static); below it only the way out,
+    # in a new tab: the full atlas must not replace the map inside someone else's page.
+    st.markdown(f'<small><a href="{html.escape(atlas)}" target="_blank" rel="noopener">'
                 f'{html.escape(t("embed_full_atlas", lang))}</a></small>', unsafe_allow_html=True)

@@ -249,10 +249,24 @@ class Texts:
     note: str | None = None
 
 
-def check_title(title: str, preset: style.Preset) -> list[str]:
-    """The title's lines on ``preset``; :class:`exports.textfit.TitleTooLong` when more than three."""
+# Title sizes tried in turn: a long headline steps down before it is refused.
+TITLE_SIZES = (20, 18, 16, 14)
+
+
+def check_title(title: str, preset: style.Preset) -> tuple[list[str], float]:
+    """The title's lines on ``preset`` and their size in points (before the preset's scale).
+
+    The largest of :data:`TITLE_SIZES` at which the title takes at most three
+    lines; :class:`exports.textfit.TitleTooLong` when even the smallest needs more.
+    """
     s = preset.scale
-    return textfit.title_lines(title, (preset.size_inches[0] - 2 * 0.32 * s) * 72, 20 * s)
+    room = (preset.size_inches[0] - 2 * 0.32 * s) * 72
+    for size in TITLE_SIZES[:-1]:
+        try:
+            return textfit.title_lines(title, room, size * s), size
+        except textfit.TitleTooLong:
+            continue
+    return textfit.title_lines(title, room, TITLE_SIZES[-1] * s), TITLE_SIZES[-1]
 
 
 def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[str]) -> tuple[float, float]:
@@ -267,7 +281,7 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
     room = (width - 2 * margin) * 72
     line = 1.45 / 72 * s  # inches per point of type, with leading
     y = height - margin
-    blocks = [(check_title(texts.title, preset), 20, "bold", palette.INK)]
+    blocks = [(*check_title(texts.title, preset), "bold", palette.INK)]
     if texts.subtitle:
         blocks.append((textfit.wrap(_bounded(texts.subtitle), room, 14 * s), 14, "normal", palette.INK))
     sizes = (12, 11.5, 9)
