@@ -426,20 +426,24 @@ def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, 
 def render_map(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, title: str | None = None,
                subtitle: str | None = None, note: str | None = None, alt: str = "") -> bytes:
     """PNG, SVG or PDF bytes of the view with ``alt`` (its description) embedded; the same inputs give the same bytes."""
-    import io
-
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        fig = build_figure(cov, view, preset, title, subtitle, note)
-        if fmt == "png":
-            return _png(fig, preset.dpi, title, alt)
-        metadata = {
-            "svg": {"Date": None, "Creator": None, "Title": title},
-            "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None, "Title": title,
-                    "Subject": alt},
-        }[fmt]
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=preset.dpi, metadata=metadata, facecolor="white")
+        return save(build_figure(cov, view, preset, title, subtitle, note), fmt, preset, title, alt)
+
+
+def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "") -> bytes:
+    """A press figure as PNG, SVG or PDF, title and alt text embedded, no time stamps (call inside ``rc_context(RC)``)."""
+    import io
+
+    if fmt == "png":
+        return _png(fig, preset.dpi, title, alt)
+    metadata = {
+        "svg": {"Date": None, "Creator": None, "Title": title},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None, "Title": title,
+                "Subject": alt},
+    }[fmt]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=preset.dpi, metadata=metadata, facecolor="white")
     if fmt == "svg":
         from exports.vector import finish_svg
 

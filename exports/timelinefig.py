@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from exports import style, textfit
-from exports.mapfig import RC, Texts, header_footer
+from exports.mapfig import RC, Texts, header_footer, save
 from loaders import accessions
 from loaders.coverage import Coverage
 from loaders.viewstate import FIRST_DAY, ViewState
@@ -135,22 +135,6 @@ def build_timeline(cov: Coverage, view: ViewState, preset: style.Preset, title: 
 def render_timeline(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, title: str | None = None,
                     subtitle: str | None = None, note: str | None = None, alt: str = "") -> bytes:
     """PNG, SVG or PDF of the timeline, finished like the maps (embedded font, alt text)."""
-    import io
-
-    from exports.mapfig import _png
-
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        fig = build_timeline(cov, view, preset, title, subtitle, note)
-        if fmt == "png":
-            return _png(fig, preset.dpi, title, alt)
-        metadata = {"svg": {"Date": None, "Creator": None, "Title": title},
-                    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None,
-                            "Title": title, "Subject": alt}}[fmt]
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=preset.dpi, metadata=metadata, facecolor="white")
-    if fmt == "svg":
-        from exports.vector import finish_svg
-
-        return finish_svg(buffer.getvalue().decode("utf-8"), alt).encode("utf-8")
-    return buffer.getvalue()
+        return save(build_timeline(cov, view, preset, title, subtitle, note), fmt, preset, title, alt)
