@@ -125,7 +125,9 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
 
     st.markdown(f"**{t('export_timeline', lang)}**")
     for column, fmt in zip(st.columns(len(TIMELINE_DOWNLOADS) + 1), TIMELINE_DOWNLOADS):
-        _download(column, fmt, DOWNLOAD_LABELS[fmt], cov, view, f"{stem}-verlauf-{preset}", f"timeline_{fmt}",
+        # A name of its own: screen readers (and tests) tell it from the map's button.
+        _download(column, fmt, t("export_timeline_button", lang, fmt=DOWNLOAD_LABELS[fmt]), cov, view,
+                  f"{stem}-verlauf-{preset}", f"timeline_{fmt}",
                   disabled=bool(problem), preset=preset, picture="timeline", **words)
 
     st.markdown(f"**{t('export_animation', lang)}**")

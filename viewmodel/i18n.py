@@ -236,6 +236,7 @@ TEXTS = {
                               "The title does not fit into three lines at this size: shorten it or choose a "
                               "wider size."),
     "export_timeline": ("Verlauf als Grafik", "Timeline as a picture"),
+    "export_timeline_button": ("{fmt} (Verlauf)", "{fmt} (timeline)"),
     "export_datapackage_note": ("Open-Data-Paket: CSV je Ebene (UTF-8, Semikolon, AGS und ARS), GeoJSON, "
                                 "Beitritte mit Quellen, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
                                 "Open-data package: CSV per level (UTF-8, semicolon, AGS and ARS), GeoJSON, "
