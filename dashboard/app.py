@@ -14,7 +14,6 @@ and the page elements themselves.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -28,9 +27,9 @@ import streamlit as st  # noqa: E402
 from dashboard import accessibility, figures, members, timeline  # noqa: E402
 from dashboard.mapview import render_map  # noqa: E402
 from dashboard.notices import plain  # noqa: E402
-from exports import animation, standalone  # noqa: E402
-from exports.render import MEDIA_TYPES, export  # noqa: E402
-from exports.style import PRESETS, default_title  # noqa: E402
+from dashboard import press  # noqa: E402
+from exports import animation  # noqa: E402
+from exports.style import title_for  # noqa: E402
 from loaders import accessions, register, sources, store  # noqa: E402
 from loaders.boundaries import LAND_KEY  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
@@ -246,72 +245,10 @@ def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
                          format_func=lambda basemap: t(f"basemap_{basemap}", lang))
 
 
-# -- press export -----------------------------------------------------------
-MAP_DOWNLOADS = ("png", "svg", "pdf", "html")
-ANIMATION_DOWNLOADS = ("gif", "mp4")
-DATA_DOWNLOADS = ("csv", "xlsx", "geojson")
-DOWNLOAD_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "gif": "GIF", "mp4": "MP4", "csv": "CSV",
-                   "xlsx": "XLSX", "geojson": "GeoJSON"}
-
-
+# -- press export (dashboard/press.py) -------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
 def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
     return len(animation.frame_days(start, end, step, coverage().change_dates(evidence)))
-
-
-def _download(column, fmt: str, label: str, view: ViewState, stem: str, disabled: bool = False,
-              help: str | None = None, **options) -> None:
-    """A button whose file is made only when clicked, by the same ``export`` as ``sid-atlas export``."""
-    # A callable as data is deferred by Streamlit until the click, so reruns never build files;
-    # "ignore" because a download changes nothing on the page.
-    column.download_button(label, data=lambda: export(coverage(), view, fmt, **options), file_name=f"{stem}.{fmt}",
-                           mime=MEDIA_TYPES[fmt], key=f"w_export_{fmt}", on_click="ignore", disabled=disabled,
-                           help=help, icon=":material/download:", width="stretch")
-
-
-def export_section(view: ViewState, lang: str) -> None:
-    """Title, page size and one download per format, all for the view the page shows."""
-    state = st.session_state
-    st.header(t("export", lang))
-    st.caption(t("export_intro", lang))
-    state.setdefault("w_export_title", default_title(lang))
-    state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
-    if state.w_export_from and state.w_export_from > view.date:   # the Stichtag moved before it
-        state.w_export_from = view.date
-    left, right = st.columns([2, 1])
-    title = left.text_input(t("export_title", lang), key="w_export_title")
-    preset = right.selectbox(t("export_preset", lang), tuple(PRESETS), key="w_export_preset",
-                             format_func=lambda name: t(f"preset_{name}", lang))
-    stem = f"sicherimdienst-{view.date.isoformat()}-{view.region or 'nrw'}-{view.level}"
-
-    st.markdown(f"**{t('export_map', lang)}**")
-    no_leaflet = not (standalone.LEAFLET_DIR / "leaflet.js").is_file()
-    for column, fmt in zip(st.columns(len(MAP_DOWNLOADS)), MAP_DOWNLOADS):
-        if fmt == "html":
-            _download(column, fmt, t("export_html", lang), view, stem, disabled=no_leaflet,
-                      help=t("export_no_leaflet", lang) if no_leaflet else None, title=title)
-        else:
-            _download(column, fmt, DOWNLOAD_LABELS[fmt], view, f"{stem}-{preset}", preset=preset, title=title)
-
-    st.markdown(f"**{t('export_animation', lang)}**")
-    start_column, *columns = st.columns([2, 1, 1], vertical_alignment="bottom")
-    start = start_column.date_input(t("export_from", lang), min_value=FIRST_DAY, max_value=view.date,
-                                    format="DD.MM.YYYY", key="w_export_from")
-    step = state.w_step_mode
-    frames = frame_count(start, view.date, step, view.evidence) if start and start < view.date else 0
-    usable = 1 < frames <= animation.MAX_FRAMES
-    no_mp4 = importlib.util.find_spec("imageio_ffmpeg") is None
-    for column, fmt in zip(columns, ANIMATION_DOWNLOADS):
-        blocked = fmt == "mp4" and no_mp4
-        _download(column, fmt, DOWNLOAD_LABELS[fmt], view, f"sicherimdienst-{start}-bis-{view.date}-{preset}",
-                  disabled=not usable or blocked, help=t("export_no_mp4", lang) if blocked else None,
-                  preset=preset, title=title, start=start, step=step)
-    st.caption(t("export_frames", lang, n=frames, step=t(f"step_{step}", lang)) if usable
-               else t("export_no_animation", lang, n=animation.MAX_FRAMES))
-
-    st.markdown(f"**{t('export_data', lang)}**")
-    for column, fmt in zip(st.columns(len(DATA_DOWNLOADS)), DATA_DOWNLOADS):
-        _download(column, fmt, DOWNLOAD_LABELS[fmt], view, stem, title=title)
 
 
 # -- page -------------------------------------------------------------------
@@ -325,6 +262,10 @@ def main() -> None:
     except AtlasError as error:
         st.error(str(error))
         st.stop()
+    if press.is_embed(st.query_params):
+        # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
+        press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
+        return
     if "view" not in state:
         state.view, state.notices = ViewState.from_params(st.query_params.to_dict(), today=today)
     state.setdefault("w_step_mode", "month")
@@ -397,7 +338,8 @@ def main() -> None:
             st.caption(t("undated_note", lang))
             st.dataframe(members.members_table(undated, lang), hide_index=True, width="stretch")
 
-    export_section(view, lang)
+    press.export_section(view, lang, coverage, frame_count)
+    press.embed_section(view, lang, title_for(cov, view, None))
     accessibility.feedback_form(accessibility.view_url(view), lang)
 
 

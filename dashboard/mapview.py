@@ -136,7 +136,7 @@ def bezirk_labels() -> tuple[dict, ...]:
 
 
 def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map",
-               focus: str | None = None) -> None:
+               focus: str | None = None, height: int | None = None) -> None:
     """Draw (first run) or restyle (later runs) the coverage map of ``model``.
 
     Parameters
@@ -151,6 +151,8 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
         Streamlit key; keep it stable so reruns update the same map.
     focus : str, optional
         Key of a unit the place search chose: the map zooms to it and opens its tooltip.
+    height : int, optional
+        Pixels; the component's default when not given (the embed chooses its own).
 
     Raises
     ------
@@ -163,7 +165,8 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
     args = component_args(model, units_url=geometry_url(level, region),
                           # In a Bezirk view the other Bezirke are drawn muted around it.
                           context_url=None if region is None else geometry_url("regierungsbezirk", None),
-                          labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution)
+                          labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution,
+                          **({"height": height} if height else {}))
     draw({**args, "focus": focus}, key)
 
 

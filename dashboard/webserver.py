@@ -130,13 +130,17 @@ def frame_ancestors(env: Mapping[str, str] = os.environ) -> list[str]:
     --------
     >>> frame_ancestors({"SID_ATLAS_FRAME_ANCESTORS": "https://www.example.org  https://a.example"})
     ['https://www.example.org', 'https://a.example']
+    >>> frame_ancestors({"SID_ATLAS_FRAME_ANCESTORS": "http://127.0.0.1:8600"})
+    ['http://127.0.0.1:8600']
     >>> frame_ancestors({"SID_ATLAS_FRAME_ANCESTORS": "https://ok.example *; script-src"})
     Traceback (most recent call last):
     ValueError: SID_ATLAS_FRAME_ANCESTORS: not an https origin: '*;'
     """
     origins = env.get(FRAME_ANCESTORS_ENV, "").split()
     for origin in origins:
-        if not re.fullmatch(r"https://[a-z0-9.-]+(:\d{1,5})?", origin, re.IGNORECASE):
+        # https, or plain http on the loopback (a page under test or a local preview, never a public site).
+        if not re.fullmatch(r"(https://[a-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:\d{1,5})?", origin,
+                            re.IGNORECASE):
             raise ValueError(f"{FRAME_ANCESTORS_ENV}: not an https origin: {origin!r}")
     return origins
 

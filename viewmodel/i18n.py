@@ -137,6 +137,14 @@ TEXTS = {
     "subtitle_compare": ("Vergleich mit {date}", "compared with {date}"),
     "subtitle_documented": ("nur einzeln belegte Beitritte", "documented accessions only"),
     "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
+    "alt_timeline": ("Verlauf von {start} bis {end}: Anteil der abgedeckten Gemeinden und der Bevölkerung, "
+                     "darunter die veröffentlichten Netzwerkgrößen; Ereignisse: {events}. Stand am Ende:",
+                     "Timeline from {start} to {end}: share of municipalities and population covered, below it "
+                     "the published network sizes; events: {events}. At the end:"),
+    "alt_animation": ("Animation vom {start} bis zum {end}, ein Bild je Schritt; das letzte Bild:",
+                      "Animation from {start} to {end}, one picture per step; the last picture:"),
+    "default_title_region": ("#sicherimDienst – Beitritte im Regierungsbezirk {name}",
+                             "#sicherimDienst – accessions in the {name} administrative region"),
     "millions": ("{value} Mio.", "{value} m"),
     "panel_before": ("{date} (vorher)", "{date} (before)"),
     # the description of a view (the map's text alternative, the exports' alt text)
@@ -167,6 +175,7 @@ TEXTS = {
     "series_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
     "series_gemeinden_documented": ("davon einzeln belegt", "of which documented"),
     "series_population": ("Bevölkerung abgedeckt", "Population covered"),
+    "series_documented": ("Gemeinden einzeln belegt", "Municipalities documented"),
     "axis_share": ("Anteil", "Share"),
     "axis_date": ("Datum", "Date"),
     "axis_count": ("Anzahl (mindestens)", "Count (at least)"),
@@ -269,6 +278,36 @@ TEXTS = {
     "feedback_empty": ("Bitte eine Nachricht eingeben.", "Please enter a message."),
     "feedback_failed": ("Die Meldung konnte nicht gespeichert werden. Bitte später noch einmal versuchen.",
                         "The report could not be stored. Please try again later."),
+    "export_subtitle": ("Unterzeile (optional)", "Subtitle (optional)"),
+    "export_note": ("Quellenhinweis (optional)", "Source note (optional)"),
+    "export_title_too_long": ("Der Titel passt in diesem Format nicht in drei Zeilen: bitte kürzen oder ein "
+                              "breiteres Format wählen.",
+                              "The title does not fit into three lines at this size: shorten it or choose a "
+                              "wider size."),
+    "export_timeline": ("Verlauf als Grafik", "Timeline as a picture"),
+    "export_timeline_button": ("{fmt} (Verlauf)", "{fmt} (timeline)"),
+    "export_datapackage_note": ("Open-Data-Paket: CSV je Ebene (UTF-8, Semikolon, AGS und ARS), GeoJSON, "
+                                "Beitritte mit Quellen, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
+                                "Open-data package: CSV per level (UTF-8, semicolon, AGS and ARS), GeoJSON, "
+                                "accessions with sources, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff."),
+    "export_alt_download": ("Alt-Text (TXT)", "Alt text (TXT)"),
+    "export_alt_show": ("Alt-Text anzeigen und kopieren", "Show and copy the alt text"),
+    "export_alt_help": ("Die Bildbeschreibung steckt auch in PNG, SVG und PDF; für das CMS hier kopieren.",
+                        "The description is embedded in PNG, SVG and PDF too; copy it here for your CMS."),
+    "embed": ("Einbetten", "Embed"),
+    "embed_intro": ("Code für ein iframe mit genau dieser Karte – für eine Behörden- oder Redaktionsseite.",
+                    "Code for an iframe with exactly this map – for an authority's or newsroom's page."),
+    "embed_kind": ("Art", "Kind"),
+    "embed_interactive": ("interaktiv (zoombar, Tooltips)", "interactive (zoom, tooltips)"),
+    "embed_static": ("statisches Bild", "static picture"),
+    "embed_stand": ("Stand", "Date"),
+    "embed_fixed": ("fest: {date}", "fixed: {date}"),
+    "embed_newest": ("immer der neueste Stand", "always the newest"),
+    "embed_height": ("Höhe (px)", "Height (px)"),
+    "embed_frame_note": ("Die einbettende Seite muss in SID_ATLAS_FRAME_ANCESTORS stehen (Betrieb).",
+                         "The embedding site must be listed in SID_ATLAS_FRAME_ANCESTORS (operations)."),
+    "embed_preview": ("Vorschau", "Preview"),
+    "embed_full_atlas": ("Zum vollständigen Atlas", "Open the full atlas"),
 }
 
 KIND_LABELS = {
