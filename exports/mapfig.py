@@ -109,7 +109,9 @@ def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: flo
         look = palette.STYLES[shown]
         pattern = "inferred" if hatched else look.pattern
         # Fill and unit edge in one path per unit: drawing the boundaries again doubled the file.
-        group.plot(ax=ax, color=look.fill, edgecolor=palette.EDGE, linewidth=unit_lw * scale,
+        # Light fills keep their grey edge (3:1), so "not yet" stays apart from its neighbours in print too.
+        edge = look.stroke if shown in ("not_yet", "undated", "muted") else palette.EDGE
+        group.plot(ax=ax, color=look.fill, edgecolor=edge, linewidth=unit_lw * scale,
                    hatch=palette.MPL_HATCH[pattern] if pattern else None,
                    hatchcolor=palette.HATCH_INK if hatched else palette.DOT_INK)
     if view.level == "gemeinde":
