@@ -7,12 +7,23 @@ LEAFLET := dashboard/map_component/vendor/leaflet/leaflet.js
 TOPOJSON := dashboard/map_component/vendor/topojson-client/topojson-client.min.js
 PORT   ?= 8501
 
-.PHONY: run test prepare install assets bench clean
+LOCK   := requirements.lock
+# Test selection: everything but what needs a browser, a server or renders media (GIF/MP4/HTML map).
+FAST   := not browser and not server and not media and not deploy
+# Parallel workers for `make test` (pytest-xdist); `make test JOBS=0` runs serially.
+JOBS   ?= auto
 
-$(STAMP): pyproject.toml
+.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean
+
+# Exactly the versions in requirements.lock (hash-checked), then the project itself without
+# resolving anything: if pyproject.toml needs a package the lock lacks, the install fails
+# (--no-index) instead of quietly taking today's newest.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-index --no-build-isolation -e '.[test,dev]' \
+	  || { echo "$(LOCK) does not cover pyproject.toml: run make lock" >&2; exit 1; }
+	$(PY) -m pip check
 	touch $@
 
 install: $(STAMP) assets
@@ -29,8 +40,40 @@ prepare: install
 run: prepare
 	$(VENV)/bin/sid-atlas serve --port $(PORT)
 
+# The whole suite, on both cores; tests that must not overlap are grouped (see tests/conftest.py).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+
+# The inner loop: unit tests, doctests and AppTest, serially (under a minute).
+test-fast: install
+	$(PY) -m pytest -m "$(FAST)"
+
+# ruff (lint, format check) and mypy on the packages that ship py.typed; changes nothing.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Formats the tree and applies ruff's safe fixes; what remains for `make lint` is by hand.
+fix: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# requirements.lock from pyproject.toml: `make lock` keeps the pinned versions and adds or
+# drops what pyproject.toml changed; `make upgrade` moves every pin to the newest release;
+# one package: `make lock LOCKFLAGS="--upgrade-package streamlit"`.
+LOCKFLAGS ?=
+lock: $(VENV)/bin/pip-compile
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --extra test --extra dev --no-emit-index-url --no-emit-find-links \
+	  --output-file $(LOCK) $(LOCKFLAGS) pyproject.toml
+
+upgrade:
+	$(MAKE) lock LOCKFLAGS=--upgrade
+
+$(VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 
 bench: prepare
 	$(PY) -m benchmarks

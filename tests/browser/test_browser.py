@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from loaders.paths import PROJECT_ROOT
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 APP = ROOT / "dashboard" / "app.py"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import urllib.request
 
-from benchmarks.server import REPO, streamlit_process
+import pytest
+
+from benchmarks.server import streamlit_process
 from benchmarks.sessions import Viewer, run_sync
 from dashboard.i18n import t
+from tests.helpers import APP
 
-APP = REPO / "dashboard" / "app.py"
+pytestmark = pytest.mark.server
 
 
 async def first_visit(base: str):

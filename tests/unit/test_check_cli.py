@@ -12,7 +12,7 @@ import pytest
 from loaders.check import check_rows
 from loaders.partnerlist import PartnerList, PartnerRow
 from loaders.resolve import Resolver
-from tests.test_resolve import small_units
+from tests.helpers import small_units
 
 ROW_KEYS = {"row", "name", "status", "level", "key", "joined_on", "date_precision", "messages", "candidates"}
 

@@ -12,7 +12,7 @@ from shapely import Polygon, box
 from loaders import germany
 from loaders.errors import DataError, SourceError
 from loaders.webgeometry import to_topojson
-from tests.topology import assert_valid_coverage, decode
+from tests.helpers import assert_valid_coverage, decode
 
 WEB_BYTES_GUARD = 2_000_000   # the budget for the file the map fetches (TopoJSON, measured 1.72 MB)
 

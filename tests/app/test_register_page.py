@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import doctest
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import register_view
 from loaders import register
+from tests import helpers
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+APP = str(helpers.APP)
 PAGE = "pages/register.py"
 PASSWORD = {"register": {"editor_password": "Rathaus-2024"}}
 EDIT_LABELS = {"Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"}
@@ -58,10 +57,6 @@ def save_edit(app: AppTest, left_on: str) -> None:
 
 def editor(db) -> AppTest:
     return sign_in(page(PASSWORD), "Anna Beispiel", "Rathaus-2024")
-
-
-def test_doctests_of_the_register_view():
-    assert doctest.testmod(register_view).failed == 0
 
 
 def test_without_sign_in_configured_the_register_is_read_only(db):

@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard import features
 from dashboard.mapview import STATUS_STYLES
 from loaders import accessions, coverage as coverage_model
-from tests.conftest import accession, tiny_events, tiny_units
+from tests.helpers import accession, tiny_events, tiny_units
 
 D = dt.date
 

@@ -31,8 +31,11 @@ from streamlit.testing.v1 import AppTest
 from deploy import scaleout
 from loaders import store
 from loaders.register import URL_ENV, Register
+from tests import helpers
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+pytestmark = [pytest.mark.deploy, pytest.mark.server]
+
+APP = str(helpers.APP)
 PG_ENV = "SID_ATLAS_TEST_PG_URL"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -10,7 +10,7 @@ import pytest
 from shapely import Point
 
 from dashboard import mapview
-from tests.topology import decode
+from tests.helpers import decode
 
 LEGEND = [{"status": "member", "label": "Mitglied", "inferred": False}]
 

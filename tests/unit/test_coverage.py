@@ -9,7 +9,7 @@ import pytest
 
 from loaders import accessions, coverage
 from loaders.errors import InputError
-from tests.conftest import accession, tiny_events, tiny_units
+from tests.helpers import accession, tiny_events, tiny_units
 
 D = dt.date
 

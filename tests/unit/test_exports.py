@@ -22,7 +22,6 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
@@ -38,11 +37,11 @@ from exports.render import FORMATS, export
 from loaders import cli, store
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
-from tests.conftest import shipped_accessions_with
+from tests.helpers import REFERENCE_DIR, shipped_accessions_with
 
 DETMOLD_DAY = dt.date(2024, 2, 1)
 DAY_BEFORE = dt.date(2024, 1, 31)
-REFERENCE = Path(__file__).parent / "reference" / "export_grid.json"
+REFERENCE = REFERENCE_DIR / "export_grid.json"
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 GRID = 6
 TOLERANCE = 6.0

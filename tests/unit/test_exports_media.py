@@ -21,7 +21,8 @@ from exports.render import export
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
-from tests.conftest import shipped_accessions_with
+from tests.helpers import shipped_accessions_with
+pytestmark = pytest.mark.media
 
 DETMOLD_DAY = dt.date(2024, 2, 1)
 HOSTILE = "<script>alert(1)</script>"

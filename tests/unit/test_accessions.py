@@ -7,7 +7,7 @@ import pytest
 
 from loaders import accessions
 from loaders.errors import DataError
-from tests.conftest import accession, tiny_events, tiny_units
+from tests.helpers import accession, tiny_events, tiny_units
 
 
 @pytest.fixture(scope="module")

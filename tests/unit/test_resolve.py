@@ -2,47 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from loaders.accessions import kreisfreie_kreis_keys
 from loaders.resolve import Resolver, normalise_key
-
-
-def small_units() -> pd.DataFrame:
-    """Kreis Kleve with Stadt Kleve, kreisfreie Städte Hamm and Mülheim, Städteregion Aachen, one RB."""
-    rows = [
-        ("regierungsbezirk", "051", "Düsseldorf", None),
-        ("regierungsbezirk", "057", "Detmold", None),
-        ("kreis", "05154", "Kleve", "05154"),
-        ("gemeinde", "05154036", "Kleve", "05154"),
-        ("gemeinde", "05154008", "Emmerich am Rhein", "05154"),
-        ("kreis", "05915", "Hamm", "05915"),
-        ("gemeinde", "05915000", "Hamm", "05915"),
-        ("kreis", "05170", "Wesel", "05170"),
-        ("gemeinde", "05170012", "Hamminkeln", "05170"),
-        ("kreis", "05117", "Mülheim a.d. Ruhr", "05117"),
-        ("gemeinde", "05117000", "Mülheim an der Ruhr", "05117"),
-        ("kreis", "05111", "Düsseldorf", "05111"),
-        ("gemeinde", "05111000", "Düsseldorf", "05111"),
-        ("kreis", "05378", "Rheinisch-Bergischer Kreis", "05378"),
-        ("gemeinde", "05378016", "Leichlingen (Rhld.)", "05378"),
-        ("kreis", "05334", "Städteregion Aachen", "05334"),
-        ("gemeinde", "05334002", "Aachen", "05334"),
-        ("kreis", "05382", "Rhein-Sieg-Kreis", "05382"),
-        ("gemeinde", "05382056", "Sankt Augustin", "05382"),
-        ("kreis", "05766", "Lippe", "05766"),
-        ("gemeinde", "05766020", "Detmold", "05766"),
-        ("kreis", "05558", "Coesfeld", "05558"),
-        ("gemeinde", "05558016", "Nottuln", "05558"),
-        ("gemeinde", "05558012", "Coesfeld", "05558"),
-        ("kreis", "05954", "Ennepe-Ruhr-Kreis", "05954"),
-        ("gemeinde", "05954032", "Wetter (Ruhr)", "05954"),
-        ("kreis", "05566", "Steinfurt", "05566"),
-        ("gemeinde", "05566088", "Tecklenburg", "05566"),
-        ("gemeinde", "05566076", "Schloß Holte-Stukenbrock", "05566"),
-    ]
-    return pd.DataFrame(rows, columns=["level", "key", "name", "kreis_key"])
+from tests.helpers import small_units
 
 
 @pytest.fixture(scope="module")

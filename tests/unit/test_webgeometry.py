@@ -11,7 +11,7 @@ import shapely
 
 from loaders import store, webgeometry
 from loaders.errors import InputError
-from tests.topology import assert_valid_coverage, decode
+from tests.helpers import assert_valid_coverage, decode
 
 
 @pytest.fixture(scope="module")
