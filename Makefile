@@ -8,8 +8,9 @@ TOPOJSON := dashboard/map_component/vendor/topojson-client/topojson-client.min.j
 PORT   ?= 8501
 
 LOCK   := requirements.lock
-# Test selection: everything but what needs a browser, a server or renders media (GIF/MP4/HTML map).
-FAST   := not browser and not server and not media and not deploy
+# The inner loop leaves out what needs a browser, a server or the deployment, renders press
+# exports, runs child processes or builds at full scale (markers in pyproject.toml).
+FAST   := not (browser or server or deploy or media or process or slow)
 # Parallel workers for `make test` (pytest-xdist); `make test JOBS=0` runs serially.
 JOBS   ?= auto
 

@@ -1,7 +1,7 @@
 """The pure part of the benchmark: samples, medians, ratios, targets, table and JSON.
 
 Nothing here starts a server or a browser, so it is unit-tested on fake
-numbers (``tests/test_benchmarks.py``). The measuring modules only produce
+numbers (``tests/unit/test_benchmarks.py``). The measuring modules only produce
 :class:`Series` values; this module decides what they mean.
 """
 

@@ -28,6 +28,7 @@ def write(tmp_path, text, name="list.csv", encoding="utf-8"):
     return path
 
 
+@pytest.mark.process
 def test_all_rows_usable_exits_0(tmp_path):
     path = write(tmp_path, "Name;Art;Beitritt\nBielefeld, Stadt;;01.02.2024\nKleve;Kreis;Februar 2024\n"
                            "Landtag NRW;;\n")
@@ -36,6 +37,7 @@ def test_all_rows_usable_exits_0(tmp_path):
     assert "3 Zeilen: 3 verwendbar, 0 brauchen Aufmerksamkeit" in result.stdout
 
 
+@pytest.mark.process
 def test_json_report_schema_and_row_numbers(tmp_path):
     path = write(tmp_path, "Stand: 2024\nMitglied;Beitritt;Ansprechpartner\nHamm;2023;Erika Musterfrau\n;;\n"
                            "Kleve;1.2.2024;\nHamminkel;;\nHamm;2024;\n", encoding="cp1252")
@@ -60,6 +62,7 @@ def test_json_report_schema_and_row_numbers(tmp_path):
     assert "Erika" not in result.stdout
 
 
+@pytest.mark.process
 def test_invalid_dates_exit_1(tmp_path):
     path = write(tmp_path, "Name,Beitritt,Austritt\nHamm,31.02.2024,\nKreis Lippe,1.1.2099,\n"
                            "Stadt Bielefeld,2024,2023\n")
@@ -68,6 +71,7 @@ def test_invalid_dates_exit_1(tmp_path):
     assert [r["status"] for r in json.loads(result.stdout)["rows"]] == ["invalid"] * 3
 
 
+@pytest.mark.process
 def test_xlsx_through_the_cli(tmp_path):
     from openpyxl import Workbook
 
@@ -83,6 +87,7 @@ def test_xlsx_through_the_cli(tmp_path):
         ("05378016", "2024-02-01"), ("05154", "2024-02-01")]
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("content", [b"", b"\x00\x01binary", b"Farbe\nrot\n", b"Name\n"])
 def test_unreadable_file_exits_2_with_one_line(tmp_path, content):
     path = tmp_path / "bad.csv"
@@ -92,6 +97,7 @@ def test_unreadable_file_exits_2_with_one_line(tmp_path, content):
     assert result.stdout == "" and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.process
 def test_missing_file_exits_2(tmp_path):
     result = run(tmp_path / "nope.xlsx")
     assert result.returncode == 2 and "cannot read" in result.stderr

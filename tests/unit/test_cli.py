@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.process
+
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True, timeout=120)

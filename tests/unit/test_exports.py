@@ -9,7 +9,7 @@ each cell of a 6 × 6 grid over the whole picture: 108 numbers that cannot
 be turned back into boundaries, yet move when the layout, the palette, the
 legend or the map change. A cell may drift by :data:`TOLERANCE` grey levels
 (anti-aliasing, font hinting); more fails. After an intended change of the
-picture, regenerate with ``SID_ATLAS_UPDATE_REFERENCE=1 pytest tests/test_exports.py``
+picture, regenerate with ``SID_ATLAS_UPDATE_REFERENCE=1 pytest tests/unit/test_exports.py``
 and look at the new PNGs in ``artifacts/`` before committing the JSON.
 """
 
@@ -38,6 +38,8 @@ from loaders import cli, store
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
 from tests.helpers import REFERENCE_DIR, shipped_accessions_with
+
+pytestmark = pytest.mark.media
 
 DETMOLD_DAY = dt.date(2024, 2, 1)
 DAY_BEFORE = dt.date(2024, 1, 31)

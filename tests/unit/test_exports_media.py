@@ -1,6 +1,6 @@
 """The standalone HTML map and the growth animations (GIF, MP4), opened with real readers.
 
-Opening the HTML file in Chromium, offline, is in ``tests/test_browser.py``, which
+Opening the HTML file in Chromium, offline, is in ``tests/browser/test_browser.py``, which
 owns the one Playwright session a test run may have.
 """
 

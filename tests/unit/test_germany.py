@@ -41,6 +41,7 @@ def de_gemeinden(de_units):
     return de_units[de_units["level"] == "gemeinde"].set_index("key")
 
 
+@pytest.mark.slow
 def test_all_ags_once_after_dissolving(prepared, de_units):
     _, _, report = prepared
     counts = de_units["level"].value_counts().to_dict()
@@ -49,6 +50,7 @@ def test_all_ags_once_after_dissolving(prepared, de_units):
     assert not de_units.duplicated(["level", "key"]).any()
 
 
+@pytest.mark.slow
 def test_repair_leaves_no_invalid_geometry(prepared, de_units, de_gemeinden):
     _, _, report = prepared
     assert report.repaired == ["01051011", "16064077"]
@@ -58,15 +60,18 @@ def test_repair_leaves_no_invalid_geometry(prepared, de_units, de_gemeinden):
     assert shapely.coverage_is_valid(de_gemeinden.geometry.values)
 
 
+@pytest.mark.slow
 def test_coverage_cleaned_only_around_the_broken_triple_point(prepared):
     assert prepared[2].coverage_repaired == ["16064043", "16064077", "16065014"]
 
 
+@pytest.mark.slow
 def test_coastal_duplicate_population_counted_once(de_gemeinden):
     # Kiel is listed twice (land, and a water part with pop 0).
     assert de_gemeinden.loc["01002000", "population"] == 248873
 
 
+@pytest.mark.slow
 def test_nrw_part_matches_the_nrw_loader(de_gemeinden, units):
     nrw = de_gemeinden[de_gemeinden.index.str.startswith("05")]
     ours = units[units["level"] == "gemeinde"]
@@ -75,6 +80,7 @@ def test_nrw_part_matches_the_nrw_loader(de_gemeinden, units):
     assert (nrw["population"] == ours.set_index("key")["population"].reindex(nrw.index)).all()
 
 
+@pytest.mark.slow
 def test_levels_sum_up(de_units):
     by_level = de_units.groupby("level")["population"].sum()
     assert by_level["gemeinde"] == by_level["kreis"] == by_level["land"]
@@ -84,6 +90,7 @@ def test_levels_sum_up(de_units):
     assert gemeinden.loc["05711000", "rb_key"] == "057" and pd.isna(gemeinden.loc["01002000", "rb_key"])
 
 
+@pytest.mark.slow
 def test_web_geometry_small_and_a_valid_coverage(prepared):
     web = prepared[1]
     gemeinden = web[web["level"] == "gemeinde"]
@@ -96,6 +103,7 @@ def test_web_geometry_small_and_a_valid_coverage(prepared):
     assert_valid_coverage(decoded)
 
 
+@pytest.mark.slow
 def test_prepare_reads_the_cache_second_time(prepared, germany_cache, monkeypatch):
     monkeypatch.setenv("SID_ATLAS_CACHE", str(germany_cache))
     units, _, report = germany.prepare()

@@ -277,6 +277,7 @@ def test_export_reimports_into_an_empty_register_identically(reg, new_url, units
     assert reg.commit_import(dump, "again").count("unchanged") == len(reg.table())
 
 
+@pytest.mark.process
 def test_concurrent_imports_keep_each_others_rows(reg, db_url, units, tmp_path):
     a, keys_a = gemeinden_list(tmp_path, units, "05770", "a.csv")
     b, keys_b = gemeinden_list(tmp_path, units, "05774", "b.csv")
@@ -295,6 +296,7 @@ def test_concurrent_imports_keep_each_others_rows(reg, db_url, units, tmp_path):
     assert len(menden) == 2 and menden[1]["before"] == menden[0]["after"]
 
 
+@pytest.mark.process
 def test_a_killed_import_leaves_the_register_as_before(reg, db_url, units, tmp_path):
     path, keys = gemeinden_list(tmp_path, units, "05770", "a.csv")
     before, history = reg.export(), reg.history()
@@ -344,6 +346,7 @@ def sid_atlas(*args, env=None):
                           timeout=300, env=environment)
 
 
+@pytest.mark.process
 def test_cli_import_undo_history_and_export(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     good = write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\nStadt Menden;März 2023\n", "good.csv")
@@ -371,6 +374,7 @@ def test_cli_import_undo_history_and_export(tmp_path):
     assert earlier.splitlines() == [",".join(accessions.COLUMNS)]
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("args, message", [
     (("import", "missing.csv"), "cannot read missing.csv"),
     (("import", "binary.csv"), "not a spreadsheet"),
@@ -388,6 +392,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("sid-atlas: error:") and message in result.stderr
 
 
+@pytest.mark.process
 def test_coverage_reads_the_register_only_when_configured(tmp_path):
     db = f"sqlite:///{tmp_path / 'cov.sqlite'}"
     # Bielefeld documented a year before the regional event of Detmold (1 February 2024).

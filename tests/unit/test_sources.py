@@ -114,6 +114,7 @@ def test_no_source_at_all_names_the_three_ways(isolated, monkeypatch):
         assert way in message
 
 
+@pytest.mark.slow
 def test_prepare_from_an_explicit_source_reports_it(tmp_path, monkeypatch):
     from loaders.cli import main
 
