@@ -11,7 +11,9 @@ LOCK   := requirements.lock
 # The inner loop leaves out what needs a browser, a server or the deployment, renders press
 # exports, runs child processes or builds at full scale (markers in pyproject.toml).
 FAST   := not (browser or server or deploy or media or process or slow)
-# Parallel workers for `make test` (pytest-xdist); `make test JOBS=0` runs serially.
+# Tests that must not overlap another (markers in pyproject.toml); `make test` runs them last.
+SERIAL := browser or server or deploy or serial
+# Parallel workers for the first pass of `make test` (pytest-xdist); JOBS=0: one process.
 JOBS   ?= auto
 
 .PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean
@@ -41,9 +43,13 @@ prepare: install
 run: prepare
 	$(VENV)/bin/sid-atlas serve --port $(PORT)
 
-# The whole suite, on both cores; tests that must not overlap are grouped (see tests/conftest.py).
+# The whole suite in two passes: on both cores what may share the machine (a module stays on
+# one worker, so its fixtures are built once), then one by one what starts browsers and
+# servers; both passes always run, and make fails if either failed.
 test: install
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+	$(PY) -m pytest -n $(JOBS) --dist loadscope -m "not ($(SERIAL))"; first=$$?; \
+	$(PY) -m pytest -m "$(SERIAL)"; second=$$?; \
+	[ $$first -eq 0 ] && [ $$second -eq 0 ]
 
 # The inner loop: unit tests, doctests and AppTest, serially (under a minute).
 test-fast: install
