@@ -25,10 +25,12 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from benchmarks.apps import stichtag_slider  # noqa: E402
-from dashboard import features  # noqa: E402
-from dashboard.mapview import render_map, write_geometry  # noqa: E402
+from dashboard.mapview import draw, write_geometry  # noqa: E402
 from loaders import germany, store  # noqa: E402
+from loaders.viewstate import ViewState  # noqa: E402
 from loaders.webgeometry import to_topojson  # noqa: E402
+from viewmodel import model as viewmodel  # noqa: E402
+from viewmodel.component import component_args  # noqa: E402
 
 ATTRIBUTION = ("© GeoBasis-DE / BKG (2025), Daten verändert; "
                "Einwohnerzahlen: Statistische Ämter des Bundes und der Länder")
@@ -40,7 +42,7 @@ def germany_view() -> tuple[str, dict[str, dict], int]:
     units, web = germany.load()
     url = write_geometry("gemeinde-de", to_topojson(web, "gemeinde").encode())
     gemeinden = units[units["level"] == "gemeinde"]
-    rest = {key: {"status": "not_yet", "inferred": False, "tooltip": html.escape(f"{name} ({key})")}
+    rest = {key: ["not_yet", False, html.escape(f"{name} ({key})")]
             for key, name in zip(gemeinden["key"], gemeinden["name"])}
     return url, rest, int(gemeinden["population"].sum())
 
@@ -51,18 +53,19 @@ def coverage():
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def nrw_features(day: dt.date):
-    return features.build(coverage(), day, "gemeinde")
+def nrw_model(day: dt.date):
+    return viewmodel.build(coverage(), ViewState(day))
 
 
 st.set_page_config(page_title="Deutschland (benchmark scope)", layout="wide")
 day = stichtag_slider()
 url, rest, population_de = germany_view()
-nrw, legend = nrw_features(day)
+model = nrw_model(day)
 summary = coverage().summary(day)
 cols = st.columns(3)
 cols[0].metric("Gemeinden (NRW)", f"{summary['gemeinden_covered']} von {summary['gemeinden_total']}")
 cols[1].metric("Bevölkerung Deutschland (ohne Bayern)",
                f"{100 * summary['population_covered'] / population_de:.2f} %")
 cols[2].metric("Gemeinden auf der Karte", f"{len(rest):,}".replace(",", "."))
-render_map("gemeinde", None, {**rest, **nrw}, legend, attribution=ATTRIBUTION, units_url=url)
+args = component_args(model, units_url=url, context_url=None, labels=[], attribution=ATTRIBUTION)
+draw({**args, "features": {**rest, **args["features"]}})

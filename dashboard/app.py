@@ -25,17 +25,19 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import features, figures, members, timeline  # noqa: E402
-from dashboard.i18n import format_date, t  # noqa: E402
+from dashboard import figures, members, timeline  # noqa: E402
 from dashboard.mapview import render_map  # noqa: E402
+from dashboard.notices import plain  # noqa: E402
 from exports import animation, standalone  # noqa: E402
 from exports.render import MEDIA_TYPES, export  # noqa: E402
-from exports.style import DEFAULT_TITLE, PRESETS  # noqa: E402
+from exports.style import PRESETS, default_title  # noqa: E402
 from loaders import accessions, register, sources, store  # noqa: E402
 from loaders.boundaries import LAND_KEY  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
 from loaders.tables import to_csv_bytes  # noqa: E402
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState  # noqa: E402
+from viewmodel import model as viewmodel  # noqa: E402
+from viewmodel.i18n import format_date, t  # noqa: E402
 
 PLAY_SECONDS = 1.5
 BASEMAPS = ("none", "osm", "basemapde")
@@ -103,14 +105,10 @@ def stops(evidence: str) -> list[dt.date]:
     return sorted(set(coverage().change_dates(evidence)) | event_days)
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def summary(day: dt.date, region: str | None, evidence: str) -> dict:
-    return coverage().summary(day, region, evidence)
-
-
 @st.cache_data(show_spinner=False, max_entries=512)
-def map_features(day, level, region, evidence, compare, lang):
-    return features.build(coverage(), day, level, region, evidence, compare, lang)
+def view_model(view: ViewState) -> viewmodel.ViewModel:
+    """What the view shows: figures, map statuses, legend, tooltips and words (one pure function)."""
+    return viewmodel.build(coverage(), view)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -142,6 +140,7 @@ def _show(view: ViewState) -> None:
     state.w_level = view.level
     state.w_region = view.region or LAND_KEY
     state.w_evidence = view.evidence
+    state.w_lang = view.lang == "en"
 
 
 def _set_view(view: ViewState) -> None:
@@ -152,8 +151,13 @@ def _set_view(view: ViewState) -> None:
 def _from_widgets(date_widget: str = "w_slider") -> None:
     """Callback of every view widget: the widgets' values become the view."""
     state = st.session_state
-    _set_view(ViewState(date=state[date_widget] or state.view.date, compare=state.w_compare,
-                        level=state.w_level, region=_region_of(state.w_region), evidence=state.w_evidence))
+    day = state[date_widget] or state.view.date
+    compare = state.w_compare
+    if compare is not None and compare > day:   # a reversed pair: the earlier day is the comparison
+        day, compare = compare, day
+    _set_view(ViewState(date=day, compare=compare if compare != day else None, level=state.w_level,
+                        region=_region_of(state.w_region), evidence=state.w_evidence,
+                        lang="en" if state.w_lang else "de"))
 
 
 def _jump() -> None:
@@ -205,7 +209,7 @@ def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
     bar = st.sidebar
     for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register")):
         bar.page_link(page, label=t(label, lang))
-    bar.toggle(t("language", lang), key="w_lang")
+    bar.toggle(t("language", lang), key="w_lang", on_change=_from_widgets)
     bar.slider(t("stichtag", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
                key="w_slider", on_change=_from_widgets, args=("w_slider",))
     bar.date_input(t("stichtag_input", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
@@ -263,7 +267,7 @@ def export_section(view: ViewState, lang: str) -> None:
     state = st.session_state
     st.subheader(t("export", lang))
     st.caption(t("export_intro", lang))
-    state.setdefault("w_export_title", DEFAULT_TITLE)
+    state.setdefault("w_export_title", default_title(lang))
     state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
     if state.w_export_from and state.w_export_from > view.date:   # the Stichtag moved before it
         state.w_export_from = view.date
@@ -308,7 +312,6 @@ def main() -> None:
     st.set_page_config(page_title="#sicherimDienst – Abdeckungsatlas", layout="wide")
     state = st.session_state
     today = dt.date.today()
-    lang = "en" if state.get("w_lang") else "de"
     try:
         follow_register()
         cov = coverage()
@@ -320,6 +323,7 @@ def main() -> None:
     state.setdefault("w_step_mode", "month")
     state.tick_armed = False  # only a timed fragment rerun may step, never a full run
     view: ViewState = state.view
+    lang = view.lang
     _show(view)
     basemap = sidebar(view, lang, today, cov)
     if state.get("playing"):
@@ -332,10 +336,13 @@ def main() -> None:
     region_name = t("region_nrw", lang) if not view.region else t("region_item", lang, name=cov.name_of(view.region))
     st.caption(f"{t('stand', lang, date=format_date(view.date, lang))} · {region_name}")
     for notice in state.notices:
-        st.warning(notice)
+        st.warning(plain(notice))
+    model = view_model(view)
+    if model.currency:
+        st.info(model.currency, icon=":material/info:")
 
-    now = summary(view.date, view.region, view.evidence)
-    then = summary(view.compare, view.region, view.evidence) if view.compare else None
+    now, then = model.now, model.then
+    st.markdown(f"**{plain(model.figures_line)}**")
     cards = figures.cards(now, then, view.compare, lang)
     # Two rows: "396 von 396 (100,0 %)" needs about half the width to stay readable.
     top, bottom = st.columns([2, 1, 1]), st.columns([1, 1, 2], vertical_alignment="center")
@@ -344,8 +351,7 @@ def main() -> None:
                       border=True)
     bottom[2].caption(figures.detail_line(now, lang))
 
-    shapes, legend = map_features(view.date, view.level, view.region, view.evidence, view.compare, lang)
-    render_map(view.level, view.region, shapes, legend, basemap=basemap, attribution=attribution())
+    render_map(model, basemap=basemap, attribution=attribution())
     st.caption(f"{t('attribution', lang)}: {attribution()}")
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
@@ -364,6 +370,10 @@ def main() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(t("download", lang), data=lambda: to_csv_bytes(table),
                        file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
+    if len(model.statewide):
+        with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
+            st.caption(t("statewide_note", lang))
+            st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
     undated = members.undated_members(cov.accessions, view.region)
     if len(undated):
         with st.expander(t("undated", lang, n=len(undated))):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dashboard.i18n import format_date, format_decimal, format_int, format_pct, format_signed, t
+from viewmodel.i18n import format_date, format_decimal, format_int, format_pct, format_signed, t
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,15 @@
 Contract used by ``dashboard/app.py``::
 
     render_map(
-        level: str,                 # "gemeinde" | "kreis" | "regierungsbezirk"
-        region: str | None,         # RB key to zoom to and outline, None = NRW
-        features: dict[str, dict],  # unit key -> {"status": one of STATUS_STYLES,
-                                    #   "inferred": bool, "tooltip": str (already HTML-escaped)}
-        legend: list[dict],         # [{"status": ..., "label": German text, "inferred": bool}]
+        model: ViewModel,           # what the view shows (viewmodel.model.build)
         basemap: str = "none",      # "none" | "osm" | "basemapde"
-        attribution: str = "",      # required attribution text (plain text; escaped here)
+        attribution: str = "",      # required attribution text (plain text; escaped)
         key: str = "coverage-map",
     ) -> None
+
+Statuses, colours, legend and tooltips come from the view model through
+:func:`viewmodel.component.component_args`, the same builder the standalone
+HTML export uses.
 
 Why not folium + streamlit-folium: ``st_folium`` puts the geometry into the
 map script, so every rerun resends it (measured with 270 KB of GeoJSON: about
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 from pathlib import Path
 
 import streamlit as st
@@ -43,25 +42,13 @@ import streamlit.components.v1 as components
 
 from loaders import store, webgeometry
 from loaders.paths import atomic_write
-
-STATUS_STYLES = ("member", "via_kreis", "not_yet", "new")
+from viewmodel.component import component_args, label_points
+from viewmodel.model import ViewModel
 
 COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
 GEOMETRY_DIR = COMPONENT_DIR / "geo"
 LEAFLET_JS = COMPONENT_DIR / "vendor" / "leaflet" / "leaflet.js"
 TOPOJSON_JS = COMPONENT_DIR / "vendor" / "topojson-client" / "topojson-client.min.js"
-MAP_HEIGHT = 580
-
-# Colour-blind safe (blue/orange, no red-green pair) and ordered in lightness,
-# so the classes survive grey-scale printing: CIE L* 21 / 77 / 95 / 57.
-# "new" also gets a heavy dark outline, which marks it without any colour.
-PALETTE = {
-    "member": {"fill": "#08306b", "stroke": "#8a8a8a", "weight": 0.5},
-    "via_kreis": {"fill": "#92c5de", "stroke": "#8a8a8a", "weight": 0.5},
-    "not_yet": {"fill": "#f0f0f0", "stroke": "#8a8a8a", "weight": 0.5},
-    "new": {"fill": "#e66101", "stroke": "#3d1500", "weight": 1.5},
-}
-
 # Tiles are optional decoration: the map is complete without them, and they are
 # only requested once a person picks a basemap.
 BASEMAPS = {
@@ -78,8 +65,6 @@ BASEMAPS = {
         "max_zoom": 18,
     },
 }
-
-INFERRED_LEGEND = {"status": "member", "label": "Mitgliedschaft erschlossen (schraffiert)", "inferred": True}
 
 _component = components.declare_component("coverage_map", path=str(COMPONENT_DIR))
 
@@ -134,99 +119,42 @@ def bezirk_labels() -> tuple[dict, ...]:
     names = units[units["level"] == "regierungsbezirk"].set_index("key")["name"]
     web = store.load_web_units("overview")
     bezirke = web[web["level"] == "regierungsbezirk"]
-    return label_points(bezirke["key"], bezirke.geometry.representative_point(), names)
+    return tuple(label_points(bezirke["key"], bezirke.geometry.representative_point(), names))
 
 
-def label_points(keys, points, names) -> tuple[dict, ...]:
-    """Label records ``{key, name, lat, lon}``; names are escaped because they become HTML.
 
-    Examples
-    --------
-    >>> from shapely import Point
-    >>> label_points(["057"], [Point(8.8, 52.0)], {"057": "Det<b>mold"})
-    ({'key': '057', 'name': 'Det&lt;b&gt;mold', 'lat': 52.0, 'lon': 8.8},)
-    """
-    return tuple({"key": key, "name": html.escape(str(names[key])), "lat": round(point.y, 5),
-                  "lon": round(point.x, 5)} for key, point in zip(keys, points))
-
-
-def map_args(level: str, region: str | None, features: dict[str, dict], legend: list[dict],
-             basemap: str, attribution: str, units_url: str | None = None) -> dict:
-    """The per-rerun arguments of the component, without the geometry itself.
-
-    Everything that the page inserts as HTML is escaped here: legend labels,
-    attribution, basemap attribution and Bezirk names. Tooltips arrive escaped
-    by contract and are passed through unchanged.
+def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map") -> None:
+    """Draw (first run) or restyle (later runs) the coverage map of ``model``.
 
     Parameters
     ----------
-    level, region, features, legend, basemap, attribution, units_url
-        As in :func:`render_map`.
-
-    Returns
-    -------
-    dict
-        JSON-serialisable keyword arguments for the component.
-
-    Raises
-    ------
-    ValueError
-        For a status outside ``STATUS_STYLES`` or an unknown basemap.
-    """
-    unknown = {f["status"] for f in features.values()} - set(STATUS_STYLES)
-    if unknown:
-        raise ValueError(f"unknown map status {sorted(unknown)}; expected one of {STATUS_STYLES}")
-    if basemap not in BASEMAPS:
-        raise ValueError(f"unknown basemap {basemap!r}; expected one of {tuple(BASEMAPS)}")
-    items = list(legend)
-    if any(f["inferred"] for f in features.values()) and not any(item["inferred"] for item in items):
-        items.append(INFERRED_LEGEND)   # the legend must explain the hatching whenever it is drawn
-    tiles = BASEMAPS[basemap]
-    return {
-        "level": level,
-        "region": region,
-        "units_url": units_url or geometry_url(level, region),
-        # In a Bezirk view the other Bezirke are drawn muted around it.
-        "context_url": None if region is None else geometry_url("regierungsbezirk", None),
-        # Compact rows keep the per-rerun message small: [status, inferred, tooltip].
-        "features": {k: [f["status"], bool(f["inferred"]), f["tooltip"]] for k, f in features.items()},
-        "styles": PALETTE,
-        "legend": [{"status": item["status"], "label": html.escape(item["label"]),
-                    "inferred": bool(item["inferred"])} for item in items],
-        # The Bezirk labels belong to the NRW views, not to geometry given by the caller.
-        "labels": [] if units_url else list(bezirk_labels()),
-        "basemap": tiles and {**tiles, "attribution": html.escape(tiles["attribution"])},
-        "attribution": html.escape(attribution),
-        "height": MAP_HEIGHT,
-    }
-
-
-def render_map(level, region, features, legend, basemap="none", attribution="", key="coverage-map",
-               units_url=None):
-    """Draw (first run) or restyle (later runs) the coverage map.
-
-    Parameters
-    ----------
-    level : str
-        ``"gemeinde"``, ``"kreis"`` or ``"regierungsbezirk"``.
-    region : str or None
-        Regierungsbezirk key to zoom to and outline; ``None`` shows all NRW.
-    features : dict
-        Unit key -> ``{"status", "inferred", "tooltip"}``; tooltips already HTML-escaped.
-    legend : list of dict
-        ``{"status", "label", "inferred"}`` rows in display order (plain text).
+    model : ViewModel
+        What the view shows; its level and region choose the geometry.
     basemap : str
         ``"none"`` (default), ``"osm"`` or ``"basemapde"``.
     attribution : str
         Attribution line shown on the map (plain text).
     key : str
         Streamlit key; keep it stable so reruns update the same map.
-    units_url : str, optional
-        Geometry from :func:`write_geometry` to draw instead of the NRW view of
-        ``level`` and ``region`` (the Germany scope of the benchmark).
+
+    Raises
+    ------
+    ValueError
+        For an unknown basemap.
     """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; expected one of {tuple(BASEMAPS)}")
+    level, region = model.state.level, model.state.region
+    args = component_args(model, units_url=geometry_url(level, region),
+                          # In a Bezirk view the other Bezirke are drawn muted around it.
+                          context_url=None if region is None else geometry_url("regierungsbezirk", None),
+                          labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution)
+    draw(args, key)
+
+
+def draw(args: dict, key: str = "coverage-map") -> None:
+    """Hand finished component arguments to the page (``render_map`` builds them from a view model)."""
     if not (LEAFLET_JS.is_file() and TOPOJSON_JS.is_file()):
         st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
         return
-    _component(key=key, default=None,
-               **map_args(level, region, features, legend, basemap, attribution, units_url))
+    _component(key=key, default=None, **args)

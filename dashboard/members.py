@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.i18n import evidence_label, format_partial, kind_label, t
+from viewmodel.i18n import evidence_label, format_partial, kind_label, t
 
 COLUMNS = ("col_name", "col_kind", "col_key", "col_joined", "col_joined_iso", "col_evidence", "col_source",
            "col_note")
@@ -23,7 +23,7 @@ def members_table(rows: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     ...     "joined_on": "2023-10", "date_precision": "month", "evidence": "documented",
     ...     "source": "erkrath.de", "note": ""}])
     >>> members_table(rows).iloc[0].tolist()
-    ['Stadt Erkrath', 'Gemeinde', '05158004', 'Oktober 2023', '2023-10', 'dokumentiert', 'erkrath.de', '']
+    ['Stadt Erkrath', 'Gemeinde', '05158004', 'Oktober 2023', '2023-10', 'einzeln belegt', 'erkrath.de', '']
     """
     ordered = rows.sort_values(["joined_on", "name"], kind="stable")
     values = [

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from dashboard.i18n import format_partial, kind_label
+from viewmodel.i18n import format_partial, kind_label
 from loaders.check import STATUS_LABELS
 from loaders.dates import precision_of
 from loaders.register import ImportReport, identity

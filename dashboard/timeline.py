@@ -15,7 +15,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from dashboard.i18n import format_date, t, vega_locale
+from viewmodel.i18n import format_date, t, vega_locale
 
 STEP_MODES = ("month", "event")
 # Heights for st.vega_lite_chart: given there, since a height inside a layered spec is not honoured.

@@ -24,7 +24,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import tomllib
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -60,6 +62,25 @@ def find_nginx() -> str | None:
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 
 
+def max_body() -> str:
+    """nginx's ``client_max_body_size``: Streamlit's ``server.maxUploadSize`` (MB) plus its 1 MB for the framing.
+
+    Examples
+    --------
+    >>> max_body()
+    '6m'
+    """
+    with open(REPO / ".streamlit" / "config.toml", "rb") as handle:
+        megabytes = tomllib.load(handle).get("server", {}).get("maxUploadSize", 200)
+    return f"{int(megabytes) + 1}m"
+
+
+def last_upstream(prefix: Path) -> str:
+    """The replica(s) nginx tried for the newest request in its access log (``upstream=``), as ``host:port, …``."""
+    lines = (prefix / "access.log").read_text(encoding="utf-8").splitlines()
+    return lines[-1].rsplit("upstream=", 1)[1] if lines else ""
+
+
 def render_config(listen: int, replica_ports: Sequence[int], prefix: Path) -> str:
     """The nginx configuration for a proxy on ``127.0.0.1:listen`` in front of the replicas.
 
@@ -77,7 +98,8 @@ def render_config(listen: int, replica_ports: Sequence[int], prefix: Path) -> st
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
                         for port in replica_ports)
     return (TEMPLATE.read_text(encoding="utf-8")
-            .replace("@PREFIX@", str(prefix)).replace("@LISTEN@", str(listen)).replace("@SERVERS@", servers))
+            .replace("@PREFIX@", str(prefix)).replace("@LISTEN@", str(listen)).replace("@SERVERS@", servers)
+            .replace("@MAX_BODY@", max_body()))
 
 
 def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
@@ -124,6 +146,15 @@ def replica_env(db_url: str) -> dict[str, str]:
     return {**os.environ, REGISTER_ENV: db_url, "STREAMLIT_SERVER_ADDRESS": "127.0.0.1"}
 
 
+def start_replica(port: int, db_url: str, log: Path) -> subprocess.Popen:
+    """``sid-atlas serve --port port`` against the register at ``db_url``, in its own session, output to ``log``."""
+    cli = Path(sys.executable).with_name("sid-atlas")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        return subprocess.Popen([str(cli), "serve", "--port", str(port)], env=replica_env(db_url),
+                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
 @contextlib.contextmanager
 def replica(port: int, db_url: str, log: Path, *, startup_timeout: float = 90) -> Iterator[Replica]:
     """Run ``sid-atlas serve --port port`` against the register at ``db_url``; always stop it afterwards.
@@ -131,17 +162,40 @@ def replica(port: int, db_url: str, log: Path, *, startup_timeout: float = 90) -
     ``sid-atlas serve`` replaces itself by Streamlit, so the process is the
     server: a SIGKILL to it kills the replica, as a crash would.
     """
-    cli = Path(sys.executable).with_name("sid-atlas")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as out:
-        process = subprocess.Popen([str(cli), "serve", "--port", str(port)], env=replica_env(db_url),
-                                   cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    running = Replica(port, start_replica(port, db_url, log), log)
     try:
-        running = Replica(port, process, log)
-        wait_healthy(running.url, process, log, startup_timeout)
+        wait_healthy(running.url, running.process, log, startup_timeout)
         yield running
     finally:
-        stop(process)
+        stop(running.process)
+
+
+@contextlib.contextmanager
+def supervised(replicas: Sequence[Replica], db_url: str, *, interval: float = 0.5) -> Iterator[list[str]]:
+    """Restart any replica whose process exits, as systemd's ``Restart=always`` does (deploy/sid-atlas@.service).
+
+    Yields the list of restarts (``"port: exit code"``), appended as they happen.
+    """
+    restarts: list[str] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(interval):
+            for running in replicas:
+                code = running.process.poll()
+                if code is not None and not done.is_set():
+                    print(f"scaleout: replica {running.port} exited with {code}; restarting", file=sys.stderr,
+                          flush=True)
+                    restarts.append(f"{running.port}: {code}")
+                    running.process = start_replica(running.port, db_url, running.log)
+
+    watcher = threading.Thread(target=watch, name="scaleout-supervisor", daemon=True)
+    watcher.start()
+    try:
+        yield restarts
+    finally:
+        done.set()
+        watcher.join()
 
 
 @contextlib.contextmanager
@@ -183,7 +237,8 @@ def nginx(listen: int, replica_ports: Sequence[int], prefix: Path, *,
 
 @contextlib.contextmanager
 def deployment(db_url: str, workdir: Path, *, listen: int | None = None,
-               replica_ports: Sequence[int] | None = None) -> Iterator[tuple[str, list[Replica]]]:
+               replica_ports: Sequence[int] | None = None,
+               supervise: bool = True) -> Iterator[tuple[str, list[Replica]]]:
     """Two replicas on the shared register and nginx in front; yield the proxy's URL and the replicas.
 
     Parameters
@@ -191,17 +246,21 @@ def deployment(db_url: str, workdir: Path, *, listen: int | None = None,
     db_url : str
         SQLAlchemy URL of the shared register (PostgreSQL in production).
     workdir : path-like
-        Directory for the replicas' logs and nginx's prefix.
+        Directory for the replicas' logs and nginx's prefix (``workdir/nginx``).
     listen : int, optional
         The proxy's port; a free one by default.
     replica_ports : sequence of int, optional
         The replicas' ports; two free ones by default.
+    supervise : bool
+        Restart a replica whose process exits (see :func:`supervised`).
     """
     ports = list(replica_ports or (free_port(), free_port()))
     listen = listen or free_port()
     with contextlib.ExitStack() as stack:
         replicas = [stack.enter_context(replica(port, db_url, workdir / f"replica-{port}.log")) for port in ports]
         stack.enter_context(nginx(listen, ports, workdir / "nginx"))
+        if supervise:
+            stack.enter_context(supervised(replicas, db_url))
         yield f"http://127.0.0.1:{listen}", replicas
 
 

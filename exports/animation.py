@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from exports import style
+from viewmodel import palette
 from exports.mapfig import RC, build_figure
 from loaders.coverage import Coverage
 from loaders.errors import InputError
@@ -108,7 +109,7 @@ def _palette(pictures: list[Image.Image]) -> np.ndarray:
     packed = np.concatenate([_packed(np.asarray(p))[::3] for p in pictures])
     colours, counts = np.unique(packed, return_counts=True)
     frequent = colours[np.argsort(-counts, kind="stable")]
-    fixed = np.unique(_packed(np.array([_rgb(c) for c in ("#ffffff", *style.COLOURS.values())])))
+    fixed = np.unique(_packed(np.array([_rgb(c) for c in ("#ffffff", *(s.fill for s in palette.STYLES.values()))])))
     return np.concatenate([fixed, frequent[~np.isin(frequent, fixed)]])[:256]
 
 

@@ -22,11 +22,12 @@ from matplotlib.patches import Patch
 from shapely.ops import polylabel
 
 from exports import style
-from exports.data import newly_covered, status_table
 from loaders.boundaries import CRS
 from loaders.coverage import Coverage
-from loaders.dates import format_german
 from loaders.viewstate import ViewState
+from viewmodel import palette
+from viewmodel.i18n import format_date, t
+from viewmodel.model import ViewModel, build
 
 # Settings for building *and* saving; applied with rc_context so the host
 # process (e.g. the dashboard) keeps its own rcParams.
@@ -52,58 +53,56 @@ def geometry(level: str) -> gpd.GeoDataFrame:
 
 @dataclass(frozen=True)
 class Panel:
-    """One map: the statuses of one day, optionally with the units new since another."""
+    """One map: the view model of one day (its units carry the "new" marks)."""
 
-    table: pd.DataFrame   # status_table rows, plus a boolean "new" column
+    model: ViewModel
     heading: str | None   # shown above the panel in a before/after picture
 
 
 def _panels(cov: Coverage, view: ViewState) -> list[Panel]:
-    now = status_table(cov, view.date, view.level, view.evidence)
+    now = build(cov, view, tooltips=False)
     if view.compare is None:
-        return [Panel(now.assign(new=False), None)]
-    before = status_table(cov, view.compare, view.level, view.evidence)
-    after = now.assign(new=newly_covered(before, now, view.level))
-    return [Panel(before.assign(new=False), f"{format_german(view.compare)} (vorher)"),
-            Panel(after, f"{format_german(view.date)} (nachher)")]
-
-
-def _fill(row) -> str:
-    if not row["in_region"]:
-        return style.COLOURS["muted"]
-    return style.COLOURS["new" if row["new"] else row["status"]]
+        return [Panel(now, None)]
+    before = build(cov, view.with_(date=view.compare, compare=None), tooltips=False)
+    lang = view.lang
+    return [Panel(before, t("panel_before", lang, date=format_date(view.compare, lang))),
+            Panel(now, t("panel_after", lang, date=format_date(view.date, lang)))]
 
 
 def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: float) -> None:
-    shapes = geometry(view.level).merge(panel.table, on="key", validate="1:1")
-    shapes["in_region"] = shapes["key"].str.startswith(view.region) if view.region else True
-    shapes["fill"] = shapes.apply(_fill, axis=1)
-    shapes["hatched"] = shapes["in_region"] & (shapes["evidence"] == "inferred")
-    for (fill, hatched), group in shapes.groupby(["fill", "hatched"], sort=True):
-        group.plot(ax=ax, color=fill, edgecolor="none", linewidth=0,
-                   hatch=style.HATCH if hatched else None, hatchcolor=style.HATCH_COLOUR)
+    units = panel.model.units[["key", "shown", "hatched"]]
+    # The model holds the view's region; the units outside it are drawn muted around it.
+    shapes = geometry(view.level).merge(units, on="key", how="left")
+    shapes["shown"] = shapes["shown"].fillna("muted")
+    shapes["hatched"] = shapes["hatched"].fillna(False).astype(bool)
+    for (shown, hatched), group in shapes.groupby(["shown", "hatched"], sort=True):
+        look = palette.STYLES[shown]
+        pattern = "inferred" if hatched else look.pattern
+        group.plot(ax=ax, color=look.fill, edgecolor="none", linewidth=0,
+                   hatch=palette.MPL_HATCH[pattern] if pattern else None,
+                   hatchcolor=palette.HATCH_INK if hatched else palette.DOT_INK)
     unit_lw = {"gemeinde": 0.25, "kreis": 0.5, "regierungsbezirk": 0.8}[view.level]
-    shapes.boundary.plot(ax=ax, color="#ffffff", linewidth=unit_lw * scale)
+    shapes.boundary.plot(ax=ax, color=palette.EDGE, linewidth=unit_lw * scale)
     if view.level == "gemeinde":
-        geometry("kreis").boundary.plot(ax=ax, color="#ffffff", linewidth=0.7 * scale)
-    new = shapes[shapes["new"] & shapes["in_region"]]
+        geometry("kreis").boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
+    new = shapes[shapes["shown"] == "new"]
     if len(new):
         # A dark edge around what is new keeps it findable in grey scale too.
-        gpd.GeoSeries([new.union_all()], crs=CRS).boundary.plot(ax=ax, color=style.TEXT, linewidth=1.0 * scale)
+        gpd.GeoSeries([new.union_all()], crs=CRS).boundary.plot(ax=ax, color=palette.INK, linewidth=1.0 * scale)
     rbs = geometry("regierungsbezirk")
-    rbs.boundary.plot(ax=ax, color=style.OUTLINE, linewidth=1.1 * scale)
-    geometry("land").boundary.plot(ax=ax, color=style.OUTLINE, linewidth=1.4 * scale)
-    _label_regions(ax, rbs, view, scale)
+    rbs.boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.1 * scale)
+    geometry("land").boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.4 * scale)
+    _label_regions(ax, rbs, view, scale, panel.model)
     _frame(ax, view, box_aspect)
     if panel.heading:
-        ax.set_title(panel.heading, fontsize=11 * scale, color=style.TEXT, loc="left")
+        ax.set_title(panel.heading, fontsize=11 * scale, color=palette.INK, loc="left")
 
 
-def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float) -> None:
+def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, model: ViewModel) -> None:
     # Labels shrink with a small panel (before/after on a square), so neighbours do not collide.
     panel_width = ax.get_position().width * ax.figure.get_figwidth()
     size = scale * min(1.0, max(0.7, panel_width / 6.0))
-    names = {"051": "Düsseldorf", "053": "Köln", "055": "Münster", "057": "Detmold", "059": "Arnsberg"}
+    names = _bezirk_names()
     halo = [patheffects.withStroke(linewidth=2.6 * size, foreground=LABEL_HALO)]
     for key, shape in zip(rbs["key"], rbs.geometry):
         polygon = max(getattr(shape, "geoms", [shape]), key=lambda part: part.area)
@@ -112,7 +111,16 @@ def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float) -> 
         chosen = view.region in (None, key)
         ax.text(point.x, point.y, f"RB {names[key]}", ha="center", va="center", clip_on=True,
                 fontsize=(9.5 if chosen else 8) * size, fontweight="bold" if chosen else "normal",
-                color=style.TEXT if chosen else style.SUBTLE_TEXT, path_effects=halo, zorder=5)
+                color=palette.INK if chosen else palette.SUBTLE_INK, path_effects=halo, zorder=5)
+
+
+@functools.cache
+def _bezirk_names() -> dict[str, str]:
+    from loaders.store import load_units
+
+    units = load_units()
+    bezirke = units[units["level"] == "regierungsbezirk"]
+    return dict(zip(bezirke["key"], bezirke["name"].astype(str)))
 
 
 def _focus_bounds(view: ViewState) -> tuple[float, float, float, float]:
@@ -139,43 +147,22 @@ def _frame(ax, view: ViewState, box_aspect: float) -> None:
     ax.set_axis_off()
 
 
-def _legend_handles(panels: list[Panel], view: ViewState) -> list[Patch]:
-    labels = style.STATUS_LABELS[view.level]
-    handles = [Patch(facecolor=style.COLOURS[status], edgecolor="#bbbbbb", linewidth=0.4, label=label)
-               for status, label in labels.items()]
-    if view.compare is not None:
-        handles.insert(-1, Patch(facecolor=style.COLOURS["new"], edgecolor=style.TEXT, linewidth=0.8,
-                                 label=style.new_label(view.compare)))
-    tables = pd.concat([p.table for p in panels])
-    if view.region:
-        tables = tables[tables["key"].str.startswith(view.region)]
-    if (tables["evidence"] == "inferred").any():
-        handles.append(Patch(facecolor=style.COLOURS["member"], hatch=style.HATCH, hatchcolor=style.HATCH_COLOUR,
-                             edgecolor="#bbbbbb", linewidth=0.4, label=style.INFERRED_LABEL))
-    if view.region:
-        handles.append(Patch(facecolor=style.COLOURS["muted"], edgecolor="#bbbbbb", linewidth=0.4,
-                             label=style.MUTED_LABEL))
+def _legend_handles(panels: list[Panel]) -> list[Patch]:
+    """The view model's legend entries (of every panel, in order) as matplotlib patches."""
+    seen, handles = set(), []
+    for panel in panels:
+        for item in panel.model.legend:
+            if item["status"] in seen:
+                continue
+            seen.add(item["status"])
+            look = palette.STYLES[item["status"]]
+            pattern = "inferred" if item["inferred"] else look.pattern
+            facecolor = "#ffffff" if item["inferred"] else look.fill
+            handles.append(Patch(facecolor=facecolor, edgecolor=look.stroke if item["status"] == "new" else "#bbbbbb",
+                                 linewidth=0.8 if item["status"] == "new" else 0.4, label=item["label"],
+                                 hatch=palette.MPL_HATCH[pattern] if pattern else None,
+                                 hatchcolor=look.fill if item["inferred"] else palette.DOT_INK))
     return handles
-
-
-def subtitle_line(cov: Coverage, view: ViewState) -> str:
-    parts = [f"Stand: {format_german(view.date)}"]
-    if view.compare is not None:
-        parts.append(f"Vergleich mit {format_german(view.compare)}")
-    parts.append(f"Regierungsbezirk {cov.name_of(view.region)}" if view.region else "Nordrhein-Westfalen")
-    if view.evidence == "documented":
-        parts.append("nur einzeln belegte Beitritte")
-    return " · ".join(parts)
-
-
-def figures_line(cov: Coverage, view: ViewState) -> str:
-    now = cov.summary(view.date, view.region, view.evidence)
-    if view.compare is None:
-        return style.figures_line(now)
-    then = cov.summary(view.compare, view.region, view.evidence)
-    return (f"Abgedeckt: {then['gemeinden_covered']} → {now['gemeinden_covered']} von "
-            f"{now['gemeinden_total']} Gemeinden · {style.german_people(then['population_covered'])} → "
-            f"{style.german_people(now['population_covered'])} Einwohner")
 
 
 def _wrap(pieces: list[str], width_in: float, fontsize: float) -> str:
@@ -196,7 +183,7 @@ def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: st
 
     Call inside ``matplotlib.rc_context(RC)`` so text and hatching use the export settings.
     """
-    title = (title or "").strip() or style.DEFAULT_TITLE
+    title = (title or "").strip() or style.default_title(view.lang)
     width, height = preset.size_inches
     s = preset.scale
     fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
@@ -205,8 +192,12 @@ def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: st
 
     # Header: title, subtitle, figures; long lines break between their " · " parts.
     y = height - margin
-    header = ((title, 20, "bold", style.TEXT), (subtitle_line(cov, view), 12, "normal", style.SUBTLE_TEXT),
-              (figures_line(cov, view), 11.5, "normal", style.TEXT))
+    panels = _panels(cov, view)
+    model = panels[-1].model
+    header = ((title, 20, "bold", palette.INK), (model.subtitle, 12, "normal", palette.SUBTLE_INK),
+              (model.figures_line, 11.5, "normal", palette.INK))
+    if model.currency:
+        header += ((model.currency, 9, "normal", palette.SUBTLE_INK),)
     for text, size, weight, colour in header:
         text = _wrap(text.split(" · "), width - 2 * margin, size * s)
         fig.text(margin / width, y / height, text, fontsize=size * s, fontweight=weight, color=colour,
@@ -217,12 +208,11 @@ def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: st
     # Footer: the credits, always.
     credit_size = 7.5
     credits = _wrap(style.attribution_pieces(), width - 2 * margin, credit_size * s)
-    fig.text(margin / width, margin / height, credits, fontsize=credit_size * s, color=style.SUBTLE_TEXT,
+    fig.text(margin / width, margin / height, credits, fontsize=credit_size * s, color=palette.SUBTLE_INK,
              ha="left", va="bottom", linespacing=1.35)
     footer_top = margin + (credits.count("\n") + 1) * credit_size * line + 0.12 * s
 
-    panels = _panels(cov, view)
-    handles = _legend_handles(panels, view)
+    handles = _legend_handles(panels)
     legend_size = 10 * s
     # Beside the map when the page is wide enough for it, else below.
     side_legend = preset.width_px >= (0.9 if len(panels) == 1 else 1.2) * preset.height_px
@@ -262,8 +252,8 @@ def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: st
     legend_ax = fig.add_axes((lx / width, ly / height, lw / width, lh / height))
     legend_ax.set_axis_off()
     legend_ax.legend(handles=handles, loc=legend_loc, frameon=False, fontsize=legend_size,
-                     title=style.LEVEL_NAMES[view.level], title_fontsize=legend_size, alignment="left",
-                     handlelength=1.6, handleheight=1.2, borderaxespad=0, labelcolor=style.TEXT)
+                     title=t(f"level_plural_{view.level}", view.lang), title_fontsize=legend_size,
+                     alignment="left", handlelength=1.6, handleheight=1.2, borderaxespad=0, labelcolor=palette.INK)
     return fig
 
 
@@ -290,7 +280,7 @@ def render_map(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, t
     """PNG, SVG or PDF bytes of the view; the same inputs give the same bytes."""
     import io
 
-    title = (title or "").strip() or style.DEFAULT_TITLE
+    title = (title or "").strip() or style.default_title(view.lang)
     metadata = {
         "png": {"Software": None, "Title": title},
         "svg": {"Date": None, "Creator": None, "Title": title},

@@ -16,12 +16,13 @@ import zipfile
 import pandas as pd
 
 from exports import style
-from exports.data import view_table
+from exports.data import data_table
 from loaders.coverage import Coverage
-from loaders.dates import format_german
 from loaders.errors import InputError
+from loaders.sources import gebietsstand
 from loaders.tables import to_csv_bytes
 from loaders.viewstate import ViewState
+from viewmodel.i18n import evidence_label, format_date, t
 
 MAP_FORMATS = ("png", "svg", "pdf")
 ANIMATION_FORMATS = ("gif", "mp4")
@@ -53,7 +54,7 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
     preset : str
         Page size for maps, a key of :data:`exports.style.PRESETS`.
     title : str, optional
-        Map title; empty means :data:`exports.style.DEFAULT_TITLE`.
+        Map title; empty means :func:`exports.style.default_title` in the view's language.
     start : datetime.date, optional
         First day of an animation (gif, mp4), which ends on ``view.date``;
         defaults to ``view.compare``.
@@ -82,7 +83,7 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
             raise InputError("an animation needs a start day (--from) before its end day")
         pictures = animation.frames(cov, view, first, style.PRESETS[preset], title, step)
         return animation.render_gif(pictures) if fmt == "gif" else animation.render_mp4(pictures)
-    table = data_table(cov, view)
+    table = data_table(cov, view).drop(columns=["shown", "hatched"])
     if fmt == "csv":
         return to_csv_bytes(table)
     if fmt == "xlsx":
@@ -92,25 +93,26 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def data_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
-    """The rows behind the picture, with the status in German beside its code."""
-    table = view_table(cov, view)
-    labels = dict(style.STATUS_LABELS[view.level])
-    status_text = table["status"].map(labels)
-    table.insert(table.columns.get_loc("status") + 1, "status_text", status_text)
-    return table
-
-
 def _info_rows(cov: Coverage, view: ViewState, title: str | None) -> list[tuple[str, str]]:
-    rows = [("Titel", (title or "").strip() or style.DEFAULT_TITLE),
-            ("Stand", format_german(view.date)),
-            ("Region", cov.name_of(view.region)),
-            ("Ebene", style.LEVEL_NAMES[view.level]),
-            ("Evidenz", "nur einzeln belegte Beitritte" if view.evidence == "documented"
-             else "alle, auch abgeleitete (evidence = inferred)")]
+    """The XLSX info sheet: what the view is, its figures with their documented part, the credits."""
+    from viewmodel.model import build
+
+    lang = view.lang
+    model = build(cov, view, tooltips=False)
+    evidence = t("subtitle_documented", lang) if view.evidence == "documented" else t("evidence_all", lang)
+    rows = [("Titel" if lang == "de" else "Title", (title or "").strip() or style.default_title(lang)),
+            (t("stichtag", lang), format_date(view.date, lang)),
+            (t("region", lang), model.region_name),
+            (t("level", lang), t(f"level_plural_{view.level}", lang)),
+            (t("evidence", lang), evidence),
+            ("Zahlen" if lang == "de" else "Figures", model.figures_line),
+            ("Gebietsstand" if lang == "de" else "Boundaries as of", gebietsstand())]
     if view.compare is not None:
-        rows.append(("Vergleich mit", format_german(view.compare)))
-    rows += [("Quelle", piece) for piece in style.attribution_pieces()]
+        rows.append((t("compare", lang), format_date(view.compare, lang)))
+    if model.currency:
+        rows.append(("Hinweis" if lang == "de" else "Note", model.currency))
+    rows.append((evidence_label("inferred", lang), t("inferred_note", lang)))
+    rows += [("Quelle" if lang == "de" else "Source", piece) for piece in style.attribution_pieces()]
     return rows
 
 
@@ -163,8 +165,10 @@ def _geojson(table: pd.DataFrame, view: ViewState, title: str | None) -> bytes:
     shapes = units.loc[units["level"] == view.level, ["key", "geometry"]]
     frame = gpd.GeoDataFrame(table.merge(shapes, on="key", validate="1:1"), geometry="geometry", crs=units.crs)
     collection = json.loads(to_wgs84(frame).to_json(drop_id=True, na="null"))
-    collection["name"] = (title or "").strip() or style.DEFAULT_TITLE
+    collection["name"] = (title or "").strip() or style.default_title(view.lang)
     collection["stand"] = view.date.isoformat()
+    collection["evidence_filter"] = view.evidence
+    collection["gebietsstand"] = gebietsstand()
     # Foreign members are allowed by RFC 7946; the credit travels with the geometry.
     collection["attribution"] = " · ".join(style.attribution_pieces())
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -14,9 +14,16 @@ Three small tables live in ``geodata/``:
 :func:`expand_events` turns each event into *inferred* rows for the
 Bezirksregierung, the Kreise and the Gemeinden of its region — in code, never by
 hand — except for a body whose documented row says otherwise: a documented row
-that dates the accession, or names the event or ``separate``, supersedes the
-inferred row. An undated documented row without an event ("Kreis Kleve, date
-unknown") does not contradict the event, so the inferred row stays beside it.
+that names the event (it is that event's documented part) or ``separate`` (the
+source says it joined on its own) supersedes the inferred row. A documented row
+without an event — dated ("Stadt Stolberg, September 2023") or not ("Kreis
+Kleve, date unknown") — does not contradict the event, so the inferred row stays
+beside it: the source proves membership from its own date, the event's wording
+suggests it earlier.
+
+``certain_by`` is the day by which a source proves a membership whose date is
+only known to the month or year (the day of the news item that reports it). A
+partial date counts from the earlier of its period's last day and that day.
 
 Only organisations are listed; people appear as counts in ``network_sizes``.
 """
@@ -30,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.dates import PRECISIONS, period_bounds, precision_of
+from loaders.dates import PRECISIONS, parse_iso_day, period_bounds, precision_of
 from loaders.errors import DataError, preview
 from loaders.paths import SHIPPED_DIR
 
@@ -43,8 +50,10 @@ KINDS = ("gemeinde", "kreis", "bezirksregierung", "landesbehoerde", "parlament",
          "verband", "gewerkschaft", "sozialversicherung", "sonstige")
 EVIDENCE = ("documented", "inferred")
 SEPARATE = "separate"
-COLUMNS = ["name", "kind", "key", "joined_on", "date_precision", "evidence", "event",
+COLUMNS = ["name", "kind", "key", "joined_on", "date_precision", "certain_by", "evidence", "event",
            "source", "left_on", "note"]
+# Columns a table in the shipped schema may leave out (empty when missing).
+OPTIONAL_COLUMNS = ("certain_by", "left_on", "note")
 KEY_LENGTH = {"gemeinde": 8, "kreis": 5, "bezirksregierung": 3}
 
 
@@ -95,8 +104,8 @@ def read_accessions(path: Path | str = ACCESSIONS_CSV, units: pd.DataFrame | Non
     Every problem is collected and reported at once with its data row number
     (1-based, header not counted); nothing is dropped silently.
     """
-    frame = read_csv_table(path, [c for c in COLUMNS if c not in ("left_on", "note")])
-    for optional in ("left_on", "note"):
+    frame = read_csv_table(path, [c for c in COLUMNS if c not in OPTIONAL_COLUMNS])
+    for optional in OPTIONAL_COLUMNS:
         if optional not in frame:
             frame[optional] = ""
     frame = frame[COLUMNS].copy()
@@ -138,6 +147,7 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None,
                         problems.append(f"{where}: left_on {row['left_on']} is before joined_on {row['joined_on']}")
             except ValueError as error:
                 problems.append(f"{where}: {error}")
+        problems += _certain_by_problems(where, row)
         key, kind = row["key"], row["kind"]
         if kind in KEY_LENGTH:
             if len(key) != KEY_LENGTH[kind] or not key.isdigit():
@@ -166,6 +176,26 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None,
     if len(dupes):
         problems.append(f"the same body is documented twice: {preview(sorted(set(dupes)))}")
     return problems
+
+
+def _certain_by_problems(where: str, row) -> list[str]:
+    """``certain_by`` must be a day inside or after the accession's period, never before it."""
+    text = row.get("certain_by", "")
+    if not text:
+        return []
+    try:
+        day = parse_iso_day(text)
+    except ValueError as error:
+        return [f"{where}: certain_by: {error}"]
+    if row["date_precision"] not in PRECISIONS:
+        return []
+    try:
+        bounds = period_bounds(row["joined_on"], row["date_precision"])
+    except ValueError:
+        return []
+    if bounds and day < bounds[0]:
+        return [f"{where}: certain_by {text} lies before joined_on {row['joined_on']}"]
+    return []
 
 
 def _identity(row) -> str:
@@ -197,8 +227,9 @@ def expand_events(accessions: pd.DataFrame, events: pd.DataFrame, units: pd.Data
 
     Examples
     --------
-    A documented, dated row for Gemeinde ``05000001`` supersedes the event; the
-    other Gemeinde and the Bezirksregierung are inferred:
+    A documented row for Gemeinde ``05000001`` that says it joined on its own
+    (``separate``) supersedes the event; the other Gemeinde, the Kreis and the
+    Bezirksregierung are inferred:
 
     >>> units = pd.DataFrame({"level": ["regierungsbezirk", "kreis", "gemeinde", "gemeinde"],
     ...     "key": ["050", "05000", "05000001", "05000002"], "name": ["RB", "K", "A", "B"],
@@ -206,14 +237,15 @@ def expand_events(accessions: pd.DataFrame, events: pd.DataFrame, units: pd.Data
     >>> events = pd.DataFrame({"event": ["rb050"], "rb_key": ["050"], "region": ["RB"],
     ...     "date": ["2023-01-02"], "date_precision": ["day"], "wording": ["…"], "source": ["s"]})
     >>> acc = pd.DataFrame([{"name": "Stadt A", "kind": "gemeinde", "key": "05000001",
-    ...     "joined_on": "2022-05", "date_precision": "month", "evidence": "documented",
-    ...     "event": "", "source": "x", "left_on": "", "note": ""}])
+    ...     "joined_on": "2022-05", "date_precision": "month", "certain_by": "", "evidence": "documented",
+    ...     "event": "separate", "source": "x", "left_on": "", "note": ""}])
     >>> out = expand_events(acc, events, units)
     >>> out[["key", "joined_on", "evidence"]].to_string(index=False)
     '     key  joined_on   evidence\\n05000001    2022-05 documented\\n     050 2023-01-02   inferred\\n   05000 2023-01-02   inferred\\n05000002 2023-01-02   inferred'
     """
     documented = accessions[accessions["evidence"] == "documented"]
-    supersedes = documented[(documented["date_precision"] != "unknown") | (documented["event"] != "")]
+    # Only a row that places the body in an event or outside of it contradicts the inference.
+    supersedes = documented[documented["event"] != ""]
     superseded = set(zip(supersedes["kind"], supersedes["key"]))
     kreisfrei = kreisfreie_kreis_keys(units)
     rows = []
@@ -230,7 +262,7 @@ def expand_events(accessions: pd.DataFrame, events: pd.DataFrame, units: pd.Data
             if (kind, key) in superseded:
                 continue
             rows.append({"name": name, "kind": kind, "key": key, "joined_on": event["date"],
-                         "date_precision": event["date_precision"], "evidence": "inferred",
+                         "date_precision": event["date_precision"], "certain_by": "", "evidence": "inferred",
                          "event": event["event"], "source": source, "left_on": "",
                          "note": f"„{event['wording']}“"})
     inferred = pd.DataFrame(rows, columns=COLUMNS)
@@ -241,8 +273,17 @@ def with_validity(accessions: pd.DataFrame) -> pd.DataFrame:
     """Add ``valid_from`` / ``valid_until`` (datetime64[D]) for as-of questions.
 
     A partial accession date counts from the *last* day of its period (only
-    then is membership certain); an exit counts from the *first* day of its
-    period. Unknown dates give NaT: such a body is never counted at a Stichtag.
+    then is membership certain) — or from ``certain_by``, the day a source
+    already proves it, when that is earlier; an exit counts from the *first*
+    day of its period. Unknown dates give NaT: such a body is never counted at
+    a Stichtag.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"joined_on": ["2023-09", "2023-10"], "date_precision": ["month", "month"],
+    ...                      "certain_by": ["2023-09-13", ""], "left_on": ["", ""]})
+    >>> [str(d.date()) for d in with_validity(rows)["valid_from"]]
+    ['2023-09-13', '2023-10-31']
     """
     def bound(text: str, precision: str | None, last: bool):
         if not text:
@@ -252,8 +293,13 @@ def with_validity(accessions: pd.DataFrame) -> pd.DataFrame:
         return np.datetime64(bounds[1 if last else 0], "D") if bounds else np.datetime64("NaT", "D")
 
     out = accessions.copy()
-    out["valid_from"] = np.array([bound(t, p, True) for t, p in zip(out["joined_on"], out["date_precision"])],
-                                 dtype="datetime64[D]")
+    certain = out["certain_by"] if "certain_by" in out else pd.Series("", index=out.index)
+    period_end = np.array([bound(t, p, True) for t, p in zip(out["joined_on"], out["date_precision"])],
+                          dtype="datetime64[D]")
+    proven = np.array([bound(t, "day", False) for t in certain.fillna("")], dtype="datetime64[D]")
+    # fmin ignores NaT: a missing certain_by leaves the period's end, and an undated
+    # accession that a source proves by some day counts from that day.
+    out["valid_from"] = np.fmin(period_end, proven)
     out["valid_until"] = np.array([bound(t, None, False) for t in out["left_on"]], dtype="datetime64[D]")
     return out
 

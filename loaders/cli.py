@@ -22,7 +22,7 @@ from loaders.coverage import EVIDENCE_FILTERS
 from loaders.dates import parse_iso_day
 from loaders.errors import AtlasError, InputError
 from loaders.tables import csv_safe
-from loaders.viewstate import VIEW_LEVELS
+from loaders.viewstate import LANGUAGES, VIEW_LEVELS
 
 PROG = "sid-atlas"
 # Mirrors exports.style.PRESETS and exports.render.FORMATS, kept here so that
@@ -30,10 +30,13 @@ PROG = "sid-atlas"
 EXPORT_PRESETS = ("16x9", "square", "a4", "a4-landscape")
 EXPORT_FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "xlsx", "geojson")
 ANIMATION_FORMATS = ("gif", "mp4")
-OUTPUT_FIELDS = ["key", "name", "level", "member", "member_since", "member_precision", "member_evidence",
-                 "member_source", "gemeinden_total", "gemeinden_covered", "population_total",
-                 "population_covered", "area_km2_total", "area_km2_covered"]
-GEMEINDE_FIELDS = ["kreis_key", "status", "via"]
+OUTPUT_FIELDS = ["key", "name", "level", "status", "evidence", "member", "member_since", "member_precision",
+                 "member_evidence", "member_source", "gemeinden_total", "gemeinden_covered",
+                 "gemeinden_covered_documented", "population_total", "population_covered",
+                 "population_covered_documented", "area_km2_total", "area_km2_covered",
+                 "area_km2_covered_documented", "body_member", "body_member_since", "body_member_precision",
+                 "body_member_evidence", "body_member_source"]
+GEMEINDE_FIELDS = ["kreis_key", "via"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the dashboard")
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)")
 
     check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
     check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
@@ -110,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
     export.add_argument("--preset", choices=EXPORT_PRESETS, default="16x9", help="page size of a map")
     export.add_argument("--title", help="map title (default: #sicherimDienst – Beitritte in NRW)")
+    export.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the picture and the data")
     export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     export.add_argument("--out", type=Path, required=True, help="file to write (replaced atomically)")
@@ -150,50 +156,59 @@ def cmd_prepare(args) -> int:
 def cmd_coverage(args) -> int:
     from loaders import store
 
+    from loaders.viewstate import check_day
+    from viewmodel import model, text
+
     if args.members is not None and not args.members.is_file():
         raise InputError(f"members file not found: {args.members}")
+    check_day(args.date, dt.date.today(), "--date")
     cov = store.load_coverage(str(args.members) if args.members else None)
     frame = cov.as_of(args.date, args.level, args.region, args.evidence)
     fields = OUTPUT_FIELDS + (GEMEINDE_FIELDS if args.level == "gemeinde" else [])
     records = [{f: _plain(row[f]) for f in fields} for row in frame.to_dict("records")]
     sys.stdout.write(render(records, args.format, fields))
+    if args.format == "table":
+        # The same figures line as the app and every export, with its documented part.
+        print(text.figures_line(cov.summary(args.date, args.region, args.evidence)))
+        currency = text.currency(args.date, model.newest_documented(cov))
+        if currency:
+            print(currency)
     return 0
 
 
 def cmd_serve(args) -> int:
+    """The dashboard with sign-in, upload gate and headers (dashboard/serve.py, see dashboard.webserver)."""
     from loaders.paths import PROJECT_ROOT
 
-    app = PROJECT_ROOT / "dashboard" / "app.py"
-    if not app.is_file():
+    launcher = PROJECT_ROOT / "dashboard" / "serve.py"
+    if not launcher.is_file():
         raise InputError("the dashboard is not installed in this checkout")
     # Streamlit reads .streamlit/config.toml from the working directory; run from the
     # project root so its settings (no usage statistics, static serving) always apply.
     os.chdir(PROJECT_ROOT)
-    os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app),
-                               "--server.port", str(args.port), "--browser.gatherUsageStats", "false"])
+    os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(launcher),
+                               "--server.port", str(args.port), "--server.address", args.address,
+                               "--browser.gatherUsageStats", "false"])
     return 0
 
 
 def cmd_export(args) -> int:
     from loaders import store
     from loaders.paths import atomic_write
-    from loaders.viewstate import REGION_KEYS, ViewState
+    from loaders.viewstate import ViewState, check_day
 
     if args.members is not None and not args.members.is_file():
         raise InputError(f"members file not found: {args.members}")
-    if args.region is not None and args.region not in REGION_KEYS:
-        raise InputError(f"unknown region {args.region!r}: expected a Regierungsbezirk key "
-                         f"({', '.join(REGION_KEYS)})")
     day = _export_day(args)
-    if args.compare is not None and args.compare >= day:
-        raise InputError(f"--compare {args.compare} must lie before --date {day}")
+    view = ViewState.checked(date=day, compare=args.compare, level=args.level, region=args.region,
+                             evidence=args.evidence, lang=args.lang)
+    if args.start is not None:
+        check_day(args.start, dt.date.today(), "--from")
     if args.out.is_dir():
         raise InputError(f"--out {args.out} is a folder; give a file name")
     # matplotlib is loaded only for this command, never with the loaders package.
     from exports.render import export
 
-    view = ViewState(date=day, compare=args.compare, level=args.level, region=args.region,
-                     evidence=args.evidence)
     cov = store.load_coverage(str(args.members) if args.members else None)
     data = export(cov, view, args.format, preset=args.preset, title=args.title, start=args.start, step=args.step)
     try:
@@ -310,9 +325,10 @@ def render(records: list[dict], fmt: str, fields: list[str]) -> str:
         writer.writeheader()
         writer.writerows({k: csv_safe(v) for k, v in r.items()} for r in records)
         return buffer.getvalue()
-    columns = ["key", "name", "member_since", "gemeinden", "population", "share"]
-    rows = [[r["key"], r["name"], r["member_since"] or "–",
-             f"{r['gemeinden_covered']}/{r['gemeinden_total']}",
+    columns = ["key", "name", "member_since", "gemeinden", "davon belegt", "population", "share"]
+    rows = [[r["key"], r["name"], r["member_since"] or ("unbekannt" if r["member"] is None and r["level"] != "land"
+                                                          else "–"),
+             f"{r['gemeinden_covered']}/{r['gemeinden_total']}", str(r["gemeinden_covered_documented"]),
              f"{r['population_covered']:,}/{r['population_total']:,}",
              f"{100 * r['population_covered'] / r['population_total']:.1f} %"] for r in records]
     widths = [max(len(str(x)) for x in [c] + [row[i] for row in rows]) for i, c in enumerate(columns)]

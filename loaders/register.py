@@ -82,7 +82,7 @@ _WRITE = "sid_atlas_register_write"
 # What an editor may change in one membership; name, kind and key make its identity.
 EDITABLE = ("joined_on", "left_on", "source", "note")
 # Columns of an accession table that tell a register export from a partner list.
-_ACCESSION_HEADER = {c for c in accessions.COLUMNS if c not in ("left_on", "note")}
+_ACCESSION_HEADER = {c for c in accessions.COLUMNS if c not in accessions.OPTIONAL_COLUMNS}
 
 metadata = sa.MetaData()
 meta = sa.Table(
@@ -669,7 +669,7 @@ def _read_accession_table(path: Path, units: pd.DataFrame, today: dt.date):
     """Report rows, summary and records of an accession table, checked row by row."""
     frame = accessions.read_csv_table(path, sorted(_ACCESSION_HEADER))
     extra = [c for c in frame.columns if c not in accessions.COLUMNS]
-    for optional in ("left_on", "note"):
+    for optional in accessions.OPTIONAL_COLUMNS:
         if optional not in frame:
             frame[optional] = ""
     frame = accessions.canonical_keys(frame[accessions.COLUMNS], units)
@@ -711,7 +711,8 @@ def _read_accession_table(path: Path, units: pd.DataFrame, today: dt.date):
 def _record_of(report: RowReport) -> dict:
     """A usable partner-list row as a record of the shipped schema."""
     return {"name": report.name or "", "kind": report.kind or "", "key": report.key or "",
-            "joined_on": report.joined_on, "date_precision": report.date_precision, "evidence": "documented",
+            "joined_on": report.joined_on, "date_precision": report.date_precision, "certain_by": "",
+            "evidence": "documented",
             "event": "", "source": report.source or "", "left_on": report.left_on, "note": report.note or ""}
 
 

@@ -61,6 +61,18 @@ def manifest() -> dict[str, SourceSpec]:
     return {key: SourceSpec(id=key, **value) for key, value in data.items()}
 
 
+def gebietsstand() -> str:
+    """The vintage of the boundaries and of the population figures, as every data export states it.
+
+    Examples
+    --------
+    >>> gebietsstand()
+    'Digitale Verwaltungsgrenzen NRW (DVG2), Stand 2022-03-08; BKG VG250-EW, Gemeinden NRW mit Einwohnerzahlen (Stand 31.12.2023)'
+    """
+    specs = manifest()
+    return "; ".join(specs[name].title for name in ("dvg2", "vg250_ew_nrw"))
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -45,10 +45,11 @@ def tiny_units() -> pd.DataFrame:
 
 
 def accession(name, kind, key, joined_on, precision="day", evidence="documented", event="",
-              source="test fixture", left_on="", note=""):
+              source="test fixture", left_on="", note="", certain_by=""):
     """One accession row in the shipped schema."""
     return {"name": name, "kind": kind, "key": key, "joined_on": joined_on, "date_precision": precision,
-            "evidence": evidence, "event": event, "source": source, "left_on": left_on, "note": note}
+            "certain_by": certain_by, "evidence": evidence, "event": event, "source": source,
+            "left_on": left_on, "note": note}
 
 
 def tiny_events(date="2023-06-01") -> pd.DataFrame:

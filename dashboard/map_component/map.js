@@ -35,6 +35,16 @@ let args = null;   // the latest render arguments; older async updates give way 
 let shownStyles = null;
 
 function patternId(status) { return `hatch-${status}`; }
+function dotsId(status) { return `dots-${status}`; }
+
+// The fill of a status: hatched when inferred, dotted when the style asks for it
+// (an undated documented membership), else the plain colour.
+function fillOf(status, inferred) {
+  const style = args.styles[status] || args.styles.not_yet;
+  if (inferred) return `url(#${patternId(status)})`;
+  if (style.pattern === "dots") return `url(#${dotsId(status)})`;
+  return style.fill;
+}
 
 // Diagonal hatching in the status colour: inferred memberships stay readable in
 // grey-scale and for colour-blind readers because texture, not hue, marks them.
@@ -58,6 +68,24 @@ function definePatterns(styles) {
     stripe.setAttribute("fill", style.fill);
     pattern.append(ground, stripe);
     defs.append(pattern);
+    if (style.pattern === "dots") {
+      const dots = document.createElementNS(SVG_NS, "pattern");
+      dots.setAttribute("id", dotsId(status));
+      dots.setAttribute("patternUnits", "userSpaceOnUse");
+      dots.setAttribute("width", "6");
+      dots.setAttribute("height", "6");
+      const back = document.createElementNS(SVG_NS, "rect");
+      back.setAttribute("width", "6");
+      back.setAttribute("height", "6");
+      back.setAttribute("fill", style.fill);
+      const dot = document.createElementNS(SVG_NS, "circle");
+      dot.setAttribute("cx", "3");
+      dot.setAttribute("cy", "3");
+      dot.setAttribute("r", "1.2");
+      dot.setAttribute("fill", "#555555");
+      dots.append(back, dot);
+      defs.append(dots);
+    }
   }
 }
 
@@ -65,7 +93,7 @@ function unitStyle(key) {
   const [status, inferred] = args.features[key] || ["not_yet", false];
   const style = args.styles[status] || args.styles.not_yet;
   return {
-    fillColor: inferred ? `url(#${patternId(status)})` : style.fill,
+    fillColor: fillOf(status, inferred),
     fillOpacity: 1, color: style.stroke, weight: style.weight, opacity: 1,
   };
 }
@@ -102,7 +130,8 @@ function showGeometry(unitsTopology, contextTopology) {
   if (contextTopology) {   // the other Bezirke, muted, so the chosen one stays in its setting
     context = L.geoJSON(topojson.feature(contextTopology, contextTopology.objects.units), {
       filter: (feature) => feature.id !== args.region, interactive: false,
-      style: {fillColor: "#e6e6e3", fillOpacity: 1, color: "#b0b0ab", weight: 1},
+      style: {fillColor: args.styles.muted.fill, fillOpacity: 1, color: args.styles.muted.stroke,
+              weight: args.styles.muted.weight},
     }).addTo(map);
   }
   units = L.geoJSON(topojson.feature(unitsTopology, unitsTopology.objects.units), {
@@ -147,7 +176,7 @@ function updateLegend() {
   for (const item of args.legend) {
     const row = document.createElement("div");
     const style = args.styles[item.status];
-    const fill = item.inferred ? `url(#${patternId(item.status)})` : style.fill;
+    const fill = fillOf(item.status, item.inferred);
     row.innerHTML = `<svg width="18" height="12"><rect x="0.5" y="0.5" width="17" height="11" `
       + `fill="${fill}" stroke="${style.stroke}" stroke-width="${Math.min(style.weight, 2)}"/></svg>`
       + `<span>${item.label}</span>`;   // label escaped in mapview.py

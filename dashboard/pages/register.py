@@ -15,7 +15,6 @@ import logging
 import re
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -27,40 +26,55 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
-from streamlit.errors import StreamlitSecretNotFoundError  # noqa: E402
+from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 
-from dashboard import members, register_view as view  # noqa: E402
-from dashboard.i18n import kind_label, t  # noqa: E402
-from loaders import register  # noqa: E402
+from dashboard import members, register_view as view, webserver  # noqa: E402
+from viewmodel.i18n import kind_label, t  # noqa: E402
+from loaders import register, signin  # noqa: E402
 from loaders.dates import parse_typed_date  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
-# A wrong password costs a moment, so guessing through the form is slow.
-WRONG_PASSWORD_PAUSE = 1.0
+# Streamlit's signed identity cookie after st.login.
+OIDC_COOKIE = "_streamlit_user"
 
 
 # -- configuration and sign-in ----------------------------------------------------------------
-def secrets() -> Mapping:
-    """The app's secrets; none at all is a valid configuration (read-only, shipped data)."""
-    try:
-        return st.secrets.to_dict()
-    except (FileNotFoundError, StreamlitSecretNotFoundError):
-        return {}
-
-
 @st.cache_resource(show_spinner="Öffne das Register …")
 def open_register(url: str) -> register.Register:
     """One connection pool per register and process; a failure is not cached, so it is retried."""
     return register.Register(url)
 
 
-def sign_in(config: Mapping) -> str | None:
-    """Draw sign-in or sign-out in the sidebar; the signed-in editor's name for the log, else None."""
-    bar, state = st.sidebar, st.session_state
+def session_id() -> str:
+    return get_script_run_ctx().session_id
+
+
+def password_editor(reg: register.Register) -> str | None:
+    """The editor whose sign-in cookie this client sent (on this very connection), or None."""
+    token = webserver.request_cookies().get(webserver.COOKIE)
+    try:
+        found = signin.editor_of(reg.engine, token if isinstance(token, str) else None)
+    except sa.exc.SQLAlchemyError:
+        LOG.exception("sign-in lookup failed")
+        return None
+    return found[0] if found else None
+
+
+def sign_in(config: Mapping, reg: register.Register) -> str | None:
+    """Draw sign-in or sign-out in the sidebar; the signed-in editor's name for the log, else None.
+
+    With a password, being signed in is the cookie of this request, looked up
+    in the register on every run (see :mod:`loaders.signin`): a client that
+    presents another's session id without the cookie is a viewer. The same
+    check guards each change again (:func:`confirmed`).
+    """
+    bar = st.sidebar
     mode = view.sign_in_mode(config)
     if mode == "oidc":
+        # st.user comes from Streamlit's signed cookie; Streamlit refuses to resume a
+        # session for a client whose identity differs.
         if not st.user.is_logged_in:
             provider = view.oidc_provider(config)
             bar.button("Anmelden", key="w_login", icon=":material/login:",
@@ -76,28 +90,45 @@ def sign_in(config: Mapping) -> str | None:
         bar.button("Abmelden", key="w_logout", icon=":material/logout:", on_click=st.logout)
         return f"oidc:{editor}" if editor else None
     if mode == "password":
-        editor = state.get("register_editor")
+        if not webserver.active():
+            bar.warning("Bearbeiten ist hier abgeschaltet: die Anmeldung braucht den Server von "
+                        "`sid-atlas serve` (oder `make run`).")
+            return None
+        editor = password_editor(reg)
         if editor:
+            token = webserver.request_cookies().get(webserver.COOKIE)
             bar.success(f"Angemeldet als {view.plain(editor)}")
             bar.button("Abmelden", key="w_logout", icon=":material/logout:",
-                       on_click=lambda: state.pop("register_editor", None))
+                       on_click=lambda: signin.sign_out(reg.engine, token))
             return f"app:{editor}"
-        with bar.form("w_sign_in"):
-            st.markdown("**Anmelden zum Bearbeiten**")
-            name = st.text_input("Ihr Name (für das Änderungsprotokoll)", key="w_editor_name")
-            password = st.text_input("Passwort", type="password", key="w_editor_password")
-            if st.form_submit_button("Anmelden", icon=":material/login:"):
-                if not name.strip():
-                    st.error("Bitte Ihren Namen angeben: er steht bei jeder Änderung im Protokoll.")
-                elif view.password_matches(password, config):
-                    state.register_editor = name.strip()
-                    st.rerun()
-                else:
-                    time.sleep(WRONG_PASSWORD_PAUSE)
-                    st.error("Das Passwort ist falsch.")
+        bar.markdown(f"[Anmelden zum Bearbeiten]({webserver.signin_url()})")
+        bar.caption("Die Anmeldung gilt {} Stunden und nur in diesem Browser.".format(signin.SESSION_HOURS))
         return None
     bar.info("Bearbeiten ist nicht eingerichtet: das Register ist schreibgeschützt.")
     return None
+
+
+def confirmed(reg: register.Register, editor: str) -> bool:
+    """Whether ``editor`` is still signed in right now (not signed out or expired since the run began)."""
+    if not editor.startswith("app:") or password_editor(reg) == editor[len("app:"):]:
+        return True
+    st.error("Die Anmeldung ist abgelaufen oder beendet: nichts gespeichert. Bitte neu anmelden.")
+    return False
+
+
+def lockout_section(reg: register.Register, editor: str) -> None:
+    """Locked sign-ins (too many failures), and the button that lifts them."""
+    locked = signin.lockouts(reg.engine)
+    if not locked:
+        return
+    st.subheader("Gesperrte Anmeldungen")
+    st.caption(f"Nach {signin.LOCKOUT_AFTER} Fehlversuchen ist ein Name oder eine Adresse gesperrt, bis die "
+               "Sperre aufgehoben wird oder eine Stunde lang kein Versuch kam.")
+    st.dataframe([{"Art": "Name" if row["scope"] == "account" else "Adresse", "Wert": row["subject"],
+                   "Fehlversuche": row["failures"]} for row in locked], hide_index=True, key="w_lockouts")
+    if st.button("Sperren aufheben", key="w_unlock", icon=":material/lock_open:") and confirmed(reg, editor):
+        signin.lift(reg.engine, by=editor)
+        changed("Alle Sperren aufgehoben.")
 
 
 # -- changes -------------------------------------------------------------------------------------
@@ -191,7 +222,7 @@ def upload_section(reg: register.Register, editor: str, latest: int | None) -> N
     st.dataframe(view.report_table(report), hide_index=True, width="stretch", key="w_report")
     changes = report.count("insert") + report.count("update")
     if st.button("Übernehmen", key="w_commit", type="primary", icon=":material/save:", disabled=not changes,
-                 help=None if changes else "Die Liste ändert nichts am Register."):
+                 help=None if changes else "Die Liste ändert nichts am Register.") and confirmed(reg, editor):
         with st.spinner("Speichere …"):
             result = with_upload(upload.name, data, lambda path: reg.commit_import(path, editor))
         if result is not None:
@@ -217,7 +248,7 @@ def edit_section(reg: register.Register, editor: str, table) -> None:
                                       help="leer: weiterhin Mitglied")
         source = st.text_input("Quelle", value=record["source"])
         note = st.text_input("Bemerkung", value=record["note"])
-        if not st.form_submit_button("Änderung speichern", icon=":material/edit:"):
+        if not st.form_submit_button("Änderung speichern", icon=":material/edit:") or not confirmed(reg, editor):
             return
     try:
         joined_on, _ = parse_typed_date(joined.strip() or None)
@@ -238,7 +269,8 @@ def undo_section(reg: register.Register, editor: str, history: list[dict]) -> No
                             key="w_undo_entry", placeholder="Eintrag wählen …",
                             format_func=lambda i: f"Nr. {i} · {view.ENTRY_LABELS[candidates[i]['action']]} "
                                                   f"{candidates[i]['file_name']} · {candidates[i]['user_name']}")
-    if right.button("Rückgängig machen", key="w_undo", icon=":material/undo:", disabled=chosen is None):
+    if right.button("Rückgängig machen", key="w_undo", icon=":material/undo:",
+                    disabled=chosen is None) and confirmed(reg, editor):
         undo_id = attempt(lambda: reg.undo_import(chosen, editor))
         if undo_id is not None:
             changed(f"Eintrag Nr. {chosen} rückgängig gemacht (Eintrag Nr. {undo_id}).")
@@ -263,8 +295,7 @@ def main() -> None:
     for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register")):
         st.sidebar.page_link(page, label=t(label))
     st.title("Mitgliederregister")
-    config = secrets()
-    editor = sign_in(config)
+    config = webserver.secrets()
     try:
         url = register.configured_url()
         if url is None:
@@ -274,10 +305,19 @@ def main() -> None:
             return
         reg = open_register(url)
         table, history = reg.table(), reg.history()
-    except (AtlasError, sa.exc.SQLAlchemyError) as error:
+    except (AtlasError, sa.exc.SQLAlchemyError):
+        # Which database, user and host stays in the log: viewers learn only that it is down.
         LOG.exception("register unavailable")
-        st.error(view.plain(f"Das Register ist nicht erreichbar: {error}"))
+        st.error("Register nicht erreichbar. Bitte später noch einmal versuchen.")
         return
+    editor = sign_in(config, reg)
+    # The upload endpoint takes files for this session only with the cookie that signed the editor in.
+    cookie = webserver.COOKIE if view.sign_in_mode(config) == "password" else OIDC_COOKIE
+    value = webserver.request_cookies().get(cookie)
+    if editor is not None and isinstance(value, str) and value:
+        webserver.allow_uploads(session_id(), cookie, value)
+    else:
+        webserver.forbid_uploads(session_id())
     notice = st.session_state.pop("register_notice", None)
     if notice:
         st.success(view.plain(notice))
@@ -298,6 +338,7 @@ def main() -> None:
     history_section(reg, history)
     if editor is not None:
         undo_section(reg, editor, history)
+        lockout_section(reg, editor)
 
 
 main()

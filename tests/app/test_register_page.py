@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import register_view
-from loaders import register
+from dashboard import register_view, webserver
+from loaders import register, signin
 from tests import helpers
 
 APP = str(helpers.APP)
@@ -42,12 +42,22 @@ def labels(app: AppTest) -> set[str]:
     return {button.label for button in app.button}
 
 
-def sign_in(app: AppTest, name: str, password: str) -> AppTest:
-    app.text_input(key="w_editor_name").input(name)
-    app.text_input(key="w_editor_password").input(password)
-    next(b for b in app.button if b.label == "Anmelden").click().run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+@pytest.fixture
+def cookies(monkeypatch):
+    """The served app (sign-in endpoint present) and the cookies the page's client sent, set per test.
+
+    AppTest has no HTTP client; the real cookie path is tests/test_security.py.
+    """
+    jar: dict[str, str] = {}
+    monkeypatch.setattr(webserver, "active", lambda: True)
+    monkeypatch.setattr(webserver, "request_cookies", lambda: jar)
+    return jar
+
+
+def sign_in(db, jar: dict, name: str) -> AppTest:
+    """What the sign-in endpoint does on the right password: a token in the cookie, its hash in the register."""
+    jar[webserver.COOKIE] = signin.succeeded(register.Register(db).engine, name, "127.0.0.1", name)
+    return page(PASSWORD)
 
 
 def save_edit(app: AppTest, left_on: str) -> None:
@@ -55,8 +65,8 @@ def save_edit(app: AppTest, left_on: str) -> None:
     next(b for b in app.button if b.label == "Änderung speichern").click().run()
 
 
-def editor(db) -> AppTest:
-    return sign_in(page(PASSWORD), "Anna Beispiel", "Rathaus-2024")
+def editor(db, jar: dict) -> AppTest:
+    return sign_in(db, jar, "Anna Beispiel")
 
 
 def test_without_sign_in_configured_the_register_is_read_only(db):
@@ -72,24 +82,30 @@ def test_without_sign_in_configured_the_register_is_read_only(db):
     assert app.dataframe[0].value["Name"].tolist() == ["Stadt Lage"]
 
 
-def test_viewer_sees_the_register_and_no_edit_controls(db):
+def test_viewer_sees_the_register_and_no_edit_controls(db, cookies):
     app = page(PASSWORD)
     assert not app.get("file_uploader")
-    assert labels(app) == {"Anmelden"}   # only the sign-in form's button
+    assert not labels(app) & EDIT_LABELS and "Anmelden zum Bearbeiten" in app.sidebar.markdown[0].value
     assert not [s for s in app.selectbox if s.key in ("w_edit_body", "w_undo_entry")]
     assert len(app.dataframe) == 2
 
 
-def test_a_wrong_password_is_refused(db):
-    app = sign_in(page(PASSWORD), "Mallory", "rathaus-2024")
-    assert [e.value for e in app.sidebar.error] == ["Das Passwort ist falsch."]
-    assert not app.get("file_uploader") and "register_editor" not in app.session_state
-    app = sign_in(page(PASSWORD), "  ", "Rathaus-2024")
-    assert "Namen" in app.sidebar.error[0].value and not app.get("file_uploader")
+def test_without_the_served_endpoint_editing_is_off_with_a_notice(db):
+    app = page(PASSWORD)
+    assert "sid-atlas serve" in app.sidebar.warning[0].value and not app.get("file_uploader")
 
 
-def test_an_editor_previews_and_commits_a_list(db):
-    app = editor(db)
+def test_an_unknown_expired_or_signed_out_cookie_is_a_viewer(db, cookies):
+    cookies[webserver.COOKIE] = "forged-token"
+    assert not page(PASSWORD).get("file_uploader")
+    app = editor(db, cookies)
+    assert app.get("file_uploader")
+    next(b for b in app.button if b.label == "Abmelden").click().run()
+    assert not app.get("file_uploader") and signin.editor_of(register.Register(db).engine, cookies[webserver.COOKIE]) is None
+
+
+def test_an_editor_previews_and_commits_a_list(db, cookies):
+    app = editor(db, cookies)
     assert app.sidebar.success[0].value == "Angemeldet als Anna Beispiel"
     app.get("file_uploader")[0].upload("partner.csv", LIST, "text/csv")
     app.run()
@@ -114,9 +130,9 @@ def test_an_editor_previews_and_commits_a_list(db):
     ("leer.csv", b"   \n", "is empty"),
     ("gross.csv", b"Name\n" + b"x" * (register_view.MAX_UPLOAD_MB * 1024 * 1024), "höchstens 5 MB"),
 ])
-def test_bad_uploads_are_refused_with_a_message_and_change_nothing(db, name, content, message):
+def test_bad_uploads_are_refused_with_a_message_and_change_nothing(db, cookies, name, content, message):
     before = register.Register(db).export()
-    app = editor(db)
+    app = editor(db, cookies)
     app.get("file_uploader")[0].upload(name, content, "application/octet-stream")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
@@ -125,8 +141,8 @@ def test_bad_uploads_are_refused_with_a_message_and_change_nothing(db, name, con
     assert register.Register(db).export() == before
 
 
-def test_an_editor_ends_a_membership_and_undoes_it(db):
-    app = editor(db)
+def test_an_editor_ends_a_membership_and_undoes_it(db, cookies):
+    app = editor(db, cookies)
     kreis = register.Register(db).table().query("kind == 'kreis'").iloc[0]
     ident = register.identity("kreis", kreis["key"], kreis["name"])
     app.selectbox(key="w_edit_body").set_value(ident).run()
@@ -141,8 +157,8 @@ def test_an_editor_ends_a_membership_and_undoes_it(db):
     assert register.Register(db).table().set_index("key").loc[kreis["key"], "left_on"] == ""
 
 
-def test_a_bad_date_in_an_edit_is_a_message(db):
-    app = editor(db)
+def test_a_bad_date_in_an_edit_is_a_message(db, cookies):
+    app = editor(db, cookies)
     row = register.Register(db).table().query("joined_on != ''").iloc[0]
     app.selectbox(key="w_edit_body").set_value(register.identity(row["kind"], row["key"], row["name"])).run()
     save_edit(app, "31.02.2024")

@@ -15,8 +15,8 @@ import pytest
 
 from benchmarks.server import streamlit_process
 from benchmarks.sessions import Viewer, run_sync
-from dashboard.i18n import t
 from tests.helpers import APP
+from viewmodel.i18n import t
 
 pytestmark = pytest.mark.server
 

@@ -35,7 +35,7 @@ def test_land_level_is_a_one_element_array():
 def test_gemeinde_csv_has_a_row_per_gemeinde():
     result = run("coverage", "--date", "2024-02-01", "--level", "gemeinde", "--format", "csv")
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("key,name,level,member,member_since")
+    assert lines[0].startswith("key,name,level,status,evidence,member,member_since")
     assert len(lines) == 397
 
 

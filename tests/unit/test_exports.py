@@ -33,6 +33,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from exports import mapfig, style
+from viewmodel import palette
 from exports.render import FORMATS, export
 from loaders import cli, store
 from loaders.paths import PROJECT_ROOT
@@ -89,19 +90,19 @@ def test_png_has_the_preset_size_and_dpi(coverage, preset):
 def test_bielefeld_shows_the_member_colour_on_detmolds_accession_day(coverage):
     view = ViewState(DETMOLD_DAY, region="057")
     image = png(coverage, view, "square")
-    assert dominant(image, pixel_of(coverage, view, "square", "05711000")) == rgb(style.COLOURS["member"])
+    assert dominant(image, pixel_of(coverage, view, "square", "05711000")) == rgb(palette.STYLES["member"].fill)
 
 
 def test_bielefeld_is_not_yet_covered_the_day_before(coverage):
     view = ViewState(DAY_BEFORE)
     image = png(coverage, view)
-    assert dominant(image, pixel_of(coverage, view, "16x9", "05711000")) == rgb(style.COLOURS["not_yet"])
+    assert dominant(image, pixel_of(coverage, view, "16x9", "05711000")) == rgb(palette.STYLES["not_yet"].fill)
 
 
 def test_before_after_marks_bielefeld_as_new(coverage):
     view = ViewState(DETMOLD_DAY, compare=DAY_BEFORE)
     image = png(coverage, view, "a4-landscape")
-    assert dominant(image, pixel_of(coverage, view, "a4-landscape", "05711000")) == rgb(style.COLOURS["new"])
+    assert dominant(image, pixel_of(coverage, view, "a4-landscape", "05711000")) == rgb(palette.STYLES["new"].fill)
 
 
 def test_inferred_coverage_is_hatched_documented_is_solid(coverage):
@@ -114,8 +115,8 @@ def test_inferred_coverage_is_hatched_documented_is_solid(coverage):
         window = np.asarray(image.convert("RGB"))[y - 8:y + 8, x - 8:x + 8].reshape(-1, 3)
         return {tuple(int(c) for c in colour) for colour in window}
 
-    assert rgb(style.HATCH_COLOUR) in colours("05711000")
-    assert colours("05111000") == {rgb(style.COLOURS["member"])}
+    assert rgb(palette.HATCH_INK) in colours("05711000")
+    assert colours("05111000") == {rgb(palette.STYLES["member"].fill)}
 
 
 # -- SVG and PDF ---------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def test_pdf_keeps_title_stichtag_and_attribution_as_text(coverage):
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    for expected in expected_texts(style.DEFAULT_TITLE):
+    for expected in expected_texts(style.default_title()):
         assert expected in text
     fonts = [font["/FontDescriptor"] for font in _fonts(reader.pages[0])]
     assert fonts and all("/FontFile2" in descriptor for descriptor in fonts)  # embedded TrueType
@@ -167,7 +168,8 @@ def test_xlsx_keeps_a_formula_like_text_as_text(formula_coverage):
     source = row[header.index("source")]
     assert source.value == "=1+1" and source.data_type == "s"
     info = {r[0].value: r[1].value for r in book["Info"].iter_rows()}
-    assert info["Stand"] == "1. Februar 2024" and info["Region"] == "Düsseldorf"
+    assert info["Stichtag"] == "1. Februar 2024" and info["Region"] == "Regierungsbezirk Düsseldorf"
+    assert info["Zahlen"].startswith("Abgedeckt: 66 von 66 Gemeinden · davon 3 einzeln belegt")
 
 
 def test_csv_neutralises_formulas(formula_coverage):

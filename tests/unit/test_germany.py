@@ -9,8 +9,11 @@ import pytest
 import shapely
 from shapely import Polygon, box
 
-from loaders import germany
+import datetime as dt
+
+from loaders import accessions, coverage, germany
 from loaders.errors import DataError, SourceError
+from loaders.viewstate import ViewState
 from loaders.webgeometry import to_topojson
 from tests.helpers import assert_valid_coverage, decode
 
@@ -167,8 +170,17 @@ def test_missing_source_is_named(tmp_path):
 
 
 def test_map_draws_given_geometry_without_the_nrw_bezirk_labels():
-    from dashboard import mapview
+    from viewmodel.component import component_args
+    from viewmodel.model import build
 
-    features = {"01002000": {"status": "not_yet", "inferred": False, "tooltip": "Kiel"}}
-    args = mapview.map_args("gemeinde", None, features, [], "none", "", units_url="geo/gemeinde-de-0.json")
+    model = build(tiny_coverage(), ViewState(dt.date(2023, 7, 1)))
+    args = component_args(model, units_url="geo/gemeinde-de-0.json", context_url=None, labels=[])
     assert args["units_url"] == "geo/gemeinde-de-0.json" and args["labels"] == []
+
+
+def tiny_coverage():
+    from tests.helpers import tiny_events, tiny_units
+
+    units = tiny_units()
+    return coverage.build(units, accessions.expand_events(pd.DataFrame(columns=accessions.COLUMNS),
+                                                          tiny_events(), units))

@@ -9,14 +9,16 @@ import json
 import pytest
 from shapely import Point
 
+import datetime as dt
+from dataclasses import replace
+
 from dashboard import mapview
+from loaders.viewstate import ViewState
 from tests.helpers import decode
+from viewmodel import palette
+from viewmodel.component import component_args, label_points
+from viewmodel.model import build
 
-LEGEND = [{"status": "member", "label": "Mitglied", "inferred": False}]
-
-
-def feature(status="member", inferred=False, tooltip="Bielefeld"):
-    return {"status": status, "inferred": inferred, "tooltip": tooltip}
 
 
 def lightness(hex_colour: str) -> float:
@@ -28,51 +30,63 @@ def lightness(hex_colour: str) -> float:
     return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
 
 
-def test_statuses_match_the_contract():
-    assert set(mapview.PALETTE) == set(mapview.STATUS_STYLES)
+@pytest.fixture(scope="module")
+def model(coverage):
+    return build(coverage, ViewState(dt.date(2024, 2, 1), region="057"))
+
+
+def test_every_status_has_a_style():
+    from loaders.coverage import STATUSES
+
+    every = {status for statuses in STATUSES.values() for status in statuses} | {"new"}
+    assert every <= set(palette.STYLES)
 
 
 def test_palette_survives_grey_scale():
-    for a, b in itertools.combinations(mapview.STATUS_STYLES, 2):
-        gap = abs(lightness(mapview.PALETTE[a]["fill"]) - lightness(mapview.PALETTE[b]["fill"]))
+    tones = ("member", "via_kreis", "new", "not_yet")
+    for a, b in itertools.combinations(tones, 2):
+        gap = abs(lightness(palette.STYLES[a].fill) - lightness(palette.STYLES[b].fill))
         assert gap >= 15, f"{a} and {b} are only {gap:.0f} L* apart"
 
 
-def test_feature_named_script_stays_text():
+def test_feature_named_script_stays_text(model):
     """A hostile name in a label, legend or attribution reaches the page as text, not markup."""
     hostile = '<script>alert("x")</script>'
-    labels = mapview.label_points(["057"], [Point(8.8, 52.0)], {"057": hostile})
-    args = mapview.map_args("gemeinde", None, {"05711000": feature()},
-                            [{"status": "member", "label": hostile, "inferred": False}], "osm", hostile)
-    payload = json.dumps([labels, args["legend"], args["attribution"]])
+    labels = label_points(["057"], [Point(8.8, 52.0)], {"057": hostile})
+    hostile_model = replace(model, legend=[{"status": "member", "label": hostile, "inferred": False}])
+    args = component_args(hostile_model, units_url="u", context_url=None, labels=labels,
+                          basemap={**mapview.BASEMAPS["osm"], "attribution": hostile}, attribution=hostile)
+    payload = json.dumps([labels, args["legend"], args["attribution"], args["basemap"]])
     assert "<script>" not in payload
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in payload
 
 
-def test_tooltips_pass_through_unchanged():
-    """Tooltips are escaped by the caller; escaping them again would show entities."""
-    tip = "<b>M&amp;uuml;nster</b>"
-    args = mapview.map_args("gemeinde", None, {"05515000": feature(tooltip=tip)}, LEGEND, "none", "")
-    assert args["features"]["05515000"] == ["member", False, tip]
+def test_tooltips_are_escaped_once(coverage):
+    """Tooltips are escaped by the view model; the component passes them through unchanged."""
+    units = coverage.units.copy()
+    units.loc[units["key"] == "05711000", "name"] = "Biele<b>feld"
+    from loaders import coverage as coverage_module
+
+    hostile = coverage_module.build(units, coverage.accessions.drop(columns=["valid_from", "valid_until"]))
+    args = component_args(build(hostile, ViewState(dt.date(2024, 2, 1), region="057")), units_url="u",
+                          context_url=None, labels=[])
+    tip = args["features"]["05711000"][2]
+    assert "Biele&lt;b&gt;feld" in tip and "&amp;lt;" not in tip
 
 
-def test_inferred_hatching_is_always_explained():
-    args = mapview.map_args("gemeinde", None, {"05711000": feature(inferred=True)}, LEGEND, "none", "")
-    assert any(item["inferred"] and "schraffiert" in item["label"] for item in args["legend"])
+def test_inferred_hatching_is_always_explained(model):
+    assert model.units["hatched"].any()
+    assert any(item["inferred"] and "schraffiert" in item["label"] for item in model.legend)
 
 
-@pytest.mark.parametrize("bad", [{"features": {"05711000": feature(status="covered")}},
-                                 {"basemap": "google"}])
-def test_contract_violations_are_named(bad):
-    call = {"features": {}, "basemap": "none"} | bad
-    with pytest.raises(ValueError, match="unknown"):
-        mapview.map_args("gemeinde", None, call["features"], LEGEND, call["basemap"], "")
+def test_an_unknown_basemap_is_named(model):
+    with pytest.raises(ValueError, match="google"):
+        mapview.render_map(model, basemap="google")
 
 
-def test_no_tiles_unless_chosen():
-    args = mapview.map_args("gemeinde", None, {}, LEGEND, "none", "")
-    assert args["basemap"] is None
-    assert mapview.map_args("gemeinde", None, {}, LEGEND, "basemapde", "")["basemap"]["url"].startswith("https://")
+def test_no_tiles_unless_chosen(model):
+    assert component_args(model, units_url="u", context_url=None, labels=[])["basemap"] is None
+    assert mapview.BASEMAPS["basemapde"]["url"].startswith("https://")
 
 
 @pytest.mark.parametrize("level, region, limit_kb", [("gemeinde", None, 300), ("gemeinde", "057", 160),

@@ -69,33 +69,73 @@ TEXTS = {
                            "A municipality is covered if it or its district is a member."),
     "fig_kreise_help": ("Kreise und kreisfreie Städte mit eigener Mitgliedschaft.",
                         "Districts and district-free cities with a membership of their own."),
-    # statuses and evidence
-    "status_member": ("Mitglied", "member"),
-    "status_via_kreis": ("abgedeckt über den Kreis", "covered via its district"),
+    # statuses and evidence (one legend and tooltip vocabulary for screen, exports and CLI)
+    "status_member": ("Mitglied (eigener Beitritt)", "member (own accession)"),
+    "status_via_kreis": ("über den Kreis abgedeckt", "covered via its district"),
+    "status_undated": ("Mitgliedschaft belegt, Datum unbekannt", "membership documented, date unknown"),
     "status_not_yet": ("noch nicht abgedeckt", "not yet covered"),
+    "status_full": ("alle Gemeinden abgedeckt", "all municipalities covered"),
+    "status_partial": ("einzelne Gemeinden abgedeckt", "some municipalities covered"),
+    "status_not_yet_aggregate": ("keine Gemeinde abgedeckt", "no municipality covered"),
     "status_new": ("neu seit {date}", "new since {date}"),
-    "status_member_kreis": ("Kreis bzw. kreisfreie Stadt Mitglied", "district or city is a member"),
-    "status_partial_kreis": ("nur Gemeinden abgedeckt (Kreis selbst nicht Mitglied)",
-                             "only municipalities covered (district itself not a member)"),
-    "status_member_regierungsbezirk": ("Bezirksregierung Mitglied", "regional government is a member"),
-    "status_partial_regierungsbezirk": ("nur Kreise/Gemeinden abgedeckt (Bezirksregierung nicht Mitglied)",
-                                        "only districts/municipalities covered "
-                                        "(regional government not a member)"),
-    "inferred_suffix": ("{label} – abgeleitet", "{label} – inferred"),
-    "evidence_documented_word": ("dokumentiert", "documented"),
+    "legend_hatch": ("schraffiert: abgeleitet (aus einem regionalen Beitritt geschlossen, nicht einzeln belegt)",
+                     "hatched: inferred (concluded from a regional accession, not documented one by one)"),
+    "legend_muted": ("außerhalb der Auswahl", "outside the selection"),
+    "level_plural_gemeinde": ("Gemeinden", "Municipalities"),
+    "level_plural_kreis": ("Kreise und kreisfreie Städte", "Districts and district-free cities"),
+    "level_plural_regierungsbezirk": ("Regierungsbezirke", "Administrative regions"),
+    "evidence_documented_word": ("einzeln belegt", "documented"),
     "evidence_inferred_word": ("abgeleitet", "inferred"),
     # tooltips
     "tip_kreis": ("Kreis", "District"),
     "tip_kreisfrei": ("kreisfreie Stadt", "district-free city"),
     "tip_status": ("Status", "Status"),
-    "tip_since": ("Beitritt", "Joined"),
-    "tip_since_kreis": ("Beitritt des Kreises", "District joined"),
+    "tip_since": ("Abgedeckt seit", "Covered since"),
+    "tip_certain_by": ("{date}, belegt spätestens am {proven}", "{date}, documented by {proven} at the latest"),
     "tip_evidence": ("Evidenz", "Evidence"),
     "tip_source": ("Quelle", "Source"),
     "tip_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
-    "tip_undated": ("Mitgliedschaft dokumentiert, Datum unbekannt – nicht mitgezählt",
-                    "membership documented, date unknown – not counted"),
+    "tip_gemeinden_value": ("{n} von {total}, davon {documented} einzeln belegt",
+                            "{n} of {total}, of which {documented} documented"),
+    "tip_also": ("Außerdem", "Also"),
+    "path_gemeinde": ("eigener Beitritt", "own accession"),
+    "path_kreis": ("Beitritt des Kreises", "the district's accession"),
+    "path_value": ("{path} seit {date} ({evidence}; {source})", "{path} since {date} ({evidence}; {source})"),
+    "body_gemeinde": ("Eigener Beitritt", "Own accession"),
+    "body_kreis": ("Kreisverwaltung", "District administration"),
+    "body_kreisfrei": ("Stadtverwaltung", "City administration"),
+    "body_regierungsbezirk": ("Bezirksregierung", "Regional government"),
+    "body_member": ("Mitglied seit {date} ({evidence})", "member since {date} ({evidence})"),
+    "body_not_member": ("nicht Mitglied", "not a member"),
+    "body_undated": ("Mitglied, Beitrittsdatum unbekannt (einzeln belegt) – an keinem Stichtag mitgezählt",
+                     "member, date of accession unknown (documented) – counted at no reference date"),
+    "kreis_undated": ("Kreis {name}: Mitglied, Beitrittsdatum unbekannt (einzeln belegt)",
+                      "District {name}: member, date of accession unknown (documented)"),
     "date_unknown": ("Datum unbekannt", "date unknown"),
+    # figures line and currency (screen, exports and CLI)
+    "figures_line": ("Abgedeckt: {covered} von {total} Gemeinden · davon {documented} einzeln belegt · "
+                     "{population} Einwohner",
+                     "Covered: {covered} of {total} municipalities · of which {documented} documented · "
+                     "{population} inhabitants"),
+    "figures_line_compare": ("Abgedeckt: {before} → {covered} von {total} Gemeinden · davon {documented} "
+                             "einzeln belegt · {population_before} → {population} Einwohner",
+                             "Covered: {before} → {covered} of {total} municipalities · of which {documented} "
+                             "documented · {population_before} → {population} inhabitants"),
+    "currency": ("Keine belegten Beitritte oder veröffentlichten Zahlen nach dem {date} bekannt: "
+                 "spätere Beitritte oder Austritte sind nicht erfasst.",
+                 "No documented accessions or published figures after {date} are known: "
+                 "later accessions or exits are not recorded."),
+    "statewide": ("Landesweite Mitglieder", "Statewide members"),
+    "statewide_note": ("Organisationen ohne eigenes Gebiet (Verbände, Gewerkschaften, Landtag, Gerichte …): "
+                       "sie decken keine Gemeinde ab und stehen deshalb nicht auf der Karte.",
+                       "Organisations without a territory of their own (associations, unions, parliament, "
+                       "courts …): they cover no municipality and are therefore not on the map."),
+    "subtitle_compare": ("Vergleich mit {date}", "compared with {date}"),
+    "subtitle_documented": ("nur einzeln belegte Beitritte", "documented accessions only"),
+    "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
+    "millions": ("{value} Mio.", "{value} m"),
+    "panel_before": ("{date} (vorher)", "{date} (before)"),
+    "panel_after": ("{date} (nachher)", "{date} (after)"),
     # timeline
     "timeline": ("Verlauf", "Over time"),
     "series_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
@@ -271,3 +311,22 @@ def vega_locale(lang: str = "de") -> dict:
                  "periods": ["AM", "PM"], "days": list(days), "shortDays": [d[:2] for d in days],
                  "months": list(months), "shortMonths": [m[:3] for m in months]},
     }
+
+
+# Streamlit's own frontend (served translated by dashboard.webserver): the connection
+# indicator and the dialog shown when the server is lost. Keys are the exact texts of
+# the installed Streamlit's bundle; the server refuses to start if one is missing.
+FRONTEND = {
+    "Connection error": "Verbindung unterbrochen",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
+        "Der Server antwortet nicht. Läuft er noch? Neu starten im Terminal mit:",
+    "streamlit run yourscript.py": "make run",
+    "Streamlit server is not responding. Are you connected to the internet?":
+        "Der Server antwortet nicht. Besteht eine Internetverbindung? Die Seite verbindet sich "
+        "von selbst neu, sobald er wieder erreichbar ist.",
+    "Connecting": "Verbinde",
+    "Connecting to Streamlit server": "Verbindung zum Server wird aufgebaut",
+    "Unable to connect to Streamlit server": "Keine Verbindung zum Server",
+    "Connection lost. Please wait for the app to reconnect, then try again.":
+        "Verbindung verloren. Bitte warten, bis die Seite wieder verbunden ist, dann erneut versuchen.",
+}

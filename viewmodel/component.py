@@ -1,0 +1,66 @@
+"""The arguments of the map component (``dashboard/map_component``), built from a view model.
+
+One builder for the dashboard's map and the standalone HTML export, so both
+draw the same statuses, colours, legend and tooltips. Everything ``map.js``
+inserts as HTML is escaped here (legend labels, attribution, Bezirk names);
+tooltips arrive escaped from :mod:`viewmodel.text`.
+"""
+
+from __future__ import annotations
+
+import html
+
+from viewmodel import palette
+from viewmodel.model import ViewModel
+
+MAP_HEIGHT = 580
+
+
+def label_points(keys, points, names) -> list[dict]:
+    """Label records ``{key, name, lat, lon}``; names are escaped because they become HTML.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> label_points(["057"], [Point(8.8, 52.0)], {"057": "Det<b>mold"})
+    [{'key': '057', 'name': 'Det&lt;b&gt;mold', 'lat': 52.0, 'lon': 8.8}]
+    """
+    return [{"key": key, "name": html.escape(str(names[key])), "lat": round(point.y, 5),
+             "lon": round(point.x, 5)} for key, point in zip(keys, points)]
+
+
+def component_args(model: ViewModel, *, units_url: str, context_url: str | None, labels: list[dict],
+                   basemap: dict | None = None, attribution: str = "", height: int = MAP_HEIGHT) -> dict:
+    """JSON-serialisable keyword arguments of the map component for ``model``.
+
+    Parameters
+    ----------
+    model : ViewModel
+        What the view shows.
+    units_url, context_url : str
+        Where the page fetches the units' TopoJSON, and the Bezirke drawn muted
+        around a chosen region (None for NRW).
+    labels : list of dict
+        Bezirk labels from :func:`label_points`.
+    basemap : dict, optional
+        ``{"url", "attribution", "max_zoom"}`` of a tile layer (plain text), or None.
+    attribution : str
+        The required geodata attribution (plain text).
+    height : int
+        Map height in pixels.
+    """
+    return {
+        "level": model.state.level,
+        "region": model.state.region,
+        "units_url": units_url,
+        "context_url": context_url,
+        # Compact rows keep the per-rerun message small: [status, hatched, tooltip].
+        "features": model.features(),
+        "styles": palette.styles(),
+        "legend": [{"status": item["status"], "label": html.escape(item["label"]),
+                    "inferred": bool(item["inferred"])} for item in model.legend],
+        "labels": labels,
+        "basemap": basemap and {**basemap, "attribution": html.escape(basemap["attribution"])},
+        "attribution": html.escape(attribution),
+        "height": height,
+    }
