@@ -82,8 +82,9 @@ $(VENV)/bin/pip-compile:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 
+# QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs).
 bench: prepare
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) geodata/cache data artifacts dashboard/map_component/vendor dashboard/map_component/geo

@@ -1,21 +1,26 @@
-"""``python -m benchmarks`` (``make bench``): ours vs the straightforward build, one run.
+"""``python -m benchmarks`` (``make bench``): the dashboard beside Streamlit's floor, in one run.
 
-Measures, for NRW at Gemeinde level with warm server caches:
+Measured side by side in one run, each figure with the load average before
+and after it (see :mod:`benchmarks.report` for the rows and targets):
 
-- geometry bytes sent to the browser (ours: the TopoJSON files the map
-  fetches; baseline: the websocket bytes of one rerun to a new Stichtag,
-  which carry the whole folium map);
-- server time of a rerun after a Stichtag change (``AppTest``, see
-  :mod:`benchmarks.rerun`);
-- page open -> map fully drawn, and Stichtag change -> map and figures
-  updated, in headless Chromium (see :mod:`benchmarks.browser`);
-- the export time of an A4 300-dpi PNG (ours only, see :mod:`benchmarks.export`);
-- the "Deutschland" scope: prepare time, geometry bytes and rerun time for
-  all German Gemeinden in the files (see :mod:`benchmarks.germany_scope`);
+- a Stichtag change on a real server over the websocket, for the trivial
+  app (ten widgets: the floor), the map alone and the dashboard: server CPU,
+  latency and payload per change (:mod:`benchmarks.floor`); AppTest as a
+  second, in-process figure for the dashboard (:mod:`benchmarks.rerun`);
+- page open -> drawn in headless Chromium for the same three apps, and a
+  Stichtag change -> map and figures updated (:mod:`benchmarks.browser`);
+- two replicas behind nginx: bytes of a first and a returning visit, and the
+  load sweep (10 … 200 sessions, the knee); the same sweep against one
+  process (:mod:`benchmarks.sweep`);
+- whole-process command-line costs (:mod:`benchmarks.cli_cost`);
+- the Deutschland scope: cold prepare, first session after it, geometry
+  bytes, CPU per change (:mod:`benchmarks.germany_scope`).
 
-then prints a table with ratios and the issue's targets and writes
-``artifacts/bench.json``. Exit status 1 when a measurement failed (not when a
-target is missed: that is a result, not an error).
+Writes ``artifacts/bench.json``; ``python -m benchmarks.report --readme
+README.md`` puts its table into the README. ``--quick`` (``make bench
+QUICK=1``) runs a small version of the websocket, sweep and command-line
+parts only, for the test suite. Exit status 1 when a measurement failed (not
+when a target is missed: that is a result, not an error).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import json
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import apps, report
@@ -36,170 +42,230 @@ ARTIFACTS = REPO / "artifacts"
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--opens", type=int, default=5,
-                        help="measured page opens per build (each also gives two Stichtag changes; default 5)")
-    parser.add_argument("--reruns", type=int, default=9, help="measured AppTest reruns per build (default 9)")
-    parser.add_argument("--only", choices=("baseline", "ours"), help="measure one build only")
-    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
-    parser.add_argument("--no-germany", action="store_true", help="skip the Deutschland scope")
-    parser.add_argument("--prepares", type=int, default=3,
-                        help="measured cold Germany prepares (default 3)")
-    parser.add_argument("--sessions", type=int, default=50,
-                        help="concurrent websocket sessions in the load test (0 skips it; default 50)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a small run of the websocket, sweep and command-line parts (for tests)")
+    parser.add_argument("--opens", type=int, default=5, help="measured page opens per app (default 5)")
+    parser.add_argument("--batches", type=int, default=5,
+                        help="CPU samples per app, each a batch of --batch changes (default 5)")
+    parser.add_argument("--batch", type=int, default=8, help="changes per CPU sample (default 8)")
+    parser.add_argument("--reruns", type=int, default=9, help="AppTest reruns of the dashboard (default 9)")
+    parser.add_argument("--counts", type=int, nargs="+", default=list(report_counts()),
+                        help="session counts of the load sweep (default 10 20 50 100 200)")
+    parser.add_argument("--changes", type=int, default=3, help="Stichtag moves per viewer in the sweep (default 3)")
     parser.add_argument("--think", type=float, default=3.0,
-                        help="mean seconds between one session's Stichtag changes in the load test (default 3)")
+                        help="mean seconds between one viewer's moves in the sweep (default 3)")
+    parser.add_argument("--cli-repeats", type=int, default=5, help="whole-process pairs per command (default 5)")
+    parser.add_argument("--prepares", type=int, default=2, help="cold Germany prepares (default 2)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also measure the straightforward folium build over the websocket (slow)")
+    parser.add_argument("--no-browser", action="store_true", help="skip Chromium (page open, visit bytes)")
+    parser.add_argument("--no-nginx", action="store_true", help="skip the two replicas behind nginx")
+    parser.add_argument("--no-germany", action="store_true", help="skip the Deutschland scope")
+    parser.add_argument("--no-export", action="store_true", help="skip the A4 PNG export process")
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json", help="where to write the JSON")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.batches, args.batch, args.counts, args.changes, args.think = 1, 2, [2], 1, 0.2
+        args.cli_repeats, args.no_browser, args.no_nginx, args.no_germany, args.no_export = 1, True, True, True, True
+        args.reruns = 0
+    return args
 
 
-def failed(exc: BaseException) -> Series:
-    """A measurement that could not be taken keeps its reason in the JSON."""
-    return Series(error=f"{type(exc).__name__}: {exc}")
+def report_counts():
+    from benchmarks.sweep import COUNTS
+
+    return COUNTS
 
 
-def measure_app(app: apps.App, args, notes: list[str], leaflet_dir: Path, leaflet_origin: str) -> dict[str, Series]:
-    """All metrics for one build; failures become errors in the series, not crashes."""
-    from benchmarks import browser, rerun, server
+class Run:
+    """Collects series, sweeps and notes; a failing part becomes errors in its rows, not a crash."""
 
-    out: dict[str, Series] = {}
-    if not app.available:
-        reason = Series(error=f"{app.script.relative_to(REPO)} not found")
-        return {m.key: reason for m in report.METRICS}
-    print(f"[{app.name}] server reruns (AppTest) ...", flush=True)
-    try:
-        out["server_rerun"] = rerun.measure(app, changes=args.reruns)
-    except Exception as exc:
-        traceback.print_exc()
-        out["server_rerun"] = failed(exc)
-    if args.no_browser:
-        return out
-    print(f"[{app.name}] browser ...", flush=True)
-    try:
-        from playwright.sync_api import sync_playwright
+    def __init__(self):
+        self.results: dict[str, Series] = {}
+        self.sweeps: dict[str, list[dict]] = {}
+        self.notes: list[str] = []
 
-        from benchmarks.leaflet import CdnStandIn
-
-        cdn = CdnStandIn(leaflet_dir) if app is apps.BASELINE else None
-        with server.streamlit_server(app.script, ARTIFACTS / "bench" / f"{app.name}-server.log") as base, \
-                sync_playwright() as pw:
-            chromium = pw.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
-            try:
-                result = browser.measure(chromium, base, app, opens=args.opens, cdn=cdn)
-            finally:
-                chromium.close()
-        out.update(page_open=result.page_open, change=result.change, ws_open=result.ws_open,
-                   ws_change=result.ws_change)
-        if app is apps.BASELINE:
-            # folium's geometry travels inside the websocket message of every rerun.
-            out["geometry_raw"], out["geometry_gzip"] = result.ws_change, result.ws_change_gzip
-            notes.append(
-                f"baseline: CDN requests answered locally by the browser: {len(set(cdn.served))} URL(s) with "
-                f"Leaflet from {leaflet_origin}, {len(set(cdn.stubbed))} unused helper script/stylesheet URL(s) "
-                f"(jQuery, Bootstrap, awesome-markers, ...) with empty bodies, {len(set(cdn.aborted))} other "
-                f"request(s) refused. Without this the baseline map stays blank offline; with it the "
-                f"baseline pays no network latency for them, which favours it.")
-        else:
-            out["geometry_raw"], out["geometry_gzip"] = result.geometry_raw, result.geometry_gzip
-            notes.append(f"ours: geometry files fetched by the map: {result.geometry_urls or 'none'}")
-            refused = sorted(set(result.external.get("refused", [])))
-            notes.append(f"ours: requests to hosts other than the app: {len(refused)} {refused[:5]}")
-        notes.append(f"{app.name}: largest websocket messages of one Stichtag change: "
-                     f"{'; '.join(result.largest_change_frames) or 'none over 10 KB'}")
-    except Exception as exc:
-        traceback.print_exc()
-        for key in ("page_open", "change", "ws_open", "ws_change", "geometry_raw", "geometry_gzip"):
-            out[key] = failed(exc)
-    return out
+    def part(self, title: str, keys: tuple[str, ...], measure: Callable[[], dict[str, Series]]) -> None:
+        print(f"[{title}] ...", flush=True)
+        before = report.load_average()
+        try:
+            got = measure()
+        except Exception as exc:
+            traceback.print_exc()
+            got = {key: Series(error=f"{type(exc).__name__}: {exc}") for key in keys}
+        self.results.update(report.stamp(got, before, report.load_average()))
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     machine = report.machine_info()
-    notes = [
-        "View: NRW, Gemeinde level; Stichtag 2024-01-31 <-> 2024-02-01 (Detmold's accession: 70 Gemeinden "
-        "change); server caches warm (first run / first open discarded).",
-        "server_rerun: streamlit.testing.v1.AppTest, time of at.run() after moving the Stichtag slider one "
-        "day to a day not shown before (in-process script run, no websocket).",
-        "page_open: fresh browser context (empty HTTP cache) -> map iframe reports all 396 Gemeinden drawn "
-        "(ours: window.sidMap.drawn; baseline: 396 path.leaflet-interactive).",
-        "change: keyboard ArrowRight/ArrowLeft on the 'Stichtag' slider -> map restyled/redrawn with the new "
-        "states AND the st.metric figures changed; polled every 10 ms from Python.",
-        "gzip sizes: gzip level 6 of the payload bytes, computed by the harness (whatever the transport negotiates is not counted).",
-        "KB = 1000 bytes.",
-    ]
-    settings = {"opens": args.opens, "reruns": args.reruns, "only": args.only, "browser": not args.no_browser,
-                "germany": not args.no_germany, "prepares": args.prepares, "sessions": args.sessions,
-                "think_s": args.think}
-    chosen = [a for a in (apps.BASELINE, apps.OURS) if args.only in (None, a.name)]
+    run = Run()
+    logs = ARTIFACTS / "bench"
     started = time.perf_counter()
-    results: dict[str, dict[str, Series]] = {}
-    from benchmarks.leaflet import leaflet_dist
 
-    with leaflet_dist() as (dist, origin):
-        for app in chosen:
-            for key, series in measure_app(app, args, notes, dist, origin).items():
-                results.setdefault(key, {})[app.name] = series
-    if args.only in (None, "ours"):
-        print("[ours] A4 300-dpi PNG export ...", flush=True)
-        try:
-            from benchmarks import export
+    from benchmarks import floor
 
-            results["export_a4_png"] = {"ours": export.measure()}
-            notes.append(f"export_a4_png: exports.render.export(view, 'png', preset='a4') for NRW at Gemeinde "
-                         f"level on {export.VIEW_DAY}, 2480 x 3508 px; first export discarded. The baseline "
-                         "has no export.")
-        except Exception as exc:
-            traceback.print_exc()
-            results["export_a4_png"] = {"ours": failed(exc)}
-    if args.only in (None, "ours") and not args.no_germany:
-        print("[ours] Deutschland scope ...", flush=True)
-        try:
-            from benchmarks import germany_scope
+    floor_apps = [apps.TRIVIAL, apps.MAP_ONLY, apps.OURS] + ([apps.BASELINE] if args.baseline else [])
+    if args.quick:
+        floor_apps = [apps.TRIVIAL, apps.OURS]
+    for app in floor_apps:
+        def over_websocket(app=app):
+            got = floor.measure(app.script, logs / f"{app.name}-floor.log", batches=args.batches, batch=args.batch)
+            return {f"{kind}_{app.name}": series for kind, series in got.items()}
 
-            results.update(germany_scope.measure(prepares=args.prepares, reruns=args.reruns))
-            notes.append("de_*: all VG250-EW Gemeinden in the files (8,750 without Bayern). de_prepare: "
-                         "loaders.germany.prepare(rebuild=True), cold build into the cache. de_geometry: ours the "
-                         "TopoJSON the map fetches (coverage-simplified, 0.02°); baseline the same Gemeinden at "
-                         "full source resolution, what a folium GeoJson embeds and resends per rerun (not timed). "
-                         "de_server_rerun: AppTest reruns of benchmarks/germany_app.py (render_map, NRW statuses, "
-                         "the rest not_yet) after a Stichtag change.")
-        except Exception as exc:
-            traceback.print_exc()
-            for key in ("de_prepare", "de_geometry_raw", "de_geometry_gzip", "de_server_rerun"):
-                results[key] = {"ours": failed(exc)}
-    if args.only in (None, "ours") and args.sessions > 0:
-        # Ours only: the straightforward build needs about 1 s of server time per change, so 50
-        # sessions would only measure its queue.
-        print(f"[ours] {args.sessions} concurrent sessions ...", flush=True)
-        try:
-            from benchmarks import sessions
+        run.part(f"{app.name}: Stichtag changes over the websocket",
+                 tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen", "first_open")),
+                 over_websocket)
+    run.notes.append(
+        "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
+        "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
+        f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
+        "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
+        "decompression, the viewer reporting its cached message hashes like the browser.")
+    if args.baseline:
+        run.notes.append("*_baseline: the straightforward build (benchmarks/baseline_app.py, folium); its payload "
+                         "per change is its geometry, resent on every rerun.")
 
-            for key, series in sessions.bench(apps.OURS.script, ARTIFACTS / "bench" / "load-server.log",
-                                              sessions=args.sessions, changes=sessions.CHANGES,
-                                              think_s=args.think, ramp_s=sessions.RAMP_S, notes=notes).items():
-                results[key] = {"ours": series}
-        except Exception as exc:
-            traceback.print_exc()
-            for metric in report.METRICS:
-                if metric.key.startswith("load_"):
-                    results[metric.key] = {"ours": failed(exc)}
-    rows = report.rows(results)
+    if args.reruns:
+        from benchmarks import rerun
+
+        run.part("dashboard: AppTest reruns", ("apptest_ours",),
+                 lambda: {"apptest_ours": rerun.measure(apps.OURS, changes=args.reruns)})
+        run.notes.append("apptest_ours: streamlit.testing AppTest, at.run() after a one-day move, in this process "
+                         "(no websocket; AppTest recompiles the script on every run, so it overstates a rerun): "
+                         "a second figure only.")
+
+    if not args.no_browser:
+        for app in (apps.TRIVIAL, apps.MAP_ONLY, apps.OURS):
+            run.part(f"{app.name}: Chromium", (f"open_{app.name}",), lambda app=app: browser_part(app, args, logs))
+        run.notes.append(
+            "open_*: fresh browser context (empty HTTP cache), page open -> the app's map reports all 396 "
+            "Gemeinden drawn (trivial app: its figure shows); first open discarded. change_ours: keyboard on "
+            "the Stichtag slider -> map restyled and figures changed.")
+
+    if not args.no_nginx:
+        run.part("two replicas behind nginx", ("cold_open_bytes", "warm_open_bytes", "knee_two"),
+                 lambda: nginx_part(args, logs, run))
+    from benchmarks import sweep
+
+    run.part("one process: load sweep", ("knee_one", "load_memory"), lambda: sweep_part(args, logs, run))
+    run.notes.append(
+        f"Sweeps: per session count, all viewers open (0.1 s apart) and stay connected, then each moves the "
+        f"Stichtag {args.changes} times across Detmold's accession, {0.5 * args.think:g}-{1.5 * args.think:g} s "
+        f"apart; knee = largest count with p95 (change -> page sent) <= {sweep.P95_LIMIT_MS / 1000:g} s and no "
+        "errors, counting up to the first failing count; larger counts are not run.")
+
+    from benchmarks import cli_cost
+
+    run.part("command line", ("cli_coverage", "cli_geopandas", "cli_coverage_ratio")
+             + (() if args.no_export else ("cli_export", "export_ratio")),
+             lambda: cli_cost.measure(args.cli_repeats, export=not args.no_export))
+    run.notes.append("cli_*: whole processes timed from outside, A and yardstick in turn, ratios pair by pair; "
+                     "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
+                     "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px).")
+
+    if not args.no_germany:
+        from benchmarks import germany_scope
+
+        run.part("Deutschland", ("de_prepare", "de_first_session", "de_scope_read", "de_geometry_raw",
+                                  "de_geometry_gzip", "de_cpu"),
+                 lambda: germany_scope.measure(prepares=args.prepares, batches=max(1, args.batches // 2),
+                                               batch=args.batch, log_dir=logs))
+        run.notes.append("de_*: all VG250-EW Gemeinden in ../shared (8,750 without Bayern); NRW's carry their "
+                         "status, the rest not_yet (benchmarks/germany_app.py). de_first_session is a fresh "
+                         "server's first page run: it includes importing the app's modules and building the NRW "
+                         "model, which any first session pays (compare the map-only app's first page run); "
+                         "de_scope_read is the Deutschland data alone.")
+
+    rows = report.rows(run.results)
     print()
     print(report.format_table(rows))
     print()
-    for note in notes:
+    for note in run.notes:
         print("note:", note)
     print(f"machine: {machine['cores']} cores, {machine['cpu_model']}, Python {machine['python']}, "
-          f"load {machine['loadavg_at_start']}")
-    doc = report.to_json(rows, machine=machine, notes=notes, settings=settings)
+          f"load {machine['loadavg_at_start']} at start, {report.load_average()} at the end")
+    settings = {k: v for k, v in vars(args).items() if k != "json"}
+    doc = report.to_json(rows, machine=machine, notes=run.notes, settings=settings, results=run.results,
+                         sweeps=run.sweeps)
     doc["elapsed_s"] = round(time.perf_counter() - started, 1)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}")
-    errors = [(key, name, s.error) for key, sides in results.items() for name, s in sides.items() if s.error]
-    for key, name, error in errors:
-        print(f"error: {name} {key}: {error}", file=sys.stderr)
+    doc["machine"]["loadavg_at_end"] = report.load_average()
+    from loaders.paths import atomic_write
+
+    with atomic_write(args.json, "w") as handle:
+        handle.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {args.json} ({doc['elapsed_s']:.0f} s); README table: python -m benchmarks.report --readme README.md")
+    errors = [(key, s.error) for key, s in run.results.items() if s.error]
+    for key, error in errors:
+        print(f"error: {key}: {error}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def browser_part(app: apps.App, args, logs: Path) -> dict[str, Series]:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks import browser, server
+
+    with server.streamlit_server(app.script, logs / f"{app.name}-browser.log") as base, sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+        try:
+            result = browser.measure(chromium, base, app, opens=args.opens)
+        finally:
+            chromium.close()
+    out = {f"open_{app.name}": result.page_open}
+    if app is apps.OURS:
+        out.update(change_ours=result.change, geometry_raw=result.geometry_raw, geometry_gzip=result.geometry_gzip)
+    return out
+
+
+def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
+    from benchmarks import sessions, sweep
+    from benchmarks.server import proxied_replicas
+
+    out: dict[str, Series] = {}
+    with proxied_replicas(apps.OURS.script, logs / "replicas") as (proxy, replicas):
+        for base in replicas:
+            sessions.run_sync(sessions.warm_up(base))
+        if not args.no_browser:
+            from playwright.sync_api import sync_playwright
+
+            from benchmarks import browser
+
+            try:
+                with sync_playwright() as pw:
+                    chromium = pw.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+                    try:
+                        cold, warm = browser.open_bytes(chromium, proxy, apps.OURS)
+                    finally:
+                        chromium.close()
+                out.update(cold_open_bytes=Series([float(cold)]), warm_open_bytes=Series([float(warm)]))
+            except Exception as exc:   # the sweep below still runs
+                traceback.print_exc()
+                reason = f"{type(exc).__name__}: {exc}"
+                out.update(cold_open_bytes=Series(error=reason), warm_open_bytes=Series(error=reason))
+            run.notes.append("cold/warm_open_bytes: the dashboard through nginx (deploy/nginx.conf.template), "
+                             "a first visit in a fresh browser context, then a new tab in the same context; "
+                             "HTTP as transferred (encoded body + headers), websocket as payload.")
+        steps = sweep.run(proxy, None, counts=args.counts, changes=args.changes, think_s=args.think,
+                          ramp_s=sessions.RAMP_S)
+    run.sweeps["two replicas behind nginx"] = [vars(s) for s in steps]
+    run.notes.extend(filter(None, [sweep.knee_note("knee_two", steps)]))
+    out["knee_two"] = Series([float(sweep.knee(steps))])
+    return out
+
+
+def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
+    from benchmarks import sessions, sweep
+
+    steps = sweep.one_process(apps.OURS.script, logs / "sweep-one.log", counts=args.counts, changes=args.changes,
+                              think_s=args.think, ramp_s=sessions.RAMP_S)
+    run.sweeps["one process"] = [vars(s) for s in steps]
+    run.notes.extend(filter(None, [sweep.knee_note("knee_one", steps)]))
+    out = {"knee_one": Series([float(sweep.knee(steps))])}
+    passing = [s for s in steps if s.passed and s.memory_per_session is not None]
+    out["load_memory"] = (Series([passing[-1].memory_per_session]) if passing
+                          else Series(error="no passing session count"))
+    return out
 
 
 if __name__ == "__main__":

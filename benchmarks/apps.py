@@ -43,9 +43,10 @@ class App:
 
     name: str
     script: Path
-    frame_marker: str   # substring of the map iframe's URL
+    frame_marker: str   # substring of the URL of the frame that holds the map ("" = any frame)
     state_js: str       # JS run in that frame: null or {drawn, signature}
     expected_drawn: int = GEMEINDEN_NRW
+    figures: bool = True   # shows st.metric figures that change with the Stichtag
 
     def url(self, base: str, day: dt.date) -> str:
         return f"{base}/?date={day.isoformat()}"
@@ -55,8 +56,17 @@ class App:
         return self.script.is_file()
 
 
+# The trivial app has no map: it is "drawn" once its figure shows, and its
+# signature is that figure (the day), so a change is seen the same way.
+TRIVIAL_STATE_JS = """() => {
+  const m = document.querySelector('[data-testid="stMetricValue"]');
+  return m ? {drawn: 1, signature: m.innerText} : null;
+}"""
+
 BASELINE = App("baseline", REPO / "benchmarks" / "baseline_app.py", "streamlit_folium", FOLIUM_STATE_JS)
 OURS = App("ours", REPO / "dashboard" / "app.py", "coverage_map", OURS_STATE_JS)
+TRIVIAL = App("trivial", REPO / "benchmarks" / "trivial_app.py", "", TRIVIAL_STATE_JS, expected_drawn=1)
+MAP_ONLY = App("map", REPO / "benchmarks" / "map_app.py", "coverage_map", OURS_STATE_JS, figures=False)
 
 
 def stichtag_slider() -> dt.date:

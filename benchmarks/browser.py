@@ -140,10 +140,18 @@ def set_date(page, old: dt.date, new: dt.date) -> float:
     return start
 
 
-def new_context(browser, base: str, app: App, cdn):
-    """A fresh context (empty cache); requests that leave the app go to ``cdn`` or are refused."""
+def new_context(browser, *, refuse_external: bool = True):
+    """A fresh context (empty cache); requests that leave the machine are refused and listed.
+
+    Playwright turns the HTTP cache off in a context with routing, so a
+    measurement of what a returning visitor's cache saves passes
+    ``refuse_external=False`` (the app requests nothing outside anyway: the
+    browser tests prove it with the network cut).
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     external: list[str] = []
+    if not refuse_external:
+        return context, external
 
     def refuse(route):
         external.append(route.request.url)
@@ -151,11 +159,11 @@ def new_context(browser, base: str, app: App, cdn):
 
     # A regex, not a Python callable: Playwright then intercepts only matching
     # requests in the browser instead of round-tripping every request through Python.
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), cdn if cdn is not None else refuse)
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), refuse)
     return context, external
 
 
-def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) -> BrowserResult:
+def measure(browser, base: str, app: App, *, opens: int, log=print) -> BrowserResult:
     """Open ``app`` ``opens`` + 1 times (the first is a discarded warm-up), change the date twice each.
 
     Parameters
@@ -165,16 +173,14 @@ def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) ->
     base : str
         The app server's base URL.
     app : App
-        Which build, and how to read its map state.
+        Which app, and how to read its map state.
     opens : int
         Measured page opens; every open also yields two Stichtag changes.
-    cdn : callable, optional
-        Route handler for requests outside the app (the baseline's CDN stand-in).
     """
     result = BrowserResult()
     for rep in range(opens + 1):
         warmup = rep == 0
-        context, refused = new_context(browser, base, app, cdn)
+        context, refused = new_context(browser)
         try:
             page = context.new_page()
             ws = WsRecorder()
@@ -191,7 +197,8 @@ def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) ->
             if not warmup:
                 result.page_open.samples.append((drawn_at - start) * 1000)
             # Figures may still be arriving: wait for them and for a quiet socket.
-            wait_until(page, lambda: figures(page) != "", 10)
+            if app.figures:
+                wait_until(page, lambda: figures(page) != "", 10)
             ws.wait_quiet(page)
             if rep == 1:
                 result.ws_open.samples.append(len(ws.since(start)))
@@ -206,7 +213,7 @@ def measure(browser, base: str, app: App, *, opens: int, cdn=None, log=print) ->
                     state = map_state(page, app)
                     return (state is not None and state["drawn"] >= app.expected_drawn
                             and state["signature"] != before_map["signature"]
-                            and figures(page) not in ("", before_figs))
+                            and (not app.figures or figures(page) not in ("", before_figs)))
 
                 begin = set_date(page, old, new)
                 done = wait_until(page, updated, CHANGE_TIMEOUT_S)
@@ -241,3 +248,45 @@ def _is_geometry(response) -> bool:
     except Exception:  # body gone (redirect, aborted): not geometry we can count
         return False
     return b'"FeatureCollection"' in head or b'"Topology"' in head
+
+
+def open_bytes(browser, base: str, app: App, log=print) -> tuple[int, int]:
+    """Bytes a visitor receives to see ``app``'s map: a first visit, then a second one in the same browser.
+
+    HTTP counts as received from the network: Chromium's own ``encodedDataLength``
+    per finished request (headers and body as transferred, so compression
+    shows, and a response from the HTTP cache counts 0). Websocket messages
+    count as payload. The second visit is a new tab in the same context, so the
+    HTTP cache of the first applies, as for a returning reader.
+    """
+    context, _ = new_context(browser, refuse_external=False)
+    try:
+        return tuple(_one_visit(context, base, app) for _ in range(2))
+    finally:
+        context.close()
+
+
+def _one_visit(context, base: str, app: App) -> int:
+    page = context.new_page()
+    try:
+        ws = WsRecorder()
+        ws.attach(page)
+        received, cached = {}, set()
+        cdp = context.new_cdp_session(page)
+        cdp.on("Network.loadingFinished",
+               lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]))
+        # A response from the HTTP cache may still report its size: it was not transferred.
+        cdp.on("Network.requestServedFromCache", lambda event: cached.add(event["requestId"]))
+        cdp.on("Network.responseReceived",
+               lambda event: cached.add(event["requestId"]) if event["response"].get("fromDiskCache") else None)
+        cdp.send("Network.enable")
+        start = time.perf_counter()
+        page.goto(app.url(base, DAY_BEFORE), wait_until="commit")
+        if wait_until(page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn,
+                      OPEN_TIMEOUT_S) is None:
+            raise RuntimeError(f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s through {base}")
+        ws.wait_quiet(page)
+        cdp.detach()
+        return len(ws.since(start)) + int(sum(n for rid, n in received.items() if rid not in cached))
+    finally:
+        page.close()

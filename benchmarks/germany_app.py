@@ -12,7 +12,6 @@ sets the initial Stichtag.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import sys
 from pathlib import Path
@@ -25,47 +24,33 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from benchmarks.apps import stichtag_slider  # noqa: E402
+from benchmarks.mapparts import coverage, nrw_args  # noqa: E402
 from dashboard.mapview import draw, write_geometry  # noqa: E402
-from loaders import germany, store  # noqa: E402
-from loaders.viewstate import ViewState  # noqa: E402
-from loaders.webgeometry import to_topojson  # noqa: E402
-from viewmodel import model as viewmodel  # noqa: E402
-from viewmodel.component import component_args  # noqa: E402
-
-ATTRIBUTION = ("© GeoBasis-DE / BKG (2025), Daten verändert; "
-               "Einwohnerzahlen: Statistische Ämter des Bundes und der Länder")
+from loaders import germany  # noqa: E402
 
 
 @st.cache_resource(show_spinner="Lade Deutschland …")
 def germany_view() -> tuple[str, dict[str, dict], int]:
-    """Geometry URL, the ``not_yet`` feature of every Gemeinde, and the population of Germany (once)."""
-    units, web = germany.load()
-    url = write_geometry("gemeinde-de", to_topojson(web, "gemeinde").encode())
-    gemeinden = units[units["level"] == "gemeinde"]
+    """Geometry URL, the ``not_yet`` feature of every Gemeinde, and the population of Germany (once).
+
+    Everything is read from what ``loaders.germany.prepare`` wrote: no
+    geometry is loaded or converted in a session.
+    """
+    gemeinden, topology = germany.load_scope()
+    url = write_geometry("gemeinde-de", topology.encode())
     rest = {key: ["not_yet", False, html.escape(f"{name} ({key})")]
             for key, name in zip(gemeinden["key"], gemeinden["name"])}
     return url, rest, int(gemeinden["population"].sum())
 
 
-@st.cache_resource
-def coverage():
-    return store.load_coverage()
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def nrw_model(day: dt.date):
-    return viewmodel.build(coverage(), ViewState(day))
-
-
 st.set_page_config(page_title="Deutschland (benchmark scope)", layout="wide")
 day = stichtag_slider()
 url, rest, population_de = germany_view()
-model = nrw_model(day)
+args = nrw_args(day, url)
 summary = coverage().summary(day)
 cols = st.columns(3)
 cols[0].metric("Gemeinden (NRW)", f"{summary['gemeinden_covered']} von {summary['gemeinden_total']}")
 cols[1].metric("Bevölkerung Deutschland (ohne Bayern)",
                f"{100 * summary['population_covered'] / population_de:.2f} %")
 cols[2].metric("Gemeinden auf der Karte", f"{len(rest):,}".replace(",", "."))
-args = component_args(model, units_url=url, context_url=None, labels=[], attribution=ATTRIBUTION)
 draw({**args, "features": {**rest, **args["features"]}})

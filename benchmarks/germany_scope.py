@@ -1,58 +1,74 @@
-"""The "Deutschland" scope of ``make bench``: prepare time, geometry bytes and rerun time at Germany scale.
+"""The "Deutschland" scope of ``make bench``: all 8,750 VG250-EW Gemeinden in the real map component.
 
-- ``de_prepare``: :func:`loaders.germany.prepare` with ``rebuild=True``
-  (read, repair, dissolve, derive levels, validate, simplify, write the
-  cache) of all VG250-EW files in ``../shared`` (or ``$SID_ATLAS_GERMANY``);
-- ``de_geometry_raw`` / ``de_geometry_gzip``: the TopoJSON file the map
-  fetches for all Gemeinden (written by :mod:`benchmarks.germany_app` from
-  the same function); the baseline side is the same Gemeinden at full
-  source resolution (coordinates rounded to the same 1e-5°), which a folium ``GeoJson`` would embed (before its own
-  per-feature style properties) and resend on every rerun;
-- ``de_server_rerun``: ``AppTest`` reruns of :mod:`benchmarks.germany_app`
-  after a Stichtag change (see :mod:`benchmarks.rerun`).
-
-No folium rerun is timed at this scale: it would serialise about 20 MB per
-rerun, and the geometry bytes alone already decide that comparison.
+- ``de_prepare``: a whole process running :func:`loaders.germany.prepare`
+  with ``rebuild=True`` (read, repair, dissolve, derive levels, validate,
+  simplify, write the cache *and* the session's TopoJSON), imports included:
+  what ``prepare`` costs a person, not a warm in-process figure;
+- ``de_first_session``: then a fresh server of :mod:`benchmarks.germany_app`,
+  and its first session over the websocket, open -> ``script_finished``:
+  the NRW model, the prepared TopoJSON and attributes read, the page sent;
+- ``de_scope_read``: what of that first session is the Deutschland data: a
+  fresh process, modules already imported, reading the prepared TopoJSON and
+  Gemeinde table (:func:`loaders.germany.load_scope`) — the part the
+  TopoJSON conversion used to take seconds of;
+- ``de_geometry_raw`` / ``de_geometry_gzip``: the TopoJSON the map fetches;
+- ``de_cpu``: server CPU per Stichtag change (:mod:`benchmarks.floor`).
 """
 
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-from benchmarks import rerun
-from benchmarks.apps import OURS_STATE_JS, App
 from benchmarks.report import Series
 from benchmarks.server import REPO
 
-GERMANY = App("deutschland", REPO / "benchmarks" / "germany_app.py", "coverage_map", OURS_STATE_JS, 8750)
+SCRIPT = REPO / "benchmarks" / "germany_app.py"
+PREPARE = "from loaders import germany; germany.prepare(rebuild=True)"
+SCOPE_READ = ("import time; from loaders import germany; start = time.perf_counter(); germany.load_scope(); "
+              "print((time.perf_counter() - start) * 1000)")
 
 
-def measure(*, prepares: int, reruns: int, log=print) -> dict[str, dict[str, Series]]:
-    """All Germany metrics as ``{metric key: {"ours": Series, "baseline": Series}}``."""
-    import shapely
+def _python(code: str) -> tuple[float, str]:
+    """Run ``code`` in a fresh interpreter: its wall time in ms from outside, and what it printed."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"Germany scope step failed: {done.stderr.strip()[-300:]}")
+    return (time.perf_counter() - started) * 1000, done.stdout
 
+
+def cold_prepare_ms() -> float:
+    return _python(PREPARE)[0]
+
+
+def measure(*, prepares: int, batches: int, batch: int, log_dir: Path, log=print) -> dict[str, Series]:
+    """All Germany figures; see the module note."""
+    from benchmarks import floor
+    from benchmarks.server import streamlit_process
+    from benchmarks.sessions import Viewer, run_sync
     from loaders import germany
-    from loaders.webgeometry import GRID_DEGREES, to_geojson, to_topojson
 
-    samples = []
-    for _ in range(prepares):
-        start = time.perf_counter()
-        units, web, report = germany.prepare(rebuild=True)
-        samples.append((time.perf_counter() - start) * 1000)
-        log("  deutschland prepare: " + ", ".join(f"{k} {v:.2f}" for k, v in report.timings.items()) + " s")
-    germany.load.cache_clear()   # the app process must read what this run wrote
-    ours = to_topojson(web, "gemeinde").encode()
-    # Rounded like ours (1e-5°), so the comparison is about vertices, not digits.
-    full_res = units.to_crs("EPSG:4326")
-    full_res = full_res.set_geometry(shapely.set_precision(full_res.geometry.values, GRID_DEGREES, mode="pointwise"))
-    full = to_geojson(full_res, "gemeinde").encode()
-    out = {
-        "de_prepare": {"ours": Series(samples)},
-        "de_geometry_raw": {"ours": Series([len(ours)]), "baseline": Series([len(full)])},
-        "de_geometry_gzip": {"ours": Series([len(gzip.compress(ours, 6))]),
-                             "baseline": Series([len(gzip.compress(full, 6))])},
-    }
-    log("  deutschland server reruns (AppTest) ...")
-    out["de_server_rerun"] = {"ours": rerun.measure(GERMANY, changes=reruns, log=log)}
+    samples = [cold_prepare_ms() for _ in range(prepares)]
+    log("  deutschland cold prepare: " + ", ".join(f"{s / 1000:.1f} s" for s in samples))
+
+    async def first_open(base: str) -> float:
+        viewer = Viewer(base, 0)
+        try:
+            return (await viewer.open(floor.new_days(1)[0])).finished_ms
+        finally:
+            await viewer.close()
+
+    with streamlit_process(SCRIPT, log_dir / "germany-first.log") as (base, _):
+        first = run_sync(first_open(base))
+    read = [float(_python(SCOPE_READ)[1]) for _ in range(3)]
+    log(f"  deutschland first session after prepare: {first:.0f} ms; reading the scope {min(read):.0f} ms")
+    _, topology = germany.load_scope()
+    raw = topology.encode()
+    out = {"de_prepare": Series(samples), "de_first_session": Series([first]), "de_scope_read": Series(read),
+           "de_geometry_raw": Series([float(len(raw))]), "de_geometry_gzip": Series([float(len(gzip.compress(raw, 6)))])}
+    out["de_cpu"] = floor.measure(SCRIPT, log_dir / "germany-changes.log", batches=batches, batch=batch, log=log)["cpu"]
     return out

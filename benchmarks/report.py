@@ -1,73 +1,114 @@
-"""The pure part of the benchmark: samples, medians, ratios, targets, table and JSON.
+"""The pure part of the benchmark: samples, statistics, ratios, targets, tables and JSON.
 
 Nothing here starts a server or a browser, so it is unit-tested on fake
 numbers (``tests/unit/test_benchmarks.py``). The measuring modules only produce
 :class:`Series` values; this module decides what they mean.
+
+Every figure carries the load average (``os.getloadavg()``, 1 minute) read
+just before and just after it was measured: on a shared 2-core machine a
+figure means little without it. A *ratio* row divides two figures of the
+same run (e.g. the dashboard's CPU per change by the trivial app's), so it
+holds up better on a noisy machine than either figure alone; the table marks
+those rows.
+
+``python -m benchmarks.report [artifacts/bench.json] [--readme README.md]``
+prints the Markdown table of a run, or writes it into the README between
+``<!-- bench:start -->`` and ``<!-- bench:end -->``.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
 import os
 import platform
 import statistics
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # Bump when the JSON layout changes, so readers of old artifacts can tell.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
 @dataclass(frozen=True)
 class Target:
-    """One budget from issue 3; ``limit`` is in the metric's unit, inclusive."""
+    """One budget of issue 13, inclusive; ``at_least`` for figures that must be large enough."""
 
     limit: float
     text: str
+    at_least: bool = False
 
 
 @dataclass(frozen=True)
 class Metric:
-    """What one table row measures."""
+    """What one table row shows.
+
+    ``ratio_of`` names two other metrics: the row is the first's statistic
+    divided by the second's, from the same run.
+    """
 
     key: str
     label: str
-    unit: str                      # "bytes", "ms" or "count"
+    unit: str                      # "bytes", "ms", "count" or "ratio"
     target: Target | None = None   # None: reported for context, no budget
     stat: int = 50                 # percentile of the samples the row shows; 50 = median
+    ratio_of: tuple[str, str] | None = None
 
 
-# The issue's budgets, NRW at Gemeinde level, warm cache. "KB" is read as
-# 1000 bytes: the stricter of the two readings, so a pass is a pass either way.
+# Issue 13's targets first, then the figures behind them. "KB" is 1000 bytes.
 METRICS = (
-    Metric("geometry_raw", "Geometry to browser (raw)", "bytes", Target(300_000, "<= 300 KB")),
-    Metric("geometry_gzip", "Geometry to browser (gzip)", "bytes", Target(100_000, "<= 100 KB")),
-    Metric("server_rerun", "Server rerun after Stichtag change", "ms", Target(100, "<= 100 ms")),
-    Metric("page_open", "Page open -> map fully drawn", "ms", Target(3000, "<= 3 s")),
-    Metric("change", "Stichtag change -> map + figures updated", "ms", Target(500, "<= 500 ms")),
-    Metric("ws_change", "Websocket bytes per Stichtag change", "bytes"),
-    Metric("ws_open", "Websocket bytes on page open", "bytes"),
-    Metric("export_a4_png", "Export A4 300-dpi PNG (NRW)", "ms", Target(2000, "<= 2 s")),
-    # Issue 6, "Deutschland" scope: all 8,750 VG250-EW Gemeinden (Bayern missing).
-    Metric("de_prepare", "DE: prepare (read, repair, dissolve, simplify)", "ms", Target(10_000, "<= 10 s")),
-    Metric("de_geometry_raw", "DE: geometry of all Gemeinden (raw)", "bytes", Target(2_000_000, "<= 2 MB")),
-    Metric("de_geometry_gzip", "DE: geometry of all Gemeinden (gzip)", "bytes"),
-    Metric("de_server_rerun", "DE: server rerun after Stichtag change", "ms", Target(300, "<= 300 ms")),
-    # Issue 6, concurrent viewers over real websocket sessions (benchmarks/sessions.py).
-    Metric("load_held", "Concurrent sessions held", "count"),
-    Metric("load_change_p50", "Under load: Stichtag change -> page sent", "ms"),
-    Metric("load_change_p95", "Under load: Stichtag change -> page sent", "ms", Target(1000, "<= 1 s"), stat=95),
-    Metric("load_figure_p95", "Under load: Stichtag change -> new figure", "ms", stat=95),
-    Metric("load_open_p95", "Under load: session open -> page sent", "ms", stat=95),
-    Metric("load_errors", "Under load: errors", "count", Target(0, "0")),
-    Metric("load_memory", "Server memory per added session", "bytes", Target(30_000_000, "<= 30 MB")),
+    Metric("cpu_ratio", "Server CPU per Stichtag change ÷ trivial-app floor", "ratio", Target(2.5, "≤ 2.5×"),
+           ratio_of=("cpu_ours", "cpu_trivial")),
+    Metric("payload_new_ours", "Payload per change, NRW Gemeinde, a day not seen before", "bytes",
+           Target(20_000, "≤ 20 KB")),
+    Metric("open_ratio", "Page open to map drawn ÷ trivial-app floor", "ratio", Target(1.2, "≤ 1.2×"),
+           ratio_of=("open_ours", "open_trivial")),
+    Metric("cold_open_bytes", "Bytes on a cold open through nginx", "bytes", Target(2_500_000, "≤ 2.5 MB")),
+    Metric("warm_open_bytes", "Bytes on a warm open through nginx", "bytes", Target(30_000, "≤ 30 KB")),
+    Metric("knee_one", "Knee (sessions with p95 ≤ 1 s), one process", "count", Target(100, "≥ 100", True)),
+    Metric("knee_two", "Knee, two replicas behind nginx", "count", Target(180, "≥ 180", True)),
+    Metric("cli_coverage_ratio", "`sid-atlas coverage` whole process ÷ `python -c \"import geopandas\"`", "ratio",
+           Target(1.3, "≤ 1.3×")),
+    Metric("export_ratio", "A4 PNG export whole process ÷ `coverage`", "ratio", Target(2.0, "≤ 2×")),
+    Metric("de_first_session", "Deutschland, first session after prepare", "ms", Target(500, "≤ 0.5 s")),
+    # -- the figures behind the ratios, and context ---------------------------
+    Metric("cpu_trivial", "Server CPU per change: trivial app (10 widgets)", "ms"),
+    Metric("cpu_map", "Server CPU per change: map only", "ms"),
+    Metric("cpu_ours", "Server CPU per change: dashboard", "ms"),
+    Metric("cpu_map_ratio", "Server CPU per change: map only ÷ trivial", "ratio", ratio_of=("cpu_map", "cpu_trivial")),
+    Metric("latency_trivial", "Change -> page sent (websocket): trivial app", "ms"),
+    Metric("latency_ours", "Change -> page sent (websocket): dashboard", "ms"),
+    Metric("apptest_ours", "Rerun after a change in AppTest (in-process): dashboard", "ms"),
+    Metric("payload_new_trivial", "Payload per change, new day: trivial app", "bytes"),
+    Metric("payload_new_map", "Payload per change, new day: map only", "bytes"),
+    Metric("payload_seen_ours", "Payload per change, day seen two changes ago: dashboard", "bytes"),
+    Metric("open_trivial", "Page open -> drawn (Chromium): trivial app", "ms"),
+    Metric("open_map", "Page open -> map drawn (Chromium): map only", "ms"),
+    Metric("open_ours", "Page open -> map drawn (Chromium): dashboard", "ms"),
+    Metric("open_map_ratio", "Page open: map only ÷ trivial", "ratio", ratio_of=("open_map", "open_trivial")),
+    Metric("change_ours", "Stichtag change -> map and figures updated (Chromium): dashboard", "ms"),
+    Metric("geometry_raw", "Geometry to the browser, raw (NRW Gemeinden)", "bytes"),
+    Metric("geometry_gzip", "Geometry to the browser, gzip -6", "bytes"),
+    Metric("load_memory", "Server memory per added session (one process, last passing count)", "bytes"),
+    Metric("cli_coverage", "`sid-atlas coverage` whole process", "ms"),
+    Metric("cli_geopandas", "`python -c \"import geopandas\"` whole process", "ms"),
+    Metric("cli_export", "`sid-atlas export --format png --preset a4` whole process", "ms"),
+    Metric("de_prepare", "Deutschland: cold prepare, whole process (read … TopoJSON)", "ms"),
+    Metric("first_open_map", "First page run of a fresh server (imports, NRW model): map only", "ms"),
+    Metric("de_scope_read", "Deutschland: a fresh process reads the prepared scope (imports excluded)", "ms"),
+    Metric("de_geometry_raw", "Deutschland: TopoJSON of 8,750 Gemeinden, raw", "bytes"),
+    Metric("de_geometry_gzip", "Deutschland: TopoJSON, gzip -6", "bytes"),
+    Metric("de_cpu", "Deutschland: server CPU per change", "ms"),
 )
 METRICS_BY_KEY = {m.key: m for m in METRICS}
 
 
 @dataclass
 class Series:
-    """Repeated samples of one quantity, or the reason there are none.
+    """Repeated samples of one quantity (or the reason there are none) and the load around them.
 
     Examples
     --------
@@ -79,18 +120,36 @@ class Series:
 
     samples: list[float] = field(default_factory=list)
     error: str | None = None
+    load_before: float | None = None
+    load_after: float | None = None
 
     @property
     def median(self) -> float | None:
         return statistics.median(self.samples) if self.samples else None
 
     def to_json(self) -> dict:
-        out = {"median": self.median, "samples": [round(s, 3) for s in self.samples]}
+        out = {"median": self.median, "samples": [round(s, 3) for s in self.samples],
+               "load_before": self.load_before, "load_after": self.load_after}
         if self.samples:
             out["min"], out["max"] = min(self.samples), max(self.samples)
         if self.error:
             out["error"] = self.error
         return out
+
+
+def load_average() -> float | None:
+    """The 1-minute load average, or None where the system has none."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def stamp(series: dict[str, Series], before: float | None, after: float | None) -> dict[str, Series]:
+    """Give every series of one measurement the load average read around it."""
+    for item in series.values():
+        item.load_before, item.load_after = before, after
+    return series
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -113,7 +172,7 @@ def percentile(samples: list[float], q: float) -> float | None:
 
 
 def stat_name(q: int) -> str:
-    """How a row's statistic is named in the table and the JSON.
+    """How a row's statistic is named.
 
     Examples
     --------
@@ -123,116 +182,115 @@ def stat_name(q: int) -> str:
     return "median" if q == 50 else f"p{q}"
 
 
-def ratio(baseline: float | None, ours: float | None) -> float | None:
-    """How many times bigger (or slower) the baseline is: baseline / ours.
-
-    Examples
-    --------
-    >>> ratio(4_300_000, 215_000)
-    20.0
-    >>> ratio(None, 1.0) is None, ratio(1.0, 0.0) is None
-    (True, True)
-    """
-    if baseline is None or ours is None or ours <= 0:
-        return None
-    return baseline / ours
-
-
 def verdict(metric: Metric, value: float | None) -> str:
     """"pass", "FAIL", "n/a" (not measured) or "" (no target).
 
     Examples
     --------
-    >>> verdict(METRICS_BY_KEY["server_rerun"], 100.0), verdict(METRICS_BY_KEY["server_rerun"], 100.5)
+    >>> verdict(METRICS_BY_KEY["cpu_ratio"], 2.5), verdict(METRICS_BY_KEY["cpu_ratio"], 2.51)
     ('pass', 'FAIL')
-    >>> verdict(METRICS_BY_KEY["ws_open"], 5.0), verdict(METRICS_BY_KEY["page_open"], None)
+    >>> verdict(METRICS_BY_KEY["knee_one"], 100), verdict(METRICS_BY_KEY["knee_one"], 50)
+    ('pass', 'FAIL')
+    >>> verdict(METRICS_BY_KEY["cpu_ours"], 5.0), verdict(METRICS_BY_KEY["open_ratio"], None)
     ('', 'n/a')
     """
     if metric.target is None:
         return ""
     if value is None:
         return "n/a"
-    return "pass" if value <= metric.target.limit else "FAIL"
+    ok = value >= metric.target.limit if metric.target.at_least else value <= metric.target.limit
+    return "pass" if ok else "FAIL"
 
 
 def format_value(unit: str, value: float | None) -> str:
-    """Human units: bytes as B/KB/MB (1000-based, like the targets), times in ms.
+    """Human units: bytes as B/KB/MB (1000-based, like the targets), times in ms or s, ratios as ×.
 
     Examples
     --------
     >>> format_value("bytes", 4_312_000), format_value("bytes", 87_400), format_value("bytes", 512)
     ('4.31 MB', '87.4 KB', '512 B')
-    >>> format_value("ms", 1234.6), format_value("ms", 3.21), format_value("ms", None)
-    ('1235 ms', '3.2 ms', '–')
+    >>> format_value("ms", 1234.6), format_value("ms", 3.21), format_value("ratio", 2.345), format_value("ms", None)
+    ('1.23 s', '3.2 ms', '2.35×', '–')
     """
     if value is None:
         return "–"
     if unit == "count":
         return f"{value:.0f}"
+    if unit == "ratio":
+        return f"{value:.2f}×"
     if unit == "bytes":
         if value >= 1_000_000:
             return f"{value / 1_000_000:.2f} MB"
         if value >= 1_000:
             return f"{value / 1_000:.1f} KB"
         return f"{value:.0f} B"
+    if value >= 1000:
+        return f"{value / 1000:.2f} s"
     return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
 
 
-def rows(results: dict[str, dict[str, Series]]) -> list[dict]:
-    """One row per metric: the metric's statistic (median or a percentile), ratio and verdicts.
-
-    ``results`` maps metric key -> {"baseline": Series, "ours": Series}; a
-    missing side counts as not measured.
-    """
-    out = []
-    for metric in METRICS:
-        sides = results.get(metric.key, {})
-        base, ours = sides.get("baseline", Series()), sides.get("ours", Series())
-        base_value, ours_value = percentile(base.samples, metric.stat), percentile(ours.samples, metric.stat)
-        out.append({
-            "metric": metric,
-            "baseline": base,
-            "ours": ours,
-            "baseline_value": base_value,
-            "ours_value": ours_value,
-            "ratio": ratio(base_value, ours_value),
-            "verdict": verdict(metric, ours_value),
-            "baseline_verdict": verdict(metric, base_value),
-        })
-    return out
+def _load_span(*series: Series) -> tuple[float | None, float | None]:
+    befores = [s.load_before for s in series if s.load_before is not None]
+    afters = [s.load_after for s in series if s.load_after is not None]
+    return (min(befores) if befores else None), (max(afters) if afters else None)
 
 
-def format_table(table_rows: list[dict]) -> str:
-    """A fixed-width text table for the terminal.
+def rows(results: dict[str, Series]) -> list[dict]:
+    """One row per metric: its statistic (or ratio), verdict, sample count and load average.
 
     Examples
     --------
-    >>> fake = {"server_rerun": {"baseline": Series([1200.0, 1300.0, 1250.0]), "ours": Series([20.0])}}
-    >>> line = [l for l in format_table(rows(fake)).splitlines() if l.startswith("Server")][0]
-    >>> "1250 ms" in line and "62.5x" in line and line.rstrip().endswith("pass")
-    True
+    >>> fake = {"cpu_ours": Series([30.0, 32.0, 31.0], load_before=1.1, load_after=1.3),
+    ...         "cpu_trivial": Series([12.0], load_before=1.0, load_after=1.2)}
+    >>> row = {r["metric"].key: r for r in rows(fake)}["cpu_ratio"]
+    >>> row["value"], row["verdict"], row["load"]
+    (2.5833333333333335, 'FAIL', (1.0, 1.3))
     """
-    header = ("metric", "target", "baseline", "ours", "baseline/ours", "ours vs target")
-    lines = []
-    for row in table_rows:
-        metric = row["metric"]
-        base, ours = row["baseline"], row["ours"]
-        n = max(len(base.samples), len(ours.samples))
-        label = metric.label + (f" ({stat_name(metric.stat)} of {n})" if n > 1 else "")
-        lines.append((
-            label,
-            metric.target.text if metric.target else "",
-            format_value(metric.unit, row["baseline_value"]) + (f" [{row['baseline_verdict']}]" if metric.target else ""),
-            format_value(metric.unit, row["ours_value"]),
-            f"{row['ratio']:.1f}x" if row["ratio"] is not None else "–",
-            row["verdict"],
-        ))
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
+    out = []
+    for metric in METRICS:
+        if metric.ratio_of:
+            top, bottom = (results.get(k, Series(error="not measured")) for k in metric.ratio_of)
+            a, b = percentile(top.samples, metric.stat), percentile(bottom.samples, metric.stat)
+            value = a / b if a is not None and b else None
+            error = top.error or bottom.error if value is None else None
+            n = min(len(top.samples), len(bottom.samples))
+            load = _load_span(top, bottom) if value is not None else (None, None)
+        else:
+            series = results.get(metric.key, Series(error="not measured"))
+            value = percentile(series.samples, metric.stat)
+            error, n, load = series.error, len(series.samples), _load_span(series)
+        out.append({"metric": metric, "value": value, "verdict": verdict(metric, value), "n": n,
+                    "error": error, "load": load})
+    return out
+
+
+def _load_text(load: tuple[float | None, float | None]) -> str:
+    before, after = load
+    if before is None and after is None:
+        return "–"
+    return f"{before if before is not None else '?'} → {after if after is not None else '?'}"
+
+
+def _row_cells(row: dict) -> tuple[str, ...]:
+    metric = row["metric"]
+    kind = "ratio" if metric.ratio_of or metric.unit == "ratio" else stat_name(metric.stat)
+    value = format_value(metric.unit, row["value"]) if row["value"] is not None else f"– ({row['error']})"
+    return (metric.label, metric.target.text if metric.target else "", value, row["verdict"],
+            f"{kind} of {row['n']}" if row["n"] else kind, _load_text(row["load"]))
+
+
+HEADER = ("figure", "target", "value", "verdict", "statistic", "load before → after")
+
+
+def format_table(table_rows: list[dict]) -> str:
+    """A fixed-width text table for the terminal."""
+    lines = [_row_cells(row) for row in table_rows]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(HEADER, *lines)]
 
     def fmt(cells):
         return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
 
-    return "\n".join([fmt(header), fmt("-" * w for w in widths), *map(fmt, lines)])
+    return "\n".join([fmt(HEADER), fmt("-" * w for w in widths), *map(fmt, lines)])
 
 
 def machine_info() -> dict:
@@ -247,43 +305,36 @@ def machine_info() -> dict:
     except OSError:  # not Linux: platform.processor() is the best we have
         pass
     try:
-        load = os.getloadavg()
+        load = [round(x, 2) for x in os.getloadavg()]
     except OSError:
         load = None
-    return {
-        "cores": os.cpu_count(),
-        "cpu_model": model,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "loadavg_at_start": load,
-    }
+    return {"cores": os.cpu_count(), "cpu_model": model, "python": sys.version.split()[0],
+            "platform": platform.platform(), "loadavg_at_start": load}
 
 
-def to_json(table_rows: list[dict], *, machine: dict, notes: list[str], settings: dict) -> dict:
-    """The artifact: every sample, not only the medians, so noise stays visible.
+def to_json(table_rows: list[dict], *, machine: dict, notes: list[str], settings: dict,
+            results: dict[str, Series], sweeps: dict[str, list[dict]] | None = None) -> dict:
+    """The artifact: every sample with its load average, the rows as shown, the sweeps.
 
     Examples
     --------
-    >>> fake = {"change": {"baseline": Series([2000.0]), "ours": Series([700.0, 600.0])}}
-    >>> doc = to_json(rows(fake), machine={"cores": 2}, notes=[], settings={})
-    >>> m = {x["key"]: x for x in doc["metrics"]}["change"]
-    >>> m["ours"]["median"], m["pass"], m["target"]
-    (650.0, False, 500)
+    >>> fake = {"cpu_ours": Series([30.0, 20.0]), "cpu_trivial": Series([10.0])}
+    >>> doc = to_json(rows(fake), machine={"cores": 2}, notes=[], settings={}, results=fake)
+    >>> row = {x["key"]: x for x in doc["rows"]}["cpu_ratio"]
+    >>> row["value"], row["pass"], row["target"], row["ratio_of"]
+    (2.5, True, 2.5, ['cpu_ours', 'cpu_trivial'])
     """
-    metrics = []
+    out_rows = []
     for row in table_rows:
         metric = row["metric"]
-        metrics.append({
-            "key": metric.key,
-            "label": metric.label,
-            "unit": metric.unit,
+        out_rows.append({
+            "key": metric.key, "label": metric.label, "unit": metric.unit,
             "target": metric.target.limit if metric.target else None,
-            "stat": stat_name(metric.stat),
-            "baseline": row["baseline"].to_json() | {"value": row["baseline_value"]},
-            "ours": row["ours"].to_json() | {"value": row["ours_value"]},
-            "ratio_baseline_over_ours": row["ratio"],
+            "target_text": metric.target.text if metric.target else None,
+            "stat": stat_name(metric.stat), "ratio_of": list(metric.ratio_of) if metric.ratio_of else None,
+            "value": row["value"], "n": row["n"], "error": row["error"],
+            "load_before": row["load"][0], "load_after": row["load"][1],
             "pass": {"pass": True, "FAIL": False}.get(row["verdict"]),
-            "baseline_pass": {"pass": True, "FAIL": False}.get(row["baseline_verdict"]),
         })
     return {
         "schema": SCHEMA_VERSION,
@@ -291,5 +342,104 @@ def to_json(table_rows: list[dict], *, machine: dict, notes: list[str], settings
         "machine": machine,
         "settings": settings,
         "notes": notes,
-        "metrics": metrics,
+        "rows": out_rows,
+        "series": {key: s.to_json() for key, s in results.items()},
+        "sweeps": sweeps or {},
     }
+
+
+def markdown(doc: dict) -> str:
+    """The README's table of one run, from its JSON: machine, load, targets, ratios marked, sweeps.
+
+    Examples
+    --------
+    >>> fake = {"cpu_ours": Series([30.0], load_before=1.0, load_after=1.4), "cpu_trivial": Series([12.0])}
+    >>> doc = to_json(rows(fake), machine={"cores": 2, "cpu_model": "X", "python": "3.11.7",
+    ...               "loadavg_at_start": [1.0, 0.9, 0.8]}, notes=[], settings={}, results=fake)
+    >>> text = markdown(doc)
+    >>> "2 cores (X)" in text and "| Server CPU per Stichtag change ÷ trivial-app floor (ratio) | ≤ 2.5× | 2.50× | pass |" in text
+    True
+    """
+    machine = doc.get("machine", {})
+    start_load = machine.get("loadavg_at_start")
+    lines = [
+        f"One `make bench` run, {doc.get('created', '?')}: {machine.get('cores', '?')} cores "
+        f"({machine.get('cpu_model', '?')}), Python {machine.get('python', '?')}, load average at start "
+        f"{' / '.join(str(x) for x in start_load) if start_load else '?'} (1 / 5 / 15 min; other jobs share "
+        f"the machine). Medians unless named; \"(ratio)\" rows divide two figures of the same run, which "
+        f"holds up better on a busy machine than either figure alone. Load = 1-minute load average just "
+        f"before → after each figure. KB = 1000 bytes. Full samples: `artifacts/bench.json`.",
+        "",
+        "| figure | target | value | verdict | load |",
+        "|---|---|---|---|---|",
+    ]
+    for row in doc.get("rows", []):
+        unit = row["unit"]
+        ratio = " (ratio)" if row.get("ratio_of") or unit == "ratio" else ""
+        value = format_value(unit, row["value"]) if row["value"] is not None else "not measured"
+        verdict_text = {True: "pass", False: "**FAIL**", None: "" if row["target"] is None else "n/a"}[row["pass"]]
+        load = _load_text((row.get("load_before"), row.get("load_after")))
+        lines.append(f"| {row['label']}{ratio} | {row.get('target_text') or ''} | {value} | {verdict_text} | {load} |")
+    for name, steps in (doc.get("sweeps") or {}).items():
+        if not steps:
+            continue
+        lines += ["", f"Load sweep, {name}: change -> page sent, p95 (p50), errors.", "",
+                  "| sessions | " + " | ".join(str(s["sessions"]) for s in steps) + " |",
+                  "|---|" + "---|" * len(steps),
+                  "| p95 (p50) | " + " | ".join(f"{format_value('ms', s['p95_ms'])} ({format_value('ms', s['p50_ms'])})"
+                                                for s in steps) + " |",
+                  "| errors | " + " | ".join(str(s["errors"]) for s in steps) + " |",
+                  "| load | " + " | ".join(_load_text((s.get("load_before"), s.get("load_after"))) for s in steps)
+                  + " |"]
+    if doc.get("notes"):
+        lines += ["", "How each figure was taken:", ""] + [f"- {note}" for note in doc["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(text: str, table: str) -> str:
+    """``text`` with what lies between the bench markers replaced by ``table``.
+
+    Examples
+    --------
+    >>> replace_section("a\\n<!-- bench:start -->\\nold\\n<!-- bench:end -->\\nb", "new\\n")
+    'a\\n<!-- bench:start -->\\nnew\\n<!-- bench:end -->\\nb'
+    """
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no {README_START} … {README_END} section")
+    return text[:start + len(README_START)] + "\n" + table + text[end:]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n\n")[0])
+    parser.add_argument("json", nargs="?", type=Path, default=Path("artifacts/bench.json"))
+    parser.add_argument("--readme", type=Path, help="write the table into this README's bench section")
+    args = parser.parse_args(argv)
+    try:
+        doc = json.loads(args.json.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"benchmarks.report: cannot read {args.json}: {error}", file=sys.stderr)
+        return 2
+    if doc.get("schema") != SCHEMA_VERSION:
+        print(f"benchmarks.report: {args.json} has schema {doc.get('schema')}, expected {SCHEMA_VERSION}: "
+              "rerun make bench", file=sys.stderr)
+        return 2
+    table = markdown(doc)
+    if args.readme is None:
+        sys.stdout.write(table)
+        return 0
+    try:
+        updated = replace_section(args.readme.read_text(encoding="utf-8"), table)
+    except ValueError as error:
+        print(f"benchmarks.report: {error}", file=sys.stderr)
+        return 2
+    from loaders.paths import atomic_write
+
+    with atomic_write(args.readme, "w") as handle:
+        handle.write(updated)
+    print(f"wrote the bench table into {args.readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

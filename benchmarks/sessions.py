@@ -9,6 +9,15 @@ the message the browser sends when the slider is released. The websocket
 client is ``websockets``, a dependency of Streamlit itself, so nothing is
 added to the environment.
 
+Like the browser, a viewer keeps Streamlit's message cache: every
+``ForwardMsg`` the server marks ``cacheable`` is kept under its hash, the
+hashes go with every ``rerun_script`` request (``cached_message_hashes``),
+the server then sends a ``ref_hash`` instead of an element the viewer
+already holds, and entries unused for ``max_cached_message_age`` runs (from
+the session's ``new_session`` config) are dropped after each finished run —
+the same rules as the frontend's ``ForwardMsgCache``. Without it the bytes of
+a change to a day already seen would be overstated.
+
 Not a browser: no HTML, JavaScript or map geometry is fetched (those are
 static files, the same for every viewer, and hold no server memory), and
 nothing is drawn. What is measured is the server's side of a session: the
@@ -29,14 +38,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
-import os
 import random
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from benchmarks.apps import DAY_AFTER, DAY_BEFORE
-from benchmarks.report import Series
 
 # No coverage changes between 2023-10-31 and DAY_AFTER, nor after it, so any
 # day up to SPREAD days before DAY_BEFORE and after DAY_AFTER shows the same
@@ -44,7 +50,6 @@ from benchmarks.report import Series
 SPREAD = 60
 EPOCH = dt.date(1970, 1, 1)
 MICROS_PER_DAY = 86_400 * 1_000_000
-CHANGES = 5                # Stichtag moves per viewer in make bench
 RAMP_S = 0.1               # between two viewers' arrivals: 50 viewers arrive within 5 s
 RUN_TIMEOUT_S = 30.0       # one script run (open or change); longer is an error, not a wait
 SETTLE_S = 1.0             # let the server finish sending before its memory is read
@@ -118,11 +123,62 @@ class Run:
     figure_ms: float | None     # first st.metric of the run arrived
     figure: str | None          # its value, e.g. "326 von 396 (82,3 %)"
     title: str | None           # the first heading, i.e. the page title
+    payload: int = 0            # websocket payload bytes received for this run (after decompression)
+    cache_refs: int = 0         # elements the server sent as a reference to the viewer's cache
+
+
+class MessageCache:
+    """The browser's ``ForwardMsgCache``: cacheable messages by hash, aged per finished run.
+
+    Examples
+    --------
+    >>> cache = MessageCache(max_age=2)
+    >>> cache.keep("a", b"A"); cache.finish_run(); cache.keep("b", b"B"); cache.finish_run()
+    >>> cache.hashes()
+    ['a', 'b']
+    >>> cache.finish_run(); cache.hashes()      # "a" last used 3 runs ago: dropped
+    ['b']
+    >>> cache.use("b"); cache.finish_run(); cache.finish_run(); cache.hashes()
+    b'B'
+    ['b']
+    """
+
+    def __init__(self, max_age: int = 2):
+        self.max_age = max_age
+        self.runs = 0
+        self._entries: dict[str, tuple[int, bytes]] = {}
+
+    def keep(self, digest: str, message: bytes) -> None:
+        """A cacheable message arrived: keep it (or mark it fresh)."""
+        self._entries[digest] = (self.runs, message)
+
+    def use(self, digest: str) -> bytes:
+        """The message a ``ref_hash`` points to, marked fresh.
+
+        Raises
+        ------
+        RuntimeError
+            The server referred to a message this viewer does not hold (the
+            browser reports the same as a bug).
+        """
+        if digest not in self._entries:
+            raise RuntimeError(f"cached ForwardMsg miss [hash={digest}]")
+        message = self._entries[digest][1]
+        self._entries[digest] = (self.runs, message)
+        return message
+
+    def finish_run(self) -> None:
+        """A script run finished: one run older; what has not been used for ``max_age`` runs goes."""
+        self.runs += 1
+        self._entries = {h: entry for h, entry in self._entries.items() if self.runs - entry[0] <= self.max_age}
+
+    def hashes(self) -> list[str]:
+        return list(self._entries)
 
 
 @dataclass
 class LoadResult:
-    """What the load test produced; the :class:`Series` are ready for the report."""
+    """What one load test produced (see :func:`benchmarks.sweep.step_of` for how it is judged)."""
 
     sessions: int
     held: int = 0
@@ -133,22 +189,6 @@ class LoadResult:
     rss_baseline: int | None = None
     rss_opened: int | None = None
     rss_loaded: int | None = None
-
-    def series(self) -> dict[str, Series]:
-        """Report rows: latencies, sessions held, errors and memory per session."""
-        out = {
-            "load_held": Series([float(self.held)]),
-            "load_change_p50": Series(list(self.change_ms)),
-            "load_change_p95": Series(list(self.change_ms)),
-            "load_figure_p95": Series(list(self.figure_ms)),
-            "load_open_p95": Series(list(self.open_ms)),
-            "load_errors": Series([float(len(self.errors))]),
-        }
-        if self.rss_baseline is not None and self.rss_loaded is not None and self.held:
-            out["load_memory"] = Series([per_session_bytes(self.rss_baseline, self.rss_loaded, self.held)])
-        else:
-            out["load_memory"] = Series(error="server memory not measured (no session held)")
-        return out
 
 
 class Viewer:
@@ -161,6 +201,7 @@ class Viewer:
         self.ws = None
         self.slider_id: str | None = None
         self.query = ""
+        self.cache = MessageCache()
 
     async def open(self, day: dt.date) -> Run:
         """Connect and run the page as a visit to ``/?date=<day>`` would."""
@@ -189,6 +230,7 @@ class Viewer:
 
         request = BackMsg()
         request.rerun_script.query_string = self.query
+        request.rerun_script.cached_message_hashes.extend(self.cache.hashes())
         if day is not None:
             widget = request.rerun_script.widget_states.widgets.add()
             widget.id = self.slider_id
@@ -196,15 +238,30 @@ class Viewer:
         started = time.perf_counter()
         await self.ws.send(request.SerializeToString())
         figure_ms = figure = title = None
+        payload = refs = 0
         async with asyncio.timeout(RUN_TIMEOUT_S):
             while True:
+                raw = await self.ws.recv()
+                payload += len(raw)
                 msg = ForwardMsg()
-                msg.ParseFromString(await self.ws.recv())
+                msg.ParseFromString(raw)
                 kind = msg.WhichOneof("type")
-                if kind == "script_finished":
+                if kind == "ref_hash":
+                    # An element this viewer already holds: read it from the cache, as the browser does.
+                    refs += 1
+                    held = self.cache.use(msg.ref_hash)
+                    msg = ForwardMsg()
+                    msg.ParseFromString(held)
+                    kind = msg.WhichOneof("type")
+                elif msg.metadata.cacheable and msg.hash:
+                    self.cache.keep(msg.hash, raw)
+                if kind == "new_session":
+                    self.cache.max_age = msg.new_session.config.max_cached_message_age
+                elif kind == "script_finished":
                     if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                         raise RuntimeError(f"script finished with status {msg.script_finished}")
-                    return Run((time.perf_counter() - started) * 1000, figure_ms, figure, title)
+                    self.cache.finish_run()
+                    return Run((time.perf_counter() - started) * 1000, figure_ms, figure, title, payload, refs)
                 if kind == "page_info_changed":
                     # The app rewrites the URL; the browser sends the new one with the next rerun.
                     self.query = msg.page_info_changed.query_string
@@ -276,21 +333,26 @@ async def _session(client: Viewer, crowd: _Crowd, changes: int, think_s: float, 
     crowd.finish()
 
 
-async def _run(base: str, pid: int, sessions: int, changes: int, think_s: float, ramp_s: float,
-               deadline_s: float, log) -> LoadResult:
+async def warm_up(base: str, log=print) -> None:
+    """One session that opens and moves twice: coverage model, imports and shared caches, as after a first visitor."""
     warm = Viewer(base, 0)
     try:
-        # Warm-up: coverage model, imports and the shared caches, as after the first visitor.
         run = await warm.open(DAY_BEFORE)
         await warm.change(DAY_AFTER)
         await warm.change(DAY_BEFORE)
         log(f"  warm-up session: open {run.finished_ms:.0f} ms")
     finally:
         await warm.close()
+
+
+async def _run(base: str, pid: int | None, sessions: int, changes: int, think_s: float, ramp_s: float,
+               deadline_s: float, log) -> LoadResult:
+    await warm_up(base, log)
     await asyncio.sleep(SETTLE_S)
     crowd = _Crowd(sessions)
     result = crowd.result
-    result.rss_baseline = rss_bytes(pid)
+    memory = (lambda: rss_bytes(pid)) if pid is not None else (lambda: None)
+    result.rss_baseline = memory()
 
     clients = [Viewer(base, i) for i in range(sessions)]
     tasks = [asyncio.create_task(_session(client, crowd, changes, think_s, client.viewer * ramp_s))
@@ -299,11 +361,11 @@ async def _run(base: str, pid: int, sessions: int, changes: int, think_s: float,
         async with asyncio.timeout(deadline_s):
             await crowd.all_in.wait()
             await asyncio.sleep(SETTLE_S)
-            result.rss_opened = rss_bytes(pid)
+            result.rss_opened = memory()
             log(f"  {result.held} of {sessions} sessions open; moving the Stichtag {changes} times each ...")
             await crowd.all_done.wait()
             await asyncio.sleep(SETTLE_S)
-            result.rss_loaded = rss_bytes(pid)   # every held session is still connected here
+            result.rss_loaded = memory()   # every held session is still connected here
     except TimeoutError:
         result.errors.append(f"load test stopped at its {deadline_s:.0f} s limit")
     finally:
@@ -314,7 +376,7 @@ async def _run(base: str, pid: int, sessions: int, changes: int, think_s: float,
     return result
 
 
-def measure(base: str, pid: int, *, sessions: int, changes: int, think_s: float, ramp_s: float,
+def measure(base: str, pid: int | None, *, sessions: int, changes: int, think_s: float, ramp_s: float,
             deadline_s: float, log=print) -> LoadResult:
     """Drive ``sessions`` concurrent viewers against the app at ``base`` (server process ``pid``).
 
@@ -325,38 +387,3 @@ def measure(base: str, pid: int, *, sessions: int, changes: int, think_s: float,
     error.
     """
     return run_sync(_run(base, pid, sessions, changes, think_s, ramp_s, deadline_s, log))
-
-
-def run_against(script: Path, log_path: Path, **kwargs) -> LoadResult:
-    """Start ``script`` in a fresh server (clean memory baseline), measure, always stop it."""
-    from benchmarks.server import streamlit_process
-
-    with streamlit_process(script, log_path) as (base, proc):
-        return measure(base, proc.pid, **kwargs)
-
-
-def bench(script: Path, log_path: Path, *, sessions: int, changes: int, think_s: float, ramp_s: float,
-          notes: list[str], log=print) -> dict[str, Series]:
-    """The load test for ``make bench``: its report rows, and what they mean in ``notes``.
-
-    The deadline leaves room for the ramp, the think times and one slow run
-    per viewer beyond them; past it the test stops and says so as an error.
-    """
-    deadline_s = 120 + sessions * ramp_s + changes * (1.5 * think_s + RUN_TIMEOUT_S)
-    result = run_against(script, log_path, sessions=sessions, changes=changes, think_s=think_s,
-                         ramp_s=ramp_s, deadline_s=deadline_s, log=log)
-    mb = 1_000_000
-    notes.append(
-        f"load_*: {sessions} websocket sessions against one server (Streamlit's protocol, no browser), "
-        f"opened {ramp_s:g} s apart and all held; then each moves the Stichtag {changes} times across "
-        f"Detmold's accession, {0.5 * think_s:g}-{1.5 * think_s:g} s apart (about "
-        f"{sessions / think_s:.0f} changes/s offered). 'page sent' = script_finished received, 'new figure' = "
-        f"first st.metric with the new value. Memory: server VmRSS after a warm-up session "
-        f"{result.rss_baseline / mb:.0f} MB, all sessions open "
-        f"{(result.rss_opened or 0) / mb:.0f} MB, after their changes {(result.rss_loaded or 0) / mb:.0f} MB; "
-        f"per session = (after changes - warm-up) / sessions held, so process caches filled by the "
-        f"sessions' dates count against them. Load average after the test: "
-        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other jobs share the 2 cores).")
-    if result.errors:
-        notes.append(f"load errors ({len(result.errors)}): {'; '.join(result.errors[:5])}")
-    return result.series()

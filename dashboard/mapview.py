@@ -66,7 +66,19 @@ BASEMAPS = {
     },
 }
 
-_component = components.declare_component("coverage_map", path=str(COMPONENT_DIR))
+
+
+def _component(**kwargs):
+    """Declare (and so register) the component in the current script run, then draw it.
+
+    ``declare_component`` registers a component with the runtime only when it
+    runs inside a script run. ``sid-atlas serve`` imports this module before
+    any (:func:`dashboard.webserver.security_headers` reads :data:`BASEMAPS`),
+    so a declaration at import time left the component unregistered and its
+    route (``/component/dashboard.mapview.coverage_map/…``) answering 404: no
+    map. Declaring on each draw is cheap and registers the same component again.
+    """
+    return components.declare_component("coverage_map", path=str(COMPONENT_DIR))(**kwargs)
 
 
 def lod_for(region: str | None) -> str:

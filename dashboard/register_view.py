@@ -26,10 +26,12 @@ from loaders.check import STATUS_LABELS
 from loaders.dates import precision_of
 from loaders.register import ImportReport, identity
 from loaders.resolve import LEVEL_LABEL
+from loaders.sheets import LIMITS
 
-# Also Streamlit's server.maxUploadSize (.streamlit/config.toml): the server refuses larger uploads,
+# The partner-list reader's own file cap (loaders.sheets.LIMITS, the same for `sid-atlas check`);
+# also Streamlit's server.maxUploadSize (.streamlit/config.toml): the server refuses larger uploads,
 # this check says so in words should a bigger file still arrive (another config, a changed limit).
-MAX_UPLOAD_MB = 5
+MAX_UPLOAD_MB = LIMITS.file_bytes // 1024 // 1024
 UPLOAD_TYPES = ("csv", "xlsx")
 ACTION_LABELS = {"insert": "neu", "update": "geändert", "unchanged": "unverändert"}
 ENTRY_LABELS = {"import": "Import", "edit": "Bearbeitung", "undo": "Rückgängig"}

@@ -381,7 +381,8 @@ class Guard:
         self.app = app
         self.base = _base()
         static = Path(file_util.get_static_dir())
-        self.index = german_index((static / "index.html").read_text(encoding="utf-8")).encode("utf-8")
+        self.original_index = (static / "index.html").read_bytes()
+        self.index = german_index(self.original_index.decode("utf-8")).encode("utf-8")
         self.bundles = german_bundles(static)
         self.headers = [(k.lower().encode(), v.encode()) for k, v in security_headers(frame_ancestors()).items()]
         self.health = CoverageHealth()
@@ -398,15 +399,16 @@ class Guard:
         method = scope["method"]
         if rel == "/_stcore/metrics" and not _loopback((scope.get("client") or ("",))[0]):
             await _plain(send, 403, "forbidden")
-        elif rel == "/_stcore/health":
-            await _plain(send, *await self.health.check())
+        elif rel == "/_stcore/health" and method in ("GET", "HEAD"):
+            # Streamlit's own endpoint still answers: it sets the XSRF cookie that uploads need.
+            await self.app(scope, receive, _answering(send, *await self.health.check(), head=method == "HEAD"))
         elif rel.startswith("/_stcore/upload_file/") and method in ("PUT", "DELETE"):
             await self._upload(scope, rel, receive, send)
         elif method in ("GET", "HEAD") and rel in self.bundles:
             await _plain(send, 200, self.bundles[rel], "text/javascript; charset=utf-8",
                          {"cache-control": "public, max-age=31536000, immutable"}, head=method == "HEAD")
         else:
-            await self.app(scope, receive, _german_shell(send, self.index) if method in ("GET", "HEAD") else send)
+            await self.app(scope, receive, _german_shell(send, self.index, self.original_index) if method in ("GET", "HEAD") else send)
 
     async def _upload(self, scope, rel: str, receive, send) -> None:
         from streamlit import runtime
@@ -479,29 +481,83 @@ async def _plain(send, status: int, body: str | bytes, content_type: str = "text
     await send({"type": "http.response.body", "body": b"" if head else data})
 
 
-def _german_shell(send, index: bytes):
-    """Replace Streamlit's index.html (the shell of every page) by the German one, whatever path served it."""
+def _answering(send, status: int, text: str, head: bool = False):
+    """Streamlit's response with ``status`` and ``text`` instead of its own, its other headers (cookies) kept."""
+    data = text.encode("utf-8")
+
+    async def answering(message):
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", [])
+                       if k.lower() not in (b"content-length", b"content-type", b"content-encoding")]
+            headers += [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(data)).encode())]
+            await send({**message, "status": status, "headers": headers})
+        elif message["type"] == "http.response.body":
+            if not message.get("more_body"):
+                await send({"type": "http.response.body", "body": b"" if head else data})
+        else:
+            await send(message)
+
+    return answering
+
+
+def _german_shell(send, index: bytes, original: bytes):
+    """Replace Streamlit's index.html (the shell of every page) by the German one, whatever path served it.
+
+    Only Streamlit's own ``original`` is replaced: other HTML (a component's
+    ``index.html`` in the map's iframe, the sign-in page) passes unchanged. A
+    response is held until its body shows which it is (or, for HEAD, its length);
+    a gzipped one (Streamlit compresses for browsers) is compared unpacked and
+    replaced by the German shell uncompressed.
+    """
     held: dict = {}
+
+    async def release() -> None:
+        await send(held.pop("start"))
+        await send({"type": "http.response.body", "body": b"".join(held.pop("body")), "more_body": True})
 
     async def shell(message):
         if message["type"] == "http.response.start":
             headers = dict(message.get("headers", []))
             if message["status"] == 200 and headers.get(b"content-type", b"").startswith(b"text/html"):
-                held["start"] = message
+                held["start"], held["body"], held["length"] = message, [], headers.get(b"content-length")
+                held["gzip"] = headers.get(b"content-encoding", b"").strip().lower() == b"gzip"
                 return
         elif "start" in held:
+            held["body"].append(message.get("body", b""))
+            body = b"".join(held["body"])
             if message.get("more_body"):
-                return   # index.html is small; its remaining chunks are replaced as a whole
+                if len(body) > len(original):
+                    await release()   # longer than the shell: not the shell, pass the rest through
+                return
+            head = body == b"" and held["length"] == str(len(original)).encode()
+            if body != original and not head and not (held["gzip"] and body and _gunzip(body) == original):
+                start = held.pop("start")
+                held.pop("body")
+                await send(start)
+                await send({**message, "body": body})
+                return
             start = held.pop("start")
-            headers = [(k, v) for k, v in start["headers"] if k not in (b"content-length", b"etag", b"last-modified")]
+            held.pop("body")
+            headers = [(k, v) for k, v in start["headers"]
+                       if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"last-modified")]
             headers.append((b"content-length", str(len(index)).encode()))
             headers.append((b"etag", f'"{hashlib.sha256(index).hexdigest()[:16]}"'.encode()))
             await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": index if message.get("body") is not None else b""})
+            await send({"type": "http.response.body", "body": b"" if head else index})
             return
         await send(message)
 
     return shell
+
+
+def _gunzip(data: bytes) -> bytes | None:
+    import gzip
+    import zlib
+
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return None
 
 
 # -- logging ----------------------------------------------------------------------------------------------------

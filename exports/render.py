@@ -20,7 +20,7 @@ from exports.data import data_table
 from loaders.coverage import Coverage
 from loaders.errors import InputError
 from loaders.sources import gebietsstand
-from loaders.tables import to_csv_bytes
+from loaders.tables import fill_sheet as _fill_sheet, to_csv_bytes
 from loaders.viewstate import ViewState
 from viewmodel.i18n import evidence_label, format_date, t
 
@@ -131,17 +131,6 @@ def _xlsx(table: pd.DataFrame, info: list[tuple[str, str]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
     return _fixed_zip_times(buffer.getvalue())
-
-
-def _fill_sheet(sheet, rows: list[list]) -> None:
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values, start=1):
-            if hasattr(value, "item"):
-                value = value.item()
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                # openpyxl would store "=1+1" as a formula; a name is always text.
-                cell.data_type = "s"
 
 
 def _fixed_zip_times(data: bytes) -> bytes:

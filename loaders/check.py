@@ -165,8 +165,12 @@ def render_text(reports: list[RowReport], summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_file(path, units, today: dt.date) -> tuple[list[RowReport], dict]:
+def check_file(path, units, today: dt.date, data: bytes | None = None) -> tuple[list[RowReport], dict]:
     """Read, resolve and check a partner list file; the report rows and summary.
+
+    ``data`` is the file's content when the caller has read it already (see
+    :func:`loaders.partnerlist.read_partner_list`); the caps of
+    :data:`loaders.sheets.LIMITS` apply either way.
 
     Raises
     ------
@@ -174,7 +178,7 @@ def check_file(path, units, today: dt.date) -> tuple[list[RowReport], dict]:
         The file is unreadable (see :func:`loaders.partnerlist.read_partner_list`)
         or has no data rows.
     """
-    partners = read_partner_list(path)
+    partners = read_partner_list(path, data)
     if not partners.rows:
         raise InputError(f"{path}: no data rows below the header (row {partners.header_row})")
     reports = check_rows(partners, Resolver(units), today)

@@ -53,6 +53,23 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+# The register's ids are SQL INTEGER (32 bits on PostgreSQL): a larger number names no import.
+MAX_IMPORT_ID = 2**31 - 1
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a TCP port from 1 to 65535, not {text[:20]!r}")
+    return int(text)
+
+
+def _import_id(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_IMPORT_ID:
+        raise argparse.ArgumentTypeError(f"expected an import number from 1 to {MAX_IMPORT_ID} "
+                                         f"(see 'register history'), not {text[:30]!r}")
+    return int(text)
+
+
 def _count(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
@@ -76,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     serve = commands.add_parser("serve", help="start the dashboard")
-    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--port", type=_port, default=8501)
     serve.add_argument("--address", default="127.0.0.1",
                        help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)")
 
@@ -99,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("--out", type=Path, help="file to write (replaced atomically); default: standard output")
     dump.add_argument("--at", type=_date, help="the register as it stood at the end of this day (UTC)")
     undo = register_commands.add_parser("undo", parents=[db], help="undo an import (itself recorded as changes)")
-    undo.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    undo.add_argument("import_id", type=_import_id, metavar="IMPORT_ID")
     history = register_commands.add_parser("history", parents=[db], help="imports and undos, newest first")
     history.add_argument("--limit", type=_count, default=20, metavar="N")
 
@@ -127,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except AtlasError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -136,9 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: still one line, details on request
         if os.environ.get("SID_ATLAS_DEBUG"):
             raise
-        print(f"{PROG}: internal error: {type(error).__name__}: {error} "
+        print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(error)} "
               "(set SID_ATLAS_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def _one_line(error: BaseException) -> str:
+    """A message as one line, cut to a length a terminal shows: file content can end up in it."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= 500 else text[:499] + "…"
 
 
 def cmd_prepare(args) -> int:
@@ -246,7 +269,7 @@ def cmd_check(args) -> int:
     """Exit 0 when every row is usable, 1 when any needs attention (2: unreadable, via main)."""
     from loaders import check, store
 
-    reports, summary = check.check_file(args.file, store.load_units(), dt.date.today())
+    reports, summary = check.check_file(args.file, store.load_attributes(), dt.date.today())
     if args.format == "json":
         document = check.as_json_document(reports, summary)
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -24,11 +24,14 @@ benchmark and for other Länder networks. The steps, each a function here:
 
 Results are cached in :func:`loaders.paths.cache_dir`, keyed by the content of
 the input files, so a second :func:`prepare` only reads two parquet files.
+:func:`prepare` also writes what a map session needs, so a session reads
+it and computes nothing (:func:`load_scope`): the Gemeinden's attributes
+without geometry and the map's TopoJSON (building that takes seconds at
+this scale; reading it, milliseconds).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import time
@@ -44,7 +47,7 @@ import shapely
 from loaders.boundaries import COLUMNS, CRS, assert_coverage
 from loaders.errors import DataError, SourceError, preview
 from loaders.paths import SHARED_GEODATA_DIR, atomic_write, cache_dir
-from loaders.webgeometry import GRID_DEGREES
+from loaders.webgeometry import GRID_DEGREES, to_topojson
 
 ENV_SOURCE = "SID_ATLAS_GERMANY"
 DEFAULT_DIR = SHARED_GEODATA_DIR / "bkg-vg250-ew"
@@ -355,6 +358,22 @@ def cache_paths(paths: list[Path]) -> tuple[Path, Path]:
     return cache_dir() / f"germany-units-{stem}.parquet", cache_dir() / f"germany-web-{stem}.parquet"
 
 
+def scope_cache_paths(paths: list[Path]) -> tuple[Path, Path]:
+    """Where a map session's reads are cached: Gemeinde attributes (parquet) and the TopoJSON."""
+    stem = _cache_stem(paths)
+    return cache_dir() / f"germany-gemeinden-{stem}.parquet", cache_dir() / f"germany-topo-{stem}.json"
+
+
+def _write_scope(units: gpd.GeoDataFrame, web: gpd.GeoDataFrame, paths: list[Path]) -> None:
+    """Write the session's two files from the prepared tables (the TopoJSON is the slow part)."""
+    attributes_path, topo_path = scope_cache_paths(paths)
+    gemeinden = pd.DataFrame(units.loc[units["level"] == "gemeinde", ["key", "name", "population"]])
+    with atomic_write(attributes_path) as handle:
+        gemeinden.reset_index(drop=True).to_parquet(handle)
+    with atomic_write(topo_path) as handle:
+        handle.write(to_topojson(web, "gemeinde").encode())
+
+
 def prepare(source=None, *, rebuild: bool = False) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, Prepared]:
     """Unit table (EPSG:25832) and web geometry (WGS84) for a set of files, via the cache.
 
@@ -374,7 +393,10 @@ def prepare(source=None, *, rebuild: bool = False) -> tuple[gpd.GeoDataFrame, gp
     units_path, web_path = cache_paths(paths)
     if not rebuild and units_path.is_file() and web_path.is_file():
         report.cached = True
-        return gpd.read_parquet(units_path), gpd.read_parquet(web_path), report
+        units, web = gpd.read_parquet(units_path), gpd.read_parquet(web_path)
+        if not all(path.is_file() for path in scope_cache_paths(paths)):
+            _write_scope(units, web, paths)   # a cache from before the session files existed
+        return units, web, report
     units = build_units(paths, report)
     clock = _Clock(report.timings)
     web = simplify_web(units)
@@ -383,11 +405,23 @@ def prepare(source=None, *, rebuild: bool = False) -> tuple[gpd.GeoDataFrame, gp
         with atomic_write(path) as handle:
             frame.to_parquet(handle)
     clock("write_cache")
+    _write_scope(units, web, paths)
+    clock("topojson")
     return units, web, report
 
 
-@functools.cache
-def load(source: str | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Units and web geometry, once per process (``source`` as a string, so it can be a cache key)."""
-    units, web, _ = prepare(source)
-    return units, web
+def load_scope(source: str | None = None) -> tuple[pd.DataFrame, str]:
+    """What a map session needs, read from the cache (prepared first if missing).
+
+    Returns
+    -------
+    gemeinden : pandas.DataFrame
+        ``key``, ``name``, ``population`` of every Gemeinde, no geometry.
+    topojson : str
+        The map's geometry of all Gemeinden (:func:`loaders.webgeometry.to_topojson`).
+    """
+    paths = resolve_paths(source)
+    attributes_path, topo_path = scope_cache_paths(paths)
+    if not (attributes_path.is_file() and topo_path.is_file()):
+        prepare(source)
+    return pd.read_parquet(attributes_path), topo_path.read_text(encoding="utf-8")

@@ -12,15 +12,13 @@ kept, and reported by its header so the user knows it was ignored.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.errors import InputError
 from loaders.folding import fold
+from loaders.sheets import LIMITS, Limits, Row, csv_rows, decode_text, read_bounded, xlsx_sheets
 
 FIELDS = ("name", "kind", "key", "joined_on", "left_on", "source", "note")
 HEADER_SYNONYMS = {
@@ -95,8 +93,8 @@ def classify_header(cell) -> str | None:
     return None
 
 
-def read_partner_list(path: Path | str) -> PartnerList:
-    """Read a partner list from a CSV or XLSX file.
+def read_partner_list(path: Path | str, data: bytes | None = None, limits: Limits = LIMITS) -> PartnerList:
+    """Read a partner list from a CSV or XLSX file, within the caps of ``limits``.
 
     Parameters
     ----------
@@ -104,6 +102,11 @@ def read_partner_list(path: Path | str) -> PartnerList:
         A ``.csv`` (comma, semicolon or tab; UTF-8 with or without BOM,
         UTF-16 with BOM, or Windows-1252) or ``.xlsx`` file. The format is
         told by the content, not the file name.
+    data : bytes, optional
+        The file's content, when the caller has read it already (it is then
+        not read again, so what is checked is what was hashed).
+    limits : loaders.sheets.Limits
+        Caps on size, rows, columns, cells (see :mod:`loaders.sheets`).
 
     Returns
     -------
@@ -115,88 +118,67 @@ def read_partner_list(path: Path | str) -> PartnerList:
     Raises
     ------
     InputError
-        The file is missing, empty, not a spreadsheet, has no name column,
-        or two columns claim the same field.
+        The file is missing, empty, too large, not a spreadsheet, has no name
+        column, two columns claim the same field, or a cap is exceeded.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    if data is None:
+        data = read_bounded(path, limits)
+    elif len(data) > limits.file_bytes:
+        raise InputError(f"{path} is larger than {limits.file_bytes // 1024 // 1024} MB, "
+                         "the limit for a partner list")
     if not data.strip():
         raise InputError(f"{path} is empty")
     if data.startswith(_XLSX_MAGIC):
-        return _read_xlsx(path, data)
+        return _read_xlsx(path, data, limits)
     if data.startswith(_OLE_MAGIC):
         raise InputError(f"{path} is an old binary Excel file (.xls): save it as .xlsx or CSV")
-    text, encoding = _decode(path, data)
-    return _read_csv(path, text, encoding)
+    text, encoding = decode_text(path, data)
+    return _read_csv(path, text, encoding, limits)
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif b"\x00" in data:
-        raise InputError(f"{path} is not a spreadsheet (binary content); expected CSV or XLSX")
-    elif data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            # Excel on Windows saves "CSV" as Windows-1252.
-            encoding = "cp1252"
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: cannot decode as UTF-8 or Windows-1252 (byte {error.start})") from None
-
-
-def _read_csv(path: Path, text: str, encoding: str) -> PartnerList:
+def _read_csv(path: Path, text: str, encoding: str, limits: Limits) -> PartnerList:
+    # The delimiter is chosen on the first rows only; the whole file is then read once.
     best = None
     for delimiter in CSV_DELIMITERS:
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as error:
-            raise InputError(f"{path}: not a readable CSV file ({error})") from None
-        found = _find_header(rows)
-        if found is not None and (best is None or len(found[1]) > len(best[2][1])):
-            best = (delimiter, rows, found)
+        head = list(csv_rows(path, text, delimiter, limits, stop_after=HEADER_SEARCH_ROWS))
+        found = _find_header(head)
+        if found is not None and (best is None or len(found[1]) > len(best[1][1])):
+            best = (delimiter, found)
     if best is None:
         raise _no_name_column(path)
-    delimiter, rows, (index, _) = best
-    if sum(1 for cell in rows[index] if cell.strip()) == 1:
+    delimiter, (header, _) = best
+    if sum(1 for cell in header[1] if cell.strip()) == 1:
         delimiter = None
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_NO_SPLIT))
-    return _assemble(path, rows, index, "csv", encoding=encoding, delimiter=delimiter)
+    rows = list(csv_rows(path, text, delimiter or _NO_SPLIT, limits))
+    header = next(row for row in rows if row[0] == header[0])
+    return _assemble(path, rows, header, "csv", encoding=encoding, delimiter=delimiter)
 
 
-def _read_xlsx(path: Path, data: bytes) -> PartnerList:
-    from openpyxl import load_workbook  # only XLSX needs it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        # From bytes: openpyxl would otherwise refuse a file by its extension.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        raise InputError(f"{path}: not a readable XLSX file ({error})") from None
-    try:
-        for sheet in book.worksheets:
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            found = _find_header(rows)
-            if found is not None:
-                return _assemble(path, rows, found[0], "xlsx")
-    finally:
-        book.close()
+def _read_xlsx(path: Path, data: bytes, limits: Limits) -> PartnerList:
+    for _, sheet in xlsx_sheets(path, data, limits):
+        head, pending = [], []
+        for row in sheet:
+            if row[0] > HEADER_SEARCH_ROWS:
+                pending.append(row)
+                break
+            head.append(row)
+        found = _find_header(head)
+        if found is None:
+            sheet.close()  # the rest of a sheet without a header is never parsed
+            continue
+        return _assemble(path, head + pending + list(sheet), found[0], "xlsx")
     raise _no_name_column(path)
 
 
-def _find_header(rows: list[list]) -> tuple[int, dict[int, str]] | None:
-    """Index of the first row with a name column, and its recognised columns."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        kinds = {i: classify_header(cell) for i, cell in enumerate(row)}
+def _find_header(rows: list[Row]) -> tuple[Row, dict[int, str]] | None:
+    """The first row (within the first rows of the file) with a name column, and its recognised columns."""
+    for row in rows:
+        if row[0] > HEADER_SEARCH_ROWS:
+            break
+        kinds = {i: classify_header(cell) for i, cell in enumerate(row[1])}
         if "name" in kinds.values():
-            return index, {i: k for i, k in kinds.items() if k}
+            return row, {i: k for i, k in kinds.items() if k}
     return None
 
 
@@ -206,10 +188,10 @@ def _no_name_column(path: Path) -> InputError:
                       f"(expected e.g. {examples})")
 
 
-def _assemble(path: Path, rows: list[list], index: int, file_format: str, **how) -> PartnerList:
-    header = rows[index]
+def _assemble(path: Path, rows: list[Row], header: Row, file_format: str, **how) -> PartnerList:
+    header_number, header_cells = header
     columns, positions, ignored, personal = {}, {}, [], []
-    for position, cell in enumerate(header):
+    for position, cell in enumerate(header_cells):
         title = "" if cell is None else str(cell).strip()
         kind = classify_header(cell)
         if kind == "personal":
@@ -223,12 +205,14 @@ def _assemble(path: Path, rows: list[list], index: int, file_format: str, **how)
         else:
             columns[kind], positions[kind] = title, position
     data = []
-    for number, row in enumerate(rows[index + 1:], 1):
-        values = {name: _cell(row[position]) if position < len(row) else None
+    for number, cells in rows:
+        if number <= header_number:
+            continue
+        values = {name: _cell(cells[position]) if position < len(cells) else None
                   for name, position in positions.items()}
         if any(value not in (None, "") for value in values.values()):
-            data.append(PartnerRow(number, values))
-    return PartnerList(data, columns, index + 1, file_format, ignored_columns=ignored,
+            data.append(PartnerRow(number - header_number, values))
+    return PartnerList(data, columns, header_number, file_format, ignored_columns=ignored,
                        personal_columns=personal, **how)
 
 

@@ -40,8 +40,11 @@ How an import works
 Concurrency and crashes
     Writers are serialised: SQLite by ``BEGIN IMMEDIATE``, PostgreSQL by a
     transaction-scoped advisory lock, other databases by SERIALIZABLE
-    isolation. An import plans its changes only once it holds the lock, so
-    two editors importing at once each see the other's committed rows. A
+    isolation. An import reads, checks and plans its changes before it takes
+    the lock; holding it, it plans again against the register as it is then
+    (re-validating only the rows whose registered record changed meanwhile)
+    and writes, so two editors importing at once each see the other's
+    committed rows, and the lock is held for the writes, not the checking. A
     process killed mid-import leaves an uncommitted transaction, which the
     database rolls back: the register is as before.
 """
@@ -53,9 +56,10 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import tomllib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -67,11 +71,11 @@ from loaders.dates import period_bounds, precision_of
 from loaders.errors import InputError, preview as preview_values
 from loaders.folding import fold
 from loaders.paths import PROJECT_ROOT
+from loaders.registerconfig import (  # noqa: F401 - re-exported: the register's public configuration API
+    CONNECTION_NAME, DEFAULT_PATH, SECRETS_PATH, URL_ENV, configured_url, default_url)
+from loaders.sheets import csv_rows, decode_text, read_bounded
+from loaders.tables import csv_restore, to_csv_text
 
-URL_ENV = "SID_ATLAS_REGISTER_URL"
-SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-CONNECTION_NAME = "register"
-DEFAULT_PATH = PROJECT_ROOT / "data" / "register.sqlite"
 SCHEMA_VERSION = 1
 SEED_USER = "seed"
 # How long an SQLite writer waits for another one before giving up.
@@ -127,53 +131,6 @@ changes = sa.Table(
     sa.Column("before", sa.JSON(none_as_null=True)),
     sa.Column("after", sa.JSON(none_as_null=True)),
 )
-
-
-def configured_url(explicit: str | None = None, secrets_path: Path = SECRETS_PATH) -> str | None:
-    """The register's URL as configured, or None when nothing is.
-
-    Parameters
-    ----------
-    explicit : str, optional
-        A URL given on the command line (``--db``); wins over everything.
-    secrets_path : path-like
-        Streamlit's secrets file; its ``[connections.register]`` section is
-        read last.
-
-    Raises
-    ------
-    InputError
-        The secrets file is unreadable or its section names no database.
-    """
-    if explicit:
-        return explicit
-    if os.environ.get(URL_ENV):
-        return os.environ[URL_ENV]
-    try:
-        with open(secrets_path, "rb") as handle:
-            secrets = tomllib.load(handle)
-    except FileNotFoundError:
-        return None
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"cannot read {secrets_path}: {error}") from None
-    section = secrets.get("connections", {}).get(CONNECTION_NAME)
-    if section is None:
-        return None
-    if isinstance(section, dict) and section.get("url"):
-        return str(section["url"])
-    if isinstance(section, dict) and section.get("dialect"):
-        driver = section["dialect"] + (f"+{section['driver']}" if section.get("driver") else "")
-        url = sa.URL.create(driver, username=section.get("username"), password=section.get("password"),
-                            host=section.get("host"), port=section.get("port"),
-                            database=section.get("database"), query=section.get("query") or {})
-        return url.render_as_string(hide_password=False)
-    raise InputError(f"{secrets_path}: [connections.{CONNECTION_NAME}] needs url = \"...\" "
-                     "(or dialect, host, database …)")
-
-
-def default_url() -> str:
-    """The embedded SQLite register under the git-ignored ``data/`` folder."""
-    return f"sqlite:///{DEFAULT_PATH}"
 
 
 def identity(kind: str, key: str, name: str) -> str:
@@ -252,7 +209,7 @@ class Register:
         (recorded as import 1 by user ``seed``). False leaves it empty, e.g.
         to restore an export into it.
     units : pandas.DataFrame, optional
-        The official unit table; default :func:`loaders.store.load_units`.
+        The official unit table; default :func:`loaders.store.load_attributes`.
 
     Raises
     ------
@@ -284,9 +241,9 @@ class Register:
     @property
     def units(self) -> pd.DataFrame:
         if self._units is None:
-            from loaders import store  # geometry is loaded only when a file is checked
+            from loaders import store  # names and keys only: no geometry is read
 
-            self._units = store.load_units()
+            self._units = store.load_attributes()
         return self._units
 
     @property
@@ -299,10 +256,13 @@ class Register:
 
     @contextmanager
     def _reported(self):
-        """Database failures (unreachable, locked too long, disk full) reach the user as one line."""
+        """Database failures (unreachable, locked too long, disk full, not a database) reach the user as one line."""
         try:
             yield
-        except sa.exc.OperationalError as error:
+        except sa.exc.DBAPIError as error:
+            if isinstance(error, (sa.exc.IntegrityError, sa.exc.ProgrammingError)):
+                raise  # the register's own statements at fault: a bug, not the user's database
+            # Unreachable, locked too long, disk full, or not a database at all ("file is not a database").
             raise InputError(f"register {self.safe_url}: {str(error.orig).strip().splitlines()[0]}") from None
 
     @contextmanager
@@ -389,10 +349,9 @@ class Register:
         With ``at``, the state at that moment (see :meth:`state_at`).
         """
         frame = self.table() if at is None else self.state_at(at)
-        buffer = io.StringIO()
-        # Written as stored (no formula quoting): this is a dump to restore from, not a sheet to open.
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue()
+        # Neutralised like every CSV the project writes (people open it in a spreadsheet, too);
+        # reading it back restores each cell exactly (tables.csv_restore), so the dump still round-trips.
+        return to_csv_text(frame)
 
     @staticmethod
     def _current(conn) -> dict[str, dict]:
@@ -411,7 +370,8 @@ class Register:
         """
         loaded = self._load(path, today or dt.date.today())
         with self._transaction() as conn:
-            return self._plan(conn, loaded)
+            current = self._current(conn)
+        return self._plan(current, loaded, {})
 
     def commit_import(self, path: Path | str, user: str, today: dt.date | None = None) -> ImportReport:
         """Import every usable row of a file in one transaction, or nothing.
@@ -429,44 +389,64 @@ class Register:
         -------
         ImportReport
             With ``import_id`` of the recorded import.
+
+        Notes
+        -----
+        The file is read, checked and planned against the register as it is
+        before the write lock is taken; under the lock the plan is made again
+        against the register as it is then, re-validating only the rows whose
+        registered record changed meanwhile. The lock is held for the writes.
         """
         loaded = self._load(path, today or dt.date.today())
+        with self._transaction() as conn:
+            current = self._current(conn)
+        validated: dict[tuple, list[str]] = {}
+        self._plan(current, loaded, validated)
         with self._transaction(write=True) as conn:
-            return self._commit(conn, loaded, user)
+            return self._commit(conn, loaded, user, validated)
 
     def _load(self, path: Path | str, today: dt.date) -> _Loaded:
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+        data = read_bounded(path)  # the same caps as `sid-atlas check`, before anything is parsed
         digest = hashlib.sha256(data).hexdigest()
         if _is_accession_table(data):
-            reports, summary, records = _read_accession_table(path, self.units, today)
+            reports, summary, records = _read_accession_table(path, data, self.units, today)
             return _Loaded(str(path), digest, reports, summary, records, complete=True, today=today)
-        reports, summary = check_file(path, self.units, today)
+        reports, summary = check_file(path, self.units, today, data)
         records = {r.row: _record_of(r) for r in reports if r.status == "ok"}
         return _Loaded(str(path), digest, reports, summary, records, complete=False, today=today,
                        default_source=f"Partnerliste {path.name}")
 
-    def _plan(self, conn, loaded: _Loaded) -> ImportReport:
-        """Decide per usable row what importing it does, against the register as it is now."""
-        current = self._current(conn)
+    def _plan(self, current: dict[str, dict], loaded: _Loaded, validated: dict[tuple, list[str]]) -> ImportReport:
+        """Decide per usable row what importing it does, against the register state ``current``.
+
+        ``validated`` caches each record's problems by its values: a record
+        checked before is not checked again (so planning again under the lock
+        re-validates only what changed). ``loaded`` is left as it is; the
+        returned report holds its own copies of the rows it turns invalid.
+        """
         event_dates = dict(zip(self.events["event"], self.events["date"]))
-        report = ImportReport(loaded.file, loaded.sha256, loaded.reports, loaded.summary)
-        for row in loaded.reports:
+        report = ImportReport(loaded.file, loaded.sha256, list(loaded.reports), dict(loaded.summary))
+        proposals = {}
+        for index, row in enumerate(loaded.reports):
             if row.status != "ok":
                 continue
             given = loaded.records[row.row]
             ident = identity(given["kind"], given["key"], given["name"])
             before = current.get(ident)
             after = given if loaded.complete else _merge(before, given, event_dates, loaded.default_source)
-            problems = _record_problems(after, self.units, self.events, loaded.today)
+            proposals[index] = (before, after)
+        unchecked = list(dict.fromkeys(values for values in (_values(after) for _, after in proposals.values())
+                                       if values not in validated))
+        if unchecked:
+            records = [dict(zip(accessions.COLUMNS, values)) for values in unchecked]
+            validated.update(zip(unchecked, _records_problems(records, self.units, self.events, loaded.today)))
+        for index, (before, after) in proposals.items():
+            row = report.reports[index]
+            problems = validated[_values(after)]
             if problems:
-                row.status = "invalid"
-                row.messages += problems
-                continue
-            if before == after:
+                report.reports[index] = replace(row, status="invalid", messages=[*row.messages, *problems])
+            elif before == after:
                 report.actions[row.row] = "unchanged"
             else:
                 report.actions[row.row] = "insert" if before is None else "update"
@@ -474,17 +454,17 @@ class Register:
         _recount(report.summary, report.reports)
         return report
 
-    def _commit(self, conn, loaded: _Loaded, user: str) -> ImportReport:
-        report = self._plan(conn, loaded)
+    def _commit(self, conn, loaded: _Loaded, user: str, validated: dict[tuple, list[str]] | None = None) -> ImportReport:
+        """Plan against the register as it is inside this (write) transaction, then write."""
+        report = self._plan(self._current(conn), loaded, {} if validated is None else validated)
         now = _now()
         import_id = conn.execute(imports.insert().values(
             action="import", file_name=Path(loaded.file).name, sha256=loaded.sha256, user_name=user,
             created_at=now, rows_total=len(loaded.reports), rows_inserted=report.count("insert"),
             rows_updated=report.count("update"), rows_deleted=0, rows_unchanged=report.count("unchanged"),
             rows_attention=report.summary["needs_attention"])).inserted_primary_key[0]
-        for before, after in report.changes.values():
-            ident = identity(after["kind"], after["key"], after["name"])
-            _write_change(conn, import_id, now, user, ident, before, after)
+        _write_changes(conn, import_id, now, user, [(identity(after["kind"], after["key"], after["name"]), before, after)
+                                                    for before, after in report.changes.values()])
         report.import_id = import_id
         return report
 
@@ -571,6 +551,10 @@ class Register:
                 raise InputError(f"no import with id {import_id} in the register")
             if entry.action == "undo":
                 raise InputError(f"entry {import_id} is an undo (of import {entry.undoes}), not an import")
+            if entry.user_name == SEED_USER:
+                # As on the page: undoing the seed would empty the register of the shipped data.
+                raise InputError(f"import {import_id} is the seed (the shipped data the register started with) "
+                                 "and cannot be undone")
             if entry.undone_at is not None:
                 raise InputError(f"import {import_id} was already undone by entry {entry.undone_by}")
             logged = conn.execute(sa.select(changes).where(changes.c.import_id == import_id)
@@ -587,8 +571,8 @@ class Register:
                 rows_updated=sum(c.before is not None and c.after is not None for c in logged),
                 rows_deleted=sum(c.before is None for c in logged), rows_unchanged=0, rows_attention=0,
                 undoes=import_id)).inserted_primary_key[0]
-            for change in reversed(logged):
-                _write_change(conn, undo_id, now, user, change.identity, change.after, change.before)
+            _write_changes(conn, undo_id, now, user,
+                           [(change.identity, change.after, change.before) for change in reversed(logged)])
             conn.execute(imports.update().where(imports.c.id == import_id).values(undone_at=now, undone_by=undo_id))
         return undo_id
 
@@ -633,18 +617,35 @@ def _sqlite_begin(conn) -> None:
 def _write_change(conn, import_id: int, now: dt.datetime, user: str, ident: str,
                   before: dict | None, after: dict | None) -> None:
     """Apply one change to the memberships and append it to the log."""
-    if after is None:
-        conn.execute(memberships.delete().where(memberships.c.identity == ident))
-        action = "delete"
-    elif before is None:
-        conn.execute(memberships.insert().values(identity=ident, import_id=import_id, changed_at=now, **after))
-        action = "insert"
-    else:
-        conn.execute(memberships.update().where(memberships.c.identity == ident)
-                     .values(import_id=import_id, changed_at=now, **after))
-        action = "update"
-    conn.execute(changes.insert().values(import_id=import_id, changed_at=now, user_name=user, identity=ident,
-                                         action=action, before=before, after=after))
+    _write_changes(conn, import_id, now, user, [(ident, before, after)])
+
+
+def _write_changes(conn, import_id: int, now: dt.datetime, user: str,
+                   items: list[tuple[str, dict | None, dict | None]]) -> None:
+    """Apply changes ``(identity, before, after)`` to the memberships and append them to the log, in order.
+
+    One statement per kind of change for all rows (executemany): the write
+    lock is held for milliseconds per hundred rows, not one round trip per row.
+    """
+    deletes = [{"ident": ident} for ident, _, after in items if after is None]
+    inserts = [{"identity": ident, "import_id": import_id, "changed_at": now, **after}
+               for ident, before, after in items if before is None and after is not None]
+    updates = [{"ident": ident, "import_id": import_id, "changed_at": now, **after}
+               for ident, before, after in items if before is not None and after is not None]
+    if deletes:
+        conn.execute(memberships.delete().where(memberships.c.identity == sa.bindparam("ident")), deletes)
+    if inserts:
+        conn.execute(memberships.insert(), inserts)
+    if updates:
+        conn.execute(memberships.update().where(memberships.c.identity == sa.bindparam("ident"))
+                     .values({column: sa.bindparam(column) for column in ("import_id", "changed_at",
+                                                                           *accessions.COLUMNS)}), updates)
+    actions = {True: "delete", False: "update"}
+    if items:
+        conn.execute(changes.insert(), [
+            {"import_id": import_id, "changed_at": now, "user_name": user, "identity": ident,
+             "action": "insert" if before is None else actions[after is None], "before": before, "after": after}
+            for ident, before, after in items])
 
 
 def _frame(records) -> pd.DataFrame:
@@ -658,16 +659,35 @@ def _frame(records) -> pd.DataFrame:
 def _is_accession_table(data: bytes) -> bool:
     """Whether a file is an accession table in the shipped schema (e.g. a register export)."""
     try:
-        first = data.decode("utf-8-sig").splitlines()[0]
-    except (UnicodeDecodeError, IndexError):
+        # Only the first line is decoded: the file is not split into lines just to look at its header.
+        first = data.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
         return False
     header = next(csv.reader([first]), [])
     return _ACCESSION_HEADER <= {cell.strip() for cell in header}
 
 
-def _read_accession_table(path: Path, units: pd.DataFrame, today: dt.date):
+def _accession_frame(path: Path, data: bytes) -> pd.DataFrame:
+    """An accession table (e.g. a register dump) as text columns, read within the partner-list caps.
+
+    Cells are stripped and restored from their formula neutralisation
+    (:func:`loaders.tables.csv_restore`), the inverse of what :meth:`Register.export` writes.
+    """
+    text, _ = decode_text(path, data)
+    records = [cells for _, cells in csv_rows(path, text, ",")]
+    header = [cell.strip() for cell in records[0]] if records else []
+    missing = sorted(_ACCESSION_HEADER - set(header))
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    width = len(header)
+    body = [[csv_restore(cell.strip()) for cell in cells[:width]] + [""] * (width - len(cells))
+            for cells in records[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: dt.date):
     """Report rows, summary and records of an accession table, checked row by row."""
-    frame = accessions.read_csv_table(path, sorted(_ACCESSION_HEADER))
+    frame = _accession_frame(path, data)
     extra = [c for c in frame.columns if c not in accessions.COLUMNS]
     for optional in accessions.OPTIONAL_COLUMNS:
         if optional not in frame:
@@ -737,11 +757,40 @@ def _rebase_event(record: dict, event_dates: dict[str, str]) -> None:
         record["event"] = accessions.SEPARATE
 
 
+def _values(record: dict) -> tuple:
+    """A record as a hashable tuple in column order (the key of validated records)."""
+    return tuple(record[column] for column in accessions.COLUMNS)
+
+
+def _records_problems(records: list[dict], units: pd.DataFrame, events: pd.DataFrame,
+                      today: dt.date) -> list[list[str]]:
+    """What keeps each record out of the register, for many records in one pass of the validator.
+
+    The records have distinct identities (an import never plans one body
+    twice). A finding that names no row would concern them all, and is given to each.
+    """
+    found: list[list[str]] = [[] for _ in records]
+    row = re.compile(r"row (\d+) \(")
+    for problem in accessions.validate_accessions(pd.DataFrame(records, columns=accessions.COLUMNS), units, events):
+        match = row.match(problem)
+        if match and 0 < int(match[1]) <= len(records):
+            index = int(match[1]) - 1
+            found[index].append(problem.removeprefix(f"row {index + 1} ({records[index]['name'] or 'no name'}): "))
+        else:
+            for problems in found:
+                problems.append(problem)
+    for record, problems in zip(records, found):
+        problems += _future_problems(record, today)
+    return found
+
+
 def _record_problems(record: dict, units: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> list[str]:
-    """What keeps a record out of the register: the shipped validator's findings, and future dates."""
-    where = f"row 1 ({record['name'] or 'no name'}): "
-    problems = [p.removeprefix(where) for p in
-                accessions.validate_accessions(pd.DataFrame([record]), units, events)]
+    """What keeps one record out of the register: the shipped validator's findings, and future dates."""
+    return _records_problems([record], units, events, today)[0]
+
+
+def _future_problems(record: dict, today: dt.date) -> list[str]:
+    problems = []
     for column in ("joined_on", "left_on"):
         try:
             bounds = period_bounds(record[column], precision_of(record[column])) if record[column] else None

@@ -31,32 +31,50 @@ LEVEL_LABEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "regierungsbezirk": "Be
 NON_TERRITORIAL = ("landesbehoerde", "parlament", "gericht", "verband", "gewerkschaft",
                    "sozialversicherung", "sonstige")
 
-# Words before an official name, folded, and the level they point to (longest first when matched).
-PREFIXES = {
-    "stadt": "gemeinde", "gemeinde": "gemeinde", "landeshauptstadt": "gemeinde", "hansestadt": "gemeinde",
-    "alte hansestadt": "gemeinde", "bundesstadt": "gemeinde", "kreisfreie stadt": "gemeinde",
-    "kreisstadt": "gemeinde", "stadtverwaltung": "gemeinde", "gemeindeverwaltung": "gemeinde",
-    "kreis": "kreis", "landkreis": "kreis", "staedteregion": "kreis", "kreisverwaltung": "kreis",
-    "bezirksregierung": "regierungsbezirk", "regierungsbezirk": "regierungsbezirk",
+# The words of German administration for the level of a territorial body, folded, dots read as
+# spaces: full forms and the abbreviations town halls use. One table serves both the words around
+# a name ("Kreis Kleve", "Kleve, Kr.", "Bez.-Reg. Köln") and the kind column ("krfr. Stadt").
+# "Kommune" is a Gemeinde or Stadt, never a Kreis ("Kreise und Kommunen des Regierungsbezirks").
+LEVEL_WORDS = {
+    "gemeinde": (
+        "gemeinde", "gem", "gde", "stadt", "kommune", "stadtgemeinde", "ortsgemeinde",
+        "kreisfreie stadt", "kreisfr stadt", "krfr stadt", "kfr stadt", "krfrst", "kfst", "kfs", "stadtkreis",
+        "kreisangehoerige stadt", "kreisang stadt", "krang stadt", "kreisangehoerige gemeinde",
+        "kreisang gemeinde", "krang gemeinde", "kreisangehoerige kommune",
+        "grosse kreisangehoerige stadt", "grosse kreisang stadt", "gr kreisang stadt", "gr krang stadt",
+        "gkst", "gks", "gka st",
+        "mittlere kreisangehoerige stadt", "mittlere kreisang stadt", "mittl kreisang stadt", "mkst", "mks",
+        "landeshauptstadt", "hansestadt", "alte hansestadt", "bundesstadt", "kreisstadt",
+        "stadtverwaltung", "gemeindeverwaltung"),
+    "kreis": ("kreis", "kr", "landkreis", "lk", "lkr", "ldkr", "staedteregion", "kreisverwaltung"),
+    "regierungsbezirk": ("bezirksregierung", "bez reg", "bezreg", "br", "regierungsbezirk", "reg bez", "regbez",
+                         "rb"),
 }
+# Words before an official name, and the level they point to (longest first when matched).
+PREFIXES = {word: level for level, words in LEVEL_WORDS.items() for word in words}
 # Words after a comma ("Bielefeld, Stadt"); the same vocabulary.
 SUFFIXES = PREFIXES
 _PREFIX_ORDER = sorted(PREFIXES, key=len, reverse=True)
 
-# Values of the kind column, folded → shipped kind (None: a territorial kind left to the name).
+
+def _kind_key(text: str) -> str:
+    """A kind cell compared without case, dots, hyphens and spaces: "Bez.-Reg." is "bezreg"."""
+    return fold(str(text).replace(".", " ")).replace(" ", "")
+
+
+# Values of the kind column → shipped kind (None: a territorial kind left to the name).
 KIND_VALUES = {
-    **{kind: kind for kind in NON_TERRITORIAL},
-    **{word: "gemeinde" for word in ("gemeinde", "stadt", "kreisfreie stadt", "kreisangehoerige stadt",
-                                     "grosse kreisangehoerige stadt", "mittlere kreisangehoerige stadt",
-                                     "municipality", "city", "town")},
-    **{word: "kreis" for word in ("kreis", "landkreis", "staedteregion", "district")},
-    **{word: "bezirksregierung" for word in ("bezirksregierung", "regierungsbezirk")},
-    "kommune": None, "gebietskoerperschaft": None,
+    **{_kind_key(kind): kind for kind in NON_TERRITORIAL},
+    **{_kind_key(word): KIND_OF_LEVEL[level] for level, words in LEVEL_WORDS.items() for word in words},
+    # Only in the kind column: before a name, "St." is Sankt (St. Augustin).
+    **{word: "gemeinde" for word in ("st", "municipality", "city", "town")},
+    **{word: "kreis" for word in ("district", "county")},
+    "gebietskoerperschaft": None,
     "landesbehorde": "landesbehoerde", "behoerde": "landesbehoerde", "ministerium": "landesbehoerde",
     "polizei": "landesbehoerde", "landtag": "parlament", "verein": "verband", "union": "gewerkschaft",
     "sonstiges": "sonstige", "andere": "sonstige", "other": "sonstige",
 }
-# What a territorial kind value allows; "kommune" allows Gemeinde or Kreis.
+# What a territorial kind value allows; None ("Gebietskörperschaft") allows Gemeinde or Kreis.
 KIND_LEVELS = {"gemeinde": {"gemeinde"}, "kreis": {"kreis"}, "bezirksregierung": {"regierungsbezirk"},
                None: {"gemeinde", "kreis"}}
 
@@ -197,16 +215,18 @@ def normalise_key(raw) -> str | None:
 
 
 def parse_kind(text) -> tuple[bool, str | None]:
-    """``(given, kind)`` from a kind cell; ``kind`` None for "Kommune" (Gemeinde or Kreis).
+    """``(given, kind)`` from a kind cell; ``kind`` None for "Gebietskörperschaft" (Gemeinde or Kreis).
 
     Examples
     --------
     >>> [parse_kind(t) for t in ("Stadt", "Kreis", "kreisfreie Stadt", "Gewerkschaft", "", "Kommune")]
-    [(True, 'gemeinde'), (True, 'kreis'), (True, 'gemeinde'), (True, 'gewerkschaft'), (False, None), (True, None)]
+    [(True, 'gemeinde'), (True, 'kreis'), (True, 'gemeinde'), (True, 'gewerkschaft'), (False, None), (True, 'gemeinde')]
+    >>> [parse_kind(t)[1] for t in ("krfr. Stadt", "GkSt", "Kr.", "LK", "Bez.-Reg.", "BezReg", "Städteregion")]
+    ['gemeinde', 'gemeinde', 'kreis', 'kreis', 'bezirksregierung', 'bezirksregierung', 'kreis']
     """
     if text is None or not str(text).strip():
         return False, None
-    folded = fold(str(text))
+    folded = _kind_key(text)
     if folded not in KIND_VALUES:
         raise ValueError(f"unbekannte Art {str(text)!r} (erwartet z. B. Stadt, Gemeinde, Kreis, "
                          "Bezirksregierung, Landesbehörde, Gericht, Verband, Gewerkschaft)")
@@ -255,6 +275,8 @@ class Resolver:
                 self.by_key[row.key] = unit
                 self._index(unit, row.name)
         self._choices = {unit: parse_name(unit.name).bare for unit in self.by_key.values()}
+        self._by_levels: dict[frozenset[str], tuple[list[Unit], list[str]]] = {}
+        self._suggested: dict[tuple[str, frozenset[str]], list[Unit]] = {}
 
     def _index(self, unit: Unit, official: str) -> None:
         full = parse_name(official)
@@ -356,8 +378,22 @@ class Resolver:
                           messages=[*messages, f"Schlüssel {key} als Sitz ({seat.name}) gelesen"])
 
     def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit]:
-        """Up to three similar official names of ``levels``; suggestions only, never a match."""
-        choices = {unit: text for unit, text in self._choices.items() if unit.fits(levels)}
-        found = process.extract(parsed.base, choices, scorer=fuzz.WRatio, limit=SUGGESTIONS,
-                                score_cutoff=SUGGESTION_CUTOFF)
-        return [unit for _, _, unit in found]
+        """Up to three similar official names of ``levels``; suggestions only, never a match.
+
+        The candidates of each set of levels are listed once, and each typed
+        name is scored once: a long list of unknown names costs one fuzzy
+        search per distinct name, not a pass over every unit per row.
+        """
+        key = (parsed.base, frozenset(levels))
+        if key not in self._suggested:
+            units, texts = self._candidates(key[1])
+            found = process.extract(parsed.base, texts, scorer=fuzz.WRatio, limit=SUGGESTIONS,
+                                    score_cutoff=SUGGESTION_CUTOFF)
+            self._suggested[key] = [units[index] for _, _, index in found]
+        return list(self._suggested[key])
+
+    def _candidates(self, levels: frozenset[str]) -> tuple[list[Unit], list[str]]:
+        if levels not in self._by_levels:
+            units = [unit for unit in self._choices if unit.fits(levels)]
+            self._by_levels[levels] = (units, [self._choices[unit] for unit in units])
+        return self._by_levels[levels]

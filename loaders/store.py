@@ -1,15 +1,28 @@
-"""The prepared data: built once into the git-ignored cache, then read from there."""
+"""The prepared data: built once into the git-ignored cache, then read from there.
+
+Three kinds of cached table, all written by :func:`prepare`:
+
+- the unit table with full-resolution geometry (:func:`load_units`), for
+  exports and checks that draw or measure;
+- the same table without geometry (:func:`load_attributes`), a plain parquet
+  file of a few KB: all the coverage model needs, so ``sid-atlas coverage`` and
+  the dashboard's model never read (or import the libraries for) geometry;
+- simplified web geometry per level of detail (:func:`load_web_units`).
+"""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-
-from loaders import boundaries, sources, webgeometry
+from loaders import sources
 from loaders.paths import atomic_write, cache_dir
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 # Bump when the cached tables change shape, so old caches are rebuilt.
 SCHEMA_VERSION = 1
@@ -35,6 +48,10 @@ def units_cache_path() -> Path:
     return cache_dir() / f"units-{_cache_stem()}.parquet"
 
 
+def attributes_cache_path() -> Path:
+    return cache_dir() / f"attributes-{_cache_stem()}.parquet"
+
+
 def web_cache_path(lod: str) -> Path:
     return cache_dir() / f"web-{lod}-{_cache_stem()}.parquet"
 
@@ -45,6 +62,8 @@ def prepare(source: Path | str | None = None, *, download: bool = True, progress
 
     With an explicit ``source`` the cache is rebuilt from it.
     """
+    from loaders import boundaries, webgeometry
+
     report = PrepareReport()
     target = units_cache_path()
     if rebuild or source is not None or not target.is_file():
@@ -55,13 +74,16 @@ def prepare(source: Path | str | None = None, *, download: bool = True, progress
             sources.copy_into_cache(item)
         units = boundaries.build_units(resolved["dvg2"].path, resolved["vg250_ew_nrw"].path)
         _write_parquet(units, target)
+        _write_parquet(_attributes_of(units), attributes_cache_path())
         report.sources = list(resolved.values())
         report.rebuilt = True
         for lod in webgeometry.LODS:
             web_cache_path(lod).unlink(missing_ok=True)
         load_units.cache_clear()
+        load_attributes.cache_clear()
         load_web_units.cache_clear()
     report.units_path = target
+    load_attributes()   # written here, so a session or command never has to
     for lod in webgeometry.LODS:
         web = load_web_units(lod)
         report.web_sizes[lod] = {level: len(webgeometry.to_topojson(web, level).encode())
@@ -69,7 +91,14 @@ def prepare(source: Path | str | None = None, *, download: bool = True, progress
     return report
 
 
-def _write_parquet(frame: gpd.GeoDataFrame, path: Path) -> None:
+def _attributes_of(units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The unit table without its geometry, as a plain (non-geo) frame."""
+    import pandas as pd
+
+    return pd.DataFrame(units.drop(columns="geometry"))
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     with atomic_write(path) as handle:
         frame.to_parquet(handle)
 
@@ -77,6 +106,8 @@ def _write_parquet(frame: gpd.GeoDataFrame, path: Path) -> None:
 @functools.cache
 def load_units() -> gpd.GeoDataFrame:
     """The validated unit table (EPSG:25832), prepared on first use."""
+    import geopandas as gpd
+
     path = units_cache_path()
     if not path.is_file():
         prepare(progress=False)
@@ -86,12 +117,32 @@ def load_units() -> gpd.GeoDataFrame:
 @functools.cache
 def load_web_units(lod: str) -> gpd.GeoDataFrame:
     """Simplified WGS84 geometry at one level of detail, cached on disk."""
+    import geopandas as gpd
+
+    from loaders import webgeometry
+
     path = web_cache_path(lod)
     if path.is_file():
         return gpd.read_parquet(path)
     web = webgeometry.simplify(load_units(), lod)
     _write_parquet(web, path)
     return web
+
+
+@functools.cache
+def load_attributes() -> pd.DataFrame:
+    """The unit table without geometry (level, key, name, parents, population, area), prepared on first use.
+
+    Reads a few KB instead of the full-resolution geometry, and needs neither
+    geopandas nor shapely. A cache from before this table existed is completed
+    from :func:`load_units` once.
+    """
+    import pandas as pd
+
+    path = attributes_cache_path()
+    if not path.is_file():
+        _write_parquet(_attributes_of(load_units()), path)
+    return pd.read_parquet(path)
 
 
 def accession_table(members: Path | str | None = None):
@@ -101,14 +152,19 @@ def accession_table(members: Path | str | None = None):
     ``.streamlit/secrets.toml`` (see :func:`loaders.register.configured_url`);
     without either, nothing here touches a database.
     """
-    from loaders import accessions, register
+    from loaders import accessions
+    from loaders.registerconfig import configured_url
 
-    if members is None:
+    # SQLAlchemy (0.15 s to import) is loaded only when a register is configured.
+    if members is None and configured_url() is not None:
+        from loaders import register
+
         configured = register.open_configured()
         if configured is not None:
             with configured:
                 return configured.table()
-    return accessions.read_accessions(members or accessions.ACCESSIONS_CSV, load_units(), accessions.read_events())
+    return accessions.read_accessions(members or accessions.ACCESSIONS_CSV, load_attributes(),
+                                      accessions.read_events())
 
 
 @functools.cache
@@ -116,6 +172,6 @@ def load_coverage(members: Path | str | None = None):
     """The coverage model from :func:`accession_table` (cached per process)."""
     from loaders import accessions, coverage
 
-    units = load_units()
+    units = load_attributes()
     events = accessions.read_events()
     return coverage.build(units, accessions.expand_events(accession_table(members), events, units))

@@ -7,7 +7,10 @@ test module imports from another.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import struct
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +20,7 @@ from shapely import box
 from topojson.utils import serialize_as_geojson
 
 from loaders.paths import PROJECT_ROOT
+from loaders.sheets import LIMITS
 from loaders.webgeometry import TOPOJSON_OBJECT
 
 #: The dashboard's entry script, as AppTest, the browser and the deployment tests start it.
@@ -126,3 +130,96 @@ def assert_valid_coverage(units: dict[str, shapely.Geometry]) -> None:
     assert shapely.is_valid(geometries).all(), [shapely.is_valid_reason(g) for g in geometries if not g.is_valid]
     invalid = shapely.coverage_invalid_edges(geometries)
     assert all(edge is None or edge.is_empty for edge in invalid)
+
+
+# -- hostile partner lists (XLSX packages built part by part) ----------------------------------
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+# Reads one file in this (child) process and prints what happened as JSON.
+
+
+def sheet_xml(rows: str, dimension: str | None = "A1:B4", prolog: str = "") -> str:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="{MAIN}">{dim}<sheetData>{rows}</sheetData></worksheet>'
+
+
+def inline_row(number: int, *texts: str, first_column: str = "A") -> str:
+    cells = "".join(f'<c r="{chr(ord(first_column) + i)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+                    for i, text in enumerate(texts))
+    return f'<row r="{number}">{cells}</row>'
+
+
+def write_xlsx(path, sheet: str | None, shared_strings: str | None = None, workbook_prolog: str = "",
+               extra: dict[str, str] | None = None, sheet_rels: str | None = None, styles: bool = False):
+    """A minimal XLSX package written to ``path`` (a file or a BytesIO), returned.
+
+    Each argument is a part's XML as text (``sheet`` None: added later, streamed).
+    """
+    overrides = '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    workbook_rels = (f'<Relationship Id="rId1" Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>')
+    if shared_strings is not None:
+        workbook_rels += f'<Relationship Id="rId2" Type="{DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+    if styles:
+        workbook_rels += f'<Relationship Id="rId3" Type="{DOC_RELS}/styles" Target="styles.xml"/>'
+    parts = {
+        "[Content_Types].xml": f'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">{overrides}</Types>',
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0"?>{workbook_prolog}<workbook xmlns="{MAIN}" xmlns:r="{DOC_RELS}"><sheets><sheet name="Liste" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{RELS}">{workbook_rels}</Relationships>',
+    }
+    if sheet is not None:
+        parts["xl/worksheets/sheet1.xml"] = sheet
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = shared_strings
+    if sheet_rels is not None:
+        parts["xl/worksheets/_rels/sheet1.xml.rels"] = sheet_rels
+    parts.update(extra or {})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def add_streamed_part(path: Path, name: str, head: bytes, filler: bytes, count: int, tail: bytes) -> None:
+    """Append a part of ``head + filler * count + tail`` without holding it in memory."""
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(name, "w", force_zip64=True) as handle:
+            handle.write(head)
+            block = filler * max(1, (1 << 20) // len(filler))
+            written = 0
+            while written < count:
+                step = min(count - written, len(block) // len(filler))
+                handle.write(block[:step * len(filler)])
+                written += step
+            handle.write(tail)
+
+
+def understate_size(path: Path, name: str, declared: int) -> None:
+    """Rewrite the uncompressed size a zip claims for ``name`` (local header and central directory)."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            length = struct.unpack_from("<H", data, start + (26 if signature == b"PK\x03\x04" else 28))[0]
+            if bytes(data[start + name_offset:start + name_offset + length]) == encoded:
+                struct.pack_into("<I", data, start + size_offset, declared)
+            start += 4
+    path.write_bytes(bytes(data))
+
+
+HEADER = inline_row(1, "Name", "Beitritt")
+BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+                  + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                            for i in range(1, 10))
+                  + "]>")
+DIMENSION_BOMB = HEADER + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+# Hostile files as the register page's upload test takes them: (file name, content, part of the notice).
+HOSTILE_UPLOADS = [
+    ("bombe.xlsx", write_xlsx(io.BytesIO(), sheet_xml(DIMENSION_BOMB, "A1:XFD1048576")).getvalue(),
+     f"at most {LIMITS.columns} columns"),
+    ("lachen.xlsx", write_xlsx(io.BytesIO(), sheet_xml(HEADER, prolog=BILLION_LAUGHS)).getvalue(), "unsafe XML"),
+    ("lang.csv", ("Name\n" + "Hamm\n" * 100_000).encode(), f"more than {LIMITS.rows} rows"),
+]

@@ -135,6 +135,28 @@ TEXTS = {
     "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
     "millions": ("{value} Mio.", "{value} m"),
     "panel_before": ("{date} (vorher)", "{date} (before)"),
+    # the description of a view (the map's text alternative, the exports' alt text)
+    "describe_what": ("Karte: {level}, {region}, Stand {date} ({evidence}).",
+                      "Map: {level}, {region}, as of {date} ({evidence})."),
+    "describe_all_evidence": ("alle Beitritte, auch aus regionalen Beitritten abgeleitete",
+                              "all accessions, including those inferred from regional accessions"),
+    "describe_covered": ("Abgedeckt sind {covered} von {total} Gemeinden mit {population} Einwohnern, "
+                         "davon {documented} einzeln belegt und {inferred} abgeleitet.",
+                         "{covered} of {total} municipalities with {population} inhabitants are covered, "
+                         "of which {documented} are documented and {inferred} inferred."),
+    "describe_partial": ("Nur teilweise abgedeckt: {names}.", "Only partly covered: {names}."),
+    "describe_none": ("Ohne abgedeckte Gemeinde: {names}.", "No municipality covered: {names}."),
+    "describe_all_full": ("Alle {level} sind vollständig abgedeckt.", "All {level} are fully covered."),
+    "describe_gemeinden_missing": ("{n} Gemeinden sind nicht abgedeckt, darunter {names}.",
+                                   "{n} municipalities are not covered, among them {names}."),
+    "describe_undated": ("Mitgliedschaft belegt, Datum unbekannt: {names}.",
+                         "Membership documented, date unknown: {names}."),
+    "describe_change": ("Seit dem {date}: {before} → {after} abgedeckte Gemeinden; {new} {level} neu.",
+                        "Since {date}: {before} → {after} municipalities covered; {new} {level} new."),
+    "describe_hatched": ("Schraffiert: Abdeckung aus einem regionalen Beitritt abgeleitet, nicht einzeln belegt.",
+                         "Hatched: coverage inferred from a regional accession, not documented one by one."),
+    "describe_no_hatched": ("Jede gezeigte Abdeckung ist einzeln belegt.", "Every coverage shown is documented."),
+    "describe_more": ("und {n} weitere", "and {n} more"),
     "panel_after": ("{date} (nachher)", "{date} (after)"),
     # timeline
     "timeline": ("Verlauf", "Over time"),

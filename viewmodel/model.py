@@ -155,18 +155,18 @@ def _other_paths(cov: Coverage, g: pd.DataFrame, shown_rows: np.ndarray) -> list
     """Per Gemeinde: the active paths besides the one its status rests on, as (path, row) pairs."""
     columns = (("gemeinde", "own_documented_row"), ("kreis", "kreis_documented_row"),
                ("gemeinde", "own_inferred_row"), ("kreis", "kreis_inferred_row"))
-    described = {column: cov.describe_rows(g[column].to_numpy()) for _, column in columns}
-    out = []
-    for i, shown in enumerate(shown_rows):
-        others = []
-        for path, column in columns:
-            row = g[column].iat[i]
-            if row >= 0 and row != shown:
-                d = described[column]
-                others.append((path, {"since": d["since"][i], "precision": d["precision"][i],
-                                      "certain_by": d["certain_by"][i], "evidence": d["row_evidence"][i],
-                                      "source": d["source"][i]}))
-        out.append(others)
+    out: list[list] = [[] for _ in range(len(g))]
+    for path, column in columns:
+        rows = g[column].to_numpy()
+        # Only the few Gemeinden with a second path need words; the rest stay empty.
+        where = np.nonzero((rows >= 0) & (rows != shown_rows))[0]
+        if not len(where):
+            continue
+        d = cov.describe_rows(rows[where])
+        for j, i in enumerate(where):
+            out[i].append((path, {"since": d["since"][j], "precision": d["precision"][j],
+                                  "certain_by": d["certain_by"][j], "evidence": d["row_evidence"][j],
+                                  "source": d["source"][j]}))
     return out
 
 

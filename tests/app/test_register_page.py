@@ -16,6 +16,8 @@ PASSWORD = {"register": {"editor_password": "Rathaus-2024"}}
 EDIT_LABELS = {"Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"}
 LIST = "Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n".encode()
 
+from tests.helpers import HOSTILE_UPLOADS  # noqa: E402 -- generated bombs, each refused by the reader
+
 
 @pytest.fixture
 def db(tmp_path, monkeypatch, units):
@@ -129,6 +131,7 @@ def test_an_editor_previews_and_commits_a_list(db, cookies):
     ("alt.xlsx", b"PK\x03\x04 not really a zip", "alt.xlsx: not a readable XLSX file"),
     ("leer.csv", b"   \n", "is empty"),
     ("gross.csv", b"Name\n" + b"x" * (register_view.MAX_UPLOAD_MB * 1024 * 1024), "höchstens 5 MB"),
+    *HOSTILE_UPLOADS,
 ])
 def test_bad_uploads_are_refused_with_a_message_and_change_nothing(db, cookies, name, content, message):
     before = register.Register(db).export()

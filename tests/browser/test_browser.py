@@ -24,7 +24,7 @@ from loaders.paths import PROJECT_ROOT
 pytestmark = pytest.mark.browser
 
 ROOT = PROJECT_ROOT
-APP = ROOT / "dashboard" / "app.py"
+SERVE = ROOT / "dashboard" / "serve.py"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -45,31 +45,35 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(folder: Path, *options: str, env: dict[str, str] | None = None):
-    """Run ``streamlit run dashboard/app.py`` on a free port (log in ``folder``); yield its URL, then stop it."""
-    if not APP.is_file():
-        _unavailable(f"{APP.relative_to(ROOT)} does not exist")
+def serve(folder: Path, env: dict[str, str] | None = None):
+    """Run ``sid-atlas serve`` (``dashboard/serve.py``: sign-in, CSP, German shell) on a free port; yield its URL.
+
+    The server's output goes to ``folder / "server.log"``; it is stopped afterwards.
+    """
+    if not SERVE.is_file():
+        _unavailable(f"{SERVE.relative_to(ROOT)} does not exist")
     port = _free_port()
     log = folder / "server.log"
+    cli = Path(sys.executable).with_name("sid-atlas")
     with open(log, "wb") as out:
+        # `sid-atlas serve` replaces itself by Streamlit: the process is the server.
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", *options],
+            [str(cli), "serve", "--port", str(port), "--address", "127.0.0.1"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             env=os.environ | (env or {}))
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Healthy once the coverage model is loaded (dashboard.webserver.CoverageHealth).
+        deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-2000:]}")
+                pytest.fail(f"sid-atlas serve did not start:\n{log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.3)
         yield url
     finally:
@@ -80,7 +84,7 @@ def serve(folder: Path, *options: str, env: dict[str, str] | None = None):
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The app for the session, as configured in the project."""
-    with serve(tmp_path_factory.mktemp("streamlit")) as url:
+    with serve(tmp_path_factory.mktemp("served")) as url:
         yield url
 
 
@@ -103,10 +107,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A page whose every request to a host other than the app is blocked and recorded."""
+    """A page whose every request to a host other than the app is blocked and recorded.
+
+    ``page.console`` collects the console messages of the page and its frames
+    (Chromium reports each Content-Security-Policy violation there).
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
     requests: list[str] = []
+    console: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
+    context.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
 
     def only_local(route):
         if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
@@ -117,8 +127,14 @@ def page(browser):
     context.route("**/*", only_local)
     page = context.new_page()
     page.requests = requests
+    page.console = console
     yield page
     context.close()
+
+
+def csp_violations(page) -> list[str]:
+    """Console messages in which the browser refused something under the Content-Security-Policy."""
+    return [text for text in page.console if "Content Security Policy" in text or "Refused to" in text]
 
 
 def map_frame(page):
@@ -185,6 +201,9 @@ def test_map_draws_offline_and_asks_no_other_host(app_url, page):
     outside = sorted({url for url in page.requests
                       if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS})
     assert outside == []
+    # Served as users get it: sid-atlas serve's German shell under its Content-Security-Policy.
+    assert page.evaluate("() => document.documentElement.lang") == "de"
+    assert csp_violations(page) == []
 
 
 def test_tiles_load_only_once_a_basemap_is_chosen(app_url, page):
@@ -278,12 +297,12 @@ EDITOR_PASSWORD = "Browser-Test-2024"
 
 @pytest.fixture(scope="module")
 def register_app(tmp_path_factory):
-    """The app on a fresh register of its own, with an editor password from a secrets file of its own."""
+    """``sid-atlas serve`` on a fresh register of its own, with an editor password from a secrets file of its own."""
     folder = tmp_path_factory.mktemp("register")
     secrets = folder / "secrets.toml"
     secrets.write_text(f'[register]\neditor_password = "{EDITOR_PASSWORD}"\n', encoding="utf-8")
     database = f"sqlite:///{folder / 'register.sqlite'}"
-    with serve(folder, "--secrets.files", str(secrets), env={"SID_ATLAS_REGISTER_URL": database}) as url:
+    with serve(folder, env={"SID_ATLAS_REGISTER_URL": database, "STREAMLIT_SECRETS_FILES": str(secrets)}) as url:
         yield url
 
 
@@ -311,16 +330,51 @@ def cell(table, text: str):
     table.locator("[role=gridcell]", has_text=text).first.wait_for(state="attached")
 
 
+def sign_in(page, url: str, name: str, password: str) -> None:
+    """Sign in as editors do: the plain form at /_sid/anmelden, which sets the cookie and opens the register."""
+    page.goto(f"{url}/_sid/anmelden")
+    page.get_by_role("heading", name="Anmelden zum Bearbeiten").wait_for()
+    assert page.evaluate("() => document.documentElement.lang") == "de"
+    shoot(page, "register-signin.png")
+    page.get_by_label("Ihr Name (für das Änderungsprotokoll)").fill(name)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{url}/register")
+
+
+EDIT_CONTROLS = ("Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden")
+
+
 def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_path):
     before = gemeinden_covered(page, register_app)
     partner_list = tmp_path / "partnerliste.csv"
     partner_list.write_text("Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n", encoding="utf-8")
+    # The atlas links to the register; the register, to a viewer, links to the sign-in page.
     page.get_by_role("link", name="Mitgliederregister").click()
     page.get_by_role("heading", name="Mitgliederregister").wait_for()
+    # Streamlit opens the sidebar's link in a new tab; the sign-in continues there.
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Anmelden zum Bearbeiten").click()
+    signin_tab = opened.value
+    signin_tab.console = page.console   # the context's console messages, of every tab
+    page.close()
+    page = signin_tab
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/_sid/anmelden"
+
+    # A wrong password is refused on the form itself, and nothing is unlocked.
     page.get_by_label("Ihr Name (für das Änderungsprotokoll)").fill("Anna Beispiel")
-    page.get_by_label("Passwort", exact=True).fill(EDITOR_PASSWORD)
+    page.get_by_label("Passwort", exact=True).fill("falsch")
     page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("alert").filter(has_text="Name oder Passwort falsch.").wait_for()
+    assert not [c for c in page.context.cookies() if c["name"] == "sid_editor"]
+
+    sign_in(page, register_app, "Anna Beispiel", EDITOR_PASSWORD)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sid_editor")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    page.get_by_role("heading", name="Mitgliederregister").wait_for()
     page.get_by_text("Angemeldet als Anna Beispiel").wait_for()
+    page.get_by_role("button", name="Abmelden").wait_for()
 
     page.locator("input[type=file]").set_input_files(str(partner_list))
     page.get_by_text("2 Zeilen: 1 neu, 0 geändert, 0 unverändert; 1 Zeile braucht Aufmerksamkeit").wait_for()
@@ -341,6 +395,7 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
     cell(members, "Bielefeld")
     cell(page.get_by_test_id("stDataFrame").nth(1), "app:Anna Beispiel")   # the history names the editor
     shoot(page, "register-editor-committed.png")
+    assert csp_violations(page) == []
 
     # The dashboard reads the register: Bielefeld (RB Detmold) now counts on 1 March 2023.
     after = gemeinden_covered(page, register_app)
@@ -351,9 +406,15 @@ def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
     page.goto(f"{register_app}/register")
     page.get_by_role("heading", name="Verlauf").wait_for()
     cell(page.get_by_test_id("stDataFrame").first, "Gewerkschaft")
-    page.get_by_role("button", name="Anmelden").wait_for()   # the sign-in form, nothing else
-    for control in ("Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"):
+    # Without the cookie: a link to the sign-in page, nothing that edits.
+    link = page.get_by_role("link", name="Anmelden zum Bearbeiten")
+    link.wait_for()
+    assert urlsplit(link.get_attribute("href")).path == "/_sid/anmelden"
+    page.get_by_text("Die Anmeldung gilt 8 Stunden").wait_for()
+    assert page.get_by_text("Angemeldet als").count() == 0
+    for control in EDIT_CONTROLS:
         assert page.get_by_role("button", name=control).count() == 0, control
     assert page.locator("input[type=file]").count() == 0
     assert page.get_by_text("Körperschaft wählen").count() == 0
+    assert csp_violations(page) == []
     shoot(page, "register-viewer.png")

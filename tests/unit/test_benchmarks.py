@@ -1,20 +1,29 @@
-"""The pure part of ``make bench``: ratios, verdicts, table and JSON on fake numbers.
+"""``make bench``: ratios, verdicts, tables and JSON on fake numbers, and one quick real run.
 
-No server, no browser, no timing: wall-clock limits are never asserted in tests.
+Wall-clock limits are never asserted: the quick run checks that every part
+produced figures with their load average and that the README table is made
+from its JSON, not how fast anything was.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+
+import pytest
 
 from benchmarks import report
 from benchmarks.report import Series
+from benchmarks.server import REPO, address_in_use
 
 FAKE = {
-    "geometry_raw": {"baseline": Series([4_400_000]), "ours": Series([279_000])},
-    "geometry_gzip": {"baseline": Series([1_750_000]), "ours": Series([120_000])},
-    "server_rerun": {"baseline": Series([2100.0, 2300.0, 2200.0]), "ours": Series([40.0, 60.0, 50.0])},
-    "page_open": {"baseline": Series([4000.0]), "ours": Series(error="dashboard/app.py not found")},
+    "cpu_ours": Series([30.0, 28.0, 32.0], load_before=1.2, load_after=1.4),
+    "cpu_trivial": Series([11.0, 10.0, 12.0], load_before=1.1, load_after=1.2),
+    "payload_new_ours": Series([21_000.0, 19_000.0, 20_000.0]),
+    "open_ours": Series(error="RuntimeError: map not drawn within 60 s"),
+    "open_trivial": Series([2000.0]),
+    "knee_two": Series([200.0]),
 }
 
 
@@ -22,49 +31,109 @@ def by_key(rows):
     return {row["metric"].key: row for row in rows}
 
 
-def test_ratio_is_baseline_over_ours_of_medians():
+def test_ratio_rows_divide_two_figures_of_the_run_and_carry_both_loads():
     rows = by_key(report.rows(FAKE))
-    assert rows["server_rerun"]["ratio"] == 2200.0 / 50.0
-    assert rows["geometry_raw"]["ratio"] == 4_400_000 / 279_000
-    assert rows["page_open"]["ratio"] is None      # ours missing: no ratio, not a crash
-    assert rows["change"]["ratio"] is None          # not measured at all
+    assert rows["cpu_ratio"]["value"] == 30.0 / 11.0 and rows["cpu_ratio"]["verdict"] == "FAIL"
+    assert rows["cpu_ratio"]["load"] == (1.1, 1.4)           # the span over both measurements
+    assert rows["open_ratio"]["value"] is None and "not drawn" in rows["open_ratio"]["error"]
+    assert rows["open_ratio"]["verdict"] == "n/a"
 
 
-def test_verdicts_use_inclusive_targets_and_say_when_unmeasured():
+def test_verdicts_are_inclusive_and_know_at_least_targets():
     rows = by_key(report.rows(FAKE))
-    assert rows["geometry_raw"]["verdict"] == "pass"
-    assert rows["geometry_gzip"]["verdict"] == "FAIL"          # 120 KB > 100 KB
-    assert rows["server_rerun"]["baseline_verdict"] == "FAIL"
-    assert rows["page_open"]["verdict"] == "n/a"
-    assert rows["ws_open"]["verdict"] == ""                   # context row, no target
-    exactly = {"server_rerun": {"ours": Series([100.0])}}
-    assert by_key(report.rows(exactly))["server_rerun"]["verdict"] == "pass"
+    assert rows["payload_new_ours"]["verdict"] == "pass"        # median 20 KB, target <= 20 KB
+    assert rows["knee_two"]["verdict"] == "pass"                # 200 >= 180
+    assert rows["knee_one"]["verdict"] == "n/a" and rows["knee_one"]["error"] == "not measured"
+    assert rows["cpu_ours"]["verdict"] == ""                    # context row, no target
 
 
-def test_table_has_one_line_per_metric_with_values_and_verdicts():
+def test_table_has_one_line_per_metric_naming_ratios_statistic_and_load():
     table = report.format_table(report.rows(FAKE)).splitlines()
     assert len(table) == 2 + len(report.METRICS)
-    rerun = next(line for line in table if line.startswith("Server rerun"))
-    assert "(median of 3)" in rerun and "2200 ms [FAIL]" in rerun and "50 ms" in rerun and "44.0x" in rerun
-    assert rerun.endswith("pass")
-    gzip_line = next(line for line in table if line.startswith("Geometry to browser (gzip)"))
-    assert "1.75 MB" in gzip_line and "120.0 KB" in gzip_line and gzip_line.endswith("FAIL")
+    line = next(line for line in table if line.startswith("Server CPU per Stichtag change ÷"))
+    assert "2.50×" not in line and "2.73×" in line and "ratio of 3" in line and "1.1 → 1.4" in line
+    assert "FAIL" in line
 
 
-def test_json_keeps_samples_errors_targets_and_machine():
-    doc = report.to_json(report.rows(FAKE), machine={"cores": 2, "cpu_model": "fake", "python": "3.11"},
-                         notes=["n"], settings={"opens": 1})
-    text = json.dumps(doc)                      # must be serialisable as written by __main__
-    metrics = {m["key"]: m for m in json.loads(text)["metrics"]}
-    assert metrics["server_rerun"]["ours"]["samples"] == [40.0, 60.0, 50.0]
-    assert metrics["server_rerun"]["ours"]["median"] == 50.0
-    assert metrics["server_rerun"]["target"] == 100 and metrics["server_rerun"]["pass"] is True
-    assert metrics["geometry_gzip"]["pass"] is False
-    assert metrics["page_open"]["ours"]["error"] == "dashboard/app.py not found"
-    assert metrics["page_open"]["pass"] is None
-    assert doc["machine"]["cores"] == 2 and doc["schema"] == report.SCHEMA_VERSION
+def test_json_keeps_samples_loads_errors_and_feeds_the_readme_table():
+    doc = report.to_json(report.rows(FAKE), machine={"cores": 2, "cpu_model": "fake", "python": "3.11.7",
+                                                     "loadavg_at_start": [1.1, 1.0, 0.9]},
+                         notes=["n"], settings={}, results=FAKE)
+    doc = json.loads(json.dumps(doc))
+    assert doc["series"]["cpu_ours"]["samples"] == [30.0, 28.0, 32.0]
+    assert doc["series"]["cpu_ours"]["load_before"] == 1.2
+    assert doc["series"]["open_ours"]["error"].startswith("RuntimeError")
+    text = report.markdown(doc)
+    assert "2 cores (fake)" in text and "load average at start 1.1 / 1.0 / 0.9" in text
+    assert "| Server CPU per Stichtag change ÷ trivial-app floor (ratio) | ≤ 2.5× | 2.73× | **FAIL** | 1.1 → 1.4 |" in text
+    assert "| Page open to map drawn ÷ trivial-app floor (ratio) | ≤ 1.2× | not measured | n/a |" in text
 
 
-def test_machine_info_names_cores_cpu_and_python():
-    info = report.machine_info()
-    assert info["cores"] >= 1 and info["python"].count(".") == 2 and "cpu_model" in info
+def test_readme_section_is_replaced_between_markers_only():
+    readme = f"intro\n{report.README_START}\nold table\n{report.README_END}\nrest\n"
+    assert report.replace_section(readme, "| new |\n") == (
+        f"intro\n{report.README_START}\n| new |\n{report.README_END}\nrest\n")
+    with pytest.raises(ValueError, match="bench:start"):
+        report.replace_section("no markers", "x")
+
+
+def test_a_taken_port_is_recognised_in_streamlit_and_nginx_logs():
+    assert address_in_use("2026-12-02 02:44:46.950 Port 8501 is not available")
+    assert address_in_use('nginx: [emerg] bind() to 127.0.0.1:8080 failed (98: Address already in use)')
+    assert not address_in_use("ModuleNotFoundError: No module named 'folium'")
+
+
+@pytest.mark.process
+def test_the_report_command_refuses_an_unreadable_or_old_artifact(tmp_path):
+    old = tmp_path / "bench.json"
+    old.write_text(json.dumps({"schema": 1, "metrics": []}))
+    done = subprocess.run([sys.executable, "-m", "benchmarks.report", str(old)], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "schema 1" in done.stderr and "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "benchmarks.report", str(tmp_path / "missing.json")], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "cannot read" in done.stderr
+
+
+@pytest.mark.server
+def test_quick_run_measures_every_quick_part_with_its_load_and_writes_the_readme_table(tmp_path, units):
+    """One real ``python -m benchmarks --quick``: servers, websocket, a two-session sweep, the CLI."""
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)], cwd=REPO,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    series = doc["series"]
+    for key in ("cpu_trivial", "cpu_ours", "payload_new_ours", "payload_seen_ours", "knee_one",
+                "cli_coverage_ratio"):
+        assert series[key]["samples"] and not series[key].get("error"), key
+        assert series[key]["load_before"] is not None and series[key]["load_after"] is not None, key
+    # The browser's message cache pays off for a day seen before.
+    assert series["payload_seen_ours"]["median"] < series["payload_new_ours"]["median"]
+    rows = {row["key"]: row for row in doc["rows"]}
+    assert rows["cpu_ratio"]["value"] > 0 and rows["cpu_ratio"]["ratio_of"] == ["cpu_ours", "cpu_trivial"]
+    assert doc["sweeps"]["one process"][0]["sessions"] == 2
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n{report.README_START}\n{report.README_END}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "benchmarks.report", str(out), "--readme", str(readme)], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    text = readme.read_text(encoding="utf-8")
+    assert "Server CPU per Stichtag change ÷ trivial-app floor (ratio)" in text and "Load sweep, one process" in text
+
+
+@pytest.mark.server
+def test_a_server_whose_port_was_taken_meanwhile_starts_on_another(tmp_path, monkeypatch):
+    import socket
+
+    from benchmarks import server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        offered = iter([busy])                  # the race: the first port handed out is taken by then
+        fresh = server.free_port
+        monkeypatch.setattr(server, "free_port", lambda: next(offered, None) or fresh())
+        with server.streamlit_process(REPO / "benchmarks" / "trivial_app.py", tmp_path / "trivial.log") as (base, _):
+            assert base.startswith("http://127.0.0.1:") and not base.endswith(f":{busy}")

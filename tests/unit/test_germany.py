@@ -113,6 +113,30 @@ def test_prepare_reads_the_cache_second_time(prepared, germany_cache, monkeypatc
     assert report.cached and len(units) == len(prepared[0])
 
 
+def test_a_session_reads_the_prepared_topojson_and_builds_nothing(prepared, germany_cache, monkeypatch):
+    monkeypatch.setenv("SID_ATLAS_CACHE", str(germany_cache))
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a session must not build TopoJSON")
+
+    monkeypatch.setattr(germany, "to_topojson", refuse)
+    monkeypatch.setattr(germany, "build_units", refuse)
+    gemeinden, topology = germany.load_scope()
+    assert list(gemeinden.columns) == ["key", "name", "population"] and len(gemeinden) == 8750
+    assert gemeinden["key"].is_unique and not gemeinden["population"].isna().any()
+    assert sorted(decode(topology.encode())) == sorted(gemeinden["key"])
+
+
+def test_a_cache_without_the_session_files_is_completed_by_prepare(prepared, germany_cache, monkeypatch):
+    monkeypatch.setenv("SID_ATLAS_CACHE", str(germany_cache))
+    paths = germany.resolve_paths()
+    attributes_path, topo_path = germany.scope_cache_paths(paths)
+    before = topo_path.read_bytes()
+    topo_path.unlink()
+    units, _, report = germany.prepare()
+    assert report.cached and topo_path.read_bytes() == before and attributes_path.is_file()
+
+
 # -- tiny fixtures ------------------------------------------------------------
 def rows(*items) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(items, columns=["ags", "name", "county", "pop", "geometry"])

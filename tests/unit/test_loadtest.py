@@ -7,13 +7,14 @@ protobufs, and no wall-clock value is asserted.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import statistics
 
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks import report, sessions
+from benchmarks import report, sessions, sweep
 from benchmarks.report import Series
 
 
@@ -43,40 +44,31 @@ def test_rss_of_this_process_is_read_from_proc():
     assert sessions.rss_bytes(os.getpid()) > 1_000_000
 
 
-def test_load_result_divides_memory_by_the_sessions_still_held():
+def test_sweep_step_judges_p95_and_errors_and_shares_memory_over_held_sessions():
     result = sessions.LoadResult(sessions=50, held=40, change_ms=[100.0] * 18 + [2000.0] * 2,
                                  errors=["viewer 3: TimeoutError: "] * 10,
                                  rss_baseline=300_000_000, rss_loaded=340_000_000)
-    rows = by_key(report.rows({key: {"ours": s} for key, s in result.series().items()}))
-    assert rows["load_memory"]["ours_value"] == 1_000_000 and rows["load_memory"]["verdict"] == "pass"
-    assert rows["load_held"]["ours_value"] == 40
-    assert rows["load_errors"]["ours_value"] == 10 and rows["load_errors"]["verdict"] == "FAIL"
+    step = sweep.step_of(result)
+    assert step.memory_per_session == 1_000_000 and step.held == 40 and step.errors == 10
     # Two slow changes in twenty: the median hides them, the p95 does not.
-    assert rows["load_change_p50"]["ours_value"] == 100.0 and rows["load_change_p95"]["verdict"] == "FAIL"
+    assert step.p50_ms == 100.0 and step.p95_ms > 1000 and not step.passed
+    clean = sweep.step_of(sessions.LoadResult(sessions=20, held=20, change_ms=[100.0] * 20))
+    assert clean.passed and clean.memory_per_session is None        # memory not read (proxy): not invented
+    assert not sweep.step_of(sessions.LoadResult(sessions=5, errors=["refused"] * 5)).passed
 
 
-def test_load_result_without_held_sessions_reports_memory_as_not_measured():
-    series = sessions.LoadResult(sessions=5, errors=["viewer 0: ConnectionRefusedError: "] * 5).series()
-    assert series["load_memory"].error and not series["load_memory"].samples
-
-
-def test_report_rows_table_and_json_show_the_percentile_they_judge():
-    fake = {"load_change_p95": {"ours": Series([float(x) for x in range(1, 21)])},
-            "load_memory": {"ours": Series([31_000_000.0])},
-            "load_errors": {"ours": Series([0.0])}}
-    rows = report.rows(fake)
-    table = report.format_table(rows)
-    p95_line = next(line for line in table.splitlines() if "(p95 of 20)" in line)
-    assert "19 ms" in p95_line and p95_line.endswith("pass")
-    errors_line = next(line for line in table.splitlines() if line.startswith("Under load: errors"))
-    assert errors_line.split()[-3:] == ["0", "–", "pass"]     # ours, no ratio, verdict
-    memory_line = next(line for line in table.splitlines() if line.startswith("Server memory per added"))
-    assert "31.00 MB" in memory_line and memory_line.endswith("FAIL")
-    metrics = {m["key"]: m for m in report.to_json(rows, machine={}, notes=[], settings={})["metrics"]}
-    assert metrics["load_change_p95"]["stat"] == "p95"
-    assert metrics["load_change_p95"]["ours"]["value"] == pytest.approx(19.05)
-    assert metrics["load_change_p95"]["ours"]["median"] == 10.5          # the samples stay complete
-    assert metrics["load_memory"]["pass"] is False and metrics["load_errors"]["pass"] is True
+def test_knee_rows_and_sweep_table_in_the_readme_markdown():
+    steps = [sweep.Step(10, 80.0, 40.0, 0, 10, load_before=1.0, load_after=1.5),
+             sweep.Step(20, 1500.0, 300.0, 2, 20, load_before=1.5, load_after=2.5)]
+    results = {"knee_one": Series([float(sweep.knee(steps))])}
+    rows = report.rows(results)
+    knee = next(r for r in rows if r["metric"].key == "knee_one")
+    assert knee["value"] == 10 and knee["verdict"] == "FAIL"       # target: at least 100
+    doc = report.to_json(rows, machine={}, notes=[], settings={}, results=results,
+                         sweeps={"one process": [vars(s) for s in steps]})
+    text = report.markdown(json.loads(json.dumps(doc)))
+    assert "| sessions | 10 | 20 |" in text and "| errors | 0 | 2 |" in text and "1.50 s (300 ms)" in text
+    assert "| Knee (sessions with p95 ≤ 1 s), one process | ≥ 100 | 10 | **FAIL** |" in text
 
 
 def test_each_viewer_alternates_across_detmolds_accession():
@@ -154,4 +146,48 @@ def test_viewer_turns_app_failures_into_errors(ending, message):
     viewer = sessions.Viewer("http://127.0.0.1:1", 0)
     viewer.ws = FakeSocket([delta("slider", id="s")] + ending)
     with pytest.raises(RuntimeError, match=message):
+        sessions.run_sync(viewer._rerun(None))
+
+
+def cacheable(msg, digest):
+    msg.hash = digest
+    msg.metadata.cacheable = True
+    return msg
+
+
+def reference(digest):
+    msg = ForwardMsg()
+    msg.ref_hash = digest
+    return msg
+
+
+def test_viewer_reports_its_cached_hashes_and_reads_references_like_the_browser():
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    session = ForwardMsg()
+    session.new_session.config.max_cached_message_age = 2
+    big = cacheable(delta("metric", label="Gemeinden", body="326 von 396"), "h-metric")
+    viewer = sessions.Viewer("http://127.0.0.1:1", 0)
+    viewer.ws = FakeSocket([session, delta("slider", id="s"), big, finished(),
+                            session, delta("slider", id="s"), reference("h-metric"), finished(),
+                            session, delta("slider", id="s"), finished(),
+                            session, delta("slider", id="s"), finished()])
+    first = sessions.run_sync(viewer._rerun(None))
+    second = sessions.run_sync(viewer.change(dt.date(2024, 2, 1)))
+    sent = BackMsg()
+    sent.ParseFromString(viewer.ws.sent[-1])
+    assert list(sent.rerun_script.cached_message_hashes) == ["h-metric"]
+    # The reference is read from the cache: the figure is there, in far fewer bytes.
+    assert second.figure == "326 von 396" and second.cache_refs == 1 and second.payload < first.payload
+    sessions.run_sync(viewer.change(dt.date(2024, 2, 2)))    # one run without it: still held (age 2)
+    sessions.run_sync(viewer.change(dt.date(2024, 2, 3)))
+    sent.ParseFromString(viewer.ws.sent[-1])
+    assert list(sent.rerun_script.cached_message_hashes) == ["h-metric"]
+    assert viewer.cache.hashes() == []                        # two runs without it: dropped
+
+
+def test_a_reference_to_a_message_the_viewer_does_not_hold_is_an_error():
+    viewer = sessions.Viewer("http://127.0.0.1:1", 0)
+    viewer.ws = FakeSocket([delta("slider", id="s"), reference("never-sent"), finished()])
+    with pytest.raises(RuntimeError, match="cached ForwardMsg miss"):
         sessions.run_sync(viewer._rerun(None))

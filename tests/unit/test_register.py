@@ -33,15 +33,16 @@ CHILD = """
 import pathlib, sys, time
 from loaders import register
 url, path, user, delay, halt_after, marker = sys.argv[1:7]
-write, done = register._write_change, []
-def paced(*args, **kwargs):
-    write(*args, **kwargs)
-    done.append(1)
-    time.sleep(float(delay))
-    if len(done) == int(halt_after):
-        pathlib.Path(marker).touch()
-        time.sleep(600)
-register._write_change = paced
+write, done = register._write_changes, []
+def paced(conn, import_id, now, user, items):
+    for item in items:  # the batch written row by row, so that a row can be slow or the last one
+        write(conn, import_id, now, user, [item])
+        done.append(1)
+        time.sleep(float(delay))
+        if len(done) == int(halt_after):
+            pathlib.Path(marker).touch()
+            time.sleep(600)
+register._write_changes = paced
 with register.Register(url) as reg:
     print(reg.commit_import(path, user).import_id)
 """

@@ -1,0 +1,39 @@
+"""The NRW map's per-day content for the benchmark's map-only and Deutschland apps, in one place.
+
+Both draw the dashboard's own map component with the dashboard's own
+per-unit features; only the page around the map differs. When the view
+model changes (issue 9), this is the one module of the benchmark to adapt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from loaders import store
+from loaders.viewstate import ViewState
+from viewmodel import model
+from viewmodel.component import component_args
+
+ATTRIBUTION = ("© GeoBasis-DE / BKG (2025), Daten verändert; "
+               "Einwohnerzahlen: Statistische Ämter des Bundes und der Länder")
+
+
+@st.cache_resource
+def coverage():
+    return store.load_coverage()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def nrw_model(day: dt.date) -> model.ViewModel:
+    """The view model of NRW's Gemeinden at ``day``, as the dashboard builds it."""
+    return model.build(coverage(), ViewState(day))
+
+
+def nrw_args(day: dt.date, units_url: str | None = None) -> dict:
+    """The map component's arguments for NRW at ``day``; ``units_url`` swaps in other geometry."""
+    from dashboard.mapview import bezirk_labels, geometry_url
+
+    return component_args(nrw_model(day), units_url=units_url or geometry_url("gemeinde", None), context_url=None,
+                          labels=[] if units_url else list(bezirk_labels()), attribution=ATTRIBUTION)

@@ -1,0 +1,78 @@
+"""A description of every view, written from its data: the map's text alternative and every export's alt text.
+
+Levels 1–2 of a map description (what is shown and how it is classified;
+extremes, what is missing): the level, region, Stichtag and evidence filter;
+covered counts split into documented and inferred; the Kreise or
+Regierungsbezirke that are not (fully) covered; what changed since the compare
+date; and the data's currency. German or English, following the view.
+"""
+
+from __future__ import annotations
+
+from viewmodel.i18n import format_date, format_int, t
+from viewmodel.model import ViewModel
+from viewmodel.text import people
+
+# Name at most this many units in a list; the rest is counted.
+MAX_NAMED = 8
+
+
+def _names(names: list[str], lang: str) -> str:
+    shown = ", ".join(names[:MAX_NAMED])
+    if len(names) > MAX_NAMED:
+        shown += " " + t("describe_more", lang, n=format_int(len(names) - MAX_NAMED, lang))
+    return shown
+
+
+def describe(model: ViewModel) -> str:
+    """The view in a few sentences (plain text).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from loaders import store
+    >>> from loaders.viewstate import ViewState
+    >>> from viewmodel.model import build
+    >>> text = describe(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057",
+    ...                                                         compare=dt.date(2024, 1, 31))))
+    >>> "70 von 70 Gemeinden" in text and "davon 1 einzeln belegt" in text and "70 Gemeinden neu" in text
+    True
+    """
+    state, lang, now = model.state, model.state.lang, model.now
+    level_words = t(f"level_plural_{state.level}", lang)
+    evidence = t("subtitle_documented", lang) if state.evidence == "documented" else t("describe_all_evidence", lang)
+    sentences = [t("describe_what", lang, level=level_words, region=model.region_name,
+                   date=format_date(state.date, lang), evidence=evidence)]
+    inferred = now["gemeinden_covered"] - now["gemeinden_covered_documented"]
+    sentences.append(t("describe_covered", lang, covered=format_int(now["gemeinden_covered"], lang),
+                       total=format_int(now["gemeinden_total"], lang),
+                       documented=format_int(now["gemeinden_covered_documented"], lang),
+                       inferred=format_int(inferred, lang), population=people(now["population_covered"], lang)))
+    units = model.units
+    if state.level != "gemeinde":
+        partial = units.loc[units["status"] == "partial", "name"].astype(str).tolist()
+        none = units.loc[units["status"].isin(["not_yet", "undated"]), "name"].astype(str).tolist()
+        if partial:
+            sentences.append(t("describe_partial", lang, names=_names(partial, lang)))
+        if none:
+            sentences.append(t("describe_none", lang, names=_names(none, lang)))
+        if not partial and not none:
+            sentences.append(t("describe_all_full", lang, level=level_words))
+    else:
+        missing = units.loc[~units["status"].isin(["member", "via_kreis"]), "name"].astype(str).tolist()
+        if missing and len(missing) < len(units):
+            sentences.append(t("describe_gemeinden_missing", lang, n=format_int(len(missing), lang),
+                               names=_names(missing, lang)))
+    undated = units.loc[units["status"] == "undated", "name"].astype(str).tolist()
+    if undated:
+        sentences.append(t("describe_undated", lang, names=_names(undated, lang)))
+    if model.then is not None:
+        new = int(units["new"].sum())
+        sentences.append(t("describe_change", lang, date=format_date(state.compare, lang),
+                           before=format_int(model.then["gemeinden_covered"], lang),
+                           after=format_int(now["gemeinden_covered"], lang), new=format_int(new, lang),
+                           level=level_words))
+    sentences.append(t("describe_hatched", lang) if units["hatched"].any() else t("describe_no_hatched", lang))
+    if model.currency:
+        sentences.append(model.currency)
+    return " ".join(sentences)
