@@ -113,6 +113,7 @@ def test_prepare_reads_the_cache_second_time(prepared, germany_cache, monkeypatc
     assert report.cached and len(units) == len(prepared[0])
 
 
+@pytest.mark.slow
 def test_a_session_reads_the_prepared_topojson_and_builds_nothing(prepared, germany_cache, monkeypatch):
     monkeypatch.setenv("SID_ATLAS_CACHE", str(germany_cache))
 
@@ -127,6 +128,7 @@ def test_a_session_reads_the_prepared_topojson_and_builds_nothing(prepared, germ
     assert sorted(decode(topology.encode())) == sorted(gemeinden["key"])
 
 
+@pytest.mark.slow
 def test_a_cache_without_the_session_files_is_completed_by_prepare(prepared, germany_cache, monkeypatch):
     monkeypatch.setenv("SID_ATLAS_CACHE", str(germany_cache))
     paths = germany.resolve_paths()
