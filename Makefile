@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LEAFLET := dashboard/map_component/vendor/leaflet/leaflet.js
 TOPOJSON := dashboard/map_component/vendor/topojson-client/topojson-client.min.js
+AXE    := tests/vendor/axe-core/axe.min.js
 PORT   ?= 8501
 
 LOCK   := requirements.lock
@@ -31,10 +32,11 @@ $(STAMP): pyproject.toml $(LOCK)
 
 install: $(STAMP) assets
 
-# Leaflet and topojson-client for the map, from the npm registry, checked against pinned hashes (never a CDN).
-assets: $(LEAFLET) $(TOPOJSON)
+# Leaflet and topojson-client for the map (and axe-core for the accessibility tests), from the npm
+# registry, checked against pinned hashes (never a CDN).
+assets: $(LEAFLET) $(TOPOJSON) $(AXE)
 
-$(LEAFLET) $(TOPOJSON) &: scripts/install_leaflet.sh
+$(LEAFLET) $(TOPOJSON) $(AXE) &: scripts/install_leaflet.sh
 	scripts/install_leaflet.sh
 
 prepare: install
@@ -87,4 +89,4 @@ bench: prepare
 	$(PY) -m benchmarks $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) geodata/cache data artifacts dashboard/map_component/vendor dashboard/map_component/geo
+	rm -rf $(VENV) geodata/cache data artifacts dashboard/map_component/vendor dashboard/map_component/geo tests/vendor

@@ -164,6 +164,12 @@ def main(argv=None) -> int:
                      "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
                      "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px).")
 
+    from benchmarks import press
+
+    run.part("press files", ("svg_nrw", "svg_region_compare", "pdf_nrw", "datapackage_nrw"), press.measure)
+    run.notes.append("press files: bytes of `sid-atlas export` for 2024-02-01 (deterministic, one sample): SVG "
+                     "16:9 of NRW, SVG of RB Detmold compared with 2024-01-31, PDF 16:9 of NRW, datapackage of NRW.")
+
     if not args.no_germany:
         from benchmarks import germany_scope
 

@@ -74,6 +74,10 @@ METRICS = (
            Target(1.3, "≤ 1.3×")),
     Metric("export_ratio", "A4 PNG export whole process ÷ `coverage`", "ratio", Target(2.0, "≤ 2×")),
     Metric("de_first_session", "Deutschland, first session after prepare", "ms", Target(500, "≤ 0.5 s")),
+    Metric("svg_nrw", "Press SVG, NRW at Gemeinde level (16:9)", "bytes", Target(1_000_000, "≤ 1 MB")),
+    Metric("svg_region_compare", "Press SVG, one Regierungsbezirk with a compare date", "bytes",
+           Target(600_000, "≤ 600 KB")),
+    Metric("pdf_nrw", "Press PDF, NRW at Gemeinde level", "bytes", Target(1_000_000, "≤ 1 MB")),
     # -- the figures behind the ratios, and context ---------------------------
     Metric("cpu_trivial", "Server CPU per change: trivial app (10 widgets)", "ms"),
     Metric("cpu_map", "Server CPU per change: map only", "ms"),
@@ -96,6 +100,7 @@ METRICS = (
     Metric("cli_coverage", "`sid-atlas coverage` whole process", "ms"),
     Metric("cli_geopandas", "`python -c \"import geopandas\"` whole process", "ms"),
     Metric("cli_export", "`sid-atlas export --format png --preset a4` whole process", "ms"),
+    Metric("datapackage_nrw", "Open-data package (zip), NRW", "bytes"),
     Metric("de_prepare", "Deutschland: cold prepare, whole process (read … TopoJSON)", "ms"),
     Metric("first_open_map", "First page run of a fresh server (imports, NRW model): map only", "ms"),
     Metric("de_scope_read", "Deutschland: a fresh process reads the prepared scope (imports excluded)", "ms"),

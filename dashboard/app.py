@@ -14,7 +14,6 @@ and the page elements themselves.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -25,18 +24,19 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import figures, members, timeline  # noqa: E402
+from dashboard import accessibility, figures, members, timeline  # noqa: E402
 from dashboard.mapview import render_map  # noqa: E402
 from dashboard.notices import plain  # noqa: E402
-from exports import animation, standalone  # noqa: E402
-from exports.render import MEDIA_TYPES, export  # noqa: E402
-from exports.style import PRESETS, default_title  # noqa: E402
+from dashboard import press  # noqa: E402
+from exports import animation  # noqa: E402
+from exports.style import title_for  # noqa: E402
 from loaders import accessions, register, sources, store  # noqa: E402
 from loaders.boundaries import LAND_KEY  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
 from loaders.tables import to_csv_bytes  # noqa: E402
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState  # noqa: E402
 from viewmodel import model as viewmodel  # noqa: E402
+from viewmodel import tables  # noqa: E402
 from viewmodel.i18n import format_date, t  # noqa: E402
 
 PLAY_SECONDS = 1.5
@@ -115,6 +115,12 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
 def coverage_spec(evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
     frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
     return timeline.coverage_spec(frame, events(), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
+    """The coverage chart's data as a table (its text alternative)."""
+    return tables.timeline_table(coverage().timeline(evidence, region, start=FIRST_DAY, end=today), lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -207,11 +213,11 @@ def _ticker() -> None:
 def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
     """Draw the controls; return the chosen basemap."""
     bar = st.sidebar
-    for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register")):
-        bar.page_link(page, label=t(label, lang))
+    accessibility.page_links(bar, lang)
     bar.toggle(t("language", lang), key="w_lang", on_change=_from_widgets)
     bar.slider(t("stichtag", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
                key="w_slider", on_change=_from_widgets, args=("w_slider",))
+    accessibility.day_buttons(bar, lang, today)
     bar.date_input(t("stichtag_input", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
                    key="w_date", on_change=_from_widgets, args=("w_date",))
     items = {row.date: t("jump_item", lang, region=row.region, date=format_date(dt.date.fromisoformat(row.date), lang))
@@ -239,72 +245,10 @@ def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
                          format_func=lambda basemap: t(f"basemap_{basemap}", lang))
 
 
-# -- press export -----------------------------------------------------------
-MAP_DOWNLOADS = ("png", "svg", "pdf", "html")
-ANIMATION_DOWNLOADS = ("gif", "mp4")
-DATA_DOWNLOADS = ("csv", "xlsx", "geojson")
-DOWNLOAD_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "gif": "GIF", "mp4": "MP4", "csv": "CSV",
-                   "xlsx": "XLSX", "geojson": "GeoJSON"}
-
-
+# -- press export (dashboard/press.py) -------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
 def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
     return len(animation.frame_days(start, end, step, coverage().change_dates(evidence)))
-
-
-def _download(column, fmt: str, label: str, view: ViewState, stem: str, disabled: bool = False,
-              help: str | None = None, **options) -> None:
-    """A button whose file is made only when clicked, by the same ``export`` as ``sid-atlas export``."""
-    # A callable as data is deferred by Streamlit until the click, so reruns never build files;
-    # "ignore" because a download changes nothing on the page.
-    column.download_button(label, data=lambda: export(coverage(), view, fmt, **options), file_name=f"{stem}.{fmt}",
-                           mime=MEDIA_TYPES[fmt], key=f"w_export_{fmt}", on_click="ignore", disabled=disabled,
-                           help=help, icon=":material/download:", width="stretch")
-
-
-def export_section(view: ViewState, lang: str) -> None:
-    """Title, page size and one download per format, all for the view the page shows."""
-    state = st.session_state
-    st.subheader(t("export", lang))
-    st.caption(t("export_intro", lang))
-    state.setdefault("w_export_title", default_title(lang))
-    state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
-    if state.w_export_from and state.w_export_from > view.date:   # the Stichtag moved before it
-        state.w_export_from = view.date
-    left, right = st.columns([2, 1])
-    title = left.text_input(t("export_title", lang), key="w_export_title")
-    preset = right.selectbox(t("export_preset", lang), tuple(PRESETS), key="w_export_preset",
-                             format_func=lambda name: t(f"preset_{name}", lang))
-    stem = f"sicherimdienst-{view.date.isoformat()}-{view.region or 'nrw'}-{view.level}"
-
-    st.markdown(f"**{t('export_map', lang)}**")
-    no_leaflet = not (standalone.LEAFLET_DIR / "leaflet.js").is_file()
-    for column, fmt in zip(st.columns(len(MAP_DOWNLOADS)), MAP_DOWNLOADS):
-        if fmt == "html":
-            _download(column, fmt, t("export_html", lang), view, stem, disabled=no_leaflet,
-                      help=t("export_no_leaflet", lang) if no_leaflet else None, title=title)
-        else:
-            _download(column, fmt, DOWNLOAD_LABELS[fmt], view, f"{stem}-{preset}", preset=preset, title=title)
-
-    st.markdown(f"**{t('export_animation', lang)}**")
-    start_column, *columns = st.columns([2, 1, 1], vertical_alignment="bottom")
-    start = start_column.date_input(t("export_from", lang), min_value=FIRST_DAY, max_value=view.date,
-                                    format="DD.MM.YYYY", key="w_export_from")
-    step = state.w_step_mode
-    frames = frame_count(start, view.date, step, view.evidence) if start and start < view.date else 0
-    usable = 1 < frames <= animation.MAX_FRAMES
-    no_mp4 = importlib.util.find_spec("imageio_ffmpeg") is None
-    for column, fmt in zip(columns, ANIMATION_DOWNLOADS):
-        blocked = fmt == "mp4" and no_mp4
-        _download(column, fmt, DOWNLOAD_LABELS[fmt], view, f"sicherimdienst-{start}-bis-{view.date}-{preset}",
-                  disabled=not usable or blocked, help=t("export_no_mp4", lang) if blocked else None,
-                  preset=preset, title=title, start=start, step=step)
-    st.caption(t("export_frames", lang, n=frames, step=t(f"step_{step}", lang)) if usable
-               else t("export_no_animation", lang, n=animation.MAX_FRAMES))
-
-    st.markdown(f"**{t('export_data', lang)}**")
-    for column, fmt in zip(st.columns(len(DATA_DOWNLOADS)), DATA_DOWNLOADS):
-        _download(column, fmt, DOWNLOAD_LABELS[fmt], view, stem, title=title)
 
 
 # -- page -------------------------------------------------------------------
@@ -318,6 +262,10 @@ def main() -> None:
     except AtlasError as error:
         st.error(str(error))
         st.stop()
+    if press.is_embed(st.query_params):
+        # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
+        press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
+        return
     if "view" not in state:
         state.view, state.notices = ViewState.from_params(st.query_params.to_dict(), today=today)
     state.setdefault("w_step_mode", "month")
@@ -343,32 +291,42 @@ def main() -> None:
 
     now, then = model.now, model.then
     st.markdown(f"**{plain(model.figures_line)}**")
+    # The map follows the title (on a phone too); the skip link passes it, the search finds a place on it.
+    accessibility.skip_link(lang)
+    focus = accessibility.place_search(model)
+    render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
+    accessibility.map_description(model)
+    st.caption(f"{t('attribution', lang)}: {attribution()}")
+    if view.evidence == "all":
+        st.caption(t("inferred_note", lang))
+
     cards = figures.cards(now, then, view.compare, lang)
     # Two rows: "396 von 396 (100,0 %)" needs about half the width to stay readable.
     top, bottom = st.columns([2, 1, 1]), st.columns([1, 1, 2], vertical_alignment="center")
     for column, card in zip(top[:3] + bottom[:2], cards):
         column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help,
                       border=True)
-    bottom[2].caption(figures.detail_line(now, lang))
+    bottom[2].caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
+    accessibility.map_table_section(model)
 
-    render_map(model, basemap=basemap, attribution=attribution())
-    st.caption(f"{t('attribution', lang)}: {attribution()}")
-    if view.evidence == "all":
-        st.caption(t("inferred_note", lang))
-
-    st.subheader(t("timeline", lang))
+    st.header(t("timeline", lang))
     st.vega_lite_chart(timeline.with_rules(coverage_spec(view.evidence, view.region, today, lang),
                                            view.date, view.compare, lang),
                        width="stretch", height=timeline.COVERAGE_HEIGHT)
+    accessibility.chart_table(t("timeline_table", lang), timeline_rows(view.evidence, view.region, today, lang))
     st.vega_lite_chart(timeline.with_rules(sizes_spec(lang), view.date, None, lang),
                        width="stretch", height=timeline.SIZES_HEIGHT)
+    accessibility.chart_table(t("sizes_table", lang), tables.sizes_table(accessions.read_network_sizes(), lang))
 
-    st.subheader(t("members", lang))
+    st.header(t("members", lang))
     table = members.search(member_table(view.date, view.evidence, view.region, lang),
                            st.text_input(t("search", lang), key="w_search"), lang)
     st.caption(t("members_count", lang, n=len(table)))
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(t("download", lang), data=lambda: to_csv_bytes(table),
+    # The file says which view it is: a members list without its Stichtag and filter would mislead.
+    stamped = lambda: to_csv_bytes(table.assign(**{t("stichtag", lang): view.date.isoformat(),  # noqa: E731
+                                                   t("evidence", lang): view.evidence}))
+    st.download_button(t("download", lang), data=stamped,
                        file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
     if len(model.statewide):
         with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
@@ -380,7 +338,9 @@ def main() -> None:
             st.caption(t("undated_note", lang))
             st.dataframe(members.members_table(undated, lang), hide_index=True, width="stretch")
 
-    export_section(view, lang)
+    press.export_section(view, lang, coverage, frame_count)
+    press.embed_section(view, lang, title_for(cov, view, None))
+    accessibility.feedback_form(accessibility.view_url(view), lang)
 
 
 main()

@@ -93,6 +93,21 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
     return out
 
 
+def documented_line(now: dict, lang: str = "de") -> str:
+    """How much of each card's count is documented one by one (the rest is inferred).
+
+    Examples
+    --------
+    >>> documented_line({"gemeinden_covered_documented": 23, "population_covered_documented": 2074874,
+    ...                  "kreise_in_documented": 3, "bezirksregierungen_in_documented": 4})
+    'Davon einzeln belegt – Gemeinden: 23 · Einwohner: 2.074.874 · Kreise: 3 · Bezirksregierungen: 4'
+    """
+    return t("fig_documented", lang, gemeinden=format_int(now["gemeinden_covered_documented"], lang),
+             population=format_int(now["population_covered_documented"], lang),
+             kreise=format_int(now["kreise_in_documented"], lang),
+             rbs=format_int(now["bezirksregierungen_in_documented"], lang))
+
+
 def detail_line(now: dict, lang: str = "de") -> str:
     """The absolute numbers behind the percentage cards, as one caption line.
 

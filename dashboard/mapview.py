@@ -135,7 +135,8 @@ def bezirk_labels() -> tuple[dict, ...]:
 
 
 
-def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map") -> None:
+def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map",
+               focus: str | None = None, height: int | None = None) -> None:
     """Draw (first run) or restyle (later runs) the coverage map of ``model``.
 
     Parameters
@@ -148,6 +149,10 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
         Attribution line shown on the map (plain text).
     key : str
         Streamlit key; keep it stable so reruns update the same map.
+    focus : str, optional
+        Key of a unit the place search chose: the map zooms to it and opens its tooltip.
+    height : int, optional
+        Pixels; the component's default when not given (the embed chooses its own).
 
     Raises
     ------
@@ -160,8 +165,9 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
     args = component_args(model, units_url=geometry_url(level, region),
                           # In a Bezirk view the other Bezirke are drawn muted around it.
                           context_url=None if region is None else geometry_url("regierungsbezirk", None),
-                          labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution)
-    draw(args, key)
+                          labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution,
+                          **({"height": height} if height else {}))
+    draw({**args, "focus": focus}, key)
 
 
 def draw(args: dict, key: str = "coverage-map") -> None:

@@ -217,3 +217,21 @@ def _precision(text: str) -> str:
         return precision_of(text)
     except ValueError:  # the register validates dates; shown as typed should one slip through
         return "unknown"
+
+
+def feedback_table(reports: list[dict]) -> pd.DataFrame:
+    """Reports of the form "Barriere oder Fehler melden", newest first, as the register page lists them.
+
+    Values stay plain text: ``st.dataframe`` never renders them as markup.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> feedback_table([{"id": 3, "created_at": dt.datetime(2026, 12, 2, 9, 5), "url": "/?date=2024-02-01",
+    ...                  "message": "<b>Kontrast</b>", "contact": "", "lang": "de"}]).iloc[0, 1:].tolist()
+    ['02.12.2026 09:05', '/?date=2024-02-01', '<b>Kontrast</b>', '', 'de']
+    """
+    return pd.DataFrame([{
+        "Nr.": r["id"], "Zeit (UTC)": r["created_at"].strftime("%d.%m.%Y %H:%M"), "Ansicht": r["url"],
+        "Meldung": r["message"], "Kontakt": r["contact"], "Sprache": r["lang"],
+    } for r in reports], columns=["Nr.", "Zeit (UTC)", "Ansicht", "Meldung", "Kontakt", "Sprache"])

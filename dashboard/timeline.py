@@ -107,7 +107,8 @@ def coverage_spec(frame: pd.DataFrame, events: pd.DataFrame, lang: str = "de") -
     Parameters
     ----------
     frame : pandas.DataFrame
-        ``Coverage.timeline`` (columns day, gemeinden_share, population_share).
+        ``Coverage.timeline`` (columns day, gemeinden_share, population_share,
+        gemeinden_covered_documented, gemeinden_total).
     events : pandas.DataFrame
         ``read_events`` (columns region, date).
     lang : str
@@ -118,7 +119,10 @@ def coverage_spec(frame: pd.DataFrame, events: pd.DataFrame, lang: str = "de") -
     dict
         Vega-Lite spec; pass it through :func:`with_rules` before drawing.
     """
+    # The documented part rides along, so the chart never shows an inference as the whole story.
+    frame = frame.assign(gemeinden_documented_share=frame["gemeinden_covered_documented"] / frame["gemeinden_total"])
     long = _long(frame, {"gemeinden_share": t("series_gemeinden", lang),
+                         "gemeinden_documented_share": t("series_gemeinden_documented", lang),
                          "population_share": t("series_population", lang)}, ["day"], "share")
     lines = alt.Chart(long).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
         **_time_and_series(),

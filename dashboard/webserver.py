@@ -48,6 +48,9 @@ from pathlib import Path
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
 SIGNIN_PATH = "/_sid/anmelden"
+# The shell's own script (page language, Enter in date fields): dashboard/page.js.
+PAGE_SCRIPT_PATH = "/_sid/seite.js"
+PAGE_SCRIPT = Path(__file__).resolve().parent / "page.js"
 REGISTER_PAGE = "/register"
 FRAME_ANCESTORS_ENV = "SID_ATLAS_FRAME_ANCESTORS"
 # An editor's session holds one partner list at a time; a little more room for a replaced one.
@@ -127,13 +130,17 @@ def frame_ancestors(env: Mapping[str, str] = os.environ) -> list[str]:
     --------
     >>> frame_ancestors({"SID_ATLAS_FRAME_ANCESTORS": "https://www.example.org  https://a.example"})
     ['https://www.example.org', 'https://a.example']
+    >>> frame_ancestors({"SID_ATLAS_FRAME_ANCESTORS": "http://127.0.0.1:8600"})
+    ['http://127.0.0.1:8600']
     >>> frame_ancestors({"SID_ATLAS_FRAME_ANCESTORS": "https://ok.example *; script-src"})
     Traceback (most recent call last):
     ValueError: SID_ATLAS_FRAME_ANCESTORS: not an https origin: '*;'
     """
     origins = env.get(FRAME_ANCESTORS_ENV, "").split()
     for origin in origins:
-        if not re.fullmatch(r"https://[a-z0-9.-]+(:\d{1,5})?", origin, re.IGNORECASE):
+        # https, or plain http on the loopback (a page under test or a local preview, never a public site).
+        if not re.fullmatch(r"(https://[a-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:\d{1,5})?", origin,
+                            re.IGNORECASE):
             raise ValueError(f"{FRAME_ANCESTORS_ENV}: not an https origin: {origin!r}")
     return origins
 
@@ -200,6 +207,17 @@ def german_index(text: str) -> str:
     return re.sub(r"<noscript>.*?</noscript>",
                   "<noscript>Bitte JavaScript einschalten, um diese Seite zu sehen.</noscript>", text,
                   count=1, flags=re.DOTALL)
+
+
+def with_page_script(text: str, base: str = "") -> str:
+    """The shell with the project's page script (:data:`PAGE_SCRIPT`) loaded from the app itself.
+
+    Examples
+    --------
+    >>> with_page_script("<head><title>x</title></head>", "/atlas")
+    '<head><title>x</title><script src="/atlas/_sid/seite.js" defer></script></head>'
+    """
+    return text.replace("</head>", f'<script src="{base}{PAGE_SCRIPT_PATH}" defer></script></head>', 1)
 
 
 def german_bundles(static_dir: Path) -> dict[str, bytes]:
@@ -382,7 +400,8 @@ class Guard:
         self.base = _base()
         static = Path(file_util.get_static_dir())
         self.original_index = (static / "index.html").read_bytes()
-        self.index = german_index(self.original_index.decode("utf-8")).encode("utf-8")
+        self.index = with_page_script(german_index(self.original_index.decode("utf-8")), self.base).encode("utf-8")
+        self.page_script = PAGE_SCRIPT.read_bytes()
         self.bundles = german_bundles(static)
         self.headers = [(k.lower().encode(), v.encode()) for k, v in security_headers(frame_ancestors()).items()]
         self.health = CoverageHealth()
@@ -404,6 +423,8 @@ class Guard:
             await self.app(scope, receive, _answering(send, *await self.health.check(), head=method == "HEAD"))
         elif rel.startswith("/_stcore/upload_file/") and method in ("PUT", "DELETE"):
             await self._upload(scope, rel, receive, send)
+        elif method in ("GET", "HEAD") and rel == PAGE_SCRIPT_PATH:
+            await _plain(send, 200, self.page_script, "text/javascript; charset=utf-8", head=method == "HEAD")
         elif method in ("GET", "HEAD") and rel in self.bundles:
             await _plain(send, 200, self.bundles[rel], "text/javascript; charset=utf-8",
                          {"cache-control": "public, max-age=31536000, immutable"}, head=method == "HEAD")

@@ -70,7 +70,7 @@ def frame_days(start: dt.date, end: dt.date, step: str, change_days: list[dt.dat
 
 
 def frames(cov: Coverage, view: ViewState, start: dt.date, preset: style.Preset, title: str | None,
-           step: str) -> list[Image.Image]:
+           step: str, subtitle: str | None = None, note: str | None = None) -> list[Image.Image]:
     """RGB pictures of ``view`` on every frame day from ``start`` to ``view.date``.
 
     The compare date is not used: each frame shows one day, and the sequence shows the change.
@@ -80,22 +80,24 @@ def frames(cov: Coverage, view: ViewState, start: dt.date, preset: style.Preset,
         raise InputError(f"{len(days)} frames from {start} to {view.date} by {step}; at most {MAX_FRAMES}: "
                          "choose a shorter period or step by event")
     pictures = []
+    title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
         for day in days:
-            canvas = FigureCanvasAgg(build_figure(cov, view.with_(date=day, compare=None), preset, title))
+            canvas = FigureCanvasAgg(build_figure(cov, view.with_(date=day, compare=None), preset, title,
+                                                subtitle, note))
             canvas.draw()
             pictures.append(Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB"))
     return pictures
 
 
-def render_gif(pictures: list[Image.Image]) -> bytes:
-    """An endlessly looping GIF on one shared palette, so colours do not flicker between frames."""
+def render_gif(pictures: list[Image.Image], alt: str = "") -> bytes:
+    """An endlessly looping GIF on one shared palette, so colours do not flicker between frames; ``alt`` as its comment."""
     palette = _palette(pictures)
     indexed = [_indexed(p, palette) for p in pictures]
     durations = [FRAME_MS] * (len(indexed) - 1) + [LAST_FRAME_MS]
     buffer = io.BytesIO()
     indexed[0].save(buffer, format="GIF", save_all=True, append_images=indexed[1:], duration=durations,
-                    loop=0, optimize=False)
+                    loop=0, optimize=False, comment=alt.encode("utf-8"))
     return buffer.getvalue()
 
 
@@ -140,8 +142,8 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
-def render_mp4(pictures: list[Image.Image]) -> bytes:
-    """H.264 in MP4 (yuv420p, plays everywhere), each picture shown as long as in the GIF."""
+def render_mp4(pictures: list[Image.Image], alt: str = "") -> bytes:
+    """H.264 in MP4 (yuv420p, plays everywhere), each picture shown as long as in the GIF; ``alt`` as its description."""
     try:
         import imageio_ffmpeg
     except ImportError:
@@ -159,6 +161,9 @@ def render_mp4(pictures: list[Image.Image]) -> bytes:
                # One thread and bit-exact muxing: the same frames give the same bytes.
                "-threads", "1", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
                "-movflags", "+faststart"]
+    if alt:
+        # The container's description (and comment) tags carry the alt text; players show them as such.
+        command[-2:-2] = ["-metadata", f"description={alt}", "-metadata", f"comment={alt}"]
     # MP4 puts its index at the start (faststart), which needs a seekable file, not a pipe.
     with tempfile.TemporaryDirectory(prefix="sid-atlas-mp4-") as folder:
         target = Path(folder) / "animation.mp4"

@@ -10,7 +10,6 @@ resolution would look the same and draw slower.
 from __future__ import annotations
 
 import functools
-import textwrap
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -21,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from shapely.ops import polylabel
 
-from exports import style
+from exports import style, textfit
 from loaders.boundaries import CRS
 from loaders.coverage import Coverage
 from loaders.viewstate import ViewState
@@ -42,13 +41,32 @@ LABEL_HALO = "#ffffff"
 PAD = 0.03  # share of the map extent left free around NRW or the region
 
 
+# Levels of detail the web geometry comes in (metres of simplification, see loaders.webgeometry.LODS);
+# a picture takes the coarsest whose error stays below PRINT_TOLERANCE_PT on the page.
+PRINT_TOLERANCE_PT = 0.35
+
+
 @functools.cache
-def geometry(level: str) -> gpd.GeoDataFrame:
+def geometry(level: str, lod: str = "detail") -> gpd.GeoDataFrame:
     """Outlines of one level (key, geometry) in EPSG:25832, simplified like the web map."""
     from loaders.store import load_web_units
 
-    web = load_web_units("detail")
+    web = load_web_units(lod)
     return web.loc[web["level"] == level, ["key", "geometry"]].to_crs(CRS).reset_index(drop=True)
+
+
+def print_lod(metres_per_point: float) -> str:
+    """The coarsest level of detail whose simplification is invisible at this map scale.
+
+    Examples
+    --------
+    >>> print_lod(600), print_lod(300), print_lod(100)
+    ('region', 'detail', 'detail')
+    """
+    from loaders.webgeometry import LODS
+
+    fitting = [lod for lod, metres in LODS.items() if metres <= PRINT_TOLERANCE_PT * metres_per_point]
+    return max(fitting, key=LODS.get) if fitting else "detail"
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,8 @@ class Panel:
     heading: str | None   # shown above the panel in a before/after picture
 
 
-def _panels(cov: Coverage, view: ViewState) -> list[Panel]:
+def panels(cov: Coverage, view: ViewState) -> list[Panel]:
+    """The view's maps: one, or before and after when it compares."""
     now = build(cov, view, tooltips=False)
     if view.compare is None:
         return [Panel(now, None)]
@@ -69,49 +88,104 @@ def _panels(cov: Coverage, view: ViewState) -> list[Panel]:
             Panel(now, t("panel_after", lang, date=format_date(view.date, lang)))]
 
 
-def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: float) -> None:
-    units = panel.model.units[["key", "shown", "hatched"]]
+def _clipped(frame: gpd.GeoDataFrame, ax) -> gpd.GeoDataFrame:
+    """Only what the panel shows: shapes cut to its extent, so nothing invisible is written to SVG/PDF."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    margin = 0.01 * (x1 - x0)
+    frame = frame.copy()
+    frame["geometry"] = frame.geometry.clip_by_rect(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+    return frame[~frame.geometry.is_empty]
+
+
+def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: float, lod: str) -> None:
+    _frame(ax, view, box_aspect)
+    units = panel.model.units[["key", "shown", "hatched", "evidence"]]
     # The model holds the view's region; the units outside it are drawn muted around it.
-    shapes = geometry(view.level).merge(units, on="key", how="left")
+    shapes = _clipped(geometry(view.level, lod), ax).merge(units, on="key", how="left")
     shapes["shown"] = shapes["shown"].fillna("muted")
     shapes["hatched"] = shapes["hatched"].fillna(False).astype(bool)
+    unit_lw = {"gemeinde": 0.25, "kreis": 0.5, "regierungsbezirk": 0.8}[view.level]
     for (shown, hatched), group in shapes.groupby(["shown", "hatched"], sort=True):
         look = palette.STYLES[shown]
         pattern = "inferred" if hatched else look.pattern
-        group.plot(ax=ax, color=look.fill, edgecolor="none", linewidth=0,
+        # Fill and unit edge in one path per unit: drawing the boundaries again doubled the file.
+        group.plot(ax=ax, color=look.fill, edgecolor=palette.EDGE, linewidth=unit_lw * scale,
                    hatch=palette.MPL_HATCH[pattern] if pattern else None,
                    hatchcolor=palette.HATCH_INK if hatched else palette.DOT_INK)
-    unit_lw = {"gemeinde": 0.25, "kreis": 0.5, "regierungsbezirk": 0.8}[view.level]
-    shapes.boundary.plot(ax=ax, color=palette.EDGE, linewidth=unit_lw * scale)
     if view.level == "gemeinde":
-        geometry("kreis").boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
+        _clipped(geometry("kreis", lod), ax).boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
     new = shapes[shapes["shown"] == "new"]
     if len(new):
         # A dark edge around what is new keeps it findable in grey scale too.
         gpd.GeoSeries([new.union_all()], crs=CRS).boundary.plot(ax=ax, color=palette.INK, linewidth=1.0 * scale)
-    rbs = geometry("regierungsbezirk")
-    rbs.boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.1 * scale)
-    geometry("land").boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.4 * scale)
-    _label_regions(ax, rbs, view, scale, panel.model)
-    _frame(ax, view, box_aspect)
+    rbs = geometry("regierungsbezirk", lod)
+    _clipped(rbs, ax).boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.1 * scale)
+    _clipped(geometry("land", lod), ax).boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.4 * scale)
+    documented = shapes[(shapes["evidence"] == "documented") & (shapes["shown"] != "muted")]
+    _label_regions(ax, rbs, view, scale, documented.geometry.union_all() if len(documented) else None)
+    ax.set_xlim(*ax.get_xlim())   # plotting must not move the frame
     if panel.heading:
         ax.set_title(panel.heading, fontsize=11 * scale, color=palette.INK, loc="left")
 
 
-def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, model: ViewModel) -> None:
+def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, documented) -> None:
+    """One label per Regierungsbezirk, placed where it covers no documented unit and no other label.
+
+    Candidates are the centroid, the pole of inaccessibility and a grid of
+    points inside the Bezirk; each is scored by the share of its box over
+    documented units, over labels already placed and outside the panel, and
+    (lightly) by its distance from the centre. The chosen region's label comes first.
+    """
+    from shapely.geometry import box
+
     # Labels shrink with a small panel (before/after on a square), so neighbours do not collide.
     panel_width = ax.get_position().width * ax.figure.get_figwidth()
     size = scale * min(1.0, max(0.7, panel_width / 6.0))
     names = _bezirk_names()
     halo = [patheffects.withStroke(linewidth=2.6 * size, foreground=LABEL_HALO)]
-    for key, shape in zip(rbs["key"], rbs.geometry):
-        polygon = max(getattr(shape, "geoms", [shape]), key=lambda part: part.area)
-        # The centroid reads as the middle; polylabel only where the centroid falls outside.
-        point = polygon.centroid if polygon.contains(polygon.centroid) else polylabel(polygon, tolerance=500)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    view_box = box(x0, y0, x1, y1)
+    metres_per_pt = (x1 - x0) / (ax.get_position().width * ax.figure.get_figwidth() * 72)
+    placed = []
+    order = sorted(zip(rbs["key"], rbs.geometry), key=lambda item: item[0] != view.region)
+    for key, shape in order:
         chosen = view.region in (None, key)
-        ax.text(point.x, point.y, f"RB {names[key]}", ha="center", va="center", clip_on=True,
-                fontsize=(9.5 if chosen else 8) * size, fontweight="bold" if chosen else "normal",
+        label = f"RB {names[key]}"
+        fontsize = (9.5 if chosen else 8) * size
+        half_w = (textfit.text_width(label, fontsize, bold=chosen) / 2 + 2) * metres_per_pt
+        half_h = (fontsize * 0.62 + 1) * metres_per_pt
+        polygon = max(getattr(shape, "geoms", [shape]), key=lambda part: part.area)
+        centre = polygon.centroid if polygon.contains(polygon.centroid) else polylabel(polygon, tolerance=500)
+        spread = max(polygon.bounds[2] - polygon.bounds[0], polygon.bounds[3] - polygon.bounds[1])
+        best = None
+        for point in _candidates(polygon, centre):
+            label_box = box(point.x - half_w, point.y - half_h, point.x + half_w, point.y + half_h)
+            area = label_box.area
+            score = (10 * (label_box.intersection(documented).area / area if documented is not None else 0)
+                     + 100 * sum(label_box.intersection(other).area for other in placed) / area
+                     + 100 * (1 - label_box.intersection(view_box).area / area)
+                     + 3 * (1 - label_box.intersection(shape).area / area)
+                     + point.distance(centre) / spread)
+            if best is None or score < best[0]:
+                best = (score, point, label_box)
+        placed.append(best[2])
+        ax.text(best[1].x, best[1].y, label, ha="center", va="center", clip_on=True,
+                fontsize=fontsize, fontweight="bold" if chosen else "normal",
                 color=palette.INK if chosen else palette.SUBTLE_INK, path_effects=halo, zorder=5)
+
+
+def _candidates(polygon, centre, steps: int = 9):
+    """The centre first, then a grid of points inside ``polygon`` (deterministic order)."""
+    from shapely.geometry import Point
+
+    minx, miny, maxx, maxy = polygon.bounds
+    points = [centre]
+    for i in range(steps):
+        for j in range(steps):
+            point = Point(minx + (i + 0.5) * (maxx - minx) / steps, miny + (j + 0.5) * (maxy - miny) / steps)
+            if polygon.contains(point):
+                points.append(point)
+    return points
 
 
 @functools.cache
@@ -123,9 +197,9 @@ def _bezirk_names() -> dict[str, str]:
     return dict(zip(bezirke["key"], bezirke["name"].astype(str)))
 
 
-def _focus_bounds(view: ViewState) -> tuple[float, float, float, float]:
+def focus_bounds(view: ViewState) -> tuple[float, float, float, float]:
     """NRW's or the chosen region's bounds, padded: what a panel must show."""
-    focus = geometry("regierungsbezirk")
+    focus = geometry("regierungsbezirk", "overview")
     if view.region:
         focus = focus[focus["key"] == view.region]
     minx, miny, maxx, maxy = focus.total_bounds
@@ -135,7 +209,7 @@ def _focus_bounds(view: ViewState) -> tuple[float, float, float, float]:
 
 def _frame(ax, view: ViewState, box_aspect: float) -> None:
     """Show the focus, widened to the panel's shape (the extra shows muted surroundings)."""
-    minx, miny, maxx, maxy = _focus_bounds(view)
+    minx, miny, maxx, maxy = focus_bounds(view)
     cx, cy, w, h = (minx + maxx) / 2, (miny + maxy) / 2, maxx - minx, maxy - miny
     if w / h < box_aspect:
         w = h * box_aspect
@@ -145,12 +219,13 @@ def _frame(ax, view: ViewState, box_aspect: float) -> None:
     ax.set_ylim(cy - h / 2, cy + h / 2)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    ax.set_gid("map")
 
 
-def _legend_handles(panels: list[Panel]) -> list[Patch]:
+def _legend_handles(panel_list: list[Panel]) -> list[Patch]:
     """The view model's legend entries (of every panel, in order) as matplotlib patches."""
     seen, handles = set(), []
-    for panel in panels:
+    for panel in panel_list:
         for item in panel.model.legend:
             if item["status"] in seen:
                 continue
@@ -165,106 +240,178 @@ def _legend_handles(panels: list[Panel]) -> list[Patch]:
     return handles
 
 
-def _wrap(pieces: list[str], width_in: float, fontsize: float) -> str:
-    """Join credit pieces with " · ", breaking lines between pieces to fit ``width_in``."""
-    # DejaVu Sans averages about 0.55 em per character; 0.6 leaves a margin.
-    limit = max(20, int(width_in * 72 / (0.6 * fontsize)))
-    lines: list[str] = []
-    for piece in pieces:
-        if lines and len(lines[-1]) + 3 + len(piece) <= limit:
-            lines[-1] += " · " + piece
-        else:
-            lines.append(piece)
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class Texts:
+    """The words around a picture besides the view model's: title, Unterzeile, source note."""
+
+    title: str
+    subtitle: str | None = None
+    note: str | None = None
 
 
-def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: str | None = None) -> Figure:
+# Title sizes tried in turn: a long headline steps down before it is refused.
+TITLE_SIZES = (20, 18, 16, 14)
+
+
+def check_title(title: str, preset: style.Preset) -> tuple[list[str], float]:
+    """The title's lines on ``preset`` and their size in points (before the preset's scale).
+
+    The largest of :data:`TITLE_SIZES` at which the title takes at most three
+    lines; :class:`exports.textfit.TitleTooLong` when even the smallest needs more.
+    """
+    s = preset.scale
+    room = (preset.size_inches[0] - 2 * 0.32 * s) * 72
+    for size in TITLE_SIZES[:-1]:
+        try:
+            return textfit.title_lines(title, room, size * s), size
+        except textfit.TitleTooLong:
+            continue
+    return textfit.title_lines(title, room, TITLE_SIZES[-1] * s), TITLE_SIZES[-1]
+
+
+def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[str]) -> tuple[float, float]:
+    """Title, Unterzeile and the view's lines on top, source note and credits below; (header bottom, footer top) in inches.
+
+    Every text is broken at its measured width; the title at most into three lines
+    (:class:`exports.textfit.TitleTooLong` beyond).
+    """
+    width, height = preset.size_inches
+    s = preset.scale
+    margin = 0.32 * s
+    room = (width - 2 * margin) * 72
+    line = 1.45 / 72 * s  # inches per point of type, with leading
+    y = height - margin
+    blocks = [(*check_title(texts.title, preset), "bold", palette.INK)]
+    if texts.subtitle:
+        blocks.append((textfit.wrap(_bounded(texts.subtitle), room, 14 * s), 14, "normal", palette.INK))
+    sizes = (12, 11.5, 9)
+    colours = (palette.SUBTLE_INK, palette.INK, palette.SUBTLE_INK)
+    for text, size, colour in zip(lines, sizes, colours):
+        blocks.append((textfit.wrap(text, room, size * s, separator=" · "), size, "normal", colour))
+    for wrapped, size, weight, colour in blocks:
+        fig.text(margin / width, y / height, "\n".join(wrapped), fontsize=size * s, fontweight=weight, color=colour,
+                 ha="left", va="top", linespacing=1.25)
+        y -= len(wrapped) * size * line
+    header_bottom = y - 0.12 * s
+
+    credit_size = 7.5
+    footer = textfit.wrap(" · ".join(style.attribution_pieces()), room, credit_size * s, separator=" · ")
+    if texts.note:
+        footer = textfit.wrap(_bounded(texts.note), room, credit_size * s) + footer
+    fig.text(margin / width, margin / height, "\n".join(footer), fontsize=credit_size * s,
+             color=palette.SUBTLE_INK, ha="left", va="bottom", linespacing=1.35)
+    footer_top = margin + len(footer) * credit_size * line + 0.12 * s
+    return header_bottom, footer_top
+
+
+def _bounded(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: str | None = None,
+                 subtitle: str | None = None, note: str | None = None) -> Figure:
     """The press picture of ``view``: one map, or before/after when the view compares.
 
     Call inside ``matplotlib.rc_context(RC)`` so text and hatching use the export settings.
+    The figure's ``sid_frame`` is the room the maps had — the page between header and
+    footer less the legend (x, y, width, height in inches) — which the layout tests
+    compare the drawn map with.
     """
-    title = (title or "").strip() or style.default_title(view.lang)
     width, height = preset.size_inches
     s = preset.scale
-    fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
     margin = 0.32 * s
-    line = 1.45 / 72 * s  # inches per point of type, with leading
+    fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
+    panel_list = panels(cov, view)
+    model = panel_list[-1].model
+    texts = Texts(style.title_for(cov, view, title), subtitle, note)
+    lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
+    header_bottom, footer_top = header_footer(fig, preset, texts, lines)
 
-    # Header: title, subtitle, figures; long lines break between their " · " parts.
-    y = height - margin
-    panels = _panels(cov, view)
-    model = panels[-1].model
-    header = ((title, 20, "bold", palette.INK), (model.subtitle, 12, "normal", palette.SUBTLE_INK),
-              (model.figures_line, 11.5, "normal", palette.INK))
-    if model.currency:
-        header += ((model.currency, 9, "normal", palette.SUBTLE_INK),)
-    for text, size, weight, colour in header:
-        text = _wrap(text.split(" · "), width - 2 * margin, size * s)
-        fig.text(margin / width, y / height, text, fontsize=size * s, fontweight=weight, color=colour,
-                 ha="left", va="top", linespacing=1.25)
-        y -= (text.count("\n") + 1) * size * line
-    header_bottom = y - 0.12 * s
-
-    # Footer: the credits, always.
-    credit_size = 7.5
-    credits = _wrap(style.attribution_pieces(), width - 2 * margin, credit_size * s)
-    fig.text(margin / width, margin / height, credits, fontsize=credit_size * s, color=palette.SUBTLE_INK,
-             ha="left", va="bottom", linespacing=1.35)
-    footer_top = margin + (credits.count("\n") + 1) * credit_size * line + 0.12 * s
-
-    handles = _legend_handles(panels)
+    handles = _legend_handles(panel_list)
     legend_size = 10 * s
-    # Beside the map when the page is wide enough for it, else below.
-    side_legend = preset.width_px >= (0.9 if len(panels) == 1 else 1.2) * preset.height_px
-    minx, miny, maxx, maxy = _focus_bounds(view)
+    minx, miny, maxx, maxy = focus_bounds(view)
     data_aspect = (maxx - minx) / (maxy - miny)
-    map_h = header_bottom - footer_top
-    if side_legend:
-        legend_w = min(0.3 * width, 3.4 * s)
-        wrap = int(legend_w * 72 / (0.6 * legend_size)) - 4
-        gap = 0.3 * s
-        map_w = width - 2 * margin - legend_w - gap
-        if len(panels) == 1:
-            map_w = min(map_w, map_h * data_aspect)
-        map_box = (margin, footer_top, map_w, map_h)
-        legend_loc = "center left"
-    else:
-        wrap = int((width - 2 * margin) * 72 / (0.6 * legend_size)) - 4
-        rows = sum(len(textwrap.wrap(h.get_label(), wrap)) for h in handles) + 1  # + the title
-        legend_h = rows * legend_size * line * 1.1
-        map_h -= legend_h + 0.15 * s
-        map_box = (margin, footer_top + legend_h + 0.15 * s, width - 2 * margin, map_h)
-        legend_box = (margin, footer_top, width - 2 * margin, legend_h)
-        legend_loc = "upper left"
+    content_w, map_h = width - 2 * margin, header_bottom - footer_top
+    heading = 11 * s * 1.45 / 72 * s + 0.08 * s if len(panel_list) > 1 else 0.0
 
-    heading = 11 * s * line + 0.08 * s if len(panels) > 1 else 0.0
-    boxes = _split(map_box, len(panels), preset, s, data_aspect, heading)
-    for panel, (x, y0, w, h) in zip(panels, boxes):
-        ax = fig.add_axes((x / width, y0 / height, w / width, h / height))
-        _draw_panel(ax, panel, view, s, w / h)
-    if side_legend:
-        # Right next to the last panel, which may be narrower than the room it had.
+    # Beside the map or below it: whichever leaves the map larger.
+    side = _side_legend(handles, legend_size, content_w)
+    below = _below_legend(handles, legend_size, content_w)
+    gap = 0.3 * s
+    side_box = (margin, footer_top, content_w - side[0] - gap, map_h)
+    below_box = (margin, footer_top + below[1] + 0.15 * s, content_w, map_h - below[1] - 0.15 * s)
+    side_boxes = _split(side_box, len(panel_list), preset, s, data_aspect, heading)
+    below_boxes = _split(below_box, len(panel_list), preset, s, data_aspect, heading)
+    use_side = _map_scale(side_boxes, data_aspect) >= _map_scale(below_boxes, data_aspect)
+
+    if use_side:
+        legend_w, labels = side
+        boxes = side_boxes
+        used = max(x + w for x, _, w, _ in boxes) - margin + gap + legend_w
+        shift = max(0.0, (content_w - used) / 2)   # map and legend centred together
+        boxes = [(x + shift, y0, w, h) for x, y0, w, h in boxes]
         legend_box = (max(x + w for x, _, w, _ in boxes) + gap, footer_top, legend_w, map_h)
+        legend_loc, ncols = "center left", 1
+        fig.sid_frame = (margin, footer_top, content_w - legend_w - gap, map_h)
+    else:
+        legend_h, labels, ncols = below[1], below[2], below[3]
+        boxes = below_boxes
+        legend_box = (margin, footer_top, content_w, legend_h)
+        legend_loc = "upper left"
+        fig.sid_frame = below_box
 
-    for handle in handles:
-        handle.set_label("\n".join(textwrap.wrap(handle.get_label(), wrap)))
+    scale_m_per_pt = (maxx - minx) / (_map_scale(boxes, data_aspect) * 72)
+    lod = print_lod(scale_m_per_pt)
+    for panel, (x, y0, w, h) in zip(panel_list, boxes):
+        ax = fig.add_axes((x / width, y0 / height, w / width, h / height))
+        _draw_panel(ax, panel, view, s, w / h, lod)
+
+    for handle, label in zip(handles, labels):
+        handle.set_label(label)
     lx, ly, lw, lh = legend_box
     legend_ax = fig.add_axes((lx / width, ly / height, lw / width, lh / height))
     legend_ax.set_axis_off()
-    legend_ax.legend(handles=handles, loc=legend_loc, frameon=False, fontsize=legend_size,
+    legend_ax.legend(handles=handles, loc=legend_loc, frameon=False, fontsize=legend_size, ncols=ncols,
                      title=t(f"level_plural_{view.level}", view.lang), title_fontsize=legend_size,
                      alignment="left", handlelength=1.6, handleheight=1.2, borderaxespad=0, labelcolor=palette.INK)
     return fig
 
 
-def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, heading: float):
-    """Panel boxes: one, or two side by side (stacked on a portrait page), each below its heading.
+# Legend handle, its padding and the gap to the label, in units of the legend's font size.
+_HANDLE_EM = 1.6 + 0.8 + 0.5
 
-    Two panels take no more room than the map needs, so they sit close together.
-    """
+
+def _side_legend(handles, size: float, content_w: float) -> tuple[float, list[str]]:
+    """Width (inches) and wrapped labels of a legend beside the map: as wide as its words need, at most a third."""
+    limit = 0.34 * content_w * 72 - _HANDLE_EM * size
+    labels = ["\n".join(textfit.wrap(h.get_label(), limit, size)) for h in handles]
+    widest = max(textfit.text_width(line, size) for label in labels for line in label.split("\n"))
+    return (widest + _HANDLE_EM * size + 4) / 72, labels
+
+
+def _below_legend(handles, size: float, content_w: float) -> tuple[float, float, list[str], int]:
+    """Width, height (inches), wrapped labels and columns of a legend below the map (two columns when wide)."""
+    ncols = 2 if len(handles) > 2 else 1
+    limit = content_w * 72 / ncols - _HANDLE_EM * size - 8
+    labels = ["\n".join(textfit.wrap(h.get_label(), limit, size)) for h in handles]
+    rows_per_col = -(-len(labels) // ncols)
+    columns = [labels[i * rows_per_col:(i + 1) * rows_per_col] for i in range(ncols)]
+    lines = max(sum(label.count("\n") + 1 for label in column) + 0.4 * len(column) for column in columns)
+    height = (lines + 1.6) * size * 1.3 / 72   # + the title
+    return content_w, height, labels, ncols
+
+
+def _map_scale(boxes, data_aspect: float) -> float:
+    """Inches of page per unit of focus width: how large the map is drawn in these boxes."""
+    return min(min(w, h * data_aspect) for _, _, w, h in boxes)
+
+
+def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, heading: float):
+    """Panel boxes: one (as large as the focus allows), or two side by side (stacked on a portrait page)."""
     x, y, w, h = box
     if count == 1:
-        return [box]
+        return [(x, y, min(w, h * data_aspect), h)] if w > h * data_aspect else [box]
     gap = 0.3 * s
     if preset.height_px > 1.2 * preset.width_px:
         half = min((h - gap) / 2 - heading, w / data_aspect)
@@ -276,26 +423,36 @@ def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, 
     return [(x, top, half, tall), (x + half + gap, top, half, tall)]
 
 
-def render_map(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, title: str | None = None) -> bytes:
-    """PNG, SVG or PDF bytes of the view; the same inputs give the same bytes."""
+def render_map(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, title: str | None = None,
+               subtitle: str | None = None, note: str | None = None, alt: str = "") -> bytes:
+    """PNG, SVG or PDF bytes of the view with ``alt`` (its description) embedded; the same inputs give the same bytes."""
+    title = style.title_for(cov, view, title)
+    with matplotlib.rc_context(RC):
+        return save(build_figure(cov, view, preset, title, subtitle, note), fmt, preset, title, alt)
+
+
+def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "") -> bytes:
+    """A press figure as PNG, SVG or PDF, title and alt text embedded, no time stamps (call inside ``rc_context(RC)``)."""
     import io
 
-    title = (title or "").strip() or style.default_title(view.lang)
-    with matplotlib.rc_context(RC):
-        fig = build_figure(cov, view, preset, title)
-        if fmt == "png":
-            return _png(fig, preset.dpi, title)
-        metadata = {
-            "svg": {"Date": None, "Creator": None, "Title": title},
-            "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None, "Title": title},
-        }[fmt]
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=preset.dpi, metadata=metadata, facecolor="white")
+    if fmt == "png":
+        return _png(fig, preset.dpi, title, alt)
+    metadata = {
+        "svg": {"Date": None, "Creator": None, "Title": title},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None, "Title": title,
+                "Subject": alt},
+    }[fmt]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=preset.dpi, metadata=metadata, facecolor="white")
+    if fmt == "svg":
+        from exports.vector import finish_svg
+
+        return finish_svg(buffer.getvalue().decode("utf-8"), alt).encode("utf-8")
     return buffer.getvalue()
 
 
-def _png(fig: Figure, dpi: int, title: str) -> bytes:
-    """The figure as an RGB PNG at zlib level 1.
+def _png(fig: Figure, dpi: int, title: str, alt: str = "") -> bytes:
+    """The figure as an RGB PNG at zlib level 1, title and alt text (``Description``) as text chunks.
 
     The page is opaque white, so matplotlib's RGBA would store an alpha channel
     of nothing but 255; at its default level 6 encoding took 0.57 s of a 2.6 s
@@ -311,7 +468,10 @@ def _png(fig: Figure, dpi: int, title: str) -> bytes:
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba()).convert("RGB")
     info = PngImagePlugin.PngInfo()
-    info.add_text("Title", title)
+    info.add_itxt("Title", title)
+    if alt:
+        # "Description" is the PNG keyword for alt text (PNG spec 11.3.4.2); iTXt keeps it UTF-8.
+        info.add_itxt("Description", alt)
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=1, dpi=(dpi, dpi), pnginfo=info)
     return buffer.getvalue()

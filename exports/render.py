@@ -27,12 +27,14 @@ from viewmodel.i18n import evidence_label, format_date, t
 MAP_FORMATS = ("png", "svg", "pdf")
 ANIMATION_FORMATS = ("gif", "mp4")
 DATA_FORMATS = ("csv", "xlsx", "geojson")
-FORMATS = MAP_FORMATS + ("html",) + ANIMATION_FORMATS + DATA_FORMATS
+FORMATS = MAP_FORMATS + ("html",) + ANIMATION_FORMATS + DATA_FORMATS + ("datapackage",)
+# What a picture shows: the map of the view, or its coverage over time (PNG/SVG/PDF only).
+PICTURES = ("map", "timeline")
 MEDIA_TYPES = {
     "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
     "gif": "image/gif", "mp4": "video/mp4", "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
+    "geojson": "application/geo+json", "datapackage": "application/zip",
 }
 # Zip entries need some time; the earliest a zip can hold keeps XLSX files identical.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -40,7 +42,8 @@ _FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
 def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", title: str | None = None,
-           start: dt.date | None = None, step: str = "month") -> bytes:
+           start: dt.date | None = None, step: str = "month", subtitle: str | None = None,
+           note: str | None = None, picture: str = "map") -> bytes:
     """The file of ``view`` in ``fmt``.
 
     Parameters
@@ -54,23 +57,41 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
     preset : str
         Page size for maps, a key of :data:`exports.style.PRESETS`.
     title : str, optional
-        Map title; empty means :func:`exports.style.default_title` in the view's language.
+        Map title; empty means :func:`exports.style.default_title` of the view's region and language.
+        At most three lines on the page (:class:`exports.textfit.TitleTooLong`).
     start : datetime.date, optional
         First day of an animation (gif, mp4), which ends on ``view.date``;
         defaults to ``view.compare``.
     step : str
         Frames of an animation: "month" (the first of each month) or "event"
         (each day on which coverage changes).
+    subtitle, note : str, optional
+        Pictures only: an Unterzeile below the title and a source note above the credits.
+    picture : str
+        PNG/SVG/PDF: "map" (the view's map) or "timeline" (its coverage over time).
 
     Returns
     -------
     bytes
         Identical for identical inputs.
     """
+    if picture not in PICTURES:
+        raise InputError(f"unknown picture {picture!r}: choose one of {', '.join(PICTURES)}")
+    if picture == "timeline":
+        if fmt not in MAP_FORMATS:
+            raise InputError(f"the timeline is a picture: use --format png, svg or pdf, not {fmt}")
+        from exports.timelinefig import render_timeline
+
+        return render_timeline(cov, view, fmt, style.PRESETS[preset], title, subtitle, note,
+                               alt_text(cov, view, picture="timeline"))
+    if fmt == "datapackage":
+        from exports.datapackage import build_package
+
+        return build_package(cov, view, title)
     if fmt in MAP_FORMATS:
         from exports.mapfig import render_map
 
-        return render_map(cov, view, fmt, style.PRESETS[preset], title)
+        return render_map(cov, view, fmt, style.PRESETS[preset], title, subtitle, note, alt_text(cov, view))
     if fmt == "html":
         from exports.standalone import render_html
 
@@ -81,16 +102,49 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
         first = start or view.compare
         if first is None:
             raise InputError("an animation needs a start day (--from) before its end day")
-        pictures = animation.frames(cov, view, first, style.PRESETS[preset], title, step)
-        return animation.render_gif(pictures) if fmt == "gif" else animation.render_mp4(pictures)
+        pictures = animation.frames(cov, view, first, style.PRESETS[preset], title, step, subtitle, note)
+        alt = alt_text(cov, view, start=first)
+        return animation.render_gif(pictures, alt) if fmt == "gif" else animation.render_mp4(pictures, alt)
     table = data_table(cov, view).drop(columns=["shown", "hatched"])
     if fmt == "csv":
         return to_csv_bytes(table)
     if fmt == "xlsx":
         return _xlsx(table, _info_rows(cov, view, title))
     if fmt == "geojson":
-        return _geojson(table, view, title)
+        return _geojson(table, view, style.title_for(cov, view, title))
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None, picture: str = "map") -> str:
+    """The alt text of a picture of ``view``: its description (:func:`viewmodel.describe.describe`).
+
+    An animation (``start`` given) says first which period it runs through; the
+    timeline (``picture="timeline"``) what its charts show and which events it marks.
+
+    Examples
+    --------
+    >>> from loaders import store
+    >>> text = alt_text(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
+    >>> "1. Februar 2024" in text and "70 von 70 Gemeinden" in text
+    True
+    """
+    from viewmodel.describe import describe
+    from viewmodel.model import build
+
+    text = describe(build(cov, view.with_(compare=None) if start else view, tooltips=False))
+    if picture == "timeline":
+        from loaders import accessions
+        from loaders.viewstate import FIRST_DAY
+
+        events = accessions.read_events()
+        marked = [f"RB {r} ({format_date(dt.date.fromisoformat(d), view.lang)})"
+                  for r, d in zip(events["region"], events["date"]) if dt.date.fromisoformat(d) <= view.date]
+        text = t("alt_timeline", view.lang, start=format_date(FIRST_DAY, view.lang),
+                 end=format_date(view.date, view.lang), events=", ".join(marked) or "–") + " " + text
+    elif start is not None:
+        text = t("alt_animation", view.lang, start=format_date(start, view.lang),
+                 end=format_date(view.date, view.lang)) + " " + text
+    return text
 
 
 def _info_rows(cov: Coverage, view: ViewState, title: str | None) -> list[tuple[str, str]]:
@@ -100,7 +154,7 @@ def _info_rows(cov: Coverage, view: ViewState, title: str | None) -> list[tuple[
     lang = view.lang
     model = build(cov, view, tooltips=False)
     evidence = t("subtitle_documented", lang) if view.evidence == "documented" else t("evidence_all", lang)
-    rows = [("Titel" if lang == "de" else "Title", (title or "").strip() or style.default_title(lang)),
+    rows = [("Titel" if lang == "de" else "Title", style.title_for(cov, view, title)),
             (t("stichtag", lang), format_date(view.date, lang)),
             (t("region", lang), model.region_name),
             (t("level", lang), t(f"level_plural_{view.level}", lang)),
@@ -154,7 +208,7 @@ def _geojson(table: pd.DataFrame, view: ViewState, title: str | None) -> bytes:
     shapes = units.loc[units["level"] == view.level, ["key", "geometry"]]
     frame = gpd.GeoDataFrame(table.merge(shapes, on="key", validate="1:1"), geometry="geometry", crs=units.crs)
     collection = json.loads(to_wgs84(frame).to_json(drop_id=True, na="null"))
-    collection["name"] = (title or "").strip() or style.default_title(view.lang)
+    collection["name"] = title
     collection["stand"] = view.date.isoformat()
     collection["evidence_filter"] = view.evidence
     collection["gebietsstand"] = gebietsstand()

@@ -11,8 +11,25 @@ from dataclasses import dataclass
 from viewmodel.i18n import t
 
 
-def default_title(lang: str = "de") -> str:
+def default_title(lang: str = "de", region_name: str | None = None) -> str:
+    """The title when none is given: NRW's, or the Regierungsbezirk's (its bare name, e.g. "Detmold").
+
+    Examples
+    --------
+    >>> default_title("de", "Detmold")
+    '#sicherimDienst – Beitritte im Regierungsbezirk Detmold'
+    >>> default_title("en")
+    '#sicherimDienst – accessions in NRW'
+    """
+    if region_name:
+        return t("default_title_region", lang, name=region_name)
     return t("default_title", lang)
+
+
+def title_for(cov, view, title: str | None) -> str:
+    """``title`` without surrounding blanks, or the default for the view's region and language."""
+    title = " ".join((title or "").split())
+    return title or default_title(view.lang, cov.name_of(view.region) if view.region else None)
 
 
 @dataclass(frozen=True)

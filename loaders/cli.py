@@ -28,7 +28,10 @@ PROG = "sid-atlas"
 # Mirrors exports.style.PRESETS and exports.render.FORMATS, kept here so that
 # --help does not import matplotlib; tests/test_exports.py checks they agree.
 EXPORT_PRESETS = ("16x9", "square", "a4", "a4-landscape")
-EXPORT_FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "xlsx", "geojson")
+EXPORT_FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "xlsx", "geojson", "datapackage")
+EXPORT_PICTURES = ("map", "timeline")
+# Formats that are pictures: their alt text is written beside them as NAME.alt.txt.
+ALT_TEXT_FORMATS = ("png", "svg", "pdf", "gif", "mp4")
 ANIMATION_FORMATS = ("gif", "mp4")
 OUTPUT_FIELDS = ["key", "name", "level", "status", "evidence", "member", "member_since", "member_precision",
                  "member_evidence", "member_source", "gemeinden_total", "gemeinden_covered",
@@ -131,7 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--level", choices=VIEW_LEVELS, default="gemeinde")
     export.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
     export.add_argument("--preset", choices=EXPORT_PRESETS, default="16x9", help="page size of a map")
-    export.add_argument("--title", help="map title (default: #sicherimDienst – Beitritte in NRW)")
+    export.add_argument("--title", help="title, at most three lines on the page "
+                        "(default: #sicherimDienst – Beitritte in NRW / im Regierungsbezirk …)")
+    export.add_argument("--subtitle", help="pictures: an Unterzeile below the title")
+    export.add_argument("--note", help="pictures: a source note above the credits")
+    export.add_argument("--picture", choices=EXPORT_PICTURES, default="map",
+                        help="png/svg/pdf: the map of the view or its coverage timeline")
     export.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the picture and the data")
     export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -233,13 +241,24 @@ def cmd_export(args) -> int:
     from exports.render import export
 
     cov = store.load_coverage(str(args.members) if args.members else None)
-    data = export(cov, view, args.format, preset=args.preset, title=args.title, start=args.start, step=args.step)
-    try:
-        with atomic_write(args.out) as handle:
-            handle.write(data)
-    except OSError as error:
-        raise InputError(f"cannot write {args.out}: {error.strerror or error}") from None
-    print(f"{args.out} ({args.format}, {len(data) / 1024:.0f} KB)")
+    data = export(cov, view, args.format, preset=args.preset, title=args.title, start=args.start, step=args.step,
+                  subtitle=args.subtitle, note=args.note, picture=args.picture)
+    written = [(args.out, data)]
+    if args.format in ALT_TEXT_FORMATS:
+        from exports.render import alt_text
+
+        alt = alt_text(cov, view, start=args.start if args.format in ANIMATION_FORMATS else None,
+                       picture=args.picture)
+        # karte.png -> karte.alt.txt: the text a content system asks for beside the picture.
+        written.append((args.out.with_suffix(".alt.txt"), (alt + "\n").encode("utf-8")))
+    for path, content in written:
+        try:
+            with atomic_write(path) as handle:
+                handle.write(content)
+        except OSError as error:
+            raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+    print(f"{args.out} ({args.format}, {len(data) / 1024:.0f} KB)"
+          + (f"; alt text: {written[1][0]}" if len(written) > 1 else ""))
     return 0
 
 

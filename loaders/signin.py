@@ -106,16 +106,21 @@ def _now() -> dt.datetime:
 
 def ensure(engine: sa.Engine) -> None:
     """Create this module's tables in the register database once per engine (another process may race)."""
-    if id(engine) in _ready:
+    create_once(engine, metadata, _ready)
+
+
+def create_once(engine: sa.Engine, tables: sa.MetaData, ready: set[int]) -> None:
+    """Create ``tables`` in the register database once per engine (``ready`` remembers the engines)."""
+    if id(engine) in ready:
         return
     with _ready_lock:
         try:
-            metadata.create_all(engine, checkfirst=True)
+            tables.create_all(engine, checkfirst=True)
         except sa.exc.DBAPIError:
             # Two replicas creating the tables at once: one wins, the other finds them.
-            if not all(sa.inspect(engine).has_table(t.name) for t in metadata.sorted_tables):
+            if not all(sa.inspect(engine).has_table(t.name) for t in tables.sorted_tables):
                 raise
-        _ready.add(id(engine))
+        ready.add(id(engine))
 
 
 def begin(engine: sa.Engine, account: str, address: str, now: dt.datetime | None = None) -> Gate:

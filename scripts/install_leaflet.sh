@@ -2,6 +2,7 @@
 # Install the map component's browser libraries from the npm registry, checked against pinned hashes:
 # Leaflet (the map) and topojson-client (decodes the TopoJSON geometry).
 # They are never committed and never loaded from a CDN: the browser gets them from the app.
+# Also axe-core, for the accessibility tests only (tests/vendor/, never served by the app).
 set -euo pipefail
 
 LEAFLET=1.9.4
@@ -13,12 +14,17 @@ TOPOJSON_CLIENT=3.1.0
 # sha256 of dist/topojson-client.min.js from topojson-client@3.1.0 (npm integrity
 # sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==).
 SHA_TOPOJSON_JS=25cd02ae486cc5063e0215a4e4cfb15de83700c87ac48bac4d57dc6aaf3ebb89
+AXE_CORE=4.14.1
+# sha256 of axe.min.js from axe-core@4.14.1 (npm integrity
+# sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==).
+SHA_AXE_JS=29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
 
-VENDOR="$(cd "$(dirname "$0")/.." && pwd)/dashboard/map_component/vendor"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+VENDOR="$ROOT/dashboard/map_component/vendor"
 
 if ! command -v npm >/dev/null 2>&1; then
     echo "error: npm is needed once to install Leaflet $LEAFLET and topojson-client $TOPOJSON_CLIENT for the map" \
-         "(apt-get install npm), then re-run make." >&2
+         "and axe-core $AXE_CORE for the tests (apt-get install npm), then re-run make." >&2
     exit 1
 fi
 
@@ -50,3 +56,6 @@ install_package leaflet "$LEAFLET" "$SHA_LEAFLET_JS  dist/leaflet.js
 $SHA_LEAFLET_CSS  dist/leaflet.css" dist/leaflet.js dist/leaflet.css dist/images
 install_package topojson-client "$TOPOJSON_CLIENT" "$SHA_TOPOJSON_JS  dist/topojson-client.min.js" \
     dist/topojson-client.min.js LICENSE
+# The accessibility tests inject axe-core into the pages they check; the app never serves it.
+VENDOR="$ROOT/tests/vendor"
+install_package axe-core "$AXE_CORE" "$SHA_AXE_JS  axe.min.js" axe.min.js LICENSE

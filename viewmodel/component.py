@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 
 from viewmodel import palette
+from viewmodel.describe import describe
+from viewmodel.i18n import t
 from viewmodel.model import ViewModel
 
 MAP_HEIGHT = 580
@@ -63,4 +65,38 @@ def component_args(model: ViewModel, *, units_url: str, context_url: str | None,
         "basemap": basemap and {**basemap, "attribution": html.escape(basemap["attribution"])},
         "attribution": html.escape(attribution),
         "height": height,
+        "a11y": accessibility(model),
+    }
+
+
+# The map's own words (keyboard help, live-region phrases, control names), by i18n key.
+MAP_WORDS = ("map_frame_title", "map_label", "map_position", "map_left", "map_legend", "map_zoom_in",
+             "map_zoom_out")
+
+
+def accessibility(model: ViewModel) -> dict:
+    """What the map needs to be usable without sight or mouse (plain text; ``map.js`` sets it as text).
+
+    The view's description (:func:`viewmodel.describe.describe`) is the map's
+    accessible description; the words name its controls and phrase its
+    live-region announcements; the colours are the palette's focus ring and
+    legend swatch edge.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from loaders import store
+    >>> from loaders.viewstate import ViewState
+    >>> from viewmodel.model import build
+    >>> a11y = accessibility(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), lang="en")))
+    >>> a11y["lang"], a11y["words"]["map_legend"], a11y["description"][:40]
+    ('en', 'Legend', 'Map: Municipalities, North Rhine-Westpha')
+    """
+    lang = model.state.lang
+    return {
+        "lang": lang,
+        "description": describe(model),
+        "words": {key: t(key, lang) for key in MAP_WORDS},
+        "focus": [palette.FOCUS_INK, palette.FOCUS_HALO],
+        "swatch_edge": palette.SWATCH_EDGE,
     }

@@ -63,6 +63,10 @@ TEXTS = {
     "of_share": ("{n} von {total} ({share})", "{n} of {total} ({share})"),
     "delta_since": ("seit {date}", "since {date}"),
     "pp": ("{value} Pp.", "{value} pp"),
+    "fig_documented": ("Davon einzeln belegt – Gemeinden: {gemeinden} · Einwohner: {population} · Kreise: {kreise} · "
+                       "Bezirksregierungen: {rbs}",
+                       "Documented one by one – municipalities: {gemeinden} · inhabitants: {population} · "
+                       "districts: {kreise} · regional governments: {rbs}"),
     "fig_detail": ("{population} von {population_total} Einwohnern · {area} von {area_total} km²",
                    "{population} of {population_total} inhabitants · {area} of {area_total} km²"),
     "fig_gemeinden_help": ("Eine Gemeinde ist abgedeckt, wenn sie selbst oder ihr Kreis Mitglied ist.",
@@ -133,6 +137,14 @@ TEXTS = {
     "subtitle_compare": ("Vergleich mit {date}", "compared with {date}"),
     "subtitle_documented": ("nur einzeln belegte Beitritte", "documented accessions only"),
     "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
+    "alt_timeline": ("Verlauf von {start} bis {end}: Anteil der abgedeckten Gemeinden und der Bevölkerung, "
+                     "darunter die veröffentlichten Netzwerkgrößen; Ereignisse: {events}. Stand am Ende:",
+                     "Timeline from {start} to {end}: share of municipalities and population covered, below it "
+                     "the published network sizes; events: {events}. At the end:"),
+    "alt_animation": ("Animation vom {start} bis zum {end}, ein Bild je Schritt; das letzte Bild:",
+                      "Animation from {start} to {end}, one picture per step; the last picture:"),
+    "default_title_region": ("#sicherimDienst – Beitritte im Regierungsbezirk {name}",
+                             "#sicherimDienst – accessions in the {name} administrative region"),
     "millions": ("{value} Mio.", "{value} m"),
     "panel_before": ("{date} (vorher)", "{date} (before)"),
     # the description of a view (the map's text alternative, the exports' alt text)
@@ -161,7 +173,9 @@ TEXTS = {
     # timeline
     "timeline": ("Verlauf", "Over time"),
     "series_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "series_gemeinden_documented": ("davon einzeln belegt", "of which documented"),
     "series_population": ("Bevölkerung abgedeckt", "Population covered"),
+    "series_documented": ("Gemeinden einzeln belegt", "Municipalities documented"),
     "axis_share": ("Anteil", "Share"),
     "axis_date": ("Datum", "Date"),
     "axis_count": ("Anzahl (mindestens)", "Count (at least)"),
@@ -220,6 +234,80 @@ TEXTS = {
     "export_no_mp4": ("MP4 braucht das Paket imageio-ffmpeg (`make install`).",
                       "MP4 needs the imageio-ffmpeg package (`make install`)."),
     "export_data": ("Daten der Ansicht", "Data of the view"),
+    # accessibility (issue 11): map keyboard and words, table views, Erklärung, feedback
+    "map_frame_title": ("Abdeckungskarte", "Coverage map"),
+    "map_label": ("Karte der Abdeckung. Pfeiltasten: Gebiete nacheinander ansehen, Pos1 und Ende: erstes "
+                  "und letztes; Plus und Minus: zoomen; Escape: Auswahl beenden.",
+                  "Coverage map. Arrow keys: go through the areas one by one, Home and End: first and last; "
+                  "plus and minus: zoom; Escape: end the selection."),
+    "map_position": ("{i} von {n}", "{i} of {n}"),
+    "map_left": ("Auswahl beendet.", "Selection ended."),
+    "map_legend": ("Legende", "Legend"),
+    "map_zoom_in": ("Vergrößern", "Zoom in"),
+    "map_zoom_out": ("Verkleinern", "Zoom out"),
+    "map_description": ("Kartenbeschreibung", "Map description"),
+    "skip_to_table": ("Zur Tabelle", "To the table"),
+    "map_table": ("Tabelle zur Karte", "Table of the map"),
+    "map_table_note": ("Jedes Gebiet der Karte mit Status, Evidenz, Datum und Quelle; ein Klick auf eine "
+                       "Spaltenüberschrift sortiert.",
+                       "Every area of the map with status, evidence, date and source; click a column heading "
+                       "to sort."),
+    "col_status": ("Status", "Status"),
+    "col_since": ("Abgedeckt seit", "Covered since"),
+    "col_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "col_body": ("Eigene Mitgliedschaft", "Own membership"),
+    "col_date": ("Datum", "Date"),
+    "place_search": ("Ort auf der Karte suchen", "Find a place on the map"),
+    "place_search_placeholder": ("Gemeinde oder Kreis eingeben …", "Type a municipality or district …"),
+    "day_back": ("Vortag", "Day before"),
+    "day_forward": ("Folgetag", "Day after"),
+    "timeline_table": ("Verlauf als Tabelle", "Over time as a table"),
+    "sizes_table": ("Netzwerkgröße als Tabelle", "Network size as a table"),
+    "sizes_published": ("Wortlaut", "As published"),
+    "page_accessibility": ("Barrierefreiheit", "Accessibility"),
+    "feedback": ("Barriere oder Fehler melden", "Report a barrier or an error"),
+    "feedback_intro": ("Etwas ist nicht zugänglich, falsch oder fehlt? Schreiben Sie uns – die Nachricht wird "
+                       "mit der Adresse dieser Ansicht gespeichert.",
+                       "Something is not accessible, wrong or missing? Tell us – the message is stored with "
+                       "the address of this view."),
+    "feedback_message": ("Ihre Nachricht", "Your message"),
+    "feedback_contact": ("Kontakt für Rückfragen (freiwillig)", "Contact for questions (optional)"),
+    "feedback_send": ("Absenden", "Send"),
+    "feedback_thanks": ("Danke! Ihre Meldung Nr. {id} ist gespeichert.",
+                        "Thank you! Your report no. {id} is stored."),
+    "feedback_empty": ("Bitte eine Nachricht eingeben.", "Please enter a message."),
+    "feedback_failed": ("Die Meldung konnte nicht gespeichert werden. Bitte später noch einmal versuchen.",
+                        "The report could not be stored. Please try again later."),
+    "export_subtitle": ("Unterzeile (optional)", "Subtitle (optional)"),
+    "export_note": ("Quellenhinweis (optional)", "Source note (optional)"),
+    "export_title_too_long": ("Der Titel passt in diesem Format nicht in drei Zeilen: bitte kürzen oder ein "
+                              "breiteres Format wählen.",
+                              "The title does not fit into three lines at this size: shorten it or choose a "
+                              "wider size."),
+    "export_timeline": ("Verlauf als Grafik", "Timeline as a picture"),
+    "export_timeline_button": ("{fmt} (Verlauf)", "{fmt} (timeline)"),
+    "export_datapackage_note": ("Open-Data-Paket: CSV je Ebene (UTF-8, Semikolon, AGS und ARS), GeoJSON, "
+                                "Beitritte mit Quellen, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
+                                "Open-data package: CSV per level (UTF-8, semicolon, AGS and ARS), GeoJSON, "
+                                "accessions with sources, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff."),
+    "export_alt_download": ("Alt-Text (TXT)", "Alt text (TXT)"),
+    "export_alt_show": ("Alt-Text anzeigen und kopieren", "Show and copy the alt text"),
+    "export_alt_help": ("Die Bildbeschreibung steckt auch in PNG, SVG und PDF; für das CMS hier kopieren.",
+                        "The description is embedded in PNG, SVG and PDF too; copy it here for your CMS."),
+    "embed": ("Einbetten", "Embed"),
+    "embed_intro": ("Code für ein iframe mit genau dieser Karte – für eine Behörden- oder Redaktionsseite.",
+                    "Code for an iframe with exactly this map – for an authority's or newsroom's page."),
+    "embed_kind": ("Art", "Kind"),
+    "embed_interactive": ("interaktiv (zoombar, Tooltips)", "interactive (zoom, tooltips)"),
+    "embed_static": ("statisches Bild", "static picture"),
+    "embed_stand": ("Stand", "Date"),
+    "embed_fixed": ("fest: {date}", "fixed: {date}"),
+    "embed_newest": ("immer der neueste Stand", "always the newest"),
+    "embed_height": ("Höhe (px)", "Height (px)"),
+    "embed_frame_note": ("Die einbettende Seite muss in SID_ATLAS_FRAME_ANCESTORS stehen (Betrieb).",
+                         "The embedding site must be listed in SID_ATLAS_FRAME_ANCESTORS (operations)."),
+    "embed_preview": ("Vorschau", "Preview"),
+    "embed_full_atlas": ("Zum vollständigen Atlas", "Open the full atlas"),
 }
 
 KIND_LABELS = {

@@ -1,27 +1,38 @@
 """The one palette of the atlas: screen map, standalone HTML, static maps and animations.
 
-Colour-blind safe (blue / vermillion / grey, no red–green pair) and ordered in
-lightness, so the classes survive grey-scale printing (CIELAB L* in brackets;
-neighbours differ by at least 15). Colour is never the only mark: inferred
-coverage is hatched, an undated documented membership is dotted, and what is
-new since the compare date has a dark edge.
+Colour-blind safe (blue / orange / grey, no red–green pair) and ordered in
+lightness, so the classes survive grey-scale printing (CIELAB L* in brackets).
+Colour is never the only mark: inferred coverage is hatched, an undated
+documented membership is dotted, and what is new since the compare date has a
+dark outline.
+
+WCAG 2.1 1.4.11 (non-text contrast, tested in ``tests/test_accessibility.py``):
+not covered, partly covered and covered fills differ from each other by at
+least 3:1; "new" differs from the dark fill by 3:1 and its dark outline
+separates it from the light ones; a not-covered unit's grey edge is 3:1
+against its own fill; legend swatches have an edge of 3:1 against the legend's
+white; the map's focus ring is dark on a white halo, 3:1 against any fill.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-DARK = "#1f4e89"      # (L 33) covered: own accession / every Gemeinde
-LIGHT = "#78b1d4"     # (L 70) covered through the Kreis / some Gemeinden
-NEW = "#d55e00"       # (L 54) Okabe–Ito vermillion: new since the compare date
-NONE = "#d4d4d4"      # (L 85) not (yet) covered
+DARK = "#163a66"      # (L 24) covered: own accession / every Gemeinde
+LIGHT = "#4f8fc0"     # (L 57) covered through the Kreis / some Gemeinden
+NEW = "#f0a830"       # (L 76) orange: new since the compare date (with a dark outline)
+NONE = "#f0f0f0"      # (L 95) not (yet) covered
 MUTED = "#f3f3f3"     # (L 96) outside the chosen region
 EDGE = "#ffffff"      # unit edges
+NONE_EDGE = "#858585"  # the edge of a unit not (yet) covered: 3:1 against its light fill
 INK = "#1a1a1a"       # text and the edge of what is new
 SUBTLE_INK = "#555555"
 OUTLINE = "#303030"   # Regierungsbezirk and Land outlines
 HATCH_INK = "#ffffff"  # the stripes of inferred coverage over the status colour
 DOT_INK = "#555555"   # the dots of an undated documented membership
+SWATCH_EDGE = "#595959"  # legend swatches: 3:1 (7:1) against the legend's white
+FOCUS_INK = "#000000"    # the map's focus ring, drawn over a white halo
+FOCUS_HALO = "#ffffff"
 
 
 @dataclass(frozen=True)
@@ -42,8 +53,8 @@ STYLES = {
     "full": Style(DARK),
     "via_kreis": Style(LIGHT),
     "partial": Style(LIGHT),
-    "undated": Style(NONE, pattern="dots"),
-    "not_yet": Style(NONE),
+    "undated": Style(NONE, stroke=NONE_EDGE, pattern="dots"),
+    "not_yet": Style(NONE, stroke=NONE_EDGE),
     "new": Style(NEW, stroke=INK, weight=1.5),
     "muted": Style(MUTED, stroke="#b0b0ab", weight=1.0),
     # The legend's swatch for hatching: grey stripes say "hatched" whatever the colour below.
@@ -59,6 +70,6 @@ def styles() -> dict[str, dict]:
     Examples
     --------
     >>> styles()["new"]
-    {'fill': '#d55e00', 'stroke': '#1a1a1a', 'weight': 1.5, 'pattern': None}
+    {'fill': '#f0a830', 'stroke': '#1a1a1a', 'weight': 1.5, 'pattern': None}
     """
     return {status: style.as_dict() for status, style in STYLES.items()}

@@ -112,11 +112,28 @@ def currency(date: dt.date, newest: dt.date | None, lang: str = "de") -> str | N
     return t("currency", lang, date=format_date(newest, lang))
 
 
-def _date_text(since, precision, certain_by, lang: str) -> str:
+def date_text(since, precision, certain_by, lang: str) -> str:
+    """A coverage date at its precision, with the day a source proves it by.
+
+    Examples
+    --------
+    >>> date_text("2023-10", "month", "2023-10-21", "de")
+    'Oktober 2023, belegt spätestens am 21. Oktober 2023'
+    """
     text = format_partial(since or "", precision or "unknown", lang)
     if certain_by:
         return t("tip_certain_by", lang, date=text, proven=format_date(dt.date.fromisoformat(certain_by), lang))
     return text
+
+
+def status_text(unit, level: str, compare: dt.date | None, lang: str) -> str:
+    """A unit's status in words, with "new since" and its evidence (tooltip and table view alike)."""
+    status = status_label(unit.status, level, compare, lang)
+    if unit.new:
+        status += " – " + status_label("new", level, compare, lang)
+    if unit.evidence:
+        status += f" – {evidence_label(unit.evidence, lang)}"
+    return status
 
 
 def tooltips(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str,
@@ -132,21 +149,16 @@ def tooltips(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str
             kreis = (word["tip_kreisfrei"] if unit.kreis_key in kreisfrei
                      else esc(str(kreis_names.get(unit.kreis_key, unit.kreis_key))))
             lines.append(f"{word['tip_kreis']}: {kreis}")
-        status = status_label(unit.status, level, compare, lang)
-        if unit.new:
-            status += " – " + status_label("new", level, compare, lang)
-        if unit.evidence:
-            status += f" – {evidence_label(unit.evidence, lang)}"
-        lines.append(f"{word['tip_status']}: {esc(status)}")
+        lines.append(f"{word['tip_status']}: {esc(status_text(unit, level, compare, lang))}")
         if level == "gemeinde":
             if unit.since is not None or unit.precision is not None:
                 lines.append(f"{word['tip_since']}: "
-                             f"{esc(_date_text(unit.since, unit.precision, unit.certain_by, lang))}")
+                             f"{esc(date_text(unit.since, unit.precision, unit.certain_by, lang))}")
             if unit.source:
                 lines.append(f"{word['tip_source']}: {esc(str(unit.source))}")
             for path, row in unit.also:
                 lines.append(f"{word['tip_also']}: " + esc(t("path_value", lang, path=t(f"path_{path}", lang),
-                                                              date=_date_text(row["since"], row["precision"],
+                                                              date=date_text(row["since"], row["precision"],
                                                                               row["certain_by"], lang),
                                                               evidence=evidence_label(row["evidence"], lang),
                                                               source=row["source"])))

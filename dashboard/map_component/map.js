@@ -9,6 +9,8 @@
 "use strict";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+const NARROW = 600;   // px: below this the legend starts folded and the map is laid out for a phone
+const REDUCED_MOTION = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 // Read by the browser tests and the benchmark.
 window.sidMap = {fetches: {}, renders: 0, drawn: 0, counts: {}};
@@ -33,6 +35,9 @@ let map = null, units = null, context = null, outlines = null, labels = null, ti
 let shownUnits = null, shownContext = null, shownTiles = null, shownAttribution = null, height = 0;
 let args = null;   // the latest render arguments; older async updates give way to them
 let shownStyles = null;
+
+// The escaped tooltip HTML of a unit (one accessor: the mouse tooltip and the keyboard walk read the same).
+function tipOf(key) { return (args.features[key] || [])[2] || ""; }
 
 function patternId(status) { return `hatch-${status}`; }
 function dotsId(status) { return `dots-${status}`; }
@@ -107,6 +112,9 @@ function restyle() {
     const path = layer.getElement();
     path.setAttribute("data-status", status);
     path.setAttribute("data-inferred", inferred ? "1" : "0");
+    // Leaflet makes every unit with a tooltip a tab stop (396 of them: a trap in all but name).
+    // The map is one tab stop; the arrow keys reach the units (onKey).
+    path.setAttribute("tabindex", "-1");
     counts[status] = (counts[status] || 0) + 1;
   });
   window.sidMap.counts = counts;
@@ -137,7 +145,9 @@ function showGeometry(unitsTopology, contextTopology) {
   units = L.geoJSON(topojson.feature(unitsTopology, unitsTopology.objects.units), {
     style: (feature) => unitStyle(feature.id),
   }).addTo(map);
-  units.eachLayer((layer) => layer.bindTooltip(() => (args.features[layer.feature.id] || [])[2] || "", {sticky: true}));
+  units.eachLayer((layer) => layer.bindTooltip(() => tipOf(layer.feature.id), {sticky: true}));
+  walk.order = null;   // new units: the keyboard order is built again on the next arrow key
+  clearSelection();
   outlines = L.polyline(bezirkOutlines(unitsTopology), {
     color: "#111111", weight: args.region ? 3 : 1.8, lineCap: "round", interactive: false,
   }).addTo(map);
@@ -148,20 +158,32 @@ function showGeometry(unitsTopology, contextTopology) {
       html: `<span>${label.name}</span>`, iconSize: null,
     }),
   }))).addTo(map);
-  // Keep legend and attribution from covering the units: reserve their room.
-  // No animation: a zoom animation scales strokes and hatching until it ends.
-  const legendWidth = legend.getContainer().offsetWidth;
-  const attributionHeight = map.attributionControl.getContainer().offsetHeight;
-  map.fitBounds(units.getBounds(), {
-    paddingTopLeft: [8, 8], paddingBottomRight: [legendWidth + 16, attributionHeight + 8], animate: false,
-  });
+  refit();
 }
 
+// Keep legend and attribution from covering the units: reserve their room (a folded legend needs
+// little). No animation: a zoom animation scales strokes and hatching until it ends.
+function refit() {
+  if (!units) return;
+  const legendBox = legend.getContainer();
+  const attributionHeight = map.attributionControl.getContainer().offsetHeight;
+  const narrow = map.getSize().x <= NARROW;
+  // On a phone a folded legend sits below the units (reserve its height), not beside them.
+  const padding = narrow ? [8, legendBox.offsetHeight + attributionHeight + 12]
+    : [legendBox.offsetWidth + 16, attributionHeight + 8];
+  map.fitBounds(units.getBounds(), {paddingTopLeft: [8, 8], paddingBottomRight: padding, animate: false});
+  declutter();
+}
+
+// The legend folds (a <details>): open on a wide map, folded on a phone so it does not cover the units.
 function showLegend() {
   const control = L.control({position: "bottomright"});
   control.onAdd = () => {
-    const box = L.DomUtil.create("div", "legend");
+    const box = L.DomUtil.create("details", "legend");
     box.setAttribute("data-testid", "map-legend");
+    box.open = window.innerWidth > NARROW;
+    box.append(document.createElement("summary"), document.createElement("div"));
+    box.addEventListener("toggle", () => refit());
     L.DomEvent.disableClickPropagation(box);
     return box;
   };
@@ -169,17 +191,23 @@ function showLegend() {
   return control;
 }
 
-let legend = null;
+let legend = null, zoom = null, shownFocus = null;
 function updateLegend() {
-  const box = legend.getContainer();
+  const details = legend.getContainer();
+  details.querySelector("summary").textContent = words().map_legend || "Legende";
+  const box = details.querySelector("div");
   box.replaceChildren();
+  // Swatch edges 3:1 against the legend's white (WCAG 1.4.11); "new" keeps its own dark outline.
+  const edge = (args.a11y && args.a11y.swatch_edge) || "#595959";
   for (const item of args.legend) {
     const row = document.createElement("div");
+    row.className = "row";
     const style = args.styles[item.status];
     const fill = fillOf(item.status, item.inferred);
-    row.innerHTML = `<svg width="18" height="12"><rect x="0.5" y="0.5" width="17" height="11" `
-      + `fill="${fill}" stroke="${style.stroke}" stroke-width="${Math.min(style.weight, 2)}"/></svg>`
-      + `<span>${item.label}</span>`;   // label escaped in mapview.py
+    const stroke = style.weight > 1 ? style.stroke : edge;
+    row.innerHTML = `<svg width="18" height="12" aria-hidden="true" focusable="false"><rect x="0.75" y="0.75" `
+      + `width="16.5" height="10.5" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/></svg>`
+      + `<span>${item.label}</span>`;   // label escaped in viewmodel/component.py
     box.append(row);
   }
 }
@@ -202,17 +230,24 @@ function updateTilesAndAttribution() {
 async function render(next) {
   args = next;
   window.sidMap.renders += 1;
-  if (next.height !== height) {
-    height = next.height;
-    document.getElementById("map").style.height = `${height}px`;
-    send("streamlit:setFrameHeight", {height});
-    if (map) map.invalidateSize();
-  }
+  applyWords();
+  fitHeight();
   if (!map) {
     // A view must exist before layers are added; fitBounds refines it once geometry is in.
-    map = L.map("map", {zoomSnap: 0.25, minZoom: 6, maxZoom: 16}).setView([51.45, 7.55], 7);
+    // Leaflet's own keyboard handler is off: the arrow keys walk the units (onKey below).
+    const motion = !REDUCED_MOTION;
+    map = L.map("map", {zoomSnap: 0.25, minZoom: 6, maxZoom: 16, keyboard: false, zoomControl: false,
+                        zoomAnimation: motion, fadeAnimation: motion, markerZoomAnimation: motion})
+      .setView([51.45, 7.55], 7);
     map.attributionControl.setPrefix("Leaflet");
+    zoom = L.control.zoom({zoomInTitle: words().map_zoom_in, zoomOutTitle: words().map_zoom_out}).addTo(map);
+    // The buttons stay for the mouse; the keyboard zooms with + and − on the map itself (one tab stop).
+    for (const button of zoom.getContainer().querySelectorAll("a")) button.setAttribute("tabindex", "-1");
     legend = showLegend();
+    map.on("zoomend", declutter);
+    document.getElementById("map").addEventListener("keydown", onKey);
+    window.addEventListener("resize", () => { fitHeight(); refit(); });
+    if (window.frameElement && window.parent) window.parent.addEventListener("resize", () => { fitHeight(); refit(); });
   }
   const styles = JSON.stringify(next.styles);
   if (styles !== shownStyles) {
@@ -231,7 +266,159 @@ async function render(next) {
     shownContext = next.context_url;
   }
   restyle();
+  if (next.focus !== shownFocus) {   // the place search chose a unit: zoom to it and open its tooltip
+    shownFocus = next.focus;
+    const at = next.focus ? unitOrder().findIndex((layer) => layer.feature.id === next.focus) : -1;
+    if (at >= 0) select(at, true);
+  }
   document.body.setAttribute("data-ready", String(window.sidMap.renders));
+}
+
+
+// -- accessibility: words, height, labels, keyboard ---------------------------------------------
+function words() { return (args && args.a11y && args.a11y.words) || {}; }
+
+// Name, description and language of the map from the view (plain text, set as text).
+function applyWords() {
+  const a11y = args.a11y || {};
+  document.documentElement.lang = a11y.lang || "de";
+  const box = document.getElementById("map");
+  if (words().map_label) box.setAttribute("aria-label", words().map_label);
+  document.getElementById("map-description").textContent = a11y.description || "";
+  if (words().map_frame_title) {
+    document.title = words().map_frame_title;
+    document.getElementById("map-title").textContent = words().map_frame_title;
+    // The frame's title names it for assistive technology (WCAG 4.1.2); same origin, so it can be set here.
+    try { if (window.frameElement) window.frameElement.title = words().map_frame_title; } catch (e) { /* other origin */ }
+  }
+}
+
+// Inside the app the map's height follows the viewport: from the frame's top to the bottom of the
+// window (map and legend above the fold), on a phone at most 70 % of it (the page stays scrollable);
+// standalone (the HTML export) it is the height the arguments give.
+function fitHeight() {
+  let wanted = args.height;
+  try {
+    const frame = window.frameElement;
+    if (frame) {
+      const view = window.parent;
+      const top = frame.getBoundingClientRect().top + view.scrollY;
+      const room = view.innerHeight - top - 16;
+      const cap = view.innerWidth <= NARROW ? 0.7 * view.innerHeight : 1100;
+      wanted = Math.round(Math.max(320, Math.min(room >= 0.5 * view.innerHeight ? room : 0.7 * view.innerHeight, cap)));
+    }
+  } catch (e) { /* other origin: keep the given height */ }
+  if (wanted !== height) {
+    height = wanted;
+    document.getElementById("map").style.height = `${height}px`;
+    send("streamlit:setFrameHeight", {height});
+    if (map) map.invalidateSize();
+  }
+}
+
+// Bezirk labels never overlap: one that would touch an earlier one (or the legend) is hidden.
+function declutter() {
+  if (!labels) return;
+  const shown = [legend.getContainer().getBoundingClientRect()];
+  labels.eachLayer((marker) => {
+    const icon = marker.getElement();
+    if (!icon) return;
+    icon.classList.remove("hidden-label");
+    const box = icon.querySelector("span").getBoundingClientRect();
+    const hits = shown.some((other) => box.left < other.right + 4 && other.left < box.right + 4
+      && box.top < other.bottom + 2 && other.top < box.bottom + 2);
+    if (hits) icon.classList.add("hidden-label");
+    else shown.push(box);
+  });
+}
+
+// The keyboard walk: the map is one tab stop; arrow keys select the units one by one in the order of
+// their names (as in the table), the selected one gets a focus ring and its tooltip, and a polite live
+// region announces its name, status and position. + and − zoom, Escape ends the selection.
+const walk = {order: null, index: -1, ring: null};
+
+function plainText(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;   // escaped upstream; parsed inert, never inserted
+  return template.content;
+}
+
+// The name and the status line of a unit's tooltip: its first and its "Status" line.
+function summaryOf(key) {
+  const lines = tipOf(key).split(/<br\s*\/?>/i).map((line) => plainText(line).textContent.trim());
+  const status = lines.find((line) => /^Status:/.test(line));
+  return [lines[0] || key, status ? status.replace(/^Status:\s*/, "") : ""];
+}
+
+function unitOrder() {
+  if (!walk.order) {
+    const collator = new Intl.Collator((args.a11y && args.a11y.lang) || "de");
+    walk.order = units ? units.getLayers().map((layer) => [summaryOf(layer.feature.id)[0], layer])
+      .sort((a, b) => collator.compare(a[0], b[0])).map(([, layer]) => layer) : [];
+  }
+  return walk.order;
+}
+
+function announce(text) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  // A fresh text node after a tick, so the same phrase twice is announced twice.
+  window.setTimeout(() => { region.textContent = text; }, 30);
+}
+
+function clearSelection() {
+  if (walk.ring) map.removeLayer(walk.ring);
+  walk.ring = null;
+  walk.index = -1;
+}
+
+function select(index, zoomTo) {
+  const order = unitOrder();
+  if (!order.length) return;
+  if (walk.ring) map.removeLayer(walk.ring);
+  walk.index = (index + order.length) % order.length;
+  const layer = order[walk.index];
+  const [ink, halo] = (args.a11y && args.a11y.focus) || ["#000000", "#ffffff"];
+  const shape = layer.toGeoJSON();
+  // Two strokes, dark on a white halo: 3:1 against whatever fill lies around (WCAG 1.4.11, 2.4.7).
+  walk.ring = L.featureGroup([
+    L.geoJSON(shape, {interactive: false, style: {color: halo, weight: 6, fill: false, opacity: 1}}),
+    L.geoJSON(shape, {interactive: false, style: {color: ink, weight: 3, fill: false, opacity: 1}}),
+  ]).addTo(map);
+  const bounds = layer.getBounds();
+  if (zoomTo) map.fitBounds(bounds, {maxZoom: 11, padding: [24, 24], animate: !REDUCED_MOTION});
+  else if (!map.getBounds().contains(bounds)) map.panTo(bounds.getCenter(), {animate: !REDUCED_MOTION});
+  layer.openTooltip(bounds.getCenter());
+  const [name, status] = summaryOf(layer.feature.id);
+  const position = (words().map_position || "{i} / {n}").replace("{i}", walk.index + 1).replace("{n}", order.length);
+  announce(`${name}: ${status} (${position})`);
+  window.sidMap.selected = layer.feature.id;
+}
+
+function onKey(event) {
+  if (!units || event.altKey || event.ctrlKey || event.metaKey) return;
+  const step = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1}[event.key];
+  if (step) select(walk.index < 0 ? (step > 0 ? 0 : -1) : walk.index + step, false);
+  else if (event.key === "Home") select(0, false);
+  else if (event.key === "End") select(-1, false);
+  else if (event.key === "+" || event.key === "=") map.zoomIn(1, {animate: !REDUCED_MOTION});
+  else if (event.key === "-" || event.key === "_") map.zoomOut(1, {animate: !REDUCED_MOTION});
+  else if (event.key === "Escape") {
+    if (walk.index >= 0) {
+      closeSelection();
+      announce(words().map_left || "");
+    }
+    event.currentTarget.blur();   // leave the map: the next Tab goes on from here (no keyboard trap)
+    return;
+  } else return;
+  event.preventDefault();
+}
+
+function closeSelection() {
+  const layer = unitOrder()[walk.index];
+  if (layer) layer.closeTooltip();
+  clearSelection();
+  window.sidMap.selected = null;
 }
 
 window.addEventListener("message", (event) => {

@@ -28,9 +28,9 @@ import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 
-from dashboard import members, register_view as view, webserver  # noqa: E402
+from dashboard import accessibility, members, register_view as view, webserver  # noqa: E402
 from viewmodel.i18n import kind_label, t  # noqa: E402
-from loaders import register, signin  # noqa: E402
+from loaders import feedback, register, signin  # noqa: E402
 from loaders.dates import parse_typed_date  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
 
@@ -121,7 +121,7 @@ def lockout_section(reg: register.Register, editor: str) -> None:
     locked = signin.lockouts(reg.engine)
     if not locked:
         return
-    st.subheader("Gesperrte Anmeldungen")
+    st.header("Gesperrte Anmeldungen")
     st.caption(f"Nach {signin.LOCKOUT_AFTER} Fehlversuchen ist ein Name oder eine Adresse gesperrt, bis die "
                "Sperre aufgehoben wird oder eine Stunde lang kein Versuch kam.")
     st.dataframe([{"Art": "Name" if row["scope"] == "account" else "Adresse", "Wert": row["subject"],
@@ -186,7 +186,7 @@ def with_upload(name: str, data: bytes, action: Callable[[Path], T]) -> T | None
 
 def upload_section(reg: register.Register, editor: str, latest: int | None) -> None:
     state = st.session_state
-    st.subheader("Partnerliste importieren")
+    st.header("Partnerliste importieren")
     st.caption(f"CSV oder XLSX, höchstens {view.MAX_UPLOAD_MB} MB. Jede Zeile wird zuerst geprüft; erst "
                "„Übernehmen“ speichert – alle verwendbaren Zeilen auf einmal. Zeilen, die Aufmerksamkeit "
                "brauchen, werden nicht übernommen.")
@@ -231,7 +231,7 @@ def upload_section(reg: register.Register, editor: str, latest: int | None) -> N
 
 
 def edit_section(reg: register.Register, editor: str, table) -> None:
-    st.subheader("Mitgliedschaft bearbeiten oder beenden")
+    st.header("Mitgliedschaft bearbeiten oder beenden")
     choices = view.body_choices(table)
     ident = st.selectbox("Körperschaft", list(choices), index=None, key="w_edit_body",
                          placeholder="Körperschaft wählen …",
@@ -277,7 +277,7 @@ def undo_section(reg: register.Register, editor: str, history: list[dict]) -> No
 
 
 def history_section(reg: register.Register, history: list[dict]) -> None:
-    st.subheader("Verlauf")
+    st.header("Verlauf")
     st.caption("Jeder Import, jede Bearbeitung und jedes Rückgängigmachen, das neueste zuerst.")
     st.dataframe(view.history_table(history), hide_index=True, width="stretch", key="w_history")
     entries = {e["id"]: e for e in history}
@@ -289,11 +289,26 @@ def history_section(reg: register.Register, history: list[dict]) -> None:
         st.dataframe(view.changes_table(reg.changes_of(shown)), hide_index=True, width="stretch")
 
 
+def feedback_section() -> None:
+    """Reports from the form "Barriere oder Fehler melden" (shown to signed-in editors only)."""
+    st.header("Meldungen: Barrieren und Fehler")
+    try:
+        reports = feedback.newest(accessibility.feedback_engine())
+    except (AtlasError, sa.exc.SQLAlchemyError):
+        LOG.exception("feedback unavailable")
+        st.error("Die Meldungen sind gerade nicht lesbar.")
+        return
+    if not reports:
+        st.caption("Keine Meldungen.")
+        return
+    # A data frame shows every value as text, never as markup: a report cannot inject anything.
+    st.dataframe(view.feedback_table(reports), hide_index=True, width="stretch", key="w_feedback")
+
+
 # -- page ----------------------------------------------------------------------------------------
 def main() -> None:
     st.set_page_config(page_title="Mitgliederregister – #sicherimDienst", layout="wide")
-    for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register")):
-        st.sidebar.page_link(page, label=t(label))
+    accessibility.page_links(st.sidebar, "de")
     st.title("Mitgliederregister")
     config = webserver.secrets()
     try:
@@ -326,7 +341,7 @@ def main() -> None:
     else:
         upload_section(reg, editor, history[0]["id"] if history else None)
 
-    st.subheader("Mitglieder im Register")
+    st.header("Mitglieder im Register")
     st.caption(f"{len(table)} Organisationen mit dokumentiertem Beitritt (Personen werden nie einzeln geführt).")
     shown = members.search(view.memberships_table(table), st.text_input("Suche (Name, Schlüssel, Quelle)",
                                                                          key="w_register_search"))
@@ -339,6 +354,7 @@ def main() -> None:
     if editor is not None:
         undo_section(reg, editor, history)
         lockout_section(reg, editor)
+        feedback_section()
 
 
 main()

@@ -240,7 +240,8 @@ def test_cli_writes_the_same_file_as_the_module(coverage, tmp_path):
     assert result.returncode == 0, result.stderr
     view = ViewState(DETMOLD_DAY, compare=DAY_BEFORE, region="057")
     assert out.read_bytes() == export(coverage, view, "pdf", preset="a4", title="Detmold")
-    assert [p.name for p in tmp_path.iterdir()] == ["detmold.pdf"]  # no temporary file left
+    # The picture and its alt text, no temporary file left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["detmold.alt.txt", "detmold.pdf"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,0 +1,135 @@
+"""The atlas for everyone: text alternatives, table views, keyboard helpers and the feedback form (issue 11).
+
+Streamlit parts only; what they say comes from :mod:`viewmodel` (the
+description, the tables, the words). ``app.py`` calls these where they belong
+on the page; the Erklärung page (``pages/barrierefreiheit.py``) uses the
+feedback form too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from urllib.parse import urlencode
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from loaders import feedback, registerconfig
+from loaders.errors import AtlasError
+from loaders.viewstate import FIRST_DAY, ViewState
+from viewmodel.describe import describe
+from viewmodel.i18n import t
+from viewmodel.model import ViewModel
+from viewmodel.tables import map_table
+
+LOG = logging.getLogger("sid_atlas.feedback")
+TABLE_ANCHOR = "tabelle-zur-karte"
+ACCESSIBILITY_PAGE = "pages/barrierefreiheit.py"
+
+
+def page_links(container, lang: str) -> None:
+    """The sidebar's links to the pages (atlas, register, Erklärung zur Barrierefreiheit)."""
+    for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register"),
+                        (ACCESSIBILITY_PAGE, "page_accessibility")):
+        container.page_link(page, label=t(label, lang))
+
+
+def skip_link(lang: str) -> None:
+    """A link past the map to its table (WCAG 2.4.1): keyboard users need not cross the map."""
+    st.markdown(f"[{t('skip_to_table', lang)}](#{TABLE_ANCHOR})")
+
+
+def place_search(model: ViewModel) -> str | None:
+    """A searchable list of the view's units; the chosen key (the map zooms to it and opens its tooltip)."""
+    lang = model.state.lang
+    names = dict(zip(model.units["key"], model.units["name"].astype(str)))
+    options = sorted(names, key=lambda key: names[key].casefold())
+    if st.session_state.get("w_place") not in names:   # another level or region: the old choice is gone
+        st.session_state.w_place = None
+    return st.selectbox(t("place_search", lang), options, format_func=lambda key: f"{names[key]} ({key})",
+                        index=None, placeholder=t("place_search_placeholder", lang), key="w_place")
+
+
+def map_description(model: ViewModel) -> None:
+    """The view in words, collapsible under the map (the same text is the map's accessible description)."""
+    with st.expander(t("map_description", model.state.lang)):
+        st.text(describe(model))
+
+
+def map_table_section(model: ViewModel) -> None:
+    """The map as a sortable table (the skip link's target)."""
+    lang = model.state.lang
+    st.header(t("map_table", lang), anchor=TABLE_ANCHOR)
+    st.caption(t("map_table_note", lang))
+    st.dataframe(map_table(model), hide_index=True, width="stretch")
+
+
+def chart_table(label: str, table: pd.DataFrame) -> None:
+    """A chart's data as a table under it, folded."""
+    with st.expander(label):
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _shift(days: int, today: dt.date) -> None:
+    view: ViewState = st.session_state.view
+    day = min(max(view.date + dt.timedelta(days=days), FIRST_DAY), today)
+    st.session_state.view = view.with_(date=day)
+    st.session_state.notices = []
+
+
+def day_buttons(container, lang: str, today: dt.date) -> None:
+    """One day back / forward beside the slider (WCAG 2.5.7: no dragging needed)."""
+    back, forward = container.columns(2)
+    back.button(t("day_back", lang), key="w_day_back", on_click=_shift, args=(-1, today), width="stretch",
+                icon=":material/chevron_left:")
+    forward.button(t("day_forward", lang), key="w_day_forward", on_click=_shift, args=(1, today), width="stretch",
+                   icon=":material/chevron_right:")
+
+
+# -- feedback (BITV NRW §5) ---------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> sa.Engine:
+    from loaders.register import _engine as register_engine   # the register's own connection set-up
+
+    return register_engine(url)
+
+
+def feedback_engine() -> sa.Engine:
+    """The register database: the configured one, else the embedded SQLite register under ``data/``."""
+    return _engine(registerconfig.configured_url() or registerconfig.default_url())
+
+
+def view_url(view: ViewState) -> str:
+    """The address of a view, relative to the site (what a report is about).
+
+    Examples
+    --------
+    >>> view_url(ViewState(dt.date(2024, 2, 1), region="057"))
+    '/?date=2024-02-01&region=057'
+    """
+    return "/?" + urlencode(view.to_params())
+
+
+def feedback_form(url: str, lang: str, key: str = "feedback") -> None:
+    """The form "Barriere oder Fehler melden"; a report is stored with ``url``."""
+    st.header(t("feedback", lang), anchor="barriere-melden")
+    st.caption(t("feedback_intro", lang))
+    with st.form(key, clear_on_submit=True, enter_to_submit=False):
+        message = st.text_area(t("feedback_message", lang), max_chars=feedback.MAX_MESSAGE, key=f"w_{key}_message")
+        contact = st.text_input(t("feedback_contact", lang), max_chars=feedback.MAX_CONTACT,
+                                key=f"w_{key}_contact")
+        sent = st.form_submit_button(t("feedback_send", lang), icon=":material/send:")
+    if not sent:
+        return
+    if not feedback.clean(message, feedback.MAX_MESSAGE):
+        st.warning(t("feedback_empty", lang))
+        return
+    try:
+        number = feedback.submit(feedback_engine(), message, url, contact, lang)
+    except (AtlasError, sa.exc.SQLAlchemyError):
+        LOG.exception("feedback not stored")
+        st.error(t("feedback_failed", lang))
+        return
+    st.success(t("feedback_thanks", lang, id=number))

@@ -1,0 +1,140 @@
+"""The coverage timeline as a press picture: the same header and footer as the maps, two charts on one time axis.
+
+Top: the shares of Gemeinden and of the population covered (steps), with the
+documented share beside them; bottom: the network sizes the network itself
+published (lower bounds). Both share one time axis from the founding to the
+Stichtag; the regional events are marked in both and labelled once above, in
+as many rows as needed so that no two labels overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
+
+from exports import style, textfit
+from exports.mapfig import RC, Texts, header_footer, save
+from loaders import accessions
+from loaders.coverage import Coverage
+from loaders.viewstate import FIRST_DAY, ViewState
+from viewmodel import palette
+from viewmodel.i18n import t
+from viewmodel.model import build
+
+EVENT_INK = "#7f8c8d"
+STICHTAG_INK = "#c0392b"
+
+
+def label_rows(spans: list[tuple[float, float]], gap: float = 4.0) -> list[int]:
+    """The row of each label (0 = lowest) so that labels in one row do not overlap.
+
+    ``spans`` are (left, right) in points, in drawing order.
+
+    Examples
+    --------
+    >>> label_rows([(0, 50), (40, 90), (100, 150), (45, 60)])
+    [0, 1, 0, 2]
+    """
+    rows: list[list[tuple[float, float]]] = []
+    out = []
+    for left, right in spans:
+        for index, taken in enumerate(rows):
+            if all(right + gap <= a or left >= b + gap for a, b in taken):
+                taken.append((left, right))
+                out.append(index)
+                break
+        else:
+            rows.append([(left, right)])
+            out.append(len(rows) - 1)
+    return out
+
+
+def build_timeline(cov: Coverage, view: ViewState, preset: style.Preset, title: str | None = None,
+                   subtitle: str | None = None, note: str | None = None) -> Figure:
+    """The timeline picture of ``view`` (its region and evidence filter, up to its Stichtag)."""
+    lang = view.lang
+    width, height = preset.size_inches
+    s = preset.scale
+    margin = 0.32 * s
+    fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
+    model = build(cov, view, tooltips=False)
+    lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
+    top, bottom = header_footer(fig, preset, Texts(style.title_for(cov, view, title), subtitle, note), lines)
+
+    events = accessions.read_events().sort_values("date")
+    events = events[pd.to_datetime(events["date"]).dt.date <= view.date]
+    frame = cov.timeline(view.evidence, view.region, start=FIRST_DAY, end=view.date)
+    sizes = accessions.read_network_sizes()
+    sizes = sizes[sizes["day"] <= view.date]
+
+    size = 9 * s
+    # Event labels: measured, stacked in rows above the upper chart.
+    left_pad, right_pad = 0.75 * s, 0.25 * s
+    chart_w = width - 2 * margin - left_pad - right_pad
+    span = (view.date - FIRST_DAY).days or 1
+    xs = [(dt.date.fromisoformat(d) - FIRST_DAY).days / span * chart_w * 72 for d in events["date"]]
+    texts = [f"RB {region}" for region in events["region"]]
+    spans = [(x - textfit.text_width(text, size) / 2, x + textfit.text_width(text, size) / 2)
+             for x, text in zip(xs, texts)]
+    rows = label_rows(spans)
+    row_h = size * 1.35 / 72
+    label_h = (max(rows) + 1) * row_h if rows else 0.0
+    legend_h = 1.6 * size / 72   # room for the lower chart's tick labels and the sizes heading
+    gap = 0.5 * s
+    room = top - bottom - label_h - 2 * legend_h - gap
+    upper_h, lower_h = 0.58 * room, 0.42 * room
+    x0 = margin + left_pad
+    lower = fig.add_axes((x0 / width, (bottom + legend_h) / height, chart_w / width, lower_h / height))
+    upper = fig.add_axes((x0 / width, (bottom + 2 * legend_h + lower_h + gap) / height, chart_w / width,
+                          upper_h / height), sharex=lower)
+
+    days = pd.to_datetime(frame["day"])
+    upper.step(days, frame["gemeinden_share"], where="post", color=palette.DARK, linewidth=2 * s,
+               label=t("series_gemeinden", lang))
+    upper.step(days, frame["population_share"], where="post", color=palette.LIGHT, linewidth=2 * s,
+               label=t("series_population", lang))
+    documented = frame["gemeinden_covered_documented"] / frame["gemeinden_total"].where(frame["gemeinden_total"] > 0)
+    upper.step(days, documented, where="post", color=palette.DARK, linewidth=1.2 * s, linestyle=(0, (3, 2)),
+               label=t("series_documented", lang))
+    upper.set_ylim(0, 1.02)
+    upper.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    upper.set_ylabel(t("axis_share", lang), fontsize=size)
+
+    for column, colour, marker in (("people", palette.DARK, "o"), ("organisations", palette.NEW, "s")):
+        points = sizes.dropna(subset=[column])
+        lower.plot(pd.to_datetime(points["day"]), points[column], color=colour, marker=marker, markersize=4 * s,
+                   linestyle=(0, (3, 3)), linewidth=0.9 * s, label=t(f"series_{column}", lang))
+    lower.set_ylim(bottom=0)
+    lower.set_title(t("sizes_title", lang), fontsize=size, loc="left", color=palette.INK)
+    lower.set_ylabel(t("axis_count", lang), fontsize=size)
+    lower.set_xlim(pd.Timestamp(FIRST_DAY), pd.Timestamp(view.date))
+    lower.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    lower.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+
+    for ax in (upper, lower):
+        for day in events["date"]:
+            ax.axvline(pd.Timestamp(day), color=EVENT_INK, linewidth=0.8 * s, linestyle=(0, (2, 2)), zorder=0)
+        ax.axvline(pd.Timestamp(view.date), color=STICHTAG_INK, linewidth=1.4 * s, zorder=1)
+        ax.tick_params(labelsize=size, colors=palette.INK)
+        ax.spines[["top", "right"]].set_visible(False)
+        # Top left is empty in both charts (nothing was covered or published before autumn 2022).
+        ax.legend(loc="upper left", frameon=True, facecolor="white", edgecolor="none", framealpha=0.9,
+                  fontsize=size, borderaxespad=0.3, handlelength=2)
+    upper.tick_params(labelbottom=False)
+    label_base = (bottom + 2 * legend_h + lower_h + gap + upper_h) / height + 0.04 * s / height
+    for x, text, row in zip(xs, texts, rows):
+        fig.text((x0 + x / 72) / width, label_base + row * row_h / height, text, fontsize=size, color=palette.INK,
+                 ha="center", va="bottom")
+    return fig
+
+
+def render_timeline(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, title: str | None = None,
+                    subtitle: str | None = None, note: str | None = None, alt: str = "") -> bytes:
+    """PNG, SVG or PDF of the timeline, finished like the maps (embedded font, alt text)."""
+    title = style.title_for(cov, view, title)
+    with matplotlib.rc_context(RC):
+        return save(build_timeline(cov, view, preset, title, subtitle, note), fmt, preset, title, alt)

@@ -1,0 +1,109 @@
+"""Tables that stand beside the pictures: the map as a table, the timeline charts as tables.
+
+A person who cannot see the map or the charts (or cannot use a mouse on them)
+reads the same facts here: every unit of the view with status, evidence, date
+and source, every change day of the coverage, every published network size.
+Pure (no Streamlit); the words come from :mod:`viewmodel.text` and
+:mod:`viewmodel.i18n`, the rows from the view model, so a table cannot say
+anything the map does not.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from viewmodel.i18n import evidence_label, format_date, format_int, format_partial, format_pct, t
+from viewmodel.model import ViewModel
+from viewmodel.text import date_text, people, status_text
+
+
+def map_table(model: ViewModel) -> pd.DataFrame:
+    """Every unit of the view (level, region) with status, evidence, date and source, by name.
+
+    Gemeinden carry the date and source their coverage rests on; Kreise and
+    Regierungsbezirke carry how many of their Gemeinden are covered (and how
+    many of those are documented) and the body's own membership.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from loaders import store
+    >>> from loaders.viewstate import ViewState
+    >>> from viewmodel.model import build
+    >>> model = build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"), tooltips=False)
+    >>> table = map_table(model)
+    >>> len(table), list(table.columns)
+    (70, ['Name', 'Schlüssel', 'Status', 'Evidenz', 'Abgedeckt seit', 'Quelle'])
+    >>> table.set_index("Schlüssel").loc["05766040", ["Status", "Evidenz"]].tolist()
+    ['Mitglied (eigener Beitritt) – einzeln belegt', 'einzeln belegt']
+    """
+    state, lang = model.state, model.state.lang
+    rows = []
+    for unit in model.units.itertuples(index=False):
+        row = {t("col_name", lang): str(unit.name), t("col_key", lang): unit.key,
+               t("col_status", lang): status_text(unit, state.level, state.compare, lang),
+               t("col_evidence", lang): evidence_label(unit.evidence, lang) if unit.evidence else ""}
+        if state.level == "gemeinde":
+            dated = unit.since is not None or unit.precision is not None
+            row[t("col_since", lang)] = date_text(unit.since, unit.precision, unit.certain_by, lang) if dated else ""
+            row[t("col_source", lang)] = unit.source or ""
+        else:
+            row[t("col_gemeinden", lang)] = t("tip_gemeinden_value", lang, n=format_int(unit.gemeinden_covered, lang),
+                                              total=format_int(unit.gemeinden_total, lang),
+                                              documented=format_int(unit.gemeinden_covered_documented, lang))
+            row[t("col_body", lang)] = _body(unit, lang)
+            row[t("col_source", lang)] = unit.body_member_source or ""
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    return table.sort_values(t("col_name", lang), key=lambda names: names.str.casefold()).reset_index(drop=True)
+
+
+def _body(unit, lang: str) -> str:
+    if unit.body_member_undated:
+        return t("body_undated", lang)
+    if unit.body_member:
+        since = date_text(unit.body_member_since, unit.body_member_precision, None, lang)
+        return t("body_member", lang, date=since, evidence=evidence_label(unit.body_member_evidence or "", lang))
+    return t("body_not_member", lang)
+
+
+def timeline_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """The coverage chart as a table: one row per change day (``Coverage.timeline``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> frame = pd.DataFrame({"day": [dt.date(2024, 2, 1)], "gemeinden_covered": [70],
+    ...                       "gemeinden_covered_documented": [1], "gemeinden_total": [70],
+    ...                       "population_covered": [2087744], "population_total": [2087744],
+    ...                       "gemeinden_share": [1.0], "population_share": [1.0]})
+    >>> timeline_table(frame).iloc[0].tolist()
+    ['1. Februar 2024', '70 von 70, davon 1 einzeln belegt', '100,0 %', '2,09 Mio.', '100,0 %']
+    """
+    return pd.DataFrame({
+        t("col_date", lang): [format_date(day, lang) for day in frame["day"]],
+        t("series_gemeinden", lang): [t("tip_gemeinden_value", lang, n=format_int(n, lang), total=format_int(total, lang),
+                                        documented=format_int(d, lang)) for n, total, d
+                                      in zip(frame["gemeinden_covered"], frame["gemeinden_total"],
+                                             frame["gemeinden_covered_documented"])],
+        t("axis_share", lang) + " (" + t("level_plural_gemeinde", lang) + ")":
+            [format_pct(share, lang) for share in frame["gemeinden_share"]],
+        t("series_population", lang): [people(int(n), lang) for n in frame["population_covered"]],
+        t("axis_share", lang) + " (" + t("series_population", lang) + ")":
+            [format_pct(share, lang) for share in frame["population_share"]],
+    })
+
+
+def sizes_table(sizes: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """The published network sizes as a table (``read_network_sizes``), lower bounds as published."""
+    def count(value) -> str:
+        return "" if pd.isna(value) else format_int(int(value), lang)
+
+    return pd.DataFrame({
+        t("col_date", lang): [format_partial(day, precision, lang)
+                              for day, precision in zip(sizes["date"], sizes["date_precision"])],
+        t("series_people", lang): [count(v) for v in sizes["people"]],
+        t("series_organisations", lang): [count(v) for v in sizes["organisations"]],
+        t("sizes_published", lang): sizes["published"].fillna("").astype(str).tolist(),
+        t("col_source", lang): sizes["source"].fillna("").astype(str).tolist(),
+    })
