@@ -8,12 +8,26 @@ TOPOJSON := dashboard/map_component/vendor/topojson-client/topojson-client.min.j
 AXE    := tests/vendor/axe-core/axe.min.js
 PORT   ?= 8501
 
-.PHONY: run test prepare install assets bench clean
+LOCK   := requirements.lock
+# The inner loop leaves out what needs a browser, a server or the deployment, renders press
+# exports, runs child processes or builds at full scale (markers in pyproject.toml).
+FAST   := not (browser or server or deploy or media or process or slow)
+# Tests that must not overlap another (markers in pyproject.toml); `make test` runs them last.
+SERIAL := browser or server or deploy or serial
+# Parallel workers for the first pass of `make test` (pytest-xdist); JOBS=0: one process.
+JOBS   ?= auto
 
-$(STAMP): pyproject.toml
+.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean
+
+# Exactly the versions in requirements.lock (hash-checked), then the project itself without
+# resolving anything: if pyproject.toml needs a package the lock lacks, the install fails
+# (--no-index) instead of quietly taking today's newest.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-index --no-build-isolation -e '.[test,dev]' \
+	  || { echo "$(LOCK) does not cover pyproject.toml: run make lock" >&2; exit 1; }
+	$(PY) -m pip check
 	touch $@
 
 install: $(STAMP) assets
@@ -31,10 +45,46 @@ prepare: install
 run: prepare
 	$(VENV)/bin/sid-atlas serve --port $(PORT)
 
+# The whole suite in two passes: on both cores what may share the machine (a module stays on
+# one worker, so its fixtures are built once), then one by one what starts browsers and
+# servers; both passes always run, and make fails if either failed.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadscope -m "not ($(SERIAL))"; first=$$?; \
+	$(PY) -m pytest -m "$(SERIAL)"; second=$$?; \
+	[ $$first -eq 0 ] && [ $$second -eq 0 ]
 
-# QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/test_benchmarks.py runs).
+# The inner loop: unit tests, doctests and AppTest, serially (under a minute).
+test-fast: install
+	$(PY) -m pytest -m "$(FAST)"
+
+# ruff (lint, format check) and mypy on the packages that ship py.typed; changes nothing.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Formats the tree and applies ruff's safe fixes; what remains for `make lint` is by hand.
+fix: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# requirements.lock from pyproject.toml: `make lock` keeps the pinned versions and adds or
+# drops what pyproject.toml changed; `make upgrade` moves every pin to the newest release;
+# one package: `make lock LOCKFLAGS="--upgrade-package streamlit"`.
+LOCKFLAGS ?=
+lock: $(VENV)/bin/pip-compile
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --extra test --extra dev --no-emit-index-url --no-emit-find-links \
+	  --output-file $(LOCK) $(LOCKFLAGS) pyproject.toml
+
+upgrade:
+	$(MAKE) lock LOCKFLAGS=--upgrade
+
+$(VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+
+# QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs).
 bench: prepare
 	$(PY) -m benchmarks $(if $(QUICK),--quick)
 

@@ -1,7 +1,7 @@
 """The pure part of the benchmark: samples, statistics, ratios, targets, tables and JSON.
 
 Nothing here starts a server or a browser, so it is unit-tested on fake
-numbers (``tests/test_benchmarks.py``). The measuring modules only produce
+numbers (``tests/unit/test_benchmarks.py``). The measuring modules only produce
 :class:`Series` values; this module decides what they mean.
 
 Every figure carries the load average (``os.getloadavg()``, 1 minute) read

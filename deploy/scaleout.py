@@ -6,7 +6,7 @@ to the shared register) and nginx in front of them with the rendered
 ``deploy/nginx.conf.template``, prints the proxy's address and keeps all of
 them running until Ctrl-C or SIGTERM. ``python -m deploy.scaleout render``
 prints the configuration for an nginx run by other means. The same functions
-start the deployment in ``tests/test_scaleout.py``.
+start the deployment in ``tests/deploy/test_scaleout.py``.
 
 Nothing here needs a system service: nginx runs in the foreground with its
 prefix, pid file, logs and temp files in a directory of its own, and every

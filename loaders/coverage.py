@@ -135,7 +135,7 @@ class Coverage:
 
         Examples
         --------
-        >>> from tests.conftest import accession, tiny_events, tiny_units
+        >>> from tests.helpers import accession, tiny_events, tiny_units
         >>> from loaders import accessions
         >>> units = tiny_units()
         >>> rows = pd.DataFrame([accession("Kreis Eins", "kreis", "05001", "2023-06-01", event="rb050")])

@@ -1,0 +1,161 @@
+"""The dashboard's widget logic, run headless with ``streamlit.testing.v1.AppTest``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import helpers
+from viewmodel.i18n import format_date
+
+APP = str(helpers.APP)
+D = dt.date
+
+
+def run(**params) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def url(app: AppTest) -> dict:
+    return {name: app.query_params[name][0] if isinstance(app.query_params[name], list) else app.query_params[name]
+            for name in app.query_params}
+
+
+@pytest.fixture(scope="module")
+def detmold() -> AppTest:
+    return run(date="2024-02-01", region="057")
+
+
+def test_default_load_shows_today_for_all_nrw():
+    app = run()
+    assert app.title[0].value.startswith("#sicherimDienst")
+    assert app.caption[0].value == f"Stand: {format_date(dt.date.today())} · Nordrhein-Westfalen"
+    assert metric(app, "Gemeinden abgedeckt") == "396 von 396 (100,0 %)"
+    assert metric(app, "Kreise im Netzwerk") == "52 von 53"
+    assert not app.warning
+    assert url(app) == {"date": dt.date.today().isoformat()}
+    assert any(c.value.startswith("Daten: Verwaltungsgrenzen: Land NRW") for c in app.caption)
+
+
+def test_url_parameters_set_the_widgets():
+    app = run(date="2024-02-01", compare="2023-09-25", level="kreis", region="057", evidence="documented")
+    assert app.slider(key="w_slider").value == D(2024, 2, 1)
+    assert app.date_input(key="w_date").value == D(2024, 2, 1)
+    assert app.date_input(key="w_compare").value == D(2023, 9, 25)
+    assert app.radio(key="w_level").value == "kreis"
+    assert app.selectbox(key="w_region").value == "057"
+    assert app.radio(key="w_evidence").value == "documented"
+    assert app.caption[0].value == "Stand: 1. Februar 2024 · RB Detmold"
+
+
+def test_bad_parameters_give_a_notice_and_defaults_not_a_traceback():
+    app = run(date="2024-02-31", level="bezirk", region="<script>", evidence="viel")
+    notices = " ".join(w.value for w in app.warning)
+    assert "„date“" in notices and "„level“" in notices and "„region“" in notices and "„evidence“" in notices
+    assert app.slider(key="w_slider").value == dt.date.today()
+    assert app.radio(key="w_level").value == "gemeinde"
+    assert metric(app, "Gemeinden abgedeckt").endswith("von 396 (100,0 %)")
+    assert url(app) == {"date": dt.date.today().isoformat()}
+
+
+def test_region_restricts_the_figures(detmold):
+    assert metric(detmold, "Gemeinden abgedeckt") == "70 von 70 (100,0 %)"
+    assert metric(detmold, "Kreise im Netzwerk") == "7 von 7"
+    assert metric(detmold, "Bezirksregierungen im Netzwerk") == "1 von 1"
+    captions = [c.value for c in detmold.caption]
+    assert ("2.087.744 von 2.087.744 Einwohnern · 6.520 von 6.520 km²  \n"
+            "Davon einzeln belegt – Gemeinden: 1 · Einwohner: 35.311 · Kreise: 0 · Bezirksregierungen: 1") in captions
+
+
+def test_moving_the_stichtag_changes_figures_and_url(detmold):
+    detmold.slider(key="w_slider").set_value(D(2024, 1, 31)).run()
+    assert metric(detmold, "Gemeinden abgedeckt") == "0 von 70 (0,0 %)"
+    assert detmold.date_input(key="w_date").value == D(2024, 1, 31)
+    assert url(detmold) == {"date": "2024-01-31", "region": "057"}
+    detmold.date_input(key="w_date").set_value(D(2024, 2, 1)).run()
+    assert metric(detmold, "Gemeinden abgedeckt") == "70 von 70 (100,0 %)"
+    assert detmold.slider(key="w_slider").value == D(2024, 2, 1)
+
+
+def test_compare_date_gives_deltas():
+    app = run(date="2024-02-01", region="057")
+    app.date_input(key="w_compare").set_value(D(2024, 1, 31)).run()
+    gemeinden = next(m for m in app.metric if m.label == "Gemeinden abgedeckt")
+    assert gemeinden.delta == "+70"
+    assert url(app)["compare"] == "2024-01-31"
+
+
+def test_jump_to_a_regional_event():
+    app = run(date="2022-05-01")
+    labels = app.selectbox(key="w_jump").options
+    assert "Beitritt RB Detmold – 1. Februar 2024" in labels
+    app.selectbox(key="w_jump").set_value("2023-09-25").run()
+    assert app.slider(key="w_slider").value == D(2023, 9, 25)
+    # 326: Erkrath counts from Düsseldorf's event too (inferred); its own release only proves it later.
+    assert metric(app, "Gemeinden abgedeckt") == "326 von 396 (82,3 %)"
+    assert app.selectbox(key="w_jump").value is None
+
+
+def test_step_event_by_event_and_month_by_month():
+    app = run(date="2023-09-08")
+    app.radio(key="w_step_mode").set_value("event").run()
+    app.button(key="w_step").click().run()
+    # Stolberg's news item of 13 September 2023 proves its September accession from that day.
+    assert app.slider(key="w_slider").value == D(2023, 9, 13)
+    app.radio(key="w_step_mode").set_value("month").run()
+    app.button(key="w_step").click().run()
+    assert app.slider(key="w_slider").value == D(2023, 10, 1)
+    assert url(app)["date"] == "2023-10-01"
+
+
+def test_play_at_the_end_starts_from_the_beginning():
+    app = run()
+    assert app.button(key="w_play").label == "Abspielen"
+    app.button(key="w_play").click().run()
+    assert app.button(key="w_play").label == "Anhalten"
+    assert app.slider(key="w_slider").value == D(2022, 1, 1)
+    app.button(key="w_play").click().run()
+    assert app.button(key="w_play").label == "Abspielen"
+
+
+def members_frame(app):
+    """The members table (the first with a column "Art"; the map's table view comes before it)."""
+    return next(d.value for d in app.dataframe if "Art" in d.value.columns)
+
+
+def test_members_table_search_and_undated_note():
+    app = run(date="2024-02-01", region="051")
+    table = members_frame(app)
+    assert {"Name", "Art", "Beitritt", "Evidenz", "Quelle"} <= set(table.columns)
+    assert set(table["Evidenz"]) == {"einzeln belegt", "abgeleitet"}
+    app.text_input(key="w_search").set_value("erkrath").run()
+    # Erkrath's own release (documented) and Düsseldorf's event (inferred) both stand.
+    found = members_frame(app)
+    assert sorted(zip(found["Name"], found["Evidenz"])) == [("Erkrath", "abgeleitet"), ("Stadt Erkrath", "einzeln belegt")]
+    assert app.get("download_button")
+    undated = [e for e in app.expander if "ohne bekanntes Beitrittsdatum" in e.label]
+    assert undated and "Kreis Mettmann" in undated[0].dataframe[0].value["Name"].tolist()
+
+
+def test_documented_only_changes_the_figures():
+    app = run(date="2024-02-01", evidence="documented")
+    assert metric(app, "Gemeinden abgedeckt") != "396 von 396 (100,0 %)"
+    assert not any("Abgeleitet =" in c.value for c in app.caption)
+
+
+def test_english_toggle():
+    app = run(date="2024-02-01", region="057")
+    app.toggle(key="w_lang").set_value(True).run()
+    assert app.caption[0].value == "As of: 1 February 2024 · RB Detmold"
+    assert metric(app, "Municipalities covered") == "70 of 70 (100.0%)"

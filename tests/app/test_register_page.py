@@ -1,0 +1,185 @@
+"""The register page headless (``AppTest``): who sees which controls, uploads, commits, edits, undos."""
+
+from __future__ import annotations
+
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import register_view, webserver
+from loaders import register, signin
+from tests import helpers
+
+APP = str(helpers.APP)
+PAGE = "pages/register.py"
+PASSWORD = {"register": {"editor_password": "Rathaus-2024"}}
+EDIT_LABELS = {"Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"}
+LIST = "Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n".encode()
+
+from tests.helpers import HOSTILE_UPLOADS  # noqa: E402 -- generated bombs, each refused by the reader
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch, units):
+    """A fresh seeded register for the page, configured as the app finds it: through the environment."""
+    url = f"sqlite:///{tmp_path / 'register.sqlite'}"
+    register.Register(url, units=units).close()
+    monkeypatch.setenv(register.URL_ENV, url)
+    return url
+
+
+def page(secrets: dict, user: dict | None = None) -> AppTest:
+    """The register page opened through the app (as its sidebar link does), not the map page."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.secrets = secrets
+    if user is not None:
+        app.user = user
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def labels(app: AppTest) -> set[str]:
+    return {button.label for button in app.button}
+
+
+@pytest.fixture
+def cookies(monkeypatch):
+    """The served app (sign-in endpoint present) and the cookies the page's client sent, set per test.
+
+    AppTest has no HTTP client; the real cookie path is tests/test_security.py.
+    """
+    jar: dict[str, str] = {}
+    monkeypatch.setattr(webserver, "active", lambda: True)
+    monkeypatch.setattr(webserver, "request_cookies", lambda: jar)
+    return jar
+
+
+def sign_in(db, jar: dict, name: str) -> AppTest:
+    """What the sign-in endpoint does on the right password: a token in the cookie, its hash in the register."""
+    jar[webserver.COOKIE] = signin.succeeded(register.Register(db).engine, name, "127.0.0.1", name)
+    return page(PASSWORD)
+
+
+def save_edit(app: AppTest, left_on: str) -> None:
+    next(t for t in app.text_input if t.label.startswith("Austritt")).input(left_on)
+    next(b for b in app.button if b.label == "Änderung speichern").click().run()
+
+
+def editor(db, jar: dict) -> AppTest:
+    return sign_in(db, jar, "Anna Beispiel")
+
+
+def test_without_sign_in_configured_the_register_is_read_only(db):
+    app = page({"connections": {}})   # secrets present, but neither [auth] nor an editor password
+    assert app.title[0].value == "Mitgliederregister"
+    assert any("schreibgeschützt" in i.value for i in app.sidebar.info)
+    assert not app.get("file_uploader") and not labels(app) & EDIT_LABELS
+    members, history = app.dataframe[0].value, app.dataframe[1].value
+    assert members["Name"].tolist() == register.Register(db).table()["name"].tolist()
+    assert history["Von"].tolist() == ["seed"]
+    assert [t.key for t in app.text_input] == ["w_register_search"]   # no sign-in form, no edit form
+    app.text_input(key="w_register_search").input("05766040").run()
+    assert app.dataframe[0].value["Name"].tolist() == ["Stadt Lage"]
+
+
+def test_viewer_sees_the_register_and_no_edit_controls(db, cookies):
+    app = page(PASSWORD)
+    assert not app.get("file_uploader")
+    assert not labels(app) & EDIT_LABELS and "Anmelden zum Bearbeiten" in app.sidebar.markdown[0].value
+    assert not [s for s in app.selectbox if s.key in ("w_edit_body", "w_undo_entry")]
+    assert len(app.dataframe) == 2
+
+
+def test_without_the_served_endpoint_editing_is_off_with_a_notice(db):
+    app = page(PASSWORD)
+    assert "sid-atlas serve" in app.sidebar.warning[0].value and not app.get("file_uploader")
+
+
+def test_an_unknown_expired_or_signed_out_cookie_is_a_viewer(db, cookies):
+    cookies[webserver.COOKIE] = "forged-token"
+    assert not page(PASSWORD).get("file_uploader")
+    app = editor(db, cookies)
+    assert app.get("file_uploader")
+    next(b for b in app.button if b.label == "Abmelden").click().run()
+    assert not app.get("file_uploader") and signin.editor_of(register.Register(db).engine, cookies[webserver.COOKIE]) is None
+
+
+def test_an_editor_previews_and_commits_a_list(db, cookies):
+    app = editor(db, cookies)
+    assert app.sidebar.success[0].value == "Angemeldet als Anna Beispiel"
+    app.get("file_uploader")[0].upload("partner.csv", LIST, "text/csv")
+    app.run()
+    report = app.dataframe[0].value
+    assert report[["Zeile", "Status", "Übernahme"]].values.tolist() == [
+        [1, "ok", "neu"], [2, "mehrdeutig", "nicht übernommen"]]
+    assert "Kreis Kleve (05154)" in report.loc[1, "Kandidaten"]
+    assert "1 neu" in app.warning[0].value and "1 Zeile braucht Aufmerksamkeit" in app.warning[0].value
+    assert register.Register(db).table().query("key == '05711000'").empty   # a preview writes nothing
+    app.button(key="w_commit").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Import Nr. 2 gespeichert\\: 1 neu")
+    members = app.dataframe[0].value   # the uploader is fresh again: no report above the register
+    assert members.set_index("Schlüssel").loc["05711000", "Beitritt"] == "Februar 2023"
+    entry = register.Register(db).history(1)[0]
+    assert (entry["user_name"], entry["file_name"]) == ("app:Anna Beispiel", "partner.csv")
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("bild.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a spreadsheet"),
+    ("alt.xlsx", b"PK\x03\x04 not really a zip", "alt.xlsx: not a readable XLSX file"),
+    ("leer.csv", b"   \n", "is empty"),
+    ("gross.csv", b"Name\n" + b"x" * (register_view.MAX_UPLOAD_MB * 1024 * 1024), "höchstens 5 MB"),
+    *HOSTILE_UPLOADS,
+])
+def test_bad_uploads_are_refused_with_a_message_and_change_nothing(db, cookies, name, content, message):
+    before = register.Register(db).export()
+    app = editor(db, cookies)
+    app.get("file_uploader")[0].upload(name, content, "application/octet-stream")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert message in app.error[0].value.replace("\\", "")
+    assert "/tmp" not in app.error[0].value and "w_commit" not in {b.key for b in app.button}
+    assert register.Register(db).export() == before
+
+
+def test_an_editor_ends_a_membership_and_undoes_it(db, cookies):
+    app = editor(db, cookies)
+    kreis = register.Register(db).table().query("kind == 'kreis'").iloc[0]
+    ident = register.identity("kreis", kreis["key"], kreis["name"])
+    app.selectbox(key="w_edit_body").set_value(ident).run()
+    save_edit(app, "30.06.2024")
+    assert not app.exception and "Änderung gespeichert" in app.success[0].value
+    assert register.Register(db).table().set_index("key").loc[kreis["key"], "left_on"] == "2024-06-30"
+    assert app.dataframe[1].value.iloc[0][["Art", "Datei / Körperschaft"]].tolist() == ["Bearbeitung", kreis["name"]]
+
+    app.selectbox(key="w_undo_entry").set_value(2).run()
+    app.button(key="w_undo").click().run()
+    assert not app.exception and "rückgängig gemacht" in app.success[0].value
+    assert register.Register(db).table().set_index("key").loc[kreis["key"], "left_on"] == ""
+
+
+def test_a_bad_date_in_an_edit_is_a_message(db, cookies):
+    app = editor(db, cookies)
+    row = register.Register(db).table().query("joined_on != ''").iloc[0]
+    app.selectbox(key="w_edit_body").set_value(register.identity(row["kind"], row["key"], row["name"])).run()
+    save_edit(app, "31.02.2024")
+    assert not app.exception and "no such day" in app.error[0].value
+
+
+def test_oidc_editors_are_listed_accounts(db):
+    oidc = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"},
+            "register": {"editors": ["anna@example.org"], "editor_password": "ignored-with-oidc"}}
+    signed_out = page(oidc, {"is_logged_in": False})
+    assert labels(signed_out) == {"Anmelden"} and not signed_out.sidebar.text_input
+    listed = page(oidc, {"is_logged_in": True, "email": "Anna@example.org"})
+    assert listed.get("file_uploader") and "Abmelden" in labels(listed)
+    other = page(oidc, {"is_logged_in": True, "email": "bob@example.org"})
+    assert not other.get("file_uploader") and "nicht als Bearbeiter" in other.sidebar.warning[0].value
+
+
+def test_without_a_register_the_page_says_how_to_configure_one(monkeypatch):
+    monkeypatch.setattr(register, "configured_url", lambda explicit=None: None)
+    app = page(PASSWORD)
+    assert "kein Register eingerichtet" in app.info[0].value and not app.dataframe

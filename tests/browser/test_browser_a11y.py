@@ -1,0 +1,282 @@
+"""Accessibility in a real browser (issue 11): axe-core, keyboard, language, phone and projector layouts,
+the feedback form. Debian's Chromium through Playwright against ``sid-register_app serve``, network cut off.
+
+axe-core comes from the npm registry at set-up (``scripts/install_leaflet.sh``, pinned sha256, into the
+git-ignored ``tests/vendor/``); it is injected into the page under test, never served by the app. The
+pages run with ``bypass_csp`` only so that axe can be injected; ``test_browser.py`` checks the CSP itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from loaders.paths import PROJECT_ROOT
+
+# register_app: sid-register_app serve with a register of its own (feedback is stored there) and an editor password.
+from tests.browser.test_browser import (ARTIFACTS, EDITOR_PASSWORD, LOCAL_HOSTS, _unavailable, browser,  # noqa: F401
+                                map_frame, register_app, sign_in)
+
+pytestmark = pytest.mark.browser
+
+AXE = PROJECT_ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1920, "height": 1080}
+# Tab presses from the top of the page to the map's table view (sidebar, header, search, map …).
+MAX_TABS_TO_TABLE = 60
+
+
+def new_page(browser, viewport: dict, **options):
+    """A page that may load only the app; CSP bypassed so axe can be injected."""
+    context = browser.new_context(viewport=viewport, locale="de-DE", bypass_csp=True, **options)
+    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOCAL_HOSTS
+                  else route.abort())
+    return context.new_page()
+
+
+def axe(target, name: str) -> list[dict]:
+    """Run axe-core in a page or frame; the WCAG 2.1 A/AA violations. Best-practice findings are printed."""
+    if not AXE.is_file():
+        _unavailable(f"{AXE} is missing (make install)")
+    if not target.evaluate("() => typeof window.axe === 'object'"):
+        target.evaluate(AXE.read_text(encoding="utf-8"))   # CDP evaluation: runs whatever the page's CSP
+    result = target.evaluate("""async (tags) => {
+        const found = await axe.run(document, {runOnly: {type: 'tag', values: tags.concat(['best-practice'])},
+                                               resultTypes: ['violations']});
+        return found.violations.map(v => ({id: v.id, tags: v.tags, impact: v.impact, help: v.help,
+                                           nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""", WCAG_TAGS)
+    wcag = [v for v in result if set(v["tags"]) & set(WCAG_TAGS)]
+    for finding in result:
+        if finding not in wcag:
+            print(f"axe best practice [{name}]: {finding['id']} ({finding['impact']}): {finding['help']} "
+                  f"{finding['nodes']}")
+    return wcag
+
+
+def report(violations: list[dict]) -> str:
+    return json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def shoot(page, name: str, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("region", [None, "057"], ids=["nrw", "detmold"])
+def test_atlas_page_and_map_frame_have_no_wcag_violations(register_app, browser, viewport, lang, region):
+    page = new_page(browser, viewport)
+    query = "date=2024-02-01&compare=2024-01-31" + (f"&region={region}" if region else "") + (
+        "&lang=en" if lang == "en" else "")
+    page.goto(f"{register_app}/?{query}")
+    frame = map_frame(page)
+    page.get_by_text("Zur Tabelle" if lang == "de" else "To the table").wait_for()
+    page.wait_for_load_state("networkidle")
+    name = f"{region or 'nrw'}-{lang}-{viewport['width']}"
+    assert page.evaluate("() => document.documentElement.lang") == lang
+    assert page.locator("iframe[title]").count() == page.locator("iframe").count() >= 1
+    page_found, frame_found = axe(page, f"page {name}"), axe(frame, f"map frame {name}")
+    assert page_found == [], report(page_found)
+    assert frame_found == [], report(frame_found)
+    page.context.close()
+
+
+def test_register_and_statement_pages_have_no_wcag_violations(register_app, browser):
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/register")
+    page.get_by_role("heading", name="Verlauf").wait_for()
+    page.wait_for_load_state("networkidle")
+    found = axe(page, "register (viewer)")
+    assert found == [], report(found)
+
+    page.goto(f"{register_app}/barrierefreiheit")
+    page.get_by_role("heading", name="Erklärung zur Barrierefreiheit").wait_for()
+    page.get_by_role("heading", name="Durchsetzungsverfahren").wait_for()
+    page.get_by_role("button", name="Absenden").wait_for()
+    found = axe(page, "Erklärung")
+    assert found == [], report(found)
+    assert page.evaluate("() => document.documentElement.lang") == "de"
+    shoot(page, "a11y-erklaerung.png")
+    page.context.close()
+
+
+def focus_path(page) -> str:
+    """What has the keyboard focus: the frame's title and its element when it is inside an iframe."""
+    return page.evaluate("""() => {
+        const a = document.activeElement;
+        if (a && a.tagName === 'IFRAME') {
+            const inner = a.contentDocument && a.contentDocument.activeElement;
+            return 'frame:' + a.title + ':' + (inner ? inner.tagName + '#' + inner.id : '');
+        }
+        const section = a && a.closest('[data-testid]');
+        return (a ? a.tagName : '') + ':' + (section ? section.dataset.testid : '') + ':'
+            + (a && a.closest('[data-testid=stDataFrame]') ? 'table' : '');
+    }""")
+
+
+def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_announce(register_app, browser, coverage):
+    import datetime as dt
+
+    from loaders.viewstate import ViewState
+    from viewmodel.model import build
+    from viewmodel.tables import map_table
+
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01&region=057")
+    frame = map_frame(page)
+    page.get_by_text("Zur Tabelle").wait_for()
+    in_map = 0
+    table_heading = page.get_by_role("heading", name="Tabelle zur Karte")
+    for presses in range(1, MAX_TABS_TO_TABLE + 1):
+        page.keyboard.press("Tab")
+        where = focus_path(page)
+        in_map += where.startswith("frame:Abdeckungskarte")
+        if where.endswith(":table"):
+            break
+    else:
+        pytest.fail(f"the table view is not reached in {MAX_TABS_TO_TABLE} Tab presses")
+    assert 1 <= in_map <= 3, in_map
+    assert table_heading.is_visible()
+    print(f"Tab presses from the top to the table view: {presses} (in the map: {in_map})")
+
+    # The skip link leads there too.
+    page.get_by_role("link", name="Zur Tabelle").click()
+    assert "#tabelle-zur-karte" in page.url
+
+    # Arrow keys on the map: the first unit by name, announced politely with its status.
+    first = map_table(build(coverage, ViewState(dt.date(2024, 2, 1), region="057"), tooltips=False)).iloc[0]
+    box = frame.locator("#map")
+    box.focus()
+    assert frame.evaluate("() => document.activeElement.id") == "map"
+    box.press("ArrowRight")
+    live = frame.locator("#announce")
+    assert live.get_attribute("aria-live") == "polite"
+    frame.wait_for_function("(name) => document.getElementById('announce').textContent.startsWith(name)",
+                            arg=first["Name"])
+    said = live.text_content()
+    assert first["Status"] in said and "1 von 70" in said, said
+    frame.locator(".leaflet-tooltip").filter(has_text=first["Name"]).wait_for()
+    box.press("ArrowRight")
+    frame.wait_for_function("() => document.getElementById('announce').textContent.includes('2 von 70')")
+    zoom = frame.evaluate("() => window.sidMap && document.querySelector('.leaflet-proxy') !== null")
+    assert zoom
+    box.press("+")
+    box.press("Escape")
+    assert frame.evaluate("() => document.activeElement.id") != "map"   # Escape leaves the map
+    page.context.close()
+
+
+def test_language_toggle_switches_the_page_language(register_app, browser):
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01")
+    map_frame(page)
+    assert page.evaluate("() => document.documentElement.lang") == "de"
+    page.get_by_text("English").click()
+    page.get_by_text("As of: 1 February 2024").wait_for()
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    frame = next(f for f in page.frames if "coverage_map" in f.url)
+    frame.wait_for_function("() => document.documentElement.lang === 'en'")
+    assert page.locator("iframe").first.get_attribute("title") == "Coverage map"
+    page.context.close()
+
+
+def test_a_typed_date_applies_on_enter_and_day_buttons_step(register_app, browser):
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01&region=057")
+    map_frame(page)
+    day = page.get_by_test_id("stDateInput").first.get_by_label(re.compile(r"^day, Stichtag als Datum"))
+    day.focus()
+    page.keyboard.type("15")
+    page.keyboard.press("Enter")
+    page.get_by_text("Stand: 15. Februar 2024").wait_for()
+    page.get_by_role("button", name="Vortag").click()
+    page.get_by_text("Stand: 14. Februar 2024").wait_for()
+    page.get_by_role("button", name="Folgetag").click()
+    page.get_by_text("Stand: 15. Februar 2024").wait_for()
+    page.context.close()
+
+
+def test_place_search_zooms_to_a_place_and_opens_its_tooltip(register_app, browser):
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01&region=057")
+    frame = map_frame(page)
+    search = page.get_by_role("combobox", name="Ort auf der Karte suchen")
+    search.click()
+    page.keyboard.type("Bielef")
+    page.get_by_role("option", name=re.compile("Bielefeld")).click()
+    frame.wait_for_function("() => window.sidMap.selected === '05711000'")
+    frame.locator(".leaflet-tooltip").filter(has_text="Bielefeld").wait_for()
+    assert "Bielefeld" in frame.locator("#announce").text_content()
+    page.context.close()
+
+
+def test_phone_layout_map_follows_the_title_and_the_legend_folds(register_app, browser):
+    page = new_page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.goto(f"{register_app}/?date=2024-02-01&compare=2024-01-31")
+    frame = map_frame(page)
+    page.wait_for_load_state("networkidle")
+    iframe = page.locator("iframe[title]").first
+    map_box = iframe.bounding_box()
+    cards = page.get_by_test_id("stMetric").first.bounding_box()
+    assert map_box["y"] < cards["y"], "the map comes before the figure cards"
+    assert map_box["x"] >= 0 and map_box["x"] + map_box["width"] <= PHONE["width"] + 1
+    assert map_box["height"] <= 0.75 * PHONE["height"]
+    assert not frame.evaluate("() => document.querySelector('[data-testid=map-legend]').open")
+    shown = frame.evaluate("""() => [...document.querySelectorAll('.rb-label:not(.hidden-label) span')]
+        .map(s => s.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])""")
+    for i, a in enumerate(shown):   # no two visible labels overlap
+        for b in shown[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    shoot(page, "a11y-phone-390x844.png", full_page=False)
+    iframe.evaluate("(el) => el.scrollIntoView({block: 'end'})")   # Streamlit scrolls its own container
+    shoot(page, "a11y-phone-390x844-map.png", full_page=False)
+    page.context.close()
+
+
+def test_projector_layout_map_and_legend_above_the_fold(register_app, browser):
+    page = new_page(browser, PROJECTOR)
+    page.goto(f"{register_app}/?date=2024-02-01&region=057&compare=2024-01-31")
+    frame = map_frame(page)
+    page.wait_for_load_state("networkidle")
+    box = page.locator("iframe[title]").first.bounding_box()
+    assert box["y"] + box["height"] <= PROJECTOR["height"], box
+    assert box["height"] > 580, "the map's height follows the viewport"
+    legend = frame.locator("[data-testid=map-legend]")
+    assert legend.evaluate("(el) => el.open")
+    inner = legend.bounding_box()
+    assert inner["y"] + inner["height"] <= PROJECTOR["height"]
+    shoot(page, "a11y-projector-1920x1080.png", full_page=False)
+    page.context.close()
+
+
+def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app, browser):
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01&region=057")
+    map_frame(page)
+    form = page.get_by_test_id("stForm")
+    form.scroll_into_view_if_needed()
+    message = form.get_by_label("Ihre Nachricht")
+    # Capped by the field (Streamlit's max_chars) and again when stored (test_accessibility.py).
+    message.fill("<b>Kontrast</b> der Legende")
+    form.get_by_role("button", name="Absenden").click()
+    page.get_by_text(re.compile(r"Ihre Meldung Nr\. \d+ ist gespeichert")).wait_for()
+
+    page.goto(f"{register_app}/register")
+    page.get_by_role("heading", name="Verlauf").wait_for()
+    assert page.get_by_role("heading", name="Meldungen: Barrieren und Fehler").count() == 0
+
+    sign_in(page, register_app, "Anna Beispiel", EDITOR_PASSWORD)
+    page.get_by_role("heading", name="Meldungen: Barrieren und Fehler").wait_for()
+    reports = page.get_by_test_id("stDataFrame").last
+    reports.locator("[role=gridcell]", has_text="/?date=2024-02-01&region=057").first.wait_for(state="attached")
+    reports.locator("[role=gridcell]", has_text="<b>Kontrast</b>").first.wait_for(state="attached")
+    found = axe(page, "register (editor)")
+    assert found == [], report(found)
+    page.context.close()

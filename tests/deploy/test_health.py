@@ -1,0 +1,39 @@
+"""What a load balancer probes: Streamlit's ``/_stcore/health`` on a freshly started app.
+
+The health route only says the server accepts connections; the second half
+shows that right after start a real websocket session also gets the whole
+page, title and figures included, i.e. the coverage data loaded (README,
+"Betrieb / Operations").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.request
+
+import pytest
+
+from benchmarks.server import streamlit_process
+from benchmarks.sessions import Viewer, run_sync
+from tests.helpers import APP
+from viewmodel.i18n import t
+
+pytestmark = pytest.mark.server
+
+
+async def first_visit(base: str):
+    viewer = Viewer(base, 0)
+    try:
+        return await viewer.open(dt.date(2024, 2, 1))
+    finally:
+        await viewer.close()
+
+
+def test_health_says_ok_and_the_first_session_gets_the_page(tmp_path):
+    with streamlit_process(APP, tmp_path / "server.log") as (base, _):
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=10) as response:
+            assert response.status == 200
+            assert response.read() == b"ok"
+        run = run_sync(first_visit(base))
+    assert run.title == t("title", "de")
+    assert run.figure == "396 von 396 (100,0 %)"    # all NRW Gemeinden once Detmold joined

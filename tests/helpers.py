@@ -1,0 +1,225 @@
+"""What several test modules share: small in-code unit tables, accession rows, the TopoJSON reader.
+
+Fixtures live in ``tests/conftest.py``; plain functions and constants live here, so that no
+test module imports from another.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely import box
+from topojson.utils import serialize_as_geojson
+
+from loaders.paths import PROJECT_ROOT
+from loaders.sheets import LIMITS
+from loaders.webgeometry import TOPOJSON_OBJECT
+
+#: The dashboard's entry script, as AppTest, the browser and the deployment tests start it.
+APP = PROJECT_ROOT / "dashboard" / "app.py"
+#: Committed reference values (never rendered pictures: those derive from the licensed geodata).
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+
+
+# -- unit tables and accession rows ---------------------------------------------------------
+def tiny_units() -> pd.DataFrame:
+    """A two-Kreis toy Land: RB 050 with Kreis 05001 (two Gemeinden) and kreisfreie Stadt 05002.
+
+    Gemeinde 05001001 has 100 inhabitants, 05001002 has 300, the city 600.
+    """
+    rows = [
+        ("land", "05", "Toyland", None, None, 1000, 3.0, box(0, 0, 3, 1)),
+        ("regierungsbezirk", "050", "Toybezirk", None, "050", 1000, 3.0, box(0, 0, 3, 1)),
+        ("kreis", "05001", "Kreis Eins", "05001", "050", 400, 2.0, box(0, 0, 2, 1)),
+        ("kreis", "05002", "Stadtkreis", "05002", "050", 600, 1.0, box(2, 0, 3, 1)),
+        ("gemeinde", "05001001", "Adorf", "05001", "050", 100, 1.0, box(0, 0, 1, 1)),
+        ("gemeinde", "05001002", "Bedorf", "05001", "050", 300, 1.0, box(1, 0, 2, 1)),
+        ("gemeinde", "05002000", "Cestadt", "05002", "050", 600, 1.0, box(2, 0, 3, 1)),
+    ]
+    return pd.DataFrame(rows, columns=["level", "key", "name", "kreis_key", "rb_key", "population",
+                                       "area_km2", "geometry"])
+
+
+def accession(name, kind, key, joined_on, precision="day", evidence="documented", event="",
+              source="test fixture", left_on="", note="", certain_by=""):
+    """One accession row in the shipped schema."""
+    return {"name": name, "kind": kind, "key": key, "joined_on": joined_on, "date_precision": precision,
+            "certain_by": certain_by, "evidence": evidence, "event": event, "source": source,
+            "left_on": left_on, "note": note}
+
+
+def tiny_events(date="2023-06-01") -> pd.DataFrame:
+    return pd.DataFrame([{"event": "rb050", "rb_key": "050", "region": "Toybezirk", "date": date,
+                          "date_precision": "day", "wording": "die kommunale Familie", "source": "fixture"}])
+
+
+def shipped_accessions_with(folder, key: str, **changes):
+    """The shipped accession CSV written to ``folder`` with one Gemeinde's row changed.
+
+    Used to feed hostile or formula-like text through ``--members``.
+    """
+    from loaders.accessions import ACCESSIONS_CSV
+
+    rows = list(csv.DictReader(ACCESSIONS_CSV.read_text(encoding="utf-8").splitlines()))
+    for row in rows:
+        if row["kind"] == "gemeinde" and row["key"] == key:
+            row.update(changes)
+    path = folder / "accessions.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def small_units() -> pd.DataFrame:
+    """Kreis Kleve with Stadt Kleve, kreisfreie Städte Hamm and Mülheim, Städteregion Aachen, one RB."""
+    rows = [
+        ("regierungsbezirk", "051", "Düsseldorf", None),
+        ("regierungsbezirk", "057", "Detmold", None),
+        ("kreis", "05154", "Kleve", "05154"),
+        ("gemeinde", "05154036", "Kleve", "05154"),
+        ("gemeinde", "05154008", "Emmerich am Rhein", "05154"),
+        ("kreis", "05915", "Hamm", "05915"),
+        ("gemeinde", "05915000", "Hamm", "05915"),
+        ("kreis", "05170", "Wesel", "05170"),
+        ("gemeinde", "05170012", "Hamminkeln", "05170"),
+        ("kreis", "05117", "Mülheim a.d. Ruhr", "05117"),
+        ("gemeinde", "05117000", "Mülheim an der Ruhr", "05117"),
+        ("kreis", "05111", "Düsseldorf", "05111"),
+        ("gemeinde", "05111000", "Düsseldorf", "05111"),
+        ("kreis", "05378", "Rheinisch-Bergischer Kreis", "05378"),
+        ("gemeinde", "05378016", "Leichlingen (Rhld.)", "05378"),
+        ("kreis", "05334", "Städteregion Aachen", "05334"),
+        ("gemeinde", "05334002", "Aachen", "05334"),
+        ("kreis", "05382", "Rhein-Sieg-Kreis", "05382"),
+        ("gemeinde", "05382056", "Sankt Augustin", "05382"),
+        ("kreis", "05766", "Lippe", "05766"),
+        ("gemeinde", "05766020", "Detmold", "05766"),
+        ("kreis", "05558", "Coesfeld", "05558"),
+        ("gemeinde", "05558016", "Nottuln", "05558"),
+        ("gemeinde", "05558012", "Coesfeld", "05558"),
+        ("kreis", "05954", "Ennepe-Ruhr-Kreis", "05954"),
+        ("gemeinde", "05954032", "Wetter (Ruhr)", "05954"),
+        ("kreis", "05566", "Steinfurt", "05566"),
+        ("gemeinde", "05566088", "Tecklenburg", "05566"),
+        ("gemeinde", "05566076", "Schloß Holte-Stukenbrock", "05566"),
+    ]
+    return pd.DataFrame(rows, columns=["level", "key", "name", "kreis_key"])
+
+
+# -- TopoJSON as the browser reads it --------------------------------------------------------
+
+def decode(text: str | bytes) -> dict[str, shapely.Geometry]:
+    """Unit key -> polygon, as ``topojson.feature(topology, topology.objects.units)`` gives the browser."""
+    collection = serialize_as_geojson(json.loads(text), objectname=TOPOJSON_OBJECT)
+    return {feature["id"]: shapely.geometry.shape(feature["geometry"]) for feature in collection["features"]}
+
+
+def assert_valid_coverage(units: dict[str, shapely.Geometry]) -> None:
+    """Every polygon valid, and together a coverage: no overlaps, no mismatched shared edges."""
+    geometries = np.asarray(list(units.values()))
+    assert shapely.is_valid(geometries).all(), [shapely.is_valid_reason(g) for g in geometries if not g.is_valid]
+    invalid = shapely.coverage_invalid_edges(geometries)
+    assert all(edge is None or edge.is_empty for edge in invalid)
+
+
+# -- hostile partner lists (XLSX packages built part by part) ----------------------------------
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+# Reads one file in this (child) process and prints what happened as JSON.
+
+
+def sheet_xml(rows: str, dimension: str | None = "A1:B4", prolog: str = "") -> str:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="{MAIN}">{dim}<sheetData>{rows}</sheetData></worksheet>'
+
+
+def inline_row(number: int, *texts: str, first_column: str = "A") -> str:
+    cells = "".join(f'<c r="{chr(ord(first_column) + i)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+                    for i, text in enumerate(texts))
+    return f'<row r="{number}">{cells}</row>'
+
+
+def write_xlsx(path, sheet: str | None, shared_strings: str | None = None, workbook_prolog: str = "",
+               extra: dict[str, str] | None = None, sheet_rels: str | None = None, styles: bool = False):
+    """A minimal XLSX package written to ``path`` (a file or a BytesIO), returned.
+
+    Each argument is a part's XML as text (``sheet`` None: added later, streamed).
+    """
+    overrides = '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    workbook_rels = (f'<Relationship Id="rId1" Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>')
+    if shared_strings is not None:
+        workbook_rels += f'<Relationship Id="rId2" Type="{DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+    if styles:
+        workbook_rels += f'<Relationship Id="rId3" Type="{DOC_RELS}/styles" Target="styles.xml"/>'
+    parts = {
+        "[Content_Types].xml": f'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">{overrides}</Types>',
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0"?>{workbook_prolog}<workbook xmlns="{MAIN}" xmlns:r="{DOC_RELS}"><sheets><sheet name="Liste" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{RELS}">{workbook_rels}</Relationships>',
+    }
+    if sheet is not None:
+        parts["xl/worksheets/sheet1.xml"] = sheet
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = shared_strings
+    if sheet_rels is not None:
+        parts["xl/worksheets/_rels/sheet1.xml.rels"] = sheet_rels
+    parts.update(extra or {})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def add_streamed_part(path: Path, name: str, head: bytes, filler: bytes, count: int, tail: bytes) -> None:
+    """Append a part of ``head + filler * count + tail`` without holding it in memory."""
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(name, "w", force_zip64=True) as handle:
+            handle.write(head)
+            block = filler * max(1, (1 << 20) // len(filler))
+            written = 0
+            while written < count:
+                step = min(count - written, len(block) // len(filler))
+                handle.write(block[:step * len(filler)])
+                written += step
+            handle.write(tail)
+
+
+def understate_size(path: Path, name: str, declared: int) -> None:
+    """Rewrite the uncompressed size a zip claims for ``name`` (local header and central directory)."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            length = struct.unpack_from("<H", data, start + (26 if signature == b"PK\x03\x04" else 28))[0]
+            if bytes(data[start + name_offset:start + name_offset + length]) == encoded:
+                struct.pack_into("<I", data, start + size_offset, declared)
+            start += 4
+    path.write_bytes(bytes(data))
+
+
+HEADER = inline_row(1, "Name", "Beitritt")
+BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+                  + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                            for i in range(1, 10))
+                  + "]>")
+DIMENSION_BOMB = HEADER + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+# Hostile files as the register page's upload test takes them: (file name, content, part of the notice).
+HOSTILE_UPLOADS = [
+    ("bombe.xlsx", write_xlsx(io.BytesIO(), sheet_xml(DIMENSION_BOMB, "A1:XFD1048576")).getvalue(),
+     f"at most {LIMITS.columns} columns"),
+    ("lachen.xlsx", write_xlsx(io.BytesIO(), sheet_xml(HEADER, prolog=BILLION_LAUGHS)).getvalue(), "unsafe XML"),
+    ("lang.csv", ("Name\n" + "Hamm\n" * 100_000).encode(), f"more than {LIMITS.rows} rows"),
+]
