@@ -6,144 +6,22 @@ Skipped when Playwright or Chromium is missing, unless ``SID_ATLAS_REQUIRE_BROWS
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from loaders.paths import PROJECT_ROOT
+from tests.browser.support import (
+    COVERED,
+    EDITOR_PASSWORD,
+    LOCAL_HOSTS,
+    csp_violations,
+    map_frame,
+    shoot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-ROOT = PROJECT_ROOT
-SERVE = ROOT / "dashboard" / "serve.py"
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-COVERED = ("member", "via_kreis", "new")
-
-
-def _unavailable(reason: str):
-    if os.environ.get("SID_ATLAS_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser tests required (SID_ATLAS_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(folder: Path, env: dict[str, str] | None = None):
-    """Run ``sid-atlas serve`` (``dashboard/serve.py``: sign-in, CSP, German shell) on a free port; yield its URL.
-
-    The server's output goes to ``folder / "server.log"``; it is stopped afterwards.
-    """
-    if not SERVE.is_file():
-        _unavailable(f"{SERVE.relative_to(ROOT)} does not exist")
-    port = _free_port()
-    log = folder / "server.log"
-    cli = Path(sys.executable).with_name("sid-atlas")
-    with open(log, "wb") as out:
-        # `sid-atlas serve` replaces itself by Streamlit: the process is the server.
-        server = subprocess.Popen(
-            [str(cli), "serve", "--port", str(port), "--address", "127.0.0.1"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            env=os.environ | (env or {}))
-    url = f"http://127.0.0.1:{port}"
-    try:
-        # Healthy once the coverage model is loaded (dashboard.webserver.CoverageHealth).
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"sid-atlas serve did not start:\n{log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=15)
-
-
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """The app for the session, as configured in the project."""
-    with serve(tmp_path_factory.mktemp("served")) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    if not os.access(CHROMIUM, os.X_OK):
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Error as error:
-            _unavailable(f"chromium does not start: {error}")
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A page whose every request to a host other than the app is blocked and recorded.
-
-    ``page.console`` collects the console messages of the page and its frames
-    (Chromium reports each Content-Security-Policy violation there).
-    """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
-    requests: list[str] = []
-    console: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    context.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-
-    def only_local(route):
-        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.requests = requests
-    page.console = console
-    yield page
-    context.close()
-
-
-def csp_violations(page) -> list[str]:
-    """Console messages in which the browser refused something under the Content-Security-Policy."""
-    return [text for text in page.console if "Content Security Policy" in text or "Refused to" in text]
-
-
-def map_frame(page):
-    """The map component's frame, once its first render has drawn the units."""
-    page.wait_for_selector("iframe[src*='coverage_map']", timeout=30_000)
-    frame = next(f for f in page.frames if "coverage_map" in f.url)
-    frame.wait_for_function("() => window.sidMap && window.sidMap.drawn > 0", timeout=30_000)
-    return frame
-
 
 def covered_count(frame) -> int:
     return frame.evaluate(
@@ -156,11 +34,6 @@ def previous_day(page) -> None:
     slider = page.get_by_role("slider", name="Stichtag")
     slider.focus()
     slider.press("ArrowLeft")
-
-
-def shoot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_detmold_accession_day_and_the_day_before(app_url, page):
@@ -292,20 +165,6 @@ def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_p
 
 
 # -- membership register ---------------------------------------------------------------------
-EDITOR_PASSWORD = "Browser-Test-2024"
-
-
-@pytest.fixture(scope="module")
-def register_app(tmp_path_factory):
-    """``sid-atlas serve`` on a fresh register of its own, with an editor password from a secrets file of its own."""
-    folder = tmp_path_factory.mktemp("register")
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f'[register]\neditor_password = "{EDITOR_PASSWORD}"\n', encoding="utf-8")
-    database = f"sqlite:///{folder / 'register.sqlite'}"
-    with serve(folder, env={"SID_ATLAS_REGISTER_URL": database, "STREAMLIT_SECRETS_FILES": str(secrets)}) as url:
-        yield url
-
-
 def gemeinden_covered(page, url: str) -> str:
     """The "Gemeinden abgedeckt" figure of RB Detmold on 1 March 2023, documented accessions only."""
     page.goto(f"{url}/?date=2023-03-01&region=057&evidence=documented")
@@ -328,18 +187,6 @@ def cell(table, text: str):
     accessibility table, which is in the page but not "visible".
     """
     table.locator("[role=gridcell]", has_text=text).first.wait_for(state="attached")
-
-
-def sign_in(page, url: str, name: str, password: str) -> None:
-    """Sign in as editors do: the plain form at /_sid/anmelden, which sets the cookie and opens the register."""
-    page.goto(f"{url}/_sid/anmelden")
-    page.get_by_role("heading", name="Anmelden zum Bearbeiten").wait_for()
-    assert page.evaluate("() => document.documentElement.lang") == "de"
-    shoot(page, "register-signin.png")
-    page.get_by_label("Ihr Name (für das Änderungsprotokoll)").fill(name)
-    page.get_by_label("Passwort", exact=True).fill(password)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{url}/register")
 
 
 EDIT_CONTROLS = ("Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden")

@@ -17,8 +17,7 @@ import pytest
 from loaders.paths import PROJECT_ROOT
 
 # register_app: sid-register_app serve with a register of its own (feedback is stored there) and an editor password.
-from tests.browser.test_browser import (ARTIFACTS, EDITOR_PASSWORD, LOCAL_HOSTS, _unavailable, browser,  # noqa: F401
-                                map_frame, register_app, sign_in)
+from tests.browser.support import ARTIFACTS, EDITOR_PASSWORD, LOCAL_HOSTS, map_frame, sign_in, unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +41,7 @@ def new_page(browser, viewport: dict, **options):
 def axe(target, name: str) -> list[dict]:
     """Run axe-core in a page or frame; the WCAG 2.1 A/AA violations. Best-practice findings are printed."""
     if not AXE.is_file():
-        _unavailable(f"{AXE} is missing (make install)")
+        unavailable(f"{AXE} is missing (make install)")
     if not target.evaluate("() => typeof window.axe === 'object'"):
         target.evaluate(AXE.read_text(encoding="utf-8"))   # CDP evaluation: runs whatever the page's CSP
     result = target.evaluate("""async (tags) => {

@@ -19,7 +19,7 @@ import pytest
 
 from dashboard.press import embed_params, iframe_code
 from loaders.viewstate import ViewState
-from tests.browser.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _unavailable, serve
+from tests.browser.support import ARTIFACTS, free_port, launch, serve
 
 pytestmark = pytest.mark.browser
 DAY = dt.date(2024, 2, 1)
@@ -29,7 +29,7 @@ DAY = dt.date(2024, 2, 1)
 def host(tmp_path_factory):
     """A plain static server for the embedding page on its own port; yields (url, folder)."""
     folder = tmp_path_factory.mktemp("host")
-    port = _free_port()
+    port = free_port()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -45,17 +45,11 @@ def atlas(host, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def blocking_browser():
+def blocking_browser(playwright):
     """Chromium that blocks third-party cookies (the setting browsers are moving to)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
-                                              args=CHROMIUM_ARGS + ["--test-third-party-cookie-phaseout"])
-        yield chromium
-        chromium.close()
+    chromium = launch(playwright, "--test-third-party-cookie-phaseout")
+    yield chromium
+    chromium.close()
 
 
 def _host_page(host, atlas: str, params: dict, name: str) -> str:
