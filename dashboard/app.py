@@ -105,9 +105,13 @@ def stops(evidence: str) -> list[dt.date]:
     return sorted(set(coverage().change_dates(evidence)) | event_days)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
 def view_model(view: ViewState) -> viewmodel.ViewModel:
-    """What the view shows: figures, map statuses, legend, tooltips and words (one pure function)."""
+    """What the view shows: figures, map statuses, legend, tooltips and words (one pure function).
+
+    Not ``st.cache_data``: it would key by the calendar day and copy the model
+    on every hit. ``viewmodel.build`` keeps the coverage part per coverage
+    state itself (the last change date before the Stichtag, not the day).
+    """
     return viewmodel.build(coverage(), view)
 
 
@@ -125,6 +129,17 @@ def sizes_spec(lang: str) -> dict:
 @st.cache_data(show_spinner=False, max_entries=512)
 def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
     return members.members_table(coverage().members_as_of(day, evidence, region), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def undated_table(region: str | None, lang: str):
+    """Documented members without a date: they depend on the region, never on the Stichtag."""
+    return members.members_table(members.undated_members(coverage().accessions, region), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def member_count(day: dt.date, evidence: str, region: str | None) -> int:
+    return len(coverage().members_as_of(day, evidence, region))
 
 
 # -- view state and widgets -------------------------------------------------
@@ -267,6 +282,9 @@ def export_section(view: ViewState, lang: str) -> None:
     state = st.session_state
     st.subheader(t("export", lang))
     st.caption(t("export_intro", lang))
+    # Nothing of the section is built (or sent) on a Stichtag change until a person asks for it.
+    if not st.toggle(t("export_open", lang), key="w_export_open"):
+        return
     state.setdefault("w_export_title", default_title(lang))
     state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
     if state.w_export_from and state.w_export_from > view.date:   # the Stichtag moved before it
@@ -364,21 +382,26 @@ def main() -> None:
                        width="stretch", height=timeline.SIZES_HEIGHT)
 
     st.subheader(t("members", lang))
-    table = members.search(member_table(view.date, view.evidence, view.region, lang),
-                           st.text_input(t("search", lang), key="w_search"), lang)
-    st.caption(t("members_count", lang, n=len(table)))
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(t("download", lang), data=lambda: to_csv_bytes(table),
-                       file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
+    # The list (about 160 KB for NRW) is sent only once asked for; the count always.
+    # A fixed label: the toggle keeps its state while the count changes.
+    if not st.toggle(t("members_open", lang), key="w_members_open"):
+        st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
+    else:
+        table = members.search(member_table(view.date, view.evidence, view.region, lang),
+                               st.text_input(t("search", lang), key="w_search"), lang)
+        st.caption(t("members_count", lang, n=len(table)))
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(t("download", lang), data=lambda: to_csv_bytes(table),
+                           file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
     if len(model.statewide):
         with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
             st.caption(t("statewide_note", lang))
             st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
-    undated = members.undated_members(cov.accessions, view.region)
+    undated = undated_table(view.region, lang)
     if len(undated):
         with st.expander(t("undated", lang, n=len(undated))):
             st.caption(t("undated_note", lang))
-            st.dataframe(members.members_table(undated, lang), hide_index=True, width="stretch")
+            st.dataframe(undated, hide_index=True, width="stretch")
 
     export_section(view, lang)
 

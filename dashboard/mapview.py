@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -43,7 +44,9 @@ import streamlit.components.v1 as components
 from loaders import store, webgeometry
 from loaders.paths import atomic_write
 from viewmodel.component import component_args, label_points
+from viewmodel import tips
 from viewmodel.model import ViewModel
+from viewmodel.tips import TipTable
 
 COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
 GEOMETRY_DIR = COMPONENT_DIR / "geo"
@@ -107,7 +110,7 @@ def geometry_url(level: str, region: str | None) -> str:
     return write_geometry(f"{level}-{region or 'nrw'}-{lod}", webgeometry.to_topojson(web, level, keys).encode())
 
 
-def write_geometry(stem: str, payload: bytes) -> str:
+def write_geometry(stem: str, payload: bytes, prune: bool = True) -> str:
     """Write a TopoJSON payload beside the component page once; return its relative URL.
 
     The file name carries a content hash, so a browser never keeps stale
@@ -117,7 +120,7 @@ def write_geometry(stem: str, payload: bytes) -> str:
     name = f"{stem}-{hashlib.sha256(payload).hexdigest()[:12]}.json"
     target = GEOMETRY_DIR / name
     if not target.is_file():
-        for stale in GEOMETRY_DIR.glob(f"{stem}-*.json"):
+        for stale in GEOMETRY_DIR.glob(f"{stem}-*.json") if prune else ():
             stale.unlink()
         with atomic_write(target) as handle:
             handle.write(payload)
@@ -133,6 +136,18 @@ def bezirk_labels() -> tuple[dict, ...]:
     bezirke = web[web["level"] == "regierungsbezirk"]
     return tuple(label_points(bezirke["key"], bezirke.geometry.representative_point(), names))
 
+
+
+_TIPS_URLS: dict[int, tuple] = {}
+
+
+def tips_url(table: TipTable, stem: str) -> str:
+    """Write the fixed tooltip table beside the geometry once (content-hashed, like it); its URL."""
+    known = _TIPS_URLS.get(id(table))
+    if known is None or known[0] is not table:   # the id of a table that is gone may be reused
+        payload = json.dumps(table.payload(), ensure_ascii=False, separators=(",", ":")).encode()
+        known = _TIPS_URLS[id(table)] = (table, write_geometry(f"tips-{stem}", payload, prune=False))
+    return known[1]
 
 
 def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map") -> None:
@@ -156,8 +171,12 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {tuple(BASEMAPS)}")
-    level, region = model.state.level, model.state.region
+    level, region, lang = model.state.level, model.state.region, model.state.lang
+    # Names, keys, Kreise and sources travel once, in a file the browser caches;
+    # a rerun sends statuses and line positions only (viewmodel.tips).
+    table = tips.fixed_table(store.load_coverage(), level, region, lang)
     args = component_args(model, units_url=geometry_url(level, region),
+                          tips=table, tips_url=tips_url(table, f"{level}-{region or 'nrw'}-{lang}"),
                           # In a Bezirk view the other Bezirke are drawn muted around it.
                           context_url=None if region is None else geometry_url("regierungsbezirk", None),
                           labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution)

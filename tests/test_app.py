@@ -129,6 +129,10 @@ def test_play_at_the_end_starts_from_the_beginning():
 
 def test_members_table_search_and_undated_note():
     app = run(date="2024-02-01", region="051")
+    # The list is sent only once asked for; until then its count stands in.
+    assert any("Organisationen (Personen werden nie einzeln aufgeführt)" in c.value for c in app.caption)
+    assert "w_search" not in [w.key for w in app.text_input]
+    app.toggle(key="w_members_open").set_value(True).run()
     table = app.dataframe[0].value
     assert {"Name", "Art", "Beitritt", "Evidenz", "Quelle"} <= set(table.columns)
     assert set(table["Evidenz"]) == {"einzeln belegt", "abgeleitet"}

@@ -12,6 +12,7 @@ import html
 
 from viewmodel import palette
 from viewmodel.model import ViewModel
+from viewmodel.tips import TipTable, state_payload
 
 MAP_HEIGHT = 580
 
@@ -30,7 +31,8 @@ def label_points(keys, points, names) -> list[dict]:
 
 
 def component_args(model: ViewModel, *, units_url: str, context_url: str | None, labels: list[dict],
-                   basemap: dict | None = None, attribution: str = "", height: int = MAP_HEIGHT) -> dict:
+                   basemap: dict | None = None, attribution: str = "", height: int = MAP_HEIGHT,
+                   tips: TipTable | None = None, tips_url: str | None = None) -> dict:
     """JSON-serialisable keyword arguments of the map component for ``model``.
 
     Parameters
@@ -48,14 +50,21 @@ def component_args(model: ViewModel, *, units_url: str, context_url: str | None,
         The required geodata attribution (plain text).
     height : int
         Map height in pixels.
+    tips, tips_url : TipTable and str, optional
+        The fixed part of the tooltips (:func:`viewmodel.tips.fixed_table`)
+        and where the page fetches it. Given both, the arguments carry
+        ``state`` (a code and line positions per unit, :func:`viewmodel.tips.state_payload`)
+        instead of ``features`` (status, hatched and the whole tooltip per
+        unit): what a rerun sends then is a few bytes per unit.
     """
     return {
         "level": model.state.level,
         "region": model.state.region,
         "units_url": units_url,
         "context_url": context_url,
-        # Compact rows keep the per-rerun message small: [status, hatched, tooltip].
-        "features": model.features(),
+        # Per unit [status, hatched, tooltip] — or, with a fixed tooltip table, its compact state.
+        **({"tips_url": tips_url, "state": state_payload(tips, model)} if tips is not None and tips_url
+           else {"features": model.features()}),
         "styles": palette.styles(),
         "legend": [{"status": item["status"], "label": html.escape(item["label"]),
                     "inferred": bool(item["inferred"])} for item in model.legend],

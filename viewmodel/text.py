@@ -121,17 +121,39 @@ def _date_text(since, precision, certain_by, lang: str) -> str:
 
 def tooltips(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str,
              kreis_names: dict[str, str], kreisfrei: frozenset) -> list[str]:
-    """One escaped HTML tooltip per row of the view model's unit table."""
+    """One escaped HTML tooltip per row of the view model's unit table (fixed and per-state lines joined)."""
+    return ["<br>".join(head + rest) for head, rest in tooltip_lines(units, level, compare, lang, kreis_names, kreisfrei)]
+
+
+def tooltip_lines(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str,
+                  kreis_names: dict[str, str], kreisfrei: frozenset) -> list[tuple[list[str], list[str]]]:
+    """Per row: the tooltip's *fixed* lines and its *per-state* lines, each an escaped HTML line.
+
+    The fixed part (name, key, Kreis) never changes with the Stichtag, so the
+    map gets it once with its geometry; the per-state part (status, dates,
+    sources, other paths, the body's own accession, counts) is the same text
+    for the same coverage state, so the map receives only line numbers into a
+    table of such lines (:mod:`viewmodel.tips`). ``tooltips`` joins both.
+
+    Examples
+    --------
+    >>> row = pd.DataFrame([{"key": "05", "name": "NRW", "status": "full", "new": False, "evidence": None,
+    ...     "gemeinden_covered": 1, "gemeinden_total": 1, "gemeinden_covered_documented": 0,
+    ...     "body_member": None, "body_member_undated": False, "body_member_source": None}])
+    >>> tooltip_lines(row, "land", None, "de", {}, frozenset())[0][0]
+    ['<b>NRW</b> (05)']
+    """
     esc = html.escape
     word = {key: esc(t(key, lang)) for key in ("tip_kreis", "tip_kreisfrei", "tip_status", "tip_since",
                                                 "tip_evidence", "tip_source", "tip_gemeinden", "tip_also")}
     out = []
     for unit in units.itertuples(index=False):
-        lines = [f"<b>{esc(str(unit.name))}</b> ({esc(unit.key)})"]
+        head = [f"<b>{esc(str(unit.name))}</b> ({esc(unit.key)})"]
         if level == "gemeinde":
             kreis = (word["tip_kreisfrei"] if unit.kreis_key in kreisfrei
                      else esc(str(kreis_names.get(unit.kreis_key, unit.kreis_key))))
-            lines.append(f"{word['tip_kreis']}: {kreis}")
+            head.append(f"{word['tip_kreis']}: {kreis}")
+        lines = []
         status = status_label(unit.status, level, compare, lang)
         if unit.new:
             status += " – " + status_label("new", level, compare, lang)
@@ -160,7 +182,7 @@ def tooltips(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str
         body = _body_line(unit, level, lang, kreisfrei)
         if body:
             lines.append(body)
-        out.append("<br>".join(lines))
+        out.append((head, lines))
     return out
 
 

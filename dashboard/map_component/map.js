@@ -31,7 +31,8 @@ function loadGeometry(url) {
 
 let map = null, units = null, context = null, outlines = null, labels = null, tiles = null;
 let shownUnits = null, shownContext = null, shownTiles = null, shownAttribution = null, height = 0;
-let args = null;   // the latest render arguments; older async updates give way to them
+let args = null;   // the render arguments being drawn; older async updates give way to newer ones
+let latest = null;   // the newest render arguments received
 let shownStyles = null;
 
 function patternId(status) { return `hatch-${status}`; }
@@ -199,7 +200,30 @@ function updateTilesAndAttribution() {
   }
 }
 
+// The compact per-state form (viewmodel/tips.py, state_payload): per unit a code
+// (2 x status position + hatched) and positions into its pool of fixed tooltip
+// lines (fetched once from tips_url, cached by the browser); negative positions
+// name the few lines sent with this state. Decoded into the same features
+// {key: [status, hatched, tooltip]} that the standalone export passes directly.
+function decodeState(table, state) {
+  const features = {};
+  table.keys.forEach((key, i) => {
+    const [code, ...positions] = state.units[i];
+    const pool = table.pool[i];
+    const lines = pool.slice(0, table.head[i]).map((n) => table.lines[n]);
+    for (const j of positions) lines.push(j >= 0 ? table.lines[pool[j]] : state.lines[-j - 1]);
+    features[key] = [state.statuses[code >> 1], (code & 1) === 1, lines.join("<br>")];
+  });
+  return features;
+}
+
 async function render(next) {
+  latest = next;
+  if (next.tips_url && !next.features) {
+    const table = await loadGeometry(next.tips_url);   // fetched once per URL, then at hand
+    if (latest !== next) return;   // a newer render arrived meanwhile; it takes over
+    next.features = decodeState(table, next.state);
+  }
   args = next;
   window.sidMap.renders += 1;
   if (next.height !== height) {
