@@ -375,15 +375,17 @@ def main() -> None:
         st.caption(t("inferred_note", lang))
 
     st.subheader(t("timeline", lang))
-    st.vega_lite_chart(timeline.with_rules(coverage_spec(view.evidence, view.region, today, lang),
-                                           view.date, view.compare, lang),
+    # Data inline, not as named sets: Streamlit would make Arrow tables of them on every rerun.
+    st.vega_lite_chart(timeline.inline_data(timeline.with_rules(coverage_spec(view.evidence, view.region, today, lang),
+                                                                view.date, view.compare, lang)),
                        width="stretch", height=timeline.COVERAGE_HEIGHT)
-    st.vega_lite_chart(timeline.with_rules(sizes_spec(lang), view.date, None, lang),
+    st.vega_lite_chart(timeline.inline_data(timeline.with_rules(sizes_spec(lang), view.date, None, lang)),
                        width="stretch", height=timeline.SIZES_HEIGHT)
 
     st.subheader(t("members", lang))
     # The list (about 160 KB for NRW) is sent only once asked for; the count always.
-    # A fixed label: the toggle keeps its state while the count changes.
+    # A fixed label: the toggle keeps its state while the count changes. The lists
+    # (about 160 KB for NRW, and the tables below) are sent only once asked for.
     if not st.toggle(t("members_open", lang), key="w_members_open"):
         st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
     else:
@@ -393,15 +395,15 @@ def main() -> None:
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(t("download", lang), data=lambda: to_csv_bytes(table),
                            file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
-    if len(model.statewide):
-        with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
-            st.caption(t("statewide_note", lang))
-            st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
-    undated = undated_table(view.region, lang)
-    if len(undated):
-        with st.expander(t("undated", lang, n=len(undated))):
-            st.caption(t("undated_note", lang))
-            st.dataframe(undated, hide_index=True, width="stretch")
+        if len(model.statewide):
+            with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
+                st.caption(t("statewide_note", lang))
+                st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
+        undated = undated_table(view.region, lang)
+        if len(undated):
+            with st.expander(t("undated", lang, n=len(undated))):
+                st.caption(t("undated_note", lang))
+                st.dataframe(undated, hide_index=True, width="stretch")
 
     export_section(view, lang)
 

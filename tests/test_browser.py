@@ -184,8 +184,15 @@ def test_detmold_accession_day_and_the_day_before(app_url, page):
     # Restyled in place: the same frame, and no geometry fetched again.
     assert frame.evaluate("() => window.__sameFrame === true")
     geometry_after = [url for url in page.requests if "/geo/" in url]
-    assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 2
+    # Units, the Bezirke around them, and the fixed tooltip table (viewmodel.tips), each once.
+    assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 3
     assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
+
+    # The tooltip is put together from the fixed table and the state of the day shown.
+    frame.locator("path[data-status]").first.hover()
+    tip = frame.locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert "Kreis:" in tip.inner_text() and "Status: noch nicht abgedeckt" in tip.inner_text()
 
 
 def test_map_draws_offline_and_asks_no_other_host(app_url, page):
@@ -243,6 +250,7 @@ def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverag
     map_frame(page)
     section = page.get_by_role("heading", name="Export für die Presse")
     section.scroll_into_view_if_needed()
+    page.get_by_text("Dateien für diese Ansicht anbieten").click()   # nothing is built before
     chooser = page.get_by_role("combobox", name="Format")
     chooser.click()
     chooser.press("ArrowDown")

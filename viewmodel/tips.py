@@ -137,11 +137,15 @@ def _described(cov: Coverage, rows: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def state_payload(table: TipTable, model: ViewModel) -> dict:
-    """Per unit (in ``table.keys`` order): ``[code, line positions …]`` and the lines no pool holds.
+    """The per-state part: per unit (in ``table.keys`` order) a code and its line positions, as few bytes.
 
-    ``code`` is ``2 × (position of the shown status in statuses) + hatched``;
-    a line position ``j >= 0`` is ``table.lines[pool[j]]``, ``j < 0`` is
-    ``lines[-j - 1]`` of this payload.
+    A unit's row is ``code, position, …``: ``code`` is ``2 × (position of the
+    shown status in statuses) + hatched``; a line position ``j >= 0`` is
+    ``table.lines[pool[j]]`` of the unit's pool, ``j < 0`` is ``lines[-j - 1]``
+    of this payload. Positions are local to a unit's pool, so many units share
+    a row: the distinct rows are listed once (``rows``, comma-separated) and
+    ``units`` gives each unit's row number (one string: Streamlit's JSON adds
+    a space after every comma of a list).
     """
     units = model.units
     if tuple(units["key"]) != table.keys:
@@ -149,15 +153,16 @@ def state_payload(table: TipTable, model: ViewModel) -> dict:
     statuses = sorted(set(units["shown"]))
     code = {status: 2 * i for i, status in enumerate(statuses)}
     extra: dict[str, int] = {}
-    rows = []
+    rows: dict[str, int] = {}
+    numbers = []
     for shown, hatched, lines, pool in zip(units["shown"], units["hatched"], units["tip_state"], table.pool):
         where = {number: j for j, number in enumerate(pool)}
         row = [code[shown] + int(bool(hatched))]
         for line in lines:
             j = where.get(table.index.get(line, -1))
             row.append(j if j is not None else -1 - extra.setdefault(line, len(extra)))
-        rows.append(row)
-    return {"statuses": statuses, "units": rows, "lines": list(extra)}
+        numbers.append(rows.setdefault(",".join(map(str, row)), len(rows)))
+    return {"statuses": statuses, "rows": list(rows), "units": ",".join(map(str, numbers)), "lines": list(extra)}
 
 
 def decode(table: TipTable, state: dict) -> dict[str, list]:
@@ -172,8 +177,10 @@ def decode(table: TipTable, state: dict) -> dict[str, list]:
     >>> decode(table, state_payload(table, model)) == model.features()
     True
     """
+    rows = [[int(n) for n in row.split(",")] for row in state["rows"]]
     out = {}
-    for key, pool, head, (code, *positions) in zip(table.keys, table.pool, table.head, state["units"]):
+    units = [rows[int(n)] for n in state["units"].split(",")] if state["units"] else []
+    for key, pool, head, (code, *positions) in zip(table.keys, table.pool, table.head, units):
         lines = [table.lines[n] for n in pool[:head]]
         lines += [table.lines[pool[j]] if j >= 0 else state["lines"][-j - 1] for j in positions]
         out[key] = [state["statuses"][code // 2], bool(code % 2), "<br>".join(lines)]

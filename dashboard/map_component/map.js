@@ -200,15 +200,18 @@ function updateTilesAndAttribution() {
   }
 }
 
-// The compact per-state form (viewmodel/tips.py, state_payload): per unit a code
-// (2 x status position + hatched) and positions into its pool of fixed tooltip
-// lines (fetched once from tips_url, cached by the browser); negative positions
-// name the few lines sent with this state. Decoded into the same features
-// {key: [status, hatched, tooltip]} that the standalone export passes directly.
+// The compact per-state form (viewmodel/tips.py, state_payload; decode there is
+// the reference): per unit a row number into the distinct rows "code,position,…",
+// code = 2 x status position + hatched, positions into the unit's pool of fixed
+// tooltip lines (fetched once from tips_url, cached by the browser); negative
+// positions name the few lines sent with this state. Decoded into the same
+// features {key: [status, hatched, tooltip]} the standalone export passes directly.
 function decodeState(table, state) {
   const features = {};
+  const rows = state.rows.map((row) => row.split(",").map(Number));
+  const numbers = state.units ? state.units.split(",").map(Number) : [];
   table.keys.forEach((key, i) => {
-    const [code, ...positions] = state.units[i];
+    const [code, ...positions] = rows[numbers[i]];
     const pool = table.pool[i];
     const lines = pool.slice(0, table.head[i]).map((n) => table.lines[n]);
     for (const j of positions) lines.push(j >= 0 ? table.lines[pool[j]] : state.lines[-j - 1]);
