@@ -115,20 +115,24 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
     return viewmodel.build(coverage(), view)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# cache_resource, not cache_data: the specs are only read (place_rules copies what it changes),
+# and cache_data would copy them on every hit. Inlined once: see timeline.inline_data.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def coverage_spec(evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
     frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
-    return timeline.coverage_spec(frame, events(), lang)
+    return timeline.inline_data(timeline.coverage_spec(frame, events(), lang))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def sizes_spec(lang: str) -> dict:
-    return timeline.sizes_spec(accessions.read_network_sizes(), lang)
+    return timeline.inline_data(timeline.sizes_spec(accessions.read_network_sizes(), lang))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
 def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
-    return members.members_table(coverage().members_as_of(day, evidence, region), lang)
+    """The members as of ``day``: one table per set of members (their own dates), shared, read-only."""
+    cov = coverage()
+    return viewmodel.remember(cov, ("members", viewmodel.member_period(cov, day), evidence, region, lang),
+                              lambda: members.members_table(cov.members_as_of(day, evidence, region), lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -137,9 +141,10 @@ def undated_table(region: str | None, lang: str):
     return members.members_table(members.undated_members(coverage().accessions, region), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def member_count(day: dt.date, evidence: str, region: str | None) -> int:
-    return len(coverage().members_as_of(day, evidence, region))
+    cov = coverage()
+    return viewmodel.remember(cov, ("member_count", viewmodel.member_period(cov, day), evidence, region),
+                              lambda: len(cov.members_as_of(day, evidence, region)))
 
 
 # -- view state and widgets -------------------------------------------------
@@ -375,11 +380,10 @@ def main() -> None:
         st.caption(t("inferred_note", lang))
 
     st.subheader(t("timeline", lang))
-    # Data inline, not as named sets: Streamlit would make Arrow tables of them on every rerun.
-    st.vega_lite_chart(timeline.inline_data(timeline.with_rules(coverage_spec(view.evidence, view.region, today, lang),
-                                                                view.date, view.compare, lang)),
+    st.vega_lite_chart(timeline.place_rules(coverage_spec(view.evidence, view.region, today, lang),
+                                            view.date, view.compare, lang),
                        width="stretch", height=timeline.COVERAGE_HEIGHT)
-    st.vega_lite_chart(timeline.inline_data(timeline.with_rules(sizes_spec(lang), view.date, None, lang)),
+    st.vega_lite_chart(timeline.place_rules(sizes_spec(lang), view.date, None, lang),
                        width="stretch", height=timeline.SIZES_HEIGHT)
 
     st.subheader(t("members", lang))

@@ -43,7 +43,7 @@ import streamlit.components.v1 as components
 
 from loaders import store, webgeometry
 from loaders.paths import atomic_write
-from viewmodel.component import component_args, label_points
+from viewmodel.component import component_args, fixed_payload, label_points
 from viewmodel import tips
 from viewmodel.model import ViewModel
 from viewmodel.tips import TipTable
@@ -142,10 +142,14 @@ _TIPS_URLS: dict[int, tuple] = {}
 
 
 def tips_url(table: TipTable, stem: str) -> str:
-    """Write the fixed tooltip table beside the geometry once (content-hashed, like it); its URL."""
+    """Write the map's fixed content (tooltip table, styles, labels) beside the geometry once; its URL.
+
+    Content-hashed like the geometry, so browsers keep it for good.
+    """
     known = _TIPS_URLS.get(id(table))
     if known is None or known[0] is not table:   # the id of a table that is gone may be reused
-        payload = json.dumps(table.payload(), ensure_ascii=False, separators=(",", ":")).encode()
+        fixed = fixed_payload(table, list(bezirk_labels()))
+        payload = json.dumps(fixed, ensure_ascii=False, separators=(",", ":")).encode()
         known = _TIPS_URLS[id(table)] = (table, write_geometry(f"tips-{stem}", payload, prune=False))
     return known[1]
 

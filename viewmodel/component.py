@@ -52,24 +52,34 @@ def component_args(model: ViewModel, *, units_url: str, context_url: str | None,
         Map height in pixels.
     tips, tips_url : TipTable and str, optional
         The fixed part of the tooltips (:func:`viewmodel.tips.fixed_table`)
-        and where the page fetches it. Given both, the arguments carry
-        ``state`` (a code and line positions per unit, :func:`viewmodel.tips.state_payload`)
-        instead of ``features`` (status, hatched and the whole tooltip per
-        unit): what a rerun sends then is a few bytes per unit.
+        and where the page fetches it, written by :func:`fixed_payload`.
+        Given both, the arguments carry ``state`` (a code and line positions
+        per unit, :func:`viewmodel.tips.state_payload`) instead of
+        ``features`` (status, hatched and the whole tooltip per unit), and
+        neither styles nor labels (they are in that file): what a rerun sends
+        then is a few bytes per unit.
     """
+    compact = tips is not None and bool(tips_url)
     return {
         "level": model.state.level,
         "region": model.state.region,
         "units_url": units_url,
         "context_url": context_url,
         # Per unit [status, hatched, tooltip] — or, with a fixed tooltip table, its compact state.
-        **({"tips_url": tips_url, "state": state_payload(tips, model)} if tips is not None and tips_url
-           else {"features": model.features()}),
-        "styles": palette.styles(),
+        **({"tips_url": tips_url, "state": state_payload(tips, model)} if compact
+           else {"features": model.features(), "styles": palette.styles(), "labels": labels}),
         "legend": [{"status": item["status"], "label": html.escape(item["label"]),
                     "inferred": bool(item["inferred"])} for item in model.legend],
-        "labels": labels,
         "basemap": basemap and {**basemap, "attribution": html.escape(basemap["attribution"])},
         "attribution": html.escape(attribution),
         "height": height,
     }
+
+
+def fixed_payload(tips: TipTable, labels: list[dict]) -> dict:
+    """The file a compact map fetches once (content-hashed, cached by the browser).
+
+    The fixed tooltip table, the palette's styles and the Bezirk labels: what
+    :func:`component_args` leaves out of every rerun when given ``tips``.
+    """
+    return {**tips.payload(), "styles": palette.styles(), "labels": labels}

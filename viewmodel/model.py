@@ -71,8 +71,9 @@ def _newest_published_size() -> dt.date | None:
 
 def newest_documented(cov: Coverage) -> dt.date | None:
     """The newest day the sources say anything about: a documented accession or a published size."""
-    days = [d for d in (cov.newest_documented_day(), _newest_published_size()) if d is not None]
-    return max(days) if days else None
+    # Once per coverage model: every view asks (its currency notice), and it reads the whole table.
+    return remember(cov, ("newest_documented",), lambda: max(
+        (d for d in (cov.newest_documented_day(), _newest_published_size()) if d is not None), default=None))
 
 
 def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewModel:
@@ -111,7 +112,7 @@ def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewMode
         state=state, **core,
         subtitle=text.subtitle(state.date, state.compare, core["region_name"], state.evidence, lang),
         currency=text.currency(state.date, newest_documented(cov), lang),
-        statewide=remember(cov, ("statewide", _member_period(cov, state.date), state.evidence),
+        statewide=remember(cov, ("statewide", member_period(cov, state.date), state.evidence),
                             lambda: statewide_members(cov, state.date, state.evidence)),
     )
 
@@ -164,8 +165,13 @@ def remember(cov: Coverage, key: tuple, make):
     return value
 
 
-def _member_period(cov: Coverage, day: dt.date) -> int:
-    """The number of accession validity dates on or before ``day``: equal for days with the same members."""
+def member_period(cov: Coverage, day: dt.date) -> int:
+    """The number of accession validity dates on or before ``day``: equal for days with the same members.
+
+    The members (with or without territory) change on more days than the
+    coverage does (:meth:`Coverage.change_dates` counts only territorial
+    memberships), so their tables are keyed by this instead.
+    """
     days = cov.__dict__.get("_member_days")
     if days is None:
         acc = cov.accessions

@@ -21,6 +21,7 @@ made by the same function, from every accession row that can cover a unit.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -148,6 +149,20 @@ def state_payload(table: TipTable, model: ViewModel) -> dict:
     a space after every comma of a list).
     """
     units = model.units
+    # Models of one coverage state share their unit table (viewmodel.model.build): encode it once.
+    memo = table.__dict__.setdefault("_states", OrderedDict())
+    known = memo.get(id(units))
+    if known is not None and known[0] is units:
+        memo.move_to_end(id(units))
+        return known[1]
+    payload = _encode(table, units)
+    memo[id(units)] = (units, payload)   # holding the table keeps its id from being reused
+    while len(memo) > 64:
+        memo.popitem(last=False)
+    return payload
+
+
+def _encode(table: TipTable, units: pd.DataFrame) -> dict:
     if tuple(units["key"]) != table.keys:
         raise ValueError("the tooltip table belongs to another view")
     statuses = sorted(set(units["shown"]))

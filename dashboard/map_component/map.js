@@ -226,6 +226,8 @@ async function render(next) {
     const table = await loadGeometry(next.tips_url);   // fetched once per URL, then at hand
     if (latest !== next) return;   // a newer render arrived meanwhile; it takes over
     next.features = decodeState(table, next.state);
+    next.styles = next.styles || table.styles;   // fixed: sent once in the same file
+    next.labels = next.labels || table.labels;
   }
   args = next;
   window.sidMap.renders += 1;
