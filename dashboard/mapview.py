@@ -71,17 +71,29 @@ BASEMAPS = {
 
 
 
+_DECLARED: dict[int, tuple] = {}
+
+
 def _component(**kwargs):
-    """Declare (and so register) the component in the current script run, then draw it.
+    """Declare (and so register) the component inside a script run, once per runtime; then draw it.
 
     ``declare_component`` registers a component with the runtime only when it
     runs inside a script run. ``sid-atlas serve`` imports this module before
     any (:func:`dashboard.webserver.security_headers` reads :data:`BASEMAPS`),
     so a declaration at import time left the component unregistered and its
     route (``/component/dashboard.mapview.coverage_map/…``) answering 404: no
-    map. Declaring on each draw is cheap and registers the same component again.
+    map. So it is declared on the first draw, and kept per component registry
+    (a new runtime, as in tests, registers it again): declaring costs about
+    3 ms, a sixth of a Stichtag change.
     """
-    return components.declare_component("coverage_map", path=str(COMPONENT_DIR))(**kwargs)
+    from streamlit import runtime
+
+    registry = runtime.get_instance().component_registry if runtime.exists() else None
+    known = _DECLARED.get(id(registry))
+    if known is None or known[0] is not registry or registry is None:
+        known = _DECLARED[id(registry)] = (registry, components.declare_component("coverage_map",
+                                                                                  path=str(COMPONENT_DIR)))
+    return known[1](**kwargs)
 
 
 def lod_for(region: str | None) -> str:
@@ -154,8 +166,8 @@ def tips_url(table: TipTable, stem: str) -> str:
     return known[1]
 
 
-def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map") -> None:
-    """Draw (first run) or restyle (later runs) the coverage map of ``model``.
+def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map"):
+    """Draw (first run) or restyle (later runs) the coverage map of ``model``; True once the page drew it.
 
     Parameters
     ----------
@@ -184,12 +196,16 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
                           # In a Bezirk view the other Bezirke are drawn muted around it.
                           context_url=None if region is None else geometry_url("regierungsbezirk", None),
                           labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution)
-    draw(args, key)
+    return draw(args, key)
 
 
-def draw(args: dict, key: str = "coverage-map") -> None:
-    """Hand finished component arguments to the page (``render_map`` builds them from a view model)."""
+def draw(args: dict, key: str = "coverage-map"):
+    """Hand finished component arguments to the page (``render_map`` builds them from a view model).
+
+    Returns the component's value: None until the page has drawn the map
+    once, then True (``map.js`` reports it, or that it could not draw).
+    """
     if not (LEAFLET_JS.is_file() and TOPOJSON_JS.is_file()):
         st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
-        return
-    _component(key=key, default=None, **args)
+        return True   # nothing will report: the rest of the page must not wait
+    return _component(key=key, default=None, **args)

@@ -261,6 +261,17 @@ async function render(next) {
   }
   restyle();
   document.body.setAttribute("data-ready", String(window.sidMap.renders));
+  reportDrawn();
+}
+
+// Once per page: tell the app the map is drawn, so it sends the rest of the page
+// (charts, tables, export) only now and they do not compete with the map's first
+// frame (dashboard/app.py, "map first"). Also sent when drawing failed: the page
+// must not wait for a map that will not come.
+function reportDrawn() {
+  if (window.sidMap.reported) return;
+  window.sidMap.reported = true;
+  send("streamlit:setComponentValue", {value: true, dataType: "json"});
 }
 
 window.addEventListener("message", (event) => {
@@ -268,12 +279,14 @@ window.addEventListener("message", (event) => {
   if (typeof L === "undefined" || typeof topojson === "undefined") {   // vendor files missing: say so, no blank frame
     document.getElementById("missing").hidden = false;
     send("streamlit:setFrameHeight", {height: 60});
+    reportDrawn();
     return;
   }
   render(event.data.args).catch((error) => {
     const missing = document.getElementById("missing");
     missing.textContent = `Karte konnte nicht geladen werden: ${error.message}`;
     missing.hidden = false;
+    reportDrawn();
   });
 });
 send("streamlit:componentReady", {apiVersion: 1});
