@@ -424,3 +424,32 @@ def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
     assert page.get_by_text("Körperschaft wählen").count() == 0
     assert csp_violations(page) == []
     shoot(page, "register-viewer.png")
+
+
+def test_component_files_are_cached_with_validators(app_url):
+    """The map's files: versioned references, a year for hashed ones, ETags and 304s (dashboard/assets.py)."""
+    import re
+    import urllib.error
+    import urllib.request
+
+    base = f"{app_url}/component/dashboard.mapview.coverage_map"
+
+    def get(path: str, tag: str | None = None):
+        request = urllib.request.Request(base + path, headers={"If-None-Match": tag} if tag else {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:   # urllib raises for 304
+            return error.code, error.headers, b""
+
+    status, headers, page = get("/index.html")
+    assert status == 200 and headers["ETag"] and headers["Cache-Control"] == "max-age=60"
+    references = re.findall(r'(?:src|href)="([^"]+)"', page.decode())
+    assert references and all(re.search(r"\?v=[0-9a-f]{12}$", ref) for ref in references)
+    assert get("/index.html", headers["ETag"])[0] == 304
+    for ref in references:
+        status, ref_headers, _ = get("/" + ref)
+        assert status == 200 and ref_headers["Cache-Control"] == "public, max-age=31536000, immutable", ref
+        assert get("/" + ref, ref_headers["ETag"])[0] == 304
+    assert get("/map.js")[1]["Cache-Control"] == "public, max-age=86400"   # without its hash: a day
+    assert get("/../app.py")[0] in (400, 404)
