@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -135,9 +136,10 @@ def coverage_key(cov: Coverage, state: ViewState) -> tuple:
             state.evidence, state.lang)
 
 
-# Coverage states kept per coverage model: a few dozen views a session visits;
-# a new model (after a register import) starts with an empty memo.
-MEMO_SIZE = 512
+# Entries kept per coverage model (a coverage state's model is 0.1–0.5 MB; a session
+# visits a few dozen); a new model (after a register import) starts with an empty memo.
+MEMO_SIZE = 128
+_MEMO_LOCK = threading.Lock()   # sessions run in threads; building happens outside the lock
 
 
 def remember(cov: Coverage, key: tuple, make):
@@ -152,16 +154,16 @@ def remember(cov: Coverage, key: tuple, make):
     """
     # The memo lives in the frozen model's __dict__ (as cached_property does), so
     # it goes when the model goes; a race between sessions only builds twice.
-    memo = cov.__dict__.setdefault("_viewmodel_memo", OrderedDict())
-    try:
-        value = memo[key]
-        memo.move_to_end(key)
-        return value
-    except KeyError:
-        pass
-    value = memo[key] = make()
-    while len(memo) > MEMO_SIZE:
-        memo.popitem(last=False)
+    with _MEMO_LOCK:
+        memo = cov.__dict__.setdefault("_viewmodel_memo", OrderedDict())
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+    value = make()
+    with _MEMO_LOCK:
+        memo[key] = value
+        while len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
     return value
 
 

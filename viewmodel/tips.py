@@ -21,6 +21,7 @@ made by the same function, from every accession row that can cover a unit.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from loaders.viewstate import ViewState
 from viewmodel import text
 from viewmodel.model import ViewModel, _missing, build, kreis_names, remember
 
+_LOCK = threading.Lock()   # sessions run in threads
 # The paths that can cover a Gemeinde, as ``_other_paths`` in viewmodel.model names them.
 _CANDIDATES = (("gemeinde", "documented"), ("kreis", "documented"), ("gemeinde", "inferred"), ("kreis", "inferred"))
 
@@ -153,12 +155,12 @@ def state_payload(table: TipTable, model: ViewModel) -> dict:
     memo = table.__dict__.setdefault("_states", OrderedDict())
     known = memo.get(id(units))
     if known is not None and known[0] is units:
-        memo.move_to_end(id(units))
         return known[1]
     payload = _encode(table, units)
-    memo[id(units)] = (units, payload)   # holding the table keeps its id from being reused
-    while len(memo) > 64:
-        memo.popitem(last=False)
+    with _LOCK:
+        memo[id(units)] = (units, payload)   # holding the table keeps its id from being reused
+        while len(memo) > 64:
+            memo.popitem(last=False)
     return payload
 
 

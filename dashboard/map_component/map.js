@@ -223,6 +223,8 @@ function decodeState(table, state) {
 async function render(next) {
   latest = next;
   if (next.tips_url && !next.features) {
+    // The geometry is requested now too, so both files travel at once, not one after the other.
+    for (const url of [next.units_url, next.context_url]) if (url) loadGeometry(url).catch(() => {});
     const table = await loadGeometry(next.tips_url);   // fetched once per URL, then at hand
     if (latest !== next) return;   // a newer render arrived meanwhile; it takes over
     next.features = decodeState(table, next.state);
