@@ -137,11 +137,12 @@ def tooltip_lines(units: pd.DataFrame, level: str, compare: dt.date | None, lang
 
     Examples
     --------
-    >>> row = pd.DataFrame([{"key": "05", "name": "NRW", "status": "full", "new": False, "evidence": None,
-    ...     "gemeinden_covered": 1, "gemeinden_total": 1, "gemeinden_covered_documented": 0,
-    ...     "body_member": None, "body_member_undated": False, "body_member_source": None}])
-    >>> tooltip_lines(row, "land", None, "de", {}, frozenset())[0][0]
-    ['<b>NRW</b> (05)']
+    >>> row = pd.DataFrame([{"key": "057", "name": "Detmold", "status": "full", "new": False, "evidence": None,
+    ...     "gemeinden_covered": 70, "gemeinden_total": 70, "gemeinden_covered_documented": 1,
+    ...     "body_member": False, "body_member_undated": False, "body_member_source": None}])
+    >>> fixed, per_state = tooltip_lines(row, "regierungsbezirk", None, "de", {}, frozenset())[0]
+    >>> fixed, per_state[0]
+    (['<b>Detmold</b> (057)'], 'Status: alle Gemeinden abgedeckt')
     """
     esc = html.escape
     word = {key: esc(t(key, lang)) for key in ("tip_kreis", "tip_kreisfrei", "tip_status", "tip_since",
