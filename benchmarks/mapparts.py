@@ -32,8 +32,19 @@ def nrw_model(day: dt.date) -> model.ViewModel:
 
 
 def nrw_args(day: dt.date, units_url: str | None = None) -> dict:
-    """The map component's arguments for NRW at ``day``; ``units_url`` swaps in other geometry."""
-    from dashboard.mapview import bezirk_labels, geometry_url
+    """The map component's arguments for NRW at ``day``; ``units_url`` swaps in other geometry.
 
-    return component_args(nrw_model(day), units_url=units_url or geometry_url("gemeinde", None), context_url=None,
-                          labels=[] if units_url else list(bezirk_labels()), attribution=ATTRIBUTION)
+    As the dashboard sends them (compact state, fixed tooltip file) for NRW's
+    own geometry; with other geometry (Deutschland) the per-unit features
+    inline, so the other units can be added to them.
+    """
+    from dashboard.mapview import bezirk_labels, geometry_url, tips_url
+    from viewmodel import tips
+
+    if units_url:
+        return component_args(nrw_model(day), units_url=units_url, context_url=None, labels=[],
+                              attribution=ATTRIBUTION)
+    table = tips.fixed_table(coverage(), "gemeinde", None, "de")
+    return component_args(nrw_model(day), units_url=geometry_url("gemeinde", None), context_url=None,
+                          labels=list(bezirk_labels()), attribution=ATTRIBUTION, tips=table,
+                          tips_url=tips_url(table, "gemeinde-nrw-de"))

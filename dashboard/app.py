@@ -105,16 +105,22 @@ def stops(evidence: str) -> list[dt.date]:
     return sorted(set(coverage().change_dates(evidence)) | event_days)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
 def view_model(view: ViewState) -> viewmodel.ViewModel:
-    """What the view shows: figures, map statuses, legend, tooltips and words (one pure function)."""
+    """What the view shows: figures, map statuses, legend, tooltips and words (one pure function).
+
+    Not ``st.cache_data``: it would key by the calendar day and copy the model
+    on every hit. ``viewmodel.build`` keeps the coverage part per coverage
+    state itself (the last change date before the Stichtag, not the day).
+    """
     return viewmodel.build(coverage(), view)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# cache_resource, not cache_data: the specs are only read (place_rules copies what it changes),
+# and cache_data would copy them on every hit. Inlined once: see timeline.inline_data.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def coverage_spec(evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
     frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
-    return timeline.coverage_spec(frame, events(), lang)
+    return timeline.inline_data(timeline.coverage_spec(frame, events(), lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -123,14 +129,28 @@ def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
     return tables.timeline_table(coverage().timeline(evidence, region, start=FIRST_DAY, end=today), lang)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def sizes_spec(lang: str) -> dict:
-    return timeline.sizes_spec(accessions.read_network_sizes(), lang)
+    return timeline.inline_data(timeline.sizes_spec(accessions.read_network_sizes(), lang))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
 def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
-    return members.members_table(coverage().members_as_of(day, evidence, region), lang)
+    """The members as of ``day``: one table per set of members (their own dates), shared, read-only."""
+    cov = coverage()
+    return viewmodel.remember(cov, ("members", viewmodel.member_period(cov, day), evidence, region, lang),
+                              lambda: members.members_table(cov.members_as_of(day, evidence, region), lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def undated_table(region: str | None, lang: str):
+    """Documented members without a date: they depend on the region, never on the Stichtag."""
+    return members.members_table(members.undated_members(coverage().accessions, region), lang)
+
+
+def member_count(day: dt.date, evidence: str, region: str | None) -> int:
+    cov = coverage()
+    return viewmodel.remember(cov, ("member_count", viewmodel.member_period(cov, day), evidence, region),
+                              lambda: len(cov.members_as_of(day, evidence, region)))
 
 
 # -- view state and widgets -------------------------------------------------
@@ -252,6 +272,28 @@ def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
 
 
 # -- page -------------------------------------------------------------------
+def _map_first(drawn) -> bool:
+    """True on a browser's first run of a session: stop after the map; its drawing reruns the page.
+
+    Charts, tables and the export section are drawn by the browser too (Vega
+    alone is a large script); sent with the map, they delayed its first frame
+    by more than a second. So the first run of a page opened in a browser ends
+    after the map and figures, and ``map.js`` reports the map drawn (the
+    component's value), which reruns the page with everything. Runs without a
+    browser (AppTest, the benchmark's websocket client: no "Mozilla" in the
+    User-Agent) would never report, so they get the whole page at once.
+    """
+    state = st.session_state
+    first = not state.get("page_complete")
+    if drawn or not first:
+        state.page_complete = True
+        return False
+    if "Mozilla" not in (st.context.headers.get("User-Agent") or ""):
+        state.page_complete = True
+        return False
+    return True
+
+
 def main() -> None:
     st.set_page_config(page_title="#sicherimDienst – Abdeckungsatlas", layout="wide")
     state = st.session_state
@@ -294,7 +336,7 @@ def main() -> None:
     # The map follows the title (on a phone too); the skip link passes it, the search finds a place on it.
     accessibility.skip_link(lang)
     focus = accessibility.place_search(model)
-    render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
+    drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
     accessibility.map_description(model)
     st.caption(f"{t('attribution', lang)}: {attribution()}")
     if view.evidence == "all":
@@ -309,34 +351,42 @@ def main() -> None:
     bottom[2].caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
     accessibility.map_table_section(model)
 
+    if _map_first(drawn):
+        return
+
     st.header(t("timeline", lang))
-    st.vega_lite_chart(timeline.with_rules(coverage_spec(view.evidence, view.region, today, lang),
-                                           view.date, view.compare, lang),
+    st.vega_lite_chart(timeline.place_rules(coverage_spec(view.evidence, view.region, today, lang),
+                                            view.date, view.compare, lang),
                        width="stretch", height=timeline.COVERAGE_HEIGHT)
     accessibility.chart_table(t("timeline_table", lang), timeline_rows(view.evidence, view.region, today, lang))
-    st.vega_lite_chart(timeline.with_rules(sizes_spec(lang), view.date, None, lang),
+    st.vega_lite_chart(timeline.place_rules(sizes_spec(lang), view.date, None, lang),
                        width="stretch", height=timeline.SIZES_HEIGHT)
     accessibility.chart_table(t("sizes_table", lang), tables.sizes_table(accessions.read_network_sizes(), lang))
 
     st.header(t("members", lang))
-    table = members.search(member_table(view.date, view.evidence, view.region, lang),
-                           st.text_input(t("search", lang), key="w_search"), lang)
-    st.caption(t("members_count", lang, n=len(table)))
-    st.dataframe(table, hide_index=True, width="stretch")
-    # The file says which view it is: a members list without its Stichtag and filter would mislead.
-    stamped = lambda: to_csv_bytes(table.assign(**{t("stichtag", lang): view.date.isoformat(),  # noqa: E731
-                                                   t("evidence", lang): view.evidence}))
-    st.download_button(t("download", lang), data=stamped,
-                       file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
-    if len(model.statewide):
-        with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
-            st.caption(t("statewide_note", lang))
-            st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
-    undated = members.undated_members(cov.accessions, view.region)
-    if len(undated):
-        with st.expander(t("undated", lang, n=len(undated))):
-            st.caption(t("undated_note", lang))
-            st.dataframe(members.members_table(undated, lang), hide_index=True, width="stretch")
+    # A fixed label: the toggle keeps its state while the count changes. The lists
+    # (about 160 KB for NRW, and the tables below) are sent only once asked for.
+    if not st.toggle(t("members_open", lang), key="w_members_open"):
+        st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
+    else:
+        table = members.search(member_table(view.date, view.evidence, view.region, lang),
+                               st.text_input(t("search", lang), key="w_search"), lang)
+        st.caption(t("members_count", lang, n=len(table)))
+        st.dataframe(table, hide_index=True, width="stretch")
+        # The file says which view it is: a members list without its Stichtag and filter would mislead.
+        stamped = lambda: to_csv_bytes(table.assign(**{t("stichtag", lang): view.date.isoformat(),  # noqa: E731
+                                                       t("evidence", lang): view.evidence}))
+        st.download_button(t("download", lang), data=stamped,
+                           file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
+        if len(model.statewide):
+            with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
+                st.caption(t("statewide_note", lang))
+                st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
+        undated = undated_table(view.region, lang)
+        if len(undated):
+            with st.expander(t("undated", lang, n=len(undated))):
+                st.caption(t("undated_note", lang))
+                st.dataframe(undated, hide_index=True, width="stretch")
 
     press.export_section(view, lang, coverage, frame_count)
     press.embed_section(view, lang, title_for(cov, view, None))

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -42,8 +43,10 @@ import streamlit.components.v1 as components
 
 from loaders import store, webgeometry
 from loaders.paths import atomic_write
-from viewmodel.component import component_args, label_points
+from viewmodel.component import component_args, fixed_payload, label_points
+from viewmodel import tips
 from viewmodel.model import ViewModel
+from viewmodel.tips import TipTable
 
 COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
 GEOMETRY_DIR = COMPONENT_DIR / "geo"
@@ -68,17 +71,29 @@ BASEMAPS = {
 
 
 
+_DECLARED: dict[int, tuple] = {}
+
+
 def _component(**kwargs):
-    """Declare (and so register) the component in the current script run, then draw it.
+    """Declare (and so register) the component inside a script run, once per runtime; then draw it.
 
     ``declare_component`` registers a component with the runtime only when it
     runs inside a script run. ``sid-atlas serve`` imports this module before
     any (:func:`dashboard.webserver.security_headers` reads :data:`BASEMAPS`),
     so a declaration at import time left the component unregistered and its
     route (``/component/dashboard.mapview.coverage_map/…``) answering 404: no
-    map. Declaring on each draw is cheap and registers the same component again.
+    map. So it is declared on the first draw, and kept per component registry
+    (a new runtime, as in tests, registers it again): declaring costs about
+    3 ms, a sixth of a Stichtag change.
     """
-    return components.declare_component("coverage_map", path=str(COMPONENT_DIR))(**kwargs)
+    from streamlit import runtime
+
+    registry = runtime.get_instance().component_registry if runtime.exists() else None
+    known = _DECLARED.get(id(registry))
+    if known is None or known[0] is not registry or registry is None:
+        known = _DECLARED[id(registry)] = (registry, components.declare_component("coverage_map",
+                                                                                  path=str(COMPONENT_DIR)))
+    return known[1](**kwargs)
 
 
 def lod_for(region: str | None) -> str:
@@ -107,7 +122,7 @@ def geometry_url(level: str, region: str | None) -> str:
     return write_geometry(f"{level}-{region or 'nrw'}-{lod}", webgeometry.to_topojson(web, level, keys).encode())
 
 
-def write_geometry(stem: str, payload: bytes) -> str:
+def write_geometry(stem: str, payload: bytes, prune: bool = True) -> str:
     """Write a TopoJSON payload beside the component page once; return its relative URL.
 
     The file name carries a content hash, so a browser never keeps stale
@@ -117,7 +132,7 @@ def write_geometry(stem: str, payload: bytes) -> str:
     name = f"{stem}-{hashlib.sha256(payload).hexdigest()[:12]}.json"
     target = GEOMETRY_DIR / name
     if not target.is_file():
-        for stale in GEOMETRY_DIR.glob(f"{stem}-*.json"):
+        for stale in GEOMETRY_DIR.glob(f"{stem}-*.json") if prune else ():
             stale.unlink()
         with atomic_write(target) as handle:
             handle.write(payload)
@@ -135,9 +150,25 @@ def bezirk_labels() -> tuple[dict, ...]:
 
 
 
+_TIPS_URLS: dict[int, tuple] = {}
+
+
+def tips_url(table: TipTable, stem: str) -> str:
+    """Write the map's fixed content (tooltip table, styles, labels) beside the geometry once; its URL.
+
+    Content-hashed like the geometry, so browsers keep it for good.
+    """
+    known = _TIPS_URLS.get(id(table))
+    if known is None or known[0] is not table:   # the id of a table that is gone may be reused
+        fixed = fixed_payload(table, list(bezirk_labels()))
+        payload = json.dumps(fixed, ensure_ascii=False, separators=(",", ":")).encode()
+        known = _TIPS_URLS[id(table)] = (table, write_geometry(f"tips-{stem}", payload, prune=False))
+    return known[1]
+
+
 def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map",
-               focus: str | None = None, height: int | None = None) -> None:
-    """Draw (first run) or restyle (later runs) the coverage map of ``model``.
+               focus: str | None = None, height: int | None = None):
+    """Draw (first run) or restyle (later runs) the coverage map of ``model``; True once the page drew it.
 
     Parameters
     ----------
@@ -161,18 +192,26 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {tuple(BASEMAPS)}")
-    level, region = model.state.level, model.state.region
+    level, region, lang = model.state.level, model.state.region, model.state.lang
+    # Names, keys, Kreise and sources travel once, in a file the browser caches;
+    # a rerun sends statuses and line positions only (viewmodel.tips).
+    table = tips.fixed_table(store.load_coverage(), level, region, lang)
     args = component_args(model, units_url=geometry_url(level, region),
+                          tips=table, tips_url=tips_url(table, f"{level}-{region or 'nrw'}-{lang}"),
                           # In a Bezirk view the other Bezirke are drawn muted around it.
                           context_url=None if region is None else geometry_url("regierungsbezirk", None),
                           labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution,
                           **({"height": height} if height else {}))
-    draw({**args, "focus": focus}, key)
+    return draw({**args, "focus": focus}, key)
 
 
-def draw(args: dict, key: str = "coverage-map") -> None:
-    """Hand finished component arguments to the page (``render_map`` builds them from a view model)."""
+def draw(args: dict, key: str = "coverage-map"):
+    """Hand finished component arguments to the page (``render_map`` builds them from a view model).
+
+    Returns the component's value: None until the page has drawn the map
+    once, then True (``map.js`` reports it, or that it could not draw).
+    """
     if not (LEAFLET_JS.is_file() and TOPOJSON_JS.is_file()):
         st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
-        return
-    _component(key=key, default=None, **args)
+        return True   # nothing will report: the rest of the page must not wait
+    return _component(key=key, default=None, **args)

@@ -92,8 +92,11 @@ def title_problem(title: str, preset: str) -> str | None:
 def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Callable) -> None:
     """Title, Unterzeile, source note, page size and one download per format, all for the view the page shows."""
     state = st.session_state
-    st.subheader(t("export", lang))
+    st.header(t("export", lang))
     st.caption(t("export_intro", lang))
+    # Nothing of the section is built (or sent) on a Stichtag change until a person asks for it.
+    if not st.toggle(t("export_open", lang), key="w_export_open"):
+        return
     region_name = cov().name_of(view.region) if view.region else None
     state.setdefault("w_export_title", default_title(lang, region_name))
     state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
@@ -209,7 +212,7 @@ def _page_base() -> str:
 
 def embed_section(view: ViewState, lang: str, title: str) -> None:
     """"Einbetten": the iframe code of the view on screen, its choices, and a preview on request."""
-    st.subheader(t("embed", lang))
+    st.header(t("embed", lang))
     st.caption(t("embed_intro", lang))
     kind, stand, size = st.columns([1, 1, 1])
     interactive = kind.radio(t("embed_kind", lang), ("interactive", "static"), key="w_embed_kind",

@@ -45,6 +45,8 @@ from collections.abc import Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from dashboard import assets
+
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
 SIGNIN_PATH = "/_sid/anmelden"
@@ -428,6 +430,13 @@ class Guard:
         elif method in ("GET", "HEAD") and rel in self.bundles:
             await _plain(send, 200, self.bundles[rel], "text/javascript; charset=utf-8",
                          {"cache-control": "public, max-age=31536000, immutable"}, head=method == "HEAD")
+        elif method in ("GET", "HEAD") and (
+                answer := assets.response(rel, scope.get("query_string", b"").decode("latin-1"),
+                                          dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1"))):
+            # The map component's files with lifetimes and ETags (dashboard/assets.py).
+            status, body, headers = answer
+            await _plain(send, status, body, headers.pop("content-type", "application/octet-stream"), headers,
+                         head=method == "HEAD" or status == 304)
         else:
             await self.app(scope, receive, _german_shell(send, self.index, self.original_index) if method in ("GET", "HEAD") else send)
 

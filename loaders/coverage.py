@@ -23,6 +23,7 @@ Rules (README, "Rules")
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -319,18 +320,29 @@ class Coverage:
 
     def change_dates(self, evidence: str = "all") -> list[dt.date]:
         """Every day on which some membership starts or ends, sorted."""
-        check_evidence(evidence)
+        return list(self._change_dates(check_evidence(evidence)))
+
+    def _change_dates(self, evidence: str) -> tuple[dt.date, ...]:
+        # Kept in the instance's __dict__ (the model is frozen and unhashable): every
+        # rerun asks for the coverage period of its Stichtag.
+        memo = self.__dict__.setdefault("_change_dates_memo", {})
+        if evidence not in memo:
+            memo[evidence] = self._find_change_dates(evidence)
+        return memo[evidence]
+
+    def _find_change_dates(self, evidence: str) -> tuple[dt.date, ...]:
         days = set()
         for evidence_class in ADMITTED[evidence]:
             membership = self.own[evidence_class]
             for array in (membership.valid_from, membership.valid_until):
                 days.update(a for a in array[~np.isnat(array)] if a != FOREVER)
-        return sorted(d.astype(dt.date) for d in days)
+        return tuple(sorted(d.astype(dt.date) for d in days))
 
     def last_change(self, day: dt.date, evidence: str = "all") -> dt.date | None:
         """The last change date on or before ``day``: every day from it to the next change looks the same."""
-        earlier = [d for d in self.change_dates(evidence) if d <= day]
-        return earlier[-1] if earlier else None
+        days = self._change_dates(check_evidence(evidence))
+        at = bisect.bisect_right(days, day)
+        return days[at - 1] if at else None
 
     def timeline(self, evidence: str = "all", region: str | None = None,
                  start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:

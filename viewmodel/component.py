@@ -14,6 +14,7 @@ from viewmodel import palette
 from viewmodel.describe import describe
 from viewmodel.i18n import t
 from viewmodel.model import ViewModel
+from viewmodel.tips import TipTable, state_payload
 
 MAP_HEIGHT = 580
 
@@ -32,7 +33,8 @@ def label_points(keys, points, names) -> list[dict]:
 
 
 def component_args(model: ViewModel, *, units_url: str, context_url: str | None, labels: list[dict],
-                   basemap: dict | None = None, attribution: str = "", height: int = MAP_HEIGHT) -> dict:
+                   basemap: dict | None = None, attribution: str = "", height: int = MAP_HEIGHT,
+                   tips: TipTable | None = None, tips_url: str | None = None) -> dict:
     """JSON-serialisable keyword arguments of the map component for ``model``.
 
     Parameters
@@ -50,18 +52,26 @@ def component_args(model: ViewModel, *, units_url: str, context_url: str | None,
         The required geodata attribution (plain text).
     height : int
         Map height in pixels.
+    tips, tips_url : TipTable and str, optional
+        The fixed part of the tooltips (:func:`viewmodel.tips.fixed_table`)
+        and where the page fetches it, written by :func:`fixed_payload`.
+        Given both, the arguments carry ``state`` (a code and line positions
+        per unit, :func:`viewmodel.tips.state_payload`) instead of
+        ``features`` (status, hatched and the whole tooltip per unit), and
+        neither styles nor labels (they are in that file): what a rerun sends
+        then is a few bytes per unit.
     """
+    compact = tips is not None and bool(tips_url)
     return {
         "level": model.state.level,
         "region": model.state.region,
         "units_url": units_url,
         "context_url": context_url,
-        # Compact rows keep the per-rerun message small: [status, hatched, tooltip].
-        "features": model.features(),
-        "styles": palette.styles(),
+        # Per unit [status, hatched, tooltip] — or, with a fixed tooltip table, its compact state.
+        **({"tips_url": tips_url, "state": state_payload(tips, model)} if compact
+           else {"features": model.features(), "styles": palette.styles(), "labels": labels}),
         "legend": [{"status": item["status"], "label": html.escape(item["label"]),
                     "inferred": bool(item["inferred"])} for item in model.legend],
-        "labels": labels,
         "basemap": basemap and {**basemap, "attribution": html.escape(basemap["attribution"])},
         "attribution": html.escape(attribution),
         "height": height,
@@ -100,3 +110,12 @@ def accessibility(model: ViewModel) -> dict:
         "focus": [palette.FOCUS_INK, palette.FOCUS_HALO],
         "swatch_edge": palette.SWATCH_EDGE,
     }
+
+
+def fixed_payload(tips: TipTable, labels: list[dict]) -> dict:
+    """The file a compact map fetches once (content-hashed, cached by the browser).
+
+    The fixed tooltip table, the palette's styles and the Bezirk labels: what
+    :func:`component_args` leaves out of every rerun when given ``tips``.
+    """
+    return {**tips.payload(), "styles": palette.styles(), "labels": labels}

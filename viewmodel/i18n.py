@@ -189,6 +189,7 @@ TEXTS = {
     "members": ("Mitglieder am Stichtag", "Members at the reference date"),
     "members_count": ("{n} Organisationen (Personen werden nie einzeln aufgeführt).",
                       "{n} organisations (people are never listed individually)."),
+    "members_open": ("Liste zeigen", "Show the list"),
     "search": ("Suche (Name, Schlüssel, Quelle)", "Search (name, key, source)"),
     "download": ("CSV herunterladen", "Download CSV"),
     "col_name": ("Name", "Name"),
@@ -215,6 +216,7 @@ TEXTS = {
                      "`sid-atlas export`. Jede Datei wird erst beim Klick erzeugt.",
                      "Map, animation and data of exactly this view – the same files as `sid-atlas export`. "
                      "Each file is made when you click."),
+    "export_open": ("Dateien für diese Ansicht anbieten", "Offer files for this view"),
     "export_title": ("Titel", "Title"),
     "export_preset": ("Format", "Size"),
     "preset_16x9": ("16:9 – 1920 × 1080 px", "16:9 – 1920 × 1080 px"),

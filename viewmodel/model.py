@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +47,7 @@ class ViewModel:
     """What one view shows; see the module docstring."""
 
     state: ViewState
-    units: pd.DataFrame          # UNIT_COLUMNS (+ "tooltip" when built with tooltips)
+    units: pd.DataFrame          # UNIT_COLUMNS (+ "tooltip", "tip_state" when built with tooltips)
     now: dict                    # Coverage.summary at the Stichtag, region and evidence of the view
     then: dict | None            # the same at the compare date
     legend: list[dict]           # {"status", "label", "inferred"} in display order (plain text)
@@ -70,12 +72,22 @@ def _newest_published_size() -> dt.date | None:
 
 def newest_documented(cov: Coverage) -> dt.date | None:
     """The newest day the sources say anything about: a documented accession or a published size."""
-    days = [d for d in (cov.newest_documented_day(), _newest_published_size()) if d is not None]
-    return max(days) if days else None
+    # Once per coverage model: every view asks (its currency notice), and it reads the whole table.
+    return remember(cov, ("newest_documented",), lambda: max(
+        (d for d in (cov.newest_documented_day(), _newest_published_size()) if d is not None), default=None))
 
 
 def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewModel:
     """The view model of ``state``.
+
+    What depends on coverage (units, statuses, tooltips, figures, legend) is
+    computed once per *coverage state* — :func:`coverage_key`: the last change
+    date on or before the Stichtag, not the calendar day — and kept on the
+    coverage model, so moving the Stichtag within one coverage period costs a
+    dictionary look-up; only the words that name the day itself (subtitle,
+    currency notice) and the members without territory (they change on their
+    own dates) are made per call. The cached unit table is shared between the
+    models of one coverage state: treat it as read-only.
 
     Parameters
     ----------
@@ -96,6 +108,83 @@ def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewMode
     ['member', 'documented']
     """
     lang = state.lang
+    core = remember(cov, ("core", coverage_key(cov, state), tooltips), lambda: _coverage_part(cov, state, tooltips))
+    return ViewModel(
+        state=state, **core,
+        subtitle=text.subtitle(state.date, state.compare, core["region_name"], state.evidence, lang),
+        currency=text.currency(state.date, newest_documented(cov), lang),
+        statewide=remember(cov, ("statewide", member_period(cov, state.date), state.evidence),
+                            lambda: statewide_members(cov, state.date, state.evidence)),
+    )
+
+
+def coverage_key(cov: Coverage, state: ViewState) -> tuple:
+    """What the coverage part of a view depends on: the same key, the same units, figures and tooltips.
+
+    The Stichtag enters as its coverage period (:meth:`Coverage.last_change`);
+    the compare date as itself, because the words name it ("neu seit …").
+
+    Examples
+    --------
+    >>> from loaders import store
+    >>> cov = store.load_coverage()
+    >>> a, b = ViewState(dt.date(2024, 2, 1)), ViewState(dt.date(2024, 3, 15))
+    >>> coverage_key(cov, a) == coverage_key(cov, b)   # no change date lies between them
+    True
+    """
+    return (cov.last_change(state.date, state.evidence), state.compare, state.level, state.region,
+            state.evidence, state.lang)
+
+
+# Entries kept per coverage model (a coverage state's model is 0.1–0.5 MB; a session
+# visits a few dozen); a new model (after a register import) starts with an empty memo.
+MEMO_SIZE = 128
+_MEMO_LOCK = threading.Lock()   # sessions run in threads; building happens outside the lock
+
+
+def remember(cov: Coverage, key: tuple, make):
+    """``make()`` once per ``key`` and coverage model (least recently used dropped beyond MEMO_SIZE).
+
+    Examples
+    --------
+    >>> from loaders import store
+    >>> cov = store.load_coverage()
+    >>> remember(cov, ("example",), lambda: [1]) is remember(cov, ("example",), lambda: [2])
+    True
+    """
+    # The memo lives in the frozen model's __dict__ (as cached_property does), so
+    # it goes when the model goes; a race between sessions only builds twice.
+    with _MEMO_LOCK:
+        memo = cov.__dict__.setdefault("_viewmodel_memo", OrderedDict())
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+    value = make()
+    with _MEMO_LOCK:
+        memo[key] = value
+        while len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
+    return value
+
+
+def member_period(cov: Coverage, day: dt.date) -> int:
+    """The number of accession validity dates on or before ``day``: equal for days with the same members.
+
+    The members (with or without territory) change on more days than the
+    coverage does (:meth:`Coverage.change_dates` counts only territorial
+    memberships), so their tables are keyed by this instead.
+    """
+    days = cov.__dict__.get("_member_days")
+    if days is None:
+        acc = cov.accessions
+        stamps = pd.concat([acc["valid_from"], acc["valid_until"]]).dropna().unique()
+        days = cov.__dict__["_member_days"] = np.sort(np.asarray(stamps, dtype="datetime64[D]"))
+    return int(np.searchsorted(days, np.datetime64(day, "D"), side="right"))
+
+
+def _coverage_part(cov: Coverage, state: ViewState, tooltips: bool) -> dict:
+    """Everything of a view model that depends on the coverage state only (see :func:`coverage_key`)."""
+    lang = state.lang
     units = unit_table(cov, state)
     now = cov.summary(state.date, state.region, state.evidence)
     then = cov.summary(state.compare, state.region, state.evidence) if state.compare else None
@@ -103,19 +192,26 @@ def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewMode
     if state.region is not None:
         region_name = f"Regierungsbezirk {region_name}" if lang == "de" else f"Administrative region {region_name}"
     if tooltips:
-        kreise = cov.units[cov.units["level"] == "kreis"]
-        units["tooltip"] = text.tooltips(units, state.level, state.compare, lang,
-                                         dict(zip(kreise["key"], kreise["name"].astype(str))), cov.kreisfrei)
-    return ViewModel(
-        state=state, units=units, now=now, then=then,
+        parts = text.tooltip_lines(units, state.level, state.compare, lang, kreis_names(cov), cov.kreisfrei)
+        units["tooltip"] = ["<br>".join(head + rest) for head, rest in parts]
+        # The per-state lines alone: the map gets the fixed ones with its geometry (viewmodel.tips).
+        units["tip_state"] = [rest for _, rest in parts]
+    return dict(
+        units=units, now=now, then=then,
         legend=text.legend(state.level, set(units["shown"]), compare=state.compare,
                            hatched=bool(units["hatched"].any()), region=state.region, lang=lang),
         figures_line=text.figures_line(now, then, lang),
-        subtitle=text.subtitle(state.date, state.compare, region_name, state.evidence, lang),
-        currency=text.currency(state.date, newest_documented(cov), lang),
         region_name=region_name,
-        statewide=statewide_members(cov, state.date, state.evidence),
     )
+
+
+def kreis_names(cov: Coverage) -> dict[str, str]:
+    """Kreis key -> name (the tooltips name a Gemeinde's Kreis)."""
+    names = cov.__dict__.get("_kreis_names")
+    if names is None:
+        kreise = cov.units[cov.units["level"] == "kreis"]
+        names = cov.__dict__["_kreis_names"] = dict(zip(kreise["key"], kreise["name"].astype(str)))
+    return names
 
 
 def unit_table(cov: Coverage, state: ViewState) -> pd.DataFrame:

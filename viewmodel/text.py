@@ -138,18 +138,40 @@ def status_text(unit, level: str, compare: dt.date | None, lang: str) -> str:
 
 def tooltips(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str,
              kreis_names: dict[str, str], kreisfrei: frozenset) -> list[str]:
-    """One escaped HTML tooltip per row of the view model's unit table."""
+    """One escaped HTML tooltip per row of the view model's unit table (fixed and per-state lines joined)."""
+    return ["<br>".join(head + rest) for head, rest in tooltip_lines(units, level, compare, lang, kreis_names, kreisfrei)]
+
+
+def tooltip_lines(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str,
+                  kreis_names: dict[str, str], kreisfrei: frozenset) -> list[tuple[list[str], list[str]]]:
+    """Per row: the tooltip's *fixed* lines and its *per-state* lines, each an escaped HTML line.
+
+    The fixed part (name, key, Kreis) never changes with the Stichtag, so the
+    map gets it once with its geometry; the per-state part (status, dates,
+    sources, other paths, the body's own accession, counts) is the same text
+    for the same coverage state, so the map receives only line numbers into a
+    table of such lines (:mod:`viewmodel.tips`). ``tooltips`` joins both.
+
+    Examples
+    --------
+    >>> row = pd.DataFrame([{"key": "057", "name": "Detmold", "status": "full", "new": False, "evidence": None,
+    ...     "gemeinden_covered": 70, "gemeinden_total": 70, "gemeinden_covered_documented": 1,
+    ...     "body_member": False, "body_member_undated": False, "body_member_source": None}])
+    >>> fixed, per_state = tooltip_lines(row, "regierungsbezirk", None, "de", {}, frozenset())[0]
+    >>> fixed, per_state[0]
+    (['<b>Detmold</b> (057)'], 'Status: alle Gemeinden abgedeckt')
+    """
     esc = html.escape
     word = {key: esc(t(key, lang)) for key in ("tip_kreis", "tip_kreisfrei", "tip_status", "tip_since",
                                                 "tip_evidence", "tip_source", "tip_gemeinden", "tip_also")}
     out = []
     for unit in units.itertuples(index=False):
-        lines = [f"<b>{esc(str(unit.name))}</b> ({esc(unit.key)})"]
+        head = [f"<b>{esc(str(unit.name))}</b> ({esc(unit.key)})"]
         if level == "gemeinde":
             kreis = (word["tip_kreisfrei"] if unit.kreis_key in kreisfrei
                      else esc(str(kreis_names.get(unit.kreis_key, unit.kreis_key))))
-            lines.append(f"{word['tip_kreis']}: {kreis}")
-        lines.append(f"{word['tip_status']}: {esc(status_text(unit, level, compare, lang))}")
+            head.append(f"{word['tip_kreis']}: {kreis}")
+        lines = [f"{word['tip_status']}: {esc(status_text(unit, level, compare, lang))}"]
         if level == "gemeinde":
             if unit.since is not None or unit.precision is not None:
                 lines.append(f"{word['tip_since']}: "
@@ -172,7 +194,7 @@ def tooltips(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str
         body = _body_line(unit, level, lang, kreisfrei)
         if body:
             lines.append(body)
-        out.append("<br>".join(lines))
+        out.append((head, lines))
     return out
 
 

@@ -33,7 +33,8 @@ function loadGeometry(url) {
 
 let map = null, units = null, context = null, outlines = null, labels = null, tiles = null;
 let shownUnits = null, shownContext = null, shownTiles = null, shownAttribution = null, height = 0;
-let args = null;   // the latest render arguments; older async updates give way to them
+let args = null;   // the render arguments being drawn; older async updates give way to newer ones
+let latest = null;   // the newest render arguments received
 let shownStyles = null;
 
 // The escaped tooltip HTML of a unit (one accessor: the mouse tooltip and the keyboard walk read the same).
@@ -227,7 +228,37 @@ function updateTilesAndAttribution() {
   }
 }
 
+// The compact per-state form (viewmodel/tips.py, state_payload; decode there is
+// the reference): per unit a row number into the distinct rows "code,position,…",
+// code = 2 x status position + hatched, positions into the unit's pool of fixed
+// tooltip lines (fetched once from tips_url, cached by the browser); negative
+// positions name the few lines sent with this state. Decoded into the same
+// features {key: [status, hatched, tooltip]} the standalone export passes directly.
+function decodeState(table, state) {
+  const features = {};
+  const rows = state.rows.map((row) => row.split(",").map(Number));
+  const numbers = state.units ? state.units.split(",").map(Number) : [];
+  table.keys.forEach((key, i) => {
+    const [code, ...positions] = rows[numbers[i]];
+    const pool = table.pool[i];
+    const lines = pool.slice(0, table.head[i]).map((n) => table.lines[n]);
+    for (const j of positions) lines.push(j >= 0 ? table.lines[pool[j]] : state.lines[-j - 1]);
+    features[key] = [state.statuses[code >> 1], (code & 1) === 1, lines.join("<br>")];
+  });
+  return features;
+}
+
 async function render(next) {
+  latest = next;
+  if (next.tips_url && !next.features) {
+    // The geometry is requested now too, so both files travel at once, not one after the other.
+    for (const url of [next.units_url, next.context_url]) if (url) loadGeometry(url).catch(() => {});
+    const table = await loadGeometry(next.tips_url);   // fetched once per URL, then at hand
+    if (latest !== next) return;   // a newer render arrived meanwhile; it takes over
+    next.features = decodeState(table, next.state);
+    next.styles = next.styles || table.styles;   // fixed: sent once in the same file
+    next.labels = next.labels || table.labels;
+  }
   args = next;
   window.sidMap.renders += 1;
   applyWords();
@@ -272,6 +303,17 @@ async function render(next) {
     if (at >= 0) select(at, true);
   }
   document.body.setAttribute("data-ready", String(window.sidMap.renders));
+  reportDrawn();
+}
+
+// Once per page: tell the app the map is drawn, so it sends the rest of the page
+// (charts, tables, export) only now and they do not compete with the map's first
+// frame (dashboard/app.py, "map first"). Also sent when drawing failed: the page
+// must not wait for a map that will not come.
+function reportDrawn() {
+  if (window.sidMap.reported) return;
+  window.sidMap.reported = true;
+  send("streamlit:setComponentValue", {value: true, dataType: "json"});
 }
 
 
@@ -426,12 +468,14 @@ window.addEventListener("message", (event) => {
   if (typeof L === "undefined" || typeof topojson === "undefined") {   // vendor files missing: say so, no blank frame
     document.getElementById("missing").hidden = false;
     send("streamlit:setFrameHeight", {height: 60});
+    reportDrawn();
     return;
   }
   render(event.data.args).catch((error) => {
     const missing = document.getElementById("missing");
     missing.textContent = `Karte konnte nicht geladen werden: ${error.message}`;
     missing.hidden = false;
+    reportDrawn();
   });
 });
 send("streamlit:componentReady", {apiVersion: 1});

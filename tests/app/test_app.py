@@ -136,6 +136,10 @@ def members_frame(app):
 
 def test_members_table_search_and_undated_note():
     app = run(date="2024-02-01", region="051")
+    # The list is sent only once asked for; until then its count stands in.
+    assert any("Organisationen (Personen werden nie einzeln aufgeführt)" in c.value for c in app.caption)
+    assert "w_search" not in [w.key for w in app.text_input]
+    app.toggle(key="w_members_open").set_value(True).run()
     table = members_frame(app)
     assert {"Name", "Art", "Beitritt", "Evidenz", "Quelle"} <= set(table.columns)
     assert set(table["Evidenz"]) == {"einzeln belegt", "abgeleitet"}
@@ -159,3 +163,28 @@ def test_english_toggle():
     app.toggle(key="w_lang").set_value(True).run()
     assert app.caption[0].value == "As of: 1 February 2024 · RB Detmold"
     assert metric(app, "Municipalities covered") == "70 of 70 (100.0%)"
+
+
+def test_export_section_builds_nothing_until_asked():
+    app = run(date="2024-02-01")
+    assert [h.value for h in app.subheader if h.value == "Export für die Presse"]
+    assert not [b for b in app.get("download_button")]          # no button, no file, no widget state
+    app.toggle(key="w_export_open").set_value(True).run()
+    assert len(app.get("download_button")) == 9                 # PNG SVG PDF HTML, GIF MP4, CSV XLSX GeoJSON
+
+
+def test_a_stichtag_change_within_one_coverage_period_rebuilds_no_model(monkeypatch):
+    from viewmodel import model
+
+    app = run(date="2024-03-01")
+    built = []
+    real = model.unit_table
+    monkeypatch.setattr(model, "unit_table", lambda cov, state: built.append(state) or real(cov, state))
+    app.slider(key="w_slider").set_value(D(2024, 3, 2)).run()   # no coverage change after 1 Feb 2024
+    assert not app.exception and built == []
+    assert "2. März 2024" in app.caption[0].value
+    from loaders import store
+
+    store.load_coverage().__dict__.pop("_viewmodel_memo", None)   # forget what other tests built
+    app.slider(key="w_slider").set_value(D(2023, 3, 2)).run()   # another coverage period
+    assert built

@@ -59,8 +59,15 @@ def test_detmold_accession_day_and_the_day_before(app_url, page):
     # Restyled in place: the same frame, and no geometry fetched again.
     assert frame.evaluate("() => window.__sameFrame === true")
     geometry_after = [url for url in page.requests if "/geo/" in url]
-    assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 2
+    # Units, the Bezirke around them, and the fixed tooltip table (viewmodel.tips), each once.
+    assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 3
     assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
+
+    # The tooltip is put together from the fixed table and the state of the day shown.
+    frame.locator("path[data-status]").first.hover()
+    tip = frame.locator(".leaflet-tooltip")
+    tip.wait_for()
+    assert "Kreis:" in tip.inner_text() and "Status: noch nicht abgedeckt" in tip.inner_text()
 
 
 def test_map_draws_offline_and_asks_no_other_host(app_url, page):
@@ -118,6 +125,7 @@ def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverag
     map_frame(page)
     section = page.get_by_role("heading", name="Export für die Presse")
     section.scroll_into_view_if_needed()
+    page.get_by_text("Dateien für diese Ansicht anbieten").click()   # nothing is built before
     chooser = page.get_by_role("combobox", name="Format")
     chooser.click()
     chooser.press("ArrowDown")
@@ -288,3 +296,32 @@ def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_ur
     assert documented == ["member"] * 2 + ["via_kreis"] * 10
     page.get_by_text("davon 12 einzeln belegt").first.wait_for()
     shoot(page, "map-recklinghausen-2023-01-01.png")
+
+
+def test_component_files_are_cached_with_validators(app_url):
+    """The map's files: versioned references, a year for hashed ones, ETags and 304s (dashboard/assets.py)."""
+    import re
+    import urllib.error
+    import urllib.request
+
+    base = f"{app_url}/component/dashboard.mapview.coverage_map"
+
+    def get(path: str, tag: str | None = None):
+        request = urllib.request.Request(base + path, headers={"If-None-Match": tag} if tag else {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:   # urllib raises for 304
+            return error.code, error.headers, b""
+
+    status, headers, page = get("/index.html")
+    assert status == 200 and headers["ETag"] and headers["Cache-Control"] == "max-age=60"
+    references = re.findall(r'(?:src|href)="([^"]+)"', page.decode())
+    assert references and all(re.search(r"\?v=[0-9a-f]{12}$", ref) for ref in references)
+    assert get("/index.html", headers["ETag"])[0] == 304
+    for ref in references:
+        status, ref_headers, _ = get("/" + ref)
+        assert status == 200 and ref_headers["Cache-Control"] == "public, max-age=31536000, immutable", ref
+        assert get("/" + ref, ref_headers["ETag"])[0] == 304
+    assert get("/map.js")[1]["Cache-Control"] == "public, max-age=86400"   # without its hash: a day
+    assert get("/../app.py")[0] in (400, 404)

@@ -1,0 +1,132 @@
+"""The map component's files as ``sid-atlas serve`` hands them out: cached by browsers, with validators.
+
+Streamlit serves a component's files with ``Cache-Control: public`` (no
+lifetime, no ETag) and its ``index.html`` with ``no-cache`` (no validator), so
+every visit downloaded Leaflet, topojson-client, ``map.js`` and the page
+again. Here (:class:`dashboard.webserver.SecurityMiddleware` calls
+:func:`response`):
+
+- ``index.html`` refers to its scripts and styles with a content hash
+  (``map.js?v=…``); it is reused for a minute, so the page's second request
+  for it within one open costs no round trip, and then revalidated with its
+  ETag (a 304 of a few bytes when nothing changed);
+- the files it refers to, and the content-hashed geometry and tooltip files,
+  are ``immutable`` for a year: a changed file has another URL;
+- anything else below the component (a file asked for without its hash)
+  gets an ETag and a day's lifetime.
+
+The files are read from :data:`dashboard.mapview.COMPONENT_DIR` directly, so
+they are served even before a session has registered the component.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from pathlib import Path
+
+COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
+PREFIX = "/component/dashboard.mapview.coverage_map/"
+YEAR = "public, max-age=31536000, immutable"
+INDEX = "max-age=60"   # then revalidated with its ETag (304 when unchanged)
+OTHER = "public, max-age=86400"
+_HASHED = re.compile(r"^geo/[^/]+-[0-9a-f]{12}\.json$")
+_REFERENCE = re.compile(r'(?P<attr>(?:src|href)=")(?P<path>(?!https?:|data:|/)[^"?#]+)(?=")')
+_MEMO: dict[Path, tuple] = {}
+
+
+def file_for(rel: str) -> Path | None:
+    """The component file a request path names, or None (not ours, missing, or outside the folder).
+
+    Examples
+    --------
+    >>> file_for(PREFIX + "map.js").name, file_for(PREFIX + "../app.py"), file_for("/other/map.js")
+    ('map.js', None, None)
+    """
+    if not rel.startswith(PREFIX):
+        return None
+    name = rel[len(PREFIX):] or "index.html"
+    if "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    path = (COMPONENT_DIR / name).resolve()
+    if COMPONENT_DIR not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def _content(path: Path) -> tuple[bytes, str]:
+    """The bytes to send for ``path`` (``index.html`` with hashed references) and their ETag."""
+    stat = path.stat()
+    known = _MEMO.get(path)
+    if known is not None and known[0] == (stat.st_mtime_ns, stat.st_size):
+        return known[1], known[2]
+    data = path.read_bytes()
+    if path.name == "index.html" and path.parent == COMPONENT_DIR:
+        data = versioned(data.decode("utf-8")).encode("utf-8")
+    tag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
+    _MEMO[path] = ((stat.st_mtime_ns, stat.st_size), data, tag, file_digest(path))
+    return data, tag
+
+
+def file_digest(path: Path) -> str:
+    """The first 12 hex digits of a file's sha256 (as ``?v=`` in ``index.html``)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def versioned(page: str, folder: Path = COMPONENT_DIR) -> str:
+    """``page`` with every local ``src``/``href`` given the content hash of its file (``?v=…``).
+
+    Examples
+    --------
+    >>> "map.js?v=" in versioned('<script src="map.js"></script>')
+    True
+    >>> versioned('<a href="https://example.org/x.js">')
+    '<a href="https://example.org/x.js">'
+    """
+    def add(match: re.Match) -> str:
+        target = folder / match["path"]
+        if not target.is_file():
+            return match[0]
+        return f"{match['attr']}{match['path']}?v={file_digest(target)}"
+
+    return _REFERENCE.sub(add, page)
+
+
+def cache_control(rel: str, query: str, digest: str = "") -> str:
+    """The lifetime of a component file: see the module docstring.
+
+    ``digest`` is the start of the file's sha256: a ``?v=`` naming it makes
+    the URL a content address (an outdated ``v`` gets the short lifetime).
+
+    Examples
+    --------
+    >>> cache_control(PREFIX + "index.html", ""), cache_control(PREFIX + "map.js", "v=0123456789ab", "0123456789ab")
+    ('max-age=60', 'public, max-age=31536000, immutable')
+    >>> cache_control(PREFIX + "geo/units-0123456789ab.json", ""), cache_control(PREFIX + "map.js", "v=1")
+    ('public, max-age=31536000, immutable', 'public, max-age=86400')
+    """
+    name = rel[len(PREFIX):] or "index.html"
+    if name == "index.html":
+        return INDEX
+    if _HASHED.match(name) or (digest and query == f"v={digest}"):
+        return YEAR
+    return OTHER
+
+
+def response(rel: str, query: str, if_none_match: str | None) -> tuple[int, bytes, dict[str, str]] | None:
+    """Status, body and headers for a component file, or None when ``rel`` names none.
+
+    304 (no body) when the browser's ``If-None-Match`` holds the current ETag.
+    """
+    path = file_for(rel)
+    if path is None:
+        return None
+    data, tag = _content(path)
+    headers = {"etag": tag, "cache-control": cache_control(rel, query, _MEMO[path][3])}
+    if if_none_match and tag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
+        return 304, b"", headers
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+        kind += "; charset=utf-8"
+    return 200, data, {"content-type": kind, **headers}
