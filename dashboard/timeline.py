@@ -170,19 +170,14 @@ def coverage_spec(frame: pd.DataFrame, events: pd.DataFrame, lang: str = "de") -
     dict
         Vega-Lite spec; pass it through :func:`with_rules` before drawing.
     """
-<<<<<<< HEAD
     # The documented part rides along, so the chart never shows an inference as the whole story.
     frame = frame.assign(gemeinden_documented_share=frame["gemeinden_covered_documented"] / frame["gemeinden_total"])
-    long = _long(frame, {"gemeinden_share": t("series_gemeinden", lang),
-                         "gemeinden_documented_share": t("series_gemeinden_documented", lang),
-                         "population_share": t("series_population", lang)}, ["day"], "share")
-    lines = alt.Chart(long).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-=======
-    series = {"gemeinden_share": t("series_gemeinden", lang), "population_share": t("series_population", lang)}
+    series = {"gemeinden_share": t("series_gemeinden", lang),
+              "gemeinden_documented_share": t("series_gemeinden_documented", lang),
+              "population_share": t("series_population", lang)}
     # A tenth of a per mille is finer than the chart shows; folded by Vega-Lite (one row per day).
     wide = frame[["day", *series]].round(5).assign(day=pd.to_datetime(frame["day"]))
     lines = _folded(alt.Chart(wide), series, "share").mark_line(interpolate="step-after", strokeWidth=2.5).encode(
->>>>>>> rerun
         **_time_and_series(),
         y=alt.Y("share:Q", title=t("axis_share", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("series:N", title=t("series", lang)),
