@@ -42,22 +42,33 @@ ARTIFACTS = REPO / "artifacts"
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="a small run of the websocket, sweep and command-line parts (for tests)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a small run of the websocket, sweep and command-line parts (for tests)"
+    )
     parser.add_argument("--opens", type=int, default=5, help="measured page opens per app (default 5)")
-    parser.add_argument("--batches", type=int, default=5,
-                        help="CPU samples per app, each a batch of --batch changes (default 5)")
+    parser.add_argument(
+        "--batches", type=int, default=5, help="CPU samples per app, each a batch of --batch changes (default 5)"
+    )
     parser.add_argument("--batch", type=int, default=8, help="changes per CPU sample (default 8)")
     parser.add_argument("--reruns", type=int, default=9, help="AppTest reruns of the dashboard (default 9)")
-    parser.add_argument("--counts", type=int, nargs="+", default=list(report_counts()),
-                        help="session counts of the load sweep (default 10 20 50 100 200)")
+    parser.add_argument(
+        "--counts",
+        type=int,
+        nargs="+",
+        default=list(report_counts()),
+        help="session counts of the load sweep (default 10 20 50 100 200)",
+    )
     parser.add_argument("--changes", type=int, default=3, help="Stichtag moves per viewer in the sweep (default 3)")
-    parser.add_argument("--think", type=float, default=3.0,
-                        help="mean seconds between one viewer's moves in the sweep (default 3)")
+    parser.add_argument(
+        "--think", type=float, default=3.0, help="mean seconds between one viewer's moves in the sweep (default 3)"
+    )
     parser.add_argument("--cli-repeats", type=int, default=5, help="whole-process pairs per command (default 5)")
     parser.add_argument("--prepares", type=int, default=2, help="cold Germany prepares (default 2)")
-    parser.add_argument("--baseline", action="store_true",
-                        help="also measure the straightforward folium build over the websocket (slow)")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also measure the straightforward folium build over the websocket (slow)",
+    )
     parser.add_argument("--no-browser", action="store_true", help="skip Chromium (page open, visit bytes)")
     parser.add_argument("--no-nginx", action="store_true", help="skip the two replicas behind nginx")
     parser.add_argument("--no-germany", action="store_true", help="skip the Deutschland scope")
@@ -109,31 +120,42 @@ def main(argv=None) -> int:
     if args.quick:
         floor_apps = [apps.TRIVIAL, apps.OURS]
     for app in floor_apps:
+
         def over_websocket(app=app):
             got = floor.measure(app.script, logs / f"{app.name}-floor.log", batches=args.batches, batch=args.batch)
             return {f"{kind}_{app.name}": series for kind, series in got.items()}
 
-        run.part(f"{app.name}: Stichtag changes over the websocket",
-                 tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen", "first_open")),
-                 over_websocket)
+        run.part(
+            f"{app.name}: Stichtag changes over the websocket",
+            tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen", "first_open")),
+            over_websocket,
+        )
     run.notes.append(
         "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
         "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
         f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
         "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
-        "decompression, the viewer reporting its cached message hashes like the browser.")
+        "decompression, the viewer reporting its cached message hashes like the browser."
+    )
     if args.baseline:
-        run.notes.append("*_baseline: the straightforward build (benchmarks/baseline_app.py, folium); its payload "
-                         "per change is its geometry, resent on every rerun.")
+        run.notes.append(
+            "*_baseline: the straightforward build (benchmarks/baseline_app.py, folium); its payload "
+            "per change is its geometry, resent on every rerun."
+        )
 
     if args.reruns:
         from benchmarks import rerun
 
-        run.part("dashboard: AppTest reruns", ("apptest_ours",),
-                 lambda: {"apptest_ours": rerun.measure(apps.OURS, changes=args.reruns)})
-        run.notes.append("apptest_ours: streamlit.testing AppTest, at.run() after a one-day move, in this process "
-                         "(no websocket; AppTest recompiles the script on every run, so it overstates a rerun): "
-                         "a second figure only.")
+        run.part(
+            "dashboard: AppTest reruns",
+            ("apptest_ours",),
+            lambda: {"apptest_ours": rerun.measure(apps.OURS, changes=args.reruns)},
+        )
+        run.notes.append(
+            "apptest_ours: streamlit.testing AppTest, at.run() after a one-day move, in this process "
+            "(no websocket; AppTest recompiles the script on every run, so it overstates a rerun): "
+            "a second figure only."
+        )
 
     if not args.no_browser:
         for app in (apps.TRIVIAL, apps.MAP_ONLY, apps.OURS):
@@ -141,11 +163,15 @@ def main(argv=None) -> int:
         run.notes.append(
             "open_*: fresh browser context (empty HTTP cache), page open -> the app's map reports all 396 "
             "Gemeinden drawn (trivial app: its figure shows); first open discarded. change_ours: keyboard on "
-            "the Stichtag slider -> map restyled and figures changed.")
+            "the Stichtag slider -> map restyled and figures changed."
+        )
 
     if not args.no_nginx:
-        run.part("two replicas behind nginx", ("cold_open_bytes", "warm_open_bytes", "knee_two"),
-                 lambda: nginx_part(args, logs, run))
+        run.part(
+            "two replicas behind nginx",
+            ("cold_open_bytes", "warm_open_bytes", "knee_two"),
+            lambda: nginx_part(args, logs, run),
+        )
     from benchmarks import sweep
 
     run.part("one process: load sweep", ("knee_one", "load_memory"), lambda: sweep_part(args, logs, run))
@@ -153,35 +179,48 @@ def main(argv=None) -> int:
         f"Sweeps: per session count, all viewers open (0.1 s apart) and stay connected, then each moves the "
         f"Stichtag {args.changes} times across Detmold's accession, {0.5 * args.think:g}-{1.5 * args.think:g} s "
         f"apart; knee = largest count with p95 (change -> page sent) <= {sweep.P95_LIMIT_MS / 1000:g} s and no "
-        "errors, counting up to the first failing count; larger counts are not run.")
+        "errors, counting up to the first failing count; larger counts are not run."
+    )
 
     from benchmarks import cli_cost
 
-    run.part("command line", ("cli_coverage", "cli_geopandas", "cli_coverage_ratio")
-             + (() if args.no_export else ("cli_export", "export_ratio")),
-             lambda: cli_cost.measure(args.cli_repeats, export=not args.no_export))
-    run.notes.append("cli_*: whole processes timed from outside, A and yardstick in turn, ratios pair by pair; "
-                     "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
-                     "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px).")
+    run.part(
+        "command line",
+        ("cli_coverage", "cli_geopandas", "cli_coverage_ratio")
+        + (() if args.no_export else ("cli_export", "export_ratio")),
+        lambda: cli_cost.measure(args.cli_repeats, export=not args.no_export),
+    )
+    run.notes.append(
+        "cli_*: whole processes timed from outside, A and yardstick in turn, ratios pair by pair; "
+        "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
+        "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px)."
+    )
 
     from benchmarks import press
 
     run.part("press files", ("svg_nrw", "svg_region_compare", "pdf_nrw", "datapackage_nrw"), press.measure)
-    run.notes.append("press files: bytes of `sid-atlas export` for 2024-02-01 (deterministic, one sample): SVG "
-                     "16:9 of NRW, SVG of RB Detmold compared with 2024-01-31, PDF 16:9 of NRW, datapackage of NRW.")
+    run.notes.append(
+        "press files: bytes of `sid-atlas export` for 2024-02-01 (deterministic, one sample): SVG "
+        "16:9 of NRW, SVG of RB Detmold compared with 2024-01-31, PDF 16:9 of NRW, datapackage of NRW."
+    )
 
     if not args.no_germany:
         from benchmarks import germany_scope
 
-        run.part("Deutschland", ("de_prepare", "de_first_session", "de_scope_read", "de_geometry_raw",
-                                  "de_geometry_gzip", "de_cpu"),
-                 lambda: germany_scope.measure(prepares=args.prepares, batches=max(1, args.batches // 2),
-                                               batch=args.batch, log_dir=logs))
-        run.notes.append("de_*: all VG250-EW Gemeinden in ../shared (8,750 without Bayern); NRW's carry their "
-                         "status, the rest not_yet (benchmarks/germany_app.py). de_first_session is a fresh "
-                         "server's first page run: it includes importing the app's modules and building the NRW "
-                         "model, which any first session pays (compare the map-only app's first page run); "
-                         "de_scope_read is the Deutschland data alone.")
+        run.part(
+            "Deutschland",
+            ("de_prepare", "de_first_session", "de_scope_read", "de_geometry_raw", "de_geometry_gzip", "de_cpu"),
+            lambda: germany_scope.measure(
+                prepares=args.prepares, batches=max(1, args.batches // 2), batch=args.batch, log_dir=logs
+            ),
+        )
+        run.notes.append(
+            "de_*: all VG250-EW Gemeinden in ../shared (8,750 without Bayern); NRW's carry their "
+            "status, the rest not_yet (benchmarks/germany_app.py). de_first_session is a fresh "
+            "server's first page run: it includes importing the app's modules and building the NRW "
+            "model, which any first session pays (compare the map-only app's first page run); "
+            "de_scope_read is the Deutschland data alone."
+        )
 
     rows = report.rows(run.results)
     print()
@@ -189,11 +228,14 @@ def main(argv=None) -> int:
     print()
     for note in run.notes:
         print("note:", note)
-    print(f"machine: {machine['cores']} cores, {machine['cpu_model']}, Python {machine['python']}, "
-          f"load {machine['loadavg_at_start']} at start, {report.load_average()} at the end")
+    print(
+        f"machine: {machine['cores']} cores, {machine['cpu_model']}, Python {machine['python']}, "
+        f"load {machine['loadavg_at_start']} at start, {report.load_average()} at the end"
+    )
     settings = {k: v for k, v in vars(args).items() if k != "json"}
-    doc = report.to_json(rows, machine=machine, notes=run.notes, settings=settings, results=run.results,
-                         sweeps=run.sweeps)
+    doc = report.to_json(
+        rows, machine=machine, notes=run.notes, settings=settings, results=run.results, sweeps=run.sweeps
+    )
     doc["elapsed_s"] = round(time.perf_counter() - started, 1)
     doc["machine"]["loadavg_at_end"] = report.load_average()
     from loaders.paths import atomic_write
@@ -245,15 +287,18 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
                     finally:
                         chromium.close()
                 out.update(cold_open_bytes=Series([float(cold)]), warm_open_bytes=Series([float(warm)]))
-            except Exception as exc:   # the sweep below still runs
+            except Exception as exc:  # the sweep below still runs
                 traceback.print_exc()
                 reason = f"{type(exc).__name__}: {exc}"
                 out.update(cold_open_bytes=Series(error=reason), warm_open_bytes=Series(error=reason))
-            run.notes.append("cold/warm_open_bytes: the dashboard through nginx (deploy/nginx.conf.template), "
-                             "a first visit in a fresh browser context, then a new tab in the same context; "
-                             "HTTP as transferred (encoded body + headers), websocket as payload.")
-        steps = sweep.run(proxy, None, counts=args.counts, changes=args.changes, think_s=args.think,
-                          ramp_s=sessions.RAMP_S)
+            run.notes.append(
+                "cold/warm_open_bytes: the dashboard through nginx (deploy/nginx.conf.template), "
+                "a first visit in a fresh browser context, then a new tab in the same context; "
+                "HTTP as transferred (encoded body + headers), websocket as payload."
+            )
+        steps = sweep.run(
+            proxy, None, counts=args.counts, changes=args.changes, think_s=args.think, ramp_s=sessions.RAMP_S
+        )
     run.sweeps["two replicas behind nginx"] = [vars(s) for s in steps]
     run.notes.extend(filter(None, [sweep.knee_note("knee_two", steps)]))
     out["knee_two"] = Series([float(sweep.knee(steps))])
@@ -263,14 +308,21 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
 def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     from benchmarks import sessions, sweep
 
-    steps = sweep.one_process(apps.OURS.script, logs / "sweep-one.log", counts=args.counts, changes=args.changes,
-                              think_s=args.think, ramp_s=sessions.RAMP_S)
+    steps = sweep.one_process(
+        apps.OURS.script,
+        logs / "sweep-one.log",
+        counts=args.counts,
+        changes=args.changes,
+        think_s=args.think,
+        ramp_s=sessions.RAMP_S,
+    )
     run.sweeps["one process"] = [vars(s) for s in steps]
     run.notes.extend(filter(None, [sweep.knee_note("knee_one", steps)]))
     out = {"knee_one": Series([float(sweep.knee(steps))])}
     passing = [s for s in steps if s.passed and s.memory_per_session is not None]
-    out["load_memory"] = (Series([passing[-1].memory_per_session]) if passing
-                          else Series(error="no passing session count"))
+    out["load_memory"] = (
+        Series([passing[-1].memory_per_session]) if passing else Series(error="no passing session count")
+    )
     return out
 
 

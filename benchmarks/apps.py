@@ -43,10 +43,10 @@ class App:
 
     name: str
     script: Path
-    frame_marker: str   # substring of the URL of the frame that holds the map ("" = any frame)
-    state_js: str       # JS run in that frame: null or {drawn, signature}
+    frame_marker: str  # substring of the URL of the frame that holds the map ("" = any frame)
+    state_js: str  # JS run in that frame: null or {drawn, signature}
     expected_drawn: int = GEMEINDEN_NRW
-    figures: bool = True   # shows st.metric figures that change with the Stichtag
+    figures: bool = True  # shows st.metric figures that change with the Stichtag
 
     def url(self, base: str, day: dt.date) -> str:
         return f"{base}/?date={day.isoformat()}"
@@ -75,7 +75,7 @@ def stichtag_slider() -> dt.date:
     The same widget as the dashboard (one-day steps, that label), so the
     harness drives every build with the same key press or ``AppTest`` call.
     """
-    import streamlit as st   # only the apps need it, not the harness
+    import streamlit as st  # only the apps need it, not the harness
 
     from loaders.dates import parse_iso_day
 
@@ -84,5 +84,6 @@ def stichtag_slider() -> dt.date:
             st.session_state.stichtag = parse_iso_day(st.query_params.get("date", DAY_AFTER.isoformat()))
         except Exception:  # a bad URL value must not stop a comparison app
             st.session_state.stichtag = DAY_AFTER
-    return st.slider("Stichtag", min_value=dt.date(2022, 1, 1), max_value=dt.date.today(), format="DD.MM.YYYY",
-                     key="stichtag")
+    return st.slider(
+        "Stichtag", min_value=dt.date(2022, 1, 1), max_value=dt.date.today(), format="DD.MM.YYYY", key="stichtag"
+    )

@@ -50,8 +50,9 @@ st.set_page_config(page_title="Baseline (straightforward build)", layout="wide")
 # so the browser drives both builds with the same key press.
 if "stichtag" not in st.session_state:
     st.session_state.stichtag = initial_day()
-day = st.slider("Stichtag", min_value=dt.date(2022, 1, 1), max_value=dt.date.today(), format="DD.MM.YYYY",
-                key="stichtag")
+day = st.slider(
+    "Stichtag", min_value=dt.date(2022, 1, 1), max_value=dt.date.today(), format="DD.MM.YYYY", key="stichtag"
+)
 model = coverage()
 summary = model.summary(day)
 status = model.gemeinde_status(day).set_index("key")["status"].to_dict()
@@ -66,8 +67,12 @@ frame["status"] = frame["key"].map(status)
 m = folium.Map(location=[51.45, 7.55], zoom_start=7, tiles=None)
 folium.GeoJson(
     frame,
-    style_function=lambda f: {"fillColor": COLOURS[f["properties"]["status"]], "color": "#555",
-                              "weight": 0.5, "fillOpacity": 0.8},
+    style_function=lambda f: {
+        "fillColor": COLOURS[f["properties"]["status"]],
+        "color": "#555",
+        "weight": 0.5,
+        "fillOpacity": 0.8,
+    },
     tooltip=folium.GeoJsonTooltip(["name", "key", "status"]),
 ).add_to(m)
 st_folium(m, key="map", height=600, use_container_width=True, returned_objects=[])

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 POLL_S = 0.01
 OPEN_TIMEOUT_S = 60.0
 CHANGE_TIMEOUT_S = 30.0
-SETTLE_S = 0.75   # no websocket frame for this long = the rerun's messages are all in
+SETTLE_S = 0.75  # no websocket frame for this long = the rerun's messages are all in
 
 WORD = re.compile(rb"[A-Za-z_]{5,}")
 FIGURES_JS = """() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
@@ -72,10 +72,10 @@ class WsRecorder:
         Streamlit messages are protobuf; the first identifiers inside (argument
         names, column names) say well enough which element a big frame carries.
         """
-        big = sorted((data for t, data in self.frames if t >= start and len(data) >= minimum),
-                     key=len, reverse=True)[:count]
-        return [f"{len(data):,} B ({' '.join(w.decode() for w in WORD.findall(data[:600])[:5])})"
-                for data in big]
+        big = sorted((data for t, data in self.frames if t >= start and len(data) >= minimum), key=len, reverse=True)[
+            :count
+        ]
+        return [f"{len(data):,} B ({' '.join(w.decode() for w in WORD.findall(data[:600])[:5])})" for data in big]
 
     def wait_quiet(self, page, quiet_s: float = SETTLE_S, limit_s: float = 10.0) -> None:
         """Return once no frame arrived for ``quiet_s`` (at most ``limit_s``)."""
@@ -189,11 +189,13 @@ def measure(browser, base: str, app: App, *, opens: int, log=print) -> BrowserRe
             page.on("response", lambda r: responses.append(r) if r.request.resource_type in ("fetch", "xhr") else None)
             start = time.perf_counter()
             page.goto(app.url(base, DAY_BEFORE), wait_until="commit")
-            drawn_at = wait_until(page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn,
-                                  OPEN_TIMEOUT_S)
+            drawn_at = wait_until(
+                page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn, OPEN_TIMEOUT_S
+            )
             if drawn_at is None:
-                raise RuntimeError(f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s "
-                                   f"(state {map_state(page, app)})")
+                raise RuntimeError(
+                    f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s (state {map_state(page, app)})"
+                )
             if not warmup:
                 result.page_open.samples.append((drawn_at - start) * 1000)
             # Figures may still be arriving: wait for them and for a quiet socket.
@@ -211,15 +213,19 @@ def measure(browser, base: str, app: App, *, opens: int, log=print) -> BrowserRe
 
                 def updated():
                     state = map_state(page, app)
-                    return (state is not None and state["drawn"] >= app.expected_drawn
-                            and state["signature"] != before_map["signature"]
-                            and (not app.figures or figures(page) not in ("", before_figs)))
+                    return (
+                        state is not None
+                        and state["drawn"] >= app.expected_drawn
+                        and state["signature"] != before_map["signature"]
+                        and (not app.figures or figures(page) not in ("", before_figs))
+                    )
 
                 begin = set_date(page, old, new)
                 done = wait_until(page, updated, CHANGE_TIMEOUT_S)
                 if done is None:
-                    raise RuntimeError(f"{app.name}: map/figures not updated {old} -> {new} "
-                                       f"within {CHANGE_TIMEOUT_S:.0f} s")
+                    raise RuntimeError(
+                        f"{app.name}: map/figures not updated {old} -> {new} within {CHANGE_TIMEOUT_S:.0f} s"
+                    )
                 ws.wait_quiet(page)
                 if not warmup:
                     result.change.samples.append((done - begin) * 1000)
@@ -232,8 +238,7 @@ def measure(browser, base: str, app: App, *, opens: int, log=print) -> BrowserRe
                         result.largest_change_frames = ws.largest_since(begin)
                     result.ws_change.samples.append(len(payload))
                     result.ws_change_gzip.samples.append(len(gzip.compress(payload, 6)))
-            log(f"  {app.name} open {rep}{' (warm-up)' if warmup else ''}: "
-                f"{(drawn_at - start) * 1000:.0f} ms")
+            log(f"  {app.name} open {rep}{' (warm-up)' if warmup else ''}: {(drawn_at - start) * 1000:.0f} ms")
         finally:
             context.close()
         if refused:
@@ -273,17 +278,23 @@ def _one_visit(context, base: str, app: App) -> int:
         ws.attach(page)
         received, cached = {}, set()
         cdp = context.new_cdp_session(page)
-        cdp.on("Network.loadingFinished",
-               lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]),
+        )
         # A response from the HTTP cache may still report its size: it was not transferred.
         cdp.on("Network.requestServedFromCache", lambda event: cached.add(event["requestId"]))
-        cdp.on("Network.responseReceived",
-               lambda event: cached.add(event["requestId"]) if event["response"].get("fromDiskCache") else None)
+        cdp.on(
+            "Network.responseReceived",
+            lambda event: cached.add(event["requestId"]) if event["response"].get("fromDiskCache") else None,
+        )
         cdp.send("Network.enable")
         start = time.perf_counter()
         page.goto(app.url(base, DAY_BEFORE), wait_until="commit")
-        if wait_until(page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn,
-                      OPEN_TIMEOUT_S) is None:
+        if (
+            wait_until(page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn, OPEN_TIMEOUT_S)
+            is None
+        ):
             raise RuntimeError(f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s through {base}")
         ws.wait_quiet(page)
         cdp.detach()

@@ -31,8 +31,9 @@ def timed(command: list[str]) -> float:
     done = subprocess.run(command, cwd=REPO, capture_output=True, timeout=600)
     elapsed = (time.perf_counter() - started) * 1000
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:3])} … exited {done.returncode}: "
-                           f"{done.stderr.decode(errors='replace').strip()[-300:]}")
+        raise RuntimeError(
+            f"{' '.join(command[:3])} … exited {done.returncode}: {done.stderr.decode(errors='replace').strip()[-300:]}"
+        )
     return elapsed
 
 
@@ -58,8 +59,18 @@ def measure(repeats: int, *, export: bool = True, log=print) -> dict[str, Series
     if not export:
         return out
     with tempfile.TemporaryDirectory(prefix="sid-bench-") as folder:
-        png = [_cli(), "export", "--date", DAY, "--format", "png", "--preset", "a4",
-                  "--out", str(Path(folder) / "a4.png")]
+        png = [
+            _cli(),
+            "export",
+            "--date",
+            DAY,
+            "--format",
+            "png",
+            "--preset",
+            "a4",
+            "--out",
+            str(Path(folder) / "a4.png"),
+        ]
         exp_ms, cov2_ms, exp_ratio = paired(png, coverage, repeats)
     log(f"  export {min(exp_ms):.0f}-{max(exp_ms):.0f} ms")
     out["cli_coverage"] = Series(cov_ms + cov2_ms)

@@ -27,7 +27,7 @@ from benchmarks.report import Series
 from benchmarks.sessions import Viewer, run_sync
 
 WARMUP = 3
-PAUSE_S = 0.05          # between changes: a person never moves twice within a frame
+PAUSE_S = 0.05  # between changes: a person never moves twice within a frame
 CLOCK_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
 # The day after four regional events (Münster, Arnsberg, Köln, Detmold); the
 # shortest period (Köln to Düsseldorf) leaves 16 days for rounds.
@@ -40,7 +40,7 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
         # The command name (field 2) may hold spaces: split after its closing parenthesis.
         fields = handle.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * CLOCK_TICK_S   # utime, stime (fields 14, 15)
+    return (int(fields[11]) + int(fields[12])) * CLOCK_TICK_S  # utime, stime (fields 14, 15)
 
 
 def new_days(count: int, start: int = 0) -> list[dt.date]:
@@ -56,8 +56,10 @@ def new_days(count: int, start: int = 0) -> list[dt.date]:
     >>> [d.isoformat() for d in new_days(5)]
     ['2022-10-20', '2023-08-03', '2023-09-09', '2024-02-02', '2022-10-21']
     """
-    return [PERIOD_STARTS[i % len(PERIOD_STARTS)] + dt.timedelta(days=i // len(PERIOD_STARTS))
-            for i in range(start, start + count)]
+    return [
+        PERIOD_STARTS[i % len(PERIOD_STARTS)] + dt.timedelta(days=i // len(PERIOD_STARTS))
+        for i in range(start, start + count)
+    ]
 
 
 async def _measure(base: str, pid: int, *, batches: int, batch: int, log) -> dict[str, Series]:
@@ -84,15 +86,18 @@ async def _measure(base: str, pid: int, *, batches: int, batch: int, log) -> dic
         seen = await viewer.change(last_two[0])
     finally:
         await viewer.close()
-    log(f"  open {opened.finished_ms:.0f} ms; CPU per change " + ", ".join(f"{c:.0f}" for c in cpu)
+    log(
+        f"  open {opened.finished_ms:.0f} ms; CPU per change "
+        + ", ".join(f"{c:.0f}" for c in cpu)
         + f" ms; payload per new day {sorted(payload_new)[len(payload_new) // 2] / 1000:.1f} KB, "
-        f"day seen {seen.payload / 1000:.1f} KB ({seen.cache_refs} cached elements)")
+        f"day seen {seen.payload / 1000:.1f} KB ({seen.cache_refs} cached elements)"
+    )
     return {
         "cpu": Series(cpu),
         "latency": Series(latency),
         "payload_new": Series([float(p) for p in payload_new]),
         "payload_seen": Series([float(seen.payload)]),
-        "first_open": Series([opened.finished_ms]),   # a fresh server's first page run, imports included
+        "first_open": Series([opened.finished_ms]),  # a fresh server's first page run, imports included
     }
 
 

@@ -38,8 +38,10 @@ def germany_view() -> tuple[str, dict[str, dict], int]:
     """
     gemeinden, topology = germany.load_scope()
     url = write_geometry("gemeinde-de", topology.encode())
-    rest = {key: ["not_yet", False, html.escape(f"{name} ({key})")]
-            for key, name in zip(gemeinden["key"], gemeinden["name"])}
+    rest = {
+        key: ["not_yet", False, html.escape(f"{name} ({key})")]
+        for key, name in zip(gemeinden["key"], gemeinden["name"])
+    }
     return url, rest, int(gemeinden["population"].sum())
 
 
@@ -50,7 +52,6 @@ args = nrw_args(day, url)
 summary = coverage().summary(day)
 cols = st.columns(3)
 cols[0].metric("Gemeinden (NRW)", f"{summary['gemeinden_covered']} von {summary['gemeinden_total']}")
-cols[1].metric("Bevölkerung Deutschland (ohne Bayern)",
-               f"{100 * summary['population_covered'] / population_de:.2f} %")
+cols[1].metric("Bevölkerung Deutschland (ohne Bayern)", f"{100 * summary['population_covered'] / population_de:.2f} %")
 cols[2].metric("Gemeinden auf der Karte", f"{len(rest):,}".replace(",", "."))
 draw({**args, "features": {**rest, **args["features"]}})

@@ -28,8 +28,10 @@ from benchmarks.server import REPO
 
 SCRIPT = REPO / "benchmarks" / "germany_app.py"
 PREPARE = "from loaders import germany; germany.prepare(rebuild=True)"
-SCOPE_READ = ("import time; from loaders import germany; start = time.perf_counter(); germany.load_scope(); "
-              "print((time.perf_counter() - start) * 1000)")
+SCOPE_READ = (
+    "import time; from loaders import germany; start = time.perf_counter(); germany.load_scope(); "
+    "print((time.perf_counter() - start) * 1000)"
+)
 
 
 def _python(code: str) -> tuple[float, str]:
@@ -68,7 +70,12 @@ def measure(*, prepares: int, batches: int, batch: int, log_dir: Path, log=print
     log(f"  deutschland first session after prepare: {first:.0f} ms; reading the scope {min(read):.0f} ms")
     _, topology = germany.load_scope()
     raw = topology.encode()
-    out = {"de_prepare": Series(samples), "de_first_session": Series([first]), "de_scope_read": Series(read),
-           "de_geometry_raw": Series([float(len(raw))]), "de_geometry_gzip": Series([float(len(gzip.compress(raw, 6)))])}
+    out = {
+        "de_prepare": Series(samples),
+        "de_first_session": Series([first]),
+        "de_scope_read": Series(read),
+        "de_geometry_raw": Series([float(len(raw))]),
+        "de_geometry_gzip": Series([float(len(gzip.compress(raw, 6)))]),
+    }
     out["de_cpu"] = floor.measure(SCRIPT, log_dir / "germany-changes.log", batches=batches, batch=batch, log=log)["cpu"]
     return out

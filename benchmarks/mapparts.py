@@ -16,8 +16,9 @@ from loaders.viewstate import ViewState
 from viewmodel import model
 from viewmodel.component import component_args
 
-ATTRIBUTION = ("© GeoBasis-DE / BKG (2025), Daten verändert; "
-               "Einwohnerzahlen: Statistische Ämter des Bundes und der Länder")
+ATTRIBUTION = (
+    "© GeoBasis-DE / BKG (2025), Daten verändert; Einwohnerzahlen: Statistische Ämter des Bundes und der Länder"
+)
 
 
 @st.cache_resource
@@ -42,9 +43,14 @@ def nrw_args(day: dt.date, units_url: str | None = None) -> dict:
     from viewmodel import tips
 
     if units_url:
-        return component_args(nrw_model(day), units_url=units_url, context_url=None, labels=[],
-                              attribution=ATTRIBUTION)
+        return component_args(nrw_model(day), units_url=units_url, context_url=None, labels=[], attribution=ATTRIBUTION)
     table = tips.fixed_table(coverage(), "gemeinde", None, "de")
-    return component_args(nrw_model(day), units_url=geometry_url("gemeinde", None), context_url=None,
-                          labels=list(bezirk_labels()), attribution=ATTRIBUTION, tips=table,
-                          tips_url=tips_url(table, "gemeinde-nrw-de"))
+    return component_args(
+        nrw_model(day),
+        units_url=geometry_url("gemeinde", None),
+        context_url=None,
+        labels=list(bezirk_labels()),
+        attribution=ATTRIBUTION,
+        tips=table,
+        tips_url=tips_url(table, "gemeinde-nrw-de"),
+    )

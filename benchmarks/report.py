@@ -52,31 +52,53 @@ class Metric:
 
     key: str
     label: str
-    unit: str                      # "bytes", "ms", "count" or "ratio"
-    target: Target | None = None   # None: reported for context, no budget
-    stat: int = 50                 # percentile of the samples the row shows; 50 = median
+    unit: str  # "bytes", "ms", "count" or "ratio"
+    target: Target | None = None  # None: reported for context, no budget
+    stat: int = 50  # percentile of the samples the row shows; 50 = median
     ratio_of: tuple[str, str] | None = None
 
 
 # Issue 13's targets first, then the figures behind them. "KB" is 1000 bytes.
 METRICS = (
-    Metric("cpu_ratio", "Server CPU per Stichtag change ÷ trivial-app floor", "ratio", Target(2.5, "≤ 2.5×"),
-           ratio_of=("cpu_ours", "cpu_trivial")),
-    Metric("payload_new_ours", "Payload per change, NRW Gemeinde, a day not seen before", "bytes",
-           Target(20_000, "≤ 20 KB")),
-    Metric("open_ratio", "Page open to map drawn ÷ trivial-app floor", "ratio", Target(1.2, "≤ 1.2×"),
-           ratio_of=("open_ours", "open_trivial")),
+    Metric(
+        "cpu_ratio",
+        "Server CPU per Stichtag change ÷ trivial-app floor",
+        "ratio",
+        Target(2.5, "≤ 2.5×"),
+        ratio_of=("cpu_ours", "cpu_trivial"),
+    ),
+    Metric(
+        "payload_new_ours",
+        "Payload per change, NRW Gemeinde, a day not seen before",
+        "bytes",
+        Target(20_000, "≤ 20 KB"),
+    ),
+    Metric(
+        "open_ratio",
+        "Page open to map drawn ÷ trivial-app floor",
+        "ratio",
+        Target(1.2, "≤ 1.2×"),
+        ratio_of=("open_ours", "open_trivial"),
+    ),
     Metric("cold_open_bytes", "Bytes on a cold open through nginx", "bytes", Target(2_500_000, "≤ 2.5 MB")),
     Metric("warm_open_bytes", "Bytes on a warm open through nginx", "bytes", Target(30_000, "≤ 30 KB")),
     Metric("knee_one", "Knee (sessions with p95 ≤ 1 s), one process", "count", Target(100, "≥ 100", True)),
     Metric("knee_two", "Knee, two replicas behind nginx", "count", Target(180, "≥ 180", True)),
-    Metric("cli_coverage_ratio", "`sid-atlas coverage` whole process ÷ `python -c \"import geopandas\"`", "ratio",
-           Target(1.3, "≤ 1.3×")),
+    Metric(
+        "cli_coverage_ratio",
+        '`sid-atlas coverage` whole process ÷ `python -c "import geopandas"`',
+        "ratio",
+        Target(1.3, "≤ 1.3×"),
+    ),
     Metric("export_ratio", "A4 PNG export whole process ÷ `coverage`", "ratio", Target(2.0, "≤ 2×")),
     Metric("de_first_session", "Deutschland, first session after prepare", "ms", Target(500, "≤ 0.5 s")),
     Metric("svg_nrw", "Press SVG, NRW at Gemeinde level (16:9)", "bytes", Target(1_000_000, "≤ 1 MB")),
-    Metric("svg_region_compare", "Press SVG, one Regierungsbezirk with a compare date", "bytes",
-           Target(600_000, "≤ 600 KB")),
+    Metric(
+        "svg_region_compare",
+        "Press SVG, one Regierungsbezirk with a compare date",
+        "bytes",
+        Target(600_000, "≤ 600 KB"),
+    ),
     Metric("pdf_nrw", "Press PDF, NRW at Gemeinde level", "bytes", Target(1_000_000, "≤ 1 MB")),
     # -- the figures behind the ratios, and context ---------------------------
     Metric("cpu_trivial", "Server CPU per change: trivial app (10 widgets)", "ms"),
@@ -98,7 +120,7 @@ METRICS = (
     Metric("geometry_gzip", "Geometry to the browser, gzip -6", "bytes"),
     Metric("load_memory", "Server memory per added session (one process, last passing count)", "bytes"),
     Metric("cli_coverage", "`sid-atlas coverage` whole process", "ms"),
-    Metric("cli_geopandas", "`python -c \"import geopandas\"` whole process", "ms"),
+    Metric("cli_geopandas", '`python -c "import geopandas"` whole process', "ms"),
     Metric("cli_export", "`sid-atlas export --format png --preset a4` whole process", "ms"),
     Metric("datapackage_nrw", "Open-data package (zip), NRW", "bytes"),
     Metric("de_prepare", "Deutschland: cold prepare, whole process (read … TopoJSON)", "ms"),
@@ -133,8 +155,12 @@ class Series:
         return statistics.median(self.samples) if self.samples else None
 
     def to_json(self) -> dict:
-        out = {"median": self.median, "samples": [round(s, 3) for s in self.samples],
-               "load_before": self.load_before, "load_after": self.load_after}
+        out = {
+            "median": self.median,
+            "samples": [round(s, 3) for s in self.samples],
+            "load_before": self.load_before,
+            "load_after": self.load_after,
+        }
         if self.samples:
             out["min"], out["max"] = min(self.samples), max(self.samples)
         if self.error:
@@ -188,7 +214,7 @@ def stat_name(q: int) -> str:
 
 
 def verdict(metric: Metric, value: float | None) -> str:
-    """"pass", "FAIL", "n/a" (not measured) or "" (no target).
+    """ "pass", "FAIL", "n/a" (not measured) or "" (no target).
 
     Examples
     --------
@@ -264,8 +290,9 @@ def rows(results: dict[str, Series]) -> list[dict]:
             series = results.get(metric.key, Series(error="not measured"))
             value = percentile(series.samples, metric.stat)
             error, n, load = series.error, len(series.samples), _load_span(series)
-        out.append({"metric": metric, "value": value, "verdict": verdict(metric, value), "n": n,
-                    "error": error, "load": load})
+        out.append(
+            {"metric": metric, "value": value, "verdict": verdict(metric, value), "n": n, "error": error, "load": load}
+        )
     return out
 
 
@@ -280,8 +307,14 @@ def _row_cells(row: dict) -> tuple[str, ...]:
     metric = row["metric"]
     kind = "ratio" if metric.ratio_of or metric.unit == "ratio" else stat_name(metric.stat)
     value = format_value(metric.unit, row["value"]) if row["value"] is not None else f"– ({row['error']})"
-    return (metric.label, metric.target.text if metric.target else "", value, row["verdict"],
-            f"{kind} of {row['n']}" if row["n"] else kind, _load_text(row["load"]))
+    return (
+        metric.label,
+        metric.target.text if metric.target else "",
+        value,
+        row["verdict"],
+        f"{kind} of {row['n']}" if row["n"] else kind,
+        _load_text(row["load"]),
+    )
 
 
 HEADER = ("figure", "target", "value", "verdict", "statistic", "load before → after")
@@ -313,12 +346,24 @@ def machine_info() -> dict:
         load = [round(x, 2) for x in os.getloadavg()]
     except OSError:
         load = None
-    return {"cores": os.cpu_count(), "cpu_model": model, "python": sys.version.split()[0],
-            "platform": platform.platform(), "loadavg_at_start": load}
+    return {
+        "cores": os.cpu_count(),
+        "cpu_model": model,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "loadavg_at_start": load,
+    }
 
 
-def to_json(table_rows: list[dict], *, machine: dict, notes: list[str], settings: dict,
-            results: dict[str, Series], sweeps: dict[str, list[dict]] | None = None) -> dict:
+def to_json(
+    table_rows: list[dict],
+    *,
+    machine: dict,
+    notes: list[str],
+    settings: dict,
+    results: dict[str, Series],
+    sweeps: dict[str, list[dict]] | None = None,
+) -> dict:
     """The artifact: every sample with its load average, the rows as shown, the sweeps.
 
     Examples
@@ -332,18 +377,26 @@ def to_json(table_rows: list[dict], *, machine: dict, notes: list[str], settings
     out_rows = []
     for row in table_rows:
         metric = row["metric"]
-        out_rows.append({
-            "key": metric.key, "label": metric.label, "unit": metric.unit,
-            "target": metric.target.limit if metric.target else None,
-            "target_text": metric.target.text if metric.target else None,
-            "stat": stat_name(metric.stat), "ratio_of": list(metric.ratio_of) if metric.ratio_of else None,
-            "value": row["value"], "n": row["n"], "error": row["error"],
-            "load_before": row["load"][0], "load_after": row["load"][1],
-            "pass": {"pass": True, "FAIL": False}.get(row["verdict"]),
-        })
+        out_rows.append(
+            {
+                "key": metric.key,
+                "label": metric.label,
+                "unit": metric.unit,
+                "target": metric.target.limit if metric.target else None,
+                "target_text": metric.target.text if metric.target else None,
+                "stat": stat_name(metric.stat),
+                "ratio_of": list(metric.ratio_of) if metric.ratio_of else None,
+                "value": row["value"],
+                "n": row["n"],
+                "error": row["error"],
+                "load_before": row["load"][0],
+                "load_after": row["load"][1],
+                "pass": {"pass": True, "FAIL": False}.get(row["verdict"]),
+            }
+        )
     return {
         "schema": SCHEMA_VERSION,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine,
         "settings": settings,
         "notes": notes,
@@ -371,7 +424,7 @@ def markdown(doc: dict) -> str:
         f"One `make bench` run, {doc.get('created', '?')}: {machine.get('cores', '?')} cores "
         f"({machine.get('cpu_model', '?')}), Python {machine.get('python', '?')}, load average at start "
         f"{' / '.join(str(x) for x in start_load) if start_load else '?'} (1 / 5 / 15 min; other jobs share "
-        f"the machine). Medians unless named; \"(ratio)\" rows divide two figures of the same run, which "
+        f'the machine). Medians unless named; "(ratio)" rows divide two figures of the same run, which '
         f"holds up better on a busy machine than either figure alone. Load = 1-minute load average just "
         f"before → after each figure. KB = 1000 bytes. Full samples: `artifacts/bench.json`.",
         "",
@@ -388,14 +441,18 @@ def markdown(doc: dict) -> str:
     for name, steps in (doc.get("sweeps") or {}).items():
         if not steps:
             continue
-        lines += ["", f"Load sweep, {name}: change -> page sent, p95 (p50), errors.", "",
-                  "| sessions | " + " | ".join(str(s["sessions"]) for s in steps) + " |",
-                  "|---|" + "---|" * len(steps),
-                  "| p95 (p50) | " + " | ".join(f"{format_value('ms', s['p95_ms'])} ({format_value('ms', s['p50_ms'])})"
-                                                for s in steps) + " |",
-                  "| errors | " + " | ".join(str(s["errors"]) for s in steps) + " |",
-                  "| load | " + " | ".join(_load_text((s.get("load_before"), s.get("load_after"))) for s in steps)
-                  + " |"]
+        lines += [
+            "",
+            f"Load sweep, {name}: change -> page sent, p95 (p50), errors.",
+            "",
+            "| sessions | " + " | ".join(str(s["sessions"]) for s in steps) + " |",
+            "|---|" + "---|" * len(steps),
+            "| p95 (p50) | "
+            + " | ".join(f"{format_value('ms', s['p95_ms'])} ({format_value('ms', s['p50_ms'])})" for s in steps)
+            + " |",
+            "| errors | " + " | ".join(str(s["errors"]) for s in steps) + " |",
+            "| load | " + " | ".join(_load_text((s.get("load_before"), s.get("load_after"))) for s in steps) + " |",
+        ]
     if doc.get("notes"):
         lines += ["", "How each figure was taken:", ""] + [f"- {note}" for note in doc["notes"]]
     return "\n".join(lines) + "\n"
@@ -412,7 +469,7 @@ def replace_section(text: str, table: str) -> str:
     start, end = text.find(README_START), text.find(README_END)
     if start < 0 or end < start:
         raise ValueError(f"the README has no {README_START} … {README_END} section")
-    return text[:start + len(README_START)] + "\n" + table + text[end:]
+    return text[: start + len(README_START)] + "\n" + table + text[end:]
 
 
 def main(argv=None) -> int:
@@ -426,8 +483,11 @@ def main(argv=None) -> int:
         print(f"benchmarks.report: cannot read {args.json}: {error}", file=sys.stderr)
         return 2
     if doc.get("schema") != SCHEMA_VERSION:
-        print(f"benchmarks.report: {args.json} has schema {doc.get('schema')}, expected {SCHEMA_VERSION}: "
-              "rerun make bench", file=sys.stderr)
+        print(
+            f"benchmarks.report: {args.json} has schema {doc.get('schema')}, expected {SCHEMA_VERSION}: "
+            "rerun make bench",
+            file=sys.stderr,
+        )
         return 2
     table = markdown(doc)
     if args.readme is None:

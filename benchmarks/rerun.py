@@ -38,7 +38,7 @@ def measure(app: App, *, changes: int, log=print) -> Series:
     RuntimeError
         When the script raises: a broken app must not pass as fast.
     """
-    from streamlit.testing.v1 import AppTest   # imported late: Streamlit is heavy and only needed here
+    from streamlit.testing.v1 import AppTest  # imported late: Streamlit is heavy and only needed here
 
     at = AppTest.from_file(str(app.script), default_timeout=TIMEOUT_S)
     at.query_params["date"] = DAY_BEFORE.isoformat()
@@ -46,7 +46,7 @@ def measure(app: App, *, changes: int, log=print) -> Series:
     _check(at, app)
     samples = []
     day = DAY_BEFORE
-    for i in range(changes + 1):           # +1: the first change is a warm-up
+    for i in range(changes + 1):  # +1: the first change is a warm-up
         # Always a day not shown before, so a per-date cache in the app cannot
         # turn the measurement into a cache lookup; the data itself stays warm.
         stichtag_slider(at, day).set_value(day + dt.timedelta(days=1))

@@ -53,8 +53,9 @@ def streamlit_server(script: Path, log_path: Path, *, startup_timeout: float = 9
 
 
 @contextlib.contextmanager
-def streamlit_process(script: Path, log_path: Path, *, startup_timeout: float = 90.0,
-                      env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def streamlit_process(
+    script: Path, log_path: Path, *, startup_timeout: float = 90.0, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """Run ``streamlit run script`` on a free port; yield its base URL and process; always stop it.
 
     The process is the server itself (no shell in between), so its pid is the
@@ -75,18 +76,36 @@ def streamlit_process(script: Path, log_path: Path, *, startup_timeout: float = 
         with open(log_path, "w", encoding="utf-8") as log:
             # A new session, so the whole process group is stopped by its id, never by name.
             proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                env={**os.environ, **(env or {})})
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(script),
+                    "--server.port",
+                    str(port),
+                    "--server.address",
+                    "127.0.0.1",
+                    "--server.headless",
+                    "true",
+                    "--browser.gatherUsageStats",
+                    "false",
+                    "--server.fileWatcherType",
+                    "none",
+                ],
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, **(env or {})},
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             try:
                 wait_healthy(base, proc, log_path, startup_timeout)
             except RuntimeError:
                 if proc.poll() is not None and address_in_use(_read(log_path)):
-                    continue   # someone took the port in between: try another one
+                    continue  # someone took the port in between: try another one
                 raise
             yield base, proc
             return
@@ -96,8 +115,9 @@ def streamlit_process(script: Path, log_path: Path, *, startup_timeout: float = 
 
 
 @contextlib.contextmanager
-def proxied_replicas(script: Path, workdir: Path, replicas: int = 2, *,
-                     startup_timeout: float = 90.0) -> Iterator[tuple[str, list[str]]]:
+def proxied_replicas(
+    script: Path, workdir: Path, replicas: int = 2, *, startup_timeout: float = 90.0
+) -> Iterator[tuple[str, list[str]]]:
     """``replicas`` servers of ``script`` behind nginx with ``deploy/nginx.conf.template``.
 
     The same configuration as ``deploy.scaleout`` (sticky by cookie; a client
@@ -109,9 +129,12 @@ def proxied_replicas(script: Path, workdir: Path, replicas: int = 2, *,
     proxy_url, replica_urls
     """
     with contextlib.ExitStack() as stack:
-        started = [stack.enter_context(streamlit_process(script, workdir / f"replica-{i}.log",
-                                                         startup_timeout=startup_timeout))
-                   for i in range(replicas)]
+        started = [
+            stack.enter_context(
+                streamlit_process(script, workdir / f"replica-{i}.log", startup_timeout=startup_timeout)
+            )
+            for i in range(replicas)
+        ]
         ports = [int(base.rsplit(":", 1)[1]) for base, _ in started]
         for attempt in range(PORT_TRIES):
             listen = free_port()

@@ -50,9 +50,9 @@ from benchmarks.apps import DAY_AFTER, DAY_BEFORE
 SPREAD = 60
 EPOCH = dt.date(1970, 1, 1)
 MICROS_PER_DAY = 86_400 * 1_000_000
-RAMP_S = 0.1               # between two viewers' arrivals: 50 viewers arrive within 5 s
-RUN_TIMEOUT_S = 30.0       # one script run (open or change); longer is an error, not a wait
-SETTLE_S = 1.0             # let the server finish sending before its memory is read
+RAMP_S = 0.1  # between two viewers' arrivals: 50 viewers arrive within 5 s
+RUN_TIMEOUT_S = 30.0  # one script run (open or change); longer is an error, not a wait
+SETTLE_S = 1.0  # let the server finish sending before its memory is read
 
 
 def days_for(viewer: int) -> tuple[dt.date, dt.date]:
@@ -95,7 +95,7 @@ def rss_bytes(pid: int) -> int:
     with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024   # the kernel reports kB (KiB)
+                return int(line.split()[1]) * 1024  # the kernel reports kB (KiB)
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
@@ -120,11 +120,11 @@ class Run:
     """One script run as the viewer saw it: times in ms from sending the request."""
 
     finished_ms: float
-    figure_ms: float | None     # first st.metric of the run arrived
-    figure: str | None          # its value, e.g. "326 von 396 (82,3 %)"
-    title: str | None           # the first heading, i.e. the page title
-    payload: int = 0            # websocket payload bytes received for this run (after decompression)
-    cache_refs: int = 0         # elements the server sent as a reference to the viewer's cache
+    figure_ms: float | None  # first st.metric of the run arrived
+    figure: str | None  # its value, e.g. "326 von 396 (82,3 %)"
+    title: str | None  # the first heading, i.e. the page title
+    payload: int = 0  # websocket payload bytes received for this run (after decompression)
+    cache_refs: int = 0  # elements the server sent as a reference to the viewer's cache
 
 
 class MessageCache:
@@ -183,8 +183,8 @@ class LoadResult:
     sessions: int
     held: int = 0
     open_ms: list[float] = field(default_factory=list)
-    change_ms: list[float] = field(default_factory=list)     # change -> script finished
-    figure_ms: list[float] = field(default_factory=list)     # change -> first new figure
+    change_ms: list[float] = field(default_factory=list)  # change -> script finished
+    figure_ms: list[float] = field(default_factory=list)  # change -> first new figure
     errors: list[str] = field(default_factory=list)
     rss_baseline: int | None = None
     rss_opened: int | None = None
@@ -208,8 +208,9 @@ class Viewer:
         import websockets
 
         # The browser offers compression and so does the app's config: measure with it.
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin,
-                                          max_size=None, open_timeout=RUN_TIMEOUT_S)
+        self.ws = await websockets.connect(
+            self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None, open_timeout=RUN_TIMEOUT_S
+        )
         self.query = f"date={day.isoformat()}"
         run = await self._rerun(None)
         if self.slider_id is None:
@@ -283,7 +284,7 @@ class _Crowd:
 
     def __init__(self, sessions: int):
         self.result = LoadResult(sessions)
-        self.arrived = 0            # opened or failed to open
+        self.arrived = 0  # opened or failed to open
         self.finished = 0
         self.all_in = asyncio.Event()
         self.all_done = asyncio.Event()
@@ -324,10 +325,10 @@ async def _session(client: Viewer, crowd: _Crowd, changes: int, think_s: float, 
                 result.change_ms.append(run.finished_ms)
                 result.figure_ms.append(run.figure_ms)
             shown = run.figure
-    except Exception as exc:   # one viewer's failure is a counted error, not the end of the test
+    except Exception as exc:  # one viewer's failure is a counted error, not the end of the test
         result.errors.append(f"viewer {client.viewer}: {type(exc).__name__}: {exc}")
         if is_open:
-            result.held -= 1   # a session that broke is no longer held
+            result.held -= 1  # a session that broke is no longer held
         else:
             crowd.arrive()
     crowd.finish()
@@ -345,8 +346,9 @@ async def warm_up(base: str, log=print) -> None:
         await warm.close()
 
 
-async def _run(base: str, pid: int | None, sessions: int, changes: int, think_s: float, ramp_s: float,
-               deadline_s: float, log) -> LoadResult:
+async def _run(
+    base: str, pid: int | None, sessions: int, changes: int, think_s: float, ramp_s: float, deadline_s: float, log
+) -> LoadResult:
     await warm_up(base, log)
     await asyncio.sleep(SETTLE_S)
     crowd = _Crowd(sessions)
@@ -355,8 +357,9 @@ async def _run(base: str, pid: int | None, sessions: int, changes: int, think_s:
     result.rss_baseline = memory()
 
     clients = [Viewer(base, i) for i in range(sessions)]
-    tasks = [asyncio.create_task(_session(client, crowd, changes, think_s, client.viewer * ramp_s))
-             for client in clients]
+    tasks = [
+        asyncio.create_task(_session(client, crowd, changes, think_s, client.viewer * ramp_s)) for client in clients
+    ]
     try:
         async with asyncio.timeout(deadline_s):
             await crowd.all_in.wait()
@@ -365,7 +368,7 @@ async def _run(base: str, pid: int | None, sessions: int, changes: int, think_s:
             log(f"  {result.held} of {sessions} sessions open; moving the Stichtag {changes} times each ...")
             await crowd.all_done.wait()
             await asyncio.sleep(SETTLE_S)
-            result.rss_loaded = memory()   # every held session is still connected here
+            result.rss_loaded = memory()  # every held session is still connected here
     except TimeoutError:
         result.errors.append(f"load test stopped at its {deadline_s:.0f} s limit")
     finally:
@@ -376,8 +379,17 @@ async def _run(base: str, pid: int | None, sessions: int, changes: int, think_s:
     return result
 
 
-def measure(base: str, pid: int | None, *, sessions: int, changes: int, think_s: float, ramp_s: float,
-            deadline_s: float, log=print) -> LoadResult:
+def measure(
+    base: str,
+    pid: int | None,
+    *,
+    sessions: int,
+    changes: int,
+    think_s: float,
+    ramp_s: float,
+    deadline_s: float,
+    log=print,
+) -> LoadResult:
     """Drive ``sessions`` concurrent viewers against the app at ``base`` (server process ``pid``).
 
     All viewers open (one every ``ramp_s`` seconds) and stay connected; once

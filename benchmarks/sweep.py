@@ -75,8 +75,10 @@ def knee_note(name: str, steps: list[Step]) -> str | None:
     if not steps:
         return f"{name}: no session count was run."
     if all(step.passed for step in steps):
-        return (f"{name}: every count up to {max(s.sessions for s in steps)} passed, so the knee is at least "
-                f"{max(s.sessions for s in steps)} (not found).")
+        return (
+            f"{name}: every count up to {max(s.sessions for s in steps)} passed, so the knee is at least "
+            f"{max(s.sessions for s in steps)} (not found)."
+        )
     return None
 
 
@@ -85,25 +87,36 @@ def step_of(result: sessions.LoadResult) -> Step:
     memory = None
     if result.rss_baseline is not None and result.rss_loaded is not None and result.held:
         memory = sessions.per_session_bytes(result.rss_baseline, result.rss_loaded, result.held)
-    return Step(result.sessions, percentile(result.change_ms, 95), percentile(result.change_ms, 50),
-                len(result.errors), result.held, memory, result.errors[:3])
+    return Step(
+        result.sessions,
+        percentile(result.change_ms, 95),
+        percentile(result.change_ms, 50),
+        len(result.errors),
+        result.held,
+        memory,
+        result.errors[:3],
+    )
 
 
-def run(base: str, pid: int | None, *, counts=COUNTS, changes: int, think_s: float, ramp_s: float,
-        log=print) -> list[Step]:
+def run(
+    base: str, pid: int | None, *, counts=COUNTS, changes: int, think_s: float, ramp_s: float, log=print
+) -> list[Step]:
     """Sweep ``counts`` against a running app at ``base``; stop after the first failing count."""
     steps = []
     for count in counts:
         deadline_s = 60 + count * ramp_s + changes * (1.5 * think_s + sessions.RUN_TIMEOUT_S)
         log(f"  {count} sessions ...")
         before = load_average()
-        result = sessions.measure(base, pid, sessions=count, changes=changes, think_s=think_s, ramp_s=ramp_s,
-                                  deadline_s=deadline_s, log=log)
+        result = sessions.measure(
+            base, pid, sessions=count, changes=changes, think_s=think_s, ramp_s=ramp_s, deadline_s=deadline_s, log=log
+        )
         step = step_of(result)
         step.load_before, step.load_after = before, load_average()
         steps.append(step)
-        log(f"  {count} sessions: p95 {step.p95_ms or 0:.0f} ms, p50 {step.p50_ms or 0:.0f} ms, "
-            f"{step.errors} errors, {step.held} held")
+        log(
+            f"  {count} sessions: p95 {step.p95_ms or 0:.0f} ms, p50 {step.p50_ms or 0:.0f} ms, "
+            f"{step.errors} errors, {step.held} held"
+        )
         if not step.passed:
             break
     return steps

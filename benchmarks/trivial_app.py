@@ -27,14 +27,14 @@ from benchmarks.apps import stichtag_slider  # noqa: E402
 
 st.set_page_config(page_title="Trivial app (benchmark floor)", layout="wide")
 st.title("Trivial app")
-day = stichtag_slider()                                                      # 1
-level = st.selectbox("Ebene", ["Gemeinde", "Kreis", "Regierungsbezirk"])     # 2
+day = stichtag_slider()  # 1
+level = st.selectbox("Ebene", ["Gemeinde", "Kreis", "Regierungsbezirk"])  # 2
 region = st.radio("Region", ["NRW", "Düsseldorf", "Köln"], horizontal=True)  # 3
-evidence = st.checkbox("Nur belegte Beitritte")                              # 4
-search = st.text_input("Suche")                                              # 5
-count = st.number_input("Anzahl", min_value=0, max_value=100, value=10)      # 6
-picked = st.multiselect("Kreise", ["Kleve", "Wesel", "Borken"])              # 7
-compare = st.toggle("Vergleich")                                             # 8
-since = st.date_input("Vergleichstag", value=dt.date(2023, 1, 1))            # 9
-st.button("Aktualisieren")                                                   # 10
+evidence = st.checkbox("Nur belegte Beitritte")  # 4
+search = st.text_input("Suche")  # 5
+count = st.number_input("Anzahl", min_value=0, max_value=100, value=10)  # 6
+picked = st.multiselect("Kreise", ["Kleve", "Wesel", "Borken"])  # 7
+compare = st.toggle("Vergleich")  # 8
+since = st.date_input("Vergleichstag", value=dt.date(2023, 1, 1))  # 9
+st.button("Aktualisieren")  # 10
 st.metric("Stichtag", day.strftime("%d.%m.%Y"))

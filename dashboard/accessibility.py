@@ -31,8 +31,11 @@ ACCESSIBILITY_PAGE = "pages/barrierefreiheit.py"
 
 def page_links(container, lang: str) -> None:
     """The sidebar's links to the pages (atlas, register, Erklärung zur Barrierefreiheit)."""
-    for page, label in (("app.py", "page_atlas"), ("pages/register.py", "page_register"),
-                        (ACCESSIBILITY_PAGE, "page_accessibility")):
+    for page, label in (
+        ("app.py", "page_atlas"),
+        ("pages/register.py", "page_register"),
+        (ACCESSIBILITY_PAGE, "page_accessibility"),
+    ):
         container.page_link(page, label=t(label, lang))
 
 
@@ -46,10 +49,16 @@ def place_search(model: ViewModel) -> str | None:
     lang = model.state.lang
     names = dict(zip(model.units["key"], model.units["name"].astype(str)))
     options = sorted(names, key=lambda key: names[key].casefold())
-    if st.session_state.get("w_place") not in names:   # another level or region: the old choice is gone
+    if st.session_state.get("w_place") not in names:  # another level or region: the old choice is gone
         st.session_state.w_place = None
-    return st.selectbox(t("place_search", lang), options, format_func=lambda key: f"{names[key]} ({key})",
-                        index=None, placeholder=t("place_search_placeholder", lang), key="w_place")
+    return st.selectbox(
+        t("place_search", lang),
+        options,
+        format_func=lambda key: f"{names[key]} ({key})",
+        index=None,
+        placeholder=t("place_search_placeholder", lang),
+        key="w_place",
+    )
 
 
 def map_description(model: ViewModel) -> None:
@@ -82,16 +91,28 @@ def _shift(days: int, today: dt.date) -> None:
 def day_buttons(container, lang: str, today: dt.date) -> None:
     """One day back / forward beside the slider (WCAG 2.5.7: no dragging needed)."""
     back, forward = container.columns(2)
-    back.button(t("day_back", lang), key="w_day_back", on_click=_shift, args=(-1, today), width="stretch",
-                icon=":material/chevron_left:")
-    forward.button(t("day_forward", lang), key="w_day_forward", on_click=_shift, args=(1, today), width="stretch",
-                   icon=":material/chevron_right:")
+    back.button(
+        t("day_back", lang),
+        key="w_day_back",
+        on_click=_shift,
+        args=(-1, today),
+        width="stretch",
+        icon=":material/chevron_left:",
+    )
+    forward.button(
+        t("day_forward", lang),
+        key="w_day_forward",
+        on_click=_shift,
+        args=(1, today),
+        width="stretch",
+        icon=":material/chevron_right:",
+    )
 
 
 # -- feedback (BITV NRW §5) ---------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> sa.Engine:
-    from loaders.register import _engine as register_engine   # the register's own connection set-up
+    from loaders.register import _engine as register_engine  # the register's own connection set-up
 
     return register_engine(url)
 
@@ -118,8 +139,7 @@ def feedback_form(url: str, lang: str, key: str = "feedback") -> None:
     st.caption(t("feedback_intro", lang))
     with st.form(key, clear_on_submit=True, enter_to_submit=False):
         message = st.text_area(t("feedback_message", lang), max_chars=feedback.MAX_MESSAGE, key=f"w_{key}_message")
-        contact = st.text_input(t("feedback_contact", lang), max_chars=feedback.MAX_CONTACT,
-                                key=f"w_{key}_contact")
+        contact = st.text_input(t("feedback_contact", lang), max_chars=feedback.MAX_CONTACT, key=f"w_{key}_contact")
         sent = st.form_submit_button(t("feedback_send", lang), icon=":material/send:")
     if not sent:
         return

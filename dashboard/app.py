@@ -24,10 +24,15 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import accessibility, figures, members, timeline  # noqa: E402
+from dashboard import (  # noqa: E402
+    accessibility,
+    figures,
+    members,
+    press,  # noqa: E402
+    timeline,
+)
 from dashboard.mapview import render_map  # noqa: E402
 from dashboard.notices import plain  # noqa: E402
-from dashboard import press  # noqa: E402
 from exports import animation  # noqa: E402
 from exports.style import title_for  # noqa: E402
 from loaders import accessions, register, sources, store  # noqa: E402
@@ -137,8 +142,11 @@ def sizes_spec(lang: str) -> dict:
 def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
     """The members as of ``day``: one table per set of members (their own dates), shared, read-only."""
     cov = coverage()
-    return viewmodel.remember(cov, ("members", viewmodel.member_period(cov, day), evidence, region, lang),
-                              lambda: members.members_table(cov.members_as_of(day, evidence, region), lang))
+    return viewmodel.remember(
+        cov,
+        ("members", viewmodel.member_period(cov, day), evidence, region, lang),
+        lambda: members.members_table(cov.members_as_of(day, evidence, region), lang),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -149,8 +157,11 @@ def undated_table(region: str | None, lang: str):
 
 def member_count(day: dt.date, evidence: str, region: str | None) -> int:
     cov = coverage()
-    return viewmodel.remember(cov, ("member_count", viewmodel.member_period(cov, day), evidence, region),
-                              lambda: len(cov.members_as_of(day, evidence, region)))
+    return viewmodel.remember(
+        cov,
+        ("member_count", viewmodel.member_period(cov, day), evidence, region),
+        lambda: len(cov.members_as_of(day, evidence, region)),
+    )
 
 
 # -- view state and widgets -------------------------------------------------
@@ -179,11 +190,18 @@ def _from_widgets(date_widget: str = "w_slider") -> None:
     state = st.session_state
     day = state[date_widget] or state.view.date
     compare = state.w_compare
-    if compare is not None and compare > day:   # a reversed pair: the earlier day is the comparison
+    if compare is not None and compare > day:  # a reversed pair: the earlier day is the comparison
         day, compare = compare, day
-    _set_view(ViewState(date=day, compare=compare if compare != day else None, level=state.w_level,
-                        region=_region_of(state.w_region), evidence=state.w_evidence,
-                        lang="en" if state.w_lang else "de"))
+    _set_view(
+        ViewState(
+            date=day,
+            compare=compare if compare != day else None,
+            level=state.w_level,
+            region=_region_of(state.w_region),
+            evidence=state.w_evidence,
+            lang="en" if state.w_lang else "de",
+        )
+    )
 
 
 def _jump() -> None:
@@ -208,8 +226,10 @@ def _step() -> bool:
 def _toggle_play() -> None:
     state = st.session_state
     state.playing = not state.get("playing", False)
-    if state.playing and timeline.next_stop(state.view.date, state.w_step_mode, stops(state.view.evidence),
-                                            dt.date.today()) is None:
+    if (
+        state.playing
+        and timeline.next_stop(state.view.date, state.w_step_mode, stops(state.view.evidence), dt.date.today()) is None
+    ):
         _set_view(state.view.with_(date=FIRST_DAY))  # at the end: play from the start
 
 
@@ -235,34 +255,92 @@ def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
     bar = st.sidebar
     accessibility.page_links(bar, lang)
     bar.toggle(t("language", lang), key="w_lang", on_change=_from_widgets)
-    bar.slider(t("stichtag", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
-               key="w_slider", on_change=_from_widgets, args=("w_slider",))
+    bar.slider(
+        t("stichtag", lang),
+        min_value=FIRST_DAY,
+        max_value=today,
+        format="DD.MM.YYYY",
+        key="w_slider",
+        on_change=_from_widgets,
+        args=("w_slider",),
+    )
     accessibility.day_buttons(bar, lang, today)
-    bar.date_input(t("stichtag_input", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
-                   key="w_date", on_change=_from_widgets, args=("w_date",))
-    items = {row.date: t("jump_item", lang, region=row.region, date=format_date(dt.date.fromisoformat(row.date), lang))
-             for row in events().itertuples()}
-    bar.selectbox(t("jump", lang), list(items), format_func=items.get, index=None,
-                  placeholder=t("jump_placeholder", lang), key="w_jump", on_change=_jump)
+    bar.date_input(
+        t("stichtag_input", lang),
+        min_value=FIRST_DAY,
+        max_value=today,
+        format="DD.MM.YYYY",
+        key="w_date",
+        on_change=_from_widgets,
+        args=("w_date",),
+    )
+    items = {
+        row.date: t("jump_item", lang, region=row.region, date=format_date(dt.date.fromisoformat(row.date), lang))
+        for row in events().itertuples()
+    }
+    bar.selectbox(
+        t("jump", lang),
+        list(items),
+        format_func=items.get,
+        index=None,
+        placeholder=t("jump_placeholder", lang),
+        key="w_jump",
+        on_change=_jump,
+    )
     play, step = bar.columns(2)
     playing = st.session_state.get("playing", False)
-    play.button(t("pause" if playing else "play", lang), key="w_play", on_click=_toggle_play, width="stretch",
-                icon=":material/pause:" if playing else ":material/play_arrow:")
+    play.button(
+        t("pause" if playing else "play", lang),
+        key="w_play",
+        on_click=_toggle_play,
+        width="stretch",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+    )
     step.button(t("step", lang), key="w_step", on_click=_step, width="stretch", icon=":material/skip_next:")
-    bar.radio(t("step_mode", lang), timeline.STEP_MODES, key="w_step_mode", horizontal=True,
-              format_func=lambda mode: t(f"step_{mode}", lang), help=t("step_help", lang))
+    bar.radio(
+        t("step_mode", lang),
+        timeline.STEP_MODES,
+        key="w_step_mode",
+        horizontal=True,
+        format_func=lambda mode: t(f"step_{mode}", lang),
+        help=t("step_help", lang),
+    )
     bar.divider()
-    bar.radio(t("level", lang), VIEW_LEVELS, key="w_level", on_change=_from_widgets,
-              format_func=lambda level: t(f"level_{level}", lang))
-    bar.selectbox(t("region", lang), (LAND_KEY, *REGION_KEYS), key="w_region", on_change=_from_widgets,
-                  format_func=lambda key: t("region_nrw", lang) if key == LAND_KEY
-                  else t("region_item", lang, name=cov.name_of(key)))
-    bar.date_input(t("compare", lang), min_value=FIRST_DAY, max_value=today, format="DD.MM.YYYY",
-                   key="w_compare", on_change=_from_widgets, help=t("compare_help", lang))
-    bar.radio(t("evidence", lang), EVIDENCE_CHOICES, key="w_evidence", on_change=_from_widgets,
-              format_func=lambda evidence: t(f"evidence_{evidence}", lang))
-    return bar.selectbox(t("basemap", lang), BASEMAPS, key="w_basemap",
-                         format_func=lambda basemap: t(f"basemap_{basemap}", lang))
+    bar.radio(
+        t("level", lang),
+        VIEW_LEVELS,
+        key="w_level",
+        on_change=_from_widgets,
+        format_func=lambda level: t(f"level_{level}", lang),
+    )
+    bar.selectbox(
+        t("region", lang),
+        (LAND_KEY, *REGION_KEYS),
+        key="w_region",
+        on_change=_from_widgets,
+        format_func=lambda key: (
+            t("region_nrw", lang) if key == LAND_KEY else t("region_item", lang, name=cov.name_of(key))
+        ),
+    )
+    bar.date_input(
+        t("compare", lang),
+        min_value=FIRST_DAY,
+        max_value=today,
+        format="DD.MM.YYYY",
+        key="w_compare",
+        on_change=_from_widgets,
+        help=t("compare_help", lang),
+    )
+    bar.radio(
+        t("evidence", lang),
+        EVIDENCE_CHOICES,
+        key="w_evidence",
+        on_change=_from_widgets,
+        format_func=lambda evidence: t(f"evidence_{evidence}", lang),
+    )
+    return bar.selectbox(
+        t("basemap", lang), BASEMAPS, key="w_basemap", format_func=lambda basemap: t(f"basemap_{basemap}", lang)
+    )
 
 
 # -- press export (dashboard/press.py) -------------------------------------
@@ -346,8 +424,7 @@ def main() -> None:
     # Two rows: "396 von 396 (100,0 %)" needs about half the width to stay readable.
     top, bottom = st.columns([2, 1, 1]), st.columns([1, 1, 2], vertical_alignment="center")
     for column, card in zip(top[:3] + bottom[:2], cards):
-        column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help,
-                      border=True)
+        column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True)
     bottom[2].caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
     accessibility.map_table_section(model)
 
@@ -355,12 +432,15 @@ def main() -> None:
         return
 
     st.header(t("timeline", lang))
-    st.vega_lite_chart(timeline.place_rules(coverage_spec(view.evidence, view.region, today, lang),
-                                            view.date, view.compare, lang),
-                       width="stretch", height=timeline.COVERAGE_HEIGHT)
+    st.vega_lite_chart(
+        timeline.place_rules(coverage_spec(view.evidence, view.region, today, lang), view.date, view.compare, lang),
+        width="stretch",
+        height=timeline.COVERAGE_HEIGHT,
+    )
     accessibility.chart_table(t("timeline_table", lang), timeline_rows(view.evidence, view.region, today, lang))
-    st.vega_lite_chart(timeline.place_rules(sizes_spec(lang), view.date, None, lang),
-                       width="stretch", height=timeline.SIZES_HEIGHT)
+    st.vega_lite_chart(
+        timeline.place_rules(sizes_spec(lang), view.date, None, lang), width="stretch", height=timeline.SIZES_HEIGHT
+    )
     accessibility.chart_table(t("sizes_table", lang), tables.sizes_table(accessions.read_network_sizes(), lang))
 
     st.header(t("members", lang))
@@ -369,15 +449,26 @@ def main() -> None:
     if not st.toggle(t("members_open", lang), key="w_members_open"):
         st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
     else:
-        table = members.search(member_table(view.date, view.evidence, view.region, lang),
-                               st.text_input(t("search", lang), key="w_search"), lang)
+        table = members.search(
+            member_table(view.date, view.evidence, view.region, lang),
+            st.text_input(t("search", lang), key="w_search"),
+            lang,
+        )
         st.caption(t("members_count", lang, n=len(table)))
         st.dataframe(table, hide_index=True, width="stretch")
+
         # The file says which view it is: a members list without its Stichtag and filter would mislead.
-        stamped = lambda: to_csv_bytes(table.assign(**{t("stichtag", lang): view.date.isoformat(),  # noqa: E731
-                                                       t("evidence", lang): view.evidence}))
-        st.download_button(t("download", lang), data=stamped,
-                           file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv", mime="text/csv")
+        def stamped() -> bytes:
+            return to_csv_bytes(
+                table.assign(**{t("stichtag", lang): view.date.isoformat(), t("evidence", lang): view.evidence})
+            )
+
+        st.download_button(
+            t("download", lang),
+            data=stamped,
+            file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
+            mime="text/csv",
+        )
         if len(model.statewide):
             with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
                 st.caption(t("statewide_note", lang))

@@ -29,7 +29,7 @@ from pathlib import Path
 COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
 PREFIX = "/component/dashboard.mapview.coverage_map/"
 YEAR = "public, max-age=31536000, immutable"
-INDEX = "max-age=60"   # then revalidated with its ETag (304 when unchanged)
+INDEX = "max-age=60"  # then revalidated with its ETag (304 when unchanged)
 OTHER = "public, max-age=86400"
 _HASHED = re.compile(r"^geo/[^/]+-[0-9a-f]{12}\.json$")
 _REFERENCE = re.compile(r'(?P<attr>(?:src|href)=")(?P<path>(?!https?:|data:|/)[^"?#]+)(?=")')
@@ -46,7 +46,7 @@ def file_for(rel: str) -> Path | None:
     """
     if not rel.startswith(PREFIX):
         return None
-    name = rel[len(PREFIX):] or "index.html"
+    name = rel[len(PREFIX) :] or "index.html"
     if "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
         return None
     path = (COMPONENT_DIR / name).resolve()
@@ -84,6 +84,7 @@ def versioned(page: str, folder: Path = COMPONENT_DIR) -> str:
     >>> versioned('<a href="https://example.org/x.js">')
     '<a href="https://example.org/x.js">'
     """
+
     def add(match: re.Match) -> str:
         target = folder / match["path"]
         if not target.is_file():
@@ -106,7 +107,7 @@ def cache_control(rel: str, query: str, digest: str = "") -> str:
     >>> cache_control(PREFIX + "geo/units-0123456789ab.json", ""), cache_control(PREFIX + "map.js", "v=1")
     ('public, max-age=31536000, immutable', 'public, max-age=86400')
     """
-    name = rel[len(PREFIX):] or "index.html"
+    name = rel[len(PREFIX) :] or "index.html"
     if name == "index.html":
         return INDEX
     if _HASHED.match(name) or (digest and query == f"v={digest}"):

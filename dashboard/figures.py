@@ -52,8 +52,9 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
     """
     since = t("delta_since", lang, date=format_date(compare, lang)) if compare else None
 
-    def card(label: str, value: str, change: float | None, digits: int = 0, unit: str | None = None,
-             note: str | None = None) -> Card:
+    def card(
+        label: str, value: str, change: float | None, digits: int = 0, unit: str | None = None, note: str | None = None
+    ) -> Card:
         if change is None:
             return Card(label, value, help=note)
         delta = format_signed(change, digits, lang)
@@ -73,23 +74,49 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
         return 100 * (_share(now[part], now[whole]) - _share(then[part], then[whole]))
 
     out = [
-        card(t("fig_gemeinden", lang),
-             t("of_share", lang, n=format_int(now["gemeinden_covered"], lang),
-               total=format_int(now["gemeinden_total"], lang),
-               share=format_pct(_share(now["gemeinden_covered"], now["gemeinden_total"]), lang)),
-             count_change("gemeinden_covered"), note=t("fig_gemeinden_help", lang)),
-        card(t("fig_population", lang),
-             format_pct(_share(now["population_covered"], now["population_total"]), lang),
-             share_change("population_covered", "population_total"), 1, "pp"),
-        card(t("fig_area", lang), format_pct(_share(now["area_km2_covered"], now["area_km2_total"]), lang),
-             share_change("area_km2_covered", "area_km2_total"), 1, "pp"),
+        card(
+            t("fig_gemeinden", lang),
+            t(
+                "of_share",
+                lang,
+                n=format_int(now["gemeinden_covered"], lang),
+                total=format_int(now["gemeinden_total"], lang),
+                share=format_pct(_share(now["gemeinden_covered"], now["gemeinden_total"]), lang),
+            ),
+            count_change("gemeinden_covered"),
+            note=t("fig_gemeinden_help", lang),
+        ),
+        card(
+            t("fig_population", lang),
+            format_pct(_share(now["population_covered"], now["population_total"]), lang),
+            share_change("population_covered", "population_total"),
+            1,
+            "pp",
+        ),
+        card(
+            t("fig_area", lang),
+            format_pct(_share(now["area_km2_covered"], now["area_km2_total"]), lang),
+            share_change("area_km2_covered", "area_km2_total"),
+            1,
+            "pp",
+        ),
     ]
     if now["kreise_in"] is not None:
-        out.append(card(t("fig_kreise", lang), t("of", lang, n=now["kreise_in"], total=now["kreise_total"]),
-                        count_change("kreise_in"), note=t("fig_kreise_help", lang)))
-    out.append(card(t("fig_rbs", lang), t("of", lang, n=now["bezirksregierungen_in"],
-                                          total=now["bezirksregierungen_total"]),
-                    count_change("bezirksregierungen_in")))
+        out.append(
+            card(
+                t("fig_kreise", lang),
+                t("of", lang, n=now["kreise_in"], total=now["kreise_total"]),
+                count_change("kreise_in"),
+                note=t("fig_kreise_help", lang),
+            )
+        )
+    out.append(
+        card(
+            t("fig_rbs", lang),
+            t("of", lang, n=now["bezirksregierungen_in"], total=now["bezirksregierungen_total"]),
+            count_change("bezirksregierungen_in"),
+        )
+    )
     return out
 
 
@@ -102,10 +129,14 @@ def documented_line(now: dict, lang: str = "de") -> str:
     ...                  "kreise_in_documented": 3, "bezirksregierungen_in_documented": 4})
     'Davon einzeln belegt – Gemeinden: 23 · Einwohner: 2.074.874 · Kreise: 3 · Bezirksregierungen: 4'
     """
-    return t("fig_documented", lang, gemeinden=format_int(now["gemeinden_covered_documented"], lang),
-             population=format_int(now["population_covered_documented"], lang),
-             kreise=format_int(now["kreise_in_documented"], lang),
-             rbs=format_int(now["bezirksregierungen_in_documented"], lang))
+    return t(
+        "fig_documented",
+        lang,
+        gemeinden=format_int(now["gemeinden_covered_documented"], lang),
+        population=format_int(now["population_covered_documented"], lang),
+        kreise=format_int(now["kreise_in_documented"], lang),
+        rbs=format_int(now["bezirksregierungen_in_documented"], lang),
+    )
 
 
 def detail_line(now: dict, lang: str = "de") -> str:
@@ -117,7 +148,11 @@ def detail_line(now: dict, lang: str = "de") -> str:
     ...              "area_km2_covered": 30000.4, "area_km2_total": 34096.6})
     '16.058.000 von 18.190.422 Einwohnern · 30.000 von 34.097 km²'
     """
-    return t("fig_detail", lang, population=format_int(now["population_covered"], lang),
-             population_total=format_int(now["population_total"], lang),
-             area=format_decimal(now["area_km2_covered"], 0, lang),
-             area_total=format_decimal(now["area_km2_total"], 0, lang))
+    return t(
+        "fig_detail",
+        lang,
+        population=format_int(now["population_covered"], lang),
+        population_total=format_int(now["population_total"], lang),
+        area=format_decimal(now["area_km2_covered"], 0, lang),
+        area_total=format_decimal(now["area_km2_total"], 0, lang),
+    )

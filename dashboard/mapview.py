@@ -43,8 +43,8 @@ import streamlit.components.v1 as components
 
 from loaders import store, webgeometry
 from loaders.paths import atomic_write
-from viewmodel.component import component_args, fixed_payload, label_points
 from viewmodel import tips
+from viewmodel.component import component_args, fixed_payload, label_points
 from viewmodel.model import ViewModel
 from viewmodel.tips import TipTable
 
@@ -62,13 +62,14 @@ BASEMAPS = {
         "max_zoom": 19,
     },
     "basemapde": {
-        "url": ("https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/"
-                "de_basemapde_web_raster_grau/default/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png"),
+        "url": (
+            "https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/"
+            "de_basemapde_web_raster_grau/default/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png"
+        ),
         "attribution": "© basemap.de / BKG",
         "max_zoom": 18,
     },
 }
-
 
 
 _DECLARED: dict[int, tuple] = {}
@@ -91,8 +92,10 @@ def _component(**kwargs):
     registry = runtime.get_instance().component_registry if runtime.exists() else None
     known = _DECLARED.get(id(registry))
     if known is None or known[0] is not registry or registry is None:
-        known = _DECLARED[id(registry)] = (registry, components.declare_component("coverage_map",
-                                                                                  path=str(COMPONENT_DIR)))
+        known = _DECLARED[id(registry)] = (
+            registry,
+            components.declare_component("coverage_map", path=str(COMPONENT_DIR)),
+        )
     return known[1](**kwargs)
 
 
@@ -149,7 +152,6 @@ def bezirk_labels() -> tuple[dict, ...]:
     return tuple(label_points(bezirke["key"], bezirke.geometry.representative_point(), names))
 
 
-
 _TIPS_URLS: dict[int, tuple] = {}
 
 
@@ -159,15 +161,21 @@ def tips_url(table: TipTable, stem: str) -> str:
     Content-hashed like the geometry, so browsers keep it for good.
     """
     known = _TIPS_URLS.get(id(table))
-    if known is None or known[0] is not table:   # the id of a table that is gone may be reused
+    if known is None or known[0] is not table:  # the id of a table that is gone may be reused
         fixed = fixed_payload(table, list(bezirk_labels()))
         payload = json.dumps(fixed, ensure_ascii=False, separators=(",", ":")).encode()
         known = _TIPS_URLS[id(table)] = (table, write_geometry(f"tips-{stem}", payload, prune=False))
     return known[1]
 
 
-def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", key: str = "coverage-map",
-               focus: str | None = None, height: int | None = None):
+def render_map(
+    model: ViewModel,
+    basemap: str = "none",
+    attribution: str = "",
+    key: str = "coverage-map",
+    focus: str | None = None,
+    height: int | None = None,
+):
     """Draw (first run) or restyle (later runs) the coverage map of ``model``; True once the page drew it.
 
     Parameters
@@ -196,12 +204,18 @@ def render_map(model: ViewModel, basemap: str = "none", attribution: str = "", k
     # Names, keys, Kreise and sources travel once, in a file the browser caches;
     # a rerun sends statuses and line positions only (viewmodel.tips).
     table = tips.fixed_table(store.load_coverage(), level, region, lang)
-    args = component_args(model, units_url=geometry_url(level, region),
-                          tips=table, tips_url=tips_url(table, f"{level}-{region or 'nrw'}-{lang}"),
-                          # In a Bezirk view the other Bezirke are drawn muted around it.
-                          context_url=None if region is None else geometry_url("regierungsbezirk", None),
-                          labels=list(bezirk_labels()), basemap=BASEMAPS[basemap], attribution=attribution,
-                          **({"height": height} if height else {}))
+    args = component_args(
+        model,
+        units_url=geometry_url(level, region),
+        tips=table,
+        tips_url=tips_url(table, f"{level}-{region or 'nrw'}-{lang}"),
+        # In a Bezirk view the other Bezirke are drawn muted around it.
+        context_url=None if region is None else geometry_url("regierungsbezirk", None),
+        labels=list(bezirk_labels()),
+        basemap=BASEMAPS[basemap],
+        attribution=attribution,
+        **({"height": height} if height else {}),
+    )
     return draw({**args, "focus": focus}, key)
 
 
@@ -213,5 +227,5 @@ def draw(args: dict, key: str = "coverage-map"):
     """
     if not (LEAFLET_JS.is_file() and TOPOJSON_JS.is_file()):
         st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
-        return True   # nothing will report: the rest of the page must not wait
+        return True  # nothing will report: the rest of the page must not wait
     return _component(key=key, default=None, **args)

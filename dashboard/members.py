@@ -10,8 +10,7 @@ import pandas as pd
 
 from viewmodel.i18n import evidence_label, format_partial, kind_label, t
 
-COLUMNS = ("col_name", "col_kind", "col_key", "col_joined", "col_joined_iso", "col_evidence", "col_source",
-           "col_note")
+COLUMNS = ("col_name", "col_kind", "col_key", "col_joined", "col_joined_iso", "col_evidence", "col_source", "col_note")
 
 
 def members_table(rows: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
@@ -30,8 +29,10 @@ def members_table(rows: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
         ordered["name"],
         ordered["kind"].map(lambda kind: kind_label(kind, lang)),
         ordered["key"],
-        [format_partial(text, precision, lang) for text, precision in zip(ordered["joined_on"],
-                                                                             ordered["date_precision"])],
+        [
+            format_partial(text, precision, lang)
+            for text, precision in zip(ordered["joined_on"], ordered["date_precision"])
+        ],
         ordered["joined_on"],
         ordered["evidence"].map(lambda evidence: evidence_label(evidence, lang)),
         ordered["source"],
@@ -53,8 +54,9 @@ def search(table: pd.DataFrame, query: str, lang: str = "de") -> pd.DataFrame:
     query = query.strip().casefold()
     if not query:
         return table
-    haystack = (table[t("col_name", lang)] + " " + table[t("col_key", lang)] + " "
-                + table[t("col_source", lang)]).str.casefold()
+    haystack = (
+        table[t("col_name", lang)] + " " + table[t("col_key", lang)] + " " + table[t("col_source", lang)]
+    ).str.casefold()
     return table[haystack.str.contains(query, regex=False)]
 
 
@@ -68,8 +70,11 @@ def undated_members(accessions: pd.DataFrame, region: str | None = None) -> pd.D
     region : str, optional
         Regierungsbezirk key; bodies are placed by their key (seat for non-territorial bodies).
     """
-    undated = accessions[(accessions["evidence"] == "documented") & (accessions["date_precision"] == "unknown")
-                         & (accessions["left_on"] == "")]
+    undated = accessions[
+        (accessions["evidence"] == "documented")
+        & (accessions["date_precision"] == "unknown")
+        & (accessions["left_on"] == "")
+    ]
     if region:
         undated = undated[undated["key"].str.startswith(region)]
     return undated.drop(columns=["valid_from", "valid_until"], errors="ignore").reset_index(drop=True)

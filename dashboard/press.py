@@ -25,7 +25,6 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dashboard.notices import plain
-
 from exports import animation, standalone
 from exports.render import MEDIA_TYPES, alt_text, export
 from exports.style import PRESETS, default_title
@@ -37,8 +36,17 @@ MAP_DOWNLOADS = ("png", "svg", "pdf", "html")
 ANIMATION_DOWNLOADS = ("gif", "mp4")
 DATA_DOWNLOADS = ("csv", "xlsx", "geojson", "datapackage")
 TIMELINE_DOWNLOADS = ("png", "svg", "pdf")
-DOWNLOAD_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "gif": "GIF", "mp4": "MP4", "csv": "CSV",
-                   "xlsx": "XLSX", "geojson": "GeoJSON", "datapackage": "Open-Data-Paket (ZIP)"}
+DOWNLOAD_LABELS = {
+    "png": "PNG",
+    "svg": "SVG",
+    "pdf": "PDF",
+    "gif": "GIF",
+    "mp4": "MP4",
+    "csv": "CSV",
+    "xlsx": "XLSX",
+    "geojson": "GeoJSON",
+    "datapackage": "Open-Data-Paket (ZIP)",
+}
 FILE_SUFFIX = {"datapackage": "zip"}
 
 # Streamlit keeps "embed" for itself (``?embed=true`` hides its chrome; st.query_params never shows it),
@@ -59,15 +67,33 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 
 
 # -- export ------------------------------------------------------------------------------------
-def _download(column, fmt: str, label: str, cov: Callable, view: ViewState, stem: str, key: str,
-              disabled: bool = False, help: str | None = None, **options) -> None:
+def _download(
+    column,
+    fmt: str,
+    label: str,
+    cov: Callable,
+    view: ViewState,
+    stem: str,
+    key: str,
+    disabled: bool = False,
+    help: str | None = None,
+    **options,
+) -> None:
     """A button whose file is made only when clicked, by the same ``export`` as ``sid-atlas export``."""
     # A callable as data is deferred by Streamlit until the click, so reruns never build files;
     # "ignore" because a download changes nothing on the page.
-    column.download_button(label, data=lambda: export(cov(), view, fmt, **options),
-                           file_name=f"{stem}.{FILE_SUFFIX.get(fmt, fmt)}", mime=MEDIA_TYPES[fmt],
-                           key=f"w_export_{key}", on_click="ignore", disabled=disabled, help=help,
-                           icon=":material/download:", width="stretch")
+    column.download_button(
+        label,
+        data=lambda: export(cov(), view, fmt, **options),
+        file_name=f"{stem}.{FILE_SUFFIX.get(fmt, fmt)}",
+        mime=MEDIA_TYPES[fmt],
+        key=f"w_export_{key}",
+        on_click="ignore",
+        disabled=disabled,
+        help=help,
+        icon=":material/download:",
+        width="stretch",
+    )
 
 
 def title_problem(title: str, preset: str) -> str | None:
@@ -100,12 +126,16 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
     region_name = cov().name_of(view.region) if view.region else None
     state.setdefault("w_export_title", default_title(lang, region_name))
     state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
-    if state.w_export_from and state.w_export_from > view.date:   # the Stichtag moved before it
+    if state.w_export_from and state.w_export_from > view.date:  # the Stichtag moved before it
         state.w_export_from = view.date
     left, right = st.columns([2, 1])
     title = left.text_input(t("export_title", lang), key="w_export_title", max_chars=300)
-    preset = right.selectbox(t("export_preset", lang), tuple(PRESETS), key="w_export_preset",
-                             format_func=lambda name: t(f"preset_{name}", lang))
+    preset = right.selectbox(
+        t("export_preset", lang),
+        tuple(PRESETS),
+        key="w_export_preset",
+        format_func=lambda name: t(f"preset_{name}", lang),
+    )
     left, right = st.columns(2)
     subtitle = left.text_input(t("export_subtitle", lang), key="w_export_subtitle", max_chars=300)
     note = right.text_input(t("export_note", lang), key="w_export_note", max_chars=300)
@@ -119,35 +149,81 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
     no_leaflet = not (standalone.LEAFLET_DIR / "leaflet.js").is_file()
     for column, fmt in zip(st.columns(len(MAP_DOWNLOADS)), MAP_DOWNLOADS):
         if fmt == "html":
-            _download(column, fmt, t("export_html", lang), cov, view, stem, fmt, disabled=no_leaflet,
-                      help=t("export_no_leaflet", lang) if no_leaflet else None, title=title)
+            _download(
+                column,
+                fmt,
+                t("export_html", lang),
+                cov,
+                view,
+                stem,
+                fmt,
+                disabled=no_leaflet,
+                help=t("export_no_leaflet", lang) if no_leaflet else None,
+                title=title,
+            )
         else:
-            _download(column, fmt, DOWNLOAD_LABELS[fmt], cov, view, f"{stem}-{preset}", fmt, disabled=bool(problem),
-                      preset=preset, **words)
+            _download(
+                column,
+                fmt,
+                DOWNLOAD_LABELS[fmt],
+                cov,
+                view,
+                f"{stem}-{preset}",
+                fmt,
+                disabled=bool(problem),
+                preset=preset,
+                **words,
+            )
     _alt_text(view, lang, cov, stem)
 
     st.markdown(f"**{t('export_timeline', lang)}**")
     for column, fmt in zip(st.columns(len(TIMELINE_DOWNLOADS) + 1), TIMELINE_DOWNLOADS):
         # A name of its own: screen readers (and tests) tell it from the map's button.
-        _download(column, fmt, t("export_timeline_button", lang, fmt=DOWNLOAD_LABELS[fmt]), cov, view,
-                  f"{stem}-verlauf-{preset}", f"timeline_{fmt}",
-                  disabled=bool(problem), preset=preset, picture="timeline", **words)
+        _download(
+            column,
+            fmt,
+            t("export_timeline_button", lang, fmt=DOWNLOAD_LABELS[fmt]),
+            cov,
+            view,
+            f"{stem}-verlauf-{preset}",
+            f"timeline_{fmt}",
+            disabled=bool(problem),
+            preset=preset,
+            picture="timeline",
+            **words,
+        )
 
     st.markdown(f"**{t('export_animation', lang)}**")
     start_column, *columns = st.columns([2, 1, 1], vertical_alignment="bottom")
-    start = start_column.date_input(t("export_from", lang), min_value=FIRST_DAY, max_value=view.date,
-                                    format="DD.MM.YYYY", key="w_export_from")
+    start = start_column.date_input(
+        t("export_from", lang), min_value=FIRST_DAY, max_value=view.date, format="DD.MM.YYYY", key="w_export_from"
+    )
     step = state.w_step_mode
     frames = frame_count(start, view.date, step, view.evidence) if start and start < view.date else 0
     usable = 1 < frames <= animation.MAX_FRAMES
     no_mp4 = importlib.util.find_spec("imageio_ffmpeg") is None
     for column, fmt in zip(columns, ANIMATION_DOWNLOADS):
         blocked = fmt == "mp4" and no_mp4
-        _download(column, fmt, DOWNLOAD_LABELS[fmt], cov, view, f"sicherimdienst-{start}-bis-{view.date}-{preset}",
-                  fmt, disabled=not usable or blocked or bool(problem),
-                  help=t("export_no_mp4", lang) if blocked else None, preset=preset, start=start, step=step, **words)
-    st.caption(t("export_frames", lang, n=frames, step=t(f"step_{step}", lang)) if usable
-               else t("export_no_animation", lang, n=animation.MAX_FRAMES))
+        _download(
+            column,
+            fmt,
+            DOWNLOAD_LABELS[fmt],
+            cov,
+            view,
+            f"sicherimdienst-{start}-bis-{view.date}-{preset}",
+            fmt,
+            disabled=not usable or blocked or bool(problem),
+            help=t("export_no_mp4", lang) if blocked else None,
+            preset=preset,
+            start=start,
+            step=step,
+            **words,
+        )
+    st.caption(
+        t("export_frames", lang, n=frames, step=t(f"step_{step}", lang))
+        if usable
+        else t("export_no_animation", lang, n=animation.MAX_FRAMES)
+    )
 
     st.markdown(f"**{t('export_data', lang)}**")
     for column, fmt in zip(st.columns(len(DATA_DOWNLOADS)), DATA_DOWNLOADS):
@@ -158,9 +234,16 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
 def _alt_text(view: ViewState, lang: str, cov: Callable, stem: str) -> None:
     """The pictures' alt text: a download beside them, and shown with a copy button on request."""
     left, right = st.columns([1, 2], vertical_alignment="center")
-    left.download_button(t("export_alt_download", lang), data=lambda: (alt_text(cov(), view) + "\n").encode("utf-8"),
-                         file_name=f"{stem}.alt.txt", mime="text/plain", key="w_export_alt", on_click="ignore",
-                         icon=":material/download:", width="stretch")
+    left.download_button(
+        t("export_alt_download", lang),
+        data=lambda: (alt_text(cov(), view) + "\n").encode("utf-8"),
+        file_name=f"{stem}.alt.txt",
+        mime="text/plain",
+        key="w_export_alt",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
     if right.toggle(t("export_alt_show", lang), key="w_export_alt_show", help=t("export_alt_help", lang)):
         # st.code carries Streamlit's copy button; wrapped, since alt text is prose.
         st.code(alt_text(cov(), view), language=None, wrap_lines=True)
@@ -178,7 +261,7 @@ def embed_params(view: ViewState, *, interactive: bool, newest: bool, height: in
     params = {EMBED_PARAM: "1", **view.to_params()}
     if newest:
         params.pop("date", None)
-        params.pop("compare", None)   # a compare date before a moving Stichtag would go stale
+        params.pop("compare", None)  # a compare date before a moving Stichtag would go stale
     if not interactive:
         params[STATIC_PARAM] = "1"
     params[HEIGHT_PARAM] = str(height)
@@ -191,18 +274,23 @@ def iframe_code(src: str, title: str, height: int) -> str:
 
     Examples
     --------
-    >>> iframe_code("https://atlas.example/?iframe=1&region=057", 'Karte "RB"', 500)
-    '<iframe src="https://atlas.example/?iframe=1&amp;region=057" title="Karte &quot;RB&quot;" width="100%" height="500" style="border:0;width:100%;max-width:100%" loading="lazy"></iframe>'
+    >>> code = iframe_code("https://atlas.example/?iframe=1&region=057", 'Karte "RB"', 500)
+    >>> code.split(" width=")[0]
+    '<iframe src="https://atlas.example/?iframe=1&amp;region=057" title="Karte &quot;RB&quot;"'
+    >>> code.split('" ', 2)[2]
+    'width="100%" height="500" style="border:0;width:100%;max-width:100%" loading="lazy"></iframe>'
     """
-    return (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="{int(height)}" '
-            'style="border:0;width:100%;max-width:100%" loading="lazy"></iframe>')
+    return (
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="{int(height)}" '
+        'style="border:0;width:100%;max-width:100%" loading="lazy"></iframe>'
+    )
 
 
 def _page_base() -> str:
     """The address the atlas is reached under (scheme, host, path), as the browser sent it."""
     try:
         url = st.context.url or ""
-    except AttributeError:   # older Streamlit
+    except AttributeError:  # older Streamlit
         url = ""
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
@@ -211,19 +299,37 @@ def _page_base() -> str:
 
 
 def embed_section(view: ViewState, lang: str, title: str) -> None:
-    """"Einbetten": the iframe code of the view on screen, its choices, and a preview on request."""
+    """ "Einbetten": the iframe code of the view on screen, its choices, and a preview on request."""
     st.header(t("embed", lang))
     st.caption(t("embed_intro", lang))
     kind, stand, size = st.columns([1, 1, 1])
-    interactive = kind.radio(t("embed_kind", lang), ("interactive", "static"), key="w_embed_kind",
-                             format_func=lambda k: t(f"embed_{k}", lang)) == "interactive"
-    newest = stand.radio(t("embed_stand", lang), ("fixed", "newest"), key="w_embed_stand",
-                         format_func=lambda k: t(f"embed_{k}", lang,
-                                                 date=format_date(view.date, lang))) == "newest"
-    height = size.number_input(t("embed_height", lang), min_value=EMBED_HEIGHTS[0], max_value=EMBED_HEIGHTS[1],
-                               value=EMBED_DEFAULT_HEIGHT, step=20, key="w_embed_height")
-    src = _page_base() + "?" + urlencode(embed_params(view, interactive=interactive, newest=newest,
-                                                      height=int(height)))
+    interactive = (
+        kind.radio(
+            t("embed_kind", lang),
+            ("interactive", "static"),
+            key="w_embed_kind",
+            format_func=lambda k: t(f"embed_{k}", lang),
+        )
+        == "interactive"
+    )
+    newest = (
+        stand.radio(
+            t("embed_stand", lang),
+            ("fixed", "newest"),
+            key="w_embed_stand",
+            format_func=lambda k: t(f"embed_{k}", lang, date=format_date(view.date, lang)),
+        )
+        == "newest"
+    )
+    height = size.number_input(
+        t("embed_height", lang),
+        min_value=EMBED_HEIGHTS[0],
+        max_value=EMBED_HEIGHTS[1],
+        value=EMBED_DEFAULT_HEIGHT,
+        step=20,
+        key="w_embed_height",
+    )
+    src = _page_base() + "?" + urlencode(embed_params(view, interactive=interactive, newest=newest, height=int(height)))
     st.code(iframe_code(src, title, int(height)), language="html", wrap_lines=True)
     st.caption(t("embed_frame_note", lang))
     if st.toggle(t("embed_preview", lang), key="w_embed_preview"):
@@ -255,7 +361,7 @@ def _static_png(_cov, view: ViewState) -> bytes:
 def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution: str, render_map: Callable) -> None:
     """The map-only view for an iframe: Stand and figures, the map with legend and attribution (or its picture), a link to the atlas."""
     st.markdown(EMBED_CSS, unsafe_allow_html=True)
-    view, _ = ViewState.from_params(params)   # a bad value falls back quietly: the host page shows no notices
+    view, _ = ViewState.from_params(params)  # a bad value falls back quietly: the host page shows no notices
     lang = view.lang
     model = view_model(view)
     height = _embed_height(params)
@@ -265,10 +371,14 @@ def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution
         st.caption(alt_text(cov, view))
     else:
         st.markdown(f"**{plain(model.subtitle)}**  \n{plain(model.figures_line)}")
-        render_map(model, basemap="none", attribution=attribution, key="embed-map",
-                   height=max(200, height - EMBED_CHROME_PX))
+        render_map(
+            model, basemap="none", attribution=attribution, key="embed-map", height=max(200, height - EMBED_CHROME_PX)
+        )
     atlas = "?" + urlencode(view.to_params())
     # The attribution is on the map (interactive) or in the picture (static); below it only the way out,
     # in a new tab: the full atlas must not replace the map inside someone else's page.
-    st.markdown(f'<small><a href="{html.escape(atlas)}" target="_blank" rel="noopener">'
-                f'{html.escape(t("embed_full_atlas", lang))}</a></small>', unsafe_allow_html=True)
+    st.markdown(
+        f'<small><a href="{html.escape(atlas)}" target="_blank" rel="noopener">'
+        f"{html.escape(t('embed_full_atlas', lang))}</a></small>",
+        unsafe_allow_html=True,
+    )

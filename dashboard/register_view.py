@@ -21,12 +21,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from viewmodel.i18n import format_partial, kind_label
 from loaders.check import STATUS_LABELS
 from loaders.dates import precision_of
 from loaders.register import ImportReport, identity
 from loaders.resolve import LEVEL_LABEL
 from loaders.sheets import LIMITS
+from viewmodel.i18n import format_partial, kind_label
 
 # The partner-list reader's own file cap (loaders.sheets.LIMITS, the same for `sid-atlas check`);
 # also Streamlit's server.maxUploadSize (.streamlit/config.toml): the server refuses larger uploads,
@@ -124,28 +124,33 @@ def report_table(report: ImportReport) -> pd.DataFrame:
     """The per-row check report with what committing would do, one line per data row."""
     rows = []
     for row in report.reports:
-        candidates = "; ".join(f"{LEVEL_LABEL.get(c['level'], c['level'])} {c['name']} ({c['key']})"
-                               for c in row.candidates)
-        rows.append({
-            "Zeile": row.row,
-            "Status": STATUS_LABELS[row.status],
-            "Übernahme": ACTION_LABELS.get(report.actions.get(row.row, ""), "nicht übernommen"),
-            "Name in der Liste": row.name or "",
-            "Zuordnung": row.official_name or (kind_label(row.kind) if row.kind else ""),
-            "Schlüssel": row.key or "",
-            "Beitritt": format_partial(row.joined_on, row.date_precision) if row.joined_on else "",
-            "Austritt": format_partial(row.left_on, row.left_precision) if row.left_on else "",
-            "Hinweise": " · ".join(row.messages),
-            "Kandidaten": candidates,
-        })
+        candidates = "; ".join(
+            f"{LEVEL_LABEL.get(c['level'], c['level'])} {c['name']} ({c['key']})" for c in row.candidates
+        )
+        rows.append(
+            {
+                "Zeile": row.row,
+                "Status": STATUS_LABELS[row.status],
+                "Übernahme": ACTION_LABELS.get(report.actions.get(row.row, ""), "nicht übernommen"),
+                "Name in der Liste": row.name or "",
+                "Zuordnung": row.official_name or (kind_label(row.kind) if row.kind else ""),
+                "Schlüssel": row.key or "",
+                "Beitritt": format_partial(row.joined_on, row.date_precision) if row.joined_on else "",
+                "Austritt": format_partial(row.left_on, row.left_precision) if row.left_on else "",
+                "Hinweise": " · ".join(row.messages),
+                "Kandidaten": candidates,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def report_counts(report: ImportReport) -> str:
     """One German line: what committing the previewed file would do."""
     attention = report.summary["needs_attention"]
-    text = (f"{report.summary['rows']} Zeilen: {report.count('insert')} neu, {report.count('update')} geändert, "
-            f"{report.count('unchanged')} unverändert")
+    text = (
+        f"{report.summary['rows']} Zeilen: {report.count('insert')} neu, {report.count('update')} geändert, "
+        f"{report.count('unchanged')} unverändert"
+    )
     if attention == 1:
         text += "; 1 Zeile braucht Aufmerksamkeit und wird nicht übernommen"
     elif attention:
@@ -155,16 +160,19 @@ def report_counts(report: ImportReport) -> str:
 
 def memberships_table(table: pd.DataFrame) -> pd.DataFrame:
     """The register's current memberships in German, in the register's order."""
-    return pd.DataFrame({
-        "Name": table["name"],
-        "Art": table["kind"].map(kind_label),
-        "Schlüssel": table["key"],
-        "Beitritt": [format_partial(text, precision) for text, precision in
-                     zip(table["joined_on"], table["date_precision"])],
-        "Austritt": [format_partial(text, _precision(text)) if text else "" for text in table["left_on"]],
-        "Quelle": table["source"],
-        "Bemerkung": table["note"],
-    })
+    return pd.DataFrame(
+        {
+            "Name": table["name"],
+            "Art": table["kind"].map(kind_label),
+            "Schlüssel": table["key"],
+            "Beitritt": [
+                format_partial(text, precision) for text, precision in zip(table["joined_on"], table["date_precision"])
+            ],
+            "Austritt": [format_partial(text, _precision(text)) if text else "" for text in table["left_on"]],
+            "Quelle": table["source"],
+            "Bemerkung": table["note"],
+        }
+    )
 
 
 def body_choices(table: pd.DataFrame) -> dict[str, dict]:
@@ -175,19 +183,37 @@ def body_choices(table: pd.DataFrame) -> dict[str, dict]:
 
 def history_table(entries: list[dict]) -> pd.DataFrame:
     """Imports, edits and undos, newest first, as the page lists them."""
-    return pd.DataFrame([{
-        "Nr.": e["id"],
-        "Zeit (UTC)": e["created_at"].strftime("%d.%m.%Y %H:%M"),
-        "Art": ENTRY_LABELS.get(e["action"], e["action"]),
-        "Datei / Körperschaft": e["file_name"] if e["action"] != "undo" else f"Eintrag {e['undoes']}: {e['file_name']}",
-        "Von": e["user_name"],
-        "neu": e["rows_inserted"],
-        "geändert": e["rows_updated"],
-        "gelöscht": e["rows_deleted"],
-        "nicht übernommen": e["rows_attention"],
-        "rückgängig gemacht": f"durch Nr. {e['undone_by']}" if e["undone_by"] is not None else "",
-    } for e in entries], columns=["Nr.", "Zeit (UTC)", "Art", "Datei / Körperschaft", "Von", "neu", "geändert",
-                                  "gelöscht", "nicht übernommen", "rückgängig gemacht"])
+    return pd.DataFrame(
+        [
+            {
+                "Nr.": e["id"],
+                "Zeit (UTC)": e["created_at"].strftime("%d.%m.%Y %H:%M"),
+                "Art": ENTRY_LABELS.get(e["action"], e["action"]),
+                "Datei / Körperschaft": e["file_name"]
+                if e["action"] != "undo"
+                else f"Eintrag {e['undoes']}: {e['file_name']}",
+                "Von": e["user_name"],
+                "neu": e["rows_inserted"],
+                "geändert": e["rows_updated"],
+                "gelöscht": e["rows_deleted"],
+                "nicht übernommen": e["rows_attention"],
+                "rückgängig gemacht": f"durch Nr. {e['undone_by']}" if e["undone_by"] is not None else "",
+            }
+            for e in entries
+        ],
+        columns=[
+            "Nr.",
+            "Zeit (UTC)",
+            "Art",
+            "Datei / Körperschaft",
+            "Von",
+            "neu",
+            "geändert",
+            "gelöscht",
+            "nicht übernommen",
+            "rückgängig gemacht",
+        ],
+    )
 
 
 def undoable(entries: list[dict], seed_user: str) -> list[dict]:
@@ -195,8 +221,11 @@ def undoable(entries: list[dict], seed_user: str) -> list[dict]:
 
     Undoing the seed would empty the register, and an undo cannot itself be undone.
     """
-    return [e for e in entries if e["action"] in ("import", "edit") and e["undone_by"] is None
-            and e["user_name"] != seed_user]
+    return [
+        e
+        for e in entries
+        if e["action"] in ("import", "edit") and e["undone_by"] is None and e["user_name"] != seed_user
+    ]
 
 
 def changes_table(changes: list[dict]) -> pd.DataFrame:
@@ -204,11 +233,18 @@ def changes_table(changes: list[dict]) -> pd.DataFrame:
     rows = []
     for change in changes:
         before, after = change["before"] or {}, change["after"] or {}
-        fields = [f"{column}: {before.get(column) or '–'} → {after.get(column) or '–'}"
-                  for column in sorted(set(before) | set(after)) if before.get(column) != after.get(column)]
-        rows.append({"Körperschaft": (after or before).get("name", ""),
-                     "Änderung": {"insert": "neu", "update": "geändert", "delete": "gelöscht"}[change["action"]],
-                     "Felder": "; ".join(fields) if change["action"] == "update" else ""})
+        fields = [
+            f"{column}: {before.get(column) or '–'} → {after.get(column) or '–'}"
+            for column in sorted(set(before) | set(after))
+            if before.get(column) != after.get(column)
+        ]
+        rows.append(
+            {
+                "Körperschaft": (after or before).get("name", ""),
+                "Änderung": {"insert": "neu", "update": "geändert", "delete": "gelöscht"}[change["action"]],
+                "Felder": "; ".join(fields) if change["action"] == "update" else "",
+            }
+        )
     return pd.DataFrame(rows, columns=["Körperschaft", "Änderung", "Felder"])
 
 
@@ -231,7 +267,17 @@ def feedback_table(reports: list[dict]) -> pd.DataFrame:
     ...                  "message": "<b>Kontrast</b>", "contact": "", "lang": "de"}]).iloc[0, 1:].tolist()
     ['02.12.2026 09:05', '/?date=2024-02-01', '<b>Kontrast</b>', '', 'de']
     """
-    return pd.DataFrame([{
-        "Nr.": r["id"], "Zeit (UTC)": r["created_at"].strftime("%d.%m.%Y %H:%M"), "Ansicht": r["url"],
-        "Meldung": r["message"], "Kontakt": r["contact"], "Sprache": r["lang"],
-    } for r in reports], columns=["Nr.", "Zeit (UTC)", "Ansicht", "Meldung", "Kontakt", "Sprache"])
+    return pd.DataFrame(
+        [
+            {
+                "Nr.": r["id"],
+                "Zeit (UTC)": r["created_at"].strftime("%d.%m.%Y %H:%M"),
+                "Ansicht": r["url"],
+                "Meldung": r["message"],
+                "Kontakt": r["contact"],
+                "Sprache": r["lang"],
+            }
+            for r in reports
+        ],
+        columns=["Nr.", "Zeit (UTC)", "Ansicht", "Meldung", "Kontakt", "Sprache"],
+    )

@@ -102,8 +102,7 @@ def inline_data(spec: dict) -> dict:
             data = node.get("data")
             if isinstance(data, dict) and set(data) == {"name"} and data["name"] in datasets:
                 node = {**node, "data": {"values": datasets[data["name"]]}}
-            return {key: walk(value) if key != "data" else value for key, value in node.items()
-                    if key != "datasets"}
+            return {key: walk(value) if key != "data" else value for key, value in node.items() if key != "datasets"}
         if isinstance(node, list):
             return [walk(value) for value in node]
         return node
@@ -121,19 +120,30 @@ def place_rules(spec: dict, stichtag: dt.date, compare: dt.date | None = None, l
     {'values': [{'day': '2024-02-01T00:00:00', 'label': 'Stichtag'}]}
     """
     rows = with_rules({}, stichtag, compare, lang)["datasets"][RULES]
-    return {**spec, "layer": [{**layer, "data": {"values": rows}} if layer.get("data") == {"name": RULES} else layer
-                              for layer in spec["layer"]]}
+    return {
+        **spec,
+        "layer": [
+            {**layer, "data": {"values": rows}} if layer.get("data") == {"name": RULES} else layer
+            for layer in spec["layer"]
+        ],
+    }
 
 
 def _rules(lang: str) -> alt.Chart:
     # Fixed values, not a colour scale: the layers share scales, and the rules must not join the legend.
     is_stichtag = alt.datum.label == t("stichtag", lang)
-    return alt.Chart(alt.NamedData(RULES)).mark_rule(strokeWidth=2).encode(
-        x="day:T",
-        color=alt.condition(is_stichtag, alt.value(STICHTAG_COLOUR), alt.value("#7f8c8d")),
-        strokeDash=alt.condition(is_stichtag, alt.value([1, 0]), alt.value([4, 3])),
-        tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("day:T", title=t("axis_date", lang),
-                                                                format="%d.%m.%Y")],
+    return (
+        alt.Chart(alt.NamedData(RULES))
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x="day:T",
+            color=alt.condition(is_stichtag, alt.value(STICHTAG_COLOUR), alt.value("#7f8c8d")),
+            strokeDash=alt.condition(is_stichtag, alt.value([1, 0]), alt.value([4, 3])),
+            tooltip=[
+                alt.Tooltip("label:N", title=""),
+                alt.Tooltip("day:T", title=t("axis_date", lang), format="%d.%m.%Y"),
+            ],
+        )
     )
 
 
@@ -143,13 +153,18 @@ def _folded(chart: alt.Chart, series: dict[str, str], value: str) -> alt.Chart:
     The ``series`` field holds the display names; days without a value in a series are left out.
     """
     label = " : ".join(f"datum.key === {json.dumps(key)} ? {json.dumps(name)}" for key, name in series.items())
-    return (chart.transform_fold(list(series), as_=["key", value]).transform_filter(f"isValid(datum.{value})")
-            .transform_calculate(series=f"{label} : datum.key"))
+    return (
+        chart.transform_fold(list(series), as_=["key", value])
+        .transform_filter(f"isValid(datum.{value})")
+        .transform_calculate(series=f"{label} : datum.key")
+    )
 
 
 def _time_and_series() -> dict:
-    return {"x": alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y")),
-            "color": alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"))}
+    return {
+        "x": alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y")),
+        "color": alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+    }
 
 
 def coverage_spec(frame: pd.DataFrame, events: pd.DataFrame, lang: str = "de") -> dict:
@@ -172,28 +187,49 @@ def coverage_spec(frame: pd.DataFrame, events: pd.DataFrame, lang: str = "de") -
     """
     # The documented part rides along, so the chart never shows an inference as the whole story.
     frame = frame.assign(gemeinden_documented_share=frame["gemeinden_covered_documented"] / frame["gemeinden_total"])
-    series = {"gemeinden_share": t("series_gemeinden", lang),
-              "gemeinden_documented_share": t("series_gemeinden_documented", lang),
-              "population_share": t("series_population", lang)}
+    series = {
+        "gemeinden_share": t("series_gemeinden", lang),
+        "gemeinden_documented_share": t("series_gemeinden_documented", lang),
+        "population_share": t("series_population", lang),
+    }
     # A tenth of a per mille is finer than the chart shows; folded by Vega-Lite (one row per day).
     wide = frame[["day", *series]].round(5).assign(day=pd.to_datetime(frame["day"]))
-    lines = _folded(alt.Chart(wide), series, "share").mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-        **_time_and_series(),
-        y=alt.Y("share:Q", title=t("axis_share", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("series:N", title=t("series", lang)),
-                 alt.Tooltip("day:T", title=t("axis_date", lang), format="%d.%m.%Y"),
-                 alt.Tooltip("share:Q", title=t("axis_share", lang), format=".1%")],
+    lines = (
+        _folded(alt.Chart(wide), series, "share")
+        .mark_line(interpolate="step-after", strokeWidth=2.5)
+        .encode(
+            **_time_and_series(),
+            y=alt.Y(
+                "share:Q", title=t("axis_share", lang), axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title=t("series", lang)),
+                alt.Tooltip("day:T", title=t("axis_date", lang), format="%d.%m.%Y"),
+                alt.Tooltip("share:Q", title=t("axis_share", lang), format=".1%"),
+            ],
+        )
     )
-    marks = pd.DataFrame({"day": pd.to_datetime(events["date"]),
-                          "label": [t("jump_item", lang, region=r, date=format_date(dt.date.fromisoformat(d), lang))
-                                    for r, d in zip(events["region"], events["date"])],
-                          "short": "RB " + events["region"]})
-    event_rules = alt.Chart(marks).mark_rule(color="#95a5a6", strokeDash=[2, 2]).encode(
-        x="day:T", tooltip=alt.Tooltip("label:N", title=t("event", lang)))
-    event_text = alt.Chart(marks).mark_text(angle=270, align="left", dx=-4, dy=-4, fontSize=10,
-                                            color="#7f8c8d").encode(x="day:T", y=alt.value(4), text="short:N")
-    return (alt.layer(event_rules, event_text, lines, _rules(lang))
-            .configure(locale=vega_locale(lang)).to_dict())
+    marks = pd.DataFrame(
+        {
+            "day": pd.to_datetime(events["date"]),
+            "label": [
+                t("jump_item", lang, region=r, date=format_date(dt.date.fromisoformat(d), lang))
+                for r, d in zip(events["region"], events["date"])
+            ],
+            "short": "RB " + events["region"],
+        }
+    )
+    event_rules = (
+        alt.Chart(marks)
+        .mark_rule(color="#95a5a6", strokeDash=[2, 2])
+        .encode(x="day:T", tooltip=alt.Tooltip("label:N", title=t("event", lang)))
+    )
+    event_text = (
+        alt.Chart(marks)
+        .mark_text(angle=270, align="left", dx=-4, dy=-4, fontSize=10, color="#7f8c8d")
+        .encode(x="day:T", y=alt.value(4), text="short:N")
+    )
+    return alt.layer(event_rules, event_text, lines, _rules(lang)).configure(locale=vega_locale(lang)).to_dict()
 
 
 def sizes_spec(sizes: pd.DataFrame, lang: str = "de") -> dict:
@@ -218,14 +254,22 @@ def sizes_spec(sizes: pd.DataFrame, lang: str = "de") -> dict:
     base = _folded(alt.Chart(wide), series, "count").encode(
         **_time_and_series(),
         y=alt.Y("count:Q", title=t("axis_count", lang)),
-        tooltip=[alt.Tooltip("series:N", title=t("series", lang)),
-                 alt.Tooltip("day:T", title=t("axis_date", lang), format="%d.%m.%Y"),
-                 alt.Tooltip("count:Q", title=t("axis_count", lang), format=",d"),
-                 alt.Tooltip("published:N", title=""), alt.Tooltip("source:N", title=t("tip_source", lang))],
+        tooltip=[
+            alt.Tooltip("series:N", title=t("series", lang)),
+            alt.Tooltip("day:T", title=t("axis_date", lang), format="%d.%m.%Y"),
+            alt.Tooltip("count:Q", title=t("axis_count", lang), format=",d"),
+            alt.Tooltip("published:N", title=""),
+            alt.Tooltip("source:N", title=t("tip_source", lang)),
+        ],
     )
     # Points carry the data; the thin line only guides the eye between published values.
     # One layer (line with a point overlay), so its data is written into the spec once.
-    line = base.mark_line(strokeDash=[3, 3], opacity=0.6,
-                          point=alt.OverlayMarkDef(filled=True, size=60, opacity=1, strokeDash=[1, 0]))
-    return (alt.layer(line, _rules(lang))
-            .properties(title=t("sizes_title", lang)).configure(locale=vega_locale(lang)).to_dict())
+    line = base.mark_line(
+        strokeDash=[3, 3], opacity=0.6, point=alt.OverlayMarkDef(filled=True, size=60, opacity=1, strokeDash=[1, 0])
+    )
+    return (
+        alt.layer(line, _rules(lang))
+        .properties(title=t("sizes_title", lang))
+        .configure(locale=vega_locale(lang))
+        .to_dict()
+    )

@@ -67,7 +67,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 HASHED_GEOMETRY = re.compile(r"^/component/[^/]+/geo/[^/]+-[0-9a-f]{12}\.json$")
 
 _state = {"active": False}
-_uploaders: dict[str, tuple[str, str, float]] = {}   # session -> (cookie, value's hash, until)
+_uploaders: dict[str, tuple[str, str, float]] = {}  # session -> (cookie, value's hash, until)
 _uploaders_lock = threading.Lock()
 
 
@@ -141,8 +141,7 @@ def frame_ancestors(env: Mapping[str, str] = os.environ) -> list[str]:
     origins = env.get(FRAME_ANCESTORS_ENV, "").split()
     for origin in origins:
         # https, or plain http on the loopback (a page under test or a local preview, never a public site).
-        if not re.fullmatch(r"(https://[a-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:\d{1,5})?", origin,
-                            re.IGNORECASE):
+        if not re.fullmatch(r"(https://[a-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:\d{1,5})?", origin, re.IGNORECASE):
             raise ValueError(f"{FRAME_ANCESTORS_ENV}: not an https origin: {origin!r}")
     return origins
 
@@ -169,23 +168,24 @@ def security_headers(ancestors: Sequence[str] = ()) -> dict[str, str]:
     from dashboard.mapview import BASEMAPS
 
     tiles = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(b["url"])) for b in BASEMAPS.values() if b})
-    policy = "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob: " + " ".join(tiles),
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "frame-src 'self'",
-        "media-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors " + " ".join(["'self'", *ancestors]),
-    ])
-    headers = {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff",
-               "Referrer-Policy": "same-origin"}
+    policy = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob: " + " ".join(tiles),
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "frame-src 'self'",
+            "media-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors " + " ".join(["'self'", *ancestors]),
+        ]
+    )
+    headers = {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
     if not ancestors:
         # For browsers without CSP level 2; it cannot list origins, so only when there are none.
         headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -204,11 +204,19 @@ def german_index(text: str) -> str:
     """
     text = text.replace('<html lang="en">', '<html lang="de">', 1)
     text = text.replace("<title>Streamlit</title>", "<title>#sicherimDienst</title>", 1)
-    text = re.sub(r"(<!--[^>]*prerenderReady[^>]*-->\s*)?<script>\s*window\.prerenderReady = false\s*</script>\s*",
-                  "", text, count=1)
-    return re.sub(r"<noscript>.*?</noscript>",
-                  "<noscript>Bitte JavaScript einschalten, um diese Seite zu sehen.</noscript>", text,
-                  count=1, flags=re.DOTALL)
+    text = re.sub(
+        r"(<!--[^>]*prerenderReady[^>]*-->\s*)?<script>\s*window\.prerenderReady = false\s*</script>\s*",
+        "",
+        text,
+        count=1,
+    )
+    return re.sub(
+        r"<noscript>.*?</noscript>",
+        "<noscript>Bitte JavaScript einschalten, um diese Seite zu sehen.</noscript>",
+        text,
+        count=1,
+        flags=re.DOTALL,
+    )
 
 
 def with_page_script(text: str, base: str = "") -> str:
@@ -345,8 +353,7 @@ async def signin_endpoint(request):
     base = _base()
 
     def page(message: str = "", status: int = 200, name: str = ""):
-        return HTMLResponse(signin_form(base, message, name), status_code=status,
-                            headers={"Cache-Control": "no-store"})
+        return HTMLResponse(signin_form(base, message, name), status_code=status, headers={"Cache-Control": "no-store"})
 
     config = await asyncio.to_thread(secrets)
     if view.sign_in_mode(config) != "password":
@@ -355,7 +362,7 @@ async def signin_endpoint(request):
         return page()
     origin = request.headers.get("origin")
     if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
-        return page("Anmeldung nur von dieser Seite aus.", 403)   # a form on another site (login CSRF)
+        return page("Anmeldung nur von dieser Seite aus.", 403)  # a form on another site (login CSRF)
     if int(request.headers.get("content-length") or MAX_FORM_BYTES + 1) > MAX_FORM_BYTES:
         return page("Die Anfrage ist zu groß.", 413)
     form = await request.form(max_files=0, max_fields=4, max_part_size=MAX_FORM_BYTES)
@@ -370,11 +377,15 @@ async def signin_endpoint(request):
             return page("Es ist kein Register eingerichtet.", 404, name)
         gate = await asyncio.to_thread(signin.begin, engine, name, address)
         if gate.locked:
-            signin.LOG.warning("sign-in refused, locked: account=%r address=%s failures=%d", name, address,
-                               gate.failures)
-            return page("Zu viele Fehlversuche: die Anmeldung ist gesperrt. Eine angemeldete Bearbeiter:in "
-                        "kann die Sperre auf der Registerseite aufheben (oder `sid-atlas register unlock`).",
-                        429, name)
+            signin.LOG.warning(
+                "sign-in refused, locked: account=%r address=%s failures=%d", name, address, gate.failures
+            )
+            return page(
+                "Zu viele Fehlversuche: die Anmeldung ist gesperrt. Eine angemeldete Bearbeiter:in "
+                "kann die Sperre auf der Registerseite aufheben (oder `sid-atlas register unlock`).",
+                429,
+                name,
+            )
         await asyncio.sleep(gate.delay)
         if not view.password_matches(password, config):
             signin.LOG.warning("sign-in failed: account=%r address=%s failures=%d", name, address, gate.failures + 1)
@@ -386,8 +397,15 @@ async def signin_endpoint(request):
     signin.LOG.info("sign-in succeeded: editor=%r address=%s", name, address)
     response = RedirectResponse(base + REGISTER_PAGE, status_code=303)
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-    response.set_cookie(COOKIE, token, max_age=int(signin.SESSION_HOURS * 3600), path=base or "/",
-                        httponly=True, samesite="strict", secure=secure)
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(signin.SESSION_HOURS * 3600),
+        path=base or "/",
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+    )
     return response
 
 
@@ -408,14 +426,14 @@ class Guard:
         self.headers = [(k.lower().encode(), v.encode()) for k, v in security_headers(frame_ancestors()).items()]
         self.health = CoverageHealth()
         self.max_upload = int(config.get_option("server.maxUploadSize")) * 1024 * 1024
-        self.pending: dict[str, int] = {}   # bytes of uploads under way, per session
+        self.pending: dict[str, int] = {}  # bytes of uploads under way, per session
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        rel = path[len(self.base):] if self.base and path.startswith(self.base) else path
+        rel = path[len(self.base) :] if self.base and path.startswith(self.base) else path
         send = self._decorated(send, rel)
         method = scope["method"]
         if rel == "/_stcore/metrics" and not _loopback((scope.get("client") or ("",))[0]):
@@ -428,17 +446,37 @@ class Guard:
         elif method in ("GET", "HEAD") and rel == PAGE_SCRIPT_PATH:
             await _plain(send, 200, self.page_script, "text/javascript; charset=utf-8", head=method == "HEAD")
         elif method in ("GET", "HEAD") and rel in self.bundles:
-            await _plain(send, 200, self.bundles[rel], "text/javascript; charset=utf-8",
-                         {"cache-control": "public, max-age=31536000, immutable"}, head=method == "HEAD")
+            await _plain(
+                send,
+                200,
+                self.bundles[rel],
+                "text/javascript; charset=utf-8",
+                {"cache-control": "public, max-age=31536000, immutable"},
+                head=method == "HEAD",
+            )
         elif method in ("GET", "HEAD") and (
-                answer := assets.response(rel, scope.get("query_string", b"").decode("latin-1"),
-                                          dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1"))):
+            answer := assets.response(
+                rel,
+                scope.get("query_string", b"").decode("latin-1"),
+                dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1"),
+            )
+        ):
             # The map component's files with lifetimes and ETags (dashboard/assets.py).
             status, body, headers = answer
-            await _plain(send, status, body, headers.pop("content-type", "application/octet-stream"), headers,
-                         head=method == "HEAD" or status == 304)
+            await _plain(
+                send,
+                status,
+                body,
+                headers.pop("content-type", "application/octet-stream"),
+                headers,
+                head=method == "HEAD" or status == 304,
+            )
         else:
-            await self.app(scope, receive, _german_shell(send, self.index, self.original_index) if method in ("GET", "HEAD") else send)
+            await self.app(
+                scope,
+                receive,
+                _german_shell(send, self.index, self.original_index) if method in ("GET", "HEAD") else send,
+            )
 
     async def _upload(self, scope, rel: str, receive, send) -> None:
         from streamlit import runtime
@@ -459,8 +497,11 @@ class Guard:
         manager = runtime.get_instance().uploaded_file_mgr
         held = sum(len(f.data) for f in manager.file_storage.get(session_id, {}).values())
         process = manager._total_bytes + sum(self.pending.values())
-        if (size > self.max_upload + 1024 * 1024 or held + size > SESSION_UPLOAD_MB * 1024 * 1024
-                or process + size > PROCESS_UPLOAD_MB * 1024 * 1024):
+        if (
+            size > self.max_upload + 1024 * 1024
+            or held + size > SESSION_UPLOAD_MB * 1024 * 1024
+            or process + size > PROCESS_UPLOAD_MB * 1024 * 1024
+        ):
             LOG.warning("upload refused: %d bytes over the cap (session holds %d, process %d)", size, held, process)
             await _plain(send, 413, "upload cap reached")
             return
@@ -481,8 +522,15 @@ class Guard:
         async def decorated(message):
             if message["type"] == "http.response.start":
                 names = {k for k, _ in extra}
-                message = {**message, "headers": [(k, v) for k, v in message.get("headers", [])
-                                                   if k.lower() not in names and k.lower() != b"server"] + extra}
+                message = {
+                    **message,
+                    "headers": [
+                        (k, v)
+                        for k, v in message.get("headers", [])
+                        if k.lower() not in names and k.lower() != b"server"
+                    ]
+                    + extra,
+                }
             await send(message)
 
         return decorated
@@ -501,13 +549,28 @@ def _cookies(scope) -> dict[str, str]:
     return {k: m.value for k, m in jar.items()}
 
 
-async def _plain(send, status: int, body: str | bytes, content_type: str = "text/plain; charset=utf-8",
-                 headers: Mapping[str, str] | None = None, head: bool = False) -> None:
+async def _plain(
+    send,
+    status: int,
+    body: str | bytes,
+    content_type: str = "text/plain; charset=utf-8",
+    headers: Mapping[str, str] | None = None,
+    head: bool = False,
+) -> None:
     data = body.encode("utf-8") if isinstance(body, str) else body
-    fields = {"content-type": content_type, "content-length": str(len(data)), "cache-control": "no-cache",
-              **(headers or {})}
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(k.encode(), v.encode()) for k, v in fields.items()]})
+    fields = {
+        "content-type": content_type,
+        "content-length": str(len(data)),
+        "cache-control": "no-cache",
+        **(headers or {}),
+    }
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(k.encode(), v.encode()) for k, v in fields.items()],
+        }
+    )
     await send({"type": "http.response.body", "body": b"" if head else data})
 
 
@@ -517,8 +580,11 @@ def _answering(send, status: int, text: str, head: bool = False):
 
     async def answering(message):
         if message["type"] == "http.response.start":
-            headers = [(k, v) for k, v in message.get("headers", [])
-                       if k.lower() not in (b"content-length", b"content-type", b"content-encoding")]
+            headers = [
+                (k, v)
+                for k, v in message.get("headers", [])
+                if k.lower() not in (b"content-length", b"content-type", b"content-encoding")
+            ]
             headers += [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(data)).encode())]
             await send({**message, "status": status, "headers": headers})
         elif message["type"] == "http.response.body":
@@ -557,7 +623,7 @@ def _german_shell(send, index: bytes, original: bytes):
             body = b"".join(held["body"])
             if message.get("more_body"):
                 if len(body) > len(original):
-                    await release()   # longer than the shell: not the shell, pass the rest through
+                    await release()  # longer than the shell: not the shell, pass the rest through
                 return
             head = body == b"" and held["length"] == str(len(original)).encode()
             if body != original and not head and not (held["gzip"] and body and _gunzip(body) == original):
@@ -568,8 +634,11 @@ def _german_shell(send, index: bytes, original: bytes):
                 return
             start = held.pop("start")
             held.pop("body")
-            headers = [(k, v) for k, v in start["headers"]
-                       if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"last-modified")]
+            headers = [
+                (k, v)
+                for k, v in start["headers"]
+                if k.lower() not in (b"content-length", b"content-encoding", b"etag", b"last-modified")
+            ]
             headers.append((b"content-length", str(len(index)).encode()))
             headers.append((b"etag", f'"{hashlib.sha256(index).hexdigest()[:16]}"'.encode()))
             await send({**start, "headers": headers})
@@ -643,4 +712,3 @@ def middleware() -> list:
     from starlette.middleware import Middleware
 
     return [Middleware(Guard)]
-

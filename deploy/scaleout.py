@@ -95,11 +95,14 @@ def render_config(listen: int, replica_ports: Sequence[int], prefix: Path) -> st
     """
     if not replica_ports:
         raise ValueError("at least one replica port is needed")
-    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
-                        for port in replica_ports)
-    return (TEMPLATE.read_text(encoding="utf-8")
-            .replace("@PREFIX@", str(prefix)).replace("@LISTEN@", str(listen)).replace("@SERVERS@", servers)
-            .replace("@MAX_BODY@", max_body()))
+    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in replica_ports)
+    return (
+        TEMPLATE.read_text(encoding="utf-8")
+        .replace("@PREFIX@", str(prefix))
+        .replace("@LISTEN@", str(listen))
+        .replace("@SERVERS@", servers)
+        .replace("@MAX_BODY@", max_body())
+    )
 
 
 def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
@@ -151,8 +154,14 @@ def start_replica(port: int, db_url: str, log: Path) -> subprocess.Popen:
     cli = Path(sys.executable).with_name("sid-atlas")
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
-        return subprocess.Popen([str(cli), "serve", "--port", str(port)], env=replica_env(db_url),
-                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(cli), "serve", "--port", str(port)],
+            env=replica_env(db_url),
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 @contextlib.contextmanager
@@ -184,8 +193,9 @@ def supervised(replicas: Sequence[Replica], db_url: str, *, interval: float = 0.
             for running in replicas:
                 code = running.process.poll()
                 if code is not None and not done.is_set():
-                    print(f"scaleout: replica {running.port} exited with {code}; restarting", file=sys.stderr,
-                          flush=True)
+                    print(
+                        f"scaleout: replica {running.port} exited with {code}; restarting", file=sys.stderr, flush=True
+                    )
                     restarts.append(f"{running.port}: {code}")
                     running.process = start_replica(running.port, db_url, running.log)
 
@@ -199,8 +209,9 @@ def supervised(replicas: Sequence[Replica], db_url: str, *, interval: float = 0.
 
 
 @contextlib.contextmanager
-def nginx(listen: int, replica_ports: Sequence[int], prefix: Path, *,
-          startup_timeout: float = 30) -> Iterator[subprocess.Popen]:
+def nginx(
+    listen: int, replica_ports: Sequence[int], prefix: Path, *, startup_timeout: float = 30
+) -> Iterator[subprocess.Popen]:
     """Run nginx in the foreground with the rendered configuration in ``prefix``; always stop it afterwards.
 
     Raises
@@ -236,9 +247,14 @@ def nginx(listen: int, replica_ports: Sequence[int], prefix: Path, *,
 
 
 @contextlib.contextmanager
-def deployment(db_url: str, workdir: Path, *, listen: int | None = None,
-               replica_ports: Sequence[int] | None = None,
-               supervise: bool = True) -> Iterator[tuple[str, list[Replica]]]:
+def deployment(
+    db_url: str,
+    workdir: Path,
+    *,
+    listen: int | None = None,
+    replica_ports: Sequence[int] | None = None,
+    supervise: bool = True,
+) -> Iterator[tuple[str, list[Replica]]]:
     """Two replicas on the shared register and nginx in front; yield the proxy's URL and the replicas.
 
     Parameters
@@ -277,12 +293,23 @@ def _register_url(explicit: str | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.scaleout", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", nargs="?", choices=("run", "render"), default="run",
-                        help="run: replicas and nginx until Ctrl-C (default); render: print the nginx configuration")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=("run", "render"),
+        default="run",
+        help="run: replicas and nginx until Ctrl-C (default); render: print the nginx configuration",
+    )
     parser.add_argument("--db", metavar="URL", help=f"the shared register (default: ${REGISTER_ENV})")
     parser.add_argument("--port", type=int, default=8080, help="the proxy's port on 127.0.0.1 (default 8080)")
-    parser.add_argument("--replica-ports", type=int, nargs="+", default=[8601, 8602], metavar="PORT",
-                        help="the replicas' ports on 127.0.0.1 (default 8601 8602)")
+    parser.add_argument(
+        "--replica-ports",
+        type=int,
+        nargs="+",
+        default=[8601, 8602],
+        metavar="PORT",
+        help="the replicas' ports on 127.0.0.1 (default 8601 8602)",
+    )
     parser.add_argument("--prefix", type=Path, help="render: nginx's directory for pid, logs and temp files")
     args = parser.parse_args(argv)
     if args.command == "render":
@@ -295,8 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sid-atlas-scaleout-") as workdir:
         try:
             with deployment(url, Path(workdir), listen=args.port, replica_ports=args.replica_ports) as (proxy, _):
-                print(f"{proxy} → replicas {', '.join(map(str, args.replica_ports))}; logs in {workdir}; "
-                      "Ctrl-C stops all", flush=True)
+                print(
+                    f"{proxy} → replicas {', '.join(map(str, args.replica_ports))}; logs in {workdir}; "
+                    "Ctrl-C stops all",
+                    flush=True,
+                )
                 while True:
                     time.sleep(3600)
         except KeyboardInterrupt:

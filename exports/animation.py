@@ -21,17 +21,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from exports import style
-from viewmodel import palette
 from exports.mapfig import RC, build_figure
 from loaders.coverage import Coverage
 from loaders.errors import InputError
 from loaders.viewstate import ViewState
+from viewmodel import palette
 
 STEPS = ("month", "event")
 FRAME_MS = 1000
-LAST_FRAME_MS = 3000   # the end state stays long enough to be read
-MAX_FRAMES = 120       # ten years by month; more would be minutes of rendering
-MP4_FPS = 25           # a common rate every platform takes; repeated pictures cost x264 almost nothing
+LAST_FRAME_MS = 3000  # the end state stays long enough to be read
+MAX_FRAMES = 120  # ten years by month; more would be minutes of rendering
+MP4_FPS = 25  # a common rate every platform takes; repeated pictures cost x264 almost nothing
 
 
 def frame_days(start: dt.date, end: dt.date, step: str, change_days: list[dt.date]) -> list[dt.date]:
@@ -69,22 +69,33 @@ def frame_days(start: dt.date, end: dt.date, step: str, change_days: list[dt.dat
     return [start, *inside, end]
 
 
-def frames(cov: Coverage, view: ViewState, start: dt.date, preset: style.Preset, title: str | None,
-           step: str, subtitle: str | None = None, note: str | None = None) -> list[Image.Image]:
+def frames(
+    cov: Coverage,
+    view: ViewState,
+    start: dt.date,
+    preset: style.Preset,
+    title: str | None,
+    step: str,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> list[Image.Image]:
     """RGB pictures of ``view`` on every frame day from ``start`` to ``view.date``.
 
     The compare date is not used: each frame shows one day, and the sequence shows the change.
     """
     days = frame_days(start, view.date, step, cov.change_dates(view.evidence))
     if len(days) > MAX_FRAMES:
-        raise InputError(f"{len(days)} frames from {start} to {view.date} by {step}; at most {MAX_FRAMES}: "
-                         "choose a shorter period or step by event")
+        raise InputError(
+            f"{len(days)} frames from {start} to {view.date} by {step}; at most {MAX_FRAMES}: "
+            "choose a shorter period or step by event"
+        )
     pictures = []
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
         for day in days:
-            canvas = FigureCanvasAgg(build_figure(cov, view.with_(date=day, compare=None), preset, title,
-                                                subtitle, note))
+            canvas = FigureCanvasAgg(
+                build_figure(cov, view.with_(date=day, compare=None), preset, title, subtitle, note)
+            )
             canvas.draw()
             pictures.append(Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB"))
     return pictures
@@ -96,8 +107,16 @@ def render_gif(pictures: list[Image.Image], alt: str = "") -> bytes:
     indexed = [_indexed(p, palette) for p in pictures]
     durations = [FRAME_MS] * (len(indexed) - 1) + [LAST_FRAME_MS]
     buffer = io.BytesIO()
-    indexed[0].save(buffer, format="GIF", save_all=True, append_images=indexed[1:], duration=durations,
-                    loop=0, optimize=False, comment=alt.encode("utf-8"))
+    indexed[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=indexed[1:],
+        duration=durations,
+        loop=0,
+        optimize=False,
+        comment=alt.encode("utf-8"),
+    )
     return buffer.getvalue()
 
 
@@ -139,7 +158,7 @@ def _packed(rgb: np.ndarray) -> np.ndarray:
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def render_mp4(pictures: list[Image.Image], alt: str = "") -> bytes:
@@ -147,20 +166,51 @@ def render_mp4(pictures: list[Image.Image], alt: str = "") -> bytes:
     try:
         import imageio_ffmpeg
     except ImportError:
-        raise InputError("MP4 needs the ffmpeg binary of the imageio-ffmpeg package "
-                         "(pip install imageio-ffmpeg); --format gif works without it") from None
+        raise InputError(
+            "MP4 needs the ffmpeg binary of the imageio-ffmpeg package "
+            "(pip install imageio-ffmpeg); --format gif works without it"
+        ) from None
     width, height = pictures[0].size
     raw = b"".join(p.tobytes() for p in pictures)
     # Input at one picture per second; the fps filter repeats them to MP4_FPS and
     # holds the last one LAST_FRAME_MS, matching the GIF's timing.
     hold = (LAST_FRAME_MS - FRAME_MS) / 1000
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-               "-s", f"{width}x{height}", "-framerate", str(1000 / FRAME_MS), "-i", "pipe:0",
-               "-vf", f"tpad=stop_mode=clone:stop_duration={hold},fps={MP4_FPS},format=yuv420p",
-               "-c:v", "libx264", "-preset", "medium", "-crf", "20", "-tune", "stillimage",
-               # One thread and bit-exact muxing: the same frames give the same bytes.
-               "-threads", "1", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
-               "-movflags", "+faststart"]
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-v",
+        "error",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{width}x{height}",
+        "-framerate",
+        str(1000 / FRAME_MS),
+        "-i",
+        "pipe:0",
+        "-vf",
+        f"tpad=stop_mode=clone:stop_duration={hold},fps={MP4_FPS},format=yuv420p",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "medium",
+        "-crf",
+        "20",
+        "-tune",
+        "stillimage",
+        # One thread and bit-exact muxing: the same frames give the same bytes.
+        "-threads",
+        "1",
+        "-map_metadata",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        "-flags:v",
+        "+bitexact",
+        "-movflags",
+        "+faststart",
+    ]
     if alt:
         # The container's description (and comment) tags carry the alt text; players show them as such.
         command[-2:-2] = ["-metadata", f"description={alt}", "-metadata", f"comment={alt}"]

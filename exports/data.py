@@ -31,8 +31,10 @@ def data_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
     (70, 1, '2024-02-01')
     """
     table = unit_table(cov, view)[UNIT_COLUMNS].copy()
-    labels = {status: text.status_label(status, view.level, view.compare, view.lang)
-              for status in set(table["status"]) | {"new"}}
+    labels = {
+        status: text.status_label(status, view.level, view.compare, view.lang)
+        for status in set(table["status"]) | {"new"}
+    }
     table.insert(table.columns.get_loc("status") + 1, "status_text", table["status"].map(labels))
     table["stichtag"] = view.date.isoformat()
     table["compare"] = view.compare.isoformat() if view.compare else None

@@ -41,13 +41,22 @@ GEOJSON_FILE = "einheiten.geojson"
 # Where the dataset will live; a placeholder until the publisher sets it.
 DEFAULT_BASE = "https://example.org/sicherimdienst/"
 PUBLISHER_PLACEHOLDER = "Herausgeber bitte eintragen"
-LICENCE = {"name": "dl-de-by-2.0", "path": "https://www.govdata.de/dl-de/by-2-0",
-           "title": "Datenlizenz Deutschland – Namensnennung – Version 2.0",
-           "dcat": "http://dcat-ap.de/def/licenses/dl-by-de/2.0", "spdx": "DL-DE-BY-2.0"}
+LICENCE = {
+    "name": "dl-de-by-2.0",
+    "path": "https://www.govdata.de/dl-de/by-2-0",
+    "title": "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+    "dcat": "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+    "spdx": "DL-DE-BY-2.0",
+}
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _FILE_TYPES = {"csv": "CSV", "geojson": "GEOJSON", "json": "JSON", "cff": "YAML", "txt": "TXT"}
-_MEDIA = {"csv": "text/csv", "geojson": "application/geo+json", "json": "application/json",
-          "cff": "application/yaml", "txt": "text/plain"}
+_MEDIA = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "json": "application/json",
+    "cff": "application/yaml",
+    "txt": "text/plain",
+}
 
 FIELD_TEXT = {
     "ags": ("Amtlicher Gemeindeschlüssel (2, 3, 5 oder 8 Stellen)", "official municipality key (2, 3, 5 or 8 digits)"),
@@ -56,8 +65,10 @@ FIELD_TEXT = {
     "level": ("Ebene", "level"),
     "status": ("Status (Code)", "status (code)"),
     "status_text": ("Status in Worten", "status in words"),
-    "evidence": ("Beleg der Abdeckung: documented (einzeln belegt) oder inferred (abgeleitet)",
-                 "evidence of the coverage: documented or inferred"),
+    "evidence": (
+        "Beleg der Abdeckung: documented (einzeln belegt) oder inferred (abgeleitet)",
+        "evidence of the coverage: documented or inferred",
+    ),
     "new": ("neu seit dem Vergleichsdatum", "new since the compare date"),
     "stichtag": ("Stichtag der Ansicht", "reference date of the view"),
 }
@@ -88,8 +99,9 @@ def _csv(frame: pd.DataFrame) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(frame.columns)
     for row in frame.itertuples(index=False):
-        writer.writerow(["" if _missing(v) else ("true" if v is True else "false" if v is False else csv_safe(v))
-                         for v in row])
+        writer.writerow(
+            ["" if _missing(v) else ("true" if v is True else "false" if v is False else csv_safe(v)) for v in row]
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -144,8 +156,19 @@ def accession_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
     acc = cov.accessions
     joined = pd.to_datetime(acc["joined_on"], errors="coerce").dt.date
     keep = joined.isna() | (joined <= view.date)
-    columns = ["name", "kind", "key", "joined_on", "date_precision", "certain_by", "evidence", "event",
-               "source", "left_on", "note"]
+    columns = [
+        "name",
+        "kind",
+        "key",
+        "joined_on",
+        "date_precision",
+        "certain_by",
+        "evidence",
+        "event",
+        "source",
+        "left_on",
+        "note",
+    ]
     return acc.loc[keep, columns].astype(object).where(acc.loc[keep, columns].notna(), None).reset_index(drop=True)
 
 
@@ -173,20 +196,47 @@ def build_package(cov: Coverage, view: ViewState, title: str | None = None, base
         resources.append(_resource(name, table, t(f"level_plural_{level}", lang), lang, primary="ags"))
     accessions = accession_table(cov, view)
     files[ACCESSIONS_FILE] = _csv(accessions)
-    resources.append(_resource(ACCESSIONS_FILE, accessions, "Beitritte mit Quellen" if lang == "de"
-                               else "Accessions with sources", lang, primary=None))
+    resources.append(
+        _resource(
+            ACCESSIONS_FILE,
+            accessions,
+            "Beitritte mit Quellen" if lang == "de" else "Accessions with sources",
+            lang,
+            primary=None,
+        )
+    )
     geo_table = data_table(cov, view).drop(columns=["shown", "hatched"])
     files[GEOJSON_FILE] = _geojson(geo_table, view, title)
-    resources.append({"name": "einheiten", "path": GEOJSON_FILE, "format": "geojson",
-                      "mediatype": "application/geo+json",
-                      "title": t(f"level_plural_{view.level}", lang) + " (GeoJSON, WGS84)"})
+    resources.append(
+        {
+            "name": "einheiten",
+            "path": GEOJSON_FILE,
+            "format": "geojson",
+            "mediatype": "application/geo+json",
+            "title": t(f"level_plural_{view.level}", lang) + " (GeoJSON, WGS84)",
+        }
+    )
     attribution = "\n".join(style.attribution_pieces()) + "\n"
     files["NAMENSNENNUNG.txt"] = (attribution + "\n" + gebietsstand() + "\n").encode("utf-8")
-    resources.append({"name": "namensnennung", "path": "NAMENSNENNUNG.txt", "format": "txt",
-                      "mediatype": "text/plain", "title": "Namensnennung / attribution"})
+    resources.append(
+        {
+            "name": "namensnennung",
+            "path": "NAMENSNENNUNG.txt",
+            "format": "txt",
+            "mediatype": "text/plain",
+            "title": "Namensnennung / attribution",
+        }
+    )
     files["CITATION.cff"] = _citation(title, view).encode("utf-8")
-    resources.append({"name": "citation", "path": "CITATION.cff", "format": "cff", "mediatype": "application/yaml",
-                      "title": "Zitiervorschlag / how to cite"})
+    resources.append(
+        {
+            "name": "citation",
+            "path": "CITATION.cff",
+            "format": "cff",
+            "mediatype": "application/yaml",
+            "title": "Zitiervorschlag / how to cite",
+        }
+    )
     package = {
         "profile": "data-package",
         "name": f"sicherimdienst-{view.date.isoformat()}-{view.region or 'nrw'}",
@@ -195,7 +245,7 @@ def build_package(cov: Coverage, view: ViewState, title: str | None = None, base
         "version": view.date.isoformat(),
         "licenses": [{k: LICENCE[k] for k in ("name", "path", "title")}],
         "sources": [{"title": spec.title, "path": spec.url} for spec in manifest().values()]
-                   + [{"title": "#sicherimDienst: Beitritte (geodata/accessions.csv)"}],
+        + [{"title": "#sicherimDienst: Beitritte (geodata/accessions.csv)"}],
         "resources": resources,
     }
     files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -204,15 +254,23 @@ def build_package(cov: Coverage, view: ViewState, title: str | None = None, base
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, _ZIP_EPOCH)
-            info.external_attr = 0o644 << 16   # readable by everyone once unpacked
+            info.external_attr = 0o644 << 16  # readable by everyone once unpacked
             archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
 def _resource(path: str, frame: pd.DataFrame, title: str, lang: str, primary: str | None) -> dict:
-    return {"name": path.rsplit(".", 1)[0], "path": path, "profile": "tabular-data-resource", "title": title,
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
-            "dialect": {"delimiter": ";", "header": True}, "schema": _schema(frame, lang, primary)}
+    return {
+        "name": path.rsplit(".", 1)[0],
+        "path": path,
+        "profile": "tabular-data-resource",
+        "title": title,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "dialect": {"delimiter": ";", "header": True},
+        "schema": _schema(frame, lang, primary),
+    }
 
 
 def _description(cov: Coverage, view: ViewState) -> str:
@@ -224,24 +282,26 @@ def _description(cov: Coverage, view: ViewState) -> str:
 
 def _citation(title: str, view: ViewState) -> str:
     def q(text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)   # a JSON string is a valid YAML scalar
+        return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
-    return "\n".join([
-        "cff-version: 1.2.0",
-        f"message: {q('Bitte zitieren Sie diesen Datensatz so. / Please cite this dataset as below.')}",
-        "type: dataset",
-        f"title: {q(title)}",
-        "authors:",
-        f"  - name: {q('#sicherimDienst – ' + PUBLISHER_PLACEHOLDER)}",
-        f"date-released: {view.date.isoformat()}",
-        f"version: {q(view.date.isoformat())}",
-        f"license: {LICENCE['spdx']}",
-        "keywords:",
-        "  - sicherimDienst",
-        "  - Nordrhein-Westfalen",
-        "  - Gewaltprävention",
-        "",
-    ])
+    return "\n".join(
+        [
+            "cff-version: 1.2.0",
+            f"message: {q('Bitte zitieren Sie diesen Datensatz so. / Please cite this dataset as below.')}",
+            "type: dataset",
+            f"title: {q(title)}",
+            "authors:",
+            f"  - name: {q('#sicherimDienst – ' + PUBLISHER_PLACEHOLDER)}",
+            f"date-released: {view.date.isoformat()}",
+            f"version: {q(view.date.isoformat())}",
+            f"license: {LICENCE['spdx']}",
+            "keywords:",
+            "  - sicherimDienst",
+            "  - Nordrhein-Westfalen",
+            "  - Gewaltprävention",
+            "",
+        ]
+    )
 
 
 def political_geocoding(region: str | None) -> str:
@@ -258,7 +318,7 @@ def political_geocoding(region: str | None) -> str:
 
 
 def _literal(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)   # a JSON string is a valid Turtle string literal
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid Turtle string literal
 
 
 def dcat_turtle(cov: Coverage, view: ViewState, title: str, names: list[str], base: str = DEFAULT_BASE) -> str:
@@ -282,9 +342,9 @@ def dcat_turtle(cov: Coverage, view: ViewState, title: str, names: list[str], ba
         f"    dcatde:politicalGeocodingURI <{political_geocoding(view.region)}> ;",
         f"    dcatde:contributorID <http://dcat-ap.de/def/contributors/{'landNordrheinWestfalen'}> ;",
         "    dct:temporal [ a dct:PeriodOfTime ;",
-        f"        dcat:startDate \"{FIRST_DAY.isoformat()}\"^^xsd:date ;",
-        f"        dcat:endDate \"{view.date.isoformat()}\"^^xsd:date ] ;",
-        "    dcat:keyword \"sicherimDienst\", \"Gewaltprävention\", \"Nordrhein-Westfalen\" ;",
+        f'        dcat:startDate "{FIRST_DAY.isoformat()}"^^xsd:date ;',
+        f'        dcat:endDate "{view.date.isoformat()}"^^xsd:date ] ;',
+        '    dcat:keyword "sicherimDienst", "Gewaltprävention", "Nordrhein-Westfalen" ;',
     ]
     if view.region is None:
         lines.append("    dcatde:politicalGeocodingLevelURI <http://dcat-ap.de/def/politicalGeocoding/Level/state> ;")

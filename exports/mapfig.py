@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
-import pandas as pd
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -31,10 +30,10 @@ from viewmodel.model import ViewModel, build
 # Settings for building *and* saving; applied with rc_context so the host
 # process (e.g. the dashboard) keeps its own rcParams.
 RC = {
-    "font.family": "DejaVu Sans",     # ships with matplotlib: same glyphs on every machine
-    "svg.fonttype": "none",           # SVG text stays text
-    "svg.hashsalt": "sid-atlas",      # stable element ids
-    "pdf.fonttype": 42,               # embed TrueType, so PDF text is text and extractable
+    "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs on every machine
+    "svg.fonttype": "none",  # SVG text stays text
+    "svg.hashsalt": "sid-atlas",  # stable element ids
+    "pdf.fonttype": 42,  # embed TrueType, so PDF text is text and extractable
     "hatch.linewidth": 0.6,
 }
 LABEL_HALO = "#ffffff"
@@ -74,7 +73,7 @@ class Panel:
     """One map: the view model of one day (its units carry the "new" marks)."""
 
     model: ViewModel
-    heading: str | None   # shown above the panel in a before/after picture
+    heading: str | None  # shown above the panel in a before/after picture
 
 
 def panels(cov: Coverage, view: ViewState) -> list[Panel]:
@@ -84,8 +83,10 @@ def panels(cov: Coverage, view: ViewState) -> list[Panel]:
         return [Panel(now, None)]
     before = build(cov, view.with_(date=view.compare, compare=None), tooltips=False)
     lang = view.lang
-    return [Panel(before, t("panel_before", lang, date=format_date(view.compare, lang))),
-            Panel(now, t("panel_after", lang, date=format_date(view.date, lang)))]
+    return [
+        Panel(before, t("panel_before", lang, date=format_date(view.compare, lang))),
+        Panel(now, t("panel_after", lang, date=format_date(view.date, lang))),
+    ]
 
 
 def _clipped(frame: gpd.GeoDataFrame, ax) -> gpd.GeoDataFrame:
@@ -111,9 +112,14 @@ def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: flo
         # Fill and unit edge in one path per unit: drawing the boundaries again doubled the file.
         # Light fills keep their grey edge (3:1), so "not yet" stays apart from its neighbours in print too.
         edge = look.stroke if shown in ("not_yet", "undated", "muted") else palette.EDGE
-        group.plot(ax=ax, color=look.fill, edgecolor=edge, linewidth=unit_lw * scale,
-                   hatch=palette.MPL_HATCH[pattern] if pattern else None,
-                   hatchcolor=palette.HATCH_INK if hatched else palette.DOT_INK)
+        group.plot(
+            ax=ax,
+            color=look.fill,
+            edgecolor=edge,
+            linewidth=unit_lw * scale,
+            hatch=palette.MPL_HATCH[pattern] if pattern else None,
+            hatchcolor=palette.HATCH_INK if hatched else palette.DOT_INK,
+        )
     if view.level == "gemeinde":
         _clipped(geometry("kreis", lod), ax).boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
     new = shapes[shapes["shown"] == "new"]
@@ -125,7 +131,7 @@ def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: flo
     _clipped(geometry("land", lod), ax).boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.4 * scale)
     documented = shapes[(shapes["evidence"] == "documented") & (shapes["shown"] != "muted")]
     _label_regions(ax, rbs, view, scale, documented.geometry.union_all() if len(documented) else None)
-    ax.set_xlim(*ax.get_xlim())   # plotting must not move the frame
+    ax.set_xlim(*ax.get_xlim())  # plotting must not move the frame
     if panel.heading:
         ax.set_title(panel.heading, fontsize=11 * scale, color=palette.INK, loc="left")
 
@@ -163,17 +169,29 @@ def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, doc
         for point in _candidates(polygon, centre):
             label_box = box(point.x - half_w, point.y - half_h, point.x + half_w, point.y + half_h)
             area = label_box.area
-            score = (10 * (label_box.intersection(documented).area / area if documented is not None else 0)
-                     + 100 * sum(label_box.intersection(other).area for other in placed) / area
-                     + 100 * (1 - label_box.intersection(view_box).area / area)
-                     + 3 * (1 - label_box.intersection(shape).area / area)
-                     + point.distance(centre) / spread)
+            score = (
+                10 * (label_box.intersection(documented).area / area if documented is not None else 0)
+                + 100 * sum(label_box.intersection(other).area for other in placed) / area
+                + 100 * (1 - label_box.intersection(view_box).area / area)
+                + 3 * (1 - label_box.intersection(shape).area / area)
+                + point.distance(centre) / spread
+            )
             if best is None or score < best[0]:
                 best = (score, point, label_box)
         placed.append(best[2])
-        ax.text(best[1].x, best[1].y, label, ha="center", va="center", clip_on=True,
-                fontsize=fontsize, fontweight="bold" if chosen else "normal",
-                color=palette.INK if chosen else palette.SUBTLE_INK, path_effects=halo, zorder=5)
+        ax.text(
+            best[1].x,
+            best[1].y,
+            label,
+            ha="center",
+            va="center",
+            clip_on=True,
+            fontsize=fontsize,
+            fontweight="bold" if chosen else "normal",
+            color=palette.INK if chosen else palette.SUBTLE_INK,
+            path_effects=halo,
+            zorder=5,
+        )
 
 
 def _candidates(polygon, centre, steps: int = 9):
@@ -235,10 +253,16 @@ def _legend_handles(panel_list: list[Panel]) -> list[Patch]:
             look = palette.STYLES[item["status"]]
             pattern = "inferred" if item["inferred"] else look.pattern
             facecolor = "#ffffff" if item["inferred"] else look.fill
-            handles.append(Patch(facecolor=facecolor, edgecolor=look.stroke if item["status"] == "new" else "#bbbbbb",
-                                 linewidth=0.8 if item["status"] == "new" else 0.4, label=item["label"],
-                                 hatch=palette.MPL_HATCH[pattern] if pattern else None,
-                                 hatchcolor=look.fill if item["inferred"] else palette.DOT_INK))
+            handles.append(
+                Patch(
+                    facecolor=facecolor,
+                    edgecolor=look.stroke if item["status"] == "new" else "#bbbbbb",
+                    linewidth=0.8 if item["status"] == "new" else 0.4,
+                    label=item["label"],
+                    hatch=palette.MPL_HATCH[pattern] if pattern else None,
+                    hatchcolor=look.fill if item["inferred"] else palette.DOT_INK,
+                )
+            )
     return handles
 
 
@@ -291,8 +315,17 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
     for text, size, colour in zip(lines, sizes, colours):
         blocks.append((textfit.wrap(text, room, size * s, separator=" · "), size, "normal", colour))
     for wrapped, size, weight, colour in blocks:
-        fig.text(margin / width, y / height, "\n".join(wrapped), fontsize=size * s, fontweight=weight, color=colour,
-                 ha="left", va="top", linespacing=1.25)
+        fig.text(
+            margin / width,
+            y / height,
+            "\n".join(wrapped),
+            fontsize=size * s,
+            fontweight=weight,
+            color=colour,
+            ha="left",
+            va="top",
+            linespacing=1.25,
+        )
         y -= len(wrapped) * size * line
     header_bottom = y - 0.12 * s
 
@@ -300,8 +333,16 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
     footer = textfit.wrap(" · ".join(style.attribution_pieces()), room, credit_size * s, separator=" · ")
     if texts.note:
         footer = textfit.wrap(_bounded(texts.note), room, credit_size * s) + footer
-    fig.text(margin / width, margin / height, "\n".join(footer), fontsize=credit_size * s,
-             color=palette.SUBTLE_INK, ha="left", va="bottom", linespacing=1.35)
+    fig.text(
+        margin / width,
+        margin / height,
+        "\n".join(footer),
+        fontsize=credit_size * s,
+        color=palette.SUBTLE_INK,
+        ha="left",
+        va="bottom",
+        linespacing=1.35,
+    )
     footer_top = margin + len(footer) * credit_size * line + 0.12 * s
     return header_bottom, footer_top
 
@@ -311,8 +352,14 @@ def _bounded(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
 
-def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: str | None = None,
-                 subtitle: str | None = None, note: str | None = None) -> Figure:
+def build_figure(
+    cov: Coverage,
+    view: ViewState,
+    preset: style.Preset,
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """The press picture of ``view``: one map, or before/after when the view compares.
 
     Call inside ``matplotlib.rc_context(RC)`` so text and hatching use the export settings.
@@ -351,7 +398,7 @@ def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: st
         legend_w, labels = side
         boxes = side_boxes
         used = max(x + w for x, _, w, _ in boxes) - margin + gap + legend_w
-        shift = max(0.0, (content_w - used) / 2)   # map and legend centred together
+        shift = max(0.0, (content_w - used) / 2)  # map and legend centred together
         boxes = [(x + shift, y0, w, h) for x, y0, w, h in boxes]
         legend_box = (max(x + w for x, _, w, _ in boxes) + gap, footer_top, legend_w, map_h)
         legend_loc, ncols = "center left", 1
@@ -374,9 +421,20 @@ def build_figure(cov: Coverage, view: ViewState, preset: style.Preset, title: st
     lx, ly, lw, lh = legend_box
     legend_ax = fig.add_axes((lx / width, ly / height, lw / width, lh / height))
     legend_ax.set_axis_off()
-    legend_ax.legend(handles=handles, loc=legend_loc, frameon=False, fontsize=legend_size, ncols=ncols,
-                     title=t(f"level_plural_{view.level}", view.lang), title_fontsize=legend_size,
-                     alignment="left", handlelength=1.6, handleheight=1.2, borderaxespad=0, labelcolor=palette.INK)
+    legend_ax.legend(
+        handles=handles,
+        loc=legend_loc,
+        frameon=False,
+        fontsize=legend_size,
+        ncols=ncols,
+        title=t(f"level_plural_{view.level}", view.lang),
+        title_fontsize=legend_size,
+        alignment="left",
+        handlelength=1.6,
+        handleheight=1.2,
+        borderaxespad=0,
+        labelcolor=palette.INK,
+    )
     return fig
 
 
@@ -398,9 +456,9 @@ def _below_legend(handles, size: float, content_w: float) -> tuple[float, float,
     limit = content_w * 72 / ncols - _HANDLE_EM * size - 8
     labels = ["\n".join(textfit.wrap(h.get_label(), limit, size)) for h in handles]
     rows_per_col = -(-len(labels) // ncols)
-    columns = [labels[i * rows_per_col:(i + 1) * rows_per_col] for i in range(ncols)]
+    columns = [labels[i * rows_per_col : (i + 1) * rows_per_col] for i in range(ncols)]
     lines = max(sum(label.count("\n") + 1 for label in column) + 0.4 * len(column) for column in columns)
-    height = (lines + 1.6) * size * 1.3 / 72   # + the title
+    height = (lines + 1.6) * size * 1.3 / 72  # + the title
     return content_w, height, labels, ncols
 
 
@@ -425,8 +483,16 @@ def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, 
     return [(x, top, half, tall), (x + half + gap, top, half, tall)]
 
 
-def render_map(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, title: str | None = None,
-               subtitle: str | None = None, note: str | None = None, alt: str = "") -> bytes:
+def render_map(
+    cov: Coverage,
+    view: ViewState,
+    fmt: str,
+    preset: style.Preset,
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+    alt: str = "",
+) -> bytes:
     """PNG, SVG or PDF bytes of the view with ``alt`` (its description) embedded; the same inputs give the same bytes."""
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
@@ -441,8 +507,14 @@ def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "")
         return _png(fig, preset.dpi, title, alt)
     metadata = {
         "svg": {"Date": None, "Creator": None, "Title": title},
-        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None, "Title": title,
-                "Subject": alt},
+        "pdf": {
+            "CreationDate": None,
+            "ModDate": None,
+            "Creator": None,
+            "Producer": None,
+            "Title": title,
+            "Subject": alt,
+        },
     }[fmt]
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=preset.dpi, metadata=metadata, facecolor="white")

@@ -20,7 +20,8 @@ from exports.data import data_table
 from loaders.coverage import Coverage
 from loaders.errors import InputError
 from loaders.sources import gebietsstand
-from loaders.tables import fill_sheet as _fill_sheet, to_csv_bytes
+from loaders.tables import fill_sheet as _fill_sheet
+from loaders.tables import to_csv_bytes
 from loaders.viewstate import ViewState
 from viewmodel.i18n import evidence_label, format_date, t
 
@@ -31,19 +32,35 @@ FORMATS = MAP_FORMATS + ("html",) + ANIMATION_FORMATS + DATA_FORMATS + ("datapac
 # What a picture shows: the map of the view, or its coverage over time (PNG/SVG/PDF only).
 PICTURES = ("map", "timeline")
 MEDIA_TYPES = {
-    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
-    "gif": "image/gif", "mp4": "video/mp4", "csv": "text/csv",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "gif": "image/gif",
+    "mp4": "video/mp4",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json", "datapackage": "application/zip",
+    "geojson": "application/geo+json",
+    "datapackage": "application/zip",
 }
 # Zip entries need some time; the earliest a zip can hold keeps XLSX files identical.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
-def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", title: str | None = None,
-           start: dt.date | None = None, step: str = "month", subtitle: str | None = None,
-           note: str | None = None, picture: str = "map") -> bytes:
+def export(
+    cov: Coverage,
+    view: ViewState,
+    fmt: str,
+    *,
+    preset: str = "16x9",
+    title: str | None = None,
+    start: dt.date | None = None,
+    step: str = "month",
+    subtitle: str | None = None,
+    note: str | None = None,
+    picture: str = "map",
+) -> bytes:
     """The file of ``view`` in ``fmt``.
 
     Parameters
@@ -82,8 +99,9 @@ def export(cov: Coverage, view: ViewState, fmt: str, *, preset: str = "16x9", ti
             raise InputError(f"the timeline is a picture: use --format png, svg or pdf, not {fmt}")
         from exports.timelinefig import render_timeline
 
-        return render_timeline(cov, view, fmt, style.PRESETS[preset], title, subtitle, note,
-                               alt_text(cov, view, picture="timeline"))
+        return render_timeline(
+            cov, view, fmt, style.PRESETS[preset], title, subtitle, note, alt_text(cov, view, picture="timeline")
+        )
     if fmt == "datapackage":
         from exports.datapackage import build_package
 
@@ -137,13 +155,28 @@ def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None, pi
         from loaders.viewstate import FIRST_DAY
 
         events = accessions.read_events()
-        marked = [f"RB {r} ({format_date(dt.date.fromisoformat(d), view.lang)})"
-                  for r, d in zip(events["region"], events["date"]) if dt.date.fromisoformat(d) <= view.date]
-        text = t("alt_timeline", view.lang, start=format_date(FIRST_DAY, view.lang),
-                 end=format_date(view.date, view.lang), events=", ".join(marked) or "–") + " " + text
+        marked = [
+            f"RB {r} ({format_date(dt.date.fromisoformat(d), view.lang)})"
+            for r, d in zip(events["region"], events["date"])
+            if dt.date.fromisoformat(d) <= view.date
+        ]
+        text = (
+            t(
+                "alt_timeline",
+                view.lang,
+                start=format_date(FIRST_DAY, view.lang),
+                end=format_date(view.date, view.lang),
+                events=", ".join(marked) or "–",
+            )
+            + " "
+            + text
+        )
     elif start is not None:
-        text = t("alt_animation", view.lang, start=format_date(start, view.lang),
-                 end=format_date(view.date, view.lang)) + " " + text
+        text = (
+            t("alt_animation", view.lang, start=format_date(start, view.lang), end=format_date(view.date, view.lang))
+            + " "
+            + text
+        )
     return text
 
 
@@ -154,13 +187,15 @@ def _info_rows(cov: Coverage, view: ViewState, title: str | None) -> list[tuple[
     lang = view.lang
     model = build(cov, view, tooltips=False)
     evidence = t("subtitle_documented", lang) if view.evidence == "documented" else t("evidence_all", lang)
-    rows = [("Titel" if lang == "de" else "Title", style.title_for(cov, view, title)),
-            (t("stichtag", lang), format_date(view.date, lang)),
-            (t("region", lang), model.region_name),
-            (t("level", lang), t(f"level_plural_{view.level}", lang)),
-            (t("evidence", lang), evidence),
-            ("Zahlen" if lang == "de" else "Figures", model.figures_line),
-            ("Gebietsstand" if lang == "de" else "Boundaries as of", gebietsstand())]
+    rows = [
+        ("Titel" if lang == "de" else "Title", style.title_for(cov, view, title)),
+        (t("stichtag", lang), format_date(view.date, lang)),
+        (t("region", lang), model.region_name),
+        (t("level", lang), t(f"level_plural_{view.level}", lang)),
+        (t("evidence", lang), evidence),
+        ("Zahlen" if lang == "de" else "Figures", model.figures_line),
+        ("Gebietsstand" if lang == "de" else "Boundaries as of", gebietsstand()),
+    ]
     if view.compare is not None:
         rows.append((t("compare", lang), format_date(view.compare, lang)))
     if model.currency:
@@ -192,8 +227,11 @@ def _fixed_zip_times(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            target.writestr(zipfile.ZipInfo(item.filename, _ZIP_EPOCH), source.read(item.filename),
-                            compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(item.filename, _ZIP_EPOCH),
+                source.read(item.filename),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 

@@ -78,11 +78,13 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
     page = _inline_assets((COMPONENT_DIR / "index.html").read_text(encoding="utf-8"))
     model = build(cov, view)
     lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
-    classes = ["subtle", "", "subtle"]   # subtitle, figures line, currency notice
-    header = (f"<header><h1>{html.escape(title)}</h1>"
-              + "".join(f'<p class="{cls}">{html.escape(line)}</p>' for cls, line in zip(classes, lines))
-              + "</header>\n")
-    render = f"<script>window.postMessage({{type: \"streamlit:render\", args: {_script_json(map_args(cov, model))}}}, \"*\");</script>\n"
+    classes = ["subtle", "", "subtle"]  # subtitle, figures line, currency notice
+    header = (
+        f"<header><h1>{html.escape(title)}</h1>"
+        + "".join(f'<p class="{cls}">{html.escape(line)}</p>' for cls, line in zip(classes, lines))
+        + "</header>\n"
+    )
+    render = f'<script>window.postMessage({{type: "streamlit:render", args: {_script_json(map_args(cov, model))}}}, "*");</script>\n'
     if view.lang != "de":
         page = page.replace('<html lang="de">', f'<html lang="{view.lang}">', 1)
     page = page.replace("<title>Abdeckungskarte</title>", f"<title>{html.escape(title)}</title>", 1)
@@ -95,8 +97,10 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
 def _inline_assets(page: str) -> str:
     """Replace the component page's stylesheet and script links by the files' contents."""
     if not ((LEAFLET_DIR / "leaflet.js").is_file() and TOPOJSON_JS.is_file()):
-        raise MissingLeaflet("the HTML map needs Leaflet and topojson-client: run `make install` once "
-                             f"(scripts/install_leaflet.sh installs them into {LEAFLET_DIR.parent})")
+        raise MissingLeaflet(
+            "the HTML map needs Leaflet and topojson-client: run `make install` once "
+            f"(scripts/install_leaflet.sh installs them into {LEAFLET_DIR.parent})"
+        )
 
     def inline(match: re.Match) -> str:
         css, js = match.groups()
@@ -129,9 +133,10 @@ def map_args(cov: Coverage, model: ViewModel) -> dict:
         units_url=_data_url(webgeometry.to_topojson(web, view.level, model.units["key"])),
         context_url=None if view.region is None else _data_url(webgeometry.to_topojson(overview, "regierungsbezirk")),
         labels=label_points(bezirke["key"], bezirke.geometry.representative_point(), names),
-        basemap=None,   # tiles would need the network; the file must work offline
+        basemap=None,  # tiles would need the network; the file must work offline
         attribution=" · ".join(style.attribution_pieces()),
-        height=600)
+        height=600,
+    )
 
 
 def _data_url(topojson: str) -> str:

@@ -59,7 +59,7 @@ def wrap(text: str, width_pt: float, size: float, bold: bool = False, separator:
             continue
         while text_width(word, size, bold) > width_pt and len(word) > 1:
             cut = 1
-            while cut < len(word) and text_width(word[:cut + 1], size, bold) <= width_pt:
+            while cut < len(word) and text_width(word[: cut + 1], size, bold) <= width_pt:
                 cut += 1
             lines.append(word[:cut])
             word = word[cut:]
@@ -84,6 +84,8 @@ def title_lines(title: str, width_pt: float, size: float) -> list[str]:
         raise TitleTooLong(f"the title has {len(title)} characters; at most {MAX_TITLE_CHARS}")
     lines = wrap(title, width_pt, size, bold=True)
     if len(lines) > MAX_TITLE_LINES:
-        raise TitleTooLong(f"the title needs {len(lines)} lines on this page; at most {MAX_TITLE_LINES} fit: "
-                           f"shorten it ({len(title)} characters) or choose a wider page size")
+        raise TitleTooLong(
+            f"the title needs {len(lines)} lines on this page; at most {MAX_TITLE_LINES} fit: "
+            f"shorten it ({len(title)} characters) or choose a wider page size"
+        )
     return lines

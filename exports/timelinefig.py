@@ -53,8 +53,14 @@ def label_rows(spans: list[tuple[float, float]], gap: float = 4.0) -> list[int]:
     return out
 
 
-def build_timeline(cov: Coverage, view: ViewState, preset: style.Preset, title: str | None = None,
-                   subtitle: str | None = None, note: str | None = None) -> Figure:
+def build_timeline(
+    cov: Coverage,
+    view: ViewState,
+    preset: style.Preset,
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """The timeline picture of ``view`` (its region and evidence filter, up to its Stichtag)."""
     lang = view.lang
     width, height = preset.size_inches
@@ -78,36 +84,65 @@ def build_timeline(cov: Coverage, view: ViewState, preset: style.Preset, title: 
     span = (view.date - FIRST_DAY).days or 1
     xs = [(dt.date.fromisoformat(d) - FIRST_DAY).days / span * chart_w * 72 for d in events["date"]]
     texts = [f"RB {region}" for region in events["region"]]
-    spans = [(x - textfit.text_width(text, size) / 2, x + textfit.text_width(text, size) / 2)
-             for x, text in zip(xs, texts)]
+    spans = [
+        (x - textfit.text_width(text, size) / 2, x + textfit.text_width(text, size) / 2) for x, text in zip(xs, texts)
+    ]
     rows = label_rows(spans)
     row_h = size * 1.35 / 72
     label_h = (max(rows) + 1) * row_h if rows else 0.0
-    legend_h = 1.6 * size / 72   # room for the lower chart's tick labels and the sizes heading
+    legend_h = 1.6 * size / 72  # room for the lower chart's tick labels and the sizes heading
     gap = 0.5 * s
     room = top - bottom - label_h - 2 * legend_h - gap
     upper_h, lower_h = 0.58 * room, 0.42 * room
     x0 = margin + left_pad
     lower = fig.add_axes((x0 / width, (bottom + legend_h) / height, chart_w / width, lower_h / height))
-    upper = fig.add_axes((x0 / width, (bottom + 2 * legend_h + lower_h + gap) / height, chart_w / width,
-                          upper_h / height), sharex=lower)
+    upper = fig.add_axes(
+        (x0 / width, (bottom + 2 * legend_h + lower_h + gap) / height, chart_w / width, upper_h / height), sharex=lower
+    )
 
     days = pd.to_datetime(frame["day"])
-    upper.step(days, frame["gemeinden_share"], where="post", color=palette.DARK, linewidth=2 * s,
-               label=t("series_gemeinden", lang))
-    upper.step(days, frame["population_share"], where="post", color=palette.LIGHT, linewidth=2 * s,
-               label=t("series_population", lang))
+    upper.step(
+        days,
+        frame["gemeinden_share"],
+        where="post",
+        color=palette.DARK,
+        linewidth=2 * s,
+        label=t("series_gemeinden", lang),
+    )
+    upper.step(
+        days,
+        frame["population_share"],
+        where="post",
+        color=palette.LIGHT,
+        linewidth=2 * s,
+        label=t("series_population", lang),
+    )
     documented = frame["gemeinden_covered_documented"] / frame["gemeinden_total"].where(frame["gemeinden_total"] > 0)
-    upper.step(days, documented, where="post", color=palette.DARK, linewidth=1.2 * s, linestyle=(0, (3, 2)),
-               label=t("series_documented", lang))
+    upper.step(
+        days,
+        documented,
+        where="post",
+        color=palette.DARK,
+        linewidth=1.2 * s,
+        linestyle=(0, (3, 2)),
+        label=t("series_documented", lang),
+    )
     upper.set_ylim(0, 1.02)
     upper.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     upper.set_ylabel(t("axis_share", lang), fontsize=size)
 
     for column, colour, marker in (("people", palette.DARK, "o"), ("organisations", palette.NEW, "s")):
         points = sizes.dropna(subset=[column])
-        lower.plot(pd.to_datetime(points["day"]), points[column], color=colour, marker=marker, markersize=4 * s,
-                   linestyle=(0, (3, 3)), linewidth=0.9 * s, label=t(f"series_{column}", lang))
+        lower.plot(
+            pd.to_datetime(points["day"]),
+            points[column],
+            color=colour,
+            marker=marker,
+            markersize=4 * s,
+            linestyle=(0, (3, 3)),
+            linewidth=0.9 * s,
+            label=t(f"series_{column}", lang),
+        )
     lower.set_ylim(bottom=0)
     lower.set_title(t("sizes_title", lang), fontsize=size, loc="left", color=palette.INK)
     lower.set_ylabel(t("axis_count", lang), fontsize=size)
@@ -122,18 +157,41 @@ def build_timeline(cov: Coverage, view: ViewState, preset: style.Preset, title: 
         ax.tick_params(labelsize=size, colors=palette.INK)
         ax.spines[["top", "right"]].set_visible(False)
         # Top left is empty in both charts (nothing was covered or published before autumn 2022).
-        ax.legend(loc="upper left", frameon=True, facecolor="white", edgecolor="none", framealpha=0.9,
-                  fontsize=size, borderaxespad=0.3, handlelength=2)
+        ax.legend(
+            loc="upper left",
+            frameon=True,
+            facecolor="white",
+            edgecolor="none",
+            framealpha=0.9,
+            fontsize=size,
+            borderaxespad=0.3,
+            handlelength=2,
+        )
     upper.tick_params(labelbottom=False)
     label_base = (bottom + 2 * legend_h + lower_h + gap + upper_h) / height + 0.04 * s / height
     for x, text, row in zip(xs, texts, rows):
-        fig.text((x0 + x / 72) / width, label_base + row * row_h / height, text, fontsize=size, color=palette.INK,
-                 ha="center", va="bottom")
+        fig.text(
+            (x0 + x / 72) / width,
+            label_base + row * row_h / height,
+            text,
+            fontsize=size,
+            color=palette.INK,
+            ha="center",
+            va="bottom",
+        )
     return fig
 
 
-def render_timeline(cov: Coverage, view: ViewState, fmt: str, preset: style.Preset, title: str | None = None,
-                    subtitle: str | None = None, note: str | None = None, alt: str = "") -> bytes:
+def render_timeline(
+    cov: Coverage,
+    view: ViewState,
+    fmt: str,
+    preset: style.Preset,
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+    alt: str = "",
+) -> bytes:
     """PNG, SVG or PDF of the timeline, finished like the maps (embedded font, alt text)."""
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):

@@ -117,9 +117,9 @@ def subset_font(chars: str, bold: bool) -> bytes:
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["kern", "liga"]
-    options.name_IDs = ["*"]   # keep the copyright and licence names with the glyphs
+    options.name_IDs = ["*"]  # keep the copyright and licence names with the glyphs
     options.notdef_outline = True
-    options.drop_tables += ["FFTM"]   # FontForge timestamps: not needed, and fontTools warns about them
+    options.drop_tables += ["FFTM"]  # FontForge timestamps: not needed, and fontTools warns about them
     font = subset.load_font(_font_file(bold), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(set(chars))) or " ")
@@ -145,8 +145,10 @@ def font_faces(svg: str) -> str:
         if not chars:
             continue
         data = base64.b64encode(subset_font(chars, bold)).decode("ascii")
-        rules.append(f"@font-face{{font-family:'{FONT}';font-weight:{700 if bold else 400};"
-                     f"src:url(data:font/woff;base64,{data}) format('woff')}}")
+        rules.append(
+            f"@font-face{{font-family:'{FONT}';font-weight:{700 if bold else 400};"
+            f"src:url(data:font/woff;base64,{data}) format('woff')}}"
+        )
     return "\n".join(rules)
 
 
@@ -154,6 +156,6 @@ def finish_svg(svg: str, description: str) -> str:
     """Compact paths, embed the fonts and the description; see the module docstring."""
     svg = _PATH_DATA.sub(lambda m: m.group(1) + compact_path(m.group(2)) + m.group(3), svg)
     faces = font_faces(svg)
-    svg = svg.replace("<defs>\n  <style type=\"text/css\">", f"<defs>\n  <style type=\"text/css\">{faces}\n", 1)
+    svg = svg.replace('<defs>\n  <style type="text/css">', f'<defs>\n  <style type="text/css">{faces}\n', 1)
     desc = f"\n <desc>{html.escape(description, quote=False)}</desc>"
     return re.sub(r"(</title>)", lambda m: m.group(1) + desc, svg, count=1)

@@ -46,12 +46,33 @@ EVENTS_CSV = SHIPPED_DIR / "events.csv"
 NETWORK_SIZES_CSV = SHIPPED_DIR / "network_sizes.csv"
 
 TERRITORIAL_KINDS = {"gemeinde": "gemeinde", "kreis": "kreis", "bezirksregierung": "regierungsbezirk"}
-KINDS = ("gemeinde", "kreis", "bezirksregierung", "landesbehoerde", "parlament", "gericht",
-         "verband", "gewerkschaft", "sozialversicherung", "sonstige")
+KINDS = (
+    "gemeinde",
+    "kreis",
+    "bezirksregierung",
+    "landesbehoerde",
+    "parlament",
+    "gericht",
+    "verband",
+    "gewerkschaft",
+    "sozialversicherung",
+    "sonstige",
+)
 EVIDENCE = ("documented", "inferred")
 SEPARATE = "separate"
-COLUMNS = ["name", "kind", "key", "joined_on", "date_precision", "certain_by", "evidence", "event",
-           "source", "left_on", "note"]
+COLUMNS = [
+    "name",
+    "kind",
+    "key",
+    "joined_on",
+    "date_precision",
+    "certain_by",
+    "evidence",
+    "event",
+    "source",
+    "left_on",
+    "note",
+]
 # Columns a table in the shipped schema may leave out (empty when missing).
 OPTIONAL_COLUMNS = ("certain_by", "left_on", "note")
 KEY_LENGTH = {"gemeinde": 8, "kreis": 5, "bezirksregierung": 3}
@@ -97,8 +118,9 @@ def read_events(path: Path | str = EVENTS_CSV) -> pd.DataFrame:
     return events
 
 
-def read_accessions(path: Path | str = ACCESSIONS_CSV, units: pd.DataFrame | None = None,
-                    events: pd.DataFrame | None = None) -> pd.DataFrame:
+def read_accessions(
+    path: Path | str = ACCESSIONS_CSV, units: pd.DataFrame | None = None, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Read and validate an accession table in the shipped schema.
 
     Every problem is collected and reported at once with its data row number
@@ -115,12 +137,14 @@ def read_accessions(path: Path | str = ACCESSIONS_CSV, units: pd.DataFrame | Non
     return canonical_keys(frame, units)
 
 
-def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None,
-                        events: pd.DataFrame | None) -> list[str]:
+def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None, events: pd.DataFrame | None) -> list[str]:
     """All problems of an accession table, as messages naming their row."""
     problems = []
-    keys_by_level = ({level: set(units.loc[units["level"] == level, "key"]) for level in
-                      ("gemeinde", "kreis", "regierungsbezirk")} if units is not None else None)
+    keys_by_level = (
+        {level: set(units.loc[units["level"] == level, "key"]) for level in ("gemeinde", "kreis", "regierungsbezirk")}
+        if units is not None
+        else None
+    )
     event_dates = dict(zip(events["event"], events["date"])) if events is not None else {}
     event_regions = dict(zip(events["event"], events["rb_key"])) if events is not None else {}
     for i, row in frame.iterrows():
@@ -138,8 +162,9 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None,
         else:
             try:
                 if precision_of(row["joined_on"]) != row["date_precision"]:
-                    problems.append(f"{where}: joined_on {row['joined_on']!r} is not of precision "
-                                    f"{row['date_precision']!r}")
+                    problems.append(
+                        f"{where}: joined_on {row['joined_on']!r} is not of precision {row['date_precision']!r}"
+                    )
                 elif row["left_on"]:
                     left = period_bounds(row["left_on"], precision_of(row["left_on"]))
                     joined = period_bounds(row["joined_on"], row["date_precision"])
@@ -167,8 +192,9 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None,
                 problems.append(f"{where}: unknown event {event!r}")
             elif events is not None:
                 if row["joined_on"] != event_dates[event]:
-                    problems.append(f"{where}: joined_on {row['joined_on']!r} differs from event {event} "
-                                    f"({event_dates[event]})")
+                    problems.append(
+                        f"{where}: joined_on {row['joined_on']!r} differs from event {event} ({event_dates[event]})"
+                    )
                 if key and not key.startswith(event_regions[event]):
                     problems.append(f"{where}: key {key} is outside the region of event {event}")
     identity = frame.apply(_identity, axis=1)
@@ -240,8 +266,12 @@ def expand_events(accessions: pd.DataFrame, events: pd.DataFrame, units: pd.Data
     ...     "joined_on": "2022-05", "date_precision": "month", "certain_by": "", "evidence": "documented",
     ...     "event": "separate", "source": "x", "left_on": "", "note": ""}])
     >>> out = expand_events(acc, events, units)
-    >>> out[["key", "joined_on", "evidence"]].to_string(index=False)
-    '     key  joined_on   evidence\\n05000001    2022-05 documented\\n     050 2023-01-02   inferred\\n   05000 2023-01-02   inferred\\n05000002 2023-01-02   inferred'
+    >>> print(out[["key", "joined_on", "evidence"]].to_string(index=False))
+         key  joined_on   evidence
+    05000001    2022-05 documented
+         050 2023-01-02   inferred
+       05000 2023-01-02   inferred
+    05000002 2023-01-02   inferred
     """
     documented = accessions[accessions["evidence"] == "documented"]
     # Only a row that places the body in an event or outside of it contradicts the inference.
@@ -253,18 +283,32 @@ def expand_events(accessions: pd.DataFrame, events: pd.DataFrame, units: pd.Data
         region = units[units["rb_key"] == event["rb_key"]]
         rb_name = units.loc[(units["level"] == "regierungsbezirk") & (units["key"] == event["rb_key"]), "name"]
         bodies = [("bezirksregierung", event["rb_key"], f"Bezirksregierung {rb_name.iloc[0]}")]
-        bodies += [("kreis", r.key, r.name) for r in region[region["level"] == "kreis"].itertuples()
-                   if r.key not in kreisfrei]
+        bodies += [
+            ("kreis", r.key, r.name) for r in region[region["level"] == "kreis"].itertuples() if r.key not in kreisfrei
+        ]
         bodies += [("gemeinde", r.key, r.name) for r in region[region["level"] == "gemeinde"].itertuples()]
-        source = (f"abgeleitet aus dem Beitritt des Regierungsbezirks {event['region']} "
-                  f"am {event['date']} ({event['source']})")
+        source = (
+            f"abgeleitet aus dem Beitritt des Regierungsbezirks {event['region']} "
+            f"am {event['date']} ({event['source']})"
+        )
         for kind, key, name in bodies:
             if (kind, key) in superseded:
                 continue
-            rows.append({"name": name, "kind": kind, "key": key, "joined_on": event["date"],
-                         "date_precision": event["date_precision"], "certain_by": "", "evidence": "inferred",
-                         "event": event["event"], "source": source, "left_on": "",
-                         "note": f"„{event['wording']}“"})
+            rows.append(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "key": key,
+                    "joined_on": event["date"],
+                    "date_precision": event["date_precision"],
+                    "certain_by": "",
+                    "evidence": "inferred",
+                    "event": event["event"],
+                    "source": source,
+                    "left_on": "",
+                    "note": f"„{event['wording']}“",
+                }
+            )
     inferred = pd.DataFrame(rows, columns=COLUMNS)
     return pd.concat([accessions[COLUMNS], inferred], ignore_index=True)
 
@@ -285,6 +329,7 @@ def with_validity(accessions: pd.DataFrame) -> pd.DataFrame:
     >>> [str(d.date()) for d in with_validity(rows)["valid_from"]]
     ['2023-09-13', '2023-10-31']
     """
+
     def bound(text: str, precision: str | None, last: bool):
         if not text:
             return np.datetime64("NaT", "D")
@@ -294,8 +339,9 @@ def with_validity(accessions: pd.DataFrame) -> pd.DataFrame:
 
     out = accessions.copy()
     certain = out["certain_by"] if "certain_by" in out else pd.Series("", index=out.index)
-    period_end = np.array([bound(t, p, True) for t, p in zip(out["joined_on"], out["date_precision"])],
-                          dtype="datetime64[D]")
+    period_end = np.array(
+        [bound(t, p, True) for t, p in zip(out["joined_on"], out["date_precision"])], dtype="datetime64[D]"
+    )
     proven = np.array([bound(t, "day", False) for t in certain.fillna("")], dtype="datetime64[D]")
     # fmin ignores NaT: a missing certain_by leaves the period's end, and an undated
     # accession that a source proves by some day counts from that day.
@@ -310,8 +356,11 @@ def read_network_sizes(path: Path | str = NETWORK_SIZES_CSV) -> pd.DataFrame:
     problems = []
     for i, row in sizes.iterrows():
         problems += _dated_row_problems(i, row)
-        problems += [f"row {i + 1}: {column} must be a whole number, not {row[column]!r}"
-                     for column in ("people", "organisations") if row[column] and not row[column].isdigit()]
+        problems += [
+            f"row {i + 1}: {column} must be a whole number, not {row[column]!r}"
+            for column in ("people", "organisations")
+            if row[column] and not row[column].isdigit()
+        ]
     if problems:
         raise DataError(f"{path}: " + "; ".join(problems))
     for column in ("people", "organisations"):

@@ -68,12 +68,17 @@ def read_dvg2(zip_path: Path | str) -> gpd.GeoDataFrame:
         if len(wrong):
             raise DataError(f"layer {layer} holds features of another level: {preview(wrong)}")
         keys = raw["KN"].astype(str).str.zfill(8)
-        frames.append(gpd.GeoDataFrame({
-            "level": level,
-            "key": keys.str[:digits],
-            "name": raw["GN"].astype(str),
-            "geometry": raw.geometry.values,
-        }, crs=raw.crs))
+        frames.append(
+            gpd.GeoDataFrame(
+                {
+                    "level": level,
+                    "key": keys.str[:digits],
+                    "name": raw["GN"].astype(str),
+                    "geometry": raw.geometry.values,
+                },
+                crs=raw.crs,
+            )
+        )
     units = pd.concat(frames, ignore_index=True)
     units = gpd.GeoDataFrame(units, geometry="geometry", crs=frames[0].crs).to_crs(CRS)
     units["kreis_key"] = np.where(units["level"].isin(["gemeinde", "kreis"]), units["key"].str[:5], None)
@@ -139,12 +144,17 @@ def validate(units: gpd.GeoDataFrame) -> None:
         if len(orphans):
             raise DataError(f"Gemeinden whose {parent_level} key does not exist: {preview(orphans)}")
         # Geometric check: a point inside each Gemeinde lies in exactly its parent.
-        points = gpd.GeoDataFrame({"key": gemeinden["key"].values, "expected": gemeinden[column].values},
-                                  geometry=gemeinden.geometry.representative_point().values, crs=units.crs)
-        hits = gpd.sjoin(points, parents[["key", "geometry"]].rename(columns={"key": "parent"}),
-                         predicate="within", how="left")
-        per_point = hits.groupby("key").agg(found=("parent", "count"), parent=("parent", "first"),
-                                            expected=("expected", "first"))
+        points = gpd.GeoDataFrame(
+            {"key": gemeinden["key"].values, "expected": gemeinden[column].values},
+            geometry=gemeinden.geometry.representative_point().values,
+            crs=units.crs,
+        )
+        hits = gpd.sjoin(
+            points, parents[["key", "geometry"]].rename(columns={"key": "parent"}), predicate="within", how="left"
+        )
+        per_point = hits.groupby("key").agg(
+            found=("parent", "count"), parent=("parent", "first"), expected=("expected", "first")
+        )
         wrong = per_point.index[(per_point["found"] != 1) | (per_point["parent"] != per_point["expected"])]
         if len(wrong):
             raise DataError(f"Gemeinden not inside exactly their own {parent_level}: {preview(wrong)}")

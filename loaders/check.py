@@ -75,11 +75,18 @@ def check_rows(partners: PartnerList, resolver: Resolver, today: dt.date) -> lis
         resolution = resolver.resolve(values.get("name"), values.get("kind"), values.get("key"))
         unit = resolution.unit
         report = RowReport(
-            row=item.row, name=_text(values.get("name")), status=resolution.status,
-            level=unit.level if unit else None, key=resolution.key, kind=resolution.kind,
-            official_name=unit.name if unit else None, source=_text(values.get("source")),
-            note=_text(values.get("note")), messages=list(resolution.messages),
-            candidates=[candidate.as_dict() for candidate in resolution.candidates])
+            row=item.row,
+            name=_text(values.get("name")),
+            status=resolution.status,
+            level=unit.level if unit else None,
+            key=resolution.key,
+            kind=resolution.kind,
+            official_name=unit.name if unit else None,
+            source=_text(values.get("source")),
+            note=_text(values.get("note")),
+            messages=list(resolution.messages),
+            candidates=[candidate.as_dict() for candidate in resolution.candidates],
+        )
         problems = _date_problems(report, values, today)
         if problems:
             report.messages += problems
@@ -130,11 +137,17 @@ def summarise(partners: PartnerList, reports: list[RowReport], path: str) -> dic
     """Counts per status, and how the file was read (for the user to verify)."""
     counts = {status: sum(r.status == status for r in reports) for status in STATUSES}
     return {
-        "file": path, "format": partners.file_format, "encoding": partners.encoding,
-        "delimiter": partners.delimiter, "header_row": partners.header_row,
-        "columns": partners.columns, "ignored_columns": partners.ignored_columns,
+        "file": path,
+        "format": partners.file_format,
+        "encoding": partners.encoding,
+        "delimiter": partners.delimiter,
+        "header_row": partners.header_row,
+        "columns": partners.columns,
+        "ignored_columns": partners.ignored_columns,
         "personal_columns_ignored": partners.personal_columns,
-        "rows": len(reports), "usable": counts["ok"], "needs_attention": len(reports) - counts["ok"],
+        "rows": len(reports),
+        "usable": counts["ok"],
+        "needs_attention": len(reports) - counts["ok"],
         "by_status": counts,
     }
 
@@ -143,14 +156,21 @@ def as_json_document(reports: list[RowReport], summary: dict) -> dict:
     return {"rows": [asdict(report) for report in reports], "summary": summary}
 
 
-STATUS_LABELS = {"ok": "ok", "ambiguous": "mehrdeutig", "unknown": "unbekannt", "invalid": "ungültig",
-                 "duplicate": "doppelt"}
+STATUS_LABELS = {
+    "ok": "ok",
+    "ambiguous": "mehrdeutig",
+    "unknown": "unbekannt",
+    "invalid": "ungültig",
+    "duplicate": "doppelt",
+}
 
 
 def render_text(reports: list[RowReport], summary: dict) -> str:
     """A plain report for the terminal, one line per row plus its messages."""
-    lines = [f"{summary['file']}: {summary['format'].upper()}, Kopfzeile in Zeile {summary['header_row']}, "
-             f"Spalten: {', '.join(f'{k}={v!r}' for k, v in summary['columns'].items())}"]
+    lines = [
+        f"{summary['file']}: {summary['format'].upper()}, Kopfzeile in Zeile {summary['header_row']}, "
+        f"Spalten: {', '.join(f'{k}={v!r}' for k, v in summary['columns'].items())}"
+    ]
     if summary["personal_columns_ignored"]:
         lines.append("Personenbezogene Spalten nicht gelesen: " + ", ".join(summary["personal_columns_ignored"]))
     if summary["ignored_columns"]:
@@ -160,8 +180,10 @@ def render_text(reports: list[RowReport], summary: dict) -> str:
         date = format_partial_german(r.joined_on, r.date_precision)
         lines.append(f"{r.row:>4}  {STATUS_LABELS[r.status]:<10} {r.name or '(kein Name)'} → {target}; {date}")
         lines += [f"        {message}" for message in r.messages]
-    lines.append(f"{summary['rows']} Zeilen: {summary['usable']} verwendbar, "
-                 f"{summary['needs_attention']} brauchen Aufmerksamkeit")
+    lines.append(
+        f"{summary['rows']} Zeilen: {summary['usable']} verwendbar, "
+        f"{summary['needs_attention']} brauchen Aufmerksamkeit"
+    )
     return "\n".join(lines) + "\n"
 
 

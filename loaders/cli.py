@@ -33,12 +33,32 @@ EXPORT_PICTURES = ("map", "timeline")
 # Formats that are pictures: their alt text is written beside them as NAME.alt.txt.
 ALT_TEXT_FORMATS = ("png", "svg", "pdf", "gif", "mp4")
 ANIMATION_FORMATS = ("gif", "mp4")
-OUTPUT_FIELDS = ["key", "name", "level", "status", "evidence", "member", "member_since", "member_precision",
-                 "member_evidence", "member_source", "gemeinden_total", "gemeinden_covered",
-                 "gemeinden_covered_documented", "population_total", "population_covered",
-                 "population_covered_documented", "area_km2_total", "area_km2_covered",
-                 "area_km2_covered_documented", "body_member", "body_member_since", "body_member_precision",
-                 "body_member_evidence", "body_member_source"]
+OUTPUT_FIELDS = [
+    "key",
+    "name",
+    "level",
+    "status",
+    "evidence",
+    "member",
+    "member_since",
+    "member_precision",
+    "member_evidence",
+    "member_source",
+    "gemeinden_total",
+    "gemeinden_covered",
+    "gemeinden_covered_documented",
+    "population_total",
+    "population_covered",
+    "population_covered_documented",
+    "area_km2_total",
+    "area_km2_covered",
+    "area_km2_covered_documented",
+    "body_member",
+    "body_member_since",
+    "body_member_precision",
+    "body_member_evidence",
+    "body_member_source",
+]
 GEMEINDE_FIELDS = ["kreis_key", "via"]
 
 
@@ -68,8 +88,9 @@ def _port(text: str) -> int:
 
 def _import_id(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= MAX_IMPORT_ID:
-        raise argparse.ArgumentTypeError(f"expected an import number from 1 to {MAX_IMPORT_ID} "
-                                         f"(see 'register history'), not {text[:30]!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected an import number from 1 to {MAX_IMPORT_ID} (see 'register history'), not {text[:30]!r}"
+        )
     return int(text)
 
 
@@ -97,25 +118,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the dashboard")
     serve.add_argument("--port", type=_port, default=8501)
-    serve.add_argument("--address", default="127.0.0.1",
-                       help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)")
+    serve.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)",
+    )
 
     check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
     check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
     check.add_argument("--format", choices=("text", "json"), default="text")
 
     db = _Parser(add_help=False)
-    db.add_argument("--db", metavar="URL", help="SQLAlchemy URL of the register (default: $SID_ATLAS_REGISTER_URL, "
-                    "[connections.register] in .streamlit/secrets.toml, else data/register.sqlite)")
+    db.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL of the register (default: $SID_ATLAS_REGISTER_URL, "
+        "[connections.register] in .streamlit/secrets.toml, else data/register.sqlite)",
+    )
     imp = commands.add_parser("import", parents=[db], help="import a partner list (CSV/XLSX) or a register export")
     imp.add_argument("file", type=Path, help="partner list, or a dump written by 'register export'")
     imp.add_argument("--dry-run", action="store_true", help="report what the import would change; change nothing")
-    imp.add_argument("--no-seed", action="store_true",
-                     help="a register created now starts empty, not with the shipped data (to restore a dump)")
+    imp.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="a register created now starts empty, not with the shipped data (to restore a dump)",
+    )
     register = commands.add_parser("register", help="the membership register: export, undo, history")
     register_commands = register.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
-    dump = register_commands.add_parser("export", parents=[db], help="full dump in the shipped accession CSV "
-                                        "schema; re-imports into an empty register identically")
+    dump = register_commands.add_parser(
+        "export",
+        parents=[db],
+        help="full dump in the shipped accession CSV schema; re-imports into an empty register identically",
+    )
     dump.add_argument("--out", type=Path, help="file to write (replaced atomically); default: standard output")
     dump.add_argument("--at", type=_date, help="the register as it stood at the end of this day (UTC)")
     undo = register_commands.add_parser("undo", parents=[db], help="undo an import (itself recorded as changes)")
@@ -128,18 +162,29 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--compare", type=_date, help="earlier day: before/after picture, new units marked")
     export.add_argument("--from", dest="start", type=_date, help="gif/mp4: first day of the animation")
     export.add_argument("--to", dest="end", type=_date, help="gif/mp4: last day of the animation (default --date)")
-    export.add_argument("--step", choices=("month", "event"), default="month",
-                        help="gif/mp4: one frame per month or per day on which coverage changes")
+    export.add_argument(
+        "--step",
+        choices=("month", "event"),
+        default="month",
+        help="gif/mp4: one frame per month or per day on which coverage changes",
+    )
     export.add_argument("--region", help="Regierungsbezirk key (051, 053, 055, 057 or 059)")
     export.add_argument("--level", choices=VIEW_LEVELS, default="gemeinde")
     export.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
     export.add_argument("--preset", choices=EXPORT_PRESETS, default="16x9", help="page size of a map")
-    export.add_argument("--title", help="title, at most three lines on the page "
-                        "(default: #sicherimDienst – Beitritte in NRW / im Regierungsbezirk …)")
+    export.add_argument(
+        "--title",
+        help="title, at most three lines on the page "
+        "(default: #sicherimDienst – Beitritte in NRW / im Regierungsbezirk …)",
+    )
     export.add_argument("--subtitle", help="pictures: an Unterzeile below the title")
     export.add_argument("--note", help="pictures: a source note above the credits")
-    export.add_argument("--picture", choices=EXPORT_PICTURES, default="map",
-                        help="png/svg/pdf: the map of the view or its coverage timeline")
+    export.add_argument(
+        "--picture",
+        choices=EXPORT_PICTURES,
+        default="map",
+        help="png/svg/pdf: the map of the view or its coverage timeline",
+    )
     export.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the picture and the data")
     export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -161,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: still one line, details on request
         if os.environ.get("SID_ATLAS_DEBUG"):
             raise
-        print(f"{PROG}: internal error: {type(error).__name__}: {_one_line(error)} "
-              "(set SID_ATLAS_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"{PROG}: internal error: {type(error).__name__}: {_one_line(error)} (set SID_ATLAS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -186,7 +233,6 @@ def cmd_prepare(args) -> int:
 
 def cmd_coverage(args) -> int:
     from loaders import store
-
     from loaders.viewstate import check_day
     from viewmodel import model, text
 
@@ -217,9 +263,22 @@ def cmd_serve(args) -> int:
     # Streamlit reads .streamlit/config.toml from the working directory; run from the
     # project root so its settings (no usage statistics, static serving) always apply.
     os.chdir(PROJECT_ROOT)
-    os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(launcher),
-                               "--server.port", str(args.port), "--server.address", args.address,
-                               "--browser.gatherUsageStats", "false"])
+    os.execvp(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(launcher),
+            "--server.port",
+            str(args.port),
+            "--server.address",
+            args.address,
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+    )
     return 0
 
 
@@ -231,8 +290,9 @@ def cmd_export(args) -> int:
     if args.members is not None and not args.members.is_file():
         raise InputError(f"members file not found: {args.members}")
     day = _export_day(args)
-    view = ViewState.checked(date=day, compare=args.compare, level=args.level, region=args.region,
-                             evidence=args.evidence, lang=args.lang)
+    view = ViewState.checked(
+        date=day, compare=args.compare, level=args.level, region=args.region, evidence=args.evidence, lang=args.lang
+    )
     if args.start is not None:
         check_day(args.start, dt.date.today(), "--from")
     if args.out.is_dir():
@@ -241,14 +301,23 @@ def cmd_export(args) -> int:
     from exports.render import export
 
     cov = store.load_coverage(str(args.members) if args.members else None)
-    data = export(cov, view, args.format, preset=args.preset, title=args.title, start=args.start, step=args.step,
-                  subtitle=args.subtitle, note=args.note, picture=args.picture)
+    data = export(
+        cov,
+        view,
+        args.format,
+        preset=args.preset,
+        title=args.title,
+        start=args.start,
+        step=args.step,
+        subtitle=args.subtitle,
+        note=args.note,
+        picture=args.picture,
+    )
     written = [(args.out, data)]
     if args.format in ALT_TEXT_FORMATS:
         from exports.render import alt_text
 
-        alt = alt_text(cov, view, start=args.start if args.format in ANIMATION_FORMATS else None,
-                       picture=args.picture)
+        alt = alt_text(cov, view, start=args.start if args.format in ANIMATION_FORMATS else None, picture=args.picture)
         # karte.png -> karte.alt.txt: the text a content system asks for beside the picture.
         written.append((args.out.with_suffix(".alt.txt"), (alt + "\n").encode("utf-8")))
     for path, content in written:
@@ -257,8 +326,10 @@ def cmd_export(args) -> int:
                 handle.write(content)
         except OSError as error:
             raise InputError(f"cannot write {path}: {error.strerror or error}") from None
-    print(f"{args.out} ({args.format}, {len(data) / 1024:.0f} KB)"
-          + (f"; alt text: {written[1][0]}" if len(written) > 1 else ""))
+    print(
+        f"{args.out} ({args.format}, {len(data) / 1024:.0f} KB)"
+        + (f"; alt text: {written[1][0]}" if len(written) > 1 else "")
+    )
     return 0
 
 
@@ -302,10 +373,7 @@ def cmd_import(args) -> int:
     from loaders import check, register
 
     with register.Register(register.configured_url(args.db), seed=not args.no_seed) as reg:
-        if args.dry_run:
-            result = reg.preview(args.file)
-        else:
-            result = reg.commit_import(args.file, _cli_user())
+        result = reg.preview(args.file) if args.dry_run else reg.commit_import(args.file, _cli_user())
     sys.stdout.write(check.render_text(result.reports, result.summary))
     sys.stdout.write(register.render_text(result))
     return 0 if result.summary["needs_attention"] == 0 else 1
@@ -368,18 +436,32 @@ def render(records: list[dict], fmt: str, fields: list[str]) -> str:
         writer.writerows({k: csv_safe(v) for k, v in r.items()} for r in records)
         return buffer.getvalue()
     columns = ["key", "name", "member_since", "gemeinden", "davon belegt", "population", "share"]
-    rows = [[r["key"], r["name"], r["member_since"] or ("unbekannt" if r["member"] is None and r["level"] != "land"
-                                                          else "–"),
-             f"{r['gemeinden_covered']}/{r['gemeinden_total']}", str(r["gemeinden_covered_documented"]),
-             f"{r['population_covered']:,}/{r['population_total']:,}",
-             f"{100 * r['population_covered'] / r['population_total']:.1f} %"] for r in records]
+    rows = [
+        [
+            r["key"],
+            r["name"],
+            r["member_since"] or ("unbekannt" if r["member"] is None and r["level"] != "land" else "–"),
+            f"{r['gemeinden_covered']}/{r['gemeinden_total']}",
+            str(r["gemeinden_covered_documented"]),
+            f"{r['population_covered']:,}/{r['population_total']:,}",
+            f"{100 * r['population_covered'] / r['population_total']:.1f} %",
+        ]
+        for r in records
+    ]
     widths = [max(len(str(x)) for x in [c] + [row[i] for row in rows]) for i, c in enumerate(columns)]
     lines = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() for line in [columns] + rows]
     return "\n".join(lines) + "\n"
 
 
-COMMANDS = {"prepare": cmd_prepare, "check": cmd_check, "coverage": cmd_coverage, "serve": cmd_serve,
-            "export": cmd_export, "import": cmd_import, "register": cmd_register}
+COMMANDS = {
+    "prepare": cmd_prepare,
+    "check": cmd_check,
+    "coverage": cmd_coverage,
+    "serve": cmd_serve,
+    "export": cmd_export,
+    "import": cmd_import,
+    "register": cmd_register,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

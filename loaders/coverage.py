@@ -44,8 +44,12 @@ ADMITTED = {"all": EVIDENCE_CLASSES, "documented": ("documented",)}
 GEMEINDE_STATUSES = ("member", "via_kreis", "undated", "not_yet")
 # Status of a Kreis or Regierungsbezirk, from the coverage of its Gemeinden.
 AGGREGATE_STATUSES = ("full", "partial", "undated", "not_yet")
-STATUSES = {"gemeinde": GEMEINDE_STATUSES, "kreis": AGGREGATE_STATUSES,
-            "regierungsbezirk": AGGREGATE_STATUSES, "land": AGGREGATE_STATUSES}
+STATUSES = {
+    "gemeinde": GEMEINDE_STATUSES,
+    "kreis": AGGREGATE_STATUSES,
+    "regierungsbezirk": AGGREGATE_STATUSES,
+    "land": AGGREGATE_STATUSES,
+}
 NEVER = np.datetime64("NaT", "D")
 FOREVER = np.datetime64("9999-12-31", "D")
 # Figures that are summed over Gemeinden, each with its documented part.
@@ -56,9 +60,9 @@ SUMMED = ("gemeinden", "population", "area_km2")
 class Membership:
     """One class of membership intervals, by unit (index of ``Coverage.units``)."""
 
-    valid_from: np.ndarray   # datetime64[D], NaT = no such membership (or date unknown)
+    valid_from: np.ndarray  # datetime64[D], NaT = no such membership (or date unknown)
     valid_until: np.ndarray  # datetime64[D], FOREVER = no exit
-    row: np.ndarray          # index into Coverage.accessions, -1 = none
+    row: np.ndarray  # index into Coverage.accessions, -1 = none
 
     def active(self, day: np.datetime64, index=slice(None)) -> np.ndarray:
         return (self.valid_from[index] <= day) & (day < self.valid_until[index])
@@ -71,12 +75,12 @@ class Membership:
 class Coverage:
     """The coverage model: units, accessions and per-evidence membership intervals."""
 
-    units: pd.DataFrame        # all levels, no geometry
-    accessions: pd.DataFrame   # expanded, with valid_from / valid_until
-    gemeinden: pd.DataFrame    # the 396 Gemeinden in a fixed order (column unit_index)
-    own: dict                  # evidence class -> Membership of each unit
-    undated: np.ndarray        # per unit: row of a documented undated accession, -1 = none
-    kreis_index: np.ndarray    # per Gemeinde: unit index of its Kreis, -1 for a kreisfreie Stadt
+    units: pd.DataFrame  # all levels, no geometry
+    accessions: pd.DataFrame  # expanded, with valid_from / valid_until
+    gemeinden: pd.DataFrame  # the 396 Gemeinden in a fixed order (column unit_index)
+    own: dict  # evidence class -> Membership of each unit
+    undated: np.ndarray  # per unit: row of a documented undated accession, -1 = none
+    kreis_index: np.ndarray  # per Gemeinde: unit index of its Kreis, -1 for a kreisfreie Stadt
     kreisfrei: frozenset
 
     # -- lookups -------------------------------------------------------------
@@ -86,8 +90,9 @@ class Coverage:
             return None
         keys = set(self.units.loc[self.units["level"].isin(["regierungsbezirk", "kreis"]), "key"])
         if region not in keys:
-            raise InputError(f"unknown region {region!r}: expected a Regierungsbezirk (e.g. 057) "
-                             f"or Kreis key (e.g. 05766)")
+            raise InputError(
+                f"unknown region {region!r}: expected a Regierungsbezirk (e.g. 057) or Kreis key (e.g. 05766)"
+            )
         return region
 
     def name_of(self, key: str) -> str:
@@ -120,8 +125,7 @@ class Coverage:
         """Per unit of ``index``: the active row of each admitted evidence class (-1 = none)."""
         check_evidence(evidence)
         d = np.datetime64(day, "D")
-        return {c: np.where(self.own[c].active(d, index), self.own[c].row[index], -1)
-                for c in ADMITTED[evidence]}
+        return {c: np.where(self.own[c].active(d, index), self.own[c].row[index], -1) for c in ADMITTED[evidence]}
 
     def gemeinde_status(self, day: dt.date, evidence: str = "all") -> pd.DataFrame:
         """Per Gemeinde as of ``day``: status, covered flag, evidence and the rows behind them.
@@ -142,20 +146,29 @@ class Coverage:
         >>> rows = pd.DataFrame([accession("Kreis Eins", "kreis", "05001", "2023-06-01", event="rb050")])
         >>> cov = build(units, accessions.expand_events(rows, tiny_events(), units))
         >>> g = cov.gemeinde_status(dt.date(2023, 6, 1))
-        >>> g[["key", "status", "evidence", "via"]].to_string(index=False)
-        '     key    status   evidence      via\\n05001001 via_kreis documented    kreis\\n05001002 via_kreis documented    kreis\\n05002000    member   inferred gemeinde'
+        >>> print(g[["key", "status", "evidence", "via"]].to_string(index=False))
+             key    status   evidence      via
+        05001001 via_kreis documented    kreis
+        05001002 via_kreis documented    kreis
+        05002000    member   inferred gemeinde
         """
         g_index = self.gemeinden["unit_index"].to_numpy()
         own = self.paths(day, g_index, evidence)
         has_kreis = self.kreis_index >= 0
-        kreis = {c: np.where(has_kreis, rows, -1) for c, rows in
-                 self.paths(day, np.where(has_kreis, self.kreis_index, 0), evidence).items()}
+        kreis = {
+            c: np.where(has_kreis, rows, -1)
+            for c, rows in self.paths(day, np.where(has_kreis, self.kreis_index, 0), evidence).items()
+        }
         none = np.full(len(g_index), -1)
         own_doc, kreis_doc = own["documented"], kreis["documented"]
         own_inf, kreis_inf = own.get("inferred", none), kreis.get("inferred", none)
         # The best path first: documented before inferred, own accession before the Kreis's.
-        candidates = ((own_doc, "member", "documented"), (kreis_doc, "via_kreis", "documented"),
-                      (own_inf, "member", "inferred"), (kreis_inf, "via_kreis", "inferred"))
+        candidates = (
+            (own_doc, "member", "documented"),
+            (kreis_doc, "via_kreis", "documented"),
+            (own_inf, "member", "inferred"),
+            (kreis_inf, "via_kreis", "inferred"),
+        )
         status = np.full(len(g_index), "not_yet", dtype=object)
         evidence_of = np.full(len(g_index), None, dtype=object)
         row = none.copy()
@@ -164,8 +177,9 @@ class Coverage:
             take = (rows >= 0) & ~decided
             status[take], evidence_of[take], row[take] = name, evidence_class, rows[take]
             decided |= take
-        undated = (self.undated[g_index] >= 0) | (has_kreis & (self.undated[np.where(has_kreis, self.kreis_index, 0)]
-                                                              >= 0))
+        undated = (self.undated[g_index] >= 0) | (
+            has_kreis & (self.undated[np.where(has_kreis, self.kreis_index, 0)] >= 0)
+        )
         status[~decided & undated] = "undated"
         out = self.gemeinden[["key", "name", "kreis_key", "rb_key", "population", "area_km2"]].copy()
         out["status"] = status
@@ -180,8 +194,9 @@ class Coverage:
         out["kreis_documented_row"], out["kreis_inferred_row"] = kreis_doc, kreis_inf
         return out
 
-    def as_of(self, day: dt.date, level: str = "gemeinde", region: str | None = None,
-              evidence: str = "all") -> pd.DataFrame:
+    def as_of(
+        self, day: dt.date, level: str = "gemeinde", region: str | None = None, evidence: str = "all"
+    ) -> pd.DataFrame:
         """One row per unit of ``level`` (inside ``region``) as of ``day``.
 
         Columns
@@ -207,13 +222,16 @@ class Coverage:
             raise InputError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
         region = self.check_region(region)
         if level == "land" and region:
-            raise InputError("--region cannot be combined with --level land; "
-                             "use --level regierungsbezirk or kreis")
+            raise InputError("--region cannot be combined with --level land; use --level regierungsbezirk or kreis")
         g = self.gemeinde_status(day, evidence)
         if region:
             g = g[g["key"].str.startswith(region)]
-        group = {"land": pd.Series(LAND_KEY, index=g.index), "gemeinde": g["key"],
-                 "kreis": g["kreis_key"], "regierungsbezirk": g["rb_key"]}[level]
+        group = {
+            "land": pd.Series(LAND_KEY, index=g.index),
+            "gemeinde": g["key"],
+            "kreis": g["kreis_key"],
+            "regierungsbezirk": g["rb_key"],
+        }[level]
         agg = _aggregate(g, group)
         units = self.units[(self.units["level"] == level) & self.units["key"].isin(agg.index)]
         out = units[["key", "name", "level"]].reset_index().rename(columns={"index": "unit_index"})
@@ -223,13 +241,16 @@ class Coverage:
             for column in ("kreis_key", "status", "evidence", "via"):
                 out[column] = out["key"].map(by_key[column])
         else:
-            out["status"] = _aggregate_status(out, self.undated[out["unit_index"].to_numpy()] >= 0
-                                              if level != "land" else np.zeros(len(out), bool))
+            out["status"] = _aggregate_status(
+                out, self.undated[out["unit_index"].to_numpy()] >= 0 if level != "land" else np.zeros(len(out), bool)
+            )
             covered = out["gemeinden_covered"] > 0
-            out["evidence"] = np.where(~covered, None, np.where(
-                out["gemeinden_covered_documented"] == out["gemeinden_covered"], "documented", "inferred"))
-        body = (self._body(day, out["unit_index"].to_numpy(), evidence) if level != "land"
-                else _no_body(len(out)))
+            out["evidence"] = np.where(
+                ~covered,
+                None,
+                np.where(out["gemeinden_covered_documented"] == out["gemeinden_covered"], "documented", "inferred"),
+            )
+        body = self._body(day, out["unit_index"].to_numpy(), evidence) if level != "land" else _no_body(len(out))
         out = out.join(body)
         for name in ("", "_since", "_precision", "_evidence", "_source"):
             out[f"member{name}"] = out[f"body_member{name}"]
@@ -246,23 +267,34 @@ class Coverage:
             evidence_of[use] = "inferred"
         undated = self.undated[index]
         member = np.where(row >= 0, True, np.where(undated >= 0, None, False)).astype(object)
-        shown = np.where(row >= 0, row, undated)   # an undated documented row still names its source
+        shown = np.where(row >= 0, row, undated)  # an undated documented row still names its source
         evidence_of[(row < 0) & (undated >= 0)] = "documented"
         described = self.describe_rows(shown)
-        return pd.DataFrame({"body_member": member,
-                             "body_member_since": described["since"],
-                             "body_member_precision": described["precision"],
-                             "body_member_evidence": evidence_of,
-                             "body_member_source": described["source"],
-                             "body_member_undated": undated >= 0})
+        return pd.DataFrame(
+            {
+                "body_member": member,
+                "body_member_since": described["since"],
+                "body_member_precision": described["precision"],
+                "body_member_evidence": evidence_of,
+                "body_member_source": described["source"],
+                "body_member_undated": undated >= 0,
+            }
+        )
 
     def describe_rows(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """since, precision, certain_by, event, source, name, note of accession rows (None for -1)."""
         acc = self.accessions
         safe = np.where(rows >= 0, rows, 0)
-        columns = {"since": "joined_on", "precision": "date_precision", "certain_by": "certain_by",
-                   "event": "event", "source": "source", "name": "name", "note": "note",
-                   "row_evidence": "evidence"}
+        columns = {
+            "since": "joined_on",
+            "precision": "date_precision",
+            "certain_by": "certain_by",
+            "event": "event",
+            "source": "source",
+            "name": "name",
+            "note": "note",
+            "row_evidence": "evidence",
+        }
         out = {}
         for name, column in columns.items():
             values = acc[column].to_numpy(dtype=object)[safe]
@@ -344,8 +376,9 @@ class Coverage:
         at = bisect.bisect_right(days, day)
         return days[at - 1] if at else None
 
-    def timeline(self, evidence: str = "all", region: str | None = None,
-                 start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    def timeline(
+        self, evidence: str = "all", region: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> pd.DataFrame:
         """Covered Gemeinden and population at every change date (a step function)."""
         region = self.check_region(region)
         days = self.change_dates(evidence)
@@ -353,8 +386,14 @@ class Coverage:
             days = [start] + [d for d in days if d > start]
         if end:
             days = [d for d in days if d < end] + [end]
-        fields = ("gemeinden_covered", "gemeinden_covered_documented", "gemeinden_total",
-                  "population_covered", "population_covered_documented", "population_total")
+        fields = (
+            "gemeinden_covered",
+            "gemeinden_covered_documented",
+            "gemeinden_total",
+            "population_covered",
+            "population_covered_documented",
+            "population_total",
+        )
         rows = []
         for day in days:
             s = self.summary(day, region, evidence)
@@ -368,15 +407,21 @@ class Coverage:
 
 def _aggregate(g: pd.DataFrame, group: pd.Series) -> pd.DataFrame:
     """Totals, covered and documented-covered Gemeinden, population and area per group."""
-    frame = pd.DataFrame({"gemeinden_total": 1, "gemeinden_covered": g["covered"].astype(int),
-                          "gemeinden_covered_documented": g["documented"].astype(int),
-                          "population_total": g["population"],
-                          "population_covered": np.where(g["covered"], g["population"], 0),
-                          "population_covered_documented": np.where(g["documented"], g["population"], 0),
-                          "area_km2_total": g["area_km2"],
-                          "area_km2_covered": np.where(g["covered"], g["area_km2"], 0.0),
-                          "area_km2_covered_documented": np.where(g["documented"], g["area_km2"], 0.0),
-                          "gemeinden_undated": (g["status"] == "undated").astype(int)}, index=g.index)
+    frame = pd.DataFrame(
+        {
+            "gemeinden_total": 1,
+            "gemeinden_covered": g["covered"].astype(int),
+            "gemeinden_covered_documented": g["documented"].astype(int),
+            "population_total": g["population"],
+            "population_covered": np.where(g["covered"], g["population"], 0),
+            "population_covered_documented": np.where(g["documented"], g["population"], 0),
+            "area_km2_total": g["area_km2"],
+            "area_km2_covered": np.where(g["covered"], g["area_km2"], 0.0),
+            "area_km2_covered_documented": np.where(g["documented"], g["area_km2"], 0.0),
+            "gemeinden_undated": (g["status"] == "undated").astype(int),
+        },
+        index=g.index,
+    )
     return frame.groupby(group.to_numpy(), sort=False).sum()
 
 
@@ -384,14 +429,20 @@ def _aggregate_status(units: pd.DataFrame, body_undated: np.ndarray) -> np.ndarr
     """full / partial / undated / not_yet from the coverage of a unit's Gemeinden."""
     covered, total = units["gemeinden_covered"].to_numpy(), units["gemeinden_total"].to_numpy()
     undated = body_undated | (units["gemeinden_undated"].to_numpy() > 0)
-    return np.where(covered == total, "full", np.where(covered > 0, "partial",
-                                                       np.where(undated, "undated", "not_yet")))
+    return np.where(covered == total, "full", np.where(covered > 0, "partial", np.where(undated, "undated", "not_yet")))
 
 
 def _no_body(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"body_member": [None] * n, "body_member_since": [None] * n,
-                         "body_member_precision": [None] * n, "body_member_evidence": [None] * n,
-                         "body_member_source": [None] * n, "body_member_undated": [False] * n})
+    return pd.DataFrame(
+        {
+            "body_member": [None] * n,
+            "body_member_since": [None] * n,
+            "body_member_precision": [None] * n,
+            "body_member_evidence": [None] * n,
+            "body_member_source": [None] * n,
+            "body_member_undated": [False] * n,
+        }
+    )
 
 
 def check_evidence(evidence: str) -> str:
@@ -403,8 +454,13 @@ def check_evidence(evidence: str) -> str:
 def _territorial_rows(accessions: pd.DataFrame, kreisfrei: set[str]) -> pd.DataFrame:
     """(level, key, row) of every territorial accession; a kreisfreie Stadt also as its Kreis."""
     acc = accessions[accessions["kind"].isin(TERRITORIAL_KINDS)]
-    frame = pd.DataFrame({"level": acc["kind"].map(TERRITORIAL_KINDS).to_numpy(),
-                          "key": acc["key"].to_numpy(), "row": acc.index.to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "level": acc["kind"].map(TERRITORIAL_KINDS).to_numpy(),
+            "key": acc["key"].to_numpy(),
+            "row": acc.index.to_numpy(),
+        }
+    )
     city = frame[(frame["level"] == "gemeinde") & frame["key"].str[:5].isin(kreisfrei)]
     frame = pd.concat([frame, city.assign(level="kreis", key=city["key"].str[:5])], ignore_index=True)
     frame["valid_from"] = accessions.loc[frame["row"], "valid_from"].to_numpy()
@@ -413,8 +469,9 @@ def _territorial_rows(accessions: pd.DataFrame, kreisfrei: set[str]) -> pd.DataF
     return frame
 
 
-def _memberships(units: pd.DataFrame, accessions: pd.DataFrame,
-                 kreisfrei: set[str]) -> tuple[dict[str, Membership], np.ndarray]:
+def _memberships(
+    units: pd.DataFrame, accessions: pd.DataFrame, kreisfrei: set[str]
+) -> tuple[dict[str, Membership], np.ndarray]:
     """Per unit and evidence class: the earliest dated row; and the documented undated rows."""
     frame = _territorial_rows(accessions, kreisfrei)
     index = pd.MultiIndex.from_arrays([units["level"], units["key"]])
@@ -425,8 +482,11 @@ def _memberships(units: pd.DataFrame, accessions: pd.DataFrame,
     for evidence_class in EVIDENCE_CLASSES:
         dated = frame[(frame["evidence"] == evidence_class) & frame["valid_from"].notna()]
         best = dated.sort_values(["valid_from", "row"]).drop_duplicates(["level", "key"]).set_index(["level", "key"])
-        own[evidence_class] = Membership(best["valid_from"].reindex(index).to_numpy(dtype="datetime64[D]"), until,
-                                         best["row"].reindex(index).fillna(-1).to_numpy(dtype=int))
+        own[evidence_class] = Membership(
+            best["valid_from"].reindex(index).to_numpy(dtype="datetime64[D]"),
+            until,
+            best["row"].reindex(index).fillna(-1).to_numpy(dtype=int),
+        )
     undated = frame[(frame["evidence"] == "documented") & frame["valid_from"].isna()]
     undated = undated.drop_duplicates(["level", "key"]).set_index(["level", "key"])["row"]
     return own, undated.reindex(index).fillna(-1).to_numpy(dtype=int)
@@ -445,8 +505,15 @@ def build(units: pd.DataFrame, accessions: pd.DataFrame) -> Coverage:
     kreis_index = lookup.loc["kreis:" + gemeinden["kreis_key"]].to_numpy()
     # A kreisfreie Stadt's Kreis unit *is* the city: no separate "via Kreis" coverage.
     kreis_index = np.where(gemeinden["kreis_key"].isin(kreisfrei).to_numpy(), -1, kreis_index)
-    cov = Coverage(units=units, accessions=accessions, gemeinden=gemeinden, own=own, undated=undated,
-                   kreis_index=kreis_index, kreisfrei=frozenset(kreisfrei))
+    cov = Coverage(
+        units=units,
+        accessions=accessions,
+        gemeinden=gemeinden,
+        own=own,
+        undated=undated,
+        kreis_index=kreis_index,
+        kreisfrei=frozenset(kreisfrei),
+    )
     for evidence in EVIDENCE_FILTERS:
         # When each Gemeinde is first covered, and how (timeline, animation frames).
         first = np.full(len(gemeinden), NEVER)

@@ -21,8 +21,18 @@ _PATTERNS = {
 }
 
 GERMAN_MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 )
 
 
@@ -131,8 +141,20 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _YEAR_RANGE = range(1900, 2101)
 _UNKNOWN_WORDS = {"-", "–", "—", "?", "k.a.", "k. a.", "n/a", "n.a.", "unbekannt", "unknown", "offen"}
 # English names spelled out: calendar.month_name would follow the process locale.
-_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-                   "September", "October", "November", "December")
+_ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _month_names() -> dict[str, int]:
@@ -209,8 +231,7 @@ def parse_typed_date(value) -> tuple[str, str]:
         match = pattern.match(text)
         if match:
             return _from_match(form, match.groups(), text)
-    raise ValueError(f"invalid date {text!r}: expected e.g. 01.02.2024, 2024-02-01, Februar 2024, "
-                     "02/2024 or 2024")
+    raise ValueError(f"invalid date {text!r}: expected e.g. 01.02.2024, 2024-02-01, Februar 2024, 02/2024 or 2024")
 
 
 def _from_match(form: str, groups: tuple[str, ...], text: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ rendered as markup by this module; whoever shows a report escapes it.
 from __future__ import annotations
 
 import datetime as dt
+
 import sqlalchemy as sa
 
 from loaders import signin
@@ -21,7 +22,8 @@ MAX_LANG = 2
 
 metadata = sa.MetaData()
 reports = sa.Table(
-    "register_feedback", metadata,
+    "register_feedback",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("url", sa.String(MAX_URL), nullable=False),
@@ -52,8 +54,9 @@ def ensure(engine: sa.Engine) -> None:
     signin.create_once(engine, metadata, _ready)
 
 
-def submit(engine: sa.Engine, message: str, url: str, contact: str = "", lang: str = "de",
-           now: dt.datetime | None = None) -> int:
+def submit(
+    engine: sa.Engine, message: str, url: str, contact: str = "", lang: str = "de", now: dt.datetime | None = None
+) -> int:
     """Store one report; its number.
 
     Raises
@@ -65,9 +68,13 @@ def submit(engine: sa.Engine, message: str, url: str, contact: str = "", lang: s
     if not message:
         raise ValueError("empty message")
     ensure(engine)
-    row = {"created_at": now or dt.datetime.now(dt.timezone.utc), "url": clean(url, MAX_URL),
-           "message": message, "contact": clean(contact, MAX_CONTACT),
-           "lang": lang if lang in ("de", "en") else "de"}
+    row = {
+        "created_at": now or dt.datetime.now(dt.UTC),
+        "url": clean(url, MAX_URL),
+        "message": message,
+        "contact": clean(contact, MAX_CONTACT),
+        "lang": lang if lang in ("de", "en") else "de",
+    }
     with engine.begin() as conn:
         return int(conn.execute(reports.insert().values(**row)).inserted_primary_key[0])
 

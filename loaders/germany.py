@@ -60,10 +60,22 @@ SCHEMA_VERSION = 1
 # digit is the Bezirk; elsewhere it is a historical remnant, so rb_key is None.
 RB_LAENDER = frozenset({"05", "06", "08", "09"})
 LAND_NAMES = {
-    "01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen",
-    "05": "Nordrhein-Westfalen", "06": "Hessen", "07": "Rheinland-Pfalz", "08": "Baden-Württemberg",
-    "09": "Bayern", "10": "Saarland", "11": "Berlin", "12": "Brandenburg",
-    "13": "Mecklenburg-Vorpommern", "14": "Sachsen", "15": "Sachsen-Anhalt", "16": "Thüringen",
+    "01": "Schleswig-Holstein",
+    "02": "Hamburg",
+    "03": "Niedersachsen",
+    "04": "Bremen",
+    "05": "Nordrhein-Westfalen",
+    "06": "Hessen",
+    "07": "Rheinland-Pfalz",
+    "08": "Baden-Württemberg",
+    "09": "Bayern",
+    "10": "Saarland",
+    "11": "Berlin",
+    "12": "Brandenburg",
+    "13": "Mecklenburg-Vorpommern",
+    "14": "Sachsen",
+    "15": "Sachsen-Anhalt",
+    "16": "Thüringen",
 }
 
 # Web tolerance in degrees (simplification runs in WGS84, see simplify_web).
@@ -208,10 +220,19 @@ def dissolve_duplicates(rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geometry = first.geometry.copy()
     if len(repeated):
         parts = rows[rows["ags"].isin(repeated)]
-        geometry.loc[repeated] = parts.groupby("ags").geometry.agg(
-            lambda s: shapely.union_all(np.asarray(s))).loc[repeated].values
-    return gpd.GeoDataFrame({"ags": first.index, "name": first["name"].values, "county": first["county"].values,
-                             "pop": first["pop"].values}, geometry=geometry.values, crs=rows.crs)
+        geometry.loc[repeated] = (
+            parts.groupby("ags").geometry.agg(lambda s: shapely.union_all(np.asarray(s))).loc[repeated].values
+        )
+    return gpd.GeoDataFrame(
+        {
+            "ags": first.index,
+            "name": first["name"].values,
+            "county": first["county"].values,
+            "pop": first["pop"].values,
+        },
+        geometry=geometry.values,
+        crs=rows.crs,
+    )
 
 
 def derive_levels(gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -219,20 +240,30 @@ def derive_levels(gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     g = gemeinden.to_crs(CRS)
     keys = g["ags"]
     land_keys = keys.str[:2]
-    base = gpd.GeoDataFrame({
-        "level": "gemeinde", "key": keys.values, "name": g["name"].values,
-        "kreis_key": keys.str[:5].values,
-        "rb_key": np.where(land_keys.isin(RB_LAENDER), keys.str[:3], None),
-        "population": g["pop"].values,
-    }, geometry=g.geometry.values, crs=CRS)
+    base = gpd.GeoDataFrame(
+        {
+            "level": "gemeinde",
+            "key": keys.values,
+            "name": g["name"].values,
+            "kreis_key": keys.str[:5].values,
+            "rb_key": np.where(land_keys.isin(RB_LAENDER), keys.str[:3], None),
+            "population": g["pop"].values,
+        },
+        geometry=g.geometry.values,
+        crs=CRS,
+    )
     kreise = base.dissolve(by="kreis_key", method="coverage", aggfunc={"population": "sum", "rb_key": "first"})
     kreise = kreise.reset_index()
     county = g.groupby(keys.str[:5])["county"].first()
     kreise = kreise.assign(level="kreis", key=kreise["kreis_key"], name=kreise["kreis_key"].map(county))
-    laender = base.assign(land=land_keys.values).dissolve(by="land", method="coverage",
-                                                         aggfunc={"population": "sum"}).reset_index()
-    laender = laender.assign(level="land", key=laender["land"], name=laender["land"].map(LAND_NAMES),
-                             kreis_key=None, rb_key=None)
+    laender = (
+        base.assign(land=land_keys.values)
+        .dissolve(by="land", method="coverage", aggfunc={"population": "sum"})
+        .reset_index()
+    )
+    laender = laender.assign(
+        level="land", key=laender["land"], name=laender["land"].map(LAND_NAMES), kreis_key=None, rb_key=None
+    )
     units = pd.concat([laender, kreise, base], ignore_index=True)
     units = gpd.GeoDataFrame(units, geometry="geometry", crs=CRS)
     # Integer only when every figure is known; a missing one stays visible for validate().
@@ -253,8 +284,9 @@ def validate(units: gpd.GeoDataFrame, *, coverage: bool = True) -> None:
     if len(dupes):
         raise DataError(f"duplicate keys: {preview(sorted(set(dupes)))}")
     geoms = units.geometry.values
-    bad = units.loc[~shapely.is_valid(geoms) | shapely.is_empty(geoms)
-                    | ~np.isin(shapely.get_type_id(geoms), (3, 6)), "key"]
+    bad = units.loc[
+        ~shapely.is_valid(geoms) | shapely.is_empty(geoms) | ~np.isin(shapely.get_type_id(geoms), (3, 6)), "key"
+    ]
     if len(bad):
         raise DataError(f"invalid, empty or non-polygonal geometry for keys: {preview(bad)}")
     gemeinden = units[units["level"] == "gemeinde"]
@@ -278,9 +310,9 @@ class Prepared:
 
     paths: list[Path]
     rows: int = 0
-    repaired: list[str] = field(default_factory=list)          # AGS whose geometry make_valid fixed
+    repaired: list[str] = field(default_factory=list)  # AGS whose geometry make_valid fixed
     coverage_repaired: list[str] = field(default_factory=list)  # AGS with broken shared edges, cleaned
-    dissolved: int = 0                                          # AGS that had more than one row
+    dissolved: int = 0  # AGS that had more than one row
     timings: dict[str, float] = field(default_factory=dict)
     cached: bool = False
 
@@ -326,8 +358,11 @@ def simplify_web(units: gpd.GeoDataFrame, tolerance: float = WEB_TOLERANCE_DEGRE
     parts = [gemeinden[["level", "key", "geometry"]]]
     for level, by in (("kreis", gemeinden["kreis_key"]), ("land", gemeinden["key"].str[:2])):
         dissolved = gemeinden.assign(group=by.values).dissolve(by="group", method="coverage").reset_index()
-        parts.append(gpd.GeoDataFrame({"level": level, "key": dissolved["group"]},
-                                      geometry=dissolved.geometry.values, crs=gemeinden.crs))
+        parts.append(
+            gpd.GeoDataFrame(
+                {"level": level, "key": dissolved["group"]}, geometry=dissolved.geometry.values, crs=gemeinden.crs
+            )
+        )
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=gemeinden.crs)
 
 
@@ -395,7 +430,7 @@ def prepare(source=None, *, rebuild: bool = False) -> tuple[gpd.GeoDataFrame, gp
         report.cached = True
         units, web = gpd.read_parquet(units_path), gpd.read_parquet(web_path)
         if not all(path.is_file() for path in scope_cache_paths(paths)):
-            _write_scope(units, web, paths)   # a cache from before the session files existed
+            _write_scope(units, web, paths)  # a cache from before the session files existed
         return units, web, report
     units = build_units(paths, report)
     clock = _Clock(report.timings)

@@ -22,22 +22,81 @@ from loaders.sheets import LIMITS, Limits, Row, csv_rows, decode_text, read_boun
 
 FIELDS = ("name", "kind", "key", "joined_on", "left_on", "source", "note")
 HEADER_SYNONYMS = {
-    "name": {"name", "bezeichnung", "mitglied", "mitglieder", "organisation", "organization", "institution",
-             "partner", "koerperschaft", "behoerde", "member", "body"},
+    "name": {
+        "name",
+        "bezeichnung",
+        "mitglied",
+        "mitglieder",
+        "organisation",
+        "organization",
+        "institution",
+        "partner",
+        "koerperschaft",
+        "behoerde",
+        "member",
+        "body",
+    },
     "kind": {"art", "typ", "ebene", "kind", "type", "level", "kategorie", "category"},
-    "key": {"ags", "schluessel", "gemeindeschluessel", "amtlicher gemeindeschluessel", "kennziffer",
-            "key", "kreisschluessel", "regionalschluessel", "ars", "gkz"},
-    "joined_on": {"beitritt", "beitrittsdatum", "datum", "beitritt am", "mitglied seit", "seit",
-                  "joined on", "joined", "date", "since"},
+    "key": {
+        "ags",
+        "schluessel",
+        "gemeindeschluessel",
+        "amtlicher gemeindeschluessel",
+        "kennziffer",
+        "key",
+        "kreisschluessel",
+        "regionalschluessel",
+        "ars",
+        "gkz",
+    },
+    "joined_on": {
+        "beitritt",
+        "beitrittsdatum",
+        "datum",
+        "beitritt am",
+        "mitglied seit",
+        "seit",
+        "joined on",
+        "joined",
+        "date",
+        "since",
+    },
     "left_on": {"austritt", "austrittsdatum", "austritt am", "left on", "left", "ende", "bis"},
     "source": {"quelle", "beleg", "nachweis", "source", "evidence"},
-    "note": {"bemerkung", "bemerkungen", "anmerkung", "anmerkungen", "kommentar", "hinweis", "note",
-             "notes", "comment", "remarks"},
+    "note": {
+        "bemerkung",
+        "bemerkungen",
+        "anmerkung",
+        "anmerkungen",
+        "kommentar",
+        "hinweis",
+        "note",
+        "notes",
+        "comment",
+        "remarks",
+    },
 }
 # Words marking a column about people; such a column is never read.
-PERSONAL_WORDS = ("ansprechpartner", "ansprechperson", "kontakt", "contact", "vorname", "nachname",
-                  "person", "e mail", "email", "mail", "telefon", "phone", "unterzeichn", "buergermeister",
-                  "landrat", "vertreter", "zustaendig", "beauftragte")
+PERSONAL_WORDS = (
+    "ansprechpartner",
+    "ansprechperson",
+    "kontakt",
+    "contact",
+    "vorname",
+    "nachname",
+    "person",
+    "e mail",
+    "email",
+    "mail",
+    "telefon",
+    "phone",
+    "unterzeichn",
+    "buergermeister",
+    "landrat",
+    "vertreter",
+    "zustaendig",
+    "beauftragte",
+)
 # The header must appear within the first rows; a title line above it is common.
 HEADER_SEARCH_ROWS = 10
 CSV_DELIMITERS = (";", ",", "\t")
@@ -125,8 +184,7 @@ def read_partner_list(path: Path | str, data: bytes | None = None, limits: Limit
     if data is None:
         data = read_bounded(path, limits)
     elif len(data) > limits.file_bytes:
-        raise InputError(f"{path} is larger than {limits.file_bytes // 1024 // 1024} MB, "
-                         "the limit for a partner list")
+        raise InputError(f"{path} is larger than {limits.file_bytes // 1024 // 1024} MB, the limit for a partner list")
     if not data.strip():
         raise InputError(f"{path} is empty")
     if data.startswith(_XLSX_MAGIC):
@@ -184,8 +242,9 @@ def _find_header(rows: list[Row]) -> tuple[Row, dict[int, str]] | None:
 
 def _no_name_column(path: Path) -> InputError:
     examples = ", ".join(sorted(HEADER_SYNONYMS["name"])[:6])
-    return InputError(f"{path}: no header with a name column in the first {HEADER_SEARCH_ROWS} rows "
-                      f"(expected e.g. {examples})")
+    return InputError(
+        f"{path}: no header with a name column in the first {HEADER_SEARCH_ROWS} rows (expected e.g. {examples})"
+    )
 
 
 def _assemble(path: Path, rows: list[Row], header: Row, file_format: str, **how) -> PartnerList:
@@ -200,20 +259,21 @@ def _assemble(path: Path, rows: list[Row], header: Row, file_format: str, **how)
             if title:
                 ignored.append(title)
         elif kind in columns:
-            raise InputError(f"{path}: columns {columns[kind]!r} and {title!r} both give {kind}; "
-                             "rename or remove one")
+            raise InputError(f"{path}: columns {columns[kind]!r} and {title!r} both give {kind}; rename or remove one")
         else:
             columns[kind], positions[kind] = title, position
     data = []
     for number, cells in rows:
         if number <= header_number:
             continue
-        values = {name: _cell(cells[position]) if position < len(cells) else None
-                  for name, position in positions.items()}
+        values = {
+            name: _cell(cells[position]) if position < len(cells) else None for name, position in positions.items()
+        }
         if any(value not in (None, "") for value in values.values()):
             data.append(PartnerRow(number - header_number, values))
-    return PartnerList(data, columns, header_number, file_format, ignored_columns=ignored,
-                       personal_columns=personal, **how)
+    return PartnerList(
+        data, columns, header_number, file_format, ignored_columns=ignored, personal_columns=personal, **how
+    )
 
 
 def _cell(value):

@@ -51,13 +51,11 @@ Concurrency and crashes
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
-import io
-import os
 import re
-import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,11 +66,17 @@ import sqlalchemy as sa
 from loaders import accessions
 from loaders.check import RowReport, check_file
 from loaders.dates import period_bounds, precision_of
-from loaders.errors import InputError, preview as preview_values
+from loaders.errors import InputError
+from loaders.errors import preview as preview_values
 from loaders.folding import fold
-from loaders.paths import PROJECT_ROOT
 from loaders.registerconfig import (  # noqa: F401 - re-exported: the register's public configuration API
-    CONNECTION_NAME, DEFAULT_PATH, SECRETS_PATH, URL_ENV, configured_url, default_url)
+    CONNECTION_NAME,
+    DEFAULT_PATH,
+    SECRETS_PATH,
+    URL_ENV,
+    configured_url,
+    default_url,
+)
 from loaders.sheets import csv_rows, decode_text, read_bounded
 from loaders.tables import csv_restore, to_csv_text
 
@@ -90,13 +94,15 @@ _ACCESSION_HEADER = {c for c in accessions.COLUMNS if c not in accessions.OPTION
 
 metadata = sa.MetaData()
 meta = sa.Table(
-    "register_meta", metadata,
+    "register_meta",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("schema_version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 imports = sa.Table(
-    "register_imports", metadata,
+    "register_imports",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("action", sa.String(10), nullable=False),  # import | edit | undo
     sa.Column("file_name", sa.Text, nullable=False),
@@ -114,14 +120,16 @@ imports = sa.Table(
     sa.Column("undone_by", sa.Integer, sa.ForeignKey("register_imports.id")),
 )
 memberships = sa.Table(
-    "register_memberships", metadata,
+    "register_memberships",
+    metadata,
     sa.Column("identity", sa.String(400), primary_key=True),
     *(sa.Column(column, sa.Text, nullable=False) for column in accessions.COLUMNS),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("register_imports.id"), nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
 )
 changes = sa.Table(
-    "register_changes", metadata,
+    "register_changes",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("register_imports.id"), nullable=False, index=True),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False, index=True),
@@ -147,14 +155,14 @@ def identity(kind: str, key: str, name: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     """Stored times are UTC; SQLite hands them back without their zone."""
     if value is None:
         return None
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 @dataclass
@@ -316,8 +324,11 @@ class Register:
         when = _utc(when)
         state = {}
         with self._transaction() as conn:
-            rows = conn.execute(sa.select(changes.c.identity, changes.c.after)
-                                .where(changes.c.changed_at <= when).order_by(changes.c.id))
+            rows = conn.execute(
+                sa.select(changes.c.identity, changes.c.after)
+                .where(changes.c.changed_at <= when)
+                .order_by(changes.c.id)
+            )
             for ident, after in rows:
                 if after is None:
                     state.pop(ident, None)
@@ -414,8 +425,16 @@ class Register:
             return _Loaded(str(path), digest, reports, summary, records, complete=True, today=today)
         reports, summary = check_file(path, self.units, today, data)
         records = {r.row: _record_of(r) for r in reports if r.status == "ok"}
-        return _Loaded(str(path), digest, reports, summary, records, complete=False, today=today,
-                       default_source=f"Partnerliste {path.name}")
+        return _Loaded(
+            str(path),
+            digest,
+            reports,
+            summary,
+            records,
+            complete=False,
+            today=today,
+            default_source=f"Partnerliste {path.name}",
+        )
 
     def _plan(self, current: dict[str, dict], loaded: _Loaded, validated: dict[tuple, list[str]]) -> ImportReport:
         """Decide per usable row what importing it does, against the register state ``current``.
@@ -436,8 +455,11 @@ class Register:
             before = current.get(ident)
             after = given if loaded.complete else _merge(before, given, event_dates, loaded.default_source)
             proposals[index] = (before, after)
-        unchecked = list(dict.fromkeys(values for values in (_values(after) for _, after in proposals.values())
-                                       if values not in validated))
+        unchecked = list(
+            dict.fromkeys(
+                values for values in (_values(after) for _, after in proposals.values()) if values not in validated
+            )
+        )
         if unchecked:
             records = [dict(zip(accessions.COLUMNS, values)) for values in unchecked]
             validated.update(zip(unchecked, _records_problems(records, self.units, self.events, loaded.today)))
@@ -454,17 +476,37 @@ class Register:
         _recount(report.summary, report.reports)
         return report
 
-    def _commit(self, conn, loaded: _Loaded, user: str, validated: dict[tuple, list[str]] | None = None) -> ImportReport:
+    def _commit(
+        self, conn, loaded: _Loaded, user: str, validated: dict[tuple, list[str]] | None = None
+    ) -> ImportReport:
         """Plan against the register as it is inside this (write) transaction, then write."""
         report = self._plan(self._current(conn), loaded, {} if validated is None else validated)
         now = _now()
-        import_id = conn.execute(imports.insert().values(
-            action="import", file_name=Path(loaded.file).name, sha256=loaded.sha256, user_name=user,
-            created_at=now, rows_total=len(loaded.reports), rows_inserted=report.count("insert"),
-            rows_updated=report.count("update"), rows_deleted=0, rows_unchanged=report.count("unchanged"),
-            rows_attention=report.summary["needs_attention"])).inserted_primary_key[0]
-        _write_changes(conn, import_id, now, user, [(identity(after["kind"], after["key"], after["name"]), before, after)
-                                                    for before, after in report.changes.values()])
+        import_id = conn.execute(
+            imports.insert().values(
+                action="import",
+                file_name=Path(loaded.file).name,
+                sha256=loaded.sha256,
+                user_name=user,
+                created_at=now,
+                rows_total=len(loaded.reports),
+                rows_inserted=report.count("insert"),
+                rows_updated=report.count("update"),
+                rows_deleted=0,
+                rows_unchanged=report.count("unchanged"),
+                rows_attention=report.summary["needs_attention"],
+            )
+        ).inserted_primary_key[0]
+        _write_changes(
+            conn,
+            import_id,
+            now,
+            user,
+            [
+                (identity(after["kind"], after["key"], after["name"]), before, after)
+                for before, after in report.changes.values()
+            ],
+        )
         report.import_id = import_id
         return report
 
@@ -500,8 +542,9 @@ class Register:
         if unknown:
             raise InputError(f"cannot edit {', '.join(unknown)} (only {', '.join(EDITABLE)})")
         with self._transaction(write=True) as conn:
-            row = conn.execute(sa.select(*(memberships.c[c] for c in accessions.COLUMNS))
-                               .where(memberships.c.identity == ident)).first()
+            row = conn.execute(
+                sa.select(*(memberships.c[c] for c in accessions.COLUMNS)).where(memberships.c.identity == ident)
+            ).first()
             if row is None:
                 raise InputError(f"no membership {ident!r} in the register")
             before = dict(row._mapping)
@@ -509,8 +552,9 @@ class Register:
             try:
                 after["date_precision"] = precision_of(after["joined_on"])
             except ValueError:
-                raise InputError(f"{before['name']}: joined_on {after['joined_on']!r} is not a date "
-                                 "like 2024-02-01, 2024-02 or 2024") from None
+                raise InputError(
+                    f"{before['name']}: joined_on {after['joined_on']!r} is not a date like 2024-02-01, 2024-02 or 2024"
+                ) from None
             if after["joined_on"] != before["joined_on"]:
                 _rebase_event(after, dict(zip(self.events["event"], self.events["date"])))
             if after == before:
@@ -520,10 +564,21 @@ class Register:
                 raise InputError(f"{before['name']}: {'; '.join(problems)}")
             now = _now()
             # An edit has no file: file_name names the body, so the history says what was edited.
-            edit_id = conn.execute(imports.insert().values(
-                action="edit", file_name=before["name"], sha256="", user_name=user, created_at=now, rows_total=1,
-                rows_inserted=0, rows_updated=1, rows_deleted=0, rows_unchanged=0,
-                rows_attention=0)).inserted_primary_key[0]
+            edit_id = conn.execute(
+                imports.insert().values(
+                    action="edit",
+                    file_name=before["name"],
+                    sha256="",
+                    user_name=user,
+                    created_at=now,
+                    rows_total=1,
+                    rows_inserted=0,
+                    rows_updated=1,
+                    rows_deleted=0,
+                    rows_unchanged=0,
+                    rows_attention=0,
+                )
+            ).inserted_primary_key[0]
             _write_change(conn, edit_id, now, user, ident, before, after)
         return edit_id
 
@@ -553,26 +608,45 @@ class Register:
                 raise InputError(f"entry {import_id} is an undo (of import {entry.undoes}), not an import")
             if entry.user_name == SEED_USER:
                 # As on the page: undoing the seed would empty the register of the shipped data.
-                raise InputError(f"import {import_id} is the seed (the shipped data the register started with) "
-                                 "and cannot be undone")
+                raise InputError(
+                    f"import {import_id} is the seed (the shipped data the register started with) and cannot be undone"
+                )
             if entry.undone_at is not None:
                 raise InputError(f"import {import_id} was already undone by entry {entry.undone_by}")
-            logged = conn.execute(sa.select(changes).where(changes.c.import_id == import_id)
-                                  .order_by(changes.c.id)).all()
+            logged = conn.execute(
+                sa.select(changes).where(changes.c.import_id == import_id).order_by(changes.c.id)
+            ).all()
             current = self._current(conn)
             changed_later = [(c.after or c.before)["name"] for c in logged if current.get(c.identity) != c.after]
             if changed_later:
-                raise InputError(f"import {import_id} cannot be undone: {preview_values(changed_later)} "
-                                 "changed since by a later import (undo that first)")
+                raise InputError(
+                    f"import {import_id} cannot be undone: {preview_values(changed_later)} "
+                    "changed since by a later import (undo that first)"
+                )
             now = _now()
-            undo_id = conn.execute(imports.insert().values(
-                action="undo", file_name=entry.file_name, sha256=entry.sha256, user_name=user, created_at=now,
-                rows_total=len(logged), rows_inserted=sum(c.after is None for c in logged),
-                rows_updated=sum(c.before is not None and c.after is not None for c in logged),
-                rows_deleted=sum(c.before is None for c in logged), rows_unchanged=0, rows_attention=0,
-                undoes=import_id)).inserted_primary_key[0]
-            _write_changes(conn, undo_id, now, user,
-                           [(change.identity, change.after, change.before) for change in reversed(logged)])
+            undo_id = conn.execute(
+                imports.insert().values(
+                    action="undo",
+                    file_name=entry.file_name,
+                    sha256=entry.sha256,
+                    user_name=user,
+                    created_at=now,
+                    rows_total=len(logged),
+                    rows_inserted=sum(c.after is None for c in logged),
+                    rows_updated=sum(c.before is not None and c.after is not None for c in logged),
+                    rows_deleted=sum(c.before is None for c in logged),
+                    rows_unchanged=0,
+                    rows_attention=0,
+                    undoes=import_id,
+                )
+            ).inserted_primary_key[0]
+            _write_changes(
+                conn,
+                undo_id,
+                now,
+                user,
+                [(change.identity, change.after, change.before) for change in reversed(logged)],
+            )
             conn.execute(imports.update().where(imports.c.id == import_id).values(undone_at=now, undone_by=undo_id))
         return undo_id
 
@@ -581,8 +655,9 @@ def _engine(url_text: str) -> sa.Engine:
     try:
         url = sa.make_url(url_text)
     except sa.exc.ArgumentError:
-        raise InputError(f"not a database URL: {url_text!r} (e.g. sqlite:///data/register.sqlite or "
-                         "postgresql://user@host/db)") from None
+        raise InputError(
+            f"not a database URL: {url_text!r} (e.g. sqlite:///data/register.sqlite or postgresql://user@host/db)"
+        ) from None
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     sqlite = url.get_backend_name() == "sqlite"
@@ -614,38 +689,60 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
-def _write_change(conn, import_id: int, now: dt.datetime, user: str, ident: str,
-                  before: dict | None, after: dict | None) -> None:
+def _write_change(
+    conn, import_id: int, now: dt.datetime, user: str, ident: str, before: dict | None, after: dict | None
+) -> None:
     """Apply one change to the memberships and append it to the log."""
     _write_changes(conn, import_id, now, user, [(ident, before, after)])
 
 
-def _write_changes(conn, import_id: int, now: dt.datetime, user: str,
-                   items: list[tuple[str, dict | None, dict | None]]) -> None:
+def _write_changes(
+    conn, import_id: int, now: dt.datetime, user: str, items: list[tuple[str, dict | None, dict | None]]
+) -> None:
     """Apply changes ``(identity, before, after)`` to the memberships and append them to the log, in order.
 
     One statement per kind of change for all rows (executemany): the write
     lock is held for milliseconds per hundred rows, not one round trip per row.
     """
     deletes = [{"ident": ident} for ident, _, after in items if after is None]
-    inserts = [{"identity": ident, "import_id": import_id, "changed_at": now, **after}
-               for ident, before, after in items if before is None and after is not None]
-    updates = [{"ident": ident, "import_id": import_id, "changed_at": now, **after}
-               for ident, before, after in items if before is not None and after is not None]
+    inserts = [
+        {"identity": ident, "import_id": import_id, "changed_at": now, **after}
+        for ident, before, after in items
+        if before is None and after is not None
+    ]
+    updates = [
+        {"ident": ident, "import_id": import_id, "changed_at": now, **after}
+        for ident, before, after in items
+        if before is not None and after is not None
+    ]
     if deletes:
         conn.execute(memberships.delete().where(memberships.c.identity == sa.bindparam("ident")), deletes)
     if inserts:
         conn.execute(memberships.insert(), inserts)
     if updates:
-        conn.execute(memberships.update().where(memberships.c.identity == sa.bindparam("ident"))
-                     .values({column: sa.bindparam(column) for column in ("import_id", "changed_at",
-                                                                           *accessions.COLUMNS)}), updates)
+        conn.execute(
+            memberships.update()
+            .where(memberships.c.identity == sa.bindparam("ident"))
+            .values({column: sa.bindparam(column) for column in ("import_id", "changed_at", *accessions.COLUMNS)}),
+            updates,
+        )
     actions = {True: "delete", False: "update"}
     if items:
-        conn.execute(changes.insert(), [
-            {"import_id": import_id, "changed_at": now, "user_name": user, "identity": ident,
-             "action": "insert" if before is None else actions[after is None], "before": before, "after": after}
-            for ident, before, after in items])
+        conn.execute(
+            changes.insert(),
+            [
+                {
+                    "import_id": import_id,
+                    "changed_at": now,
+                    "user_name": user,
+                    "identity": ident,
+                    "action": "insert" if before is None else actions[after is None],
+                    "before": before,
+                    "after": after,
+                }
+                for ident, before, after in items
+            ],
+        )
 
 
 def _frame(records) -> pd.DataFrame:
@@ -664,7 +761,7 @@ def _is_accession_table(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     header = next(csv.reader([first]), [])
-    return _ACCESSION_HEADER <= {cell.strip() for cell in header}
+    return {cell.strip() for cell in header} >= _ACCESSION_HEADER
 
 
 def _accession_frame(path: Path, data: bytes) -> pd.DataFrame:
@@ -680,8 +777,9 @@ def _accession_frame(path: Path, data: bytes) -> pd.DataFrame:
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     width = len(header)
-    body = [[csv_restore(cell.strip()) for cell in cells[:width]] + [""] * (width - len(cells))
-            for cells in records[1:]]
+    body = [
+        [csv_restore(cell.strip()) for cell in cells[:width]] + [""] * (width - len(cells)) for cells in records[1:]
+    ]
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
@@ -699,19 +797,28 @@ def _read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: d
     reports, records, seen = [], {}, {}
     for number, record in enumerate(frame.to_dict("records"), 1):
         level = accessions.TERRITORIAL_KINDS.get(record["kind"])
-        report = RowReport(row=number, name=record["name"] or None, status="ok", level=level,
-                           key=record["key"] or None, kind=record["kind"],
-                           official_name=names.get(record["key"]) if level else None,
-                           joined_on=record["joined_on"], date_precision=record["date_precision"],
-                           left_on=record["left_on"], source=record["source"] or None, note=record["note"] or None)
-        try:
+        report = RowReport(
+            row=number,
+            name=record["name"] or None,
+            status="ok",
+            level=level,
+            key=record["key"] or None,
+            kind=record["kind"],
+            official_name=names.get(record["key"]) if level else None,
+            joined_on=record["joined_on"],
+            date_precision=record["date_precision"],
+            left_on=record["left_on"],
+            source=record["source"] or None,
+            note=record["note"] or None,
+        )
+        with contextlib.suppress(ValueError):  # reported by _record_problems
             report.left_precision = precision_of(record["left_on"])
-        except ValueError:
-            pass  # reported by _record_problems
         if record["evidence"] != "documented":
             report.status = "invalid"
-            report.messages.append(f"evidence {record['evidence']!r}: only documented rows are imported "
-                                   "(inferred rows are derived from the events)")
+            report.messages.append(
+                f"evidence {record['evidence']!r}: only documented rows are imported "
+                "(inferred rows are derived from the events)"
+            )
         else:
             ident = identity(record["kind"], record["key"], record["name"])
             if ident in seen:
@@ -721,19 +828,35 @@ def _read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: d
                 seen[ident] = number
                 records[number] = record
         reports.append(report)
-    summary = {"file": str(path), "format": "csv", "encoding": "utf-8", "delimiter": ",", "header_row": 1,
-               "columns": {c: c for c in accessions.COLUMNS}, "ignored_columns": extra,
-               "personal_columns_ignored": []}
+    summary = {
+        "file": str(path),
+        "format": "csv",
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "header_row": 1,
+        "columns": {c: c for c in accessions.COLUMNS},
+        "ignored_columns": extra,
+        "personal_columns_ignored": [],
+    }
     _recount(summary, reports)
     return reports, summary, records
 
 
 def _record_of(report: RowReport) -> dict:
     """A usable partner-list row as a record of the shipped schema."""
-    return {"name": report.name or "", "kind": report.kind or "", "key": report.key or "",
-            "joined_on": report.joined_on, "date_precision": report.date_precision, "certain_by": "",
-            "evidence": "documented",
-            "event": "", "source": report.source or "", "left_on": report.left_on, "note": report.note or ""}
+    return {
+        "name": report.name or "",
+        "kind": report.kind or "",
+        "key": report.key or "",
+        "joined_on": report.joined_on,
+        "date_precision": report.date_precision,
+        "certain_by": "",
+        "evidence": "documented",
+        "event": "",
+        "source": report.source or "",
+        "left_on": report.left_on,
+        "note": report.note or "",
+    }
 
 
 def _merge(before: dict | None, given: dict, event_dates: dict[str, str], default_source: str) -> dict:
@@ -762,8 +885,9 @@ def _values(record: dict) -> tuple:
     return tuple(record[column] for column in accessions.COLUMNS)
 
 
-def _records_problems(records: list[dict], units: pd.DataFrame, events: pd.DataFrame,
-                      today: dt.date) -> list[list[str]]:
+def _records_problems(
+    records: list[dict], units: pd.DataFrame, events: pd.DataFrame, today: dt.date
+) -> list[list[str]]:
     """What keeps each record out of the register, for many records in one pass of the validator.
 
     The records have distinct identities (an import never plans one body
@@ -815,11 +939,11 @@ def render_text(report: ImportReport) -> str:
     lines = []
     for row, (before, after) in report.changes.items():
         if before is not None:
-            diff = "; ".join(f"{c} {before[c] or '–'} → {after[c] or '–'}"
-                             for c in accessions.COLUMNS if before[c] != after[c])
+            diff = "; ".join(
+                f"{c} {before[c] or '–'} → {after[c] or '–'}" for c in accessions.COLUMNS if before[c] != after[c]
+            )
             lines.append(f"  Zeile {row} ({before['name']}) ändert: {diff}")
-    counts = (f"{report.count('insert')} neu, {report.count('update')} geändert, "
-              f"{report.count('unchanged')} unverändert")
+    counts = f"{report.count('insert')} neu, {report.count('update')} geändert, {report.count('unchanged')} unverändert"
     attention = report.summary["needs_attention"]
     if attention:
         counts += f"; {attention} nicht importiert (brauchen Aufmerksamkeit)"
@@ -833,15 +957,19 @@ def render_history(entries: list[dict]) -> str:
     for e in entries:
         when = e["created_at"].strftime("%Y-%m-%d %H:%M UTC")
         if e["action"] == "undo":
-            what = (f"Rückgängig (Import {e['undoes']}): {e['rows_deleted']} gelöscht, "
-                    f"{e['rows_updated']} zurückgesetzt, {e['rows_inserted']} wiederhergestellt")
+            what = (
+                f"Rückgängig (Import {e['undoes']}): {e['rows_deleted']} gelöscht, "
+                f"{e['rows_updated']} zurückgesetzt, {e['rows_inserted']} wiederhergestellt"
+            )
         elif e["action"] == "edit":
             what = f"Bearbeitung {e['file_name']}"
             if e["undone_by"] is not None:
                 what += f" — rückgängig gemacht durch #{e['undone_by']}"
         else:
-            what = (f"Import {e['file_name']}: {e['rows_inserted']} neu, {e['rows_updated']} geändert, "
-                    f"{e['rows_unchanged']} unverändert, {e['rows_attention']} nicht importiert")
+            what = (
+                f"Import {e['file_name']}: {e['rows_inserted']} neu, {e['rows_updated']} geändert, "
+                f"{e['rows_unchanged']} unverändert, {e['rows_attention']} nicht importiert"
+            )
             if e["undone_by"] is not None:
                 what += f" — rückgängig gemacht durch #{e['undone_by']}"
         lines.append(f"#{e['id']:<4} {when}  {e['user_name']}  {what}")
@@ -852,4 +980,3 @@ def open_configured() -> Register | None:
     """The configured register (secrets or environment), or None when there is none."""
     url = configured_url()
     return Register(url) if url else None
-

@@ -57,12 +57,19 @@ def configured_url(explicit: str | None = None, secrets_path: Path = SECRETS_PAT
         import sqlalchemy as sa
 
         driver = section["dialect"] + (f"+{section['driver']}" if section.get("driver") else "")
-        url = sa.URL.create(driver, username=section.get("username"), password=section.get("password"),
-                            host=section.get("host"), port=section.get("port"),
-                            database=section.get("database"), query=section.get("query") or {})
+        url = sa.URL.create(
+            driver,
+            username=section.get("username"),
+            password=section.get("password"),
+            host=section.get("host"),
+            port=section.get("port"),
+            database=section.get("database"),
+            query=section.get("query") or {},
+        )
         return url.render_as_string(hide_password=False)
-    raise InputError(f"{secrets_path}: [connections.{CONNECTION_NAME}] needs url = \"...\" "
-                     "(or dialect, host, database …)")
+    raise InputError(
+        f'{secrets_path}: [connections.{CONNECTION_NAME}] needs url = "..." (or dialect, host, database …)'
+    )
 
 
 def default_url() -> str:

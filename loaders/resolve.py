@@ -28,8 +28,15 @@ from loaders.folding import fold
 LEVELS = ("gemeinde", "kreis", "regierungsbezirk")
 KIND_OF_LEVEL = {"gemeinde": "gemeinde", "kreis": "kreis", "regierungsbezirk": "bezirksregierung"}
 LEVEL_LABEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "regierungsbezirk": "Bezirksregierung"}
-NON_TERRITORIAL = ("landesbehoerde", "parlament", "gericht", "verband", "gewerkschaft",
-                   "sozialversicherung", "sonstige")
+NON_TERRITORIAL = (
+    "landesbehoerde",
+    "parlament",
+    "gericht",
+    "verband",
+    "gewerkschaft",
+    "sozialversicherung",
+    "sonstige",
+)
 
 # The words of German administration for the level of a territorial body, folded, dots read as
 # spaces: full forms and the abbreviations town halls use. One table serves both the words around
@@ -37,18 +44,50 @@ NON_TERRITORIAL = ("landesbehoerde", "parlament", "gericht", "verband", "gewerks
 # "Kommune" is a Gemeinde or Stadt, never a Kreis ("Kreise und Kommunen des Regierungsbezirks").
 LEVEL_WORDS = {
     "gemeinde": (
-        "gemeinde", "gem", "gde", "stadt", "kommune", "stadtgemeinde", "ortsgemeinde",
-        "kreisfreie stadt", "kreisfr stadt", "krfr stadt", "kfr stadt", "krfrst", "kfst", "kfs", "stadtkreis",
-        "kreisangehoerige stadt", "kreisang stadt", "krang stadt", "kreisangehoerige gemeinde",
-        "kreisang gemeinde", "krang gemeinde", "kreisangehoerige kommune",
-        "grosse kreisangehoerige stadt", "grosse kreisang stadt", "gr kreisang stadt", "gr krang stadt",
-        "gkst", "gks", "gka st",
-        "mittlere kreisangehoerige stadt", "mittlere kreisang stadt", "mittl kreisang stadt", "mkst", "mks",
-        "landeshauptstadt", "hansestadt", "alte hansestadt", "bundesstadt", "kreisstadt",
-        "stadtverwaltung", "gemeindeverwaltung"),
+        "gemeinde",
+        "gem",
+        "gde",
+        "stadt",
+        "kommune",
+        "stadtgemeinde",
+        "ortsgemeinde",
+        "kreisfreie stadt",
+        "kreisfr stadt",
+        "krfr stadt",
+        "kfr stadt",
+        "krfrst",
+        "kfst",
+        "kfs",
+        "stadtkreis",
+        "kreisangehoerige stadt",
+        "kreisang stadt",
+        "krang stadt",
+        "kreisangehoerige gemeinde",
+        "kreisang gemeinde",
+        "krang gemeinde",
+        "kreisangehoerige kommune",
+        "grosse kreisangehoerige stadt",
+        "grosse kreisang stadt",
+        "gr kreisang stadt",
+        "gr krang stadt",
+        "gkst",
+        "gks",
+        "gka st",
+        "mittlere kreisangehoerige stadt",
+        "mittlere kreisang stadt",
+        "mittl kreisang stadt",
+        "mkst",
+        "mks",
+        "landeshauptstadt",
+        "hansestadt",
+        "alte hansestadt",
+        "bundesstadt",
+        "kreisstadt",
+        "stadtverwaltung",
+        "gemeindeverwaltung",
+    ),
     "kreis": ("kreis", "kr", "landkreis", "lk", "lkr", "ldkr", "staedteregion", "kreisverwaltung"),
-    "regierungsbezirk": ("bezirksregierung", "bez reg", "bezreg", "br", "regierungsbezirk", "reg bez", "regbez",
-                         "rb"),
+    "regierungsbezirk": ("bezirksregierung", "bez reg", "bezreg", "br", "regierungsbezirk", "reg bez", "regbez", "rb"),
 }
 # Words before an official name, and the level they point to (longest first when matched).
 PREFIXES = {word: level for level, words in LEVEL_WORDS.items() for word in words}
@@ -70,29 +109,62 @@ KIND_VALUES = {
     **{word: "gemeinde" for word in ("st", "municipality", "city", "town")},
     **{word: "kreis" for word in ("district", "county")},
     "gebietskoerperschaft": None,
-    "landesbehorde": "landesbehoerde", "behoerde": "landesbehoerde", "ministerium": "landesbehoerde",
-    "polizei": "landesbehoerde", "landtag": "parlament", "verein": "verband", "union": "gewerkschaft",
-    "sonstiges": "sonstige", "andere": "sonstige", "other": "sonstige",
+    "landesbehorde": "landesbehoerde",
+    "behoerde": "landesbehoerde",
+    "ministerium": "landesbehoerde",
+    "polizei": "landesbehoerde",
+    "landtag": "parlament",
+    "verein": "verband",
+    "union": "gewerkschaft",
+    "sonstiges": "sonstige",
+    "andere": "sonstige",
+    "other": "sonstige",
 }
 # What a territorial kind value allows; None ("Gebietskörperschaft") allows Gemeinde or Kreis.
-KIND_LEVELS = {"gemeinde": {"gemeinde"}, "kreis": {"kreis"}, "bezirksregierung": {"regierungsbezirk"},
-               None: {"gemeinde", "kreis"}}
+KIND_LEVELS = {
+    "gemeinde": {"gemeinde"},
+    "kreis": {"kreis"},
+    "bezirksregierung": {"regierungsbezirk"},
+    None: {"gemeinde", "kreis"},
+}
 
 # Name words that mark a body without territory, when no kind is given and no unit fits.
 # Whole words for acronyms (so "gew" does not match "Gewerbe"), parts of words otherwise.
 KEYWORD_KINDS = (
     ("parlament", ("landtag", "bundestag", "parlament"), ()),
     ("gericht", ("gericht",), ()),
-    ("sozialversicherung", ("unfallkasse", "rentenversicherung", "krankenkasse", "berufsgenossenschaft"),
-     ("aok",)),
-    ("gewerkschaft", ("gewerkschaft", "beamtenbund"), ("dgb", "dbb", "verdi", "gew", "gdp", "komba", "dpolg",
-                                                         "bdk", "vbe")),
-    ("landesbehoerde", ("ministerium", "landesamt", "landesbetrieb", "polizei", "staatskanzlei",
-                        "landesregierung", "landesanstalt", "landeszentrale", "justizvollzug"), ("lka",)),
+    ("sozialversicherung", ("unfallkasse", "rentenversicherung", "krankenkasse", "berufsgenossenschaft"), ("aok",)),
+    (
+        "gewerkschaft",
+        ("gewerkschaft", "beamtenbund"),
+        ("dgb", "dbb", "verdi", "gew", "gdp", "komba", "dpolg", "bdk", "vbe"),
+    ),
+    (
+        "landesbehoerde",
+        (
+            "ministerium",
+            "landesamt",
+            "landesbetrieb",
+            "polizei",
+            "staatskanzlei",
+            "landesregierung",
+            "landesanstalt",
+            "landeszentrale",
+            "justizvollzug",
+        ),
+        ("lka",),
+    ),
     ("verband", ("verband", "verein", "staedtetag", "landkreistag", "gemeindebund"), ()),
 )
-QUALIFIER_WORDS = {"rhld": "rheinland", "rhl": "rheinland", "rheinl": "rheinland", "westf": "westfalen",
-                   "sauerl": "sauerland", "ndrh": "niederrhein", "nrh": "niederrhein"}
+QUALIFIER_WORDS = {
+    "rhld": "rheinland",
+    "rhl": "rheinland",
+    "rheinl": "rheinland",
+    "westf": "westfalen",
+    "sauerl": "sauerland",
+    "ndrh": "niederrhein",
+    "nrh": "niederrhein",
+}
 _QUALIFIER = re.compile(r"^(?P<base>.+?)\s*(?:\((?P<paren>[^)]*)\)|/(?P<slash>.+)|\s(?:an der|am)\s(?P<at>.+))$")
 SUGGESTION_CUTOFF = 80
 SUGGESTIONS = 3
@@ -171,7 +243,7 @@ def parse_name(text: str) -> ParsedName:
         for prefix in _PREFIX_ORDER:
             if folded.startswith(prefix + " "):
                 levels.add(PREFIXES[prefix])
-                folded, stripped = folded[len(prefix) + 1:].strip(), True
+                folded, stripped = folded[len(prefix) + 1 :].strip(), True
                 break
     folded = re.sub(r"^st\s", "sankt ", folded)
     qualifier = None
@@ -228,8 +300,10 @@ def parse_kind(text) -> tuple[bool, str | None]:
         return False, None
     folded = _kind_key(text)
     if folded not in KIND_VALUES:
-        raise ValueError(f"unbekannte Art {str(text)!r} (erwartet z. B. Stadt, Gemeinde, Kreis, "
-                         "Bezirksregierung, Landesbehörde, Gericht, Verband, Gewerkschaft)")
+        raise ValueError(
+            f"unbekannte Art {str(text)!r} (erwartet z. B. Stadt, Gemeinde, Kreis, "
+            "Bezirksregierung, Landesbehörde, Gericht, Verband, Gewerkschaft)"
+        )
     return True, KIND_VALUES[folded]
 
 
@@ -270,8 +344,7 @@ class Resolver:
                 if level == "kreis" and row.key in kreisfrei:
                     unit = self.by_key[f"{row.key}000"]
                 else:
-                    unit = Unit(level, row.key, row.name,
-                                kreisfrei=level == "gemeinde" and row.kreis_key in kreisfrei)
+                    unit = Unit(level, row.key, row.name, kreisfrei=level == "gemeinde" and row.kreis_key in kreisfrei)
                 self.by_key[row.key] = unit
                 self._index(unit, row.name)
         self._choices = {unit: parse_name(unit.name).bare for unit in self.by_key.values()}
@@ -310,23 +383,39 @@ class Resolver:
         if key is not None:
             return self._check_key(name, key, same_name, kind_levels)
         name_levels = set(parsed.levels) or set(LEVELS)
-        fitting = [unit for unit in same_name
-                   if unit.fits(name_levels) and (kind_levels is None or unit.fits(kind_levels))]
+        fitting = [
+            unit for unit in same_name if unit.fits(name_levels) and (kind_levels is None or unit.fits(kind_levels))
+        ]
         if len(fitting) == 1:
             return Resolution("ok", fitting[0], KIND_OF_LEVEL[fitting[0].level])
         if fitting:
-            return Resolution("ambiguous", candidates=fitting, messages=[
-                f"mehrdeutig: {' oder '.join(u.label() for u in fitting)} — Art (Stadt/Kreis) oder "
-                "Schlüssel angeben"])
+            return Resolution(
+                "ambiguous",
+                candidates=fitting,
+                messages=[
+                    f"mehrdeutig: {' oder '.join(u.label() for u in fitting)} — Art (Stadt/Kreis) oder "
+                    "Schlüssel angeben"
+                ],
+            )
         if same_name:
             stated = f"Art {kind_text!r}" if kind_given else " oder ".join(LEVEL_LABEL[lv] for lv in parsed.levels)
-            return Resolution("invalid" if kind_given else "unknown", candidates=same_name, messages=[
-                f"keine Einheit der Art {stated} namens {name!r}; gleichnamig: "
-                f"{', '.join(u.label() for u in same_name)}"])
+            return Resolution(
+                "invalid" if kind_given else "unknown",
+                candidates=same_name,
+                messages=[
+                    f"keine Einheit der Art {stated} namens {name!r}; gleichnamig: "
+                    f"{', '.join(u.label() for u in same_name)}"
+                ],
+            )
         if mismatched:
-            return Resolution("unknown", candidates=mismatched, messages=[
-                f"Zusatz in {name!r} passt zu keinem amtlichen Namen; ähnlich: "
-                f"{', '.join(u.label() for u in mismatched)}"])
+            return Resolution(
+                "unknown",
+                candidates=mismatched,
+                messages=[
+                    f"Zusatz in {name!r} passt zu keinem amtlichen Namen; ähnlich: "
+                    f"{', '.join(u.label() for u in mismatched)}"
+                ],
+            )
         levels = name_levels & (kind_levels or set(LEVELS))
         suggestions = self.suggest(parsed, levels if "regierungsbezirk" in said else levels - {"regierungsbezirk"})
         message = f"kein amtlicher Name passt zu {name!r}"
@@ -359,12 +448,18 @@ class Resolver:
         if unit is None:
             return Resolution("invalid", messages=[f"kein Gebiet mit Schlüssel {key}"])
         if kind_levels is not None and not unit.fits(kind_levels):
-            return Resolution("invalid", candidates=[unit], messages=[
-                f"Schlüssel {key} ist {unit.label()} und passt nicht zur angegebenen Art"])
+            return Resolution(
+                "invalid",
+                candidates=[unit],
+                messages=[f"Schlüssel {key} ist {unit.label()} und passt nicht zur angegebenen Art"],
+            )
         if unit in same_name:
             return Resolution("ok", unit, KIND_OF_LEVEL[unit.level])
-        return Resolution("invalid", candidates=[unit, *(u for u in same_name if u != unit)], messages=[
-            f"Schlüssel {key} ist {unit.label()} und passt nicht zum Namen {name!r}"])
+        return Resolution(
+            "invalid",
+            candidates=[unit, *(u for u in same_name if u != unit)],
+            messages=[f"Schlüssel {key} ist {unit.label()} und passt nicht zum Namen {name!r}"],
+        )
 
     def _body(self, kind: str, key: str | None, messages: list[str]) -> Resolution:
         """A body without territory; a key, if given, is the AGS of its seat."""
@@ -372,10 +467,14 @@ class Resolver:
             return Resolution("ok", kind=kind, messages=messages)
         seat = self.by_key.get(key)
         if len(key) != 8 or seat is None or seat.level != "gemeinde":
-            return Resolution("invalid", kind=kind, messages=[
-                *messages, f"Sitz-Schlüssel {key} ist kein Gemeindeschlüssel (AGS) in NRW"])
-        return Resolution("ok", kind=kind, seat_key=key,
-                          messages=[*messages, f"Schlüssel {key} als Sitz ({seat.name}) gelesen"])
+            return Resolution(
+                "invalid",
+                kind=kind,
+                messages=[*messages, f"Sitz-Schlüssel {key} ist kein Gemeindeschlüssel (AGS) in NRW"],
+            )
+        return Resolution(
+            "ok", kind=kind, seat_key=key, messages=[*messages, f"Schlüssel {key} als Sitz ({seat.name}) gelesen"]
+        )
 
     def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit]:
         """Up to three similar official names of ``levels``; suggestions only, never a match.
@@ -387,8 +486,9 @@ class Resolver:
         key = (parsed.base, frozenset(levels))
         if key not in self._suggested:
             units, texts = self._candidates(key[1])
-            found = process.extract(parsed.base, texts, scorer=fuzz.WRatio, limit=SUGGESTIONS,
-                                    score_cutoff=SUGGESTION_CUTOFF)
+            found = process.extract(
+                parsed.base, texts, scorer=fuzz.WRatio, limit=SUGGESTIONS, score_cutoff=SUGGESTION_CUTOFF
+            )
             self._suggested[key] = [units[index] for _, _, index in found]
         return list(self._suggested[key])
 

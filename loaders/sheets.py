@@ -88,7 +88,8 @@ LIMITS = Limits()
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 
 def read_bounded(path: Path | str, limits: Limits = LIMITS) -> bytes:
@@ -107,8 +108,7 @@ def read_bounded(path: Path | str, limits: Limits = LIMITS) -> bytes:
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
     if len(data) > limits.file_bytes:
-        raise InputError(f"{path} is larger than {limits.file_bytes // 1024 // 1024} MB, "
-                         "the limit for a partner list")
+        raise InputError(f"{path} is larger than {limits.file_bytes // 1024 // 1024} MB, the limit for a partner list")
     return data
 
 
@@ -142,8 +142,10 @@ def decode_text(path: Path | str, data: bytes) -> tuple[str, str]:
     if encoding == "utf-8-sig" or multibyte:
         sample = multibyte.group().decode("utf-8") if multibyte else "BOM"
         line = data.count(b"\n", 0, bad) + 1
-        raise InputError(f"{path} mixes encodings: valid UTF-8 (e.g. {sample!r}) and a byte 0x{data[bad]:02x} "
-                         f"at line {line} that is not UTF-8; save it again as UTF-8")
+        raise InputError(
+            f"{path} mixes encodings: valid UTF-8 (e.g. {sample!r}) and a byte 0x{data[bad]:02x} "
+            f"at line {line} that is not UTF-8; save it again as UTF-8"
+        )
     return _decode(path, data, "cp1252"), "cp1252"
 
 
@@ -154,8 +156,9 @@ def _decode(path, data: bytes, encoding: str) -> str:
         raise InputError(f"{path}: cannot decode as {encoding} (byte {error.start})") from None
 
 
-def csv_rows(path: Path | str, text: str, delimiter: str, limits: Limits = LIMITS,
-             stop_after: int | None = None) -> Iterator[Row]:
+def csv_rows(
+    path: Path | str, text: str, delimiter: str, limits: Limits = LIMITS, stop_after: int | None = None
+) -> Iterator[Row]:
     """Non-blank records of CSV text with their 1-based record numbers, capped as they are read.
 
     Trailing empty fields (``Name;Datum;;;;``, as Excel writes them) do not
@@ -236,23 +239,28 @@ class _Workbook:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
             raise InputError(f"{path}: not a readable XLSX file ({error})") from None
         if len(entries) > limits.zip_entries:
-            raise InputError(f"{path}: {len(entries)} entries in the XLSX package; at most {limits.zip_entries} "
-                             "are read")
+            raise InputError(
+                f"{path}: {len(entries)} entries in the XLSX package; at most {limits.zip_entries} are read"
+            )
         # Declared sizes first: a zip bomb is refused before anything is unpacked.
         for entry in entries:
             if entry.file_size > limits.part_bytes:
                 raise self._too_big(entry.filename, entry.file_size)
         total = sum(entry.file_size for entry in entries)
         if total > limits.total_bytes:
-            raise InputError(f"{path}: the XLSX package unpacks to {total // 1024 // 1024} MB; at most "
-                             f"{limits.total_bytes // 1024 // 1024} MB are read")
+            raise InputError(
+                f"{path}: the XLSX package unpacks to {total // 1024 // 1024} MB; at most "
+                f"{limits.total_bytes // 1024 // 1024} MB are read"
+            )
         self.names = {entry.filename for entry in entries}
         self.read_bytes = 0
 
     def _too_big(self, part: str, size: int) -> InputError:
-        return InputError(f"{self.path}: part {part} of the XLSX package unpacks to more than "
-                          f"{self.limits.part_bytes // 1024 // 1024} MB (the limit for one part; "
-                          f"{size // 1024 // 1024} MB or more)")
+        return InputError(
+            f"{self.path}: part {part} of the XLSX package unpacks to more than "
+            f"{self.limits.part_bytes // 1024 // 1024} MB (the limit for one part; "
+            f"{size // 1024 // 1024} MB or more)"
+        )
 
     def _open(self, name: str):
         """One part as a file object that counts what it unpacks and stops at the caps."""
@@ -275,8 +283,9 @@ class _Workbook:
         tags, elements = [], []
         try:
             with self._open(name) as handle:
-                for event, element in iterparse(handle, events=("start", "end"), forbid_dtd=True,
-                                                forbid_entities=True, forbid_external=True):
+                for event, element in iterparse(
+                    handle, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+                ):
                     if event == "start":
                         tags.append(_local(element.tag))
                         elements.append(element)
@@ -310,16 +319,18 @@ class _Workbook:
         for _, element in self._ends(rels, 2):
             if _local(element.tag) == "Relationship" and element.get("TargetMode") != "External":
                 target = element.get("Target") or ""
-                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join(folder, target))
+                target = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                )
                 found[element.get("Id")] = ((element.get("Type") or "").rsplit("/", 1)[-1], target)
         return found
 
     def sheet_parts(self) -> list[tuple[str, str]]:
         """(name, part) of each worksheet in workbook order; also reads the shared strings and styles."""
         package = self._relationships("")
-        workbook = next((target for kind, target in package.values() if kind == _REL_OFFICE_DOCUMENT),
-                        "xl/workbook.xml")
+        workbook = next(
+            (target for kind, target in package.values() if kind == _REL_OFFICE_DOCUMENT), "xl/workbook.xml"
+        )
         related = self._relationships(workbook)
         sheets, self.epoch_1904 = [], False
         for event, tags, element in self._walk(workbook, 3):
@@ -348,8 +359,10 @@ class _Workbook:
                 raise _too_long(self.path, None, self.limits)
             strings.append(text)
             if len(strings) > self.limits.shared_strings:
-                raise InputError(f"{self.path}: more than {self.limits.shared_strings} shared strings in the "
-                                 "XLSX package, the limit for a partner list")
+                raise InputError(
+                    f"{self.path}: more than {self.limits.shared_strings} shared strings in the "
+                    "XLSX package, the limit for a partner list"
+                )
         return strings
 
     def _date_styles(self, part: str | None) -> set[int]:
@@ -365,8 +378,9 @@ class _Workbook:
             elif tags[1:] == ["cellXfs", "xf"]:
                 formats.append(element.get("numFmtId") or "0")
                 if len(formats) > self.limits.cells:
-                    raise InputError(f"{self.path}: more than {self.limits.cells} cell formats in the XLSX "
-                                     "package; not read")
+                    raise InputError(
+                        f"{self.path}: more than {self.limits.cells} cell formats in the XLSX package; not read"
+                    )
         dates = set()
         for index, format_id in enumerate(formats):
             code = custom.get(format_id)
@@ -389,8 +403,10 @@ class _Workbook:
                 if not values:
                     continue
                 if number > limits.rows:
-                    raise InputError(f"{self.path}: sheet {sheet!r} has data in row {number}; a partner list "
-                                     f"may have at most {limits.rows} rows")
+                    raise InputError(
+                        f"{self.path}: sheet {sheet!r} has data in row {number}; a partner list "
+                        f"may have at most {limits.rows} rows"
+                    )
                 cells += len(values)
                 if cells > limits.cells:
                     raise _too_many_cells(self.path, limits)
@@ -419,8 +435,9 @@ class _Workbook:
             if kind == "s":
                 index = int(raw) if raw.strip().isdigit() else -1
                 if not 0 <= index < len(self.strings):
-                    raise InputError(f"{self.path}: cell {cell.get('r')} refers to shared string {raw!r}, "
-                                     "which does not exist")
+                    raise InputError(
+                        f"{self.path}: cell {cell.get('r')} refers to shared string {raw!r}, which does not exist"
+                    )
                 return self.strings[index]
             if kind == "b":
                 return raw.strip() in ("1", "true")
@@ -468,9 +485,11 @@ class _Counted(io.RawIOBase):
         if self.size > self.book.limits.part_bytes:
             raise self.book._too_big(self.name, self.size)
         if self.book.read_bytes > self.book.limits.total_bytes:
-            raise InputError(f"{self.book.path}: the XLSX package unpacks to more than "
-                             f"{self.book.limits.total_bytes // 1024 // 1024} MB; not read")
-        buffer[:len(chunk)] = chunk
+            raise InputError(
+                f"{self.book.path}: the XLSX package unpacks to more than "
+                f"{self.book.limits.total_bytes // 1024 // 1024} MB; not read"
+            )
+        buffer[: len(chunk)] = chunk
         return len(chunk)
 
     def close(self) -> None:
@@ -524,14 +543,15 @@ def _column_of(reference: str | None, default: int, path) -> int:
 
 def _too_wide(path, row: int, limits: Limits, sheet: str | None = None) -> InputError:
     where = f"sheet {sheet!r}, " if sheet is not None else ""
-    return InputError(f"{path}: {where}row {row} has data beyond column {limits.columns}; a partner list may "
-                      f"have at most {limits.columns} columns")
+    return InputError(
+        f"{path}: {where}row {row} has data beyond column {limits.columns}; a partner list may "
+        f"have at most {limits.columns} columns"
+    )
 
 
 def _too_long(path, row: int | None, limits: Limits) -> InputError:
     where = f" (row {row})" if row is not None else ""
-    return InputError(f"{path}: a cell{where} holds more than {limits.cell_chars} characters, "
-                      "the limit for one cell")
+    return InputError(f"{path}: a cell{where} holds more than {limits.cell_chars} characters, the limit for one cell")
 
 
 def _too_many_cells(path, limits: Limits) -> InputError:

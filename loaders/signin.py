@@ -45,14 +45,16 @@ MAX_SUBJECT = 200
 
 metadata = sa.MetaData()
 attempts = sa.Table(
-    "register_signin_attempts", metadata,
-    sa.Column("scope", sa.String(10), primary_key=True),        # account | address
+    "register_signin_attempts",
+    metadata,
+    sa.Column("scope", sa.String(10), primary_key=True),  # account | address
     sa.Column("subject", sa.String(MAX_SUBJECT), primary_key=True),
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
 )
 signins = sa.Table(
-    "register_signins", metadata,
+    "register_signins",
+    metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),
     sa.Column("editor", sa.Text, nullable=False),
     sa.Column("address", sa.String(64), nullable=False),
@@ -67,7 +69,7 @@ _ready_lock = threading.Lock()
 class Gate:
     """What an attempt may do: wait ``delay`` seconds, or nothing at all when ``locked``."""
 
-    failures: int      # consecutive failures before this attempt (the larger of account and address)
+    failures: int  # consecutive failures before this attempt (the larger of account and address)
     locked: bool
     delay: float
 
@@ -101,7 +103,7 @@ def token_hash(token: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def ensure(engine: sa.Engine) -> None:
@@ -144,8 +146,9 @@ def _count(conn, scope: str, subject: str, now: dt.datetime, forget: dt.datetime
     if dialect in ("postgresql", "sqlite"):
         module = postgresql if dialect == "postgresql" else sqlite
         statement = module.insert(attempts).values(**values)
-        statement = statement.on_conflict_do_update(index_elements=["scope", "subject"],
-                                                    set_={"failures": fresh, "last_at": now})
+        statement = statement.on_conflict_do_update(
+            index_elements=["scope", "subject"], set_={"failures": fresh, "last_at": now}
+        )
         return conn.execute(statement.returning(attempts.c.failures)).scalar_one()
     key = (attempts.c.scope == scope) & (attempts.c.subject == subject)
     if conn.execute(sa.update(attempts).where(key).values(failures=fresh, last_at=now)).rowcount == 0:
@@ -153,20 +156,35 @@ def _count(conn, scope: str, subject: str, now: dt.datetime, forget: dt.datetime
     return conn.execute(sa.select(attempts.c.failures).where(key)).scalar_one()
 
 
-def succeeded(engine: sa.Engine, account: str, address: str, editor: str,
-              hours: float = SESSION_HOURS, now: dt.datetime | None = None) -> str:
+def succeeded(
+    engine: sa.Engine,
+    account: str,
+    address: str,
+    editor: str,
+    hours: float = SESSION_HOURS,
+    now: dt.datetime | None = None,
+) -> str:
     """Clear both counters and open a sign-in for ``editor``; the token for the cookie (never stored)."""
     ensure(engine)
     now = now or _now()
     token = random_tokens.token_urlsafe(32)
     with engine.begin() as conn:
-        conn.execute(attempts.delete().where(
-            ((attempts.c.scope == "account") & (attempts.c.subject == account_key(account)))
-            | ((attempts.c.scope == "address") & (attempts.c.subject == address[:MAX_SUBJECT]))))
-        conn.execute(signins.delete().where(signins.c.expires_at < now))   # tidy up old sign-ins
-        conn.execute(signins.insert().values(token_sha256=token_hash(token), editor=editor,
-                                             address=address[:64], created_at=now,
-                                             expires_at=now + dt.timedelta(hours=hours)))
+        conn.execute(
+            attempts.delete().where(
+                ((attempts.c.scope == "account") & (attempts.c.subject == account_key(account)))
+                | ((attempts.c.scope == "address") & (attempts.c.subject == address[:MAX_SUBJECT]))
+            )
+        )
+        conn.execute(signins.delete().where(signins.c.expires_at < now))  # tidy up old sign-ins
+        conn.execute(
+            signins.insert().values(
+                token_sha256=token_hash(token),
+                editor=editor,
+                address=address[:64],
+                created_at=now,
+                expires_at=now + dt.timedelta(hours=hours),
+            )
+        )
     return token
 
 
@@ -176,11 +194,12 @@ def editor_of(engine: sa.Engine, token: str | None, now: dt.datetime | None = No
         return None
     ensure(engine)
     with engine.connect() as conn:
-        row = conn.execute(sa.select(signins.c.editor, signins.c.expires_at)
-                           .where(signins.c.token_sha256 == token_hash(token))).first()
+        row = conn.execute(
+            sa.select(signins.c.editor, signins.c.expires_at).where(signins.c.token_sha256 == token_hash(token))
+        ).first()
     if row is None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.timezone.utc)
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
     return (row.editor, expires) if expires > (now or _now()) else None
 
 
@@ -198,9 +217,15 @@ def lockouts(engine: sa.Engine, now: dt.datetime | None = None) -> list[dict]:
     ensure(engine)
     forget = (now or _now()) - dt.timedelta(seconds=FORGET_SECONDS)
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(attempts).where((attempts.c.failures >= LOCKOUT_AFTER)
-                                                      & (attempts.c.last_at >= forget))
-                            .order_by(attempts.c.failures.desc(), attempts.c.subject)).mappings().all()
+        rows = (
+            conn.execute(
+                sa.select(attempts)
+                .where((attempts.c.failures >= LOCKOUT_AFTER) & (attempts.c.last_at >= forget))
+                .order_by(attempts.c.failures.desc(), attempts.c.subject)
+            )
+            .mappings()
+            .all()
+        )
     return [dict(row) for row in rows]
 
 

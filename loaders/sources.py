@@ -96,8 +96,15 @@ def _verified(path: Path, spec: SourceSpec, origin: str) -> Path:
     return path
 
 
-def resolve(spec: SourceSpec, explicit: Path | str | None = None, *, download: bool = True,
-            retries: int = 3, backoff: float = 1.0, progress: bool = True) -> ResolvedSource:
+def resolve(
+    spec: SourceSpec,
+    explicit: Path | str | None = None,
+    *,
+    download: bool = True,
+    retries: int = 3,
+    backoff: float = 1.0,
+    progress: bool = True,
+) -> ResolvedSource:
     """Locate one source file, downloading it into the cache as a last resort.
 
     Parameters
@@ -146,8 +153,15 @@ def resolve(spec: SourceSpec, explicit: Path | str | None = None, *, download: b
     )
 
 
-def fetch(spec: SourceSpec, target: Path, *, retries: int = 3, backoff: float = 1.0,
-          progress: bool = True, timeout: float = 30.0) -> Path:
+def fetch(
+    spec: SourceSpec,
+    target: Path,
+    *,
+    retries: int = 3,
+    backoff: float = 1.0,
+    progress: bool = True,
+    timeout: float = 30.0,
+) -> Path:
     """Download ``spec`` to ``target`` with retries, a progress bar and a sha256 check.
 
     The file appears at ``target`` only once complete and verified.
@@ -187,8 +201,15 @@ class _ChecksumMismatch(Exception):
 def _progress(total: int | None, label: str, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="B", unit_scale=True, desc=label, file=sys.stderr,
-                disable=not enabled or not sys.stderr.isatty(), leave=False)
+    return tqdm(
+        total=total,
+        unit="B",
+        unit_scale=True,
+        desc=label,
+        file=sys.stderr,
+        disable=not enabled or not sys.stderr.isatty(),
+        leave=False,
+    )
 
 
 def copy_into_cache(resolved: ResolvedSource) -> Path:

@@ -34,7 +34,7 @@ class PrepareReport:
 
     sources: list[sources.ResolvedSource] = field(default_factory=list)
     units_path: Path | None = None
-    web_sizes: dict[str, dict[str, int]] = field(default_factory=dict)   # TopoJSON bytes the map fetches
+    web_sizes: dict[str, dict[str, int]] = field(default_factory=dict)  # TopoJSON bytes the map fetches
     rebuilt: bool = False
 
 
@@ -56,8 +56,9 @@ def web_cache_path(lod: str) -> Path:
     return cache_dir() / f"web-{lod}-{_cache_stem()}.parquet"
 
 
-def prepare(source: Path | str | None = None, *, download: bool = True, progress: bool = True,
-            rebuild: bool = False) -> PrepareReport:
+def prepare(
+    source: Path | str | None = None, *, download: bool = True, progress: bool = True, rebuild: bool = False
+) -> PrepareReport:
     """Resolve the sources, build and validate the unit table and web geometry.
 
     With an explicit ``source`` the cache is rebuilt from it.
@@ -68,8 +69,10 @@ def prepare(source: Path | str | None = None, *, download: bool = True, progress
     target = units_cache_path()
     if rebuild or source is not None or not target.is_file():
         specs = sources.manifest()
-        resolved = {key: sources.resolve(specs[key], source, download=download, progress=progress)
-                    for key in ("dvg2", "vg250_ew_nrw")}
+        resolved = {
+            key: sources.resolve(specs[key], source, download=download, progress=progress)
+            for key in ("dvg2", "vg250_ew_nrw")
+        }
         for item in resolved.values():
             sources.copy_into_cache(item)
         units = boundaries.build_units(resolved["dvg2"].path, resolved["vg250_ew_nrw"].path)
@@ -83,11 +86,12 @@ def prepare(source: Path | str | None = None, *, download: bool = True, progress
         load_attributes.cache_clear()
         load_web_units.cache_clear()
     report.units_path = target
-    load_attributes()   # written here, so a session or command never has to
+    load_attributes()  # written here, so a session or command never has to
     for lod in webgeometry.LODS:
         web = load_web_units(lod)
-        report.web_sizes[lod] = {level: len(webgeometry.to_topojson(web, level).encode())
-                                 for level in boundaries.LEVELS}
+        report.web_sizes[lod] = {
+            level: len(webgeometry.to_topojson(web, level).encode()) for level in boundaries.LEVELS
+        }
     return report
 
 
@@ -163,8 +167,7 @@ def accession_table(members: Path | str | None = None):
         if configured is not None:
             with configured:
                 return configured.table()
-    return accessions.read_accessions(members or accessions.ACCESSIONS_CSV, load_attributes(),
-                                      accessions.read_events())
+    return accessions.read_accessions(members or accessions.ACCESSIONS_CSV, load_attributes(), accessions.read_events())
 
 
 @functools.cache

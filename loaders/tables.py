@@ -88,8 +88,7 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     Köln,'@SUM(A1)
     """
     safe = frame.rename(columns=lambda c: csv_safe(str(c)))
-    safe = safe.apply(lambda column: column.map(csv_safe) if not pd.api.types.is_numeric_dtype(column)
-                      else column)
+    safe = safe.apply(lambda column: column.map(csv_safe) if not pd.api.types.is_numeric_dtype(column) else column)
     return safe.to_csv(index=False, lineterminator="\n")
 
 

@@ -39,8 +39,10 @@ def check_day(day: dt.date, today: dt.date, what: str = "date") -> dt.date:
     loaders.errors.InputError: date 2021-06-01 is outside 2022-01-01 … 2026-01-01 (the network was founded in January 2022)
     """
     if not FIRST_DAY <= day <= today:
-        raise InputError(f"{what} {day.isoformat()} is outside {FIRST_DAY.isoformat()} … {today.isoformat()} "
-                         "(the network was founded in January 2022)")
+        raise InputError(
+            f"{what} {day.isoformat()} is outside {FIRST_DAY.isoformat()} … {today.isoformat()} "
+            "(the network was founded in January 2022)"
+        )
     return day
 
 
@@ -84,9 +86,17 @@ class ViewState:
         return cls(date=today or dt.date.today())
 
     @classmethod
-    def checked(cls, *, date: dt.date, compare: dt.date | None = None, level: str = "gemeinde",
-                region: str | None = None, evidence: str = "all", lang: str = "de",
-                today: dt.date | None = None) -> ViewState:
+    def checked(
+        cls,
+        *,
+        date: dt.date,
+        compare: dt.date | None = None,
+        level: str = "gemeinde",
+        region: str | None = None,
+        evidence: str = "all",
+        lang: str = "de",
+        today: dt.date | None = None,
+    ) -> ViewState:
         """A view from values a person typed (the CLI), or an InputError naming the bad one.
 
         Examples
@@ -104,8 +114,11 @@ class ViewState:
                 raise InputError(f"--compare {compare} must lie before --date {date}")
         if region is not None and region not in REGION_KEYS:
             raise InputError(f"unknown region {region!r}: expected a Regierungsbezirk key ({', '.join(REGION_KEYS)})")
-        for name, value, allowed in (("level", level, VIEW_LEVELS), ("evidence", evidence, EVIDENCE_CHOICES),
-                                     ("lang", lang, LANGUAGES)):
+        for name, value, allowed in (
+            ("level", level, VIEW_LEVELS),
+            ("evidence", evidence, EVIDENCE_CHOICES),
+            ("lang", lang, LANGUAGES),
+        ):
             if value not in allowed:
                 raise InputError(f"unknown {name} {value!r}: choose one of {', '.join(allowed)}")
         return cls(date=date, compare=compare, level=level, region=region, evidence=evidence, lang=lang)
@@ -150,8 +163,10 @@ class ViewState:
         region = None if region in ("05", "nrw", "NRW") else region
         date, compare = day("date", today), day("compare", None)
         if compare is not None and compare > date:
-            notices.append(f"Vergleichsdatum {compare.isoformat()} lag nach dem Stichtag {date.isoformat()}: "
-                           "die beiden Daten wurden getauscht.")
+            notices.append(
+                f"Vergleichsdatum {compare.isoformat()} lag nach dem Stichtag {date.isoformat()}: "
+                "die beiden Daten wurden getauscht."
+            )
             date, compare = compare, date
         elif compare is not None and compare == date:
             notices.append("Vergleichsdatum gleich dem Stichtag: kein Vergleich.")

@@ -60,8 +60,11 @@ def simplify(units: gpd.GeoDataFrame, lod: str) -> gpd.GeoDataFrame:
     parts = [simplified[["level", "key", "geometry"]]]
     for level, column in (("kreis", "kreis_key"), ("regierungsbezirk", "rb_key")):
         dissolved = simplified.dissolve(by=column, method="coverage").reset_index()
-        parts.append(gpd.GeoDataFrame({"level": level, "key": dissolved[column]},
-                                      geometry=dissolved.geometry.values, crs=simplified.crs))
+        parts.append(
+            gpd.GeoDataFrame(
+                {"level": level, "key": dissolved[column]}, geometry=dissolved.geometry.values, crs=simplified.crs
+            )
+        )
     land = shapely.coverage_union_all(np.asarray(simplified.geometry))
     parts.append(gpd.GeoDataFrame({"level": ["land"], "key": ["05"]}, geometry=[land], crs=simplified.crs))
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=simplified.crs)
@@ -132,12 +135,16 @@ def to_topojson(frame: gpd.GeoDataFrame, level: str, keys=None) -> str:
     origin = np.round(shapely.total_bounds(geometries)[:2], 5)
     # Integer grid positions: shared borders are then bit-identical for the arc detection.
     grid = shapely.transform(geometries, lambda xy: np.rint((xy - origin) / GRID_DEGREES))
-    topology = topojson.Topology(gpd.GeoDataFrame(geometry=grid, index=subset["key"].to_numpy()),
-                                 prequantize=False, topology=True, object_name=TOPOJSON_OBJECT).to_dict()
+    topology = topojson.Topology(
+        gpd.GeoDataFrame(geometry=grid, index=subset["key"].to_numpy()),
+        prequantize=False,
+        topology=True,
+        object_name=TOPOJSON_OBJECT,
+    ).to_dict()
     for geometry in topology["objects"][TOPOJSON_OBJECT]["geometries"]:
-        del geometry["properties"]   # always empty: the key is the id
+        del geometry["properties"]  # always empty: the key is the id
     arcs = [np.asarray(arc, dtype=np.int64) for arc in topology["arcs"]]
     topology["arcs"] = [np.vstack([arc[:1], np.diff(arc, axis=0)]).tolist() for arc in arcs]
     topology["transform"] = {"scale": [GRID_DEGREES, GRID_DEGREES], "translate": origin.tolist()}
-    topology.pop("bbox", None)   # in grid units here, and optional
+    topology.pop("bbox", None)  # in grid units here, and optional
     return json.dumps(topology, separators=(",", ":"))

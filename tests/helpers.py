@@ -44,21 +44,54 @@ def tiny_units() -> pd.DataFrame:
         ("gemeinde", "05001002", "Bedorf", "05001", "050", 300, 1.0, box(1, 0, 2, 1)),
         ("gemeinde", "05002000", "Cestadt", "05002", "050", 600, 1.0, box(2, 0, 3, 1)),
     ]
-    return pd.DataFrame(rows, columns=["level", "key", "name", "kreis_key", "rb_key", "population",
-                                       "area_km2", "geometry"])
+    return pd.DataFrame(
+        rows, columns=["level", "key", "name", "kreis_key", "rb_key", "population", "area_km2", "geometry"]
+    )
 
 
-def accession(name, kind, key, joined_on, precision="day", evidence="documented", event="",
-              source="test fixture", left_on="", note="", certain_by=""):
+def accession(
+    name,
+    kind,
+    key,
+    joined_on,
+    precision="day",
+    evidence="documented",
+    event="",
+    source="test fixture",
+    left_on="",
+    note="",
+    certain_by="",
+):
     """One accession row in the shipped schema."""
-    return {"name": name, "kind": kind, "key": key, "joined_on": joined_on, "date_precision": precision,
-            "certain_by": certain_by, "evidence": evidence, "event": event, "source": source,
-            "left_on": left_on, "note": note}
+    return {
+        "name": name,
+        "kind": kind,
+        "key": key,
+        "joined_on": joined_on,
+        "date_precision": precision,
+        "certain_by": certain_by,
+        "evidence": evidence,
+        "event": event,
+        "source": source,
+        "left_on": left_on,
+        "note": note,
+    }
 
 
 def tiny_events(date="2023-06-01") -> pd.DataFrame:
-    return pd.DataFrame([{"event": "rb050", "rb_key": "050", "region": "Toybezirk", "date": date,
-                          "date_precision": "day", "wording": "die kommunale Familie", "source": "fixture"}])
+    return pd.DataFrame(
+        [
+            {
+                "event": "rb050",
+                "rb_key": "050",
+                "region": "Toybezirk",
+                "date": date,
+                "date_precision": "day",
+                "wording": "die kommunale Familie",
+                "source": "fixture",
+            }
+        ]
+    )
 
 
 def shipped_accessions_with(folder, key: str, **changes):
@@ -118,6 +151,7 @@ def small_units() -> pd.DataFrame:
 
 # -- TopoJSON as the browser reads it --------------------------------------------------------
 
+
 def decode(text: str | bytes) -> dict[str, shapely.Geometry]:
     """Unit key -> polygon, as ``topojson.feature(topology, topology.objects.units)`` gives the browser."""
     collection = serialize_as_geojson(json.loads(text), objectname=TOPOJSON_OBJECT)
@@ -146,19 +180,28 @@ def sheet_xml(rows: str, dimension: str | None = "A1:B4", prolog: str = "") -> s
 
 
 def inline_row(number: int, *texts: str, first_column: str = "A") -> str:
-    cells = "".join(f'<c r="{chr(ord(first_column) + i)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
-                    for i, text in enumerate(texts))
+    cells = "".join(
+        f'<c r="{chr(ord(first_column) + i)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+        for i, text in enumerate(texts)
+    )
     return f'<row r="{number}">{cells}</row>'
 
 
-def write_xlsx(path, sheet: str | None, shared_strings: str | None = None, workbook_prolog: str = "",
-               extra: dict[str, str] | None = None, sheet_rels: str | None = None, styles: bool = False):
+def write_xlsx(
+    path,
+    sheet: str | None,
+    shared_strings: str | None = None,
+    workbook_prolog: str = "",
+    extra: dict[str, str] | None = None,
+    sheet_rels: str | None = None,
+    styles: bool = False,
+):
     """A minimal XLSX package written to ``path`` (a file or a BytesIO), returned.
 
     Each argument is a part's XML as text (``sheet`` None: added later, streamed).
     """
     overrides = '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    workbook_rels = (f'<Relationship Id="rId1" Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>')
+    workbook_rels = f'<Relationship Id="rId1" Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
     if shared_strings is not None:
         workbook_rels += f'<Relationship Id="rId2" Type="{DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
     if styles:
@@ -184,16 +227,18 @@ def write_xlsx(path, sheet: str | None, shared_strings: str | None = None, workb
 
 def add_streamed_part(path: Path, name: str, head: bytes, filler: bytes, count: int, tail: bytes) -> None:
     """Append a part of ``head + filler * count + tail`` without holding it in memory."""
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open(name, "w", force_zip64=True) as handle:
-            handle.write(head)
-            block = filler * max(1, (1 << 20) // len(filler))
-            written = 0
-            while written < count:
-                step = min(count - written, len(block) // len(filler))
-                handle.write(block[:step * len(filler)])
-                written += step
-            handle.write(tail)
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(name, "w", force_zip64=True) as handle,
+    ):
+        handle.write(head)
+        block = filler * max(1, (1 << 20) // len(filler))
+        written = 0
+        while written < count:
+            step = min(count - written, len(block) // len(filler))
+            handle.write(block[: step * len(filler)])
+            written += step
+        handle.write(tail)
 
 
 def understate_size(path: Path, name: str, declared: int) -> None:
@@ -204,22 +249,26 @@ def understate_size(path: Path, name: str, declared: int) -> None:
         start = 0
         while (start := data.find(signature, start)) != -1:
             length = struct.unpack_from("<H", data, start + (26 if signature == b"PK\x03\x04" else 28))[0]
-            if bytes(data[start + name_offset:start + name_offset + length]) == encoded:
+            if bytes(data[start + name_offset : start + name_offset + length]) == encoded:
                 struct.pack_into("<I", data, start + size_offset, declared)
             start += 4
     path.write_bytes(bytes(data))
 
 
 HEADER = inline_row(1, "Name", "Beitritt")
-BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                            for i in range(1, 10))
-                  + "]>")
+BILLION_LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + "]>"
+)
 DIMENSION_BOMB = HEADER + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
 # Hostile files as the register page's upload test takes them: (file name, content, part of the notice).
 HOSTILE_UPLOADS = [
-    ("bombe.xlsx", write_xlsx(io.BytesIO(), sheet_xml(DIMENSION_BOMB, "A1:XFD1048576")).getvalue(),
-     f"at most {LIMITS.columns} columns"),
+    (
+        "bombe.xlsx",
+        write_xlsx(io.BytesIO(), sheet_xml(DIMENSION_BOMB, "A1:XFD1048576")).getvalue(),
+        f"at most {LIMITS.columns} columns",
+    ),
     ("lachen.xlsx", write_xlsx(io.BytesIO(), sheet_xml(HEADER, prolog=BILLION_LAUGHS)).getvalue(), "unsafe XML"),
     ("lang.csv", ("Name\n" + "Hamm\n" * 100_000).encode(), f"more than {LIMITS.rows} rows"),
 ]

@@ -40,7 +40,7 @@ def test_a_stichtag_change_within_one_coverage_period_builds_nothing(coverage, c
     first = viewmodel.build(coverage, ViewState(D(2024, 3, 5), region="055"))
     built = len(counted)
     second = viewmodel.build(coverage, ViewState(D(2024, 7, 9), region="055"))
-    assert len(counted) == built                      # no unit table, no tooltips, no figures again
+    assert len(counted) == built  # no unit table, no tooltips, no figures again
     assert second.units is first.units and second.now == first.now
     # What names the day itself is the day's own.
     assert "9. Juli 2024" in second.subtitle and "5. März 2024" in first.subtitle
@@ -49,7 +49,7 @@ def test_a_stichtag_change_within_one_coverage_period_builds_nothing(coverage, c
 def test_another_coverage_period_or_filter_builds_again(coverage, counted):
     viewmodel.build(coverage, ViewState(D(2024, 3, 6), level="kreis"))
     built = len(counted)
-    viewmodel.build(coverage, ViewState(D(2024, 1, 31), level="kreis"))                       # before Detmold
+    viewmodel.build(coverage, ViewState(D(2024, 1, 31), level="kreis"))  # before Detmold
     viewmodel.build(coverage, ViewState(D(2024, 3, 6), level="kreis", evidence="documented"))
     viewmodel.build(coverage, ViewState(D(2024, 3, 6), level="kreis", compare=D(2023, 1, 1)))  # + compare date
     assert len(counted) >= built + 3
@@ -57,15 +57,26 @@ def test_another_coverage_period_or_filter_builds_again(coverage, counted):
 
 def test_cached_model_equals_a_fresh_build(coverage):
     """The memo must not change what a view shows: compare with a model built outside it."""
-    for state in (ViewState(D(2023, 9, 20)), ViewState(D(2023, 9, 20), level="kreis", compare=D(2023, 8, 1)),
-                  ViewState(D(2024, 5, 1), region="057", evidence="documented", lang="en")):
+    for state in (
+        ViewState(D(2023, 9, 20)),
+        ViewState(D(2023, 9, 20), level="kreis", compare=D(2023, 8, 1)),
+        ViewState(D(2024, 5, 1), region="057", evidence="documented", lang="en"),
+    ):
         cached = viewmodel.build(coverage, state)
-        fresh = viewmodel.ViewModel(state=state, **viewmodel._coverage_part(coverage, state, True),
-                                    subtitle=cached.subtitle, currency=cached.currency,
-                                    statewide=viewmodel.statewide_members(coverage, state.date, state.evidence))
+        fresh = viewmodel.ViewModel(
+            state=state,
+            **viewmodel._coverage_part(coverage, state, True),
+            subtitle=cached.subtitle,
+            currency=cached.currency,
+            statewide=viewmodel.statewide_members(coverage, state.date, state.evidence),
+        )
         assert cached.features() == fresh.features()
-        assert (cached.now, cached.then, cached.legend, cached.figures_line) == \
-            (fresh.now, fresh.then, fresh.legend, fresh.figures_line)
+        assert (cached.now, cached.then, cached.legend, cached.figures_line) == (
+            fresh.now,
+            fresh.then,
+            fresh.legend,
+            fresh.figures_line,
+        )
         assert cached.statewide.equals(fresh.statewide)
 
 
@@ -81,17 +92,21 @@ def test_statewide_members_follow_their_own_dates(coverage):
         assert before.statewide.equals(viewmodel.statewide_members(coverage, day - dt.timedelta(days=1), "all"))
 
 
-@pytest.mark.parametrize("level, region", [("gemeinde", None), ("gemeinde", "057"), ("kreis", None),
-                                           ("regierungsbezirk", None), ("kreis", "051")])
+@pytest.mark.parametrize(
+    "level, region",
+    [("gemeinde", None), ("gemeinde", "057"), ("kreis", None), ("regierungsbezirk", None), ("kreis", "051")],
+)
 def test_the_map_state_per_change_holds_no_tooltip_html_and_decodes_to_the_tooltips(coverage, level, region):
     for lang in ("de", "en"):
         table = tips.fixed_table(coverage, level, region, lang)
         for day in (D(2022, 1, 1), D(2022, 10, 19), D(2023, 9, 8), D(2024, 2, 1)):
             for evidence, compare in (("all", None), ("documented", None), ("all", D(2021, 12, 1))):
-                model = viewmodel.build(coverage, ViewState(day, level=level, region=region, evidence=evidence,
-                                                            compare=compare, lang=lang))
-                args = component_args(model, units_url="u", context_url=None, labels=[], tips=table,
-                                      tips_url="geo/tips.json")
+                model = viewmodel.build(
+                    coverage, ViewState(day, level=level, region=region, evidence=evidence, compare=compare, lang=lang)
+                )
+                args = component_args(
+                    model, units_url="u", context_url=None, labels=[], tips=table, tips_url="geo/tips.json"
+                )
                 assert "features" not in args
                 sent = json.dumps(args["state"], ensure_ascii=False)
                 # No names, keys or sources: only codes, positions and a few status lines.

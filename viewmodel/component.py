@@ -28,13 +28,24 @@ def label_points(keys, points, names) -> list[dict]:
     >>> label_points(["057"], [Point(8.8, 52.0)], {"057": "Det<b>mold"})
     [{'key': '057', 'name': 'Det&lt;b&gt;mold', 'lat': 52.0, 'lon': 8.8}]
     """
-    return [{"key": key, "name": html.escape(str(names[key])), "lat": round(point.y, 5),
-             "lon": round(point.x, 5)} for key, point in zip(keys, points)]
+    return [
+        {"key": key, "name": html.escape(str(names[key])), "lat": round(point.y, 5), "lon": round(point.x, 5)}
+        for key, point in zip(keys, points)
+    ]
 
 
-def component_args(model: ViewModel, *, units_url: str, context_url: str | None, labels: list[dict],
-                   basemap: dict | None = None, attribution: str = "", height: int = MAP_HEIGHT,
-                   tips: TipTable | None = None, tips_url: str | None = None) -> dict:
+def component_args(
+    model: ViewModel,
+    *,
+    units_url: str,
+    context_url: str | None,
+    labels: list[dict],
+    basemap: dict | None = None,
+    attribution: str = "",
+    height: int = MAP_HEIGHT,
+    tips: TipTable | None = None,
+    tips_url: str | None = None,
+) -> dict:
     """JSON-serialisable keyword arguments of the map component for ``model``.
 
     Parameters
@@ -68,10 +79,15 @@ def component_args(model: ViewModel, *, units_url: str, context_url: str | None,
         "units_url": units_url,
         "context_url": context_url,
         # Per unit [status, hatched, tooltip] — or, with a fixed tooltip table, its compact state.
-        **({"tips_url": tips_url, "state": state_payload(tips, model)} if compact
-           else {"features": model.features(), "styles": palette.styles(), "labels": labels}),
-        "legend": [{"status": item["status"], "label": html.escape(item["label"]),
-                    "inferred": bool(item["inferred"])} for item in model.legend],
+        **(
+            {"tips_url": tips_url, "state": state_payload(tips, model)}
+            if compact
+            else {"features": model.features(), "styles": palette.styles(), "labels": labels}
+        ),
+        "legend": [
+            {"status": item["status"], "label": html.escape(item["label"]), "inferred": bool(item["inferred"])}
+            for item in model.legend
+        ],
         "basemap": basemap and {**basemap, "attribution": html.escape(basemap["attribution"])},
         "attribution": html.escape(attribution),
         "height": height,
@@ -80,8 +96,7 @@ def component_args(model: ViewModel, *, units_url: str, context_url: str | None,
 
 
 # The map's own words (keyboard help, live-region phrases, control names), by i18n key.
-MAP_WORDS = ("map_frame_title", "map_label", "map_position", "map_left", "map_legend", "map_zoom_in",
-             "map_zoom_out")
+MAP_WORDS = ("map_frame_title", "map_label", "map_position", "map_left", "map_legend", "map_zoom_in", "map_zoom_out")
 
 
 def accessibility(model: ViewModel) -> dict:

@@ -41,13 +41,28 @@ def describe(model: ViewModel) -> str:
     state, lang, now = model.state, model.state.lang, model.now
     level_words = t(f"level_plural_{state.level}", lang)
     evidence = t("subtitle_documented", lang) if state.evidence == "documented" else t("describe_all_evidence", lang)
-    sentences = [t("describe_what", lang, level=level_words, region=model.region_name,
-                   date=format_date(state.date, lang), evidence=evidence)]
+    sentences = [
+        t(
+            "describe_what",
+            lang,
+            level=level_words,
+            region=model.region_name,
+            date=format_date(state.date, lang),
+            evidence=evidence,
+        )
+    ]
     inferred = now["gemeinden_covered"] - now["gemeinden_covered_documented"]
-    sentences.append(t("describe_covered", lang, covered=format_int(now["gemeinden_covered"], lang),
-                       total=format_int(now["gemeinden_total"], lang),
-                       documented=format_int(now["gemeinden_covered_documented"], lang),
-                       inferred=format_int(inferred, lang), population=people(now["population_covered"], lang)))
+    sentences.append(
+        t(
+            "describe_covered",
+            lang,
+            covered=format_int(now["gemeinden_covered"], lang),
+            total=format_int(now["gemeinden_total"], lang),
+            documented=format_int(now["gemeinden_covered_documented"], lang),
+            inferred=format_int(inferred, lang),
+            population=people(now["population_covered"], lang),
+        )
+    )
     units = model.units
     if state.level != "gemeinde":
         partial = units.loc[units["status"] == "partial", "name"].astype(str).tolist()
@@ -61,17 +76,25 @@ def describe(model: ViewModel) -> str:
     else:
         missing = units.loc[~units["status"].isin(["member", "via_kreis"]), "name"].astype(str).tolist()
         if missing and len(missing) < len(units):
-            sentences.append(t("describe_gemeinden_missing", lang, n=format_int(len(missing), lang),
-                               names=_names(missing, lang)))
+            sentences.append(
+                t("describe_gemeinden_missing", lang, n=format_int(len(missing), lang), names=_names(missing, lang))
+            )
     undated = units.loc[units["status"] == "undated", "name"].astype(str).tolist()
     if undated:
         sentences.append(t("describe_undated", lang, names=_names(undated, lang)))
     if model.then is not None:
         new = int(units["new"].sum())
-        sentences.append(t("describe_change", lang, date=format_date(state.compare, lang),
-                           before=format_int(model.then["gemeinden_covered"], lang),
-                           after=format_int(now["gemeinden_covered"], lang), new=format_int(new, lang),
-                           level=level_words))
+        sentences.append(
+            t(
+                "describe_change",
+                lang,
+                date=format_date(state.compare, lang),
+                before=format_int(model.then["gemeinden_covered"], lang),
+                after=format_int(now["gemeinden_covered"], lang),
+                new=format_int(new, lang),
+                level=level_words,
+            )
+        )
     sentences.append(t("describe_hatched", lang) if units["hatched"].any() else t("describe_no_hatched", lang))
     if model.currency:
         sentences.append(model.currency)

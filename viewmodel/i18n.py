@@ -12,8 +12,20 @@ from loaders.dates import GERMAN_MONTHS, format_german, format_partial_german, p
 from loaders.numbers import format_decimal, format_int  # noqa: F401 - re-exported for the dashboard
 
 LANGUAGES = ("de", "en")
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-                  "August", "September", "October", "November", "December")
+ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # key -> (German, English); ``{name}`` fields are filled by :func:`t`.
 TEXTS = {
@@ -33,9 +45,10 @@ TEXTS = {
     "step_mode": ("Schrittweite", "Step"),
     "step_month": ("Monat für Monat", "Month by month"),
     "step_event": ("Ereignis für Ereignis", "Event by event"),
-    "step_help": ("„Ereignis“: jeder Tag, an dem sich die Abdeckung ändert, "
-                  "darunter die fünf regionalen Beitritte.",
-                  "“Event”: every day on which coverage changes, including the five regional accessions."),
+    "step_help": (
+        "„Ereignis“: jeder Tag, an dem sich die Abdeckung ändert, darunter die fünf regionalen Beitritte.",
+        "“Event”: every day on which coverage changes, including the five regional accessions.",
+    ),
     "level": ("Ebene", "Level"),
     "level_gemeinde": ("Gemeinde", "Municipality"),
     "level_kreis": ("Kreis", "District"),
@@ -44,8 +57,10 @@ TEXTS = {
     "region_nrw": ("Nordrhein-Westfalen", "North Rhine-Westphalia"),
     "region_item": ("RB {name}", "RB {name}"),
     "compare": ("Vergleich mit", "Compare with"),
-    "compare_help": ("Optional: Was seit diesem Datum neu ist, wird hervorgehoben.",
-                     "Optional: what is new since this date is highlighted."),
+    "compare_help": (
+        "Optional: Was seit diesem Datum neu ist, wird hervorgehoben.",
+        "Optional: what is new since this date is highlighted.",
+    ),
     "evidence": ("Evidenz", "Evidence"),
     "evidence_all": ("alle (auch abgeleitete)", "all (including inferred)"),
     "evidence_documented": ("nur dokumentierte", "documented only"),
@@ -63,16 +78,24 @@ TEXTS = {
     "of_share": ("{n} von {total} ({share})", "{n} of {total} ({share})"),
     "delta_since": ("seit {date}", "since {date}"),
     "pp": ("{value} Pp.", "{value} pp"),
-    "fig_documented": ("Davon einzeln belegt – Gemeinden: {gemeinden} · Einwohner: {population} · Kreise: {kreise} · "
-                       "Bezirksregierungen: {rbs}",
-                       "Documented one by one – municipalities: {gemeinden} · inhabitants: {population} · "
-                       "districts: {kreise} · regional governments: {rbs}"),
-    "fig_detail": ("{population} von {population_total} Einwohnern · {area} von {area_total} km²",
-                   "{population} of {population_total} inhabitants · {area} of {area_total} km²"),
-    "fig_gemeinden_help": ("Eine Gemeinde ist abgedeckt, wenn sie selbst oder ihr Kreis Mitglied ist.",
-                           "A municipality is covered if it or its district is a member."),
-    "fig_kreise_help": ("Kreise und kreisfreie Städte mit eigener Mitgliedschaft.",
-                        "Districts and district-free cities with a membership of their own."),
+    "fig_documented": (
+        "Davon einzeln belegt – Gemeinden: {gemeinden} · Einwohner: {population} · Kreise: {kreise} · "
+        "Bezirksregierungen: {rbs}",
+        "Documented one by one – municipalities: {gemeinden} · inhabitants: {population} · "
+        "districts: {kreise} · regional governments: {rbs}",
+    ),
+    "fig_detail": (
+        "{population} von {population_total} Einwohnern · {area} von {area_total} km²",
+        "{population} of {population_total} inhabitants · {area} of {area_total} km²",
+    ),
+    "fig_gemeinden_help": (
+        "Eine Gemeinde ist abgedeckt, wenn sie selbst oder ihr Kreis Mitglied ist.",
+        "A municipality is covered if it or its district is a member.",
+    ),
+    "fig_kreise_help": (
+        "Kreise und kreisfreie Städte mit eigener Mitgliedschaft.",
+        "Districts and district-free cities with a membership of their own.",
+    ),
     # statuses and evidence (one legend and tooltip vocabulary for screen, exports and CLI)
     "status_member": ("Mitglied (eigener Beitritt)", "member (own accession)"),
     "status_via_kreis": ("über den Kreis abgedeckt", "covered via its district"),
@@ -82,8 +105,10 @@ TEXTS = {
     "status_partial": ("einzelne Gemeinden abgedeckt", "some municipalities covered"),
     "status_not_yet_aggregate": ("keine Gemeinde abgedeckt", "no municipality covered"),
     "status_new": ("neu seit {date}", "new since {date}"),
-    "legend_hatch": ("schraffiert: abgeleitet (aus einem regionalen Beitritt geschlossen, nicht einzeln belegt)",
-                     "hatched: inferred (concluded from a regional accession, not documented one by one)"),
+    "legend_hatch": (
+        "schraffiert: abgeleitet (aus einem regionalen Beitritt geschlossen, nicht einzeln belegt)",
+        "hatched: inferred (concluded from a regional accession, not documented one by one)",
+    ),
     "legend_muted": ("außerhalb der Auswahl", "outside the selection"),
     "level_plural_gemeinde": ("Gemeinden", "Municipalities"),
     "level_plural_kreis": ("Kreise und kreisfreie Städte", "Districts and district-free cities"),
@@ -99,8 +124,10 @@ TEXTS = {
     "tip_evidence": ("Evidenz", "Evidence"),
     "tip_source": ("Quelle", "Source"),
     "tip_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
-    "tip_gemeinden_value": ("{n} von {total}, davon {documented} einzeln belegt",
-                            "{n} of {total}, of which {documented} documented"),
+    "tip_gemeinden_value": (
+        "{n} von {total}, davon {documented} einzeln belegt",
+        "{n} of {total}, of which {documented} documented",
+    ),
     "tip_also": ("Außerdem", "Also"),
     "path_gemeinde": ("eigener Beitritt", "own accession"),
     "path_kreis": ("Beitritt des Kreises", "the district's accession"),
@@ -111,62 +138,92 @@ TEXTS = {
     "body_regierungsbezirk": ("Bezirksregierung", "Regional government"),
     "body_member": ("Mitglied seit {date} ({evidence})", "member since {date} ({evidence})"),
     "body_not_member": ("nicht Mitglied", "not a member"),
-    "body_undated": ("Mitglied, Beitrittsdatum unbekannt (einzeln belegt) – an keinem Stichtag mitgezählt",
-                     "member, date of accession unknown (documented) – counted at no reference date"),
-    "kreis_undated": ("Kreis {name}: Mitglied, Beitrittsdatum unbekannt (einzeln belegt)",
-                      "District {name}: member, date of accession unknown (documented)"),
+    "body_undated": (
+        "Mitglied, Beitrittsdatum unbekannt (einzeln belegt) – an keinem Stichtag mitgezählt",
+        "member, date of accession unknown (documented) – counted at no reference date",
+    ),
+    "kreis_undated": (
+        "Kreis {name}: Mitglied, Beitrittsdatum unbekannt (einzeln belegt)",
+        "District {name}: member, date of accession unknown (documented)",
+    ),
     "date_unknown": ("Datum unbekannt", "date unknown"),
     # figures line and currency (screen, exports and CLI)
-    "figures_line": ("Abgedeckt: {covered} von {total} Gemeinden · davon {documented} einzeln belegt · "
-                     "{population} Einwohner",
-                     "Covered: {covered} of {total} municipalities · of which {documented} documented · "
-                     "{population} inhabitants"),
-    "figures_line_compare": ("Abgedeckt: {before} → {covered} von {total} Gemeinden · davon {documented} "
-                             "einzeln belegt · {population_before} → {population} Einwohner",
-                             "Covered: {before} → {covered} of {total} municipalities · of which {documented} "
-                             "documented · {population_before} → {population} inhabitants"),
-    "currency": ("Keine belegten Beitritte oder veröffentlichten Zahlen nach dem {date} bekannt: "
-                 "spätere Beitritte oder Austritte sind nicht erfasst.",
-                 "No documented accessions or published figures after {date} are known: "
-                 "later accessions or exits are not recorded."),
+    "figures_line": (
+        "Abgedeckt: {covered} von {total} Gemeinden · davon {documented} einzeln belegt · {population} Einwohner",
+        "Covered: {covered} of {total} municipalities · of which {documented} documented · {population} inhabitants",
+    ),
+    "figures_line_compare": (
+        "Abgedeckt: {before} → {covered} von {total} Gemeinden · davon {documented} "
+        "einzeln belegt · {population_before} → {population} Einwohner",
+        "Covered: {before} → {covered} of {total} municipalities · of which {documented} "
+        "documented · {population_before} → {population} inhabitants",
+    ),
+    "currency": (
+        "Keine belegten Beitritte oder veröffentlichten Zahlen nach dem {date} bekannt: "
+        "spätere Beitritte oder Austritte sind nicht erfasst.",
+        "No documented accessions or published figures after {date} are known: "
+        "later accessions or exits are not recorded.",
+    ),
     "statewide": ("Landesweite Mitglieder", "Statewide members"),
-    "statewide_note": ("Organisationen ohne eigenes Gebiet (Verbände, Gewerkschaften, Landtag, Gerichte …): "
-                       "sie decken keine Gemeinde ab und stehen deshalb nicht auf der Karte.",
-                       "Organisations without a territory of their own (associations, unions, parliament, "
-                       "courts …): they cover no municipality and are therefore not on the map."),
+    "statewide_note": (
+        "Organisationen ohne eigenes Gebiet (Verbände, Gewerkschaften, Landtag, Gerichte …): "
+        "sie decken keine Gemeinde ab und stehen deshalb nicht auf der Karte.",
+        "Organisations without a territory of their own (associations, unions, parliament, "
+        "courts …): they cover no municipality and are therefore not on the map.",
+    ),
     "subtitle_compare": ("Vergleich mit {date}", "compared with {date}"),
     "subtitle_documented": ("nur einzeln belegte Beitritte", "documented accessions only"),
     "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
-    "alt_timeline": ("Verlauf von {start} bis {end}: Anteil der abgedeckten Gemeinden und der Bevölkerung, "
-                     "darunter die veröffentlichten Netzwerkgrößen; Ereignisse: {events}. Stand am Ende:",
-                     "Timeline from {start} to {end}: share of municipalities and population covered, below it "
-                     "the published network sizes; events: {events}. At the end:"),
-    "alt_animation": ("Animation vom {start} bis zum {end}, ein Bild je Schritt; das letzte Bild:",
-                      "Animation from {start} to {end}, one picture per step; the last picture:"),
-    "default_title_region": ("#sicherimDienst – Beitritte im Regierungsbezirk {name}",
-                             "#sicherimDienst – accessions in the {name} administrative region"),
+    "alt_timeline": (
+        "Verlauf von {start} bis {end}: Anteil der abgedeckten Gemeinden und der Bevölkerung, "
+        "darunter die veröffentlichten Netzwerkgrößen; Ereignisse: {events}. Stand am Ende:",
+        "Timeline from {start} to {end}: share of municipalities and population covered, below it "
+        "the published network sizes; events: {events}. At the end:",
+    ),
+    "alt_animation": (
+        "Animation vom {start} bis zum {end}, ein Bild je Schritt; das letzte Bild:",
+        "Animation from {start} to {end}, one picture per step; the last picture:",
+    ),
+    "default_title_region": (
+        "#sicherimDienst – Beitritte im Regierungsbezirk {name}",
+        "#sicherimDienst – accessions in the {name} administrative region",
+    ),
     "millions": ("{value} Mio.", "{value} m"),
     "panel_before": ("{date} (vorher)", "{date} (before)"),
     # the description of a view (the map's text alternative, the exports' alt text)
-    "describe_what": ("Karte: {level}, {region}, Stand {date} ({evidence}).",
-                      "Map: {level}, {region}, as of {date} ({evidence})."),
-    "describe_all_evidence": ("alle Beitritte, auch aus regionalen Beitritten abgeleitete",
-                              "all accessions, including those inferred from regional accessions"),
-    "describe_covered": ("Abgedeckt sind {covered} von {total} Gemeinden mit {population} Einwohnern, "
-                         "davon {documented} einzeln belegt und {inferred} abgeleitet.",
-                         "{covered} of {total} municipalities with {population} inhabitants are covered, "
-                         "of which {documented} are documented and {inferred} inferred."),
+    "describe_what": (
+        "Karte: {level}, {region}, Stand {date} ({evidence}).",
+        "Map: {level}, {region}, as of {date} ({evidence}).",
+    ),
+    "describe_all_evidence": (
+        "alle Beitritte, auch aus regionalen Beitritten abgeleitete",
+        "all accessions, including those inferred from regional accessions",
+    ),
+    "describe_covered": (
+        "Abgedeckt sind {covered} von {total} Gemeinden mit {population} Einwohnern, "
+        "davon {documented} einzeln belegt und {inferred} abgeleitet.",
+        "{covered} of {total} municipalities with {population} inhabitants are covered, "
+        "of which {documented} are documented and {inferred} inferred.",
+    ),
     "describe_partial": ("Nur teilweise abgedeckt: {names}.", "Only partly covered: {names}."),
     "describe_none": ("Ohne abgedeckte Gemeinde: {names}.", "No municipality covered: {names}."),
     "describe_all_full": ("Alle {level} sind vollständig abgedeckt.", "All {level} are fully covered."),
-    "describe_gemeinden_missing": ("{n} Gemeinden sind nicht abgedeckt, darunter {names}.",
-                                   "{n} municipalities are not covered, among them {names}."),
-    "describe_undated": ("Mitgliedschaft belegt, Datum unbekannt: {names}.",
-                         "Membership documented, date unknown: {names}."),
-    "describe_change": ("Seit dem {date}: {before} → {after} abgedeckte Gemeinden; {new} {level} neu.",
-                        "Since {date}: {before} → {after} municipalities covered; {new} {level} new."),
-    "describe_hatched": ("Schraffiert: Abdeckung aus einem regionalen Beitritt abgeleitet, nicht einzeln belegt.",
-                         "Hatched: coverage inferred from a regional accession, not documented one by one."),
+    "describe_gemeinden_missing": (
+        "{n} Gemeinden sind nicht abgedeckt, darunter {names}.",
+        "{n} municipalities are not covered, among them {names}.",
+    ),
+    "describe_undated": (
+        "Mitgliedschaft belegt, Datum unbekannt: {names}.",
+        "Membership documented, date unknown: {names}.",
+    ),
+    "describe_change": (
+        "Seit dem {date}: {before} → {after} abgedeckte Gemeinden; {new} {level} neu.",
+        "Since {date}: {before} → {after} municipalities covered; {new} {level} new.",
+    ),
+    "describe_hatched": (
+        "Schraffiert: Abdeckung aus einem regionalen Beitritt abgeleitet, nicht einzeln belegt.",
+        "Hatched: coverage inferred from a regional accession, not documented one by one.",
+    ),
     "describe_no_hatched": ("Jede gezeigte Abdeckung ist einzeln belegt.", "Every coverage shown is documented."),
     "describe_more": ("und {n} weitere", "and {n} more"),
     "panel_after": ("{date} (nachher)", "{date} (after)"),
@@ -179,16 +236,20 @@ TEXTS = {
     "axis_share": ("Anteil", "Share"),
     "axis_date": ("Datum", "Date"),
     "axis_count": ("Anzahl (mindestens)", "Count (at least)"),
-    "sizes_title": ("Veröffentlichte Netzwerkgröße – Mindestwerte („mehr als …“)",
-                    "Published network size – lower bounds (“more than …”)"),
+    "sizes_title": (
+        "Veröffentlichte Netzwerkgröße – Mindestwerte („mehr als …“)",
+        "Published network size – lower bounds (“more than …”)",
+    ),
     "series_people": ("Personen (Multiplikatoren)", "People (multipliers)"),
     "series_organisations": ("Organisationen", "Organisations"),
     "series": ("Reihe", "Series"),
     "event": ("Ereignis", "Event"),
     # members table
     "members": ("Mitglieder am Stichtag", "Members at the reference date"),
-    "members_count": ("{n} Organisationen (Personen werden nie einzeln aufgeführt).",
-                      "{n} organisations (people are never listed individually)."),
+    "members_count": (
+        "{n} Organisationen (Personen werden nie einzeln aufgeführt).",
+        "{n} organisations (people are never listed individually).",
+    ),
     "members_open": ("Liste zeigen", "Show the list"),
     "search": ("Suche (Name, Schlüssel, Quelle)", "Search (name, key, source)"),
     "download": ("CSV herunterladen", "Download CSV"),
@@ -200,22 +261,27 @@ TEXTS = {
     "col_evidence": ("Evidenz", "Evidence"),
     "col_source": ("Quelle", "Source"),
     "col_note": ("Anmerkung", "Note"),
-    "undated": ("Dokumentierte Mitglieder ohne bekanntes Beitrittsdatum ({n})",
-                "Documented members with unknown accession date ({n})"),
-    "undated_note": ("Diese Mitgliedschaften sind belegt, aber nicht datiert; sie werden an keinem "
-                     "Stichtag mitgezählt.",
-                     "These memberships are documented but undated; they are counted at no reference date."),
-    "inferred_note": ("Abgeleitet = aus dem Beitritt eines ganzen Regierungsbezirks geschlossen, "
-                      "nicht einzeln belegt.",
-                      "Inferred = concluded from the accession of a whole administrative region, "
-                      "not documented one by one."),
+    "undated": (
+        "Dokumentierte Mitglieder ohne bekanntes Beitrittsdatum ({n})",
+        "Documented members with unknown accession date ({n})",
+    ),
+    "undated_note": (
+        "Diese Mitgliedschaften sind belegt, aber nicht datiert; sie werden an keinem Stichtag mitgezählt.",
+        "These memberships are documented but undated; they are counted at no reference date.",
+    ),
+    "inferred_note": (
+        "Abgeleitet = aus dem Beitritt eines ganzen Regierungsbezirks geschlossen, nicht einzeln belegt.",
+        "Inferred = concluded from the accession of a whole administrative region, not documented one by one.",
+    ),
     "attribution": ("Daten", "Data"),
     # press export
     "export": ("Export für die Presse", "Press export"),
-    "export_intro": ("Karte, Animation und Daten genau dieser Ansicht – dieselben Dateien wie mit "
-                     "`sid-atlas export`. Jede Datei wird erst beim Klick erzeugt.",
-                     "Map, animation and data of exactly this view – the same files as `sid-atlas export`. "
-                     "Each file is made when you click."),
+    "export_intro": (
+        "Karte, Animation und Daten genau dieser Ansicht – dieselben Dateien wie mit "
+        "`sid-atlas export`. Jede Datei wird erst beim Klick erzeugt.",
+        "Map, animation and data of exactly this view – the same files as `sid-atlas export`. "
+        "Each file is made when you click.",
+    ),
     "export_open": ("Dateien für diese Ansicht anbieten", "Offer files for this view"),
     "export_title": ("Titel", "Title"),
     "export_preset": ("Format", "Size"),
@@ -227,21 +293,31 @@ TEXTS = {
     "export_html": ("HTML (interaktiv)", "HTML (interactive)"),
     "export_animation": ("Animation bis zum Stichtag", "Animation up to the reference date"),
     "export_from": ("Animation ab", "Animation from"),
-    "export_frames": ("{n} Bilder, Schrittweite wie beim Abspielen ({step}).",
-                      "{n} frames, step as in playback ({step})."),
-    "export_no_animation": ("„Animation ab“ muss vor dem Stichtag liegen; höchstens {n} Bilder.",
-                            "“Animation from” must lie before the reference date; at most {n} frames."),
-    "export_no_leaflet": ("HTML braucht Leaflet: bitte einmal `make install` ausführen.",
-                          "HTML needs Leaflet: run `make install` once."),
-    "export_no_mp4": ("MP4 braucht das Paket imageio-ffmpeg (`make install`).",
-                      "MP4 needs the imageio-ffmpeg package (`make install`)."),
+    "export_frames": (
+        "{n} Bilder, Schrittweite wie beim Abspielen ({step}).",
+        "{n} frames, step as in playback ({step}).",
+    ),
+    "export_no_animation": (
+        "„Animation ab“ muss vor dem Stichtag liegen; höchstens {n} Bilder.",
+        "“Animation from” must lie before the reference date; at most {n} frames.",
+    ),
+    "export_no_leaflet": (
+        "HTML braucht Leaflet: bitte einmal `make install` ausführen.",
+        "HTML needs Leaflet: run `make install` once.",
+    ),
+    "export_no_mp4": (
+        "MP4 braucht das Paket imageio-ffmpeg (`make install`).",
+        "MP4 needs the imageio-ffmpeg package (`make install`).",
+    ),
     "export_data": ("Daten der Ansicht", "Data of the view"),
     # accessibility (issue 11): map keyboard and words, table views, Erklärung, feedback
     "map_frame_title": ("Abdeckungskarte", "Coverage map"),
-    "map_label": ("Karte der Abdeckung. Pfeiltasten: Gebiete nacheinander ansehen, Pos1 und Ende: erstes "
-                  "und letztes; Plus und Minus: zoomen; Escape: Auswahl beenden.",
-                  "Coverage map. Arrow keys: go through the areas one by one, Home and End: first and last; "
-                  "plus and minus: zoom; Escape: end the selection."),
+    "map_label": (
+        "Karte der Abdeckung. Pfeiltasten: Gebiete nacheinander ansehen, Pos1 und Ende: erstes "
+        "und letztes; Plus und Minus: zoomen; Escape: Auswahl beenden.",
+        "Coverage map. Arrow keys: go through the areas one by one, Home and End: first and last; "
+        "plus and minus: zoom; Escape: end the selection.",
+    ),
     "map_position": ("{i} von {n}", "{i} of {n}"),
     "map_left": ("Auswahl beendet.", "Selection ended."),
     "map_legend": ("Legende", "Legend"),
@@ -250,10 +326,10 @@ TEXTS = {
     "map_description": ("Kartenbeschreibung", "Map description"),
     "skip_to_table": ("Zur Tabelle", "To the table"),
     "map_table": ("Tabelle zur Karte", "Table of the map"),
-    "map_table_note": ("Jedes Gebiet der Karte mit Status, Evidenz, Datum und Quelle; ein Klick auf eine "
-                       "Spaltenüberschrift sortiert.",
-                       "Every area of the map with status, evidence, date and source; click a column heading "
-                       "to sort."),
+    "map_table_note": (
+        "Jedes Gebiet der Karte mit Status, Evidenz, Datum und Quelle; ein Klick auf eine Spaltenüberschrift sortiert.",
+        "Every area of the map with status, evidence, date and source; click a column heading to sort.",
+    ),
     "col_status": ("Status", "Status"),
     "col_since": ("Abgedeckt seit", "Covered since"),
     "col_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
@@ -268,37 +344,45 @@ TEXTS = {
     "sizes_published": ("Wortlaut", "As published"),
     "page_accessibility": ("Barrierefreiheit", "Accessibility"),
     "feedback": ("Barriere oder Fehler melden", "Report a barrier or an error"),
-    "feedback_intro": ("Etwas ist nicht zugänglich, falsch oder fehlt? Schreiben Sie uns – die Nachricht wird "
-                       "mit der Adresse dieser Ansicht gespeichert.",
-                       "Something is not accessible, wrong or missing? Tell us – the message is stored with "
-                       "the address of this view."),
+    "feedback_intro": (
+        "Etwas ist nicht zugänglich, falsch oder fehlt? Schreiben Sie uns – die Nachricht wird "
+        "mit der Adresse dieser Ansicht gespeichert.",
+        "Something is not accessible, wrong or missing? Tell us – the message is stored with the address of this view.",
+    ),
     "feedback_message": ("Ihre Nachricht", "Your message"),
     "feedback_contact": ("Kontakt für Rückfragen (freiwillig)", "Contact for questions (optional)"),
     "feedback_send": ("Absenden", "Send"),
-    "feedback_thanks": ("Danke! Ihre Meldung Nr. {id} ist gespeichert.",
-                        "Thank you! Your report no. {id} is stored."),
+    "feedback_thanks": ("Danke! Ihre Meldung Nr. {id} ist gespeichert.", "Thank you! Your report no. {id} is stored."),
     "feedback_empty": ("Bitte eine Nachricht eingeben.", "Please enter a message."),
-    "feedback_failed": ("Die Meldung konnte nicht gespeichert werden. Bitte später noch einmal versuchen.",
-                        "The report could not be stored. Please try again later."),
+    "feedback_failed": (
+        "Die Meldung konnte nicht gespeichert werden. Bitte später noch einmal versuchen.",
+        "The report could not be stored. Please try again later.",
+    ),
     "export_subtitle": ("Unterzeile (optional)", "Subtitle (optional)"),
     "export_note": ("Quellenhinweis (optional)", "Source note (optional)"),
-    "export_title_too_long": ("Der Titel passt in diesem Format nicht in drei Zeilen: bitte kürzen oder ein "
-                              "breiteres Format wählen.",
-                              "The title does not fit into three lines at this size: shorten it or choose a "
-                              "wider size."),
+    "export_title_too_long": (
+        "Der Titel passt in diesem Format nicht in drei Zeilen: bitte kürzen oder ein breiteres Format wählen.",
+        "The title does not fit into three lines at this size: shorten it or choose a wider size.",
+    ),
     "export_timeline": ("Verlauf als Grafik", "Timeline as a picture"),
     "export_timeline_button": ("{fmt} (Verlauf)", "{fmt} (timeline)"),
-    "export_datapackage_note": ("Open-Data-Paket: CSV je Ebene (UTF-8, Semikolon, AGS und ARS), GeoJSON, "
-                                "Beitritte mit Quellen, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
-                                "Open-data package: CSV per level (UTF-8, semicolon, AGS and ARS), GeoJSON, "
-                                "accessions with sources, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff."),
+    "export_datapackage_note": (
+        "Open-Data-Paket: CSV je Ebene (UTF-8, Semikolon, AGS und ARS), GeoJSON, "
+        "Beitritte mit Quellen, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
+        "Open-data package: CSV per level (UTF-8, semicolon, AGS and ARS), GeoJSON, "
+        "accessions with sources, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
+    ),
     "export_alt_download": ("Alt-Text (TXT)", "Alt text (TXT)"),
     "export_alt_show": ("Alt-Text anzeigen und kopieren", "Show and copy the alt text"),
-    "export_alt_help": ("Die Bildbeschreibung steckt auch in PNG, SVG und PDF; für das CMS hier kopieren.",
-                        "The description is embedded in PNG, SVG and PDF too; copy it here for your CMS."),
+    "export_alt_help": (
+        "Die Bildbeschreibung steckt auch in PNG, SVG und PDF; für das CMS hier kopieren.",
+        "The description is embedded in PNG, SVG and PDF too; copy it here for your CMS.",
+    ),
     "embed": ("Einbetten", "Embed"),
-    "embed_intro": ("Code für ein iframe mit genau dieser Karte – für eine Behörden- oder Redaktionsseite.",
-                    "Code for an iframe with exactly this map – for an authority's or newsroom's page."),
+    "embed_intro": (
+        "Code für ein iframe mit genau dieser Karte – für eine Behörden- oder Redaktionsseite.",
+        "Code for an iframe with exactly this map – for an authority's or newsroom's page.",
+    ),
     "embed_kind": ("Art", "Kind"),
     "embed_interactive": ("interaktiv (zoombar, Tooltips)", "interactive (zoom, tooltips)"),
     "embed_static": ("statisches Bild", "static picture"),
@@ -306,19 +390,25 @@ TEXTS = {
     "embed_fixed": ("fest: {date}", "fixed: {date}"),
     "embed_newest": ("immer der neueste Stand", "always the newest"),
     "embed_height": ("Höhe (px)", "Height (px)"),
-    "embed_frame_note": ("Die einbettende Seite muss in SID_ATLAS_FRAME_ANCESTORS stehen (Betrieb).",
-                         "The embedding site must be listed in SID_ATLAS_FRAME_ANCESTORS (operations)."),
+    "embed_frame_note": (
+        "Die einbettende Seite muss in SID_ATLAS_FRAME_ANCESTORS stehen (Betrieb).",
+        "The embedding site must be listed in SID_ATLAS_FRAME_ANCESTORS (operations).",
+    ),
     "embed_preview": ("Vorschau", "Preview"),
     "embed_full_atlas": ("Zum vollständigen Atlas", "Open the full atlas"),
 }
 
 KIND_LABELS = {
-    "gemeinde": ("Gemeinde", "municipality"), "kreis": ("Kreis", "district"),
+    "gemeinde": ("Gemeinde", "municipality"),
+    "kreis": ("Kreis", "district"),
     "bezirksregierung": ("Bezirksregierung", "regional government"),
-    "landesbehoerde": ("Landesbehörde", "state authority"), "parlament": ("Parlament", "parliament"),
-    "gericht": ("Gericht", "court"), "verband": ("Verband", "association"),
+    "landesbehoerde": ("Landesbehörde", "state authority"),
+    "parlament": ("Parlament", "parliament"),
+    "gericht": ("Gericht", "court"),
+    "verband": ("Verband", "association"),
     "gewerkschaft": ("Gewerkschaft", "trade union"),
-    "sozialversicherung": ("Sozialversicherung", "social insurance"), "sonstige": ("Sonstige", "other"),
+    "sozialversicherung": ("Sozialversicherung", "social insurance"),
+    "sonstige": ("Sonstige", "other"),
 }
 
 
@@ -346,7 +436,7 @@ def kind_label(kind: str, lang: str = "de") -> str:
 
 
 def evidence_label(evidence: str, lang: str = "de") -> str:
-    """"dokumentiert" / "abgeleitet" for the data's ``documented`` / ``inferred``."""
+    """ "dokumentiert" / "abgeleitet" for the data's ``documented`` / ``inferred``."""
     return t("evidence_inferred_word" if evidence == "inferred" else "evidence_documented_word", lang)
 
 
@@ -414,14 +504,24 @@ def format_partial(text: str, precision: str, lang: str = "de") -> str:
 def vega_locale(lang: str = "de") -> dict:
     """Number and time formats for Vega-Lite charts (axis months, separators)."""
     months = ENGLISH_MONTHS if lang == "en" else GERMAN_MONTHS
-    days = (("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday") if lang == "en" else
-            ("Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"))
+    days = (
+        ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+        if lang == "en"
+        else ("Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag")
+    )
     decimal, thousands = (".", ",") if lang == "en" else (",", ".")
     return {
         "number": {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", " €"]},
-        "time": {"dateTime": "%A, %e. %B %Y, %X", "date": "%d.%m.%Y", "time": "%H:%M:%S",
-                 "periods": ["AM", "PM"], "days": list(days), "shortDays": [d[:2] for d in days],
-                 "months": list(months), "shortMonths": [m[:3] for m in months]},
+        "time": {
+            "dateTime": "%A, %e. %B %Y, %X",
+            "date": "%d.%m.%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": list(days),
+            "shortDays": [d[:2] for d in days],
+            "months": list(months),
+            "shortMonths": [m[:3] for m in months],
+        },
     }
 
 
@@ -430,15 +530,12 @@ def vega_locale(lang: str = "de") -> dict:
 # the installed Streamlit's bundle; the server refuses to start if one is missing.
 FRONTEND = {
     "Connection error": "Verbindung unterbrochen",
-    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
-        "Der Server antwortet nicht. Läuft er noch? Neu starten im Terminal mit:",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:": "Der Server antwortet nicht. Läuft er noch? Neu starten im Terminal mit:",
     "streamlit run yourscript.py": "make run",
-    "Streamlit server is not responding. Are you connected to the internet?":
-        "Der Server antwortet nicht. Besteht eine Internetverbindung? Die Seite verbindet sich "
-        "von selbst neu, sobald er wieder erreichbar ist.",
+    "Streamlit server is not responding. Are you connected to the internet?": "Der Server antwortet nicht. Besteht eine Internetverbindung? Die Seite verbindet sich "
+    "von selbst neu, sobald er wieder erreichbar ist.",
     "Connecting": "Verbinde",
     "Connecting to Streamlit server": "Verbindung zum Server wird aufgebaut",
     "Unable to connect to Streamlit server": "Keine Verbindung zum Server",
-    "Connection lost. Please wait for the app to reconnect, then try again.":
-        "Verbindung verloren. Bitte warten, bis die Seite wieder verbunden ist, dann erneut versuchen.",
+    "Connection lost. Please wait for the app to reconnect, then try again.": "Verbindung verloren. Bitte warten, bis die Seite wieder verbunden ist, dann erneut versuchen.",
 }

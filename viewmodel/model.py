@@ -31,12 +31,32 @@ from viewmodel.i18n import t
 
 # The columns of ViewModel.units, in order (the data exports write them as they are).
 UNIT_COLUMNS = [
-    "key", "name", "level", "status", "evidence", "new", "shown", "hatched", "via",
-    "since", "precision", "certain_by", "event", "source",
-    "gemeinden_total", "gemeinden_covered", "gemeinden_covered_documented",
-    "population_total", "population_covered", "population_covered_documented",
-    "body_member", "body_member_since", "body_member_precision", "body_member_evidence",
-    "body_member_source", "body_member_undated",
+    "key",
+    "name",
+    "level",
+    "status",
+    "evidence",
+    "new",
+    "shown",
+    "hatched",
+    "via",
+    "since",
+    "precision",
+    "certain_by",
+    "event",
+    "source",
+    "gemeinden_total",
+    "gemeinden_covered",
+    "gemeinden_covered_documented",
+    "population_total",
+    "population_covered",
+    "population_covered_documented",
+    "body_member",
+    "body_member_since",
+    "body_member_precision",
+    "body_member_evidence",
+    "body_member_source",
+    "body_member_undated",
 ]
 # How far a Kreis or Regierungsbezirk has come; "new" means this rose since the compare date.
 _RANK = {"full": 2, "partial": 1}
@@ -47,21 +67,23 @@ class ViewModel:
     """What one view shows; see the module docstring."""
 
     state: ViewState
-    units: pd.DataFrame          # UNIT_COLUMNS (+ "tooltip", "tip_state" when built with tooltips)
-    now: dict                    # Coverage.summary at the Stichtag, region and evidence of the view
-    then: dict | None            # the same at the compare date
-    legend: list[dict]           # {"status", "label", "inferred"} in display order (plain text)
+    units: pd.DataFrame  # UNIT_COLUMNS (+ "tooltip", "tip_state" when built with tooltips)
+    now: dict  # Coverage.summary at the Stichtag, region and evidence of the view
+    then: dict | None  # the same at the compare date
+    legend: list[dict]  # {"status", "label", "inferred"} in display order (plain text)
     figures_line: str
     subtitle: str
-    currency: str | None         # "no documented accession after …" when the Stichtag is later
+    currency: str | None  # "no documented accession after …" when the Stichtag is later
     region_name: str
-    statewide: pd.DataFrame      # members without territory: name, kind, since, precision, evidence, source
+    statewide: pd.DataFrame  # members without territory: name, kind, since, precision, evidence, source
 
     def features(self) -> dict[str, list]:
         """The map's per-unit payload: key -> [shown status, hatched, tooltip]."""
         tips = self.units["tooltip"] if "tooltip" in self.units else [""] * len(self.units)
-        return {key: [shown, bool(hatched), tip] for key, shown, hatched, tip
-                in zip(self.units["key"], self.units["shown"], self.units["hatched"], tips)}
+        return {
+            key: [shown, bool(hatched), tip]
+            for key, shown, hatched, tip in zip(self.units["key"], self.units["shown"], self.units["hatched"], tips)
+        }
 
 
 @functools.cache
@@ -73,8 +95,13 @@ def _newest_published_size() -> dt.date | None:
 def newest_documented(cov: Coverage) -> dt.date | None:
     """The newest day the sources say anything about: a documented accession or a published size."""
     # Once per coverage model: every view asks (its currency notice), and it reads the whole table.
-    return remember(cov, ("newest_documented",), lambda: max(
-        (d for d in (cov.newest_documented_day(), _newest_published_size()) if d is not None), default=None))
+    return remember(
+        cov,
+        ("newest_documented",),
+        lambda: max(
+            (d for d in (cov.newest_documented_day(), _newest_published_size()) if d is not None), default=None
+        ),
+    )
 
 
 def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewModel:
@@ -110,11 +137,15 @@ def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewMode
     lang = state.lang
     core = remember(cov, ("core", coverage_key(cov, state), tooltips), lambda: _coverage_part(cov, state, tooltips))
     return ViewModel(
-        state=state, **core,
+        state=state,
+        **core,
         subtitle=text.subtitle(state.date, state.compare, core["region_name"], state.evidence, lang),
         currency=text.currency(state.date, newest_documented(cov), lang),
-        statewide=remember(cov, ("statewide", member_period(cov, state.date), state.evidence),
-                            lambda: statewide_members(cov, state.date, state.evidence)),
+        statewide=remember(
+            cov,
+            ("statewide", member_period(cov, state.date), state.evidence),
+            lambda: statewide_members(cov, state.date, state.evidence),
+        ),
     )
 
 
@@ -132,14 +163,20 @@ def coverage_key(cov: Coverage, state: ViewState) -> tuple:
     >>> coverage_key(cov, a) == coverage_key(cov, b)   # no change date lies between them
     True
     """
-    return (cov.last_change(state.date, state.evidence), state.compare, state.level, state.region,
-            state.evidence, state.lang)
+    return (
+        cov.last_change(state.date, state.evidence),
+        state.compare,
+        state.level,
+        state.region,
+        state.evidence,
+        state.lang,
+    )
 
 
 # Entries kept per coverage model (a coverage state's model is 0.1–0.5 MB; a session
 # visits a few dozen); a new model (after a register import) starts with an empty memo.
 MEMO_SIZE = 128
-_MEMO_LOCK = threading.Lock()   # sessions run in threads; building happens outside the lock
+_MEMO_LOCK = threading.Lock()  # sessions run in threads; building happens outside the lock
 
 
 def remember(cov: Coverage, key: tuple, make):
@@ -197,9 +234,17 @@ def _coverage_part(cov: Coverage, state: ViewState, tooltips: bool) -> dict:
         # The per-state lines alone: the map gets the fixed ones with its geometry (viewmodel.tips).
         units["tip_state"] = [rest for _, rest in parts]
     return dict(
-        units=units, now=now, then=then,
-        legend=text.legend(state.level, set(units["shown"]), compare=state.compare,
-                           hatched=bool(units["hatched"].any()), region=state.region, lang=lang),
+        units=units,
+        now=now,
+        then=then,
+        legend=text.legend(
+            state.level,
+            set(units["shown"]),
+            compare=state.compare,
+            hatched=bool(units["hatched"].any()),
+            region=state.region,
+            lang=lang,
+        ),
         figures_line=text.figures_line(now, then, lang),
         region_name=region_name,
     )
@@ -249,8 +294,12 @@ def _missing(value) -> bool:
 
 def _other_paths(cov: Coverage, g: pd.DataFrame, shown_rows: np.ndarray) -> list[list]:
     """Per Gemeinde: the active paths besides the one its status rests on, as (path, row) pairs."""
-    columns = (("gemeinde", "own_documented_row"), ("kreis", "kreis_documented_row"),
-               ("gemeinde", "own_inferred_row"), ("kreis", "kreis_inferred_row"))
+    columns = (
+        ("gemeinde", "own_documented_row"),
+        ("kreis", "kreis_documented_row"),
+        ("gemeinde", "own_inferred_row"),
+        ("kreis", "kreis_inferred_row"),
+    )
     out: list[list] = [[] for _ in range(len(g))]
     for path, column in columns:
         rows = g[column].to_numpy()
@@ -260,9 +309,18 @@ def _other_paths(cov: Coverage, g: pd.DataFrame, shown_rows: np.ndarray) -> list
             continue
         d = cov.describe_rows(rows[where])
         for j, i in enumerate(where):
-            out[i].append((path, {"since": d["since"][j], "precision": d["precision"][j],
-                                  "certain_by": d["certain_by"][j], "evidence": d["row_evidence"][j],
-                                  "source": d["source"][j]}))
+            out[i].append(
+                (
+                    path,
+                    {
+                        "since": d["since"][j],
+                        "precision": d["precision"][j],
+                        "certain_by": d["certain_by"][j],
+                        "evidence": d["row_evidence"][j],
+                        "source": d["source"][j],
+                    },
+                )
+            )
     return out
 
 

@@ -18,20 +18,20 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-DARK = "#163a66"      # (L 24) covered: own accession / every Gemeinde
-LIGHT = "#4f8fc0"     # (L 57) covered through the Kreis / some Gemeinden
-NEW = "#f0a830"       # (L 76) orange: new since the compare date (with a dark outline)
-NONE = "#f0f0f0"      # (L 95) not (yet) covered
-MUTED = "#dddcd6"     # (L 88) outside the chosen region: a warm grey, never mistaken for "not yet" (L 95)
-EDGE = "#ffffff"      # unit edges
+DARK = "#163a66"  # (L 24) covered: own accession / every Gemeinde
+LIGHT = "#4f8fc0"  # (L 57) covered through the Kreis / some Gemeinden
+NEW = "#f0a830"  # (L 76) orange: new since the compare date (with a dark outline)
+NONE = "#f0f0f0"  # (L 95) not (yet) covered
+MUTED = "#dddcd6"  # (L 88) outside the chosen region: a warm grey, never mistaken for "not yet" (L 95)
+EDGE = "#ffffff"  # unit edges
 NONE_EDGE = "#858585"  # the edge of a unit not (yet) covered: 3:1 against its light fill
-INK = "#1a1a1a"       # text and the edge of what is new
+INK = "#1a1a1a"  # text and the edge of what is new
 SUBTLE_INK = "#555555"
-OUTLINE = "#303030"   # Regierungsbezirk and Land outlines
+OUTLINE = "#303030"  # Regierungsbezirk and Land outlines
 HATCH_INK = "#ffffff"  # the stripes of inferred coverage over the status colour
-DOT_INK = "#555555"   # the dots of an undated documented membership
+DOT_INK = "#555555"  # the dots of an undated documented membership
 SWATCH_EDGE = "#595959"  # legend swatches: 3:1 (7:1) against the legend's white
-FOCUS_INK = "#000000"    # the map's focus ring, drawn over a white halo
+FOCUS_INK = "#000000"  # the map's focus ring, drawn over a white halo
 FOCUS_HALO = "#ffffff"
 
 
@@ -42,7 +42,7 @@ class Style:
     fill: str
     stroke: str = EDGE
     weight: float = 0.6
-    pattern: str | None = None   # "dots" for undated memberships; hatching is per unit (inferred)
+    pattern: str | None = None  # "dots" for undated memberships; hatching is per unit (inferred)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -40,17 +40,24 @@ def map_table(model: ViewModel) -> pd.DataFrame:
     state, lang = model.state, model.state.lang
     rows = []
     for unit in model.units.itertuples(index=False):
-        row = {t("col_name", lang): str(unit.name), t("col_key", lang): unit.key,
-               t("col_status", lang): status_text(unit, state.level, state.compare, lang),
-               t("col_evidence", lang): evidence_label(unit.evidence, lang) if unit.evidence else ""}
+        row = {
+            t("col_name", lang): str(unit.name),
+            t("col_key", lang): unit.key,
+            t("col_status", lang): status_text(unit, state.level, state.compare, lang),
+            t("col_evidence", lang): evidence_label(unit.evidence, lang) if unit.evidence else "",
+        }
         if state.level == "gemeinde":
             dated = unit.since is not None or unit.precision is not None
             row[t("col_since", lang)] = date_text(unit.since, unit.precision, unit.certain_by, lang) if dated else ""
             row[t("col_source", lang)] = unit.source or ""
         else:
-            row[t("col_gemeinden", lang)] = t("tip_gemeinden_value", lang, n=format_int(unit.gemeinden_covered, lang),
-                                              total=format_int(unit.gemeinden_total, lang),
-                                              documented=format_int(unit.gemeinden_covered_documented, lang))
+            row[t("col_gemeinden", lang)] = t(
+                "tip_gemeinden_value",
+                lang,
+                n=format_int(unit.gemeinden_covered, lang),
+                total=format_int(unit.gemeinden_total, lang),
+                documented=format_int(unit.gemeinden_covered_documented, lang),
+            )
             row[t("col_body", lang)] = _body(unit, lang)
             row[t("col_source", lang)] = unit.body_member_source or ""
         rows.append(row)
@@ -80,30 +87,46 @@ def timeline_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     >>> timeline_table(frame).iloc[0].tolist()
     ['1. Februar 2024', '70 von 70, davon 1 einzeln belegt', '100,0 %', '2,09 Mio.', '100,0 %']
     """
-    return pd.DataFrame({
-        t("col_date", lang): [format_date(day, lang) for day in frame["day"]],
-        t("series_gemeinden", lang): [t("tip_gemeinden_value", lang, n=format_int(n, lang), total=format_int(total, lang),
-                                        documented=format_int(d, lang)) for n, total, d
-                                      in zip(frame["gemeinden_covered"], frame["gemeinden_total"],
-                                             frame["gemeinden_covered_documented"])],
-        t("axis_share", lang) + " (" + t("level_plural_gemeinde", lang) + ")":
-            [format_pct(share, lang) for share in frame["gemeinden_share"]],
-        t("series_population", lang): [people(int(n), lang) for n in frame["population_covered"]],
-        t("axis_share", lang) + " (" + t("series_population", lang) + ")":
-            [format_pct(share, lang) for share in frame["population_share"]],
-    })
+    return pd.DataFrame(
+        {
+            t("col_date", lang): [format_date(day, lang) for day in frame["day"]],
+            t("series_gemeinden", lang): [
+                t(
+                    "tip_gemeinden_value",
+                    lang,
+                    n=format_int(n, lang),
+                    total=format_int(total, lang),
+                    documented=format_int(d, lang),
+                )
+                for n, total, d in zip(
+                    frame["gemeinden_covered"], frame["gemeinden_total"], frame["gemeinden_covered_documented"]
+                )
+            ],
+            t("axis_share", lang) + " (" + t("level_plural_gemeinde", lang) + ")": [
+                format_pct(share, lang) for share in frame["gemeinden_share"]
+            ],
+            t("series_population", lang): [people(int(n), lang) for n in frame["population_covered"]],
+            t("axis_share", lang) + " (" + t("series_population", lang) + ")": [
+                format_pct(share, lang) for share in frame["population_share"]
+            ],
+        }
+    )
 
 
 def sizes_table(sizes: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     """The published network sizes as a table (``read_network_sizes``), lower bounds as published."""
+
     def count(value) -> str:
         return "" if pd.isna(value) else format_int(int(value), lang)
 
-    return pd.DataFrame({
-        t("col_date", lang): [format_partial(day, precision, lang)
-                              for day, precision in zip(sizes["date"], sizes["date_precision"])],
-        t("series_people", lang): [count(v) for v in sizes["people"]],
-        t("series_organisations", lang): [count(v) for v in sizes["organisations"]],
-        t("sizes_published", lang): sizes["published"].fillna("").astype(str).tolist(),
-        t("col_source", lang): sizes["source"].fillna("").astype(str).tolist(),
-    })
+    return pd.DataFrame(
+        {
+            t("col_date", lang): [
+                format_partial(day, precision, lang) for day, precision in zip(sizes["date"], sizes["date_precision"])
+            ],
+            t("series_people", lang): [count(v) for v in sizes["people"]],
+            t("series_organisations", lang): [count(v) for v in sizes["organisations"]],
+            t("sizes_published", lang): sizes["published"].fillna("").astype(str).tolist(),
+            t("col_source", lang): sizes["source"].fillna("").astype(str).tolist(),
+        }
+    )

@@ -36,8 +36,9 @@ def status_label(status: str, level: str, compare: dt.date | None = None, lang: 
     return t(f"status_{status}", lang)
 
 
-def legend(level: str, statuses, *, compare: dt.date | None, hatched: bool, region: str | None,
-           lang: str = "de") -> list[dict]:
+def legend(
+    level: str, statuses, *, compare: dt.date | None, hatched: bool, region: str | None, lang: str = "de"
+) -> list[dict]:
     """Legend entries ``{"status", "label", "inferred"}`` for the statuses a view shows.
 
     Examples
@@ -46,8 +47,11 @@ def legend(level: str, statuses, *, compare: dt.date | None, hatched: bool, regi
     ['member', 'not_yet', 'hatch', 'muted']
     """
     shown = set(statuses)
-    out = [{"status": status, "label": status_label(status, level, compare, lang), "inferred": False}
-           for status in STATUS_ORDER if status in shown]
+    out = [
+        {"status": status, "label": status_label(status, level, compare, lang), "inferred": False}
+        for status in STATUS_ORDER
+        if status in shown
+    ]
     if hatched:
         out.append({"status": "hatch", "label": t("legend_hatch", lang), "inferred": True})
     if region:
@@ -77,17 +81,25 @@ def figures_line(now: dict, then: dict | None = None, lang: str = "de") -> str:
     ...               "population_covered": 18190422})
     'Abgedeckt: 396 von 396 Gemeinden · davon 23 einzeln belegt · 18,19 Mio. Einwohner'
     """
-    fields = {"covered": format_int(now["gemeinden_covered"], lang), "total": format_int(now["gemeinden_total"], lang),
-              "documented": format_int(now["gemeinden_covered_documented"], lang),
-              "population": people(now["population_covered"], lang)}
+    fields = {
+        "covered": format_int(now["gemeinden_covered"], lang),
+        "total": format_int(now["gemeinden_total"], lang),
+        "documented": format_int(now["gemeinden_covered_documented"], lang),
+        "population": people(now["population_covered"], lang),
+    }
     if then is None:
         return t("figures_line", lang, **fields)
-    return t("figures_line_compare", lang, before=format_int(then["gemeinden_covered"], lang),
-             population_before=people(then["population_covered"], lang), **fields)
+    return t(
+        "figures_line_compare",
+        lang,
+        before=format_int(then["gemeinden_covered"], lang),
+        population_before=people(then["population_covered"], lang),
+        **fields,
+    )
 
 
 def subtitle(date: dt.date, compare: dt.date | None, region_name: str, evidence: str, lang: str = "de") -> str:
-    """"Stand: …" with the compare date, the region and the evidence filter."""
+    """ "Stand: …" with the compare date, the region and the evidence filter."""
     parts = [t("stand", lang, date=format_date(date, lang))]
     if compare is not None:
         parts.append(t("subtitle_compare", lang, date=format_date(compare, lang)))
@@ -136,14 +148,28 @@ def status_text(unit, level: str, compare: dt.date | None, lang: str) -> str:
     return status
 
 
-def tooltips(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str,
-             kreis_names: dict[str, str], kreisfrei: frozenset) -> list[str]:
+def tooltips(
+    units: pd.DataFrame,
+    level: str,
+    compare: dt.date | None,
+    lang: str,
+    kreis_names: dict[str, str],
+    kreisfrei: frozenset,
+) -> list[str]:
     """One escaped HTML tooltip per row of the view model's unit table (fixed and per-state lines joined)."""
-    return ["<br>".join(head + rest) for head, rest in tooltip_lines(units, level, compare, lang, kreis_names, kreisfrei)]
+    return [
+        "<br>".join(head + rest) for head, rest in tooltip_lines(units, level, compare, lang, kreis_names, kreisfrei)
+    ]
 
 
-def tooltip_lines(units: pd.DataFrame, level: str, compare: dt.date | None, lang: str,
-                  kreis_names: dict[str, str], kreisfrei: frozenset) -> list[tuple[list[str], list[str]]]:
+def tooltip_lines(
+    units: pd.DataFrame,
+    level: str,
+    compare: dt.date | None,
+    lang: str,
+    kreis_names: dict[str, str],
+    kreisfrei: frozenset,
+) -> list[tuple[list[str], list[str]]]:
     """Per row: the tooltip's *fixed* lines and its *per-state* lines, each an escaped HTML line.
 
     The fixed part (name, key, Kreis) never changes with the Stichtag, so the
@@ -162,34 +188,61 @@ def tooltip_lines(units: pd.DataFrame, level: str, compare: dt.date | None, lang
     (['<b>Detmold</b> (057)'], 'Status: alle Gemeinden abgedeckt')
     """
     esc = html.escape
-    word = {key: esc(t(key, lang)) for key in ("tip_kreis", "tip_kreisfrei", "tip_status", "tip_since",
-                                                "tip_evidence", "tip_source", "tip_gemeinden", "tip_also")}
+    word = {
+        key: esc(t(key, lang))
+        for key in (
+            "tip_kreis",
+            "tip_kreisfrei",
+            "tip_status",
+            "tip_since",
+            "tip_evidence",
+            "tip_source",
+            "tip_gemeinden",
+            "tip_also",
+        )
+    }
     out = []
     for unit in units.itertuples(index=False):
         head = [f"<b>{esc(str(unit.name))}</b> ({esc(unit.key)})"]
         if level == "gemeinde":
-            kreis = (word["tip_kreisfrei"] if unit.kreis_key in kreisfrei
-                     else esc(str(kreis_names.get(unit.kreis_key, unit.kreis_key))))
+            kreis = (
+                word["tip_kreisfrei"]
+                if unit.kreis_key in kreisfrei
+                else esc(str(kreis_names.get(unit.kreis_key, unit.kreis_key)))
+            )
             head.append(f"{word['tip_kreis']}: {kreis}")
         lines = [f"{word['tip_status']}: {esc(status_text(unit, level, compare, lang))}"]
         if level == "gemeinde":
             if unit.since is not None or unit.precision is not None:
-                lines.append(f"{word['tip_since']}: "
-                             f"{esc(date_text(unit.since, unit.precision, unit.certain_by, lang))}")
+                lines.append(
+                    f"{word['tip_since']}: {esc(date_text(unit.since, unit.precision, unit.certain_by, lang))}"
+                )
             if unit.source:
                 lines.append(f"{word['tip_source']}: {esc(str(unit.source))}")
             for path, row in unit.also:
-                lines.append(f"{word['tip_also']}: " + esc(t("path_value", lang, path=t(f"path_{path}", lang),
-                                                              date=date_text(row["since"], row["precision"],
-                                                                              row["certain_by"], lang),
-                                                              evidence=evidence_label(row["evidence"], lang),
-                                                              source=row["source"])))
+                lines.append(
+                    f"{word['tip_also']}: "
+                    + esc(
+                        t(
+                            "path_value",
+                            lang,
+                            path=t(f"path_{path}", lang),
+                            date=date_text(row["since"], row["precision"], row["certain_by"], lang),
+                            evidence=evidence_label(row["evidence"], lang),
+                            source=row["source"],
+                        )
+                    )
+                )
             if unit.kreis_undated:
                 lines.append(f"<i>{esc(t('kreis_undated', lang, name=kreis_names.get(unit.kreis_key, '')))}</i>")
         else:
-            count = t("tip_gemeinden_value", lang, n=format_int(unit.gemeinden_covered, lang),
-                      total=format_int(unit.gemeinden_total, lang),
-                      documented=format_int(unit.gemeinden_covered_documented, lang))
+            count = t(
+                "tip_gemeinden_value",
+                lang,
+                n=format_int(unit.gemeinden_covered, lang),
+                total=format_int(unit.gemeinden_total, lang),
+                documented=format_int(unit.gemeinden_covered_documented, lang),
+            )
             lines.append(f"{word['tip_gemeinden']}: {esc(count)}")
         body = _body_line(unit, level, lang, kreisfrei)
         if body:
@@ -202,12 +255,15 @@ def _body_line(unit, level: str, lang: str, kreisfrei: frozenset) -> str | None:
     """The body's own accession in words: "Kreisverwaltung: Mitglied seit … (einzeln belegt) – Quelle: …"."""
     esc = html.escape
     if level == "gemeinde" and unit.body_member is not None and not unit.body_member_undated:
-        return None   # its status, date and "also" lines already name every dated accession of its own
+        return None  # its status, date and "also" lines already name every dated accession of its own
     body = "body_kreisfrei" if level == "kreis" and unit.key in kreisfrei else f"body_{level}"
     if unit.body_member is True:
-        text = t("body_member", lang, date=format_partial(unit.body_member_since or "",
-                                                          unit.body_member_precision or "unknown", lang),
-                 evidence=evidence_label(unit.body_member_evidence, lang))
+        text = t(
+            "body_member",
+            lang,
+            date=format_partial(unit.body_member_since or "", unit.body_member_precision or "unknown", lang),
+            evidence=evidence_label(unit.body_member_evidence, lang),
+        )
         if unit.body_member_undated and unit.body_member_evidence == "inferred":
             text += "; " + t("body_undated", lang)
     elif unit.body_member is None:

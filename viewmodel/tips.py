@@ -33,7 +33,7 @@ from loaders.viewstate import ViewState
 from viewmodel import text
 from viewmodel.model import ViewModel, _missing, build, kreis_names, remember
 
-_LOCK = threading.Lock()   # sessions run in threads
+_LOCK = threading.Lock()  # sessions run in threads
 # The paths that can cover a Gemeinde, as ``_other_paths`` in viewmodel.model names them.
 _CANDIDATES = (("gemeinde", "documented"), ("kreis", "documented"), ("gemeinde", "inferred"), ("kreis", "inferred"))
 
@@ -44,14 +44,18 @@ class TipTable:
 
     keys: tuple[str, ...]
     lines: tuple[str, ...]
-    pool: tuple[tuple[int, ...], ...]   # per unit: numbers of the lines it can show
-    head: tuple[int, ...]               # per unit: how many of its pool are always shown (name, Kreis)
-    index: dict = field(compare=False, repr=False)   # line -> number
+    pool: tuple[tuple[int, ...], ...]  # per unit: numbers of the lines it can show
+    head: tuple[int, ...]  # per unit: how many of its pool are always shown (name, Kreis)
+    index: dict = field(compare=False, repr=False)  # line -> number
 
     def payload(self) -> dict:
         """What the browser fetches (JSON)."""
-        return {"keys": list(self.keys), "lines": list(self.lines), "pool": [list(p) for p in self.pool],
-                "head": list(self.head)}
+        return {
+            "keys": list(self.keys),
+            "lines": list(self.lines),
+            "pool": [list(p) for p in self.pool],
+            "head": list(self.head),
+        }
 
 
 def fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> TipTable:
@@ -79,13 +83,14 @@ def _fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> Ti
     pool = []
     for head, more in zip(heads, candidates):
         ids = [index.setdefault(line, len(index)) for line in head]
-        for line in dict.fromkeys(more):   # keeps order, drops repeats
+        for line in dict.fromkeys(more):  # keeps order, drops repeats
             number = index.setdefault(line, len(index))
             if number not in ids:
                 ids.append(number)
         pool.append(tuple(ids))
-    return TipTable(keys=tuple(base["key"]), lines=tuple(index), pool=tuple(pool),
-                    head=tuple(len(h) for h in heads), index=index)
+    return TipTable(
+        keys=tuple(base["key"]), lines=tuple(index), pool=tuple(pool), head=tuple(len(h) for h in heads), index=index
+    )
 
 
 def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str) -> list[pd.DataFrame]:
@@ -98,20 +103,35 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str) -> list[pd.
         rows = {}
         for path, evidence in _CANDIDATES:
             own = cov.own[evidence].row
-            rows[path, evidence] = (own[g_units] if path == "gemeinde"
-                                    else np.where(k_units >= 0, own[np.maximum(k_units, 0)], -1))
+            rows[path, evidence] = (
+                own[g_units] if path == "gemeinde" else np.where(k_units >= 0, own[np.maximum(k_units, 0)], -1)
+            )
         described = {key: _described(cov, r) for key, r in rows.items()}
-        also = [[(path, {"since": d["since"][i], "precision": d["precision"][i], "certain_by": d["certain_by"][i],
-                         "evidence": d["row_evidence"][i], "source": d["source"][i]})
-                 for (path, _), d in described.items() if rows[path, _][i] >= 0] for i in range(len(base))]
-        for (path, evidence), d in described.items():
+        also = [
+            [
+                (
+                    path,
+                    {
+                        "since": d["since"][i],
+                        "precision": d["precision"][i],
+                        "certain_by": d["certain_by"][i],
+                        "evidence": d["row_evidence"][i],
+                        "source": d["source"][i],
+                    },
+                )
+                for (path, _), d in described.items()
+                if rows[path, _][i] >= 0
+            ]
+            for i in range(len(base))
+        ]
+        for (_path, evidence), d in described.items():
             frame = base.copy()
             for column in ("since", "precision", "certain_by", "source"):
                 _put(frame, column, d[column])
             _put(frame, "also", also)
             _put(frame, "evidence", [evidence] * len(frame))
             frames.append(frame)
-    elif level != "land":   # a Kreis's or Bezirksregierung's own accession, documented or inferred
+    elif level != "land":  # a Kreis's or Bezirksregierung's own accession, documented or inferred
         units = cov.unit_indices(level, base["key"])
         for evidence in ("documented", "inferred"):
             rows = cov.own[evidence].row[units]
@@ -119,9 +139,12 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str) -> list[pd.
             frame = base.copy()
             has = rows >= 0
             _put(frame, "body_member", np.where(has, True, frame["body_member"].to_numpy(dtype=object)))
-            for column, values in (("since", d["since"]), ("precision", d["precision"]),
-                                   ("evidence", np.full(len(rows), evidence, dtype=object)),
-                                   ("source", d["source"])):
+            for column, values in (
+                ("since", d["since"]),
+                ("precision", d["precision"]),
+                ("evidence", np.full(len(rows), evidence, dtype=object)),
+                ("source", d["source"]),
+            ):
                 name = f"body_member_{column}"
                 _put(frame, name, np.where(has, values, frame[name].to_numpy(dtype=object)))
             frames.append(frame)
@@ -135,8 +158,10 @@ def _put(frame: pd.DataFrame, column: str, values) -> None:
 
 def _described(cov: Coverage, rows: np.ndarray) -> dict[str, np.ndarray]:
     """``Coverage.describe_rows`` with missing values as None, as in the view model's unit table."""
-    return {name: np.array([None if _missing(v) else v for v in values], dtype=object)
-            for name, values in cov.describe_rows(rows).items()}
+    return {
+        name: np.array([None if _missing(v) else v for v in values], dtype=object)
+        for name, values in cov.describe_rows(rows).items()
+    }
 
 
 def state_payload(table: TipTable, model: ViewModel) -> dict:
@@ -158,7 +183,7 @@ def state_payload(table: TipTable, model: ViewModel) -> dict:
         return known[1]
     payload = _encode(table, units)
     with _LOCK:
-        memo[id(units)] = (units, payload)   # holding the table keeps its id from being reused
+        memo[id(units)] = (units, payload)  # holding the table keeps its id from being reused
         while len(memo) > 64:
             memo.popitem(last=False)
     return payload

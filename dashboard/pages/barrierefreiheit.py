@@ -28,8 +28,9 @@ def main() -> None:
     accessibility.page_links(st.sidebar, lang)
     st.title(TITLE[lang])
     st.markdown((ROOT / "docs" / f"barrierefreiheit.{lang}.md").read_text(encoding="utf-8"))
-    accessibility.feedback_form("/barrierefreiheit" + ("?lang=en" if lang == "en" else ""), lang,
-                                key="feedback_statement")
+    accessibility.feedback_form(
+        "/barrierefreiheit" + ("?lang=en" if lang == "en" else ""), lang, key="feedback_statement"
+    )
 
 
 main()

@@ -28,11 +28,12 @@ import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 
-from dashboard import accessibility, members, register_view as view, webserver  # noqa: E402
-from viewmodel.i18n import kind_label, t  # noqa: E402
+from dashboard import accessibility, members, webserver  # noqa: E402
+from dashboard import register_view as view  # noqa: E402
 from loaders import feedback, register, signin  # noqa: E402
 from loaders.dates import parse_typed_date  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
+from viewmodel.i18n import kind_label  # noqa: E402
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -77,32 +78,45 @@ def sign_in(config: Mapping, reg: register.Register) -> str | None:
         # session for a client whose identity differs.
         if not st.user.is_logged_in:
             provider = view.oidc_provider(config)
-            bar.button("Anmelden", key="w_login", icon=":material/login:",
-                       on_click=st.login, args=(provider,) if provider else ())
+            bar.button(
+                "Anmelden",
+                key="w_login",
+                icon=":material/login:",
+                on_click=st.login,
+                args=(provider,) if provider else (),
+            )
             return None
         editor = view.oidc_editor(st.user.to_dict(), config)
         who = str(st.user.get("email") or st.user.get("name") or "")
         if editor:
             bar.success(f"Angemeldet als {view.plain(who)}")
         else:
-            bar.warning(f"Angemeldet als {view.plain(who)}, aber nicht als Bearbeiter:in eingetragen "
-                        "(`[register] editors` in secrets.toml).")
+            bar.warning(
+                f"Angemeldet als {view.plain(who)}, aber nicht als Bearbeiter:in eingetragen "
+                "(`[register] editors` in secrets.toml)."
+            )
         bar.button("Abmelden", key="w_logout", icon=":material/logout:", on_click=st.logout)
         return f"oidc:{editor}" if editor else None
     if mode == "password":
         if not webserver.active():
-            bar.warning("Bearbeiten ist hier abgeschaltet: die Anmeldung braucht den Server von "
-                        "`sid-atlas serve` (oder `make run`).")
+            bar.warning(
+                "Bearbeiten ist hier abgeschaltet: die Anmeldung braucht den Server von "
+                "`sid-atlas serve` (oder `make run`)."
+            )
             return None
         editor = password_editor(reg)
         if editor:
             token = webserver.request_cookies().get(webserver.COOKIE)
             bar.success(f"Angemeldet als {view.plain(editor)}")
-            bar.button("Abmelden", key="w_logout", icon=":material/logout:",
-                       on_click=lambda: signin.sign_out(reg.engine, token))
+            bar.button(
+                "Abmelden",
+                key="w_logout",
+                icon=":material/logout:",
+                on_click=lambda: signin.sign_out(reg.engine, token),
+            )
             return f"app:{editor}"
         bar.markdown(f"[Anmelden zum Bearbeiten]({webserver.signin_url()})")
-        bar.caption("Die Anmeldung gilt {} Stunden und nur in diesem Browser.".format(signin.SESSION_HOURS))
+        bar.caption(f"Die Anmeldung gilt {signin.SESSION_HOURS} Stunden und nur in diesem Browser.")
         return None
     bar.info("Bearbeiten ist nicht eingerichtet: das Register ist schreibgeschützt.")
     return None
@@ -110,7 +124,7 @@ def sign_in(config: Mapping, reg: register.Register) -> str | None:
 
 def confirmed(reg: register.Register, editor: str) -> bool:
     """Whether ``editor`` is still signed in right now (not signed out or expired since the run began)."""
-    if not editor.startswith("app:") or password_editor(reg) == editor[len("app:"):]:
+    if not editor.startswith("app:") or password_editor(reg) == editor[len("app:") :]:
         return True
     st.error("Die Anmeldung ist abgelaufen oder beendet: nichts gespeichert. Bitte neu anmelden.")
     return False
@@ -122,10 +136,22 @@ def lockout_section(reg: register.Register, editor: str) -> None:
     if not locked:
         return
     st.header("Gesperrte Anmeldungen")
-    st.caption(f"Nach {signin.LOCKOUT_AFTER} Fehlversuchen ist ein Name oder eine Adresse gesperrt, bis die "
-               "Sperre aufgehoben wird oder eine Stunde lang kein Versuch kam.")
-    st.dataframe([{"Art": "Name" if row["scope"] == "account" else "Adresse", "Wert": row["subject"],
-                   "Fehlversuche": row["failures"]} for row in locked], hide_index=True, key="w_lockouts")
+    st.caption(
+        f"Nach {signin.LOCKOUT_AFTER} Fehlversuchen ist ein Name oder eine Adresse gesperrt, bis die "
+        "Sperre aufgehoben wird oder eine Stunde lang kein Versuch kam."
+    )
+    st.dataframe(
+        [
+            {
+                "Art": "Name" if row["scope"] == "account" else "Adresse",
+                "Wert": row["subject"],
+                "Fehlversuche": row["failures"],
+            }
+            for row in locked
+        ],
+        hide_index=True,
+        key="w_lockouts",
+    )
     if st.button("Sperren aufheben", key="w_unlock", icon=":material/lock_open:") and confirmed(reg, editor):
         signin.lift(reg.engine, by=editor)
         changed("Alle Sperren aufgehoben.")
@@ -141,7 +167,7 @@ def changed(message: str) -> None:
     """
     state = st.session_state
     state.register_notice = message
-    state.upload_round = state.get("upload_round", 0) + 1   # a new uploader: the file is done with
+    state.upload_round = state.get("upload_round", 0) + 1  # a new uploader: the file is done with
     state.pop("register_preview", None)
     st.rerun()
 
@@ -153,7 +179,7 @@ def attempt(action: Callable[[], T], hide: Mapping[str, str] | None = None) -> T
     """
     try:
         return action()
-    except AtlasError as error:   # unreadable file, invalid edit, register locked too long …
+    except AtlasError as error:  # unreadable file, invalid edit, register locked too long …
         message = str(error)
         for secret, shown in (hide or {}).items():
             message = message.replace(secret, shown)
@@ -179,19 +205,24 @@ def with_upload(name: str, data: bytes, action: Callable[[Path], T]) -> T | None
             return attempt(lambda: action(path), hide={str(path): name, folder: ""})
         except Exception as error:  # noqa: BLE001 -- a crafted file can break any reader; show it, never a traceback
             LOG.exception("cannot read upload %s", safe)
-            st.error(f"„{view.plain(name)}“ lässt sich nicht als Tabelle lesen: {view.plain(type(error).__name__)}: "
-                     f"{view.plain(error)}")
+            st.error(
+                f"„{view.plain(name)}“ lässt sich nicht als Tabelle lesen: {view.plain(type(error).__name__)}: "
+                f"{view.plain(error)}"
+            )
     return None
 
 
 def upload_section(reg: register.Register, editor: str, latest: int | None) -> None:
     state = st.session_state
     st.header("Partnerliste importieren")
-    st.caption(f"CSV oder XLSX, höchstens {view.MAX_UPLOAD_MB} MB. Jede Zeile wird zuerst geprüft; erst "
-               "„Übernehmen“ speichert – alle verwendbaren Zeilen auf einmal. Zeilen, die Aufmerksamkeit "
-               "brauchen, werden nicht übernommen.")
-    upload = st.file_uploader("Partnerliste", type=list(view.UPLOAD_TYPES),
-                              key=f"w_upload_{state.get('upload_round', 0)}")
+    st.caption(
+        f"CSV oder XLSX, höchstens {view.MAX_UPLOAD_MB} MB. Jede Zeile wird zuerst geprüft; erst "
+        "„Übernehmen“ speichert – alle verwendbaren Zeilen auf einmal. Zeilen, die Aufmerksamkeit "
+        "brauchen, werden nicht übernommen."
+    )
+    upload = st.file_uploader(
+        "Partnerliste", type=list(view.UPLOAD_TYPES), key=f"w_upload_{state.get('upload_round', 0)}"
+    )
     if upload is None:
         return
     problem = view.upload_problem(upload.name, upload.size)
@@ -215,37 +246,54 @@ def upload_section(reg: register.Register, editor: str, latest: int | None) -> N
         how += f" (Kodierung {summary['encoding']}, Trennzeichen „{summary['delimiter']}“)"
     st.caption(view.plain(f"{how}, Kopfzeile in Zeile {summary['header_row']}."))
     if summary.get("personal_columns_ignored"):
-        st.caption(view.plain("Personenbezogene Spalten nicht gelesen: " + ", ".join(summary["personal_columns_ignored"])))
+        st.caption(
+            view.plain("Personenbezogene Spalten nicht gelesen: " + ", ".join(summary["personal_columns_ignored"]))
+        )
     if summary.get("ignored_columns"):
         st.caption(view.plain("Unbekannte Spalten ignoriert: " + ", ".join(summary["ignored_columns"])))
     (st.warning if summary["needs_attention"] else st.info)(view.plain(view.report_counts(report)))
     st.dataframe(view.report_table(report), hide_index=True, width="stretch", key="w_report")
     changes = report.count("insert") + report.count("update")
-    if st.button("Übernehmen", key="w_commit", type="primary", icon=":material/save:", disabled=not changes,
-                 help=None if changes else "Die Liste ändert nichts am Register.") and confirmed(reg, editor):
+    if st.button(
+        "Übernehmen",
+        key="w_commit",
+        type="primary",
+        icon=":material/save:",
+        disabled=not changes,
+        help=None if changes else "Die Liste ändert nichts am Register.",
+    ) and confirmed(reg, editor):
         with st.spinner("Speichere …"):
             result = with_upload(upload.name, data, lambda path: reg.commit_import(path, editor))
         if result is not None:
-            changed(f"Import Nr. {result.import_id} gespeichert: {result.count('insert')} neu, "
-                    f"{result.count('update')} geändert, {result.count('unchanged')} unverändert.")
+            changed(
+                f"Import Nr. {result.import_id} gespeichert: {result.count('insert')} neu, "
+                f"{result.count('update')} geändert, {result.count('unchanged')} unverändert."
+            )
 
 
 def edit_section(reg: register.Register, editor: str, table) -> None:
     st.header("Mitgliedschaft bearbeiten oder beenden")
     choices = view.body_choices(table)
-    ident = st.selectbox("Körperschaft", list(choices), index=None, key="w_edit_body",
-                         placeholder="Körperschaft wählen …",
-                         format_func=lambda i: f"{choices[i]['name']} ({choices[i]['key'] or kind_label(choices[i]['kind'])})")
+    ident = st.selectbox(
+        "Körperschaft",
+        list(choices),
+        index=None,
+        key="w_edit_body",
+        placeholder="Körperschaft wählen …",
+        format_func=lambda i: f"{choices[i]['name']} ({choices[i]['key'] or kind_label(choices[i]['kind'])})",
+    )
     if ident is None:
         return
     record = choices[ident]
     # One form per body: its fields start from that body's values.
     with st.form(f"w_edit_{ident}"):
         joined_column, left_column = st.columns(2)
-        joined = joined_column.text_input("Beitritt", value=record["joined_on"],
-                                          help="z. B. 01.02.2024, Februar 2024 oder 2024; leer: unbekannt")
-        left = left_column.text_input("Austritt – beendet die Mitgliedschaft", value=record["left_on"],
-                                      help="leer: weiterhin Mitglied")
+        joined = joined_column.text_input(
+            "Beitritt", value=record["joined_on"], help="z. B. 01.02.2024, Februar 2024 oder 2024; leer: unbekannt"
+        )
+        left = left_column.text_input(
+            "Austritt – beendet die Mitgliedschaft", value=record["left_on"], help="leer: weiterhin Mitglied"
+        )
         source = st.text_input("Quelle", value=record["source"])
         note = st.text_input("Bemerkung", value=record["note"])
         if not st.form_submit_button("Änderung speichern", icon=":material/edit:") or not confirmed(reg, editor):
@@ -256,8 +304,9 @@ def edit_section(reg: register.Register, editor: str, table) -> None:
     except ValueError as error:
         st.error(view.plain(f"Datum nicht lesbar: {error}"))
         return
-    entry = attempt(lambda: reg.edit_membership(ident, editor, joined_on=joined_on, left_on=left_on,
-                                                source=source, note=note))
+    entry = attempt(
+        lambda: reg.edit_membership(ident, editor, joined_on=joined_on, left_on=left_on, source=source, note=note)
+    )
     if entry is not None:
         changed(f"{record['name']}: Änderung gespeichert (Eintrag Nr. {entry}).")
 
@@ -265,12 +314,20 @@ def edit_section(reg: register.Register, editor: str, table) -> None:
 def undo_section(reg: register.Register, editor: str, history: list[dict]) -> None:
     candidates = {e["id"]: e for e in view.undoable(history, register.SEED_USER)}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = left.selectbox("Import oder Bearbeitung rückgängig machen", list(candidates), index=None,
-                            key="w_undo_entry", placeholder="Eintrag wählen …",
-                            format_func=lambda i: f"Nr. {i} · {view.ENTRY_LABELS[candidates[i]['action']]} "
-                                                  f"{candidates[i]['file_name']} · {candidates[i]['user_name']}")
-    if right.button("Rückgängig machen", key="w_undo", icon=":material/undo:",
-                    disabled=chosen is None) and confirmed(reg, editor):
+    chosen = left.selectbox(
+        "Import oder Bearbeitung rückgängig machen",
+        list(candidates),
+        index=None,
+        key="w_undo_entry",
+        placeholder="Eintrag wählen …",
+        format_func=lambda i: (
+            f"Nr. {i} · {view.ENTRY_LABELS[candidates[i]['action']]} "
+            f"{candidates[i]['file_name']} · {candidates[i]['user_name']}"
+        ),
+    )
+    if right.button("Rückgängig machen", key="w_undo", icon=":material/undo:", disabled=chosen is None) and confirmed(
+        reg, editor
+    ):
         undo_id = attempt(lambda: reg.undo_import(chosen, editor))
         if undo_id is not None:
             changed(f"Eintrag Nr. {chosen} rückgängig gemacht (Eintrag Nr. {undo_id}).")
@@ -281,10 +338,14 @@ def history_section(reg: register.Register, history: list[dict]) -> None:
     st.caption("Jeder Import, jede Bearbeitung und jedes Rückgängigmachen, das neueste zuerst.")
     st.dataframe(view.history_table(history), hide_index=True, width="stretch", key="w_history")
     entries = {e["id"]: e for e in history}
-    shown = st.selectbox("Änderungen eines Eintrags anzeigen", list(entries), index=None, key="w_history_entry",
-                         placeholder="Eintrag wählen …",
-                         format_func=lambda i: f"Nr. {i} · {view.ENTRY_LABELS.get(entries[i]['action'], '')} "
-                                               f"{entries[i]['file_name']}")
+    shown = st.selectbox(
+        "Änderungen eines Eintrags anzeigen",
+        list(entries),
+        index=None,
+        key="w_history_entry",
+        placeholder="Eintrag wählen …",
+        format_func=lambda i: f"Nr. {i} · {view.ENTRY_LABELS.get(entries[i]['action'], '')} {entries[i]['file_name']}",
+    )
     if shown is not None:
         st.dataframe(view.changes_table(reg.changes_of(shown)), hide_index=True, width="stretch")
 
@@ -314,9 +375,11 @@ def main() -> None:
     try:
         url = register.configured_url()
         if url is None:
-            st.info("Es ist kein Register eingerichtet: das Dashboard zeigt die mitgelieferten Beitrittsdaten. "
-                    "Einrichten mit `SID_ATLAS_REGISTER_URL` oder `[connections.register]` in "
-                    "`.streamlit/secrets.toml` (siehe README).")
+            st.info(
+                "Es ist kein Register eingerichtet: das Dashboard zeigt die mitgelieferten Beitrittsdaten. "
+                "Einrichten mit `SID_ATLAS_REGISTER_URL` oder `[connections.register]` in "
+                "`.streamlit/secrets.toml` (siehe README)."
+            )
             return
         reg = open_register(url)
         table, history = reg.table(), reg.history()
@@ -343,11 +406,18 @@ def main() -> None:
 
     st.header("Mitglieder im Register")
     st.caption(f"{len(table)} Organisationen mit dokumentiertem Beitritt (Personen werden nie einzeln geführt).")
-    shown = members.search(view.memberships_table(table), st.text_input("Suche (Name, Schlüssel, Quelle)",
-                                                                         key="w_register_search"))
+    shown = members.search(
+        view.memberships_table(table), st.text_input("Suche (Name, Schlüssel, Quelle)", key="w_register_search")
+    )
     st.dataframe(shown, hide_index=True, width="stretch", key="w_memberships")
-    st.download_button("Register als CSV herunterladen", data=reg.export, file_name="mitgliederregister.csv",
-                       mime="text/csv", on_click="ignore", icon=":material/download:")
+    st.download_button(
+        "Register als CSV herunterladen",
+        data=reg.export,
+        file_name="mitgliederregister.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     if editor is not None:
         edit_section(reg, editor, table)
     history_section(reg, history)

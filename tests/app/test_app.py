@@ -28,8 +28,10 @@ def metric(app: AppTest, label: str) -> str:
 
 
 def url(app: AppTest) -> dict:
-    return {name: app.query_params[name][0] if isinstance(app.query_params[name], list) else app.query_params[name]
-            for name in app.query_params}
+    return {
+        name: app.query_params[name][0] if isinstance(app.query_params[name], list) else app.query_params[name]
+        for name in app.query_params
+    }
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +76,10 @@ def test_region_restricts_the_figures(detmold):
     assert metric(detmold, "Kreise im Netzwerk") == "7 von 7"
     assert metric(detmold, "Bezirksregierungen im Netzwerk") == "1 von 1"
     captions = [c.value for c in detmold.caption]
-    assert ("2.087.744 von 2.087.744 Einwohnern · 6.520 von 6.520 km²  \n"
-            "Davon einzeln belegt – Gemeinden: 1 · Einwohner: 35.311 · Kreise: 0 · Bezirksregierungen: 1") in captions
+    assert (
+        "2.087.744 von 2.087.744 Einwohnern · 6.520 von 6.520 km²  \n"
+        "Davon einzeln belegt – Gemeinden: 1 · Einwohner: 35.311 · Kreise: 0 · Bezirksregierungen: 1"
+    ) in captions
 
 
 def test_moving_the_stichtag_changes_figures_and_url(detmold):
@@ -146,7 +150,10 @@ def test_members_table_search_and_undated_note():
     app.text_input(key="w_search").set_value("erkrath").run()
     # Erkrath's own release (documented) and Düsseldorf's event (inferred) both stand.
     found = members_frame(app)
-    assert sorted(zip(found["Name"], found["Evidenz"])) == [("Erkrath", "abgeleitet"), ("Stadt Erkrath", "einzeln belegt")]
+    assert sorted(zip(found["Name"], found["Evidenz"])) == [
+        ("Erkrath", "abgeleitet"),
+        ("Stadt Erkrath", "einzeln belegt"),
+    ]
     assert app.get("download_button")
     undated = [e for e in app.expander if "ohne bekanntes Beitrittsdatum" in e.label]
     assert undated and "Kreis Mettmann" in undated[0].dataframe[0].value["Name"].tolist()
@@ -168,7 +175,7 @@ def test_english_toggle():
 def test_export_section_builds_nothing_until_asked():
     app = run(date="2024-02-01")
     assert [h.value for h in app.header if h.value == "Export für die Presse"]
-    assert not [b for b in app.get("download_button")]          # no button, no file, no widget state
+    assert not [b for b in app.get("download_button")]  # no button, no file, no widget state
     app.toggle(key="w_export_open").set_value(True).run()
     labels = {b.proto.label for b in app.get("download_button")}
     # Every map, animation and data format of the view, and the press kit's additions.
@@ -182,11 +189,11 @@ def test_a_stichtag_change_within_one_coverage_period_rebuilds_no_model(monkeypa
     built = []
     real = model.unit_table
     monkeypatch.setattr(model, "unit_table", lambda cov, state: built.append(state) or real(cov, state))
-    app.slider(key="w_slider").set_value(D(2024, 3, 2)).run()   # no coverage change after 1 Feb 2024
+    app.slider(key="w_slider").set_value(D(2024, 3, 2)).run()  # no coverage change after 1 Feb 2024
     assert not app.exception and built == []
     assert "2. März 2024" in app.caption[0].value
     from loaders import store
 
-    store.load_coverage().__dict__.pop("_viewmodel_memo", None)   # forget what other tests built
-    app.slider(key="w_slider").set_value(D(2023, 3, 2)).run()   # another coverage period
+    store.load_coverage().__dict__.pop("_viewmodel_memo", None)  # forget what other tests built
+    app.slider(key="w_slider").set_value(D(2023, 3, 2)).run()  # another coverage period
     assert built

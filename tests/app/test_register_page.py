@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,7 +13,7 @@ APP = str(helpers.APP)
 PAGE = "pages/register.py"
 PASSWORD = {"register": {"editor_password": "Rathaus-2024"}}
 EDIT_LABELS = {"Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"}
-LIST = "Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n".encode()
+LIST = b"Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n"
 
 from tests.helpers import HOSTILE_UPLOADS  # noqa: E402 -- generated bombs, each refused by the reader
 
@@ -72,14 +71,14 @@ def editor(db, jar: dict) -> AppTest:
 
 
 def test_without_sign_in_configured_the_register_is_read_only(db):
-    app = page({"connections": {}})   # secrets present, but neither [auth] nor an editor password
+    app = page({"connections": {}})  # secrets present, but neither [auth] nor an editor password
     assert app.title[0].value == "Mitgliederregister"
     assert any("schreibgeschützt" in i.value for i in app.sidebar.info)
     assert not app.get("file_uploader") and not labels(app) & EDIT_LABELS
     members, history = app.dataframe[0].value, app.dataframe[1].value
     assert members["Name"].tolist() == register.Register(db).table()["name"].tolist()
     assert history["Von"].tolist() == ["seed"]
-    assert [t.key for t in app.text_input] == ["w_register_search"]   # no sign-in form, no edit form
+    assert [t.key for t in app.text_input] == ["w_register_search"]  # no sign-in form, no edit form
     app.text_input(key="w_register_search").input("05766040").run()
     assert app.dataframe[0].value["Name"].tolist() == ["Stadt Lage"]
 
@@ -103,7 +102,10 @@ def test_an_unknown_expired_or_signed_out_cookie_is_a_viewer(db, cookies):
     app = editor(db, cookies)
     assert app.get("file_uploader")
     next(b for b in app.button if b.label == "Abmelden").click().run()
-    assert not app.get("file_uploader") and signin.editor_of(register.Register(db).engine, cookies[webserver.COOKIE]) is None
+    assert (
+        not app.get("file_uploader")
+        and signin.editor_of(register.Register(db).engine, cookies[webserver.COOKIE]) is None
+    )
 
 
 def test_an_editor_previews_and_commits_a_list(db, cookies):
@@ -113,26 +115,31 @@ def test_an_editor_previews_and_commits_a_list(db, cookies):
     app.run()
     report = app.dataframe[0].value
     assert report[["Zeile", "Status", "Übernahme"]].values.tolist() == [
-        [1, "ok", "neu"], [2, "mehrdeutig", "nicht übernommen"]]
+        [1, "ok", "neu"],
+        [2, "mehrdeutig", "nicht übernommen"],
+    ]
     assert "Kreis Kleve (05154)" in report.loc[1, "Kandidaten"]
     assert "1 neu" in app.warning[0].value and "1 Zeile braucht Aufmerksamkeit" in app.warning[0].value
-    assert register.Register(db).table().query("key == '05711000'").empty   # a preview writes nothing
+    assert register.Register(db).table().query("key == '05711000'").empty  # a preview writes nothing
     app.button(key="w_commit").click().run()
     assert not app.exception
     assert app.success[0].value.startswith("Import Nr. 2 gespeichert\\: 1 neu")
-    members = app.dataframe[0].value   # the uploader is fresh again: no report above the register
+    members = app.dataframe[0].value  # the uploader is fresh again: no report above the register
     assert members.set_index("Schlüssel").loc["05711000", "Beitritt"] == "Februar 2023"
     entry = register.Register(db).history(1)[0]
     assert (entry["user_name"], entry["file_name"]) == ("app:Anna Beispiel", "partner.csv")
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("bild.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a spreadsheet"),
-    ("alt.xlsx", b"PK\x03\x04 not really a zip", "alt.xlsx: not a readable XLSX file"),
-    ("leer.csv", b"   \n", "is empty"),
-    ("gross.csv", b"Name\n" + b"x" * (register_view.MAX_UPLOAD_MB * 1024 * 1024), "höchstens 5 MB"),
-    *HOSTILE_UPLOADS,
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("bild.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a spreadsheet"),
+        ("alt.xlsx", b"PK\x03\x04 not really a zip", "alt.xlsx: not a readable XLSX file"),
+        ("leer.csv", b"   \n", "is empty"),
+        ("gross.csv", b"Name\n" + b"x" * (register_view.MAX_UPLOAD_MB * 1024 * 1024), "höchstens 5 MB"),
+        *HOSTILE_UPLOADS,
+    ],
+)
 def test_bad_uploads_are_refused_with_a_message_and_change_nothing(db, cookies, name, content, message):
     before = register.Register(db).export()
     app = editor(db, cookies)
@@ -169,8 +176,10 @@ def test_a_bad_date_in_an_edit_is_a_message(db, cookies):
 
 
 def test_oidc_editors_are_listed_accounts(db):
-    oidc = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"},
-            "register": {"editors": ["anna@example.org"], "editor_password": "ignored-with-oidc"}}
+    oidc = {
+        "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"},
+        "register": {"editors": ["anna@example.org"], "editor_password": "ignored-with-oidc"},
+    }
     signed_out = page(oidc, {"is_logged_in": False})
     assert labels(signed_out) == {"Anmelden"} and not signed_out.sidebar.text_input
     listed = page(oidc, {"is_logged_in": True, "email": "Anna@example.org"})

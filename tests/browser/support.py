@@ -55,8 +55,12 @@ def serve(folder: Path, env: dict[str, str] | None = None):
         # `sid-atlas serve` replaces itself by Streamlit: the process is the server.
         server = subprocess.Popen(
             [str(cli), "serve", "--port", str(port), "--address", "127.0.0.1"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            env=os.environ | (env or {}))
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=os.environ | (env or {}),
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         # Healthy once the coverage model is loaded (dashboard.webserver.CoverageHealth).

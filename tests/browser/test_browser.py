@@ -23,10 +23,12 @@ from tests.browser.support import (
 
 pytestmark = pytest.mark.browser
 
+
 def covered_count(frame) -> int:
     return frame.evaluate(
         "(covered) => document.querySelectorAll(covered.map(s => `path[data-status=${s}]`).join(',')).length",
-        list(COVERED))
+        list(COVERED),
+    )
 
 
 def previous_day(page) -> None:
@@ -50,7 +52,9 @@ def test_detmold_accession_day_and_the_day_before(app_url, page):
     page.get_by_text("31. Januar 2024").first.wait_for()
     frame.wait_for_function(
         "(covered) => covered.every(s => !document.querySelector(`path[data-status=${s}]`))",
-        arg=list(COVERED), timeout=10_000)
+        arg=list(COVERED),
+        timeout=10_000,
+    )
     page.get_by_text("0 von 70").first.wait_for()
     assert covered_count(frame) == 0
     assert frame.evaluate("() => document.querySelectorAll('path[data-status]').length") == 70
@@ -74,12 +78,13 @@ def test_map_draws_offline_and_asks_no_other_host(app_url, page):
     page.goto(f"{app_url}/?date=2024-02-01")
     frame = map_frame(page)
     assert frame.evaluate("() => window.sidMap.drawn") == 396
-    assert frame.evaluate("() => typeof L") == "object"   # Leaflet came from the app
+    assert frame.evaluate("() => typeof L") == "object"  # Leaflet came from the app
     assert frame.locator("[data-testid=map-legend]").is_visible()
     page.wait_for_load_state("networkidle")
     shoot(page, "map-nrw-2024-02-01.png")
-    outside = sorted({url for url in page.requests
-                      if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS})
+    outside = sorted(
+        {url for url in page.requests if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS}
+    )
     assert outside == []
     # Served as users get it: sid-atlas serve's German shell under its Content-Security-Policy.
     assert page.evaluate("() => document.documentElement.lang") == "de"
@@ -93,7 +98,7 @@ def test_tiles_load_only_once_a_basemap_is_chosen(app_url, page):
     assert not [url for url in page.requests if "tile" in url]
     chooser = page.get_by_role("combobox", name="Grundkarte")
     chooser.click()
-    chooser.press("ArrowDown")   # opens the option list
+    chooser.press("ArrowDown")  # opens the option list
     page.get_by_role("option", name="basemap.de grau").click()
     frame.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
     tiles = [url for url in page.requests if "geodatenzentrum.de" in url]
@@ -125,7 +130,7 @@ def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverag
     map_frame(page)
     section = page.get_by_role("heading", name="Export für die Presse")
     section.scroll_into_view_if_needed()
-    page.get_by_text("Dateien für diese Ansicht anbieten").click()   # nothing is built before
+    page.get_by_text("Dateien für diese Ansicht anbieten").click()  # nothing is built before
     chooser = page.get_by_role("combobox", name="Format")
     chooser.click()
     chooser.press("ArrowDown")
@@ -137,7 +142,7 @@ def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverag
     image = Image.open(io.BytesIO(png))
     assert image.size == (1080, 1080) and [round(d) for d in image.info["dpi"]] == [150, 150]
     view = ViewState(dt.date(2024, 2, 1), region="057")
-    assert png == export(coverage, view, "png", preset="square")   # the same bytes as sid-atlas export
+    assert png == export(coverage, view, "png", preset="square")  # the same bytes as sid-atlas export
 
     rows = download(page, "CSV").decode("utf-8-sig").splitlines()
     assert len(rows) == 1 + 70 and rows[0].startswith("key,name,")
@@ -156,8 +161,9 @@ def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_p
     asked: list[str] = []
     context.on("request", lambda request: asked.append(request.url))
     # The file may load only itself and the data: URL of its geometry.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                  else route.abort())
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -211,7 +217,7 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
     with page.context.expect_page() as opened:
         page.get_by_role("link", name="Anmelden zum Bearbeiten").click()
     signin_tab = opened.value
-    signin_tab.console = page.console   # the context's console messages, of every tab
+    signin_tab.console = page.console  # the context's console messages, of every tab
     page.close()
     page = signin_tab
     page.wait_for_load_state()
@@ -248,7 +254,7 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
     members = page.get_by_test_id("stDataFrame").first
     cell(members, "Februar 2023")
     cell(members, "Bielefeld")
-    cell(page.get_by_test_id("stDataFrame").nth(1), "app:Anna Beispiel")   # the history names the editor
+    cell(page.get_by_test_id("stDataFrame").nth(1), "app:Anna Beispiel")  # the history names the editor
     shoot(page, "register-editor-committed.png")
     assert csp_violations(page) == []
 
@@ -291,7 +297,8 @@ def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_ur
     frame = map_frame(page)
     frame.wait_for_function("() => document.querySelectorAll('path[data-status]').length === 78")
     documented = frame.evaluate(
-        "() => [...document.querySelectorAll('path[data-inferred=\"0\"]')].map(p => p.dataset.status).sort()")
+        "() => [...document.querySelectorAll('path[data-inferred=\"0\"]')].map(p => p.dataset.status).sort()"
+    )
     # Kreis Recklinghausen's 10 Gemeinden through their documented Kreis; Rheine and Tecklenburg on their own.
     assert documented == ["member"] * 2 + ["via_kreis"] * 10
     page.get_by_text("davon 12 einzeln belegt").first.wait_for()
@@ -311,7 +318,7 @@ def test_component_files_are_cached_with_validators(app_url):
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:   # urllib raises for 304
+        except urllib.error.HTTPError as error:  # urllib raises for 304
             return error.code, error.headers, b""
 
     status, headers, page = get("/index.html")
@@ -323,5 +330,5 @@ def test_component_files_are_cached_with_validators(app_url):
         status, ref_headers, _ = get("/" + ref)
         assert status == 200 and ref_headers["Cache-Control"] == "public, max-age=31536000, immutable", ref
         assert get("/" + ref, ref_headers["ETag"])[0] == 304
-    assert get("/map.js")[1]["Cache-Control"] == "public, max-age=86400"   # without its hash: a day
+    assert get("/map.js")[1]["Cache-Control"] == "public, max-age=86400"  # without its hash: a day
     assert get("/../app.py")[0] in (400, 404)

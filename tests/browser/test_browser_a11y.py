@@ -33,8 +33,10 @@ MAX_TABS_TO_TABLE = 60
 def new_page(browser, viewport: dict, **options):
     """A page that may load only the app; CSP bypassed so axe can be injected."""
     context = browser.new_context(viewport=viewport, locale="de-DE", bypass_csp=True, **options)
-    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOCAL_HOSTS
-                  else route.abort())
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOCAL_HOSTS else route.abort(),
+    )
     return context.new_page()
 
 
@@ -43,18 +45,23 @@ def axe(target, name: str) -> list[dict]:
     if not AXE.is_file():
         unavailable(f"{AXE} is missing (make install)")
     if not target.evaluate("() => typeof window.axe === 'object'"):
-        target.evaluate(AXE.read_text(encoding="utf-8"))   # CDP evaluation: runs whatever the page's CSP
-    result = target.evaluate("""async (tags) => {
+        target.evaluate(AXE.read_text(encoding="utf-8"))  # CDP evaluation: runs whatever the page's CSP
+    result = target.evaluate(
+        """async (tags) => {
         const found = await axe.run(document, {runOnly: {type: 'tag', values: tags.concat(['best-practice'])},
                                                resultTypes: ['violations']});
         return found.violations.map(v => ({id: v.id, tags: v.tags, impact: v.impact, help: v.help,
                                            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-    }""", WCAG_TAGS)
+    }""",
+        WCAG_TAGS,
+    )
     wcag = [v for v in result if set(v["tags"]) & set(WCAG_TAGS)]
     for finding in result:
         if finding not in wcag:
-            print(f"axe best practice [{name}]: {finding['id']} ({finding['impact']}): {finding['help']} "
-                  f"{finding['nodes']}")
+            print(
+                f"axe best practice [{name}]: {finding['id']} ({finding['impact']}): {finding['help']} "
+                f"{finding['nodes']}"
+            )
     return wcag
 
 
@@ -72,8 +79,11 @@ def shoot(page, name: str, full_page: bool = True) -> None:
 @pytest.mark.parametrize("region", [None, "057"], ids=["nrw", "detmold"])
 def test_atlas_page_and_map_frame_have_no_wcag_violations(register_app, browser, viewport, lang, region):
     page = new_page(browser, viewport)
-    query = "date=2024-02-01&compare=2024-01-31" + (f"&region={region}" if region else "") + (
-        "&lang=en" if lang == "en" else "")
+    query = (
+        "date=2024-02-01&compare=2024-01-31"
+        + (f"&region={region}" if region else "")
+        + ("&lang=en" if lang == "en" else "")
+    )
     page.goto(f"{register_app}/?{query}")
     frame = map_frame(page)
     page.get_by_text("Zur Tabelle" if lang == "de" else "To the table").wait_for()
@@ -120,7 +130,9 @@ def focus_path(page) -> str:
     }""")
 
 
-def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_announce(register_app, browser, coverage):
+def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_announce(
+    register_app, browser, coverage
+):
     import datetime as dt
 
     from loaders.viewstate import ViewState
@@ -133,7 +145,7 @@ def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_
     page.get_by_text("Zur Tabelle").wait_for()
     in_map = 0
     table_heading = page.get_by_role("heading", name="Tabelle zur Karte")
-    for presses in range(1, MAX_TABS_TO_TABLE + 1):
+    for presses in range(1, MAX_TABS_TO_TABLE + 1):  # noqa: B007 - the count is reported below
         page.keyboard.press("Tab")
         where = focus_path(page)
         in_map += where.startswith("frame:Abdeckungskarte")
@@ -157,8 +169,9 @@ def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_
     box.press("ArrowRight")
     live = frame.locator("#announce")
     assert live.get_attribute("aria-live") == "polite"
-    frame.wait_for_function("(name) => document.getElementById('announce').textContent.startsWith(name)",
-                            arg=first["Name"])
+    frame.wait_for_function(
+        "(name) => document.getElementById('announce').textContent.startsWith(name)", arg=first["Name"]
+    )
     said = live.text_content()
     assert first["Status"] in said and "1 von 70" in said, said
     frame.locator(".leaflet-tooltip").filter(has_text=first["Name"]).wait_for()
@@ -168,7 +181,7 @@ def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_
     assert zoom
     box.press("+")
     box.press("Escape")
-    assert frame.evaluate("() => document.activeElement.id") != "map"   # Escape leaves the map
+    assert frame.evaluate("() => document.activeElement.id") != "map"  # Escape leaves the map
     page.context.close()
 
 
@@ -230,11 +243,11 @@ def test_phone_layout_map_follows_the_title_and_the_legend_folds(register_app, b
     assert not frame.evaluate("() => document.querySelector('[data-testid=map-legend]').open")
     shown = frame.evaluate("""() => [...document.querySelectorAll('.rb-label:not(.hidden-label) span')]
         .map(s => s.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])""")
-    for i, a in enumerate(shown):   # no two visible labels overlap
-        for b in shown[i + 1:]:
+    for i, a in enumerate(shown):  # no two visible labels overlap
+        for b in shown[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     shoot(page, "a11y-phone-390x844.png", full_page=False)
-    iframe.evaluate("(el) => el.scrollIntoView({block: 'end'})")   # Streamlit scrolls its own container
+    iframe.evaluate("(el) => el.scrollIntoView({block: 'end'})")  # Streamlit scrolls its own container
     shoot(page, "a11y-phone-390x844-map.png", full_page=False)
     page.context.close()
 

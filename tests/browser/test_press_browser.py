@@ -56,8 +56,11 @@ def _host_page(host, atlas: str, params: dict, name: str) -> str:
     base, folder = host
     src = atlas.replace("127.0.0.1", "localhost") + "/?" + urlencode(params)
     code = iframe_code(src, "#sicherimDienst – Karte", int(params["height"]))
-    (folder / name).write_text(f"<!doctype html><html lang='de'><head><meta charset='utf-8'><title>Zeitung</title>"
-                               f"</head><body><h1>Eine Redaktionsseite</h1>{code}</body></html>", encoding="utf-8")
+    (folder / name).write_text(
+        f"<!doctype html><html lang='de'><head><meta charset='utf-8'><title>Zeitung</title>"
+        f"</head><body><h1>Eine Redaktionsseite</h1>{code}</body></html>",
+        encoding="utf-8",
+    )
     return f"{base}/{name}"
 
 
@@ -72,8 +75,7 @@ def _embed_frame(page):
 
 
 def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, atlas, blocking_browser):
-    params = embed_params(ViewState(DAY, region="057"), interactive=True,
-                          newest=False, height=640)
+    params = embed_params(ViewState(DAY, region="057"), interactive=True, newest=False, height=640)
     context = blocking_browser.new_context(viewport={"width": 1100, "height": 900}, locale="de-DE")
     page = context.new_page()
     page.goto(_host_page(host, atlas, params, "interaktiv.html"))
@@ -82,8 +84,7 @@ def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, 
     page.evaluate("() => { document.cookie = 'host=1; SameSite=Lax'; }")
     assert "host=1" in page.evaluate("() => document.cookie")
     frame.wait_for_selector("text=Abgedeckt", timeout=60_000)
-    assert frame.evaluate("() => { document.cookie = 'probe=1; SameSite=None; Secure'; return document.cookie; }") \
-        == ""
+    assert frame.evaluate("() => { document.cookie = 'probe=1; SameSite=None; Secure'; return document.cookie; }") == ""
     map_frame = None
     for _ in range(120):
         map_frame = next((f for f in page.frames if "coverage_map" in f.url), None)
@@ -93,22 +94,23 @@ def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, 
     assert map_frame is not None, [f.url for f in page.frames]
     map_frame.wait_for_function("() => window.sidMap && window.sidMap.drawn === 70", timeout=60_000)
     frame.get_by_text("Zum vollständigen Atlas").wait_for()
-    assert frame.locator("[data-testid=stSidebar]").count() == 0 or not frame.locator(
-        "[data-testid=stSidebar]").is_visible()
+    assert (
+        frame.locator("[data-testid=stSidebar]").count() == 0
+        or not frame.locator("[data-testid=stSidebar]").is_visible()
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "embed-interactive.png"), full_page=True)
     context.close()
 
 
 def test_static_embed_shows_the_picture_and_its_description(host, atlas, blocking_browser):
-    params = embed_params(ViewState(DAY), interactive=False, newest=False,
-                          height=700)
+    params = embed_params(ViewState(DAY), interactive=False, newest=False, height=700)
     context = blocking_browser.new_context(viewport={"width": 1100, "height": 900}, locale="de-DE")
     page = context.new_page()
     page.goto(_host_page(host, atlas, params, "statisch.html"))
     frame = _embed_frame(page)
     frame.wait_for_selector("img", timeout=90_000)
-    frame.get_by_text("396 von 396 Gemeinden", exact=False).first.wait_for(timeout=30_000)   # the description
+    frame.get_by_text("396 von 396 Gemeinden", exact=False).first.wait_for(timeout=30_000)  # the description
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "embed-static.png"), full_page=True)
     context.close()

@@ -36,4 +36,4 @@ def test_health_says_ok_and_the_first_session_gets_the_page(tmp_path):
             assert response.read() == b"ok"
         run = run_sync(first_visit(base))
     assert run.title == t("title", "de")
-    assert run.figure == "396 von 396 (100,0 %)"    # all NRW Gemeinden once Detmold joined
+    assert run.figure == "396 von 396 (100,0 %)"  # all NRW Gemeinden once Detmold joined

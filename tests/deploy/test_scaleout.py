@@ -91,6 +91,7 @@ def in_chromium(task):
     browser tests' session-wide Playwright keeps one running in the main
     thread; a new thread has none.
     """
+
     def run():
         from playwright.sync_api import sync_playwright
 
@@ -131,6 +132,7 @@ def members_shown(proxy: str, cookie: str) -> int:
     The count is drawn by the script run that the page's websocket session
     triggers, so seeing it proves the upgrade through nginx works.
     """
+
     def visit(browser) -> int:
         context = browser.new_context(locale="de-DE")
         try:
@@ -150,8 +152,13 @@ def members_shown(proxy: str, cookie: str) -> int:
 
 def cli(register_url: str, *args: str) -> str:
     """``sid-atlas …`` in a replica's environment (the register it is configured with); its stdout."""
-    done = subprocess.run([str(Path(sys.executable).with_name("sid-atlas")), *args],
-                          env=scaleout.replica_env(register_url), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("sid-atlas")), *args],
+        env=scaleout.replica_env(register_url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 

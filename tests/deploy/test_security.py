@@ -38,8 +38,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def request(url: str, data: dict | None = None, cookie: str | None = None, method: str | None = None,
-            body: bytes | None = None, headers: dict | None = None):
+def request(
+    url: str,
+    data: dict | None = None,
+    cookie: str | None = None,
+    method: str | None = None,
+    body: bytes | None = None,
+    headers: dict | None = None,
+):
     """Status, headers and body of one request; errors are answers too."""
     payload = urllib.parse.urlencode(data).encode() if data is not None else body
     fields = {**({"Cookie": cookie} if cookie else {}), **(headers or {})}
@@ -87,9 +93,13 @@ async def open_page(base: str, page: str, cookie: str | None = None, resume: str
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     protocols = ["streamlit", "none", resume] if resume else ["streamlit"]
-    async with websockets.connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=protocols,
-                                  origin=base, additional_headers={"Cookie": cookie} if cookie else None,
-                                  max_size=None) as ws:
+    async with websockets.connect(
+        base.replace("http", "ws", 1) + "/_stcore/stream",
+        subprotocols=protocols,
+        origin=base,
+        additional_headers={"Cookie": cookie} if cookie else None,
+        max_size=None,
+    ) as ws:
         message = BackMsg()
         message.rerun_script.page_name = page
         await ws.send(message.SerializeToString())
@@ -109,10 +119,17 @@ async def open_page(base: str, page: str, cookie: str | None = None, resume: str
 
 def upload(base: str, session: str, cookie: str | None = None):
     boundary = "sidtestboundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n"
-            f"Content-Type: text/csv\r\n\r\nName\nBielefeld\n\r\n--{boundary}--\r\n").encode()
-    return request(f"{base}/_stcore/upload_file/{session}/f1", body=body, cookie=cookie, method="PUT",
-                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n'
+        f"Content-Type: text/csv\r\n\r\nName\nBielefeld\n\r\n--{boundary}--\r\n"
+    ).encode()
+    return request(
+        f"{base}/_stcore/upload_file/{session}/f1",
+        body=body,
+        cookie=cookie,
+        method="PUT",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
 
 
 def test_a_replayed_session_id_without_the_cookie_is_a_viewer(served):
@@ -125,9 +142,9 @@ def test_a_replayed_session_id_without_the_cookie_is_a_viewer(served):
     resumed, page = run_sync(open_page(base, "register", resume=session))
     assert "Angemeldet als" not in page and "Partnerliste importieren" not in page
     assert "Anmelden zum Bearbeiten" in page
-    assert upload(base, session)[0] == 403               # nor can it store a file in the editor's session
+    assert upload(base, session)[0] == 403  # nor can it store a file in the editor's session
     assert register.Register(url).history() == before
-    assert session not in log.read_text(encoding="utf-8")   # Streamlit logs resumed ids: redacted
+    assert session not in log.read_text(encoding="utf-8")  # Streamlit logs resumed ids: redacted
 
 
 def test_anonymous_uploads_are_refused(served):
@@ -149,7 +166,7 @@ def test_brute_force_from_many_clients_locks_and_the_right_password_then_waits(s
     assert status == 429 and "gesperrt" in body.decode()
     engine = register.Register(url).engine
     locked = {(r["scope"], r["subject"]) for r in signin.lockouts(engine)}
-    assert locked == {("account", "mallory tester"), ("address", "127.0.0.1")}   # the name and the address
+    assert locked == {("account", "mallory tester"), ("address", "127.0.0.1")}  # the name and the address
     signin.lift(engine, by="test")
     assert sign_in(base, name, PASSWORD)[0] == 303 and time.monotonic() - started < 60
     text = log.read_text(encoding="utf-8")
@@ -203,8 +220,12 @@ def nginx_binary():
 def test_rendered_nginx_config_passes_nginx_t(nginx_binary, tmp_path):
     conf = tmp_path / "nginx.conf"
     conf.write_text(scaleout.render_config(8080, [8601, 8602], tmp_path), encoding="utf-8")
-    done = subprocess.run([nginx_binary, "-t", "-q", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                           "-c", str(conf)], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [nginx_binary, "-t", "-q", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 0, done.stderr
     text = conf.read_text()
     assert "server_tokens off;" in text and "client_max_body_size 6m;" in text
@@ -232,8 +253,9 @@ def test_through_nginx_headers_no_version_no_replica_and_a_killed_replica_comes_
         killed = only.process
         os.kill(killed.pid, signal.SIGKILL)
         killed.wait(10)
-        scaleout.wait_healthy(only.url, only.process if only.process is not killed else _wait_new(only, killed),
-                              only.log, 120)
+        scaleout.wait_healthy(
+            only.url, only.process if only.process is not killed else _wait_new(only, killed), only.log, 120
+        )
         assert only.process is not killed and request(proxy + "/_stcore/health")[2] == b"ok"
 
 

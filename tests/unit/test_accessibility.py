@@ -22,14 +22,14 @@ from viewmodel.model import build
 from viewmodel.tables import map_table, timeline_table
 
 MAP_CSS = PROJECT_ROOT / "dashboard" / "map_component" / "map.css"
-PAPER = "#fbfbf8"        # the map's background without a basemap (map.css #map)
+PAPER = "#fbfbf8"  # the map's background without a basemap (map.css #map)
 LEGEND = "#ffffff"
 # The categories a map distinguishes by fill, and the fill each is drawn with.
 CATEGORIES = {status: palette.STYLES[status].fill for status in ("member", "via_kreis", "new", "not_yet")}
 
 
 def rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float) / 255
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float) / 255
 
 
 def linear(srgb: np.ndarray) -> np.ndarray:
@@ -55,7 +55,7 @@ def test_covered_partly_and_not_covered_differ_by_three_to_one():
 
 def test_new_is_told_apart_by_its_outline_not_by_colour_alone():
     new = palette.STYLES["new"]
-    assert new.weight > palette.STYLES["member"].weight   # an outline of its own
+    assert new.weight > palette.STYLES["member"].weight  # an outline of its own
     assert contrast(new.fill, palette.DARK) >= 3
     # Beside light fills its dark outline carries the boundary.
     for neighbour in (palette.LIGHT, palette.NONE, new.fill, PAPER):
@@ -77,19 +77,16 @@ def test_map_label_text_reaches_four_and_a_half_to_one():
     muted = re.search(r"\.rb-label\.muted \{ color: (#[0-9a-f]{6})", css).group(1)
     for background in (PAPER, palette.MUTED):
         assert contrast(muted, background) >= 4.5
-        assert contrast("#222222", background) >= 4.5   # the chosen Bezirk's label
+        assert contrast("#222222", background) >= 4.5  # the chosen Bezirk's label
     assert contrast(palette.INK, "#ffffff") >= 4.5 and contrast(palette.SUBTLE_INK, "#ffffff") >= 4.5
 
 
 # -- colour-vision deficiencies ----------------------------------------------------------------------
 # Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
 CVD = {
-    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
-                   [-0.003882, -0.048116, 1.051998]],
-    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                     [-0.011820, 0.042940, 0.968881]],
-    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
-                   [0.004733, 0.691367, 0.303900]],
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
     "achromatopsia": [[0.2126, 0.7152, 0.0722]] * 3,
 }
 
@@ -121,21 +118,30 @@ def test_detmold_description_states_the_change_with_the_view_models_figures(cove
     now, then = model.now, model.then
     new = int(model.units["new"].sum())
     assert (then["gemeinden_covered"], now["gemeinden_covered"], new) == (0, 70, 70)
-    assert f"Seit dem 31. Januar 2024: {then['gemeinden_covered']} → {now['gemeinden_covered']} abgedeckte Gemeinden" in text
+    assert (
+        f"Seit dem 31. Januar 2024: {then['gemeinden_covered']} → {now['gemeinden_covered']} abgedeckte Gemeinden"
+        in text
+    )
     assert f"{format_int(new)} Gemeinden neu" in text
-    assert (f"Abgedeckt sind {now['gemeinden_covered']} von {now['gemeinden_total']} Gemeinden" in text
-            and f"davon {now['gemeinden_covered_documented']} einzeln belegt" in text)
+    assert (
+        f"Abgedeckt sind {now['gemeinden_covered']} von {now['gemeinden_total']} Gemeinden" in text
+        and f"davon {now['gemeinden_covered_documented']} einzeln belegt" in text
+    )
     assert "Regierungsbezirk Detmold" in text and "1. Februar 2024" in text
-    english = describe(build(coverage, ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31), region="057",
-                                                 lang="en")))
+    english = describe(
+        build(coverage, ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31), region="057", lang="en"))
+    )
     assert "Since 31 January 2024: 0 → 70 municipalities covered; 70 Municipalities new" in english
     # The map carries the same text as its accessible description.
     assert accessibility(model)["description"] == text
 
 
 def test_the_map_table_lists_every_unit_as_the_map_shows_it(coverage):
-    for view in (ViewState(dt.date(2023, 9, 30)), ViewState(dt.date(2023, 9, 30), level="kreis"),
-                 ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31), region="057", lang="en")):
+    for view in (
+        ViewState(dt.date(2023, 9, 30)),
+        ViewState(dt.date(2023, 9, 30), level="kreis"),
+        ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31), region="057", lang="en"),
+    ):
         model = build(coverage, view, tooltips=False)
         table = map_table(model)
         key, status = ("Schlüssel", "Status") if view.lang == "de" else ("Key", "Status")
@@ -158,9 +164,13 @@ def test_feedback_is_stored_capped_and_plain(tmp_path):
     second = feedback.submit(engine, "x" * 10_000, "/" + "y" * 5000, contact="c" * 1000, lang="xx")
     rows = feedback.newest(engine)
     assert [r["id"] for r in rows] == [second, first]
-    assert rows[1]["message"] == "<script>alert(1)</script> Kontrast"   # stored as typed; shown as text
+    assert rows[1]["message"] == "<script>alert(1)</script> Kontrast"  # stored as typed; shown as text
     assert rows[1]["url"] == "/?date=2024-02-01&region=057"
     assert (len(rows[0]["message"]), len(rows[0]["url"]), len(rows[0]["contact"]), rows[0]["lang"]) == (
-        feedback.MAX_MESSAGE, feedback.MAX_URL, feedback.MAX_CONTACT, "de")
+        feedback.MAX_MESSAGE,
+        feedback.MAX_URL,
+        feedback.MAX_CONTACT,
+        "de",
+    )
     with pytest.raises(ValueError):
         feedback.submit(engine, " \x00 ", "/")

@@ -35,7 +35,12 @@ def test_only_organisations_are_listed(shipped):
 def test_five_events_on_their_documented_days(shipped):
     _, events, _ = shipped
     assert dict(zip(events["rb_key"], events["date"])) == {
-        "055": "2022-10-19", "059": "2023-08-02", "053": "2023-09-08", "051": "2023-09-25", "057": "2024-02-01"}
+        "055": "2022-10-19",
+        "059": "2023-08-02",
+        "053": "2023-09-08",
+        "051": "2023-09-25",
+        "057": "2024-02-01",
+    }
 
 
 def test_events_expand_to_every_gemeinde_kreis_and_bezirksregierung(shipped, units):
@@ -55,7 +60,9 @@ def test_documented_rows_that_say_otherwise_replace_the_inference(shipped):
     # inference stays beside its own (documented) release.
     erkrath = rows("05158004")
     assert sorted(erkrath[["joined_on", "date_precision", "evidence"]].values.tolist()) == [
-        ["2023-09-25", "day", "inferred"], ["2023-10", "month", "documented"]]
+        ["2023-09-25", "day", "inferred"],
+        ["2023-10", "month", "documented"],
+    ]
     mettmann = expanded[(expanded["key"] == "05158") & (expanded["kind"] == "kreis")]
     assert mettmann[["joined_on", "evidence"]].values.tolist() == [["", "documented"]]
 
@@ -81,29 +88,40 @@ def _write(tmp_path, rows) -> str:
 
 def test_problems_are_reported_together_with_their_rows(tmp_path):
     units = tiny_units()
-    path = _write(tmp_path, [
-        accession("Adorf", "gemeinde", "05001001", "2023-02-30"),
-        accession("Bedorf", "gemeinde", "0500100", "2023-01-01"),
-        accession("Someone", "person", "", "2023-01-01"),
-        accession("Cestadt", "gemeinde", "05002000", "2023-05", precision="day"),
-        accession("Kreis Eins", "kreis", "05001", "2023-05-01", left_on="2023-01-01"),
-        accession("Unsourced", "verband", "", "", precision="unknown", source=""),
-    ])
+    path = _write(
+        tmp_path,
+        [
+            accession("Adorf", "gemeinde", "05001001", "2023-02-30"),
+            accession("Bedorf", "gemeinde", "0500100", "2023-01-01"),
+            accession("Someone", "person", "", "2023-01-01"),
+            accession("Cestadt", "gemeinde", "05002000", "2023-05", precision="day"),
+            accession("Kreis Eins", "kreis", "05001", "2023-05-01", left_on="2023-01-01"),
+            accession("Unsourced", "verband", "", "", precision="unknown", source=""),
+        ],
+    )
     with pytest.raises(DataError) as caught:
         accessions.read_accessions(path, units, tiny_events())
     message = str(caught.value)
-    for expected in ("row 1 (Adorf)", "row 2 (Bedorf): a gemeinde needs a 8-digit key",
-                     "row 3 (Someone): unknown kind 'person'", "row 4 (Cestadt)",
-                     "row 5 (Kreis Eins): left_on 2023-01-01 is before", "row 6 (Unsourced): no source"):
+    for expected in (
+        "row 1 (Adorf)",
+        "row 2 (Bedorf): a gemeinde needs a 8-digit key",
+        "row 3 (Someone): unknown kind 'person'",
+        "row 4 (Cestadt)",
+        "row 5 (Kreis Eins): left_on 2023-01-01 is before",
+        "row 6 (Unsourced): no source",
+    ):
         assert expected in message
 
 
 def test_unknown_key_and_duplicate_body_are_errors(tmp_path):
-    path = _write(tmp_path, [
-        accession("Zdorf", "gemeinde", "05001999", "2023-01-01"),
-        accession("Adorf", "gemeinde", "05001001", "2023-01-01"),
-        accession("Gemeinde Adorf", "gemeinde", "05001001", "2023-02-01"),
-    ])
+    path = _write(
+        tmp_path,
+        [
+            accession("Zdorf", "gemeinde", "05001999", "2023-01-01"),
+            accession("Adorf", "gemeinde", "05001001", "2023-01-01"),
+            accession("Gemeinde Adorf", "gemeinde", "05001001", "2023-02-01"),
+        ],
+    )
     with pytest.raises(DataError, match="no gemeinde with key 05001999.*documented twice"):
         accessions.read_accessions(path, tiny_units(), tiny_events())
 

@@ -34,17 +34,17 @@ def by_key(rows):
 def test_ratio_rows_divide_two_figures_of_the_run_and_carry_both_loads():
     rows = by_key(report.rows(FAKE))
     assert rows["cpu_ratio"]["value"] == 30.0 / 11.0 and rows["cpu_ratio"]["verdict"] == "FAIL"
-    assert rows["cpu_ratio"]["load"] == (1.1, 1.4)           # the span over both measurements
+    assert rows["cpu_ratio"]["load"] == (1.1, 1.4)  # the span over both measurements
     assert rows["open_ratio"]["value"] is None and "not drawn" in rows["open_ratio"]["error"]
     assert rows["open_ratio"]["verdict"] == "n/a"
 
 
 def test_verdicts_are_inclusive_and_know_at_least_targets():
     rows = by_key(report.rows(FAKE))
-    assert rows["payload_new_ours"]["verdict"] == "pass"        # median 20 KB, target <= 20 KB
-    assert rows["knee_two"]["verdict"] == "pass"                # 200 >= 180
+    assert rows["payload_new_ours"]["verdict"] == "pass"  # median 20 KB, target <= 20 KB
+    assert rows["knee_two"]["verdict"] == "pass"  # 200 >= 180
     assert rows["knee_one"]["verdict"] == "n/a" and rows["knee_one"]["error"] == "not measured"
-    assert rows["cpu_ours"]["verdict"] == ""                    # context row, no target
+    assert rows["cpu_ours"]["verdict"] == ""  # context row, no target
 
 
 def test_table_has_one_line_per_metric_naming_ratios_statistic_and_load():
@@ -56,30 +56,37 @@ def test_table_has_one_line_per_metric_naming_ratios_statistic_and_load():
 
 
 def test_json_keeps_samples_loads_errors_and_feeds_the_readme_table():
-    doc = report.to_json(report.rows(FAKE), machine={"cores": 2, "cpu_model": "fake", "python": "3.11.7",
-                                                     "loadavg_at_start": [1.1, 1.0, 0.9]},
-                         notes=["n"], settings={}, results=FAKE)
+    doc = report.to_json(
+        report.rows(FAKE),
+        machine={"cores": 2, "cpu_model": "fake", "python": "3.11.7", "loadavg_at_start": [1.1, 1.0, 0.9]},
+        notes=["n"],
+        settings={},
+        results=FAKE,
+    )
     doc = json.loads(json.dumps(doc))
     assert doc["series"]["cpu_ours"]["samples"] == [30.0, 28.0, 32.0]
     assert doc["series"]["cpu_ours"]["load_before"] == 1.2
     assert doc["series"]["open_ours"]["error"].startswith("RuntimeError")
     text = report.markdown(doc)
     assert "2 cores (fake)" in text and "load average at start 1.1 / 1.0 / 0.9" in text
-    assert "| Server CPU per Stichtag change ÷ trivial-app floor (ratio) | ≤ 2.5× | 2.73× | **FAIL** | 1.1 → 1.4 |" in text
+    assert (
+        "| Server CPU per Stichtag change ÷ trivial-app floor (ratio) | ≤ 2.5× | 2.73× | **FAIL** | 1.1 → 1.4 |" in text
+    )
     assert "| Page open to map drawn ÷ trivial-app floor (ratio) | ≤ 1.2× | not measured | n/a |" in text
 
 
 def test_readme_section_is_replaced_between_markers_only():
     readme = f"intro\n{report.README_START}\nold table\n{report.README_END}\nrest\n"
     assert report.replace_section(readme, "| new |\n") == (
-        f"intro\n{report.README_START}\n| new |\n{report.README_END}\nrest\n")
+        f"intro\n{report.README_START}\n| new |\n{report.README_END}\nrest\n"
+    )
     with pytest.raises(ValueError, match="bench:start"):
         report.replace_section("no markers", "x")
 
 
 def test_a_taken_port_is_recognised_in_streamlit_and_nginx_logs():
     assert address_in_use("2026-12-02 02:44:46.950 Port 8501 is not available")
-    assert address_in_use('nginx: [emerg] bind() to 127.0.0.1:8080 failed (98: Address already in use)')
+    assert address_in_use("nginx: [emerg] bind() to 127.0.0.1:8080 failed (98: Address already in use)")
     assert not address_in_use("ModuleNotFoundError: No module named 'folium'")
 
 
@@ -87,11 +94,17 @@ def test_a_taken_port_is_recognised_in_streamlit_and_nginx_logs():
 def test_the_report_command_refuses_an_unreadable_or_old_artifact(tmp_path):
     old = tmp_path / "bench.json"
     old.write_text(json.dumps({"schema": 1, "metrics": []}))
-    done = subprocess.run([sys.executable, "-m", "benchmarks.report", str(old)], cwd=REPO, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.report", str(old)], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and "schema 1" in done.stderr and "Traceback" not in done.stderr
-    done = subprocess.run([sys.executable, "-m", "benchmarks.report", str(tmp_path / "missing.json")], cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.report", str(tmp_path / "missing.json")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "cannot read" in done.stderr
 
 
@@ -99,13 +112,17 @@ def test_the_report_command_refuses_an_unreadable_or_old_artifact(tmp_path):
 def test_quick_run_measures_every_quick_part_with_its_load_and_writes_the_readme_table(tmp_path, units):
     """One real ``python -m benchmarks --quick``: servers, websocket, a two-session sweep, the CLI."""
     out = tmp_path / "bench.json"
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)], cwd=REPO,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     doc = json.loads(out.read_text(encoding="utf-8"))
     series = doc["series"]
-    for key in ("cpu_trivial", "cpu_ours", "payload_new_ours", "payload_seen_ours", "knee_one",
-                "cli_coverage_ratio"):
+    for key in ("cpu_trivial", "cpu_ours", "payload_new_ours", "payload_seen_ours", "knee_one", "cli_coverage_ratio"):
         assert series[key]["samples"] and not series[key].get("error"), key
         assert series[key]["load_before"] is not None and series[key]["load_after"] is not None, key
     # The browser's message cache pays off for a day seen before.
@@ -115,8 +132,13 @@ def test_quick_run_measures_every_quick_part_with_its_load_and_writes_the_readme
     assert doc["sweeps"]["one process"][0]["sessions"] == 2
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n{report.README_START}\n{report.README_END}\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "benchmarks.report", str(out), "--readme", str(readme)], cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.report", str(out), "--readme", str(readme)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     text = readme.read_text(encoding="utf-8")
     assert "Server CPU per Stichtag change ÷ trivial-app floor (ratio)" in text and "Load sweep, one process" in text
@@ -132,7 +154,7 @@ def test_a_server_whose_port_was_taken_meanwhile_starts_on_another(tmp_path, mon
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         busy = taken.getsockname()[1]
-        offered = iter([busy])                  # the race: the first port handed out is taken by then
+        offered = iter([busy])  # the race: the first port handed out is taken by then
         fresh = server.free_port
         monkeypatch.setattr(server, "free_port", lambda: next(offered, None) or fresh())
         with server.streamlit_process(REPO / "benchmarks" / "trivial_app.py", tmp_path / "trivial.log") as (base, _):

@@ -16,14 +16,31 @@ def run(*args):
 
 
 def test_coverage_json_for_detmold_on_its_accession_day():
-    result = run("coverage", "--date", "2024-02-01", "--level", "regierungsbezirk", "--region", "057",
-                 "--format", "json")
+    result = run(
+        "coverage", "--date", "2024-02-01", "--level", "regierungsbezirk", "--region", "057", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
-    assert {k: row[k] for k in ("key", "name", "member_since", "gemeinden_total", "gemeinden_covered",
-                                "population_total", "population_covered")} == {
-        "key": "057", "name": "Detmold", "member_since": "2024-02-01", "gemeinden_total": 70,
-        "gemeinden_covered": 70, "population_total": 2_087_744, "population_covered": 2_087_744}
+    assert {
+        k: row[k]
+        for k in (
+            "key",
+            "name",
+            "member_since",
+            "gemeinden_total",
+            "gemeinden_covered",
+            "population_total",
+            "population_covered",
+        )
+    } == {
+        "key": "057",
+        "name": "Detmold",
+        "member_since": "2024-02-01",
+        "gemeinden_total": 70,
+        "gemeinden_covered": 70,
+        "population_total": 2_087_744,
+        "population_covered": 2_087_744,
+    }
 
 
 def test_land_level_is_a_one_element_array():
@@ -44,15 +61,18 @@ def test_table_output_is_readable():
     assert "Detmold" in result.stdout and "70/70" in result.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["coverage", "--date", "2024-13-01"], "invalid date '2024-13-01'"),
-    (["coverage", "--date", "01.02.2024"], "invalid date '01.02.2024'"),
-    (["coverage", "--date", "2024-02-01", "--level", "bezirk"], "invalid choice: 'bezirk'"),
-    (["coverage", "--date", "2024-02-01", "--members", "/no/such/file.csv"], "members file not found"),
-    (["coverage", "--date", "2024-02-01", "--region", "999"], "unknown region '999'"),
-    (["coverage"], "required: --date"),
-    (["prepare", "--source", "/no/such/folder", "--no-download"], "not found in /no/such/folder"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["coverage", "--date", "2024-13-01"], "invalid date '2024-13-01'"),
+        (["coverage", "--date", "01.02.2024"], "invalid date '01.02.2024'"),
+        (["coverage", "--date", "2024-02-01", "--level", "bezirk"], "invalid choice: 'bezirk'"),
+        (["coverage", "--date", "2024-02-01", "--members", "/no/such/file.csv"], "members file not found"),
+        (["coverage", "--date", "2024-02-01", "--region", "999"], "unknown region '999'"),
+        (["coverage"], "required: --date"),
+        (["prepare", "--source", "/no/such/folder", "--no-download"], "not found in /no/such/folder"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args, message):
     result = run(*args)
     assert result.returncode == 2
@@ -64,10 +84,26 @@ def test_bad_input_is_one_line_and_exit_2(args, message):
 
 def test_members_file_replaces_the_shipped_data(tmp_path):
     members = tmp_path / "members.csv"
-    members.write_text("name,kind,key,joined_on,date_precision,evidence,event,source\n"
-                       "Stadt Bielefeld,gemeinde,05711000,2023-01-15,day,documented,,Testliste\n", encoding="utf-8")
-    result = run("coverage", "--date", "2023-01-20", "--level", "kreis", "--region", "057",
-                 "--evidence", "documented", "--members", str(members), "--format", "json")
+    members.write_text(
+        "name,kind,key,joined_on,date_precision,evidence,event,source\n"
+        "Stadt Bielefeld,gemeinde,05711000,2023-01-15,day,documented,,Testliste\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "coverage",
+        "--date",
+        "2023-01-20",
+        "--level",
+        "kreis",
+        "--region",
+        "057",
+        "--evidence",
+        "documented",
+        "--members",
+        str(members),
+        "--format",
+        "json",
+    )
     rows = {r["key"]: r for r in json.loads(result.stdout)}
     assert rows["05711"]["member"] is True and rows["05711"]["member_since"] == "2023-01-15"
     assert sum(r["gemeinden_covered"] for r in rows.values()) == 1
@@ -75,8 +111,11 @@ def test_members_file_replaces_the_shipped_data(tmp_path):
 
 def test_broken_members_file_is_one_line_naming_the_row(tmp_path):
     members = tmp_path / "members.csv"
-    members.write_text("name,kind,key,joined_on,date_precision,evidence,event,source\n"
-                       "Stadt Bielefeld,gemeinde,05711000,2023-02-30,day,documented,,Testliste\n", encoding="utf-8")
+    members.write_text(
+        "name,kind,key,joined_on,date_precision,evidence,event,source\n"
+        "Stadt Bielefeld,gemeinde,05711000,2023-02-30,day,documented,,Testliste\n",
+        encoding="utf-8",
+    )
     result = run("coverage", "--date", "2024-02-01", "--members", str(members))
     assert result.returncode == 2
     assert "row 1 (Stadt Bielefeld)" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.process  # each test runs a child Python process
 
 def run(*args, cwd=None):
     """The real command in a subprocess: what a person sees in the terminal."""
-    return subprocess.run([sys.executable, "-m", "loaders.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=300, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders.cli", *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
 
 
 def one_line_error(result, *phrases):

@@ -37,7 +37,7 @@ def test_documented_only_is_a_strict_subset(coverage):
     assert 0 < documented["gemeinden_covered"] < 396
     status = coverage.gemeinde_status(D(2024, 2, 1), "documented").set_index("key")["status"]
     assert status["05562004"] == "via_kreis"  # Castrop-Rauxel via Kreis Recklinghausen (named)
-    assert status["05711000"] == "not_yet"    # Bielefeld is only implied by the Detmold event
+    assert status["05711000"] == "not_yet"  # Bielefeld is only implied by the Detmold event
 
 
 def test_member_since_is_null_before_the_accession(coverage):
@@ -58,6 +58,7 @@ def test_bad_region_level_and_evidence_are_input_errors(coverage):
 
 # -- edge cases on the tiny in-code Land ------------------------------------------
 
+
 def build(rows, event_date="2023-06-01"):
     units = tiny_units()
     events = tiny_events(event_date)
@@ -70,8 +71,13 @@ def statuses(cov, day, evidence="all"):
 
 
 def test_own_date_earlier_than_kreis_date():
-    cov = build([accession("Adorf", "gemeinde", "05001001", "2023-01-10"),
-                 accession("Kreis Eins", "kreis", "05001", "2023-03-01")], event_date="2024-01-01")
+    cov = build(
+        [
+            accession("Adorf", "gemeinde", "05001001", "2023-01-10"),
+            accession("Kreis Eins", "kreis", "05001", "2023-03-01"),
+        ],
+        event_date="2024-01-01",
+    )
     assert statuses(cov, D(2023, 1, 9)) == {"05001001": "not_yet", "05001002": "not_yet", "05002000": "not_yet"}
     assert statuses(cov, D(2023, 2, 1))["05001001"] == "member"
     assert statuses(cov, D(2023, 3, 1)) == {"05001001": "member", "05001002": "via_kreis", "05002000": "not_yet"}
@@ -82,15 +88,15 @@ def test_own_date_earlier_than_kreis_date():
 
 
 def test_exit_date_ends_coverage():
-    cov = build([accession("Adorf", "gemeinde", "05001001", "2023-01-10", left_on="2023-04-15")],
-                event_date="2030-01-01")
+    cov = build(
+        [accession("Adorf", "gemeinde", "05001001", "2023-01-10", left_on="2023-04-15")], event_date="2030-01-01"
+    )
     assert statuses(cov, D(2023, 4, 14))["05001001"] == "member"
     assert statuses(cov, D(2023, 4, 15))["05001001"] == "not_yet"
 
 
 def test_month_precision_counts_from_the_end_of_the_month():
-    cov = build([accession("Bedorf", "gemeinde", "05001002", "2023-03", precision="month")],
-                event_date="2030-01-01")
+    cov = build([accession("Bedorf", "gemeinde", "05001002", "2023-03", precision="month")], event_date="2030-01-01")
     assert statuses(cov, D(2023, 3, 30))["05001002"] == "not_yet"
     assert statuses(cov, D(2023, 3, 31))["05001002"] == "member"
     row = cov.as_of(D(2023, 4, 1), "gemeinde").set_index("key").loc["05001002"]
@@ -114,8 +120,11 @@ def test_event_covers_all_and_a_kreisfreie_stadt_is_its_own_kreis():
 
 def test_documented_filter_ignores_inferred_rows_but_keeps_documented():
     cov = build([accession("Bedorf", "gemeinde", "05001002", "2023-02-01")], event_date="2023-06-01")
-    assert statuses(cov, D(2023, 7, 1), "documented") == {"05001001": "not_yet", "05001002": "member",
-                                                          "05002000": "not_yet"}
+    assert statuses(cov, D(2023, 7, 1), "documented") == {
+        "05001001": "not_yet",
+        "05001002": "member",
+        "05002000": "not_yet",
+    }
     summary = cov.summary(D(2023, 7, 1), evidence="documented")
     assert (summary["gemeinden_covered"], summary["population_covered"]) == (1, 300)
 

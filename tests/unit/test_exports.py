@@ -33,12 +33,12 @@ from PIL import Image
 from pypdf import PdfReader
 
 from exports import mapfig, style
-from viewmodel import palette
 from exports.render import FORMATS, export
 from loaders import cli, store
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
 from tests.helpers import REFERENCE_DIR, shipped_accessions_with
+from viewmodel import palette
 
 pytestmark = pytest.mark.media
 
@@ -53,7 +53,7 @@ REGRESSION_VIEW = ViewState(dt.date(2023, 6, 1))
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def png(cov, view, preset="16x9", **kwargs) -> Image.Image:
@@ -73,7 +73,7 @@ def pixel_of(cov, view, preset: str, key: str) -> tuple[int, int]:
 
 def dominant(image: Image.Image, at: tuple[int, int], radius: int = 6) -> tuple[int, int, int]:
     x, y = at
-    window = np.asarray(image.convert("RGB"))[y - radius:y + radius, x - radius:x + radius].reshape(-1, 3)
+    window = np.asarray(image.convert("RGB"))[y - radius : y + radius, x - radius : x + radius].reshape(-1, 3)
     colours, counts = np.unique(window, axis=0, return_counts=True)
     return tuple(int(c) for c in colours[counts.argmax()])
 
@@ -112,7 +112,7 @@ def test_inferred_coverage_is_hatched_documented_is_solid(coverage):
 
     def colours(key):
         x, y = pixel_of(coverage, view, "a4", key)
-        window = np.asarray(image.convert("RGB"))[y - 8:y + 8, x - 8:x + 8].reshape(-1, 3)
+        window = np.asarray(image.convert("RGB"))[y - 8 : y + 8, x - 8 : x + 8].reshape(-1, 3)
         return {tuple(int(c) for c in colour) for colour in window}
 
     assert rgb(palette.HATCH_INK) in colours("05711000")
@@ -201,8 +201,11 @@ def grid_means(image: Image.Image) -> list[list[float]]:
     pixels = np.asarray(image.convert("RGB"), dtype=float)
     rows = np.array_split(np.arange(pixels.shape[0]), GRID)
     cols = np.array_split(np.arange(pixels.shape[1]), GRID)
-    return [[round(float(v), 2) for v in pixels[r[0]:r[-1] + 1, c[0]:c[-1] + 1].mean(axis=(0, 1))]
-            for r in rows for c in cols]
+    return [
+        [round(float(v), 2) for v in pixels[r[0] : r[-1] + 1, c[0] : c[-1] + 1].mean(axis=(0, 1))]
+        for r in rows
+        for c in cols
+    ]
 
 
 @pytest.mark.parametrize("preset", list(style.PRESETS))
@@ -219,24 +222,41 @@ def test_picture_matches_the_reference_statistics(coverage, preset):
     expected = json.loads(REFERENCE.read_text())[preset]
     drift = np.abs(np.array(means) - np.array(expected)).max(axis=1)
     worst = int(drift.argmax())
-    assert drift.max() <= TOLERANCE, (f"grid cell {divmod(worst, GRID)} drifted by {drift.max():.1f} "
-                                      f"grey levels; see artifacts/export-{preset}.png")
+    assert drift.max() <= TOLERANCE, (
+        f"grid cell {divmod(worst, GRID)} drifted by {drift.max():.1f} grey levels; see artifacts/export-{preset}.png"
+    )
 
 
 # -- command line --------------------------------------------------------------------------
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True,
-                          timeout=120, cwd=PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT
+    )
 
 
 def test_cli_choices_match_the_exports_package():
-    assert cli.EXPORT_PRESETS == tuple(style.PRESETS) and cli.EXPORT_FORMATS == FORMATS
+    assert tuple(style.PRESETS) == cli.EXPORT_PRESETS and cli.EXPORT_FORMATS == FORMATS
 
 
 def test_cli_writes_the_same_file_as_the_module(coverage, tmp_path):
     out = tmp_path / "detmold.pdf"
-    result = run("export", "--date", "2024-02-01", "--compare", "2024-01-31", "--region", "057",
-                 "--preset", "a4", "--format", "pdf", "--title", "Detmold", "--out", str(out))
+    result = run(
+        "export",
+        "--date",
+        "2024-02-01",
+        "--compare",
+        "2024-01-31",
+        "--region",
+        "057",
+        "--preset",
+        "a4",
+        "--format",
+        "pdf",
+        "--title",
+        "Detmold",
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     view = ViewState(DETMOLD_DAY, compare=DAY_BEFORE, region="057")
     assert out.read_bytes() == export(coverage, view, "pdf", preset="a4", title="Detmold")
@@ -244,12 +264,15 @@ def test_cli_writes_the_same_file_as_the_module(coverage, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["detmold.alt.txt", "detmold.pdf"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--region", "05766"], "unknown region '05766'"),
-    (["--compare", "2024-03-01"], "must lie before --date"),
-    (["--preset", "a3"], "invalid choice: 'a3'"),
-    (["--members", "/no/such/file.csv"], "members file not found"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--region", "05766"], "unknown region '05766'"),
+        (["--compare", "2024-03-01"], "must lie before --date"),
+        (["--preset", "a3"], "invalid choice: 'a3'"),
+        (["--members", "/no/such/file.csv"], "members file not found"),
+    ],
+)
 def test_cli_bad_input_is_one_line_exit_2_and_no_file(tmp_path, args, message):
     out = tmp_path / "map.png"
     result = run("export", "--date", "2024-02-01", "--format", "png", "--out", str(out), *args)

@@ -22,6 +22,7 @@ from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
 from tests.helpers import shipped_accessions_with
+
 pytestmark = pytest.mark.media
 
 DETMOLD_DAY = dt.date(2024, 2, 1)
@@ -29,8 +30,9 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True,
-                          timeout=300, cwd=PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +44,21 @@ def hostile_members(tmp_path_factory):
 @pytest.fixture(scope="module")
 def hostile_html(hostile_members, tmp_path_factory):
     out = tmp_path_factory.mktemp("html") / "karte.html"
-    result = run("export", "--date", "2024-02-01", "--compare", "2024-01-31", "--members", str(hostile_members),
-                 "--title", "Karte & <Test>", "--format", "html", "--out", str(out))
+    result = run(
+        "export",
+        "--date",
+        "2024-02-01",
+        "--compare",
+        "2024-01-31",
+        "--members",
+        str(hostile_members),
+        "--title",
+        "Karte & <Test>",
+        "--format",
+        "html",
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -53,13 +68,13 @@ def test_html_loads_nothing_from_the_network(hostile_html):
     text = hostile_html.read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img|iframe)[^>]*\b(src|href)\s*=", text, re.IGNORECASE)
     assert not re.search(r"url\(\s*['\"]?https?://", text)
-    assert text.count("<script>") == 4   # Leaflet, topojson-client, map.js, the render call
+    assert text.count("<script>") == 4  # Leaflet, topojson-client, map.js, the render call
 
 
 def test_html_escapes_a_hostile_member_name_and_the_title(hostile_html):
     text = hostile_html.read_text(encoding="utf-8")
     assert HOSTILE not in text
-    assert html.escape(HOSTILE) in text.replace("<\\/", "</")   # inside the tooltip, as text
+    assert html.escape(HOSTILE) in text.replace("<\\/", "</")  # inside the tooltip, as text
     assert "<h1>Karte &amp; &lt;Test&gt;</h1>" in text
 
 
@@ -97,8 +112,21 @@ def test_event_steps_follow_the_coverage_changes(coverage):
 
 def test_cli_gif_matches_the_module_and_mp4_plays(coverage, tmp_path):
     gif = tmp_path / "wachstum.gif"
-    result = run("export", "--from", "2024-01-01", "--to", "2024-02-01", "--region", "057", "--preset", "square",
-                 "--format", "gif", "--out", str(gif))
+    result = run(
+        "export",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-02-01",
+        "--region",
+        "057",
+        "--preset",
+        "square",
+        "--format",
+        "gif",
+        "--out",
+        str(gif),
+    )
     assert result.returncode == 0, result.stderr
     view = ViewState(DETMOLD_DAY, region="057")
     assert gif.read_bytes() == export(coverage, view, "gif", preset="square", start=dt.date(2024, 1, 1))
@@ -106,14 +134,19 @@ def test_cli_gif_matches_the_module_and_mp4_plays(coverage, tmp_path):
     assert mp4[4:8] == b"ftyp" and mp4 == export(coverage, view, "mp4", preset="square", start=dt.date(2024, 1, 1))
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2024-01-01", "--format", "png", "--date", "2024-02-01"], "use --format gif or mp4"),
-    (["--format", "gif", "--date", "2024-02-01"], "needs --from"),
-    (["--format", "gif", "--from", "2024-03-01", "--to", "2024-02-01"], "must lie before --to"),
-    (["--format", "mp4", "--from", "2024-01-01", "--to", "2024-02-01", "--compare", "2023-01-01"],
-     "not used by an animation"),
-    (["--format", "png"], "needs --date"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2024-01-01", "--format", "png", "--date", "2024-02-01"], "use --format gif or mp4"),
+        (["--format", "gif", "--date", "2024-02-01"], "needs --from"),
+        (["--format", "gif", "--from", "2024-03-01", "--to", "2024-02-01"], "must lie before --to"),
+        (
+            ["--format", "mp4", "--from", "2024-01-01", "--to", "2024-02-01", "--compare", "2023-01-01"],
+            "not used by an animation",
+        ),
+        (["--format", "png"], "needs --date"),
+    ],
+)
 def test_cli_animation_options_are_checked(tmp_path, args, message):
     out = tmp_path / "out.bin"
     result = run("export", *args, "--out", str(out))
@@ -123,5 +156,6 @@ def test_cli_animation_options_are_checked(tmp_path, args, message):
 
 def test_too_many_frames_is_refused(coverage):
     with pytest.raises(InputError, match="at most"):
-        animation.frames(coverage, ViewState(dt.date(2040, 1, 1)), dt.date(2022, 1, 1), style.PRESETS["square"],
-                         None, "month")
+        animation.frames(
+            coverage, ViewState(dt.date(2040, 1, 1)), dt.date(2022, 1, 1), style.PRESETS["square"], None, "month"
+        )

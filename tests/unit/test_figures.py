@@ -35,7 +35,7 @@ def test_nrw_figures_use_german_number_formats(coverage):
     now = coverage.summary(D(2024, 2, 1))
     assert figures.detail_line(now).startswith("18.190.422 von 18.190.422 Einwohnern")
     cards = by_label(figures.cards(now))
-    assert cards["Kreise im Netzwerk"].value == "52 von 53"   # Kreis Mettmann: date unknown
+    assert cards["Kreise im Netzwerk"].value == "52 von 53"  # Kreis Mettmann: date unknown
     assert cards["Bezirksregierungen im Netzwerk"].value == "5 von 5"
 
 
@@ -52,8 +52,7 @@ def test_no_change_is_a_grey_plus_minus_zero(coverage):
 
 
 def test_a_loss_is_negative(coverage):
-    cards = by_label(figures.cards(coverage.summary(D(2023, 1, 1)), coverage.summary(D(2024, 1, 1)),
-                                   D(2024, 1, 1)))
+    cards = by_label(figures.cards(coverage.summary(D(2023, 1, 1)), coverage.summary(D(2024, 1, 1)), D(2024, 1, 1)))
     assert cards["Gemeinden abgedeckt"].delta.startswith("-")
     assert cards["Gemeinden abgedeckt"].delta_color == "normal"
 
@@ -63,9 +62,14 @@ def test_english_cards(coverage):
     assert (cards[0].label, cards[0].value) == ("Municipalities covered", "326 of 396 (82.3%)")
 
 
-@pytest.mark.parametrize("value, german, english", [
-    (0.8207, "82,1 %", "82.1%"), (1.0, "100,0 %", "100.0%"), (0.0, "0,0 %", "0.0%"),
-])
+@pytest.mark.parametrize(
+    "value, german, english",
+    [
+        (0.8207, "82,1 %", "82.1%"),
+        (1.0, "100,0 %", "100.0%"),
+        (0.0, "0,0 %", "0.0%"),
+    ],
+)
 def test_percentages(value, german, english):
     assert (i18n.format_pct(value), i18n.format_pct(value, "en")) == (german, english)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -9,15 +11,13 @@ import pytest
 import shapely
 from shapely import Polygon, box
 
-import datetime as dt
-
 from loaders import accessions, coverage, germany
 from loaders.errors import DataError, SourceError
 from loaders.viewstate import ViewState
 from loaders.webgeometry import to_topojson
 from tests.helpers import assert_valid_coverage, decode
 
-WEB_BYTES_GUARD = 2_000_000   # the budget for the file the map fetches (TopoJSON, measured 1.72 MB)
+WEB_BYTES_GUARD = 2_000_000  # the budget for the file the map fetches (TopoJSON, measured 1.72 MB)
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +58,7 @@ def test_repair_leaves_no_invalid_geometry(prepared, de_units, de_gemeinden):
     _, _, report = prepared
     assert report.repaired == ["01051011", "16064077"]
     assert de_units.geometry.is_valid.all() and not de_units.geometry.is_empty.any()
-    for ags in ("01051011", "16064077"):   # Brunsbüttel, Nottertal-Heilinger Höhen
+    for ags in ("01051011", "16064077"):  # Brunsbüttel, Nottertal-Heilinger Höhen
         assert de_gemeinden.geometry[ags].is_valid
     assert shapely.coverage_is_valid(de_gemeinden.geometry.values)
 
@@ -154,11 +154,13 @@ def test_bow_tie_becomes_two_triangles():
 
 def test_duplicate_ags_with_water_part_dissolves_once():
     land, water = box(8.0, 54.0, 8.1, 54.1), box(8.1, 54.0, 8.2, 54.1)
-    out = germany.dissolve_duplicates(rows(
-        ("01000001", "Küstendorf", "Kreis", 500, land),
-        ("01000001", "Küstendorf", "Kreis", 0, water),
-        ("01000002", "Binnendorf", "Kreis", 200, box(8.0, 53.9, 8.2, 54.0)),
-    )).set_index("ags")
+    out = germany.dissolve_duplicates(
+        rows(
+            ("01000001", "Küstendorf", "Kreis", 500, land),
+            ("01000001", "Küstendorf", "Kreis", 0, water),
+            ("01000002", "Binnendorf", "Kreis", 200, box(8.0, 53.9, 8.2, 54.0)),
+        )
+    ).set_index("ags")
     assert out.loc["01000001", "pop"] == 500
     assert out.geometry["01000001"].equals(land.union(water))
     assert out["pop"].sum() == 700
@@ -166,17 +168,21 @@ def test_duplicate_ags_with_water_part_dissolves_once():
 
 def test_population_on_two_rows_of_one_ags_is_refused():
     with pytest.raises(DataError, match="01000001"):
-        germany.dissolve_duplicates(rows(
-            ("01000001", "Küstendorf", "Kreis", 500, box(0, 0, 1, 1)),
-            ("01000001", "Küstendorf", "Kreis", 30, box(1, 0, 2, 1)),
-        ))
+        germany.dissolve_duplicates(
+            rows(
+                ("01000001", "Küstendorf", "Kreis", 500, box(0, 0, 1, 1)),
+                ("01000001", "Küstendorf", "Kreis", 30, box(1, 0, 2, 1)),
+            )
+        )
 
 
 def test_missing_population_is_named():
-    gemeinden = germany.dissolve_duplicates(rows(
-        ("01000001", "Adorf", "Kreis", 10, box(8.0, 54.0, 8.1, 54.1)),
-        ("01000002", "Bedorf", "Kreis", np.nan, box(8.1, 54.0, 8.2, 54.1)),
-    ))
+    gemeinden = germany.dissolve_duplicates(
+        rows(
+            ("01000001", "Adorf", "Kreis", 10, box(8.0, 54.0, 8.1, 54.1)),
+            ("01000002", "Bedorf", "Kreis", np.nan, box(8.1, 54.0, 8.2, 54.1)),
+        )
+    )
     with pytest.raises(DataError, match="without population.*01000002"):
         germany.validate(germany.derive_levels(gemeinden))
 
@@ -208,5 +214,6 @@ def tiny_coverage():
     from tests.helpers import tiny_events, tiny_units
 
     units = tiny_units()
-    return coverage.build(units, accessions.expand_events(pd.DataFrame(columns=accessions.COLUMNS),
-                                                          tiny_events(), units))
+    return coverage.build(
+        units, accessions.expand_events(pd.DataFrame(columns=accessions.COLUMNS), tiny_events(), units)
+    )

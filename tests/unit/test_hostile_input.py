@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -69,8 +68,13 @@ _WRAPPER = textwrap.dedent("""
 
 def read_in_subprocess(path: Path) -> dict:
     """What reading ``path`` gave (``rows`` or ``error``) and the reading process's peak memory."""
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, _READER, str(path), str(ADDRESS_SPACE_MB)],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, _READER, str(path), str(ADDRESS_SPACE_MB)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+    )
     report = json.loads(done.stdout)
     assert report["returncode"] == 0, report["stderr"]
     assert "Traceback" not in report["stderr"]
@@ -84,6 +88,7 @@ def read_in_subprocess(path: Path) -> dict:
 
 
 # -- XLSX ---------------------------------------------------------------------------------------
+
 
 def test_dimension_bomb_one_cell_at_the_last_row_and_column_is_refused(tmp_path):
     path = write_xlsx(tmp_path / "bomb.xlsx", sheet_xml(DIMENSION_BOMB, "A1:XFD1048576"))
@@ -114,8 +119,7 @@ def test_stale_too_small_dimension_still_reads_every_row(tmp_path):
 
 
 def test_no_dimension_and_cells_without_references(tmp_path):
-    rows = ('<row><c t="inlineStr"><is><t>Name</t></is></c></row>'
-            '<row><c t="inlineStr"><is><t>Hamm</t></is></c></row>')
+    rows = '<row><c t="inlineStr"><is><t>Name</t></is></c></row><row><c t="inlineStr"><is><t>Hamm</t></is></c></row>'
     result = read_in_subprocess(write_xlsx(tmp_path / "plain.xlsx", sheet_xml(rows, None)))
     assert result["rows"] == [[1, "Hamm"]]
 
@@ -124,22 +128,40 @@ def test_a_million_empty_cells_and_rows_are_streamed_in_flat_memory(tmp_path):
     path = write_xlsx(tmp_path / "empty.xlsx", None)
     head = f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{HEADER}<row r="2">'.encode()
     tail = f'</row>{inline_row(3, "Hamm")}<row r="4"/>'.encode()
-    add_streamed_part(path, "xl/worksheets/sheet1.xml", head, b'<c s="1"/>', 1_000_000,
-                      tail + b'<row/>' * 1_000_000 + b"</sheetData></worksheet>")
+    add_streamed_part(
+        path,
+        "xl/worksheets/sheet1.xml",
+        head,
+        b'<c s="1"/>',
+        1_000_000,
+        tail + b"<row/>" * 1_000_000 + b"</sheetData></worksheet>",
+    )
     assert read_in_subprocess(path)["rows"] == [[2, "Hamm"]]
 
 
 def test_styles_bomb_is_refused(tmp_path):
     path = write_xlsx(tmp_path / "styles.xlsx", sheet_xml(HEADER + inline_row(2, "Hamm")), styles=True)
-    add_streamed_part(path, "xl/styles.xml", f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs>'.encode(),
-                      b'<xf numFmtId="14"/>', LIMITS.cells + 1, b"</cellXfs></styleSheet>")
+    add_streamed_part(
+        path,
+        "xl/styles.xml",
+        f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}"><cellXfs>'.encode(),
+        b'<xf numFmtId="14"/>',
+        LIMITS.cells + 1,
+        b"</cellXfs></styleSheet>",
+    )
     assert "cell formats" in read_in_subprocess(path)["error"]
 
 
 def test_shared_strings_bomb_by_count_is_refused(tmp_path):
     path = write_xlsx(tmp_path / "sst.xlsx", sheet_xml(HEADER), shared_strings=None)
-    add_streamed_part(path, "xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode(),
-                      b"<si><t>a</t></si>", LIMITS.shared_strings + 10, b"</sst>")
+    add_streamed_part(
+        path,
+        "xl/sharedStrings.xml",
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode(),
+        b"<si><t>a</t></si>",
+        LIMITS.shared_strings + 10,
+        b"</sst>",
+    )
     _relate_shared_strings(path)
     assert path.stat().st_size < 1_000_000
     result = read_in_subprocess(path)
@@ -148,8 +170,14 @@ def test_shared_strings_bomb_by_count_is_refused(tmp_path):
 
 def test_shared_strings_bomb_by_size_is_refused_before_unpacking(tmp_path):
     path = write_xlsx(tmp_path / "sst.xlsx", sheet_xml(HEADER))
-    add_streamed_part(path, "xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>'.encode(),
-                      b"a" * 1024, 100 * 1024, b"</t></si></sst>")
+    add_streamed_part(
+        path,
+        "xl/sharedStrings.xml",
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>'.encode(),
+        b"a" * 1024,
+        100 * 1024,
+        b"</t></si></sst>",
+    )
     _relate_shared_strings(path)
     result = read_in_subprocess(path)
     assert "xl/sharedStrings.xml" in result["error"] and "MB" in result["error"]
@@ -160,8 +188,10 @@ def _relate_shared_strings(path: Path) -> None:
     with zipfile.ZipFile(path) as source:
         parts = {info.filename: source.read(info.filename) for info in source.infolist()}
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", f'<Relationship Id="rId2" Type="{DOC_RELS}/sharedStrings" '
-                             f'Target="sharedStrings.xml"/></Relationships>'.encode())
+        b"</Relationships>",
+        f'<Relationship Id="rId2" Type="{DOC_RELS}/sharedStrings" '
+        f'Target="sharedStrings.xml"/></Relationships>'.encode(),
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as target:
         for name, data in parts.items():
             # Stored parts keep their honest sizes; the big one is copied compressed.
@@ -208,11 +238,17 @@ def test_external_entity_is_refused_and_never_fetched(tmp_path):
 
 def test_external_workbook_link_is_not_followed_and_the_cached_value_is_read(tmp_path):
     rows = HEADER + '<row r="2"><c r="A2" t="str"><f>[1]Tabelle!A1</f><v>Hamm</v></c></row>'
-    link = (f'<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" '
-            f'Type="{DOC_RELS}/externalLinkPath" Target="http://127.0.0.1:9/evil.xlsx" TargetMode="External"/>'
-            "</Relationships>")
-    path = write_xlsx(tmp_path / "link.xlsx", sheet_xml(rows), sheet_rels=link,
-                      extra={"xl/externalLinks/_rels/externalLink1.xml.rels": link})
+    link = (
+        f'<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" '
+        f'Type="{DOC_RELS}/externalLinkPath" Target="http://127.0.0.1:9/evil.xlsx" TargetMode="External"/>'
+        "</Relationships>"
+    )
+    path = write_xlsx(
+        tmp_path / "link.xlsx",
+        sheet_xml(rows),
+        sheet_rels=link,
+        extra={"xl/externalLinks/_rels/externalLink1.xml.rels": link},
+    )
     assert read_in_subprocess(path)["rows"] == [[1, "Hamm"]]
 
 
@@ -224,17 +260,24 @@ def test_a_cell_longer_than_the_cap_is_refused(tmp_path):
 
 def test_a_shared_string_index_out_of_range_is_refused(tmp_path):
     rows = HEADER + '<row r="2"><c r="A2" t="s"><v>7</v></c></row>'
-    path = write_xlsx(tmp_path / "index.xlsx", sheet_xml(rows),
-                      shared_strings=f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>a</t></si></sst>')
+    path = write_xlsx(
+        tmp_path / "index.xlsx",
+        sheet_xml(rows),
+        shared_strings=f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>a</t></si></sst>',
+    )
     with pytest.raises(InputError, match="shared string '7'"):
         read_partner_list(path)
 
 
 def test_rich_text_shared_strings_and_numbers(tmp_path):
-    strings = (f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Name</t></si>'
-               "<si><r><t>Bad </t></r><r><t>Salzuflen</t></r><rPh><t>ignored</t></rPh></si><si><t>AGS</t></si></sst>")
-    rows = ('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>2</v></c></row>'
-            '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2"><v>5766004</v></c></row>')
+    strings = (
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Name</t></si>'
+        "<si><r><t>Bad </t></r><r><t>Salzuflen</t></r><rPh><t>ignored</t></rPh></si><si><t>AGS</t></si></sst>"
+    )
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2"><v>5766004</v></c></row>'
+    )
     partners = read_partner_list(write_xlsx(tmp_path / "rich.xlsx", sheet_xml(rows), shared_strings=strings))
     assert partners.rows[0].values == {"name": "Bad Salzuflen", "key": 5766004}
 
@@ -249,9 +292,10 @@ def test_not_a_zip_and_a_zip_without_a_workbook(tmp_path):
 
 # -- CSV ----------------------------------------------------------------------------------------
 
+
 def test_mixed_encodings_are_reported_not_re_decoded(tmp_path):
     path = tmp_path / "mixed.csv"
-    path.write_bytes("Name;Beitritt\nKöln;2024\n".encode("utf-8") + "Münster;2023\n".encode("cp1252"))
+    path.write_bytes("Name;Beitritt\nKöln;2024\n".encode() + "Münster;2023\n".encode("cp1252"))
     result = read_in_subprocess(path)
     assert "mixes encodings" in result["error"] and "line 3" in result["error"]
 
@@ -281,7 +325,10 @@ def test_a_csv_at_the_row_cap_is_read_whole(tmp_path):
     path = tmp_path / "full.csv"
     path.write_text("Name;Beitritt\n" + "".join(f"Gemeinde {i};2024\n" for i in range(LIMITS.rows - 1)))
     result = read_in_subprocess(path)
-    assert len(result["rows"]) == LIMITS.rows - 1 and result["rows"][-1] == [LIMITS.rows - 1, f"Gemeinde {LIMITS.rows - 2}"]
+    assert len(result["rows"]) == LIMITS.rows - 1 and result["rows"][-1] == [
+        LIMITS.rows - 1,
+        f"Gemeinde {LIMITS.rows - 2}",
+    ]
 
 
 def test_a_csv_larger_than_the_file_cap_is_refused_unread(tmp_path):
@@ -316,12 +363,12 @@ def test_check_the_register_upload_and_the_streamlit_server_share_the_file_cap()
     from dashboard import register_view
 
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
-    assert register_view.MAX_UPLOAD_MB * 1024 * 1024 == LIMITS.file_bytes
+    assert LIMITS.file_bytes == register_view.MAX_UPLOAD_MB * 1024 * 1024
     assert config["server"]["maxUploadSize"] == register_view.MAX_UPLOAD_MB
 
 
 def test_the_readme_states_the_caps_the_reader_applies():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Sicherheit"):]
+    section = readme[readme.index("## Sicherheit") :]
     for what, how_much in LIMITS.describe():
         assert f"| {what} | {how_much} |" in section

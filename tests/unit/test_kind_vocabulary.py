@@ -11,15 +11,41 @@ import pytest
 from loaders.accessions import kreisfreie_kreis_keys
 from loaders.resolve import Resolver
 
-GEMEINDE_KINDS = ["Kommune", "Stadt", "Gemeinde", "Gem.", "Gde.", "St.", "kreisangehörige Stadt",
-                  "kreisang. Stadt", "Kreisangehörige Gemeinde", "kreisfreie Stadt", "krfr. Stadt",
-                  "kreisfr. Stadt", "Große kreisangehörige Stadt", "Gr. kreisang. Stadt", "GkSt", "GKSt.",
-                  "Mittlere kreisangehörige Stadt", "MkSt", "KOMMUNE", " kommune "]
+GEMEINDE_KINDS = [
+    "Kommune",
+    "Stadt",
+    "Gemeinde",
+    "Gem.",
+    "Gde.",
+    "St.",
+    "kreisangehörige Stadt",
+    "kreisang. Stadt",
+    "Kreisangehörige Gemeinde",
+    "kreisfreie Stadt",
+    "krfr. Stadt",
+    "kreisfr. Stadt",
+    "Große kreisangehörige Stadt",
+    "Gr. kreisang. Stadt",
+    "GkSt",
+    "GKSt.",
+    "Mittlere kreisangehörige Stadt",
+    "MkSt",
+    "KOMMUNE",
+    " kommune ",
+]
 KREIS_KINDS = ["Kreis", "Kr.", "KR", "Landkreis", "LK", "Lkr.", "Kreisverwaltung"]
 BEZIRK_KINDS = ["Bezirksregierung", "BezReg", "Bez.-Reg.", "Bez. Reg.", "Regierungsbezirk", "Reg.-Bez.", "RB"]
 # Words written around the name itself rather than in the kind column.
-GEMEINDE_NAME_FORMS = ["Stadt {}", "{}, Stadt", "Gemeinde {}", "{}, Kommune", "krfr. Stadt {}" ,
-                       "Große kreisangehörige Stadt {}", "{}, GkSt", "{}, kreisang. Stadt"]
+GEMEINDE_NAME_FORMS = [
+    "Stadt {}",
+    "{}, Stadt",
+    "Gemeinde {}",
+    "{}, Kommune",
+    "krfr. Stadt {}",
+    "Große kreisangehörige Stadt {}",
+    "{}, GkSt",
+    "{}, kreisang. Stadt",
+]
 KREIS_NAME_FORMS = ["Kreis {}", "{}, Kreis", "Kr. {}", "{}, Kr.", "Landkreis {}", "LK {}"]
 
 
@@ -32,11 +58,17 @@ def nrw(units):
 def names(units):
     """Official Gemeinden, Kreise (kreisfreie Städte are Gemeinden), Bezirke; and names a Kreis and a Gemeinde share."""
     kreisfrei = kreisfreie_kreis_keys(units)
-    gemeinden = dict(zip(units.loc[units["level"] == "gemeinde", "name"], units.loc[units["level"] == "gemeinde", "key"]))
+    gemeinden = dict(
+        zip(units.loc[units["level"] == "gemeinde", "name"], units.loc[units["level"] == "gemeinde", "key"])
+    )
     kreise = units[(units["level"] == "kreis") & ~units["key"].isin(kreisfrei)]
     kreise = {name.removeprefix("Städteregion "): key for name, key in zip(kreise["name"], kreise["key"])}
-    bezirke = dict(zip(units.loc[units["level"] == "regierungsbezirk", "name"],
-                       units.loc[units["level"] == "regierungsbezirk", "key"]))
+    bezirke = dict(
+        zip(
+            units.loc[units["level"] == "regierungsbezirk", "name"],
+            units.loc[units["level"] == "regierungsbezirk", "key"],
+        )
+    )
     shared = sorted(set(gemeinden) & set(kreise))
     assert (len(gemeinden), len(kreise), len(bezirke)) == (396, 31, 5)
     assert {"Kleve", "Wesel", "Soest", "Aachen"} <= set(shared)

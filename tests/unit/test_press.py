@@ -35,8 +35,10 @@ DAY = dt.date(2024, 2, 1)
 DETMOLD = ViewState(DAY, region="057")
 DETMOLD_COMPARE = ViewState(DAY, region="057", compare=dt.date(2024, 1, 31))
 # 120 characters, as a newsroom writes them.
-LONG_TITLE = ("Seit Februar 2024 sind alle 396 Städte und Gemeinden in Nordrhein-Westfalen dabei: "
-              "#sicherimDienst wächst weiter im Land")
+LONG_TITLE = (
+    "Seit Februar 2024 sind alle 396 Städte und Gemeinden in Nordrhein-Westfalen dabei: "
+    "#sicherimDienst wächst weiter im Land"
+)
 assert len(LONG_TITLE) == 120
 
 
@@ -70,9 +72,26 @@ def test_a_title_over_three_lines_is_one_clear_error(coverage):
 
 def test_cli_refuses_a_title_that_does_not_fit_with_one_line(tmp_path):
     out = tmp_path / "karte.png"
-    run = subprocess.run([sys.executable, "-m", "loaders.cli", "export", "--date", "2024-02-01", "--format", "png",
-                          "--preset", "square", "--title", "Überschrift " * 24, "--out", str(out)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loaders.cli",
+            "export",
+            "--date",
+            "2024-02-01",
+            "--format",
+            "png",
+            "--preset",
+            "square",
+            "--title",
+            "Überschrift " * 24,
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "at most 3" in run.stderr
     assert not out.exists()
@@ -104,8 +123,13 @@ def test_default_title_names_the_region(coverage):
 
 
 def test_subtitle_and_source_note_are_on_the_picture(coverage):
-    texts = " ".join(svg_texts(export(coverage, DETMOLD, "svg", subtitle="Lage ist seit 2023 dabei",
-                                      note="Quelle: Bezirksregierung Detmold")))
+    texts = " ".join(
+        svg_texts(
+            export(
+                coverage, DETMOLD, "svg", subtitle="Lage ist seit 2023 dabei", note="Quelle: Bezirksregierung Detmold"
+            )
+        )
+    )
     assert "Lage ist seit 2023 dabei" in texts and "Quelle: Bezirksregierung Detmold" in texts
 
 
@@ -126,12 +150,12 @@ def test_the_detmold_label_covers_no_documented_gemeinde(coverage):
     model_units = coverage.as_of(DAY, "gemeinde", None, "all")
     documented = set(model_units.loc[model_units["evidence"] == "documented", "key"])
     shapes = mapfig.geometry("gemeinde").set_index("key").geometry
-    assert "05766040" in documented   # Lage
+    assert "05766040" in documented  # Lage
     for label in boxes:
         for key in documented:
             assert label.intersection(shapes[key]).area / label.area < 0.02, key
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not a.intersects(b)
 
 
@@ -144,13 +168,12 @@ def test_english_view_gives_an_english_picture(coverage):
 def test_svg_embeds_its_subset_font_and_names_no_other(coverage):
     data = export(coverage, DETMOLD_COMPARE, "svg")
     text = data.decode()
-    faces = re.findall(r"@font-face\{font-family:'DejaVu Sans';font-weight:(\d+);src:url\(data:font/woff;base64,",
-                       text)
+    faces = re.findall(r"@font-face\{font-family:'DejaVu Sans';font-weight:(\d+);src:url\(data:font/woff;base64,", text)
     assert sorted(faces) == ["400", "700"]
     families = set(re.findall(r"font-family: ?([^;\"]+)", text))
     assert families == {"'DejaVu Sans'"}, families
-    assert "<pattern" in text   # hatching is a pattern, not line segments
-    assert len(data) < 2_000_000   # the targets (600 KB) are measured in make bench, not asserted
+    assert "<pattern" in text  # hatching is a pattern, not line segments
+    assert len(data) < 2_000_000  # the targets (600 KB) are measured in make bench, not asserted
 
 
 def test_svg_and_pdf_are_identical_run_to_run(coverage):
@@ -189,8 +212,24 @@ def test_alt_text_is_in_the_gif(coverage):
 
 def test_cli_writes_the_alt_text_beside_the_picture(tmp_path):
     out = tmp_path / "detmold.png"
-    run = subprocess.run([sys.executable, "-m", "loaders.cli", "export", "--date", "2024-02-01", "--region", "057",
-                          "--format", "png", "--out", str(out)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loaders.cli",
+            "export",
+            "--date",
+            "2024-02-01",
+            "--region",
+            "057",
+            "--format",
+            "png",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     alt = (tmp_path / "detmold.alt.txt").read_text(encoding="utf-8")
     _alt_facts(alt)
@@ -211,7 +250,7 @@ def test_timeline_picture_has_header_footer_and_one_time_axis(coverage):
     assert len(labels) == 5
     extents = [text.get_window_extent(renderer) for text in labels]
     for i, a in enumerate(extents):
-        for b in extents[i + 1:]:
+        for b in extents[i + 1 :]:
             assert not a.overlaps(b)
     assert min(text.get_fontsize() for text in labels) >= 8
 
@@ -221,7 +260,7 @@ def test_timeline_picture_has_header_footer_and_one_time_axis(coverage):
 def package(coverage, tmp_path_factory):
     folder = tmp_path_factory.mktemp("package")
     data = export(coverage, DETMOLD, "datapackage")
-    assert data == export(coverage, DETMOLD, "datapackage")   # identical run to run
+    assert data == export(coverage, DETMOLD, "datapackage")  # identical run to run
     zipfile.ZipFile(io.BytesIO(data)).extractall(folder)
     return folder
 
@@ -244,9 +283,15 @@ def test_package_csv_is_semicolon_utf8_with_keys_as_text(package):
     assert lage.split(";")[1] == "057660040040"
     kreise = (package / "kreise.csv").read_text(encoding="utf-8-sig")
     assert "\n05766;057660000000;" in kreise
-    assert {r["path"] for r in descriptor["resources"]} >= {"gemeinden.csv", "kreise.csv", "regierungsbezirke.csv",
-                                                           "beitritte.csv", "einheiten.geojson", "CITATION.cff",
-                                                           "NAMENSNENNUNG.txt"}
+    assert {r["path"] for r in descriptor["resources"]} >= {
+        "gemeinden.csv",
+        "kreise.csv",
+        "regierungsbezirke.csv",
+        "beitritte.csv",
+        "einheiten.geojson",
+        "CITATION.cff",
+        "NAMENSNENNUNG.txt",
+    }
     assert style.attribution_pieces()[0] in (package / "NAMENSNENNUNG.txt").read_text(encoding="utf-8")
 
 
@@ -271,7 +316,21 @@ def test_package_dcat_metadata_parses_with_one_dataset_and_a_distribution_per_fi
 
 def test_cli_writes_the_package(tmp_path):
     out = tmp_path / "paket.zip"
-    run = subprocess.run([sys.executable, "-m", "loaders.cli", "export", "--date", "2024-02-01", "--format",
-                          "datapackage", "--out", str(out)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loaders.cli",
+            "export",
+            "--date",
+            "2024-02-01",
+            "--format",
+            "datapackage",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert "datapackage.json" in zipfile.ZipFile(out).namelist()

@@ -34,8 +34,13 @@ sys.exit(code)
 
 def run_cli_and_list_heavy_modules(*args, env=None):
     environment = {k: v for k, v in os.environ.items() if k != URL_ENV} | (env or {})
-    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], capture_output=True,
-                          text=True, timeout=300, env=environment)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+    )
     assert done.returncode == 0, done.stderr
     line = next(line for line in done.stderr.splitlines() if line.startswith("LOADED"))
     return done.stdout, line.split()[1:]
@@ -47,7 +52,7 @@ def test_coverage_command_loads_no_database_geometry_or_plotting_library(units):
         pytest.skip("a register is configured in .streamlit/secrets.toml: the command must then read it")
     out, loaded = run_cli_and_list_heavy_modules("coverage", "--date", "2024-02-01", "--format", "json")
     assert loaded == []
-    assert '"key": "057"' in out        # it did answer, from the attribute table
+    assert '"key": "057"' in out  # it did answer, from the attribute table
 
 
 @pytest.mark.process
@@ -87,7 +92,7 @@ def test_png_export_is_rgb_with_its_dpi_and_title(coverage):
 
     data = export(coverage, ViewState(dt.date(2024, 2, 1)), "png", preset="square")
     image = Image.open(io.BytesIO(data))
-    assert image.mode == "RGB"                        # no alpha channel of constant 255
+    assert image.mode == "RGB"  # no alpha channel of constant 255
     assert image.info["Title"].startswith("#sicherimDienst")
     assert "Software" not in image.info
-    assert data == export(coverage, ViewState(dt.date(2024, 2, 1)), "png", preset="square")   # deterministic
+    assert data == export(coverage, ViewState(dt.date(2024, 2, 1)), "png", preset="square")  # deterministic

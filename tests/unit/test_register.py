@@ -109,15 +109,20 @@ def write(tmp_path, text, name="list.csv"):
 def gemeinden_list(tmp_path, units, kreis_key, name, joined="01.03.2024"):
     """A partner list of the Gemeinden of one Kreis, by official name, kind and key."""
     counts = Counter(units["name"])
-    chosen = units[(units["level"] == "gemeinde") & (units["kreis_key"] == kreis_key)
-                   & units["name"].map(lambda n: counts[n] == 1)].sort_values("key")
+    chosen = units[
+        (units["level"] == "gemeinde") & (units["kreis_key"] == kreis_key) & units["name"].map(lambda n: counts[n] == 1)
+    ].sort_values("key")
     lines = ["Name;Art;AGS;Beitritt"] + [f"{r.name};Gemeinde;{r.key};{joined}" for r in chosen.itertuples()]
     return write(tmp_path, "\n".join(lines) + "\n", name), set(chosen["key"])
 
 
 def child(url, path, user, delay=0.0, halt_after=0, marker="-"):
-    return subprocess.Popen([sys.executable, "-c", CHILD, url, str(path), user, str(delay), str(halt_after),
-                             str(marker)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, str(path), user, str(delay), str(halt_after), str(marker)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_seed_holds_the_shipped_documented_accessions(reg, db_url, units, shipped):
@@ -130,8 +135,9 @@ def test_seed_holds_the_shipped_documented_accessions(reg, db_url, units, shippe
 
 
 def test_import_commits_usable_rows_and_reports_the_rest(reg, tmp_path):
-    path = write(tmp_path, "Name;Art;Beitritt\nBielefeld, Stadt;;01.02.2023\nKleve;;1.2.2024\nHamminkel;;\n"
-                           "Landtag NRW;;\n")
+    path = write(
+        tmp_path, "Name;Art;Beitritt\nBielefeld, Stadt;;01.02.2023\nKleve;;1.2.2024\nHamminkel;;\nLandtag NRW;;\n"
+    )
     before = reg.export()
     preview = reg.preview(path)
     assert preview.actions == {1: "insert", 4: "unchanged"} and preview.import_id is None
@@ -140,11 +146,19 @@ def test_import_commits_usable_rows_and_reports_the_rest(reg, tmp_path):
     assert done.import_id == 2
     assert [(r.row, r.status) for r in done.reports] == [(1, "ok"), (2, "ambiguous"), (3, "unknown"), (4, "ok")]
     added = reg.table().set_index("key").loc["05711000"]
-    assert (added["name"], added["joined_on"], added["source"]) == ("Bielefeld, Stadt", "2023-02-01",
-                                                                     "Partnerliste list.csv")
+    assert (added["name"], added["joined_on"], added["source"]) == (
+        "Bielefeld, Stadt",
+        "2023-02-01",
+        "Partnerliste list.csv",
+    )
     entry = reg.history()[0]
-    assert (entry["user_name"], entry["rows_total"], entry["rows_inserted"], entry["rows_unchanged"],
-            entry["rows_attention"]) == ("editor@example", 4, 1, 1, 2)
+    assert (
+        entry["user_name"],
+        entry["rows_total"],
+        entry["rows_inserted"],
+        entry["rows_unchanged"],
+        entry["rows_attention"],
+    ) == ("editor@example", 4, 1, 1, 2)
     assert entry["sha256"] == done.sha256 and len(entry["sha256"]) == 64
 
 
@@ -184,7 +198,12 @@ def test_undo_restores_the_register_and_is_logged(reg, tmp_path, shipped):
     assert rows(reg.table()) == rows(shipped)
     undo, undone = reg.history()[:2]
     assert (undo["action"], undo["undoes"], undo["user_name"], undo["rows_deleted"], undo["rows_updated"]) == (
-        "undo", done.import_id, "chief", 1, 1)
+        "undo",
+        done.import_id,
+        "chief",
+        1,
+        1,
+    )
     assert (undone["id"], undone["undone_by"]) == (done.import_id, undo_id) and undone["undone_at"] is not None
     assert [c["action"] for c in reg.changes_of(undo_id)] == ["update", "delete"]
     for bad, message in ((done.import_id, "already undone"), (undo_id, "is an undo"), (99, "no import")):
@@ -211,7 +230,11 @@ def test_an_edit_ends_a_membership_is_logged_and_undone(reg):
     assert (after["left_on"], after["note"]) == ("2024-06", "Austritt laut Ratsbeschluss")
     entry = reg.history()[0]
     assert (entry["id"], entry["action"], entry["file_name"], entry["user_name"]) == (
-        edit_id, "edit", kreis["name"], "editor")
+        edit_id,
+        "edit",
+        kreis["name"],
+        "editor",
+    )
     [change] = reg.changes_of(edit_id)
     assert change["action"] == "update" and change["before"]["left_on"] == kreis["left_on"]
     assert "Bearbeitung " + kreis["name"] in register.render_history(reg.history(1))
@@ -228,13 +251,16 @@ def test_an_edit_of_the_accession_date_sets_its_precision_and_leaves_the_event(r
     assert (after["joined_on"], after["date_precision"], after["event"]) == ("2023-11", "month", "separate")
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"left_on": "2019-01-01"}, "before joined_on"),
-    ({"joined_on": "2999-01-01"}, "in der Zukunft"),
-    ({"joined_on": "1.2.2024"}, "is not a date"),
-    ({"key": "05711000"}, "cannot edit key"),
-    ({}, "nothing to change"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"left_on": "2019-01-01"}, "before joined_on"),
+        ({"joined_on": "2999-01-01"}, "in der Zukunft"),
+        ({"joined_on": "1.2.2024"}, "is not a date"),
+        ({"key": "05711000"}, "cannot edit key"),
+        ({}, "nothing to change"),
+    ],
+)
 def test_a_bad_edit_is_refused_and_changes_nothing(reg, values, message):
     row = reg.table().query("joined_on != ''").iloc[0]
     before, history = reg.export(), reg.history()
@@ -247,7 +273,7 @@ def test_a_bad_edit_is_refused_and_changes_nothing(reg, values, message):
 
 def test_state_at_a_past_day_is_rebuilt_from_the_log(new_url, units, tmp_path, monkeypatch, shipped):
     # Creating the register reads the clock twice (created, seeded); each later step once.
-    days = iter(dt.datetime(2024, 3, day, 12, tzinfo=dt.timezone.utc) for day in (1, 1, 2, 3, 4))
+    days = iter(dt.datetime(2024, 3, day, 12, tzinfo=dt.UTC) for day in (1, 1, 2, 3, 4))
     monkeypatch.setattr(register, "_now", lambda: next(days))
     with Register(new_url(), units=units) as reg:  # seeded on 1 March
         reg.commit_import(write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\n", "a.csv"), "a")
@@ -266,8 +292,14 @@ def test_state_at_a_past_day_is_rebuilt_from_the_log(new_url, units, tmp_path, m
 
 
 def test_export_reimports_into_an_empty_register_identically(reg, new_url, units, tmp_path):
-    reg.commit_import(write(tmp_path, "Name;Beitritt;Austritt;Bemerkung\nBielefeld, Stadt;01.02.2023;;"
-                                      "\"Beschluss, Rat\"\nStadt Menden;März 2023;2024-05;\n"), "editor")
+    reg.commit_import(
+        write(
+            tmp_path,
+            "Name;Beitritt;Austritt;Bemerkung\nBielefeld, Stadt;01.02.2023;;"
+            '"Beschluss, Rat"\nStadt Menden;März 2023;2024-05;\n',
+        ),
+        "editor",
+    )
     dump = write(tmp_path, reg.export(), "dump.csv")
     with Register(new_url(), seed=False, units=units) as copy:
         assert copy.table().empty
@@ -292,8 +324,12 @@ def test_concurrent_imports_keep_each_others_rows(reg, db_url, units, tmp_path):
     assert keys_a | keys_b <= set(reg.table()["key"])
     imports = [e for e in reg.history() if e["user_name"] in ("editor-a", "editor-b")]
     assert sorted(e["rows_inserted"] for e in imports) == sorted([len(keys_a), len(keys_b)])
-    menden = [c for e in sorted(imports, key=lambda e: e["id"]) for c in reg.changes_of(e["id"])
-              if c["identity"] == "unit:05962040"]
+    menden = [
+        c
+        for e in sorted(imports, key=lambda e: e["id"])
+        for c in reg.changes_of(e["id"])
+        if c["identity"] == "unit:05962040"
+    ]
     assert len(menden) == 2 and menden[1]["before"] == menden[0]["after"]
 
 
@@ -326,8 +362,10 @@ def test_configuration_follows_streamlit_connections(tmp_path, monkeypatch):
     assert register.configured_url(secrets_path=secrets) == "sqlite:///from-env.sqlite"
     assert register.configured_url("sqlite:///given.sqlite", secrets_path=secrets) == "sqlite:///given.sqlite"
     monkeypatch.delenv(register.URL_ENV)
-    secrets.write_text('[connections.register]\ndialect = "postgresql"\nhost = "db.example"\nport = 5432\n'
-                       'database = "atlas"\nusername = "atlas"\npassword = "s3cret"\n')
+    secrets.write_text(
+        '[connections.register]\ndialect = "postgresql"\nhost = "db.example"\nport = 5432\n'
+        'database = "atlas"\nusername = "atlas"\npassword = "s3cret"\n'
+    )
     assert register.configured_url(secrets_path=secrets) == "postgresql://atlas:s3cret@db.example:5432/atlas"
     secrets.write_text('[connections.register]\nhost = "db.example"\n')
     with pytest.raises(InputError, match="needs url"):
@@ -343,8 +381,13 @@ def test_bad_urls_are_one_clear_error(tmp_path):
 
 def sid_atlas(*args, env=None):
     environment = {k: v for k, v in os.environ.items() if k != register.URL_ENV} | (env or {})
-    return subprocess.run([sys.executable, "-m", "loaders.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+    )
 
 
 @pytest.mark.process
@@ -376,19 +419,23 @@ def test_cli_import_undo_history_and_export(tmp_path):
 
 
 @pytest.mark.process
-@pytest.mark.parametrize("args, message", [
-    (("import", "missing.csv"), "cannot read missing.csv"),
-    (("import", "binary.csv"), "not a spreadsheet"),
-    (("register", "undo", "99"), "no import with id 99"),
-    (("register", "history", "--limit", "0"), "at least 1"),
-    (("register", "history", "--db", "mysql+nosuchdriver://x/y"), "cannot use register URL"),
-    (("register", "export", "--out", "."), "is a folder"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("import", "missing.csv"), "cannot read missing.csv"),
+        (("import", "binary.csv"), "not a spreadsheet"),
+        (("register", "undo", "99"), "no import with id 99"),
+        (("register", "history", "--limit", "0"), "at least 1"),
+        (("register", "history", "--db", "mysql+nosuchdriver://x/y"), "cannot use register URL"),
+        (("register", "export", "--out", "."), "is a folder"),
+    ],
+)
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02")
     db = [] if "--db" in args else ["--db", f"sqlite:///{tmp_path / 'cli.sqlite'}"]
-    result = subprocess.run([sys.executable, "-m", "loaders.cli", *args, *db], capture_output=True, text=True,
-                            timeout=300, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders.cli", *args, *db], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("sid-atlas: error:") and message in result.stderr
 

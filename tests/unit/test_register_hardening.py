@@ -14,7 +14,7 @@ from loaders.register import Register
 from loaders.tables import FORMULA_PREFIXES
 
 HOSTILE = {
-    "source": "=HYPERLINK(\"http://evil.example/\",\"Beleg\")",
+    "source": '=HYPERLINK("http://evil.example/","Beleg")',
     "note": "@SUM(A1)",
 }
 MORE_HOSTILE = {"source": "+cmd|' /C calc'!A0", "note": "'=schon mit Apostroph"}

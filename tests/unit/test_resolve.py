@@ -24,23 +24,45 @@ def outcome(resolver, name, kind=None, key=None):
     return result.status, result.key
 
 
-@pytest.mark.parametrize("typed, key", [
-    ("Stadt Kleve", "05154036"), ("Kleve, Stadt", "05154036"), ("Kreis Kleve", "05154"),
-    ("Kleve, Kreis", "05154"), ("Gemeinde Tecklenburg", "05566088"), ("Landeshauptstadt Düsseldorf", "05111000"),
-    ("Hansestadt Tecklenburg", "05566088"), ("Bezirksregierung Düsseldorf", "051"),
-    ("Regierungsbezirk Detmold", "057"), ("Städteregion Aachen", "05334"), ("Kreis Aachen", "05334"),
-    ("StädteRegion Aachen", "05334"), ("Aachen", "05334002"), ("Detmold", "05766020"),
-])
+@pytest.mark.parametrize(
+    "typed, key",
+    [
+        ("Stadt Kleve", "05154036"),
+        ("Kleve, Stadt", "05154036"),
+        ("Kreis Kleve", "05154"),
+        ("Kleve, Kreis", "05154"),
+        ("Gemeinde Tecklenburg", "05566088"),
+        ("Landeshauptstadt Düsseldorf", "05111000"),
+        ("Hansestadt Tecklenburg", "05566088"),
+        ("Bezirksregierung Düsseldorf", "051"),
+        ("Regierungsbezirk Detmold", "057"),
+        ("Städteregion Aachen", "05334"),
+        ("Kreis Aachen", "05334"),
+        ("StädteRegion Aachen", "05334"),
+        ("Aachen", "05334002"),
+        ("Detmold", "05766020"),
+    ],
+)
 def test_prefixes_and_suffixes_say_the_level(small, typed, key):
     assert outcome(small, typed) == ("ok", key)
 
 
-@pytest.mark.parametrize("typed, key", [
-    ("Leichlingen", "05378016"), ("Leichlingen (Rhld.)", "05378016"), ("Leichlingen (Rheinland)", "05378016"),
-    ("Leichlingen/Rhld.", "05378016"), ("Wetter", "05954032"), ("Wetter/Ruhr", "05954032"),
-    ("Emmerich", "05154008"), ("Emmerich am Rhein", "05154008"),
-    ("Mülheim", "05117000"), ("Mülheim a.d. Ruhr", "05117000"), ("Mülheim an der Ruhr", "05117000"),
-])
+@pytest.mark.parametrize(
+    "typed, key",
+    [
+        ("Leichlingen", "05378016"),
+        ("Leichlingen (Rhld.)", "05378016"),
+        ("Leichlingen (Rheinland)", "05378016"),
+        ("Leichlingen/Rhld.", "05378016"),
+        ("Wetter", "05954032"),
+        ("Wetter/Ruhr", "05954032"),
+        ("Emmerich", "05154008"),
+        ("Emmerich am Rhein", "05154008"),
+        ("Mülheim", "05117000"),
+        ("Mülheim a.d. Ruhr", "05117000"),
+        ("Mülheim an der Ruhr", "05117000"),
+    ],
+)
 def test_qualifiers_of_official_names(small, typed, key):
     assert outcome(small, typed) == ("ok", key)
 
@@ -51,8 +73,16 @@ def test_a_different_qualifier_is_not_accepted(small):
     assert [c.key for c in result.candidates] == ["05378016"]
 
 
-@pytest.mark.parametrize("typed", ["Muelheim an der Ruhr", "MÜLHEIM AN DER RUHR", "Schloss Holte-Stukenbrock",
-                                   "Schloß Holte Stukenbrock", "schloss-holte-stukenbrock"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Muelheim an der Ruhr",
+        "MÜLHEIM AN DER RUHR",
+        "Schloss Holte-Stukenbrock",
+        "Schloß Holte Stukenbrock",
+        "schloss-holte-stukenbrock",
+    ],
+)
 def test_umlaut_sz_case_and_hyphen_spellings(small, typed):
     assert small.resolve(typed).status == "ok"
 
@@ -75,8 +105,13 @@ def test_same_name_without_kind_is_ambiguous_never_guessed(small):
 
 
 def test_kreisfreie_stadt_is_one_body_keyed_as_gemeinde(small):
-    for typed, kind in (("Hamm", None), ("Hamm", "Kreis"), ("Stadt Hamm", "Kreis"), ("Kreis Hamm", None),
-                        ("Hamm", "kreisfreie Stadt")):
+    for typed, kind in (
+        ("Hamm", None),
+        ("Hamm", "Kreis"),
+        ("Stadt Hamm", "Kreis"),
+        ("Kreis Hamm", None),
+        ("Hamm", "kreisfreie Stadt"),
+    ):
         result = small.resolve(typed, kind)
         assert (result.status, result.key, result.kind) == ("ok", "05915000", "gemeinde"), typed
 
@@ -105,12 +140,20 @@ def test_kind_contradicting_the_name_needs_attention(small):
     assert small.resolve("Kleve", "Fahrrad").status == "invalid"
 
 
-@pytest.mark.parametrize("typed, kind, expected_kind", [
-    ("Landtag NRW", None, "parlament"), ("DGB NRW", None, "gewerkschaft"), ("ver.di NRW", None, "gewerkschaft"),
-    ("Amtsgericht Hamm", None, "gericht"), ("Städte- und Gemeindebund NRW", None, "verband"),
-    ("Unfallkasse NRW", None, "sozialversicherung"), ("Ministerium des Innern", None, "landesbehoerde"),
-    ("Beamtenbund", "Gewerkschaft", "gewerkschaft"), ("Kleve-Freunde e.V.", "Verband", "verband"),
-])
+@pytest.mark.parametrize(
+    "typed, kind, expected_kind",
+    [
+        ("Landtag NRW", None, "parlament"),
+        ("DGB NRW", None, "gewerkschaft"),
+        ("ver.di NRW", None, "gewerkschaft"),
+        ("Amtsgericht Hamm", None, "gericht"),
+        ("Städte- und Gemeindebund NRW", None, "verband"),
+        ("Unfallkasse NRW", None, "sozialversicherung"),
+        ("Ministerium des Innern", None, "landesbehoerde"),
+        ("Beamtenbund", "Gewerkschaft", "gewerkschaft"),
+        ("Kleve-Freunde e.V.", "Verband", "verband"),
+    ],
+)
 def test_bodies_without_territory_need_no_key(small, typed, kind, expected_kind):
     result = small.resolve(typed, kind)
     assert (result.status, result.unit, result.kind) == ("ok", None, expected_kind)
@@ -138,6 +181,7 @@ def test_key_normalisation():
 
 
 # --- every official NRW name -----------------------------------------------------------
+
 
 def gemeinde_cases(units):
     gemeinden = units[units["level"] == "gemeinde"]
@@ -181,16 +225,26 @@ def test_every_kreis_resolves(units, nrw, form, kind):
 
 
 def test_kreise_by_their_official_name_alone(units, nrw):
-    assert [outcome(nrw, name) for name in ("Städteregion Aachen", "Märkischer Kreis", "Rhein-Kreis Neuss",
-                                             "Hochsauerlandkreis", "Lippe")] == [
-        ("ok", "05334"), ("ok", "05962"), ("ok", "05162"), ("ok", "05958"), ("ok", "05766")]
+    assert [
+        outcome(nrw, name)
+        for name in ("Städteregion Aachen", "Märkischer Kreis", "Rhein-Kreis Neuss", "Hochsauerlandkreis", "Lippe")
+    ] == [("ok", "05334"), ("ok", "05962"), ("ok", "05162"), ("ok", "05958"), ("ok", "05766")]
 
 
-@pytest.mark.parametrize("typed, key", [
-    ("Hamm", "05915000"), ("Leichlingen", "05378016"), ("Bielefeld, Stadt", "05711000"),
-    ("Stadt Bielefeld", "05711000"), ("Kreis Lippe", "05766"), ("Bezirksregierung Münster", "055"),
-    ("Münster", "05515000"), ("Bundesstadt Bonn", "05314000"), ("Mülheim an der Ruhr", "05117000"),
-])
+@pytest.mark.parametrize(
+    "typed, key",
+    [
+        ("Hamm", "05915000"),
+        ("Leichlingen", "05378016"),
+        ("Bielefeld, Stadt", "05711000"),
+        ("Stadt Bielefeld", "05711000"),
+        ("Kreis Lippe", "05766"),
+        ("Bezirksregierung Münster", "055"),
+        ("Münster", "05515000"),
+        ("Bundesstadt Bonn", "05314000"),
+        ("Mülheim an der Ruhr", "05117000"),
+    ],
+)
 def test_the_issue_examples(nrw, typed, key):
     assert outcome(nrw, typed) == ("ok", key)
 

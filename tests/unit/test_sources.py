@@ -7,7 +7,6 @@ import http.server
 import shutil
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -121,4 +120,5 @@ def test_prepare_from_an_explicit_source_reports_it(tmp_path, monkeypatch):
     monkeypatch.setenv("SID_ATLAS_CACHE", str(tmp_path / "cache"))
     assert main(["prepare", "--source", str(SHARED_GEODATA_DIR), "--no-download"]) == 0
     assert sorted(p.name for p in (tmp_path / "cache" / "sources").iterdir()) == sorted(
-        s.file for s in sources.manifest().values())
+        s.file for s in sources.manifest().values()
+    )

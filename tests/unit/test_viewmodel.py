@@ -38,9 +38,12 @@ def views():
         for date in (day - dt.timedelta(days=1), day):
             for level in VIEW_LEVELS:
                 for region in (None, *REGION_KEYS):
-                    yield ViewState(date, level=level, region=region,
-                                    compare=day - dt.timedelta(days=1) if date == day and region in (None, "057")
-                                    else None)
+                    yield ViewState(
+                        date,
+                        level=level,
+                        region=region,
+                        compare=day - dt.timedelta(days=1) if date == day and region in (None, "057") else None,
+                    )
 
 
 @pytest.mark.slow
@@ -69,7 +72,7 @@ def test_screen_html_static_csv_and_cli_agree_unit_by_unit(coverage):
     for i, view in enumerate(views()):
         for evidence in ("all", "documented"):
             if i % 7 and evidence == "documented":
-                continue   # every level and region with "documented" too, without running each twice
+                continue  # every level and region with "documented" too, without running each twice
             state = view.with_(evidence=evidence)
             model = viewmodel.build(coverage, state)
             screen = component_args(model, units_url="u", context_url=None, labels=[])["features"]
@@ -88,8 +91,10 @@ def test_screen_html_static_csv_and_cli_agree_unit_by_unit(coverage):
 
 
 def test_html_export_draws_the_same_payload_as_the_screen(coverage):
-    for state in (ViewState(D(2024, 2, 1), level="regierungsbezirk"),
-                  ViewState(D(2023, 1, 1), region="055", compare=D(2022, 10, 18))):
+    for state in (
+        ViewState(D(2024, 2, 1), level="regierungsbezirk"),
+        ViewState(D(2023, 1, 1), region="055", compare=D(2022, 10, 18)),
+    ):
         model = viewmodel.build(coverage, state)
         html_args = map_args(coverage, model)
         screen = component_args(model, units_url="u", context_url=None, labels=[])
@@ -99,14 +104,22 @@ def test_html_export_draws_the_same_payload_as_the_screen(coverage):
 
 
 @pytest.mark.process
-@pytest.mark.parametrize("args, key, covered, documented, body_evidence", [
-    (["--date", "2024-02-01", "--level", "land"], "05", 396, 23, None),
-    (["--date", "2024-02-01", "--region", "057"], "057", 70, 1, "documented"),
-    (["--date", "2022-10-19"], "055", 78, 12, "documented"),
-])
+@pytest.mark.parametrize(
+    "args, key, covered, documented, body_evidence",
+    [
+        (["--date", "2024-02-01", "--level", "land"], "05", 396, 23, None),
+        (["--date", "2024-02-01", "--region", "057"], "057", 70, 1, "documented"),
+        (["--date", "2022-10-19"], "055", 78, 12, "documented"),
+    ],
+)
 def test_cli_json_carries_the_documented_part(args, key, covered, documented, body_evidence):
-    result = subprocess.run([sys.executable, "-m", "loaders.cli", "coverage", *args, "--format", "json"],
-                            capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders.cli", "coverage", *args, "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=PROJECT_ROOT,
+    )
     assert result.returncode == 0, result.stderr
     row = next(r for r in json.loads(result.stdout) if r["key"] == key)
     assert (row["gemeinden_covered"], row["gemeinden_covered_documented"]) == (covered, documented)
@@ -120,7 +133,7 @@ def test_cli_json_carries_the_documented_part(args, key, covered, documented, bo
 def test_a_bezirk_with_few_documented_gemeinden_is_hatched_and_says_so(coverage):
     model = viewmodel.build(coverage, ViewState(D(2024, 2, 1), level="regierungsbezirk"))
     units = model.units.set_index("key")
-    assert units["hatched"].all()          # every Bezirk rests mostly on inference
+    assert units["hatched"].all()  # every Bezirk rests mostly on inference
     assert units.loc["051", "gemeinden_covered_documented"] == 3
     assert units.loc["057", "gemeinden_covered_documented"] == 1
     tip = units.loc["057", "tooltip"]
@@ -140,8 +153,11 @@ def test_a_documented_kreis_is_not_hidden_by_an_inferred_own_row(coverage):
         recklinghausen = g[g["kreis_key"] == "05562"]
         assert len(recklinghausen) == 10
         assert set(recklinghausen["status"]) == {"via_kreis"} and set(recklinghausen["evidence"]) == {"documented"}
-    assert (coverage.summary(D(2023, 1, 1), evidence="all")["gemeinden_covered_documented"]
-            == coverage.summary(D(2023, 1, 1), evidence="documented")["gemeinden_covered"] == 23 - 11)
+    assert (
+        coverage.summary(D(2023, 1, 1), evidence="all")["gemeinden_covered_documented"]
+        == coverage.summary(D(2023, 1, 1), evidence="documented")["gemeinden_covered"]
+        == 23 - 11
+    )
 
 
 def test_documented_undated_members_are_never_shown_as_not_members(coverage):
@@ -176,7 +192,7 @@ def test_erkrath_is_not_filled_in_and_counts_from_its_release(coverage):
     # Before its release only Kreis Mettmann's undated (documented) membership speaks for it.
     assert status(D(2023, 10, 20), "documented")["status"] == "undated"
     assert status(D(2023, 10, 21), "documented")["evidence"] == "documented"
-    assert status(D(2023, 9, 25), "all")["evidence"] == "inferred"   # the event's inference stays beside it
+    assert status(D(2023, 9, 25), "all")["evidence"] == "inferred"  # the event's inference stays beside it
 
 
 def test_stolberg_counts_from_the_news_item(coverage):

@@ -22,23 +22,25 @@ def test_no_parameters_give_today_and_defaults():
 
 
 def test_every_parameter_is_read():
-    view, notices = read(date="2024-02-01", compare="2023-09-25", level="kreis", region="057",
-                         evidence="documented")
+    view, notices = read(date="2024-02-01", compare="2023-09-25", level="kreis", region="057", evidence="documented")
     assert view == ViewState(dt.date(2024, 2, 1), dt.date(2023, 9, 25), "kreis", "057", "documented")
     assert notices == []
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"date": "2024-13-01"}, "date"),
-    ({"date": "01.02.2024"}, "date"),
-    ({"date": "2021-12-31"}, "date"),        # before the network existed
-    ({"date": "2027-01-01"}, "date"),        # in the future
-    ({"compare": "gestern"}, "compare"),
-    ({"level": "bezirk"}, "level"),
-    ({"region": "058"}, "region"),
-    ({"region": "<script>"}, "region"),
-    ({"evidence": "some"}, "evidence"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"date": "2024-13-01"}, "date"),
+        ({"date": "01.02.2024"}, "date"),
+        ({"date": "2021-12-31"}, "date"),  # before the network existed
+        ({"date": "2027-01-01"}, "date"),  # in the future
+        ({"compare": "gestern"}, "compare"),
+        ({"level": "bezirk"}, "level"),
+        ({"region": "058"}, "region"),
+        ({"region": "<script>"}, "region"),
+        ({"evidence": "some"}, "evidence"),
+    ],
+)
 def test_a_bad_value_falls_back_with_a_german_notice(params, field):
     view, notices = read(**params)
     assert len(notices) == 1

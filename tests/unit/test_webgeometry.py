@@ -42,7 +42,8 @@ def test_no_gaps_between_neighbours(overview, units):
     land = overview.loc[overview["level"] == "land", "geometry"].iloc[0]
     assert union.symmetric_difference(land).area < 1e-9
     assert shapely.get_num_interior_rings(land) == shapely.get_num_interior_rings(
-        units.loc[units["level"] == "land", "geometry"].iloc[0])
+        units.loc[units["level"] == "land", "geometry"].iloc[0]
+    )
 
 
 def test_geojson_carries_keys_only(overview):
@@ -76,8 +77,11 @@ def test_topojson_arcs_used_once_are_the_outer_border(overview):
             uses[index if index >= 0 else ~index] += 1
     assert set(uses) == {1, 2}
     scale, translate = (np.asarray(topology["transform"][k]) for k in ("scale", "translate"))
-    outer = [shapely.linestrings(np.cumsum(arc, axis=0) * scale + translate)
-             for arc, n in zip(topology["arcs"], uses) if n == 1]
+    outer = [
+        shapely.linestrings(np.cumsum(arc, axis=0) * scale + translate)
+        for arc, n in zip(topology["arcs"], uses)
+        if n == 1
+    ]
     land = overview.loc[overview["level"] == "land", "geometry"].iloc[0]
     assert sum(line.length for line in outer) == pytest.approx(land.boundary.length, rel=1e-9)
 
