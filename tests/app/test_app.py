@@ -197,3 +197,23 @@ def test_a_stichtag_change_within_one_coverage_period_rebuilds_no_model(monkeypa
     store.load_coverage().__dict__.pop("_viewmodel_memo", None)  # forget what other tests built
     app.slider(key="w_slider").set_value(D(2023, 3, 2)).run()  # another coverage period
     assert built
+
+
+def test_url_notices_show_markdown_and_html_as_text_and_cut_long_values():
+    hostile = "<img src=x>[Login](https://evil.example) ![x](http://evil.example/x.png)"
+    app = run(region=hostile, level="x" * 200_000)
+    notices = [w.value for w in app.warning]
+    assert len(notices) == 2
+    region = next(n for n in notices if "„region“" in n)
+    # Every Markdown/HTML character is escaped: Streamlit shows it as the text it is, no link, no image.
+    assert "\\<img src\\=x\\>\\[Login\\]\\(https\\:\\/\\/evil\\.example\\)" in region
+    assert "http://evil.example/x.png" not in region   # cut after 40 characters
+    level = next(n for n in notices if "„level“" in n)
+    assert len(level) < 300   # the 200 KB value is cut, not echoed
+    assert url(app).get("region") is None
+
+
+def test_a_reversed_date_pair_in_the_url_is_swapped_with_a_notice():
+    app = run(date="2023-09-01", compare="2024-02-01")
+    assert any("getauscht" in w.value for w in app.warning)
+    assert url(app)["date"] == "2024-02-01" and url(app)["compare"] == "2023-09-01"
