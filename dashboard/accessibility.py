@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pandas as pd
-import sqlalchemy as sa
 import streamlit as st
 
-from loaders import feedback, registerconfig
+import register
 from loaders.errors import AtlasError
 from loaders.viewstate import FIRST_DAY, ViewState
+from register import feedback
 from viewmodel.describe import describe
 from viewmodel.i18n import t
 from viewmodel.model import ViewModel
 from viewmodel.tables import map_table
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 LOG = logging.getLogger("sid_atlas.feedback")
 TABLE_ANCHOR = "tabelle-zur-karte"
@@ -112,14 +116,14 @@ def day_buttons(container, lang: str, today: dt.date) -> None:
 # -- feedback (BITV NRW §5) ---------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> sa.Engine:
-    from loaders.register import _engine as register_engine  # the register's own connection set-up
+    from register.engine import make_engine  # the register's own connection set-up
 
-    return register_engine(url)
+    return make_engine(url)
 
 
 def feedback_engine() -> sa.Engine:
     """The register database: the configured one, else the embedded SQLite register under ``data/``."""
-    return _engine(registerconfig.configured_url() or registerconfig.default_url())
+    return _engine(register.configured_url() or register.default_url())
 
 
 def view_url(view: ViewState) -> str:
@@ -148,7 +152,7 @@ def feedback_form(url: str, lang: str, key: str = "feedback") -> None:
         return
     try:
         number = feedback.submit(feedback_engine(), message, url, contact, lang)
-    except (AtlasError, sa.exc.SQLAlchemyError):
+    except AtlasError:  # register.RegisterError among them: the database failed
         LOG.exception("feedback not stored")
         st.error(t("feedback_failed", lang))
         return

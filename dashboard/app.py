@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+import register  # noqa: E402
 from dashboard import (  # noqa: E402
     accessibility,
     figures,
@@ -35,7 +36,7 @@ from dashboard.mapview import render_map  # noqa: E402
 from dashboard.notices import plain  # noqa: E402
 from exports import animation  # noqa: E402
 from exports.style import title_for  # noqa: E402
-from loaders import accessions, register, sources, store  # noqa: E402
+from loaders import accessions, sources, store  # noqa: E402
 from loaders.boundaries import LAND_KEY  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
 from loaders.tables import to_csv_bytes  # noqa: E402

@@ -18,17 +18,21 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from loaders.check import STATUS_LABELS
+from loaders.accessions import identity
 from loaders.dates import precision_of
-from loaders.register import ImportReport, identity
-from loaders.resolve import LEVEL_LABEL
-from loaders.sheets import LIMITS
+from register.check import STATUS_LABELS
+from register.resolve import LEVEL_LABEL
+from register.sheets import LIMITS
 from viewmodel.i18n import format_partial, kind_label
 
-# The partner-list reader's own file cap (loaders.sheets.LIMITS, the same for `sid-atlas check`);
+if TYPE_CHECKING:
+    from register.core import ImportReport
+
+# The partner-list reader's own file cap (register.sheets.LIMITS, the same for `sid-atlas check`);
 # also Streamlit's server.maxUploadSize (.streamlit/config.toml): the server refuses larger uploads,
 # this check says so in words should a bigger file still arrive (another config, a changed limit).
 MAX_UPLOAD_MB = LIMITS.file_bytes // 1024 // 1024
@@ -188,10 +192,10 @@ def history_table(entries: list[dict]) -> pd.DataFrame:
             {
                 "Nr.": e["id"],
                 "Zeit (UTC)": e["created_at"].strftime("%d.%m.%Y %H:%M"),
-                "Art": ENTRY_LABELS.get(e["action"], e["action"]),
-                "Datei / Körperschaft": e["file_name"]
-                if e["action"] != "undo"
-                else f"Eintrag {e['undoes']}: {e['file_name']}",
+                "Art": ENTRY_LABELS.get(e["kind"], e["kind"]),
+                "Datei / Körperschaft": entry_subject(e)
+                if e["kind"] != "undo"
+                else f"Eintrag {e['undoes']}: {entry_subject(e)}",
                 "Von": e["user_name"],
                 "neu": e["rows_inserted"],
                 "geändert": e["rows_updated"],
@@ -216,15 +220,26 @@ def history_table(entries: list[dict]) -> pd.DataFrame:
     )
 
 
+def entry_subject(entry: Mapping) -> str:
+    """What a history entry concerns: the imported file, or the edited body (an undo repeats its entry's).
+
+    Examples
+    --------
+    >>> entry_subject({"kind": "import", "file_name": "liste.csv", "body": None})
+    'liste.csv'
+    >>> entry_subject({"kind": "edit", "file_name": None, "body": "Stadt Menden (Sauerland)"})
+    'Stadt Menden (Sauerland)'
+    """
+    return entry.get("file_name") or entry.get("body") or ""
+
+
 def undoable(entries: list[dict], seed_user: str) -> list[dict]:
     """Entries an editor may undo: imports and edits not yet undone; never the seed.
 
     Undoing the seed would empty the register, and an undo cannot itself be undone.
     """
     return [
-        e
-        for e in entries
-        if e["action"] in ("import", "edit") and e["undone_by"] is None and e["user_name"] != seed_user
+        e for e in entries if e["kind"] in ("import", "edit") and e["undone_by"] is None and e["user_name"] != seed_user
     ]
 
 

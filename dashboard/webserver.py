@@ -8,7 +8,7 @@ dashboard/app.py`` without it still shows the atlas, but the register page
 disables editing and says why (:func:`active`).
 
 Sign-in (``/_sid/anmelden``)
-    A plain HTML form posts name and password here; :mod:`loaders.signin`
+    A plain HTML form posts name and password here; :mod:`register.signin`
     counts the attempt, waits, compares, and on success the browser receives
     the token in an HttpOnly, SameSite=Strict cookie and goes to the register
     page. The page reads the cookie from its own websocket's handshake
@@ -101,7 +101,7 @@ def signin_url() -> str:
 
 def allow_uploads(session_id: str, cookie: str, value: str) -> None:
     """Let ``session_id`` store files, for requests whose cookie ``cookie`` is ``value`` (the editor's sign-in)."""
-    from loaders.signin import token_hash
+    from register.signin import token_hash
 
     with _uploaders_lock:
         _uploaders[session_id] = (cookie, token_hash(value), time.monotonic() + UPLOADER_SECONDS)
@@ -114,7 +114,7 @@ def forbid_uploads(session_id: str) -> None:
 
 def upload_allowed(session_id: str, cookies: Mapping[str, str]) -> bool:
     """Whether an upload request for ``session_id`` carrying ``cookies`` may pass."""
-    from loaders.signin import token_hash
+    from register.signin import token_hash
 
     with _uploaders_lock:
         now = time.monotonic()
@@ -288,7 +288,7 @@ _register_lock = threading.Lock()
 
 def register_engine():
     """The configured register's engine, opened once per process; None when no register is configured."""
-    from loaders import register
+    import register
 
     with _register_lock:
         if _register["instance"] is None:
@@ -348,7 +348,7 @@ async def signin_endpoint(request):
     from starlette.responses import HTMLResponse, RedirectResponse
 
     from dashboard import register_view as view
-    from loaders import signin
+    from register import signin
 
     base = _base()
 

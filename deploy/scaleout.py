@@ -281,7 +281,7 @@ def deployment(
 
 
 def _register_url(explicit: str | None) -> str:
-    from loaders import register
+    import register
 
     url = register.configured_url(explicit)
     if not url or url.startswith("sqlite"):

@@ -39,6 +39,7 @@ import pandas as pd
 
 from loaders.dates import PRECISIONS, parse_iso_day, period_bounds, precision_of
 from loaders.errors import DataError, preview
+from loaders.folding import fold
 from loaders.paths import SHIPPED_DIR
 
 ACCESSIONS_CSV = SHIPPED_DIR / "accessions.csv"
@@ -197,8 +198,12 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None, events:
                     )
                 if key and not key.startswith(event_regions[event]):
                     problems.append(f"{where}: key {key} is outside the region of event {event}")
-    identity = frame.apply(_identity, axis=1)
-    dupes = frame.loc[identity.duplicated(keep=False) & (frame["evidence"] == "documented"), "name"]
+    bodies = pd.Series(
+        [identity(kind, key, name) for kind, key, name in zip(frame["kind"], frame["key"], frame["name"])],
+        index=frame.index,
+        dtype=object,
+    )
+    dupes = frame.loc[bodies.duplicated(keep=False) & (frame["evidence"] == "documented"), "name"]
     if len(dupes):
         problems.append(f"the same body is documented twice: {preview(sorted(set(dupes)))}")
     return problems
@@ -224,9 +229,27 @@ def _certain_by_problems(where: str, row) -> list[str]:
     return []
 
 
-def _identity(row) -> str:
-    # Territorial bodies are identified by key; others (which share seat keys) by name.
-    return f"{row['kind']}:{row['key']}" if row["kind"] in KEY_LENGTH else f"{row['kind']}:{row['name']}"
+def identity(kind: str, key: str, name: str) -> str:
+    """What makes a body the same body: its key if it has territory, else its kind and folded name.
+
+    The one rule for the shipped table's duplicates, the partner-list check's
+    and the register's key. Bodies without territory share seat keys (many
+    courts in one city), so their name tells them apart, folded as a typed
+    name is (:func:`loaders.folding.fold`): case, umlauts, hyphens and spacing
+    do not make another body.
+
+    Examples
+    --------
+    >>> identity("gemeinde", "05711000", "Stadt Bielefeld"), identity("verband", "05111000", "Städtetag NRW")
+    ('unit:05711000', 'body:verband:staedtetag nrw')
+    >>> identity("verband", "", "Staedtetag  NRW") == identity("verband", "05111000", "STÄDTETAG NRW")
+    True
+    >>> identity("kreis", "05154", "Kleve") == identity("gemeinde", "05154036", "Kleve")
+    False
+    """
+    if kind in KEY_LENGTH:
+        return f"unit:{key}"
+    return f"body:{kind}:{fold(name)}"
 
 
 def canonical_keys(frame: pd.DataFrame, units: pd.DataFrame | None) -> pd.DataFrame:

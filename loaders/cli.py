@@ -357,7 +357,8 @@ def _export_day(args) -> dt.date:
 
 def cmd_check(args) -> int:
     """Exit 0 when every row is usable, 1 when any needs attention (2: unreadable, via main)."""
-    from loaders import check, store
+    from loaders import store
+    from register import check
 
     reports, summary = check.check_file(args.file, store.load_attributes(), dt.date.today())
     if args.format == "json":
@@ -370,7 +371,8 @@ def cmd_check(args) -> int:
 
 def cmd_import(args) -> int:
     """Exit 0 when every row was imported, 1 when any needs attention (2: unreadable, via main)."""
-    from loaders import check, register
+    import register
+    from register import check
 
     with register.Register(register.configured_url(args.db), seed=not args.no_seed) as reg:
         result = reg.preview(args.file) if args.dry_run else reg.commit_import(args.file, _cli_user())
@@ -381,7 +383,7 @@ def cmd_import(args) -> int:
 
 def cmd_register(args) -> int:
     """``register export|undo|history``: the register's dump, an undo, the import history."""
-    from loaders import register
+    import register
     from loaders.paths import atomic_write
 
     if args.register_command == "export" and args.out is not None and args.out.is_dir():

@@ -153,15 +153,15 @@ def accession_table(members: Path | str | None = None):
     """The documented accessions: a given table, else the register when one is configured, else the shipped data.
 
     A register counts as configured only through ``$SID_ATLAS_REGISTER_URL`` or
-    ``.streamlit/secrets.toml`` (see :func:`loaders.register.configured_url`);
+    ``.streamlit/secrets.toml`` (see :func:`register.core.configured_url`);
     without either, nothing here touches a database.
     """
     from loaders import accessions
-    from loaders.registerconfig import configured_url
+    from register.config import configured_url
 
     # SQLAlchemy (0.15 s to import) is loaded only when a register is configured.
     if members is None and configured_url() is not None:
-        from loaders import register
+        import register
 
         configured = register.open_configured()
         if configured is not None:

@@ -20,8 +20,8 @@ from shapely import box
 from topojson.utils import serialize_as_geojson
 
 from loaders.paths import PROJECT_ROOT
-from loaders.sheets import LIMITS
 from loaders.webgeometry import TOPOJSON_OBJECT
+from register.sheets import LIMITS
 
 #: The dashboard's entry script, as AppTest, the browser and the deployment tests start it.
 APP = PROJECT_ROOT / "dashboard" / "app.py"

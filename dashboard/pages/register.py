@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -24,15 +22,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: E402
 
+import register  # noqa: E402
 from dashboard import accessibility, members, webserver  # noqa: E402
 from dashboard import register_view as view  # noqa: E402
-from loaders import feedback, register, signin  # noqa: E402
 from loaders.dates import parse_typed_date  # noqa: E402
 from loaders.errors import AtlasError  # noqa: E402
+from register import feedback, signin  # noqa: E402
 from viewmodel.i18n import kind_label  # noqa: E402
 
 LOG = logging.getLogger(__name__)
@@ -57,7 +55,7 @@ def password_editor(reg: register.Register) -> str | None:
     token = webserver.request_cookies().get(webserver.COOKIE)
     try:
         found = signin.editor_of(reg.engine, token if isinstance(token, str) else None)
-    except sa.exc.SQLAlchemyError:
+    except register.RegisterError:
         LOG.exception("sign-in lookup failed")
         return None
     return found[0] if found else None
@@ -67,7 +65,7 @@ def sign_in(config: Mapping, reg: register.Register) -> str | None:
     """Draw sign-in or sign-out in the sidebar; the signed-in editor's name for the log, else None.
 
     With a password, being signed in is the cookie of this request, looked up
-    in the register on every run (see :mod:`loaders.signin`): a client that
+    in the register on every run (see :mod:`register.signin`): a client that
     presents another's session id without the cookie is a viewer. The same
     check guards each change again (:func:`confirmed`).
     """
@@ -172,43 +170,32 @@ def changed(message: str) -> None:
     st.rerun()
 
 
-def attempt(action: Callable[[], T], hide: Mapping[str, str] | None = None) -> T | None:
-    """Run a change of the register; a failure becomes a visible notice (never a traceback) and None.
-
-    ``hide`` replaces text in the message, e.g. a temporary path by the uploaded file's name.
-    """
+def attempt(action: Callable[[], T]) -> T | None:
+    """Run a change of the register; a failure becomes a visible notice (never a traceback) and None."""
     try:
         return action()
-    except AtlasError as error:  # unreadable file, invalid edit, register locked too long …
-        message = str(error)
-        for secret, shown in (hide or {}).items():
-            message = message.replace(secret, shown)
-        st.error(view.plain(f"Nichts gespeichert – {message}"))
-    except sa.exc.SQLAlchemyError as error:
+    except register.RegisterError as error:
+        if not error.internal:  # unreachable, locked too long, disk full: the message says which
+            st.error(view.plain(f"Nichts gespeichert – {error}"))
+            return None
         LOG.exception("register failure")
-        st.error(f"Das Register meldet einen Fehler; nichts wurde gespeichert. ({view.plain(type(error).__name__)})")
+        st.error(f"Das Register meldet einen Fehler; nichts wurde gespeichert. ({view.plain(error)})")
+    except AtlasError as error:  # unreadable file, invalid edit …
+        st.error(view.plain(f"Nichts gespeichert – {error}"))
     return None
 
 
-def with_upload(name: str, data: bytes, action: Callable[[Path], T]) -> T | None:
-    """Run ``action`` on the upload saved as a file; on failure show why and return None.
-
-    The register reads files by path; the upload is written under a private
-    temporary folder, kept by its own (sanitised) name because that name is
-    recorded in the history, and removed afterwards.
-    """
-    safe = re.sub(r"[^\w.\- ]", "_", Path(name).name).lstrip(".") or "liste.csv"
-    with tempfile.TemporaryDirectory(prefix="sid-upload-") as folder:
-        path = Path(folder) / safe
-        path.write_bytes(data)
-        try:
-            return attempt(lambda: action(path), hide={str(path): name, folder: ""})
-        except Exception as error:  # noqa: BLE001 -- a crafted file can break any reader; show it, never a traceback
-            LOG.exception("cannot read upload %s", safe)
-            st.error(
-                f"„{view.plain(name)}“ lässt sich nicht als Tabelle lesen: {view.plain(type(error).__name__)}: "
-                f"{view.plain(error)}"
-            )
+def with_upload(name: str, data: bytes, action: Callable[[str, bytes], T]) -> T | None:
+    """Run ``action`` on the upload's name (only its last part) and bytes; on failure show why and return None."""
+    name = Path(name).name
+    try:
+        return attempt(lambda: action(name, data))
+    except Exception as error:  # noqa: BLE001 -- a crafted file can break any reader; show it, never a traceback
+        LOG.exception("cannot read upload %r", name)
+        st.error(
+            f"„{view.plain(name)}“ lässt sich nicht als Tabelle lesen: {view.plain(type(error).__name__)}: "
+            f"{view.plain(error)}"
+        )
     return None
 
 
@@ -235,7 +222,7 @@ def upload_section(reg: register.Register, editor: str, latest: int | None) -> N
     cached = state.get("register_preview")
     if cached is None or cached[0] != stamp:
         with st.spinner("Prüfe die Liste …"):
-            report = with_upload(upload.name, data, reg.preview)
+            report = with_upload(upload.name, data, lambda name, content: reg.preview(name, data=content))
         if report is None:
             return
         state.register_preview = cached = (stamp, report)
@@ -263,7 +250,7 @@ def upload_section(reg: register.Register, editor: str, latest: int | None) -> N
         help=None if changes else "Die Liste ändert nichts am Register.",
     ) and confirmed(reg, editor):
         with st.spinner("Speichere …"):
-            result = with_upload(upload.name, data, lambda path: reg.commit_import(path, editor))
+            result = with_upload(upload.name, data, lambda name, content: reg.commit_import(name, editor, data=content))
         if result is not None:
             changed(
                 f"Import Nr. {result.import_id} gespeichert: {result.count('insert')} neu, "
@@ -321,8 +308,8 @@ def undo_section(reg: register.Register, editor: str, history: list[dict]) -> No
         key="w_undo_entry",
         placeholder="Eintrag wählen …",
         format_func=lambda i: (
-            f"Nr. {i} · {view.ENTRY_LABELS[candidates[i]['action']]} "
-            f"{candidates[i]['file_name']} · {candidates[i]['user_name']}"
+            f"Nr. {i} · {view.ENTRY_LABELS[candidates[i]['kind']]} "
+            f"{view.entry_subject(candidates[i])} · {candidates[i]['user_name']}"
         ),
     )
     if right.button("Rückgängig machen", key="w_undo", icon=":material/undo:", disabled=chosen is None) and confirmed(
@@ -344,7 +331,9 @@ def history_section(reg: register.Register, history: list[dict]) -> None:
         index=None,
         key="w_history_entry",
         placeholder="Eintrag wählen …",
-        format_func=lambda i: f"Nr. {i} · {view.ENTRY_LABELS.get(entries[i]['action'], '')} {entries[i]['file_name']}",
+        format_func=lambda i: (
+            f"Nr. {i} · {view.ENTRY_LABELS.get(entries[i]['kind'], '')} {view.entry_subject(entries[i])}"
+        ),
     )
     if shown is not None:
         st.dataframe(view.changes_table(reg.changes_of(shown)), hide_index=True, width="stretch")
@@ -355,7 +344,7 @@ def feedback_section() -> None:
     st.header("Meldungen: Barrieren und Fehler")
     try:
         reports = feedback.newest(accessibility.feedback_engine())
-    except (AtlasError, sa.exc.SQLAlchemyError):
+    except AtlasError:  # register.RegisterError among them
         LOG.exception("feedback unavailable")
         st.error("Die Meldungen sind gerade nicht lesbar.")
         return
@@ -383,7 +372,7 @@ def main() -> None:
             return
         reg = open_register(url)
         table, history = reg.table(), reg.history()
-    except (AtlasError, sa.exc.SQLAlchemyError):
+    except AtlasError:  # register.RegisterError among them
         # Which database, user and host stays in the log: viewers learn only that it is down.
         LOG.exception("register unavailable")
         st.error("Register nicht erreichbar. Bitte später noch einmal versuchen.")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import register
 from dashboard import register_view, webserver
-from loaders import register, signin
+from register import signin
 from tests import helpers
 
 APP = str(helpers.APP)

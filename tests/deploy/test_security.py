@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pytest
 
+import register
 from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
-from loaders import register, signin
+from register import signin
 
 pytestmark = pytest.mark.server
 

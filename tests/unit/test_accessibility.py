@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from loaders import feedback
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
+from register import feedback
 from viewmodel import palette
 from viewmodel.component import accessibility
 from viewmodel.describe import describe

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from loaders.check import check_rows
-from loaders.partnerlist import PartnerList, PartnerRow
-from loaders.resolve import Resolver
+from register.check import check_rows
+from register.partnerlist import PartnerList, PartnerRow
+from register.resolve import Resolver
 from tests.helpers import small_units
 
 ROW_KEYS = {"row", "name", "status", "level", "key", "joined_on", "date_precision", "messages", "candidates"}

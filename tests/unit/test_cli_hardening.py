@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from loaders import register
-from loaders.sheets import LIMITS
+import register
+from register.sheets import LIMITS
 from tests.helpers import BILLION_LAUGHS, HEADER, add_streamed_part, sheet_xml, write_xlsx
 
 pytestmark = pytest.mark.process  # each test runs a child Python process

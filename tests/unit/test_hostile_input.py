@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from loaders.errors import InputError
-from loaders.partnerlist import read_partner_list
 from loaders.paths import PROJECT_ROOT
-from loaders.sheets import LIMITS
+from register.partnerlist import read_partner_list
+from register.sheets import LIMITS
 from tests.helpers import (
     BILLION_LAUGHS,
     DIMENSION_BOMB,
@@ -47,7 +47,7 @@ _READER = textwrap.dedent("""
     limit = int(sys.argv[2]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from loaders.errors import InputError
-    from loaders.partnerlist import read_partner_list
+    from register.partnerlist import read_partner_list
     try:
         partners = read_partner_list(sys.argv[1])
         out = {"rows": [[r.row, r.values.get("name")] for r in partners.rows], "header_row": partners.header_row}

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from loaders.dates import parse_typed_date
 from loaders.errors import InputError
-from loaders.partnerlist import read_partner_list
+from register.partnerlist import read_partner_list
 
 
 def write(tmp_path, text: str, encoding: str = "utf-8", name: str = "list.csv"):

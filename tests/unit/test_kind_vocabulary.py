@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from loaders.accessions import kreisfreie_kreis_keys
-from loaders.resolve import Resolver
+from register.resolve import Resolver
 
 GEMEINDE_KINDS = [
     "Kommune",

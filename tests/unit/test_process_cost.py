@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from loaders import store
-from loaders.registerconfig import URL_ENV, configured_url
+from register.config import URL_ENV, configured_url
 
 HEAVY = ("sqlalchemy", "geopandas", "shapely", "pyogrio", "topojson", "matplotlib", "streamlit", "exports")
 PROBE = """

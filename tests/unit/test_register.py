@@ -22,16 +22,18 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from loaders import accessions, register
+import register
+import register.core
+from loaders import accessions
 from loaders.errors import InputError
-from loaders.register import Register
+from register.core import Register
 
 PG_ENV = "SID_ATLAS_TEST_PG_URL"
 
 # Imports a file in a child process; optionally slow per row, or halting (to be killed) after N rows.
 CHILD = """
 import pathlib, sys, time
-from loaders import register
+from register import core as register
 url, path, user, delay, halt_after, marker = sys.argv[1:7]
 write, done = register._write_changes, []
 def paced(conn, import_id, now, user, items):
@@ -197,7 +199,7 @@ def test_undo_restores_the_register_and_is_logged(reg, tmp_path, shipped):
     undo_id = reg.undo_import(done.import_id, "chief")
     assert rows(reg.table()) == rows(shipped)
     undo, undone = reg.history()[:2]
-    assert (undo["action"], undo["undoes"], undo["user_name"], undo["rows_deleted"], undo["rows_updated"]) == (
+    assert (undo["kind"], undo["undoes"], undo["user_name"], undo["rows_deleted"], undo["rows_updated"]) == (
         "undo",
         done.import_id,
         "chief",
@@ -229,10 +231,12 @@ def test_an_edit_ends_a_membership_is_logged_and_undone(reg):
     after = reg.table().set_index("key").loc[kreis.name]
     assert (after["left_on"], after["note"]) == ("2024-06", "Austritt laut Ratsbeschluss")
     entry = reg.history()[0]
-    assert (entry["id"], entry["action"], entry["file_name"], entry["user_name"]) == (
+    assert (entry["id"], entry["kind"], entry["body"], entry["file_name"], entry["sha256"], entry["user_name"]) == (
         edit_id,
         "edit",
         kreis["name"],
+        None,
+        None,
         "editor",
     )
     [change] = reg.changes_of(edit_id)
@@ -274,7 +278,7 @@ def test_a_bad_edit_is_refused_and_changes_nothing(reg, values, message):
 def test_state_at_a_past_day_is_rebuilt_from_the_log(new_url, units, tmp_path, monkeypatch, shipped):
     # Creating the register reads the clock twice (created, seeded); each later step once.
     days = iter(dt.datetime(2024, 3, day, 12, tzinfo=dt.UTC) for day in (1, 1, 2, 3, 4))
-    monkeypatch.setattr(register, "_now", lambda: next(days))
+    monkeypatch.setattr(register.core, "_now", lambda: next(days))
     with Register(new_url(), units=units) as reg:  # seeded on 1 March
         reg.commit_import(write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\n", "a.csv"), "a")
         second = reg.commit_import(write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;2022\n", "b.csv"), "b")

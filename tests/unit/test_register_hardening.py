@@ -9,9 +9,12 @@ import time
 
 import pytest
 
-from loaders import register
-from loaders.register import Register
+import register
+import register.engine
+import register.merge
+import register.reading
 from loaders.tables import FORMULA_PREFIXES
+from register.core import Register
 
 HOSTILE = {
     "source": '=HYPERLINK("http://evil.example/","Beleg")',
@@ -71,10 +74,10 @@ def test_the_cli_dump_is_neutralised_and_imports_back(reg, tmp_path, capsys):
 
 def test_checking_happens_outside_the_write_lock(reg, tmp_path, monkeypatch, units):
     """While the file is read and checked, another editor can still write."""
-    monkeypatch.setattr(register, "SQLITE_BUSY_SECONDS", 3)
+    monkeypatch.setattr(register.engine, "SQLITE_BUSY_SECONDS", 3)
     path = tmp_path / "list.csv"
     path.write_text("Name;Beitritt\nStadt Lage;Februar 2024\n", encoding="utf-8")
-    checked = register.check_file
+    checked = register.reading.check_file
     waited = []
 
     def check_while_another_writes(*args, **kwargs):
@@ -84,7 +87,7 @@ def test_checking_happens_outside_the_write_lock(reg, tmp_path, monkeypatch, uni
             waited.append(time.monotonic() - started)
         return checked(*args, **kwargs)
 
-    monkeypatch.setattr(register, "check_file", check_while_another_writes)
+    monkeypatch.setattr(register.reading, "check_file", check_while_another_writes)
     done = reg.commit_import(path, "editor")
     assert done.actions == {1: "update"} and waited and waited[0] < 2
     assert [entry["user_name"] for entry in reg.history()[:2]] == ["editor", "other editor"]
@@ -93,7 +96,7 @@ def test_checking_happens_outside_the_write_lock(reg, tmp_path, monkeypatch, uni
 def test_under_the_lock_only_rows_changed_meanwhile_are_validated_again(reg, tmp_path, monkeypatch, units):
     path = tmp_path / "list.csv"
     path.write_text("Name;Beitritt\nStadt Menden;März 2023\nStadt Lage;Februar 2024\n", encoding="utf-8")
-    validate, sizes = register._records_problems, []
+    validate, sizes = register.merge.records_problems, []
 
     def counted(records, *args):
         sizes.append(len(records))
@@ -109,7 +112,7 @@ def test_under_the_lock_only_rows_changed_meanwhile_are_validated_again(reg, tmp
         planned.append(report)
         return report
 
-    monkeypatch.setattr(register, "_records_problems", counted)
+    monkeypatch.setattr(register.merge, "records_problems", counted)
     monkeypatch.setattr(Register, "_plan", plan_then_someone_edits)
     done = reg.commit_import(path, "editor")
     # Both rows checked before the lock; then the other editor's edit (1); under the lock only Menden.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loaders.accessions import kreisfreie_kreis_keys
-from loaders.resolve import Resolver, normalise_key
+from register.resolve import Resolver, normalise_key
 from tests.helpers import small_units
 
 

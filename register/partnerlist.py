@@ -3,7 +3,7 @@
 :func:`read_partner_list` finds the header row, maps its columns to the fields
 of the accession schema by their usual synonyms and returns the raw cell values
 per data row. It interprets nothing else: dates are parsed by
-:mod:`loaders.dates`, names resolved by :mod:`loaders.resolve`.
+:mod:`loaders.dates`, names resolved by :mod:`register.resolve`.
 
 The register holds organisations only. A column that looks like it holds
 people (contact person, e-mail, phone) is dropped without its cells being
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from loaders.errors import InputError
 from loaders.folding import fold
-from loaders.sheets import LIMITS, Limits, Row, csv_rows, decode_text, read_bounded, xlsx_sheets
+from register.sheets import LIMITS, Limits, Row, csv_rows, decode_text, read_bounded, xlsx_sheets
 
 FIELDS = ("name", "kind", "key", "joined_on", "left_on", "source", "note")
 HEADER_SYNONYMS = {
@@ -164,8 +164,8 @@ def read_partner_list(path: Path | str, data: bytes | None = None, limits: Limit
     data : bytes, optional
         The file's content, when the caller has read it already (it is then
         not read again, so what is checked is what was hashed).
-    limits : loaders.sheets.Limits
-        Caps on size, rows, columns, cells (see :mod:`loaders.sheets`).
+    limits : register.sheets.Limits
+        Caps on size, rows, columns, cells (see :mod:`register.sheets`).
 
     Returns
     -------
@@ -206,9 +206,10 @@ def _read_csv(path: Path, text: str, encoding: str, limits: Limits) -> PartnerLi
     if best is None:
         raise _no_name_column(path)
     delimiter, (header, _) = best
+    split: str | None = delimiter
     if sum(1 for cell in header[1] if cell.strip()) == 1:
-        delimiter = None
-    rows = list(csv_rows(path, text, delimiter or _NO_SPLIT, limits))
+        split = None
+    rows = list(csv_rows(path, text, split or _NO_SPLIT, limits))
     header = next(row for row in rows if row[0] == header[0])
     return _assemble(path, rows, header, "csv", encoding=encoding, delimiter=delimiter)
 
@@ -249,7 +250,10 @@ def _no_name_column(path: Path) -> InputError:
 
 def _assemble(path: Path, rows: list[Row], header: Row, file_format: str, **how) -> PartnerList:
     header_number, header_cells = header
-    columns, positions, ignored, personal = {}, {}, [], []
+    columns: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    personal: list[str] = []
     for position, cell in enumerate(header_cells):
         title = "" if cell is None else str(cell).strip()
         kind = classify_header(cell)

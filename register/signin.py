@@ -9,6 +9,8 @@ Why server-side
     SHA-256. Every privileged action looks the token up again; signing out
     deletes the row, and a row expires after :data:`SESSION_HOURS`.
 
+Failures of the database leave as :class:`register.errors.RegisterError`.
+
 Brute force
     Every attempt is counted *before* the password is compared, per account
     (the name typed, case-folded) and per client address, in the register
@@ -28,10 +30,11 @@ import datetime as dt
 import hashlib
 import logging
 import secrets as random_tokens
-import threading
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+
+from register.engine import create_once, reported
 
 LOG = logging.getLogger("sid_atlas.signin")
 FREE_FAILURES = 3
@@ -62,7 +65,6 @@ signins = sa.Table(
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 _ready: set[int] = set()
-_ready_lock = threading.Lock()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,27 +113,13 @@ def ensure(engine: sa.Engine) -> None:
     create_once(engine, metadata, _ready)
 
 
-def create_once(engine: sa.Engine, tables: sa.MetaData, ready: set[int]) -> None:
-    """Create ``tables`` in the register database once per engine (``ready`` remembers the engines)."""
-    if id(engine) in ready:
-        return
-    with _ready_lock:
-        try:
-            tables.create_all(engine, checkfirst=True)
-        except sa.exc.DBAPIError:
-            # Two replicas creating the tables at once: one wins, the other finds them.
-            if not all(sa.inspect(engine).has_table(t.name) for t in tables.sorted_tables):
-                raise
-        ready.add(id(engine))
-
-
 def begin(engine: sa.Engine, account: str, address: str, now: dt.datetime | None = None) -> Gate:
     """Count an attempt for ``account`` and ``address`` (as a failure until :func:`succeeded`); its gate."""
     ensure(engine)
     now = now or _now()
     forget = now - dt.timedelta(seconds=FORGET_SECONDS)
     counts = []
-    with engine.begin() as conn:
+    with reported(engine), engine.begin() as conn:
         for scope, subject in (("account", account_key(account)), ("address", address[:MAX_SUBJECT])):
             counts.append(_count(conn, scope, subject, now, forget))
     before = max(counts) - 1
@@ -168,7 +156,7 @@ def succeeded(
     ensure(engine)
     now = now or _now()
     token = random_tokens.token_urlsafe(32)
-    with engine.begin() as conn:
+    with reported(engine), engine.begin() as conn:
         conn.execute(
             attempts.delete().where(
                 ((attempts.c.scope == "account") & (attempts.c.subject == account_key(account)))
@@ -193,7 +181,7 @@ def editor_of(engine: sa.Engine, token: str | None, now: dt.datetime | None = No
     if not token:
         return None
     ensure(engine)
-    with engine.connect() as conn:
+    with reported(engine), engine.connect() as conn:
         row = conn.execute(
             sa.select(signins.c.editor, signins.c.expires_at).where(signins.c.token_sha256 == token_hash(token))
         ).first()
@@ -208,7 +196,7 @@ def sign_out(engine: sa.Engine, token: str | None) -> bool:
     if not token:
         return False
     ensure(engine)
-    with engine.begin() as conn:
+    with reported(engine), engine.begin() as conn:
         return conn.execute(signins.delete().where(signins.c.token_sha256 == token_hash(token))).rowcount > 0
 
 
@@ -216,7 +204,7 @@ def lockouts(engine: sa.Engine, now: dt.datetime | None = None) -> list[dict]:
     """Accounts and addresses locked now, most failures first."""
     ensure(engine)
     forget = (now or _now()) - dt.timedelta(seconds=FORGET_SECONDS)
-    with engine.connect() as conn:
+    with reported(engine), engine.connect() as conn:
         rows = (
             conn.execute(
                 sa.select(attempts)
@@ -232,7 +220,7 @@ def lockouts(engine: sa.Engine, now: dt.datetime | None = None) -> list[dict]:
 def lift(engine: sa.Engine, by: str, subject: str | None = None) -> int:
     """Lift the lockout of one account or address (``subject``), or of all; how many counters were cleared."""
     ensure(engine)
-    with engine.begin() as conn:
+    with reported(engine), engine.begin() as conn:
         statement = attempts.delete()
         if subject is not None:
             statement = statement.where(attempts.c.subject.in_([subject, account_key(subject)]))

@@ -13,7 +13,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from loaders import signin
+from register.engine import create_once, reported
 
 MAX_MESSAGE = 2000
 MAX_CONTACT = 200
@@ -51,7 +51,7 @@ def clean(text, limit: int) -> str:
 
 def ensure(engine: sa.Engine) -> None:
     """Create the table once per engine (another process may race to it)."""
-    signin.create_once(engine, metadata, _ready)
+    create_once(engine, metadata, _ready)
 
 
 def submit(
@@ -75,13 +75,15 @@ def submit(
         "contact": clean(contact, MAX_CONTACT),
         "lang": lang if lang in ("de", "en") else "de",
     }
-    with engine.begin() as conn:
-        return int(conn.execute(reports.insert().values(**row)).inserted_primary_key[0])
+    with reported(engine), engine.begin() as conn:
+        inserted = conn.execute(reports.insert().values(**row)).inserted_primary_key
+        assert inserted is not None
+        return int(inserted[0])
 
 
 def newest(engine: sa.Engine, limit: int = 100) -> list[dict]:
     """The newest ``limit`` reports, newest first."""
     ensure(engine)
-    with engine.connect() as conn:
+    with reported(engine), engine.connect() as conn:
         rows = conn.execute(sa.select(reports).order_by(reports.c.id.desc()).limit(limit)).mappings().all()
     return [dict(row) for row in rows]

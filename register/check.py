@@ -22,11 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from loaders.accessions import identity
 from loaders.dates import format_partial_german, parse_typed_date, period_bounds
 from loaders.errors import InputError
-from loaders.folding import fold
-from loaders.partnerlist import PartnerList, read_partner_list
-from loaders.resolve import Resolver
+from register.partnerlist import PartnerList, read_partner_list
+from register.resolve import Resolver
 
 STATUSES = ("ok", "ambiguous", "unknown", "invalid", "duplicate")
 
@@ -58,7 +58,7 @@ def check_rows(partners: PartnerList, resolver: Resolver, today: dt.date) -> lis
     Parameters
     ----------
     partners : PartnerList
-        As read by :func:`loaders.partnerlist.read_partner_list`.
+        As read by :func:`register.partnerlist.read_partner_list`.
     resolver : Resolver
         Built on the official unit table.
     today : datetime.date
@@ -69,7 +69,8 @@ def check_rows(partners: PartnerList, resolver: Resolver, today: dt.date) -> lis
     list of RowReport
         One per data row, in file order.
     """
-    reports, seen = [], {}
+    reports: list[RowReport] = []
+    seen: dict[str, int] = {}
     for item in partners.rows:
         values = item.values
         resolution = resolver.resolve(values.get("name"), values.get("kind"), values.get("key"))
@@ -92,12 +93,13 @@ def check_rows(partners: PartnerList, resolver: Resolver, today: dt.date) -> lis
             report.messages += problems
             report.status = "invalid"
         if report.status == "ok":
-            identity = _identity(report)
-            if identity in seen:
+            # An ok row has a territorial kind exactly when it resolved to a unit.
+            body = identity(report.kind or "", report.key or "", report.name or "")
+            if body in seen:
                 report.status = "duplicate"
-                report.messages.append(f"dieselbe Körperschaft wie Zeile {seen[identity]}")
+                report.messages.append(f"dieselbe Körperschaft wie Zeile {seen[body]}")
             else:
-                seen[identity] = report.row
+                seen[body] = report.row
         reports.append(report)
     return reports
 
@@ -117,20 +119,13 @@ def _date_problems(report: RowReport, values: dict, today: dt.date) -> list[str]
             continue
         setattr(report, column, text)
         setattr(report, "date_precision" if column == "joined_on" else "left_precision", precision)
-        bounds[column] = period_bounds(text, precision)
-        if bounds[column] and bounds[column][0] > today:
+        period = bounds[column] = period_bounds(text, precision)
+        if period and period[0] > today:
             problems.append(f"{label} {format_partial_german(text, precision)} liegt in der Zukunft")
     joined, left = bounds.get("joined_on"), bounds.get("left_on")
     if joined and left and left[1] < joined[0]:
         problems.append(f"Austritt {report.left_on} liegt vor dem Beitritt {report.joined_on}")
     return problems
-
-
-def _identity(report: RowReport) -> tuple:
-    # Territorial bodies are one per key; bodies without territory share seat keys, so go by name.
-    if report.level:
-        return ("unit", report.key)
-    return ("body", report.kind, fold(report.name or ""))
 
 
 def summarise(partners: PartnerList, reports: list[RowReport], path: str) -> dict:
@@ -191,13 +186,13 @@ def check_file(path, units, today: dt.date, data: bytes | None = None) -> tuple[
     """Read, resolve and check a partner list file; the report rows and summary.
 
     ``data`` is the file's content when the caller has read it already (see
-    :func:`loaders.partnerlist.read_partner_list`); the caps of
-    :data:`loaders.sheets.LIMITS` apply either way.
+    :func:`register.partnerlist.read_partner_list`); the caps of
+    :data:`register.sheets.LIMITS` apply either way.
 
     Raises
     ------
     InputError
-        The file is unreadable (see :func:`loaders.partnerlist.read_partner_list`)
+        The file is unreadable (see :func:`register.partnerlist.read_partner_list`)
         or has no data rows.
     """
     partners = read_partner_list(path, data)
