@@ -153,7 +153,7 @@ def accession_table(members: Path | str | None = None):
     """The documented accessions: a given table, else the register when one is configured, else the shipped data.
 
     A register counts as configured only through ``$SID_ATLAS_REGISTER_URL`` or
-    ``.streamlit/secrets.toml`` (see :func:`register.core.configured_url`);
+    ``.streamlit/secrets.toml`` (see :func:`register.config.configured_url`);
     without either, nothing here touches a database.
     """
     from loaders import accessions

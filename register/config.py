@@ -1,8 +1,8 @@
 """Where the membership register lives, answered without loading the database layer.
 
-Split from :mod:`register.core` so that asking "is a register configured?"
-(every ``sid-atlas coverage``, every dashboard start) does not import
-SQLAlchemy; :mod:`register.core` re-exports everything here.
+Asking "is a register configured?" (every ``sid-atlas coverage``, every
+dashboard start) imports no SQLAlchemy: ``import register`` loads only this
+module and :mod:`register.errors`, and re-exports everything here.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 
 from deploy import scaleout
 from loaders import store
-from register.core import URL_ENV, Register
+from register import URL_ENV, Register
 from tests import helpers
 
 pytestmark = [pytest.mark.deploy, pytest.mark.server]
