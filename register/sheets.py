@@ -27,9 +27,9 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Generator, Iterator
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
