@@ -22,21 +22,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from loaders.accessions import kreisfreie_kreis_keys
+from loaders.accessions import KINDS, TERRITORIAL_KINDS, kreisfreie_kreis_keys
 from loaders.folding import fold
 
 LEVELS = ("gemeinde", "kreis", "regierungsbezirk")
 KIND_OF_LEVEL = {"gemeinde": "gemeinde", "kreis": "kreis", "regierungsbezirk": "bezirksregierung"}
 LEVEL_LABEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "regierungsbezirk": "Bezirksregierung"}
-NON_TERRITORIAL = (
-    "landesbehoerde",
-    "parlament",
-    "gericht",
-    "verband",
-    "gewerkschaft",
-    "sozialversicherung",
-    "sonstige",
-)
+# The shipped kinds of bodies without territory (courts, unions, associations …).
+NON_TERRITORIAL = tuple(kind for kind in KINDS if kind not in TERRITORIAL_KINDS)
 
 # The words of German administration for the level of a territorial body, folded, dots read as
 # spaces: full forms and the abbreviations town halls use. One table serves both the words around
