@@ -69,7 +69,8 @@ def check_rows(partners: PartnerList, resolver: Resolver, today: dt.date) -> lis
     list of RowReport
         One per data row, in file order.
     """
-    reports, seen = [], {}
+    reports: list[RowReport] = []
+    seen: dict[tuple, int] = {}  # identity -> the row that first named it
     for item in partners.rows:
         values = item.values
         resolution = resolver.resolve(values.get("name"), values.get("kind"), values.get("key"))
@@ -108,7 +109,8 @@ def _text(value) -> str | None:
 
 def _date_problems(report: RowReport, values: dict, today: dt.date) -> list[str]:
     """Parse both dates into the report; return what is wrong with them."""
-    problems, bounds = [], {}
+    problems: list[str] = []
+    bounds: dict[str, tuple[dt.date, dt.date] | None] = {}
     for column, label in (("joined_on", "Beitritt"), ("left_on", "Austritt")):
         try:
             text, precision = parse_typed_date(values.get(column))
@@ -117,8 +119,8 @@ def _date_problems(report: RowReport, values: dict, today: dt.date) -> list[str]
             continue
         setattr(report, column, text)
         setattr(report, "date_precision" if column == "joined_on" else "left_precision", precision)
-        bounds[column] = period_bounds(text, precision)
-        if bounds[column] and bounds[column][0] > today:
+        period = bounds[column] = period_bounds(text, precision)
+        if period and period[0] > today:
             problems.append(f"{label} {format_partial_german(text, precision)} liegt in der Zukunft")
     joined, left = bounds.get("joined_on"), bounds.get("left_on")
     if joined and left and left[1] < joined[0]:

@@ -59,6 +59,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import overload
 
 import pandas as pd
 import sqlalchemy as sa
@@ -158,6 +159,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@overload
+def _utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def _utc(value: None) -> None: ...
+@overload
+def _utc(value: dt.datetime | None) -> dt.datetime | None: ...
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     """Stored times are UTC; SQLite hands them back without their zone."""
     if value is None:
@@ -322,7 +329,7 @@ class Register:
         if not isinstance(when, dt.datetime):
             when = dt.datetime.combine(when, dt.time.max)
         when = _utc(when)
-        state = {}
+        state: dict[str, dict] = {}  # identity -> its membership record after the last change
         with self._transaction() as conn:
             rows = conn.execute(
                 sa.select(changes.c.identity, changes.c.after)
@@ -794,7 +801,9 @@ def _read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: d
     if frame.empty:
         raise InputError(f"{path}: no data rows below the header (row 1)")
     names = dict(zip(units["key"], units["name"]))
-    reports, records, seen = [], {}, {}
+    reports: list[RowReport] = []
+    records: dict[int, dict] = {}  # row number -> the record to import
+    seen: dict[str, int] = {}  # identity -> the row that first named it
     for number, record in enumerate(frame.to_dict("records"), 1):
         level = accessions.TERRITORIAL_KINDS.get(record["kind"])
         report = RowReport(

@@ -17,6 +17,7 @@ Kreis.
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -179,7 +180,7 @@ class Unit:
     name: str
     kreisfrei: bool = False
 
-    def fits(self, levels: set[str]) -> bool:
+    def fits(self, levels: Set[str]) -> bool:
         """Whether this unit is of one of ``levels``; a kreisfreie Stadt is also a Kreis."""
         return self.level in levels or (self.kreisfrei and "kreis" in levels)
 
@@ -433,7 +434,8 @@ class Resolver:
         entries = self._names.get(parsed.bare, []) + self._names.get(parsed.base, [])
         if said - {"gemeinde"}:
             entries += self._hinted.get(parsed.base, [])
-        exact, mismatched = [], []
+        exact: list[Unit] = []
+        mismatched: list[Unit] = []
         for unit, qualifier in entries:
             if unit.level == "regierungsbezirk" and "regierungsbezirk" not in said:
                 continue  # "Detmold" is the Stadt; a Bezirksregierung is always named as such
