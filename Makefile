@@ -47,8 +47,8 @@ run: prepare
 
 # The whole suite in two passes: on both cores what may share the machine (a module stays on
 # one worker, so its fixtures are built once), then one by one what starts browsers and
-# servers; both passes always run, and make fails if either failed.
-test: install
+# servers; both passes always run, and make fails if either failed. `make lint` goes first.
+test: install lint
 	$(PY) -m pytest -n $(JOBS) --dist loadscope -m "not ($(SERIAL))"; first=$$?; \
 	$(PY) -m pytest -m "$(SERIAL)"; second=$$?; \
 	[ $$first -eq 0 ] && [ $$second -eq 0 ]

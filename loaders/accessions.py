@@ -168,6 +168,8 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None, events:
                     )
                 elif row["left_on"]:
                     left = period_bounds(row["left_on"], precision_of(row["left_on"]))
+                    # left_on is stripped and not empty: precision_of gave a real precision or raised
+                    assert left is not None
                     joined = period_bounds(row["joined_on"], row["date_precision"])
                     if joined and left[1] < joined[0]:
                         problems.append(f"{where}: left_on {row['left_on']} is before joined_on {row['joined_on']}")
@@ -379,6 +381,8 @@ def read_network_sizes(path: Path | str = NETWORK_SIZES_CSV) -> pd.DataFrame:
     problems = []
     for i, row in sizes.iterrows():
         problems += _dated_row_problems(i, row)
+        if row["date_precision"] == "unknown":
+            problems.append(f"row {i + 1}: a network size needs a date")
         problems += [
             f"row {i + 1}: {column} must be a whole number, not {row[column]!r}"
             for column in ("people", "organisations")
@@ -388,7 +392,12 @@ def read_network_sizes(path: Path | str = NETWORK_SIZES_CSV) -> pd.DataFrame:
         raise DataError(f"{path}: " + "; ".join(problems))
     for column in ("people", "organisations"):
         sizes[column] = pd.to_numeric(sizes[column].replace("", None)).astype("Int64")
-    sizes["day"] = [period_bounds(d, p)[1] for d, p in zip(sizes["date"], sizes["date_precision"])]
+    days = []
+    for text, precision in zip(sizes["date"], sizes["date_precision"]):
+        bounds = period_bounds(text, precision)
+        assert bounds is not None  # undated rows (precision "unknown") were rejected above
+        days.append(bounds[1])
+    sizes["day"] = days
     return sizes
 
 

@@ -52,6 +52,8 @@ STATUSES = {
 }
 NEVER = np.datetime64("NaT", "D")
 FOREVER = np.datetime64("9999-12-31", "D")
+# None as a 0-d object array, for np.where: the same result as a bare None, which its stubs do not accept.
+_NONE = np.array(None, dtype=object)
 # Figures that are summed over Gemeinden, each with its documented part.
 SUMMED = ("gemeinden", "population", "area_km2")
 
@@ -186,7 +188,7 @@ class Coverage:
         out["covered"] = decided
         out["documented"] = (own_doc >= 0) | (kreis_doc >= 0)
         out["evidence"] = evidence_of
-        out["via"] = np.where(status == "member", "gemeinde", np.where(status == "via_kreis", "kreis", None))
+        out["via"] = np.where(status == "member", "gemeinde", np.where(status == "via_kreis", "kreis", _NONE))
         out["row"] = row
         out["own_row"] = np.where(own_doc >= 0, own_doc, own_inf)
         out["kreis_row"] = np.where(kreis_doc >= 0, kreis_doc, kreis_inf)
@@ -247,7 +249,7 @@ class Coverage:
             covered = out["gemeinden_covered"] > 0
             out["evidence"] = np.where(
                 ~covered,
-                None,
+                _NONE,
                 np.where(out["gemeinden_covered_documented"] == out["gemeinden_covered"], "documented", "inferred"),
             )
         body = self._body(day, out["unit_index"].to_numpy(), evidence) if level != "land" else _no_body(len(out))
@@ -260,13 +262,13 @@ class Coverage:
         """The body's own accession per unit: the documented row if active, else the inferred one."""
         paths = self.paths(day, index, evidence)
         row = paths["documented"]
-        evidence_of = np.where(row >= 0, "documented", None).astype(object)
+        evidence_of = np.where(row >= 0, "documented", _NONE).astype(object)
         if "inferred" in paths:
             use = (row < 0) & (paths["inferred"] >= 0)
             row = np.where(use, paths["inferred"], row)
             evidence_of[use] = "inferred"
         undated = self.undated[index]
-        member = np.where(row >= 0, True, np.where(undated >= 0, None, False)).astype(object)
+        member = np.where(row >= 0, True, np.where(undated >= 0, _NONE, False)).astype(object)
         shown = np.where(row >= 0, row, undated)  # an undated documented row still names its source
         evidence_of[(row < 0) & (undated >= 0)] = "documented"
         described = self.describe_rows(shown)
@@ -295,10 +297,10 @@ class Coverage:
             "note": "note",
             "row_evidence": "evidence",
         }
-        out = {}
+        out: dict[str, np.ndarray] = {}
         for name, column in columns.items():
             values = acc[column].to_numpy(dtype=object)[safe]
-            out[name] = np.where(rows >= 0, values, None)
+            out[name] = np.where(rows >= 0, values, _NONE)
         # Empty text (an unknown date, no event, no certain_by) is None here.
         for name in ("since", "certain_by", "event", "note"):
             out[name] = np.array([None if v == "" else v for v in out[name]], dtype=object)
@@ -363,7 +365,7 @@ class Coverage:
         return memo[evidence]
 
     def _find_change_dates(self, evidence: str) -> tuple[dt.date, ...]:
-        days = set()
+        days: set[np.datetime64] = set()
         for evidence_class in ADMITTED[evidence]:
             membership = self.own[evidence_class]
             for array in (membership.valid_from, membership.valid_until):

@@ -125,7 +125,9 @@ def format_partial_german(text: str, precision: str) -> str:
     """
     if precision == "unknown" or not text:
         return "Datum unbekannt"
-    first, _ = period_bounds(text, precision)
+    bounds = period_bounds(text, precision)
+    assert bounds is not None  # None only for precision "unknown", returned above
+    first, _ = bounds
     if precision == "day":
         return format_german(first)
     if precision == "month":
@@ -240,10 +242,10 @@ def _from_match(form: str, groups: tuple[str, ...], text: str) -> tuple[str, str
     if form == "year":
         return groups[0], "year"
     if form in ("named_month", "named_day"):
-        month = _MONTH_NAMES.get(groups[-2].casefold())
-        if month is None:
+        number = _MONTH_NAMES.get(groups[-2].casefold())
+        if number is None:
             raise ValueError(f"invalid date {text!r}: unknown month {groups[-2]!r}")
-        groups = (groups[0], str(month), groups[2]) if form == "named_day" else (str(month), groups[1])
+        groups = (groups[0], str(number), groups[2]) if form == "named_day" else (str(number), groups[1])
     if form in ("named_month", "numeric_month", "iso_month"):
         month, year = (groups[1], groups[0]) if form == "iso_month" else groups
         if not 1 <= int(month) <= 12:

@@ -162,6 +162,7 @@ class ViewState:
         region = params.get("region")
         region = None if region in ("05", "nrw", "NRW") else region
         date, compare = day("date", today), day("compare", None)
+        assert date is not None  # day() returns its fallback, today, when it has no valid date
         if compare is not None and compare > date:
             notices.append(
                 f"Vergleichsdatum {compare.isoformat()} lag nach dem Stichtag {date.isoformat()}: "

@@ -70,7 +70,7 @@ def check_rows(partners: PartnerList, resolver: Resolver, today: dt.date) -> lis
         One per data row, in file order.
     """
     reports: list[RowReport] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # identity -> the row that first named it
     for item in partners.rows:
         values = item.values
         resolution = resolver.resolve(values.get("name"), values.get("kind"), values.get("key"))
@@ -110,7 +110,8 @@ def _text(value) -> str | None:
 
 def _date_problems(report: RowReport, values: dict, today: dt.date) -> list[str]:
     """Parse both dates into the report; return what is wrong with them."""
-    problems, bounds = [], {}
+    problems: list[str] = []
+    bounds: dict[str, tuple[dt.date, dt.date] | None] = {}
     for column, label in (("joined_on", "Beitritt"), ("left_on", "Austritt")):
         try:
             text, precision = parse_typed_date(values.get(column))

@@ -76,9 +76,10 @@ def submit(
         "lang": lang if lang in ("de", "en") else "de",
     }
     with reported(engine), engine.begin() as conn:
-        inserted = conn.execute(reports.insert().values(**row)).inserted_primary_key
-        assert inserted is not None
-        return int(inserted[0])
+        key = conn.execute(reports.insert().values(**row)).inserted_primary_key
+        # A single-row insert into a table with a primary key (``id``) always reports it.
+        assert key is not None
+        return int(key[0])
 
 
 def newest(engine: sa.Engine, limit: int = 100) -> list[dict]:

@@ -198,18 +198,17 @@ def read_partner_list(path: Path | str, data: bytes | None = None, limits: Limit
 def _read_csv(path: Path, text: str, encoding: str, limits: Limits) -> PartnerList:
     # The delimiter is chosen on the first rows only; the whole file is then read once.
     best = None
-    for delimiter in CSV_DELIMITERS:
-        head = list(csv_rows(path, text, delimiter, limits, stop_after=HEADER_SEARCH_ROWS))
+    for candidate in CSV_DELIMITERS:
+        head = list(csv_rows(path, text, candidate, limits, stop_after=HEADER_SEARCH_ROWS))
         found = _find_header(head)
         if found is not None and (best is None or len(found[1]) > len(best[1][1])):
-            best = (delimiter, found)
+            best = (candidate, found)
     if best is None:
         raise _no_name_column(path)
-    delimiter, (header, _) = best
-    split: str | None = delimiter
-    if sum(1 for cell in header[1] if cell.strip()) == 1:
-        split = None
-    rows = list(csv_rows(path, text, split or _NO_SPLIT, limits))
+    chosen, (header, _) = best
+    # A header with a single filled cell: one column, no delimiter to split on.
+    delimiter: str | None = None if sum(1 for cell in header[1] if cell.strip()) == 1 else chosen
+    rows = list(csv_rows(path, text, delimiter or _NO_SPLIT, limits))
     header = next(row for row in rows if row[0] == header[0])
     return _assemble(path, rows, header, "csv", encoding=encoding, delimiter=delimiter)
 
@@ -250,8 +249,8 @@ def _no_name_column(path: Path) -> InputError:
 
 def _assemble(path: Path, rows: list[Row], header: Row, file_format: str, **how) -> PartnerList:
     header_number, header_cells = header
-    columns: dict[str, str] = {}
-    positions: dict[str, int] = {}
+    columns: dict[str, str] = {}  # kind -> the header's title for it
+    positions: dict[str, int] = {}  # kind -> its 0-based cell position
     ignored: list[str] = []
     personal: list[str] = []
     for position, cell in enumerate(header_cells):

@@ -17,6 +17,7 @@ Kreis.
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -172,7 +173,7 @@ class Unit:
     name: str
     kreisfrei: bool = False
 
-    def fits(self, levels: set[str] | frozenset[str]) -> bool:
+    def fits(self, levels: Set[str]) -> bool:
         """Whether this unit is of one of ``levels``; a kreisfreie Stadt is also a Kreis."""
         return self.level in levels or (self.kreisfrei and "kreis" in levels)
 

@@ -29,7 +29,6 @@ import zipfile
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -209,7 +208,9 @@ _COLUMN = re.compile(r"([A-Za-z]{1,3})(\d*)$")
 _INTEGER = re.compile(r"-?\d+")
 
 
-def xlsx_sheets(path: Path | str, data: bytes, limits: Limits = LIMITS) -> Iterator[tuple[str, Generator[Row]]]:
+def xlsx_sheets(
+    path: Path | str, data: bytes, limits: Limits = LIMITS
+) -> Iterator[tuple[str, Generator[Row, None, None]]]:
     """The worksheets of an XLSX file in workbook order: (name, rows as they are read).
 
     Each sheet's rows are a generator: a caller that stops early (no header in
@@ -391,10 +392,10 @@ class _Workbook:
                 dates.add(index)
         return dates
 
-    def rows(self, part: str, sheet: str) -> Generator[Row]:
+    def rows(self, part: str, sheet: str) -> Generator[Row, None, None]:
         """The filled rows of one worksheet, streamed cell by cell; positions are the cells' own."""
         limits, number, cells, column = self.limits, 0, 0, 0
-        values: dict[int, Any] = {}
+        values: dict[int, object] = {}  # column number (1-based) -> the cell's value
         for event, tags, element in self._walk(part, 4):
             if tags[1:2] != ["sheetData"] or len(tags) not in (3, 4):
                 continue
@@ -412,7 +413,7 @@ class _Workbook:
                 cells += len(values)
                 if cells > limits.cells:
                     raise _too_many_cells(self.path, limits)
-                row = [None] * max(values)
+                row: list[object] = [None] * max(values)
                 for position, value in values.items():
                     row[position - 1] = value
                 yield number, row

@@ -6,12 +6,18 @@ test module imports from another.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import struct
+import subprocess
+import sys
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -27,6 +33,50 @@ from register.sheets import LIMITS
 APP = PROJECT_ROOT / "dashboard" / "app.py"
 #: Committed reference values (never rendered pictures: those derive from the licensed geodata).
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+
+
+# -- the command line -----------------------------------------------------------------------
+def sid_atlas(
+    *args: object, cwd: Path | None = None, env: Mapping[str, str | None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``sid-atlas ARGS`` in this process through :func:`atlas_cli.main`: its exit code, stdout and stderr.
+
+    What a terminal would show, without a child process's seconds of imports. ``env`` sets
+    (or, with None, removes) environment variables for the call; the coverage read without
+    ``--members`` depends on them (a configured register), so its per-process cache is
+    emptied around such a call.
+    """
+    from atlas_cli import main
+    from loaders import store
+
+    argv = [str(arg) for arg in args]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.ExitStack() as stack:
+        if cwd is not None:
+            stack.enter_context(contextlib.chdir(cwd))
+        if env is not None:
+            stack.enter_context(mock.patch.dict(os.environ))
+            for name, value in env.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            store.load_coverage.cache_clear()
+            stack.callback(store.load_coverage.cache_clear)
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
+        try:
+            code = main(argv)
+        except SystemExit as done:  # --help
+            code = done.code if isinstance(done.code, int) else 0
+    return subprocess.CompletedProcess(["sid-atlas", *argv], code, out.getvalue(), err.getvalue())
+
+
+def sid_atlas_process(*args: object, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``sid-atlas ARGS`` as a real child process (``python -m atlas_cli``): for what only a process shows."""
+    return subprocess.run(
+        [sys.executable, "-m", "atlas_cli", *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=cwd
+    )
 
 
 # -- unit tables and accession rows ---------------------------------------------------------

@@ -142,3 +142,13 @@ def test_network_sizes_are_a_small_time_series():
     assert sizes["day"].is_monotonic_increasing
     assert int(sizes["people"].max()) == 1700
     assert (sizes["source"] != "").all()
+
+
+def test_an_undated_network_size_is_reported(tmp_path):
+    path = tmp_path / "network_sizes.csv"
+    path.write_text(
+        "date,date_precision,people,organisations,published,source\n,unknown,700,300,more than 700,wn.de\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="row 1: a network size needs a date"):
+        accessions.read_network_sizes(path)

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
 from register.check import check_rows
 from register.partnerlist import PartnerList, PartnerRow
 from register.resolve import Resolver
-from tests.helpers import small_units
+from tests.helpers import sid_atlas, small_units
 
 ROW_KEYS = {"row", "name", "status", "level", "key", "joined_on", "date_precision", "messages", "candidates"}
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "loaders.cli", "check", *map(str, args)], capture_output=True, text=True, timeout=120
-    )
+    return sid_atlas("check", *args)
 
 
 def write(tmp_path, text, name="list.csv", encoding="utf-8"):
@@ -29,7 +25,6 @@ def write(tmp_path, text, name="list.csv", encoding="utf-8"):
     return path
 
 
-@pytest.mark.process
 def test_all_rows_usable_exits_0(tmp_path):
     path = write(tmp_path, "Name;Art;Beitritt\nBielefeld, Stadt;;01.02.2024\nKleve;Kreis;Februar 2024\nLandtag NRW;;\n")
     result = run(path)
@@ -37,7 +32,6 @@ def test_all_rows_usable_exits_0(tmp_path):
     assert "3 Zeilen: 3 verwendbar, 0 brauchen Aufmerksamkeit" in result.stdout
 
 
-@pytest.mark.process
 def test_json_report_schema_and_row_numbers(tmp_path):
     path = write(
         tmp_path,
@@ -76,7 +70,6 @@ def test_json_report_schema_and_row_numbers(tmp_path):
     assert "Erika" not in result.stdout
 
 
-@pytest.mark.process
 def test_invalid_dates_exit_1(tmp_path):
     path = write(
         tmp_path, "Name,Beitritt,Austritt\nHamm,31.02.2024,\nKreis Lippe,1.1.2099,\nStadt Bielefeld,2024,2023\n"
@@ -86,7 +79,6 @@ def test_invalid_dates_exit_1(tmp_path):
     assert [r["status"] for r in json.loads(result.stdout)["rows"]] == ["invalid"] * 3
 
 
-@pytest.mark.process
 def test_xlsx_through_the_cli(tmp_path):
     from openpyxl import Workbook
 
@@ -104,7 +96,6 @@ def test_xlsx_through_the_cli(tmp_path):
     ]
 
 
-@pytest.mark.process
 @pytest.mark.parametrize("content", [b"", b"\x00\x01binary", b"Farbe\nrot\n", b"Name\n"])
 def test_unreadable_file_exits_2_with_one_line(tmp_path, content):
     path = tmp_path / "bad.csv"
@@ -114,7 +105,6 @@ def test_unreadable_file_exits_2_with_one_line(tmp_path, content):
     assert result.stdout == "" and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-@pytest.mark.process
 def test_missing_file_exits_2(tmp_path):
     result = run(tmp_path / "nope.xlsx")
     assert result.returncode == 2 and "cannot read" in result.stderr

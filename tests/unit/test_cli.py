@@ -1,18 +1,20 @@
-"""The sid-atlas command line as a user meets it: a real process, real output."""
+"""The sid-atlas command line as a user meets it: its output, its exit codes.
+
+Run in this process through ``atlas_cli.main``; the few tests at the end start the real
+entry point, for what only a process shows (the exit status the shell sees, ``python -m``).
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.process
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True, timeout=120)
+from tests.helpers import sid_atlas as run
+from tests.helpers import sid_atlas_process
 
 
 def test_coverage_json_for_detmold_on_its_accession_day():
@@ -119,3 +121,38 @@ def test_broken_members_file_is_one_line_naming_the_row(tmp_path):
     result = run("coverage", "--date", "2024-02-01", "--members", str(members))
     assert result.returncode == 2
     assert "row 1 (Stadt Bielefeld)" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# -- the real entry point -------------------------------------------------------------------
+@pytest.mark.process
+def test_the_installed_command_exits_with_main_s_code(tmp_path):
+    """0 done, 1 rows need attention, 2 bad input: what the shell sees from the entry-point script."""
+    command = str(Path(sys.executable).with_name("sid-atlas"))
+    ok = subprocess.run(
+        [command, "coverage", "--date", "2024-02-01", "--level", "land", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0 and ok.stdout.startswith("key,name,"), ok.stderr
+    bad = subprocess.run([command, "coverage", "--date", "2024-13-01"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("sid-atlas: error: ") and bad.stderr.count("\n") == 1
+    partly = tmp_path / "list.csv"
+    partly.write_text("Name\nHamm\nHamminkel-Nord\n", encoding="utf-8")
+    checked = subprocess.run([command, "check", str(partly)], capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 1 and "brauchen Aufmerksamkeit" in checked.stdout, checked.stderr
+
+
+@pytest.mark.process
+def test_python_dash_m_atlas_cli_is_the_same_command(tmp_path):
+    result = sid_atlas_process("check", tmp_path / "nope.csv", timeout=120)
+    assert result.returncode == 2 and "cannot read" in result.stderr and "Traceback" not in result.stderr
+    assert sid_atlas_process("--help", timeout=120).stdout.startswith("usage: sid-atlas")
+
+
+def test_help_is_exit_0_and_unknown_command_exit_2():
+    shown = run("--help")
+    assert shown.returncode == 0 and "coverage" in shown.stdout
+    result = run("nosuchcommand")
+    assert result.returncode == 2 and result.stderr.startswith("sid-atlas: error: argument command: invalid choice")

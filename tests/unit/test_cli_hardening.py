@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 
 import pytest
@@ -11,15 +9,7 @@ import pytest
 import register
 from register.sheets import LIMITS
 from tests.helpers import BILLION_LAUGHS, HEADER, add_streamed_part, sheet_xml, write_xlsx
-
-pytestmark = pytest.mark.process  # each test runs a child Python process
-
-
-def run(*args, cwd=None):
-    """The real command in a subprocess: what a person sees in the terminal."""
-    return subprocess.run(
-        [sys.executable, "-m", "loaders.cli", *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd
-    )
+from tests.helpers import sid_atlas as run
 
 
 def one_line_error(result, *phrases):

@@ -19,8 +19,6 @@ import datetime as dt
 import io
 import json
 import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
@@ -32,12 +30,13 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
+from atlas_cli.parser import EXPORT_FORMATS, EXPORT_PRESETS
 from exports import mapfig, style
 from exports.render import FORMATS, export
-from loaders import cli, store
+from loaders import store
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
-from tests.helpers import REFERENCE_DIR, shipped_accessions_with
+from tests.helpers import REFERENCE_DIR, shipped_accessions_with, sid_atlas
 from viewmodel import palette
 
 pytestmark = pytest.mark.media
@@ -228,19 +227,13 @@ def test_picture_matches_the_reference_statistics(coverage, preset):
 
 
 # -- command line --------------------------------------------------------------------------
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT
-    )
-
-
 def test_cli_choices_match_the_exports_package():
-    assert tuple(style.PRESETS) == cli.EXPORT_PRESETS and cli.EXPORT_FORMATS == FORMATS
+    assert tuple(style.PRESETS) == EXPORT_PRESETS and EXPORT_FORMATS == FORMATS
 
 
 def test_cli_writes_the_same_file_as_the_module(coverage, tmp_path):
     out = tmp_path / "detmold.pdf"
-    result = run(
+    result = sid_atlas(
         "export",
         "--date",
         "2024-02-01",
@@ -275,13 +268,7 @@ def test_cli_writes_the_same_file_as_the_module(coverage, tmp_path):
 )
 def test_cli_bad_input_is_one_line_exit_2_and_no_file(tmp_path, args, message):
     out = tmp_path / "map.png"
-    result = run("export", "--date", "2024-02-01", "--format", "png", "--out", str(out), *args)
+    result = sid_atlas("export", "--date", "2024-02-01", "--format", "png", "--out", out, *args)
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
-
-
-def test_loaders_cli_does_not_import_matplotlib():
-    code = "import sys, loaders.cli; print('matplotlib' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
-    assert result.stdout.strip() == "False"

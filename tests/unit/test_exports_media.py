@@ -10,8 +10,6 @@ import datetime as dt
 import html
 import io
 import re
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
@@ -21,7 +19,7 @@ from exports.render import export
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
-from tests.helpers import shipped_accessions_with
+from tests.helpers import shipped_accessions_with, sid_atlas
 
 pytestmark = pytest.mark.media
 
@@ -30,9 +28,7 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "loaders.cli", *args], capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT
-    )
+    return sid_atlas(*args, cwd=PROJECT_ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,6 @@ import datetime as dt
 import io
 import json
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -27,6 +25,7 @@ from exports import mapfig, style
 from exports.render import export
 from exports.textfit import TitleTooLong
 from loaders.viewstate import ViewState
+from tests.helpers import sid_atlas
 
 pytestmark = pytest.mark.media  # renders press pictures, PDF and the open-data package
 
@@ -72,25 +71,18 @@ def test_a_title_over_three_lines_is_one_clear_error(coverage):
 
 def test_cli_refuses_a_title_that_does_not_fit_with_one_line(tmp_path):
     out = tmp_path / "karte.png"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "loaders.cli",
-            "export",
-            "--date",
-            "2024-02-01",
-            "--format",
-            "png",
-            "--preset",
-            "square",
-            "--title",
-            "Überschrift " * 24,
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    run = sid_atlas(
+        "export",
+        "--date",
+        "2024-02-01",
+        "--format",
+        "png",
+        "--preset",
+        "square",
+        "--title",
+        "Überschrift " * 24,
+        "--out",
+        out,
     )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "at most 3" in run.stderr
@@ -212,24 +204,7 @@ def test_alt_text_is_in_the_gif(coverage):
 
 def test_cli_writes_the_alt_text_beside_the_picture(tmp_path):
     out = tmp_path / "detmold.png"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "loaders.cli",
-            "export",
-            "--date",
-            "2024-02-01",
-            "--region",
-            "057",
-            "--format",
-            "png",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    run = sid_atlas("export", "--date", "2024-02-01", "--region", "057", "--format", "png", "--out", out)
     assert run.returncode == 0, run.stderr
     alt = (tmp_path / "detmold.alt.txt").read_text(encoding="utf-8")
     _alt_facts(alt)
@@ -316,21 +291,6 @@ def test_package_dcat_metadata_parses_with_one_dataset_and_a_distribution_per_fi
 
 def test_cli_writes_the_package(tmp_path):
     out = tmp_path / "paket.zip"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "loaders.cli",
-            "export",
-            "--date",
-            "2024-02-01",
-            "--format",
-            "datapackage",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    run = sid_atlas("export", "--date", "2024-02-01", "--format", "datapackage", "--out", out)
     assert run.returncode == 0, run.stderr
     assert "datapackage.json" in zipfile.ZipFile(out).namelist()

@@ -24,8 +24,8 @@ from register.config import URL_ENV, configured_url
 HEAVY = ("sqlalchemy", "geopandas", "shapely", "pyogrio", "topojson", "matplotlib", "streamlit", "exports")
 PROBE = """
 import sys
-from loaders import cli
-code = cli.main(sys.argv[1:])
+import atlas_cli
+code = atlas_cli.main(sys.argv[1:])
 loaded = [name for name in {heavy!r} if name in sys.modules]
 print("LOADED", *loaded, file=sys.stderr)
 sys.exit(code)
@@ -60,6 +60,15 @@ def test_coverage_command_with_a_register_loads_the_database_layer(tmp_path, uni
     db = f"sqlite:///{tmp_path / 'reg.sqlite'}"
     out, loaded = run_cli_and_list_heavy_modules("coverage", "--date", "2024-02-01", env={URL_ENV: db})
     assert "sqlalchemy" in loaded and "geopandas" not in loaded and "Detmold" in out
+
+
+@pytest.mark.process
+def test_importing_the_command_line_loads_no_heavy_library():
+    """``sid-atlas --help`` and every command start here: matplotlib and the rest come with a command."""
+    code = f"import sys, atlas_cli; print(*[name for name in {HEAVY!r} if name in sys.modules])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
 
 
 def test_attribute_table_is_the_unit_table_without_geometry(units):

@@ -27,6 +27,7 @@ import register.core
 from loaders import accessions
 from loaders.errors import InputError
 from register.core import Register
+from tests.helpers import sid_atlas as run_cli
 
 PG_ENV = "SID_ATLAS_TEST_PG_URL"
 
@@ -383,18 +384,11 @@ def test_bad_urls_are_one_clear_error(tmp_path):
         Register("nosuchdb://x/y")
 
 
-def sid_atlas(*args, env=None):
-    environment = {k: v for k, v in os.environ.items() if k != register.URL_ENV} | (env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "loaders.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=environment,
-    )
+def sid_atlas(*args, env=None, cwd=None):
+    """The command in this process, with no register configured unless ``env`` names one."""
+    return run_cli(*args, env={register.URL_ENV: None} | (env or {}), cwd=cwd)
 
 
-@pytest.mark.process
 def test_cli_import_undo_history_and_export(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     good = write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\nStadt Menden;März 2023\n", "good.csv")
@@ -422,7 +416,6 @@ def test_cli_import_undo_history_and_export(tmp_path):
     assert earlier.splitlines() == [",".join(accessions.COLUMNS)]
 
 
-@pytest.mark.process
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -437,14 +430,11 @@ def test_cli_import_undo_history_and_export(tmp_path):
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02")
     db = [] if "--db" in args else ["--db", f"sqlite:///{tmp_path / 'cli.sqlite'}"]
-    result = subprocess.run(
-        [sys.executable, "-m", "loaders.cli", *args, *db], capture_output=True, text=True, timeout=300, cwd=tmp_path
-    )
+    result = sid_atlas(*args, *db, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("sid-atlas: error:") and message in result.stderr
 
 
-@pytest.mark.process
 def test_coverage_reads_the_register_only_when_configured(tmp_path):
     db = f"sqlite:///{tmp_path / 'cov.sqlite'}"
     # Bielefeld documented a year before the regional event of Detmold (1 February 2024).

@@ -59,7 +59,7 @@ def test_a_neutralised_dump_restores_the_identical_register(reg, tmp_path, units
 
 
 def test_the_cli_dump_is_neutralised_and_imports_back(reg, tmp_path, capsys):
-    from loaders import cli
+    import atlas_cli as cli
 
     reg.edit_membership(MENDEN, "editor", **HOSTILE)
     url = reg.url

@@ -115,7 +115,7 @@ def test_no_source_at_all_names_the_three_ways(isolated, monkeypatch):
 
 @pytest.mark.slow
 def test_prepare_from_an_explicit_source_reports_it(tmp_path, monkeypatch):
-    from loaders.cli import main
+    from atlas_cli import main
 
     monkeypatch.setenv("SID_ATLAS_CACHE", str(tmp_path / "cache"))
     assert main(["prepare", "--source", str(SHARED_GEODATA_DIR), "--no-download"]) == 0

@@ -8,7 +8,8 @@ import io
 import pandas as pd
 import pytest
 
-from loaders import cli, tables
+from atlas_cli import render
+from loaders import tables
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+49 211", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -40,6 +41,6 @@ def test_to_csv_bytes_of_an_empty_table_keeps_the_header():
 
 
 def test_cli_csv_uses_the_same_neutralisation():
-    text = cli.render([{"key": "05111000", "name": "=cmd|' /C calc'!A0"}], "csv", ["key", "name"])
+    text = render.render([{"key": "05111000", "name": "=cmd|' /C calc'!A0"}], "csv", ["key", "name"])
     assert text.splitlines()[1] == "05111000,'=cmd|' /C calc'!A0"
-    assert not hasattr(cli, "_csv_safe")
+    assert not hasattr(render, "_csv_safe")

@@ -13,8 +13,6 @@ import datetime as dt
 import io
 import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -22,8 +20,8 @@ import pytest
 from exports import mapfig
 from exports.render import export
 from exports.standalone import map_args
-from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import REGION_KEYS, VIEW_LEVELS, ViewState
+from tests.helpers import sid_atlas
 from viewmodel import model as viewmodel
 from viewmodel import palette
 from viewmodel.component import component_args
@@ -103,7 +101,6 @@ def test_html_export_draws_the_same_payload_as_the_screen(coverage):
         assert html_args["legend"] == screen["legend"]
 
 
-@pytest.mark.process
 @pytest.mark.parametrize(
     "args, key, covered, documented, body_evidence",
     [
@@ -113,13 +110,7 @@ def test_html_export_draws_the_same_payload_as_the_screen(coverage):
     ],
 )
 def test_cli_json_carries_the_documented_part(args, key, covered, documented, body_evidence):
-    result = subprocess.run(
-        [sys.executable, "-m", "loaders.cli", "coverage", *args, "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=PROJECT_ROOT,
-    )
+    result = sid_atlas("coverage", *args, "--format", "json")
     assert result.returncode == 0, result.stderr
     row = next(r for r in json.loads(result.stdout) if r["key"] == key)
     assert (row["gemeinden_covered"], row["gemeinden_covered_documented"]) == (covered, documented)

@@ -1,0 +1,47 @@
+"""The ``sid-atlas`` command line: argument parsing, terminal output and exit codes.
+
+It calls the library (``loaders``, the register, ``viewmodel``, ``exports``) and is
+called by nobody in it: no module of ``loaders`` imports this package.
+
+- :mod:`atlas_cli.parser`: the arguments and their checks (a view through
+  :meth:`loaders.viewstate.ViewState.checked`, as the dashboard's URL is checked);
+- :mod:`atlas_cli.render`: tables, CSV and JSON for the terminal, an error as one line;
+- :mod:`atlas_cli.commands`: one module per command group, heavy imports inside them.
+
+Every failure a user can cause ends in one line on stderr and exit code 2;
+no traceback reaches the terminal. ``python -m atlas_cli`` is ``sid-atlas``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from atlas_cli.commands import COMMANDS
+from atlas_cli.parser import PROG, build_parser
+from atlas_cli.render import one_line
+from loaders.errors import AtlasError
+
+__all__ = ["PROG", "build_parser", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit code: 0 done, 1 rows need attention or a bug, 2 bad input, 130 interrupted."""
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except AtlasError as error:
+        print(f"{PROG}: error: {one_line(error)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # a bug: still one line, details on request
+        if os.environ.get("SID_ATLAS_DEBUG"):
+            raise
+        print(
+            f"{PROG}: internal error: {type(error).__name__}: {one_line(error)} (set SID_ATLAS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,71 @@
+"""``check``, ``import`` and ``register export|undo|history``: partner lists and the membership register."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+
+from atlas_cli.files import write_file
+from atlas_cli.parser import check_out
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 0 when every row is usable, 1 when any needs attention (2: unreadable, via main)."""
+    from loaders import store
+    from register import check
+
+    reports, summary = check.check_file(args.file, store.load_attributes(), dt.date.today())
+    if args.format == "json":
+        document = check.as_json_document(reports, summary)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(check.render_text(reports, summary))
+    return 0 if summary["needs_attention"] == 0 else 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0 when every row was imported, 1 when any needs attention (2: unreadable, via main)."""
+    import register
+    from register import check
+
+    with register.Register(register.configured_url(args.db), seed=not args.no_seed) as reg:
+        result = reg.preview(args.file) if args.dry_run else reg.commit_import(args.file, cli_user())
+    sys.stdout.write(check.render_text(result.reports, result.summary))
+    sys.stdout.write(register.render_text(result))
+    return 0 if result.summary["needs_attention"] == 0 else 1
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    """``register export|undo|history``: the register's dump, an undo, the import history."""
+    import register
+
+    if args.register_command == "export":
+        check_out(args.out)
+    with register.Register(register.configured_url(args.db)) as reg:
+        if args.register_command == "export":
+            text = reg.export(at=args.at)
+            if args.out is None:
+                sys.stdout.write(text)
+                return 0
+            content = text.encode("utf-8")
+            write_file(args.out, content)
+            print(f"{args.out} (register export, {len(content) / 1024:.0f} KB)")
+        elif args.register_command == "undo":
+            undo_id = reg.undo_import(args.import_id, cli_user())
+            print(f"Import {args.import_id} rückgängig gemacht (Eintrag #{undo_id})")
+        else:
+            sys.stdout.write(register.render_history(reg.history(args.limit)))
+    return 0
+
+
+def cli_user() -> str:
+    """Who changes the register from the command line, as the change log records it."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry, e.g. in a container
+        name = str(os.getuid())
+    return f"cli:{name}"

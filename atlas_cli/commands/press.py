@@ -1,0 +1,45 @@
+"""``export``: a view as a press file (map, timeline, animation, the data behind it) and its alt text."""
+
+from __future__ import annotations
+
+import argparse
+
+from atlas_cli.files import write_file
+from atlas_cli.parser import ANIMATION_FORMATS, export_view
+
+# Formats that are pictures: their alt text is written beside them as NAME.alt.txt.
+ALT_TEXT_FORMATS = ("png", "svg", "pdf", "gif", "mp4")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from loaders import store
+
+    view = export_view(args)
+    # matplotlib is loaded only for this command, never with the loaders package.
+    from exports.render import alt_text, export
+
+    cov = store.load_coverage(str(args.members) if args.members else None)
+    data = export(
+        cov,
+        view,
+        args.format,
+        preset=args.preset,
+        title=args.title,
+        start=args.start,
+        step=args.step,
+        subtitle=args.subtitle,
+        note=args.note,
+        picture=args.picture,
+    )
+    written = [(args.out, data)]
+    if args.format in ALT_TEXT_FORMATS:
+        alt = alt_text(cov, view, start=args.start if args.format in ANIMATION_FORMATS else None, picture=args.picture)
+        # karte.png -> karte.alt.txt: the text a content system asks for beside the picture.
+        written.append((args.out.with_suffix(".alt.txt"), (alt + "\n").encode("utf-8")))
+    for path, content in written:
+        write_file(path, content)
+    print(
+        f"{args.out} ({args.format}, {len(data) / 1024:.0f} KB)"
+        + (f"; alt text: {written[1][0]}" if len(written) > 1 else "")
+    )
+    return 0

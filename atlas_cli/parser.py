@@ -1,0 +1,210 @@
+"""The command line's arguments: what each command takes, and the checks on them.
+
+A usage error is an :class:`~loaders.errors.InputError` (one line, exit code 2), as is
+any value the library refuses: days through :func:`loaders.viewstate.check_day`, the
+view of an export through :meth:`loaders.viewstate.ViewState.checked` (the same checks
+as the dashboard's URL). Nothing here imports more than ``loaders`` does for a
+coverage query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import NoReturn
+
+from loaders.boundaries import LEVELS
+from loaders.coverage import EVIDENCE_FILTERS
+from loaders.dates import parse_iso_day
+from loaders.errors import InputError
+from loaders.viewstate import LANGUAGES, VIEW_LEVELS, ViewState, check_day
+
+PROG = "sid-atlas"
+# Mirrors exports.style.PRESETS and exports.render.FORMATS, kept here so that
+# --help does not import matplotlib; tests/unit/test_exports.py checks they agree.
+EXPORT_PRESETS = ("16x9", "square", "a4", "a4-landscape")
+EXPORT_FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "xlsx", "geojson", "datapackage")
+EXPORT_PICTURES = ("map", "timeline")
+ANIMATION_FORMATS = ("gif", "mp4")
+# The register's ids are SQL INTEGER (32 bits on PostgreSQL): a larger number names no import.
+MAX_IMPORT_ID = 2**31 - 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:  # noqa: D401 - argparse API
+        raise InputError(f"{message} (see {self.prog} --help)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return parse_iso_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a TCP port from 1 to 65535, not {text[:20]!r}")
+    return int(text)
+
+
+def _import_id(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_IMPORT_ID:
+        raise argparse.ArgumentTypeError(
+            f"expected an import number from 1 to {MAX_IMPORT_ID} (see 'register history'), not {text[:30]!r}"
+        )
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Coverage atlas of #sicherimDienst in NRW.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    prepare = commands.add_parser("prepare", help="build the data cache and report what was used")
+    prepare.add_argument("--source", type=Path, help="folder holding dvg2_EPSG25832_Shape.zip and de-05.geojson")
+    prepare.add_argument("--no-download", action="store_true", help="never try the official download places")
+
+    coverage = commands.add_parser("coverage", help="coverage as of a Stichtag")
+    coverage.add_argument("--date", type=_date, required=True, help="Stichtag, YYYY-MM-DD")
+    coverage.add_argument("--level", choices=LEVELS, default="regierungsbezirk")
+    coverage.add_argument("--region", help="Regierungsbezirk (e.g. 057) or Kreis key (e.g. 05766)")
+    coverage.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
+    coverage.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
+    coverage.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    serve = commands.add_parser("serve", help="start the dashboard")
+    serve.add_argument("--port", type=_port, default=8501)
+    serve.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for all)",
+    )
+
+    check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
+    check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+
+    db = _Parser(add_help=False)
+    db.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL of the register (default: $SID_ATLAS_REGISTER_URL, "
+        "[connections.register] in .streamlit/secrets.toml, else data/register.sqlite)",
+    )
+    imp = commands.add_parser("import", parents=[db], help="import a partner list (CSV/XLSX) or a register export")
+    imp.add_argument("file", type=Path, help="partner list, or a dump written by 'register export'")
+    imp.add_argument("--dry-run", action="store_true", help="report what the import would change; change nothing")
+    imp.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="a register created now starts empty, not with the shipped data (to restore a dump)",
+    )
+    register = commands.add_parser("register", help="the membership register: export, undo, history")
+    register_commands = register.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
+    dump = register_commands.add_parser(
+        "export",
+        parents=[db],
+        help="full dump in the shipped accession CSV schema; re-imports into an empty register identically",
+    )
+    dump.add_argument("--out", type=Path, help="file to write (replaced atomically); default: standard output")
+    dump.add_argument("--at", type=_date, help="the register as it stood at the end of this day (UTC)")
+    undo = register_commands.add_parser("undo", parents=[db], help="undo an import (itself recorded as changes)")
+    undo.add_argument("import_id", type=_import_id, metavar="IMPORT_ID")
+    history = register_commands.add_parser("history", parents=[db], help="imports and undos, newest first")
+    history.add_argument("--limit", type=_count, default=20, metavar="N")
+
+    export = commands.add_parser("export", help="press export of a view: map, animation or the data behind it")
+    export.add_argument("--date", type=_date, help="Stichtag, YYYY-MM-DD (required except for gif/mp4)")
+    export.add_argument("--compare", type=_date, help="earlier day: before/after picture, new units marked")
+    export.add_argument("--from", dest="start", type=_date, help="gif/mp4: first day of the animation")
+    export.add_argument("--to", dest="end", type=_date, help="gif/mp4: last day of the animation (default --date)")
+    export.add_argument(
+        "--step",
+        choices=("month", "event"),
+        default="month",
+        help="gif/mp4: one frame per month or per day on which coverage changes",
+    )
+    export.add_argument("--region", help="Regierungsbezirk key (051, 053, 055, 057 or 059)")
+    export.add_argument("--level", choices=VIEW_LEVELS, default="gemeinde")
+    export.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
+    export.add_argument("--preset", choices=EXPORT_PRESETS, default="16x9", help="page size of a map")
+    export.add_argument(
+        "--title",
+        help="title, at most three lines on the page "
+        "(default: #sicherimDienst – Beitritte in NRW / im Regierungsbezirk …)",
+    )
+    export.add_argument("--subtitle", help="pictures: an Unterzeile below the title")
+    export.add_argument("--note", help="pictures: a source note above the credits")
+    export.add_argument(
+        "--picture",
+        choices=EXPORT_PICTURES,
+        default="map",
+        help="png/svg/pdf: the map of the view or its coverage timeline",
+    )
+    export.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the picture and the data")
+    export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("--out", type=Path, required=True, help="file to write (replaced atomically)")
+    return parser
+
+
+def check_members(members: Path | None) -> None:
+    """``--members``: a file that exists (its rows are checked when read)."""
+    if members is not None and not members.is_file():
+        raise InputError(f"members file not found: {members}")
+
+
+def check_out(out: Path | None) -> None:
+    """``--out``: a file name, not a folder (the file itself is written atomically)."""
+    if out is not None and out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name")
+
+
+def export_view(args: argparse.Namespace, today: dt.date | None = None) -> ViewState:
+    """The view an ``export`` shows, every option checked before anything is loaded."""
+    today = today or dt.date.today()
+    check_members(args.members)
+    view = ViewState.checked(
+        date=export_day(args),
+        compare=args.compare,
+        level=args.level,
+        region=args.region,
+        evidence=args.evidence,
+        lang=args.lang,
+        today=today,
+    )
+    if args.start is not None:
+        check_day(args.start, today, "--from")
+    check_out(args.out)
+    return view
+
+
+def export_day(args: argparse.Namespace) -> dt.date:
+    """The last day shown: --date, or for an animation --to; animation options only with gif/mp4."""
+    if args.format not in ANIMATION_FORMATS:
+        if args.start or args.end:
+            raise InputError(f"--from/--to make an animation: use --format gif or mp4, not {args.format}")
+        if args.date is None:
+            raise InputError(f"--format {args.format} needs --date")
+        return args.date
+    if args.compare is not None:
+        raise InputError("--compare is not used by an animation; give --from and --to")
+    if args.start is None:
+        raise InputError(f"--format {args.format} needs --from (and --to or --date)")
+    if args.end is not None and args.date is not None and args.end != args.date:
+        raise InputError(f"--to {args.end} and --date {args.date} disagree; give one of them")
+    end = args.end or args.date
+    if end is None:
+        raise InputError(f"--format {args.format} needs --to (the last day of the animation)")
+    if args.start >= end:
+        raise InputError(f"--from {args.start} must lie before --to {end}")
+    return end
