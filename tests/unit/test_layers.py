@@ -41,22 +41,20 @@ def test_imported_modules_sees_lazy_and_relative_imports(tmp_path):
     assert sorted(imported_modules(source, tmp_path)) == [(2, "exports.render"), (4, "loaders"), (5, "viewmodel.text")]
 
 
-@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "loaders").rglob("*.py")), ids=lambda p: p.name)
-def test_loaders_imports_nothing_above_it(path):
-    upward = [
+def upward_imports(path: Path) -> list[str]:
+    return [
         f"{path.name}:{line} imports {name}"
         for line, name in imported_modules(path)
         if name.split(".")[0] in ABOVE_LOADERS
     ]
-    assert upward == []
+
+
+@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "loaders").rglob("*.py")), ids=lambda p: p.name)
+def test_loaders_imports_nothing_above_it(path):
+    assert upward_imports(path) == []
 
 
 @pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "register").rglob("*.py")), ids=lambda p: p.name)
 def test_the_register_imports_nothing_above_it(path):
     """The register builds on ``loaders`` only; the command line and the dashboard call it."""
-    upward = [
-        f"{path.name}:{line} imports {name}"
-        for line, name in imported_modules(path)
-        if name.split(".")[0] in ABOVE_LOADERS
-    ]
-    assert upward == []
+    assert upward_imports(path) == []
