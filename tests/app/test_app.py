@@ -207,9 +207,9 @@ def test_url_notices_show_markdown_and_html_as_text_and_cut_long_values():
     region = next(n for n in notices if "„region“" in n)
     # Every Markdown/HTML character is escaped: Streamlit shows it as the text it is, no link, no image.
     assert "\\<img src\\=x\\>\\[Login\\]\\(https\\:\\/\\/evil\\.example\\)" in region
-    assert "http://evil.example/x.png" not in region   # cut after 40 characters
+    assert "http://evil.example/x.png" not in region  # cut after 40 characters
     level = next(n for n in notices if "„level“" in n)
-    assert len(level) < 300   # the 200 KB value is cut, not echoed
+    assert len(level) < 300  # the 200 KB value is cut, not echoed
     assert url(app).get("region") is None
 
 
