@@ -83,7 +83,11 @@ def test_the_register_page_speaks_the_atlas_language(db, cookies):
     assert app.toggle(key="w_page_lang").value
     app.toggle(key="w_page_lang").set_value(False).run()  # back to German, the atlas's view too
     assert app.title[0].value == "Mitgliederregister" and app.session_state.view.lang == "de"
-    assert [link.label for link in app.get("page_link")] == ["Abdeckungsatlas", "Mitgliederregister", "Barrierefreiheit"]
+    assert [link.label for link in app.get("page_link")] == [
+        "Abdeckungsatlas",
+        "Mitgliederregister",
+        "Barrierefreiheit",
+    ]
 
 
 def test_without_sign_in_configured_the_register_is_read_only(db):
