@@ -1,5 +1,8 @@
 """What ``--doctest-modules`` must not import: the Streamlit scripts, which draw their page on import.
 
+(The dashboard's pages — ``atlas.py``, ``register_page.py``, ``barrierefreiheit.py`` — draw only when
+run as a page, so their doctests are collected; ``app.py`` runs the navigation on import.)
+
 (Paths relative to this folder, whatever directory pytest is started from.)
 """
 
@@ -9,4 +12,3 @@ collect_ignore = [
     "benchmarks/baseline_app.py",
     "benchmarks/germany_app.py",
 ]
-collect_ignore_glob = ["dashboard/pages/*.py"]

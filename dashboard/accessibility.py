@@ -1,9 +1,9 @@
 """The atlas for everyone: text alternatives, table views, keyboard helpers and the feedback form (issue 11).
 
 Streamlit parts only; what they say comes from :mod:`viewmodel` (the
-description, the tables, the words). ``app.py`` calls these where they belong
-on the page; the Erklärung page (``pages/barrierefreiheit.py``) uses the
-feedback form too.
+description, the tables, the words). The atlas page (``atlas.py``) calls these
+where they belong on the page; the Erklärung page (``barrierefreiheit.py``)
+uses the feedback form too.
 """
 
 from __future__ import annotations
@@ -30,17 +30,6 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("sid_atlas.feedback")
 TABLE_ANCHOR = "tabelle-zur-karte"
-ACCESSIBILITY_PAGE = "pages/barrierefreiheit.py"
-
-
-def page_links(container, lang: str) -> None:
-    """The sidebar's links to the pages (atlas, register, Erklärung zur Barrierefreiheit)."""
-    for page, label in (
-        ("app.py", "page_atlas"),
-        ("pages/register.py", "page_register"),
-        (ACCESSIBILITY_PAGE, "page_accessibility"),
-    ):
-        container.page_link(page, label=t(label, lang))
 
 
 def skip_link(lang: str) -> None:

@@ -15,8 +15,9 @@ again. Here (:class:`dashboard.webserver.SecurityMiddleware` calls
 - anything else below the component (a file asked for without its hash)
   gets an ETag and a day's lifetime.
 
-The files are read from :data:`dashboard.mapview.COMPONENT_DIR` directly, so
-they are served even before a session has registered the component.
+The files are read from :data:`dashboard.mapassets.COMPONENT_DIR` directly, so
+they are served even before a session has registered the component; which
+files the page loads, :mod:`dashboard.mapassets` says.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ import mimetypes
 import re
 from pathlib import Path
 
-COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
-PREFIX = "/component/dashboard.mapview.coverage_map/"
+from dashboard import mapassets
+from dashboard.mapassets import COMPONENT_DIR
+from dashboard.mapassets import URL_PREFIX as PREFIX
+
 YEAR = "public, max-age=31536000, immutable"
 INDEX = "max-age=60"  # then revalidated with its ETag (304 when unchanged)
 OTHER = "public, max-age=86400"
 _HASHED = re.compile(r"^geo/[^/]+-[0-9a-f]{12}\.json$")
-_REFERENCE = re.compile(r'(?P<attr>(?:src|href)=")(?P<path>(?!https?:|data:|/)[^"?#]+)(?=")')
 _MEMO: dict[Path, tuple] = {}
 
 
@@ -62,20 +64,15 @@ def _content(path: Path) -> tuple[bytes, str]:
     if known is not None and known[0] == (stat.st_mtime_ns, stat.st_size):
         return known[1], known[2]
     data = path.read_bytes()
-    if path.name == "index.html" and path.parent == COMPONENT_DIR:
+    if path == mapassets.PAGE:
         data = versioned(data.decode("utf-8")).encode("utf-8")
     tag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
-    _MEMO[path] = ((stat.st_mtime_ns, stat.st_size), data, tag, file_digest(path))
+    _MEMO[path] = ((stat.st_mtime_ns, stat.st_size), data, tag, mapassets.digest(path))
     return data, tag
 
 
-def file_digest(path: Path) -> str:
-    """The first 12 hex digits of a file's sha256 (as ``?v=`` in ``index.html``)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
-def versioned(page: str, folder: Path = COMPONENT_DIR) -> str:
-    """``page`` with every local ``src``/``href`` given the content hash of its file (``?v=…``).
+def versioned(page: str) -> str:
+    """``page`` with every asset reference given the content hash of its file (``?v=…``).
 
     Examples
     --------
@@ -85,13 +82,12 @@ def versioned(page: str, folder: Path = COMPONENT_DIR) -> str:
     '<a href="https://example.org/x.js">'
     """
 
-    def add(match: re.Match) -> str:
-        target = folder / match["path"]
-        if not target.is_file():
-            return match[0]
-        return f"{match['attr']}{match['path']}?v={file_digest(target)}"
+    def add(asset: mapassets.Asset, reference: str) -> str:
+        if not asset.path.is_file():
+            return reference
+        return reference.replace(f'"{asset.ref}"', f'"{asset.ref}?v={asset.digest()}"', 1)
 
-    return _REFERENCE.sub(add, page)
+    return mapassets.rewrite(page, add)
 
 
 def cache_control(rel: str, query: str, digest: str = "") -> str:

@@ -36,11 +36,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
 
+from dashboard import mapassets
+from dashboard.mapassets import COMPONENT_DIR
 from loaders import store, webgeometry
 from loaders.paths import atomic_write
 from viewmodel import tips
@@ -48,10 +49,7 @@ from viewmodel.component import component_args, fixed_payload, label_points
 from viewmodel.model import ViewModel
 from viewmodel.tips import TipTable
 
-COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
 GEOMETRY_DIR = COMPONENT_DIR / "geo"
-LEAFLET_JS = COMPONENT_DIR / "vendor" / "leaflet" / "leaflet.js"
-TOPOJSON_JS = COMPONENT_DIR / "vendor" / "topojson-client" / "topojson-client.min.js"
 # Tiles are optional decoration: the map is complete without them, and they are
 # only requested once a person picks a basemap.
 BASEMAPS = {
@@ -94,7 +92,7 @@ def _component(**kwargs):
     if known is None or known[0] is not registry or registry is None:
         known = _DECLARED[id(registry)] = (
             registry,
-            components.declare_component("coverage_map", path=str(COMPONENT_DIR)),
+            components.declare_component(mapassets.NAME, path=str(COMPONENT_DIR)),
         )
     return known[1](**kwargs)
 
@@ -225,7 +223,7 @@ def draw(args: dict, key: str = "coverage-map"):
     Returns the component's value: None until the page has drawn the map
     once, then True (``map.js`` reports it, or that it could not draw).
     """
-    if not (LEAFLET_JS.is_file() and TOPOJSON_JS.is_file()):
+    if mapassets.missing():
         st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
         return True  # nothing will report: the rest of the page must not wait
     return _component(key=key, default=None, **args)

@@ -24,8 +24,9 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 import streamlit.components.v1 as components
 
+from dashboard import mapassets
 from dashboard.notices import plain
-from exports import animation, standalone
+from exports import animation
 from exports.render import MEDIA_TYPES, alt_text, export
 from exports.style import PRESETS, default_title
 from exports.textfit import TitleTooLong
@@ -146,7 +147,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
     stem = f"sicherimdienst-{view.date.isoformat()}-{view.region or 'nrw'}-{view.level}"
 
     st.markdown(f"**{t('export_map', lang)}**")
-    no_leaflet = not (standalone.LEAFLET_DIR / "leaflet.js").is_file()
+    no_leaflet = bool(mapassets.missing())
     for column, fmt in zip(st.columns(len(MAP_DOWNLOADS)), MAP_DOWNLOADS):
         if fmt == "html":
             _download(

@@ -9,8 +9,11 @@ Who may edit
     proves nothing about being an editor.
 
 What is shown
-    Tables in German with plain values: Streamlit's ``st.dataframe`` draws
-    cells as text, so names from uploaded files need no escaping here.
+    Tables with plain values, their headers and words in German or English
+    (:func:`viewmodel.i18n.t`): Streamlit's ``st.dataframe`` draws cells as
+    text, so names from uploaded files need no escaping here. What the
+    partner-list checker says about a row (its messages) comes from
+    ``loaders`` in German.
 """
 
 from __future__ import annotations
@@ -24,10 +27,8 @@ import pandas as pd
 
 from loaders.accessions import identity
 from loaders.dates import precision_of
-from register.check import STATUS_LABELS
-from register.resolve import LEVEL_LABEL
 from register.sheets import LIMITS
-from viewmodel.i18n import format_partial, kind_label
+from viewmodel.i18n import format_partial, kind_label, t
 
 if TYPE_CHECKING:
     from register.core import ImportReport
@@ -37,8 +38,37 @@ if TYPE_CHECKING:
 # this check says so in words should a bigger file still arrive (another config, a changed limit).
 MAX_UPLOAD_MB = LIMITS.file_bytes // 1024 // 1024
 UPLOAD_TYPES = ("csv", "xlsx")
-ACTION_LABELS = {"insert": "neu", "update": "geändert", "unchanged": "unverändert"}
-ENTRY_LABELS = {"import": "Import", "edit": "Bearbeitung", "undo": "Rückgängig"}
+# A candidate's level as kind_label names it (the resolver's regierungsbezirk is the kind bezirksregierung).
+LEVEL_KINDS = {"regierungsbezirk": "bezirksregierung"}
+
+
+def action_label(action: str, lang: str = "de") -> str:
+    """What committing does to a row (``insert`` …), or "nicht übernommen" for any other.
+
+    Examples
+    --------
+    >>> action_label("insert"), action_label("", "en")
+    ('neu', 'not taken over')
+    """
+    return t(
+        f"reg_action_{action}" if action in ("insert", "update", "unchanged", "delete") else "reg_action_none", lang
+    )
+
+
+def entry_label(action: str, lang: str = "de") -> str:
+    """A history entry's kind: Import, Bearbeitung, Rückgängig (an unknown action as it is)."""
+    return t(f"reg_entry_{action}", lang) if action in ("import", "edit", "undo") else action
+
+
+def entry_item(entry: dict, lang: str = "de") -> str:
+    """One history entry in a choice list: number, kind, file or body.
+
+    Examples
+    --------
+    >>> entry_item({"id": 4, "kind": "edit", "file_name": None, "body": "Kleve"}, "en")
+    'No. 4 · Edit Kleve'
+    """
+    return t("reg_entry_item", lang, id=entry["id"], action=entry_label(entry["kind"], lang), file=entry_subject(entry))
 
 
 def sign_in_mode(secrets: Mapping) -> str | None:
@@ -106,7 +136,7 @@ def plain(text) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!|<>~$:])", r"\\\1", str(text))
 
 
-def upload_problem(name: str, size: int) -> str | None:
+def upload_problem(name: str, size: int, lang: str = "de") -> str | None:
     """Why an uploaded file is refused before it is read, or None.
 
     Examples
@@ -115,66 +145,78 @@ def upload_problem(name: str, size: int) -> str | None:
     'Die Datei „liste.csv“ ist 6,0 MB groß; erlaubt sind höchstens 5 MB.'
     >>> upload_problem("liste.pdf", 10) is None, upload_problem("Liste.XLSX", 10) is None
     (False, True)
+    >>> upload_problem("list.pdf", 10, "en")
+    '“list.pdf” is not a CSV or XLSX file.'
     """
     if size > MAX_UPLOAD_MB * 1024 * 1024:
-        megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
-        return f"Die Datei „{name}“ ist {megabytes} MB groß; erlaubt sind höchstens {MAX_UPLOAD_MB} MB."
+        megabytes = f"{size / 1024 / 1024:.1f}"
+        megabytes = megabytes if lang == "en" else megabytes.replace(".", ",")
+        return t("reg_too_large", lang, name=name, size=megabytes, mb=MAX_UPLOAD_MB)
     if not name.lower().endswith(tuple(f".{ext}" for ext in UPLOAD_TYPES)):
-        return f"„{name}“ ist keine CSV- oder XLSX-Datei."
+        return t("reg_wrong_type", lang, name=name)
     return None
 
 
-def report_table(report: ImportReport) -> pd.DataFrame:
+def _level_label(level: str, lang: str) -> str:
+    return kind_label(LEVEL_KINDS.get(level, level), lang)
+
+
+def report_table(report: ImportReport, lang: str = "de") -> pd.DataFrame:
     """The per-row check report with what committing would do, one line per data row."""
     rows = []
     for row in report.reports:
-        candidates = "; ".join(
-            f"{LEVEL_LABEL.get(c['level'], c['level'])} {c['name']} ({c['key']})" for c in row.candidates
-        )
+        candidates = "; ".join(f"{_level_label(c['level'], lang)} {c['name']} ({c['key']})" for c in row.candidates)
         rows.append(
             {
-                "Zeile": row.row,
-                "Status": STATUS_LABELS[row.status],
-                "Übernahme": ACTION_LABELS.get(report.actions.get(row.row, ""), "nicht übernommen"),
-                "Name in der Liste": row.name or "",
-                "Zuordnung": row.official_name or (kind_label(row.kind) if row.kind else ""),
-                "Schlüssel": row.key or "",
-                "Beitritt": format_partial(row.joined_on, row.date_precision) if row.joined_on else "",
-                "Austritt": format_partial(row.left_on, row.left_precision) if row.left_on else "",
-                "Hinweise": " · ".join(row.messages),
-                "Kandidaten": candidates,
+                t("reg_col_row", lang): row.row,
+                t("reg_col_status", lang): t(f"reg_status_{row.status}", lang),
+                t("reg_col_action", lang): action_label(report.actions.get(row.row, ""), lang),
+                t("reg_col_listed", lang): row.name or "",
+                t("reg_col_match", lang): row.official_name or (kind_label(row.kind, lang) if row.kind else ""),
+                t("reg_col_key", lang): row.key or "",
+                t("reg_joined", lang): format_partial(row.joined_on, row.date_precision, lang) if row.joined_on else "",
+                t("reg_col_left", lang): format_partial(row.left_on, row.left_precision, lang) if row.left_on else "",
+                t("reg_col_notes", lang): " · ".join(row.messages),
+                t("reg_col_candidates", lang): candidates,
             }
         )
     return pd.DataFrame(rows)
 
 
-def report_counts(report: ImportReport) -> str:
-    """One German line: what committing the previewed file would do."""
+def report_counts(report: ImportReport, lang: str = "de") -> str:
+    """One line: what committing the previewed file would do."""
     attention = report.summary["needs_attention"]
-    text = (
-        f"{report.summary['rows']} Zeilen: {report.count('insert')} neu, {report.count('update')} geändert, "
-        f"{report.count('unchanged')} unverändert"
+    text = t(
+        "reg_counts",
+        lang,
+        rows=report.summary["rows"],
+        insert=report.count("insert"),
+        update=report.count("update"),
+        unchanged=report.count("unchanged"),
     )
     if attention == 1:
-        text += "; 1 Zeile braucht Aufmerksamkeit und wird nicht übernommen"
+        text += t("reg_counts_attention_1", lang)
     elif attention:
-        text += f"; {attention} Zeilen brauchen Aufmerksamkeit und werden nicht übernommen"
+        text += t("reg_counts_attention", lang, n=attention)
     return text
 
 
-def memberships_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The register's current memberships in German, in the register's order."""
+def memberships_table(table: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+    """The register's current memberships, in the register's order."""
     return pd.DataFrame(
         {
-            "Name": table["name"],
-            "Art": table["kind"].map(kind_label),
-            "Schlüssel": table["key"],
-            "Beitritt": [
-                format_partial(text, precision) for text, precision in zip(table["joined_on"], table["date_precision"])
+            t("col_name", lang): table["name"],
+            t("col_kind", lang): table["kind"].map(lambda kind: kind_label(kind, lang)),
+            t("col_key", lang): table["key"],
+            t("reg_joined", lang): [
+                format_partial(text, precision, lang)
+                for text, precision in zip(table["joined_on"], table["date_precision"])
             ],
-            "Austritt": [format_partial(text, _precision(text)) if text else "" for text in table["left_on"]],
-            "Quelle": table["source"],
-            "Bemerkung": table["note"],
+            t("reg_col_left", lang): [
+                format_partial(text, _precision(text), lang) if text else "" for text in table["left_on"]
+            ],
+            t("col_source", lang): table["source"],
+            t("reg_note", lang): table["note"],
         }
     )
 
@@ -185,39 +227,43 @@ def body_choices(table: pd.DataFrame) -> dict[str, dict]:
     return {identity(r["kind"], r["key"], r["name"]): r for r in records}
 
 
-def history_table(entries: list[dict]) -> pd.DataFrame:
+def _time(moment, lang: str) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M" if lang == "en" else "%d.%m.%Y %H:%M")
+
+
+def history_table(entries: list[dict], lang: str = "de") -> pd.DataFrame:
     """Imports, edits and undos, newest first, as the page lists them."""
-    return pd.DataFrame(
-        [
-            {
-                "Nr.": e["id"],
-                "Zeit (UTC)": e["created_at"].strftime("%d.%m.%Y %H:%M"),
-                "Art": ENTRY_LABELS.get(e["kind"], e["kind"]),
-                "Datei / Körperschaft": entry_subject(e)
-                if e["kind"] != "undo"
-                else f"Eintrag {e['undoes']}: {entry_subject(e)}",
-                "Von": e["user_name"],
-                "neu": e["rows_inserted"],
-                "geändert": e["rows_updated"],
-                "gelöscht": e["rows_deleted"],
-                "nicht übernommen": e["rows_attention"],
-                "rückgängig gemacht": f"durch Nr. {e['undone_by']}" if e["undone_by"] is not None else "",
-            }
-            for e in entries
-        ],
-        columns=[
-            "Nr.",
-            "Zeit (UTC)",
-            "Art",
-            "Datei / Körperschaft",
-            "Von",
-            "neu",
-            "geändert",
-            "gelöscht",
-            "nicht übernommen",
-            "rückgängig gemacht",
-        ],
-    )
+    columns = [
+        t(key, lang)
+        for key in (
+            "reg_col_no",
+            "reg_col_time",
+            "col_kind",
+            "reg_col_file",
+            "reg_col_by",
+            "reg_action_insert",
+            "reg_action_update",
+            "reg_col_deleted",
+            "reg_action_none",
+            "reg_col_undone",
+        )
+    ]
+    rows = [
+        (
+            e["id"],
+            _time(e["created_at"], lang),
+            entry_label(e["kind"], lang),
+            entry_subject(e) if e["kind"] != "undo" else t("reg_undo_of", lang, id=e["undoes"], file=entry_subject(e)),
+            e["user_name"],
+            e["rows_inserted"],
+            e["rows_updated"],
+            e["rows_deleted"],
+            e["rows_attention"],
+            t("reg_undone_by", lang, id=e["undone_by"]) if e["undone_by"] is not None else "",
+        )
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def entry_subject(entry: Mapping) -> str:
@@ -243,7 +289,7 @@ def undoable(entries: list[dict], seed_user: str) -> list[dict]:
     ]
 
 
-def changes_table(changes: list[dict]) -> pd.DataFrame:
+def changes_table(changes: list[dict], lang: str = "de") -> pd.DataFrame:
     """The logged changes of one entry: per body, which fields went from what to what."""
     rows = []
     for change in changes:
@@ -254,13 +300,13 @@ def changes_table(changes: list[dict]) -> pd.DataFrame:
             if before.get(column) != after.get(column)
         ]
         rows.append(
-            {
-                "Körperschaft": (after or before).get("name", ""),
-                "Änderung": {"insert": "neu", "update": "geändert", "delete": "gelöscht"}[change["action"]],
-                "Felder": "; ".join(fields) if change["action"] == "update" else "",
-            }
+            (
+                (after or before).get("name", ""),
+                action_label(change["action"], lang),
+                "; ".join(fields) if change["action"] == "update" else "",
+            )
         )
-    return pd.DataFrame(rows, columns=["Körperschaft", "Änderung", "Felder"])
+    return pd.DataFrame(rows, columns=[t(key, lang) for key in ("reg_body", "reg_col_change", "reg_col_fields")])
 
 
 def _precision(text: str) -> str:
@@ -270,7 +316,7 @@ def _precision(text: str) -> str:
         return "unknown"
 
 
-def feedback_table(reports: list[dict]) -> pd.DataFrame:
+def feedback_table(reports: list[dict], lang: str = "de") -> pd.DataFrame:
     """Reports of the form "Barriere oder Fehler melden", newest first, as the register page lists them.
 
     Values stay plain text: ``st.dataframe`` never renders them as markup.
@@ -282,17 +328,9 @@ def feedback_table(reports: list[dict]) -> pd.DataFrame:
     ...                  "message": "<b>Kontrast</b>", "contact": "", "lang": "de"}]).iloc[0, 1:].tolist()
     ['02.12.2026 09:05', '/?date=2024-02-01', '<b>Kontrast</b>', '', 'de']
     """
-    return pd.DataFrame(
-        [
-            {
-                "Nr.": r["id"],
-                "Zeit (UTC)": r["created_at"].strftime("%d.%m.%Y %H:%M"),
-                "Ansicht": r["url"],
-                "Meldung": r["message"],
-                "Kontakt": r["contact"],
-                "Sprache": r["lang"],
-            }
-            for r in reports
-        ],
-        columns=["Nr.", "Zeit (UTC)", "Ansicht", "Meldung", "Kontakt", "Sprache"],
-    )
+    columns = [
+        t(key, lang)
+        for key in ("reg_col_no", "reg_col_time", "reg_col_view", "reg_col_report", "reg_col_contact", "reg_col_lang")
+    ]
+    rows = [(r["id"], _time(r["created_at"], lang), r["url"], r["message"], r["contact"], r["lang"]) for r in reports]
+    return pd.DataFrame(rows, columns=columns)

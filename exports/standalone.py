@@ -2,8 +2,8 @@
 
 The page *is* the dashboard's map component — ``dashboard/map_component/index.html``
 with ``map.js`` — so hatching, outlines, labels, legend and tooltips are drawn by
-the same code as in the app. Every file the component page loads (Leaflet's
-JS and CSS from ``vendor/leaflet``, topojson-client from ``vendor/topojson-client``,
+the same code as in the app. Every file the component page loads (as
+:mod:`dashboard.mapassets` lists them: Leaflet's JS and CSS, topojson-client,
 ``map.css``, ``map.js``) is inlined, the TopoJSON geometry travels as a
 ``data:`` URL that ``map.js`` fetches like its usual file, and the page posts itself the ``streamlit:render`` message Streamlit
 would send. Its arguments come from :func:`viewmodel.component.component_args`,
@@ -19,21 +19,14 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
 
+from dashboard import mapassets
 from exports import style
 from loaders.coverage import Coverage
 from loaders.errors import AtlasError
-from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
 from viewmodel.component import component_args, label_points
 from viewmodel.model import ViewModel, build
-
-COMPONENT_DIR = PROJECT_ROOT / "dashboard" / "map_component"
-LEAFLET_DIR = COMPONENT_DIR / "vendor" / "leaflet"
-TOPOJSON_JS = COMPONENT_DIR / "vendor" / "topojson-client" / "topojson-client.min.js"
-# The component page references its files exactly like this (see index.html).
-_ASSET = re.compile(r'<link rel="stylesheet" href="([^"]+)">|<script src="([^"]+)"></script>')
 
 # Full window map below a short header; overrides the fixed height map.js sets for the iframe.
 PAGE_CSS = """
@@ -75,7 +68,7 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
         When ``scripts/install_leaflet.sh`` (``make install``) has not been run.
     """
     title = (title or "").strip() or style.default_title(view.lang)
-    page = _inline_assets((COMPONENT_DIR / "index.html").read_text(encoding="utf-8"))
+    page = _inline_assets(mapassets.page())
     model = build(cov, view)
     lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
     classes = ["subtle", "", "subtle"]  # subtitle, figures line, currency notice
@@ -96,19 +89,18 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
 
 def _inline_assets(page: str) -> str:
     """Replace the component page's stylesheet and script links by the files' contents."""
-    if not ((LEAFLET_DIR / "leaflet.js").is_file() and TOPOJSON_JS.is_file()):
+    if mapassets.missing():
         raise MissingLeaflet(
             "the HTML map needs Leaflet and topojson-client: run `make install` once "
-            f"(scripts/install_leaflet.sh installs them into {LEAFLET_DIR.parent})"
+            f"(scripts/install_leaflet.sh installs them into {mapassets.LEAFLET_DIR.parent})"
         )
 
-    def inline(match: re.Match) -> str:
-        css, js = match.groups()
+    def inline(asset: mapassets.Asset, reference: str) -> str:
         # An inlined file must not end its own element early; "</" only occurs in strings there.
-        text = (COMPONENT_DIR / (css or js)).read_text(encoding="utf-8").replace("</", "<\\/")
-        return f"<style>\n{text}\n</style>" if css else f"<script>\n{text}\n</script>"
+        text = asset.text().replace("</", "<\\/")
+        return f"<style>\n{text}\n</style>" if asset.kind == "css" else f"<script>\n{text}\n</script>"
 
-    return _ASSET.sub(inline, page)
+    return mapassets.rewrite(page, inline)
 
 
 def _script_json(value) -> str:

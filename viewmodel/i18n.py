@@ -396,6 +396,193 @@ TEXTS = {
     ),
     "embed_preview": ("Vorschau", "Preview"),
     "embed_full_atlas": ("Zum vollständigen Atlas", "Open the full atlas"),
+    # -- the register page (dashboard/register_page.py, register_view.py) --
+    "statement_title": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
+    "reg_opening": ("Öffne das Register …", "Opening the register …"),
+    "reg_none": (
+        "Es ist kein Register eingerichtet: das Dashboard zeigt die mitgelieferten Beitrittsdaten. "
+        "Einrichten mit `SID_ATLAS_REGISTER_URL` oder `[connections.register]` in "
+        "`.streamlit/secrets.toml` (siehe README).",
+        "No register is set up: the dashboard shows the shipped accession data. "
+        "Set one up with `SID_ATLAS_REGISTER_URL` or `[connections.register]` in "
+        "`.streamlit/secrets.toml` (see the README).",
+    ),
+    "reg_unreachable": (
+        "Register nicht erreichbar. Bitte später noch einmal versuchen.",
+        "The register cannot be reached. Please try again later.",
+    ),
+    "reg_sign_in": ("Anmelden", "Sign in"),
+    "reg_sign_out": ("Abmelden", "Sign out"),
+    "reg_signed_in": ("Angemeldet als {who}", "Signed in as {who}"),
+    "reg_not_editor": (
+        "Angemeldet als {who}, aber nicht als Bearbeiter:in eingetragen (`[register] editors` in secrets.toml).",
+        "Signed in as {who}, but not listed as an editor (`[register] editors` in secrets.toml).",
+    ),
+    "reg_no_server": (
+        "Bearbeiten ist hier abgeschaltet: die Anmeldung braucht den Server von `sid-atlas serve` (oder `make run`).",
+        "Editing is switched off here: signing in needs the server of `sid-atlas serve` (or `make run`).",
+    ),
+    "reg_sign_in_link": ("Anmelden zum Bearbeiten", "Sign in to edit"),
+    "reg_sign_in_note": (
+        "Die Anmeldung gilt {hours} Stunden und nur in diesem Browser.",
+        "A sign-in lasts {hours} hours, and only in this browser.",
+    ),
+    "reg_read_only": (
+        "Bearbeiten ist nicht eingerichtet: das Register ist schreibgeschützt.",
+        "Editing is not set up: the register is read-only.",
+    ),
+    "reg_expired": (
+        "Die Anmeldung ist abgelaufen oder beendet: nichts gespeichert. Bitte neu anmelden.",
+        "The sign-in has expired or ended: nothing saved. Please sign in again.",
+    ),
+    "reg_viewer_note": (
+        "Nur angemeldete Bearbeiter:innen können das Register ändern.",
+        "Only signed-in editors can change the register.",
+    ),
+    "reg_lockouts": ("Gesperrte Anmeldungen", "Locked sign-ins"),
+    "reg_lockouts_note": (
+        "Nach {n} Fehlversuchen ist ein Name oder eine Adresse gesperrt, bis die Sperre aufgehoben wird "
+        "oder eine Stunde lang kein Versuch kam.",
+        "After {n} failed attempts a name or an address is locked until the lock is lifted "
+        "or an hour has passed without an attempt.",
+    ),
+    "reg_lock_kind": ("Art", "Kind"),
+    "reg_lock_value": ("Wert", "Value"),
+    "reg_lock_failures": ("Fehlversuche", "Failed attempts"),
+    "reg_lock_account": ("Name", "Name"),
+    "reg_lock_address": ("Adresse", "Address"),
+    "reg_unlock": ("Sperren aufheben", "Lift the locks"),
+    "reg_unlocked": ("Alle Sperren aufgehoben.", "All locks lifted."),
+    "reg_nothing_saved": ("Nichts gespeichert – {message}", "Nothing saved – {message}"),
+    "reg_failure": (
+        "Das Register meldet einen Fehler; nichts wurde gespeichert. ({kind})",
+        "The register reports an error; nothing was saved. ({kind})",
+    ),
+    "reg_unreadable": (
+        "„{name}“ lässt sich nicht als Tabelle lesen: {kind}: {error}",
+        "“{name}” cannot be read as a table: {kind}: {error}",
+    ),
+    "reg_import": ("Partnerliste importieren", "Import a partner list"),
+    "reg_import_note": (
+        "CSV oder XLSX, höchstens {mb} MB. Jede Zeile wird zuerst geprüft; erst „Übernehmen“ speichert – "
+        "alle verwendbaren Zeilen auf einmal. Zeilen, die Aufmerksamkeit brauchen, werden nicht übernommen.",
+        "CSV or XLSX, at most {mb} MB. Every row is checked first; only “Commit” saves – all usable rows "
+        "at once. Rows that need attention are not taken over.",
+    ),
+    "reg_upload": ("Partnerliste", "Partner list"),
+    "reg_too_large": (
+        "Die Datei „{name}“ ist {size} MB groß; erlaubt sind höchstens {mb} MB.",
+        "The file “{name}” is {size} MB; at most {mb} MB are allowed.",
+    ),
+    "reg_wrong_type": ("„{name}“ ist keine CSV- oder XLSX-Datei.", "“{name}” is not a CSV or XLSX file."),
+    "reg_checking": ("Prüfe die Liste …", "Checking the list …"),
+    "reg_read_as": ("Gelesen als {format}", "Read as {format}"),
+    "reg_read_csv": (
+        " (Kodierung {encoding}, Trennzeichen „{delimiter}“)",
+        " (encoding {encoding}, delimiter “{delimiter}”)",
+    ),
+    "reg_header_row": ("{how}, Kopfzeile in Zeile {row}.", "{how}, header in row {row}."),
+    "reg_personal_ignored": (
+        "Personenbezogene Spalten nicht gelesen: {columns}",
+        "Personal columns not read: {columns}",
+    ),
+    "reg_unknown_ignored": ("Unbekannte Spalten ignoriert: {columns}", "Unknown columns ignored: {columns}"),
+    "reg_counts": (
+        "{rows} Zeilen: {insert} neu, {update} geändert, {unchanged} unverändert",
+        "{rows} rows: {insert} new, {update} changed, {unchanged} unchanged",
+    ),
+    "reg_counts_attention_1": (
+        "; 1 Zeile braucht Aufmerksamkeit und wird nicht übernommen",
+        "; 1 row needs attention and is not taken over",
+    ),
+    "reg_counts_attention": (
+        "; {n} Zeilen brauchen Aufmerksamkeit und werden nicht übernommen",
+        "; {n} rows need attention and are not taken over",
+    ),
+    "reg_commit": ("Übernehmen", "Commit"),
+    "reg_commit_nothing": ("Die Liste ändert nichts am Register.", "The list changes nothing in the register."),
+    "reg_saving": ("Speichere …", "Saving …"),
+    "reg_committed": (
+        "Import Nr. {id} gespeichert: {insert} neu, {update} geändert, {unchanged} unverändert.",
+        "Import no. {id} saved: {insert} new, {update} changed, {unchanged} unchanged.",
+    ),
+    "reg_edit": ("Mitgliedschaft bearbeiten oder beenden", "Edit or end a membership"),
+    "reg_body": ("Körperschaft", "Body"),
+    "reg_body_placeholder": ("Körperschaft wählen …", "Choose a body …"),
+    "reg_joined": ("Beitritt", "Joined"),
+    "reg_joined_help": (
+        "z. B. 01.02.2024, Februar 2024 oder 2024; leer: unbekannt",
+        "e.g. 01.02.2024, Februar 2024 or 2024; empty: unknown",
+    ),
+    "reg_left": ("Austritt – beendet die Mitgliedschaft", "Left – ends the membership"),
+    "reg_left_help": ("leer: weiterhin Mitglied", "empty: still a member"),
+    "reg_source": ("Quelle", "Source"),
+    "reg_note": ("Bemerkung", "Note"),
+    "reg_save_edit": ("Änderung speichern", "Save the change"),
+    "reg_bad_date": ("Datum nicht lesbar: {error}", "Date not readable: {error}"),
+    "reg_edited": ("{name}: Änderung gespeichert (Eintrag Nr. {entry}).", "{name}: change saved (entry no. {entry})."),
+    "reg_undo_choice": ("Import oder Bearbeitung rückgängig machen", "Undo an import or an edit"),
+    "reg_entry_placeholder": ("Eintrag wählen …", "Choose an entry …"),
+    "reg_entry_item": ("Nr. {id} · {action} {file}", "No. {id} · {action} {file}"),
+    "reg_undo": ("Rückgängig machen", "Undo"),
+    "reg_undone": (
+        "Eintrag Nr. {entry} rückgängig gemacht (Eintrag Nr. {undo}).",
+        "Entry no. {entry} undone (entry no. {undo}).",
+    ),
+    "reg_history": ("Verlauf", "History"),
+    "reg_history_note": (
+        "Jeder Import, jede Bearbeitung und jedes Rückgängigmachen, das neueste zuerst.",
+        "Every import, edit and undo, newest first.",
+    ),
+    "reg_history_entry": ("Änderungen eines Eintrags anzeigen", "Show the changes of an entry"),
+    "reg_feedback": ("Meldungen: Barrieren und Fehler", "Reports: barriers and errors"),
+    "reg_feedback_failed": ("Die Meldungen sind gerade nicht lesbar.", "The reports cannot be read right now."),
+    "reg_feedback_none": ("Keine Meldungen.", "No reports."),
+    "reg_members": ("Mitglieder im Register", "Members in the register"),
+    "reg_members_note": (
+        "{n} Organisationen mit dokumentiertem Beitritt (Personen werden nie einzeln geführt).",
+        "{n} organisations with a documented accession (persons are never listed one by one).",
+    ),
+    "reg_search": ("Suche (Name, Schlüssel, Quelle)", "Search (name, key, source)"),
+    "reg_download": ("Register als CSV herunterladen", "Download the register as CSV"),
+    # what a change does, what a history entry is (register_view)
+    "reg_action_insert": ("neu", "new"),
+    "reg_action_update": ("geändert", "changed"),
+    "reg_action_unchanged": ("unverändert", "unchanged"),
+    "reg_action_delete": ("gelöscht", "deleted"),
+    "reg_action_none": ("nicht übernommen", "not taken over"),
+    "reg_entry_import": ("Import", "Import"),
+    "reg_entry_edit": ("Bearbeitung", "Edit"),
+    "reg_entry_undo": ("Rückgängig", "Undo"),
+    "reg_status_ok": ("ok", "ok"),
+    "reg_status_ambiguous": ("mehrdeutig", "ambiguous"),
+    "reg_status_unknown": ("unbekannt", "unknown"),
+    "reg_status_invalid": ("ungültig", "invalid"),
+    "reg_status_duplicate": ("doppelt", "duplicate"),
+    # register tables' columns
+    "reg_col_row": ("Zeile", "Row"),
+    "reg_col_status": ("Status", "Status"),
+    "reg_col_action": ("Übernahme", "Action"),
+    "reg_col_listed": ("Name in der Liste", "Name in the list"),
+    "reg_col_match": ("Zuordnung", "Match"),
+    "reg_col_key": ("Schlüssel", "Key"),
+    "reg_col_left": ("Austritt", "Left"),
+    "reg_col_notes": ("Hinweise", "Notes"),
+    "reg_col_candidates": ("Kandidaten", "Candidates"),
+    "reg_col_no": ("Nr.", "No."),
+    "reg_col_time": ("Zeit (UTC)", "Time (UTC)"),
+    "reg_col_file": ("Datei / Körperschaft", "File / body"),
+    "reg_col_by": ("Von", "By"),
+    "reg_col_deleted": ("gelöscht", "deleted"),
+    "reg_col_undone": ("rückgängig gemacht", "undone"),
+    "reg_undone_by": ("durch Nr. {id}", "by no. {id}"),
+    "reg_undo_of": ("Eintrag {id}: {file}", "Entry {id}: {file}"),
+    "reg_col_change": ("Änderung", "Change"),
+    "reg_col_fields": ("Felder", "Fields"),
+    "reg_col_view": ("Ansicht", "View"),
+    "reg_col_report": ("Meldung", "Report"),
+    "reg_col_contact": ("Kontakt", "Contact"),
+    "reg_col_lang": ("Sprache", "Language"),
 }
 
 KIND_LABELS = {

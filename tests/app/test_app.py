@@ -217,3 +217,22 @@ def test_a_reversed_date_pair_in_the_url_is_swapped_with_a_notice():
     app = run(date="2023-09-01", compare="2024-02-01")
     assert any("getauscht" in w.value for w in app.warning)
     assert url(app)["date"] == "2024-02-01" and url(app)["compare"] == "2023-09-01"
+
+
+def test_pages_share_one_sidebar_of_links_and_the_language():
+    """Every page lists the same three links; the Erklärung follows the atlas's language (and its toggle)."""
+    app = run(lang="en")
+    labels = [link.label for link in app.get("page_link")]
+    assert labels == ["Coverage atlas", "Membership register", "Accessibility"]
+    app.switch_page("barrierefreiheit.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Accessibility statement"
+    assert [link.label for link in app.get("page_link")] == labels
+    assert url(app).get("lang") == "en"  # the address reproduces the page
+    app.toggle(key="w_page_lang").set_value(False).run()
+    assert app.title[0].value == "Erklärung zur Barrierefreiheit" and app.session_state.view.lang == "de"
+    assert "lang" not in url(app)
+
+
+def test_the_embedded_map_has_no_sidebar_links():
+    assert not run(iframe="1").get("page_link")

@@ -11,7 +11,7 @@ from register import signin
 from tests import helpers
 
 APP = str(helpers.APP)
-PAGE = "pages/register.py"
+PAGE = "register_page.py"
 PASSWORD = {"register": {"editor_password": "Rathaus-2024"}}
 EDIT_LABELS = {"Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"}
 LIST = b"Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n"
@@ -28,12 +28,14 @@ def db(tmp_path, monkeypatch, units):
     return url
 
 
-def page(secrets: dict, user: dict | None = None) -> AppTest:
-    """The register page opened through the app (as its sidebar link does), not the map page."""
+def page(secrets: dict, user: dict | None = None, **params) -> AppTest:
+    """The register page opened through the app, as its sidebar link does (after the atlas's first run)."""
     app = AppTest.from_file(APP, default_timeout=60)
     app.secrets = secrets
+    app.query_params.update(params)
     if user is not None:
         app.user = user
+    app.run()  # the first run registers the pages (st.navigation), so the register is found by its file
     app.switch_page(PAGE)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
@@ -69,6 +71,24 @@ def save_edit(app: AppTest, left_on: str) -> None:
 
 def editor(db, jar: dict) -> AppTest:
     return sign_in(db, jar, "Anna Beispiel")
+
+
+def test_the_register_page_speaks_the_atlas_language(db, cookies):
+    """Opened from an English atlas, every word of the page is English; the sidebar links every page."""
+    app = page(PASSWORD, lang="en")
+    assert app.title[0].value == "Membership register"
+    assert [h.value for h in app.header] == ["Members in the register", "History"]
+    assert "Sign in to edit" in app.sidebar.markdown[0].value
+    assert app.dataframe[1].value.columns[:5].tolist() == ["No.", "Time (UTC)", "Kind", "File / body", "By"]
+    assert app.text_input(key="w_register_search").label == "Search (name, key, source)"
+    assert app.toggle(key="w_page_lang").value
+    app.toggle(key="w_page_lang").set_value(False).run()  # back to German, the atlas's view too
+    assert app.title[0].value == "Mitgliederregister" and app.session_state.view.lang == "de"
+    assert [link.label for link in app.get("page_link")] == [
+        "Abdeckungsatlas",
+        "Mitgliederregister",
+        "Barrierefreiheit",
+    ]
 
 
 def test_without_sign_in_configured_the_register_is_read_only(db):

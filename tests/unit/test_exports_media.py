@@ -14,6 +14,7 @@ import re
 import pytest
 from PIL import Image
 
+from dashboard import mapassets
 from exports import animation, standalone, style
 from exports.render import export
 from loaders.errors import InputError
@@ -80,7 +81,7 @@ def test_html_is_deterministic(coverage):
 
 
 def test_html_without_leaflet_is_a_clear_error(coverage, monkeypatch, tmp_path):
-    monkeypatch.setattr(standalone, "LEAFLET_DIR", tmp_path / "missing")
+    monkeypatch.setattr(mapassets, "VENDOR", (tmp_path / "missing" / "leaflet.js",))
     with pytest.raises(standalone.MissingLeaflet, match="make install"):
         export(coverage, ViewState(DETMOLD_DAY), "html")
 

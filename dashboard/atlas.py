@@ -1,0 +1,483 @@
+"""The atlas page (``/``): map, figures, timeline, members and exports of one view.
+
+Run as a page by :mod:`dashboard.navigation` (``streamlit run dashboard/app.py``).
+
+One :class:`~loaders.viewstate.ViewState` in ``st.session_state["view"]`` is
+the truth. It is read from the URL once per session, every widget is set from
+it before it is drawn and writes back to it in its callback, and the URL is
+rewritten from it on every run — so a link always reproduces the view.
+
+Everything expensive is cached: the coverage model once per process
+(``st.cache_resource``), figures, map features and chart specs per argument
+tuple (``st.cache_data``), so a Stichtag change costs a few dictionary look-ups
+and the page elements themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import register
+from dashboard import (
+    accessibility,
+    figures,
+    members,
+    press,
+    timeline,
+)
+from dashboard.mapview import render_map
+from dashboard.notices import plain
+from exports import animation
+from exports.style import title_for
+from loaders import accessions, sources, store
+from loaders.boundaries import LAND_KEY
+from loaders.errors import AtlasError
+from loaders.tables import to_csv_bytes
+from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
+from viewmodel import model as viewmodel
+from viewmodel import tables
+from viewmodel.i18n import format_date, t
+
+PLAY_SECONDS = 1.5
+BASEMAPS = ("none", "osm", "basemapde")
+
+
+# -- cached data ------------------------------------------------------------
+@st.cache_resource(show_spinner="Lade Grenzen und Beitritte …")
+def coverage():
+    """The coverage model, built once per process."""
+    return store.load_coverage()
+
+
+@st.cache_resource(show_spinner=False)
+def configured_register():
+    """The configured register, opened once per process; None when the app shows the shipped data."""
+    return register.open_configured()
+
+
+@st.cache_resource(show_spinner=False)
+def _register_seen() -> dict:
+    """The newest register entry this process's caches were built after (one per process)."""
+    return {"entry": None}
+
+
+def follow_register() -> None:
+    """Drop every cached result once the register has a new entry (an import, edit or undo).
+
+    Replicas behind a proxy share one register but each caches its own
+    coverage: an import through one replica (or the command line) must reach
+    the viewers of all. One indexed one-row query per run tells; the caches are
+    rebuilt at most once per new entry in each process.
+    """
+    reg = configured_register()
+    if reg is None:
+        return
+    try:
+        newest = reg.history(1)
+    except AtlasError:
+        # The database is unreachable for a moment: the data already loaded
+        # stays correct as of its entry, and a page beats an error for viewers.
+        return
+    entry = newest[0]["id"] if newest else None
+    seen = _register_seen()
+    if entry != seen["entry"]:
+        seen["entry"] = entry
+        store.load_coverage.cache_clear()
+        coverage.clear()
+        st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False)
+def events():
+    return accessions.read_events().sort_values("date").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def attribution() -> str:
+    return " · ".join(spec.attribution for spec in sources.manifest().values())
+
+
+@st.cache_data(show_spinner=False)
+def stops(evidence: str) -> list[dt.date]:
+    """Days playback visits "event by event": coverage changes and the regional events."""
+    event_days = {dt.date.fromisoformat(day) for day in events()["date"]}
+    return sorted(set(coverage().change_dates(evidence)) | event_days)
+
+
+def view_model(view: ViewState) -> viewmodel.ViewModel:
+    """What the view shows: figures, map statuses, legend, tooltips and words (one pure function).
+
+    Not ``st.cache_data``: it would key by the calendar day and copy the model
+    on every hit. ``viewmodel.build`` keeps the coverage part per coverage
+    state itself (the last change date before the Stichtag, not the day).
+    """
+    return viewmodel.build(coverage(), view)
+
+
+# cache_resource, not cache_data: the specs are only read (place_rules copies what it changes),
+# and cache_data would copy them on every hit. Inlined once: see timeline.inline_data.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def coverage_spec(evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
+    frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
+    return timeline.inline_data(timeline.coverage_spec(frame, events(), lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
+    """The coverage chart's data as a table (its text alternative)."""
+    return tables.timeline_table(coverage().timeline(evidence, region, start=FIRST_DAY, end=today), lang)
+
+
+@st.cache_resource(show_spinner=False)
+def sizes_spec(lang: str) -> dict:
+    return timeline.inline_data(timeline.sizes_spec(accessions.read_network_sizes(), lang))
+
+
+def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
+    """The members as of ``day``: one table per set of members (their own dates), shared, read-only."""
+    cov = coverage()
+    return viewmodel.remember(
+        cov,
+        ("members", viewmodel.member_period(cov, day), evidence, region, lang),
+        lambda: members.members_table(cov.members_as_of(day, evidence, region), lang),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def undated_table(region: str | None, lang: str):
+    """Documented members without a date: they depend on the region, never on the Stichtag."""
+    return members.members_table(members.undated_members(coverage().accessions, region), lang)
+
+
+def member_count(day: dt.date, evidence: str, region: str | None) -> int:
+    cov = coverage()
+    return viewmodel.remember(
+        cov,
+        ("member_count", viewmodel.member_period(cov, day), evidence, region),
+        lambda: len(cov.members_as_of(day, evidence, region)),
+    )
+
+
+# -- view state and widgets -------------------------------------------------
+def _region_of(widget_value: str) -> str | None:
+    return None if widget_value == LAND_KEY else widget_value
+
+
+def _show(view: ViewState) -> None:
+    """Set every widget from the view (allowed: it runs before the widgets are drawn)."""
+    state = st.session_state
+    state.w_slider = state.w_date = view.date
+    state.w_compare = view.compare
+    state.w_level = view.level
+    state.w_region = view.region or LAND_KEY
+    state.w_evidence = view.evidence
+    state.w_lang = view.lang == "en"
+
+
+def _set_view(view: ViewState) -> None:
+    st.session_state.view = view
+    st.session_state.notices = []
+
+
+def _from_widgets(date_widget: str = "w_slider") -> None:
+    """Callback of every view widget: the widgets' values become the view."""
+    state = st.session_state
+    day = state[date_widget] or state.view.date
+    compare = state.w_compare
+    if compare is not None and compare > day:  # a reversed pair: the earlier day is the comparison
+        day, compare = compare, day
+    _set_view(
+        ViewState(
+            date=day,
+            compare=compare if compare != day else None,
+            level=state.w_level,
+            region=_region_of(state.w_region),
+            evidence=state.w_evidence,
+            lang="en" if state.w_lang else "de",
+        )
+    )
+
+
+def _jump() -> None:
+    day = st.session_state.w_jump
+    if day:
+        _set_view(st.session_state.view.with_(date=dt.date.fromisoformat(day)))
+    st.session_state.w_jump = None
+
+
+def _step() -> bool:
+    """Move the Stichtag one playback step; False (and stop playing) at the end."""
+    state = st.session_state
+    view = state.view
+    day = timeline.next_stop(view.date, state.w_step_mode, stops(view.evidence), dt.date.today())
+    if day is None:
+        state.playing = False
+        return False
+    _set_view(view.with_(date=day))
+    return True
+
+
+def _toggle_play() -> None:
+    state = st.session_state
+    state.playing = not state.get("playing", False)
+    if (
+        state.playing
+        and timeline.next_stop(state.view.date, state.w_step_mode, stops(state.view.evidence), dt.date.today()) is None
+    ):
+        _set_view(state.view.with_(date=FIRST_DAY))  # at the end: play from the start
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _ticker() -> None:
+    """While playing: every few seconds one step, then a full rerun draws it.
+
+    The fragment also runs inline during each full run; only its timed reruns
+    (marked by the ``tick_armed`` flag the inline run sets) may step.
+    """
+    state = st.session_state
+    if not state.get("tick_armed"):
+        state.tick_armed = True
+        return
+    state.tick_armed = False
+    if state.get("playing"):
+        _step()
+        st.rerun()
+
+
+def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
+    """Draw the controls; return the chosen basemap."""
+    bar = st.sidebar
+    bar.toggle(t("language", lang), key="w_lang", on_change=_from_widgets)
+    bar.slider(
+        t("stichtag", lang),
+        min_value=FIRST_DAY,
+        max_value=today,
+        format="DD.MM.YYYY",
+        key="w_slider",
+        on_change=_from_widgets,
+        args=("w_slider",),
+    )
+    accessibility.day_buttons(bar, lang, today)
+    bar.date_input(
+        t("stichtag_input", lang),
+        min_value=FIRST_DAY,
+        max_value=today,
+        format="DD.MM.YYYY",
+        key="w_date",
+        on_change=_from_widgets,
+        args=("w_date",),
+    )
+    items = {
+        row.date: t("jump_item", lang, region=row.region, date=format_date(dt.date.fromisoformat(row.date), lang))
+        for row in events().itertuples()
+    }
+    bar.selectbox(
+        t("jump", lang),
+        list(items),
+        format_func=items.get,
+        index=None,
+        placeholder=t("jump_placeholder", lang),
+        key="w_jump",
+        on_change=_jump,
+    )
+    play, step = bar.columns(2)
+    playing = st.session_state.get("playing", False)
+    play.button(
+        t("pause" if playing else "play", lang),
+        key="w_play",
+        on_click=_toggle_play,
+        width="stretch",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+    )
+    step.button(t("step", lang), key="w_step", on_click=_step, width="stretch", icon=":material/skip_next:")
+    bar.radio(
+        t("step_mode", lang),
+        timeline.STEP_MODES,
+        key="w_step_mode",
+        horizontal=True,
+        format_func=lambda mode: t(f"step_{mode}", lang),
+        help=t("step_help", lang),
+    )
+    bar.divider()
+    bar.radio(
+        t("level", lang),
+        VIEW_LEVELS,
+        key="w_level",
+        on_change=_from_widgets,
+        format_func=lambda level: t(f"level_{level}", lang),
+    )
+    bar.selectbox(
+        t("region", lang),
+        (LAND_KEY, *REGION_KEYS),
+        key="w_region",
+        on_change=_from_widgets,
+        format_func=lambda key: (
+            t("region_nrw", lang) if key == LAND_KEY else t("region_item", lang, name=cov.name_of(key))
+        ),
+    )
+    bar.date_input(
+        t("compare", lang),
+        min_value=FIRST_DAY,
+        max_value=today,
+        format="DD.MM.YYYY",
+        key="w_compare",
+        on_change=_from_widgets,
+        help=t("compare_help", lang),
+    )
+    bar.radio(
+        t("evidence", lang),
+        EVIDENCE_CHOICES,
+        key="w_evidence",
+        on_change=_from_widgets,
+        format_func=lambda evidence: t(f"evidence_{evidence}", lang),
+    )
+    return bar.selectbox(
+        t("basemap", lang), BASEMAPS, key="w_basemap", format_func=lambda basemap: t(f"basemap_{basemap}", lang)
+    )
+
+
+# -- press export (dashboard/press.py) -------------------------------------
+@st.cache_data(show_spinner=False, max_entries=256)
+def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
+    return len(animation.frame_days(start, end, step, coverage().change_dates(evidence)))
+
+
+# -- page -------------------------------------------------------------------
+def _map_first(drawn) -> bool:
+    """True on a browser's first run of a session: stop after the map; its drawing reruns the page.
+
+    Charts, tables and the export section are drawn by the browser too (Vega
+    alone is a large script); sent with the map, they delayed its first frame
+    by more than a second. So the first run of a page opened in a browser ends
+    after the map and figures, and ``map.js`` reports the map drawn (the
+    component's value), which reruns the page with everything. Runs without a
+    browser (AppTest, the benchmark's websocket client: no "Mozilla" in the
+    User-Agent) would never report, so they get the whole page at once.
+    """
+    state = st.session_state
+    first = not state.get("page_complete")
+    if drawn or not first:
+        state.page_complete = True
+        return False
+    if "Mozilla" not in (st.context.headers.get("User-Agent") or ""):
+        state.page_complete = True
+        return False
+    return True
+
+
+def main() -> None:
+    st.set_page_config(page_title="#sicherimDienst – Abdeckungsatlas", layout="wide")
+    state = st.session_state
+    today = dt.date.today()
+    try:
+        follow_register()
+        cov = coverage()
+    except AtlasError as error:
+        st.error(str(error))
+        st.stop()
+    if press.is_embed(st.query_params):
+        # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
+        press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
+        return
+    if "view" not in state:
+        state.view, state.notices = ViewState.from_params(st.query_params.to_dict(), today=today)
+    state.setdefault("w_step_mode", "month")
+    state.tick_armed = False  # only a timed fragment rerun may step, never a full run
+    view: ViewState = state.view
+    lang = view.lang
+    _show(view)
+    basemap = sidebar(view, lang, today, cov)
+    if state.get("playing"):
+        with st.sidebar:
+            _ticker()
+    if st.query_params.to_dict() != view.to_params():
+        st.query_params.from_dict(view.to_params())
+
+    st.title(t("title", lang))
+    region_name = t("region_nrw", lang) if not view.region else t("region_item", lang, name=cov.name_of(view.region))
+    st.caption(f"{t('stand', lang, date=format_date(view.date, lang))} · {region_name}")
+    for notice in state.notices:
+        st.warning(plain(notice))
+    model = view_model(view)
+    if model.currency:
+        st.info(model.currency, icon=":material/info:")
+
+    now, then = model.now, model.then
+    st.markdown(f"**{plain(model.figures_line)}**")
+    # The map follows the title (on a phone too); the skip link passes it, the search finds a place on it.
+    accessibility.skip_link(lang)
+    focus = accessibility.place_search(model)
+    drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
+    accessibility.map_description(model)
+    st.caption(f"{t('attribution', lang)}: {attribution()}")
+    if view.evidence == "all":
+        st.caption(t("inferred_note", lang))
+
+    cards = figures.cards(now, then, view.compare, lang)
+    # Two rows: "396 von 396 (100,0 %)" needs about half the width to stay readable.
+    top, bottom = st.columns([2, 1, 1]), st.columns([1, 1, 2], vertical_alignment="center")
+    for column, card in zip(top[:3] + bottom[:2], cards):
+        column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True)
+    bottom[2].caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
+    accessibility.map_table_section(model)
+
+    if _map_first(drawn):
+        return
+
+    st.header(t("timeline", lang))
+    st.vega_lite_chart(
+        timeline.place_rules(coverage_spec(view.evidence, view.region, today, lang), view.date, view.compare, lang),
+        width="stretch",
+        height=timeline.COVERAGE_HEIGHT,
+    )
+    accessibility.chart_table(t("timeline_table", lang), timeline_rows(view.evidence, view.region, today, lang))
+    st.vega_lite_chart(
+        timeline.place_rules(sizes_spec(lang), view.date, None, lang), width="stretch", height=timeline.SIZES_HEIGHT
+    )
+    accessibility.chart_table(t("sizes_table", lang), tables.sizes_table(accessions.read_network_sizes(), lang))
+
+    st.header(t("members", lang))
+    # A fixed label: the toggle keeps its state while the count changes. The lists
+    # (about 160 KB for NRW, and the tables below) are sent only once asked for.
+    if not st.toggle(t("members_open", lang), key="w_members_open"):
+        st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
+    else:
+        table = members.search(
+            member_table(view.date, view.evidence, view.region, lang),
+            st.text_input(t("search", lang), key="w_search"),
+            lang,
+        )
+        st.caption(t("members_count", lang, n=len(table)))
+        st.dataframe(table, hide_index=True, width="stretch")
+
+        # The file says which view it is: a members list without its Stichtag and filter would mislead.
+        def stamped() -> bytes:
+            return to_csv_bytes(
+                table.assign(**{t("stichtag", lang): view.date.isoformat(), t("evidence", lang): view.evidence})
+            )
+
+        st.download_button(
+            t("download", lang),
+            data=stamped,
+            file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
+            mime="text/csv",
+        )
+        if len(model.statewide):
+            with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
+                st.caption(t("statewide_note", lang))
+                st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
+        undated = undated_table(view.region, lang)
+        if len(undated):
+            with st.expander(t("undated", lang, n=len(undated))):
+                st.caption(t("undated_note", lang))
+                st.dataframe(undated, hide_index=True, width="stretch")
+
+    press.export_section(view, lang, coverage, frame_count)
+    press.embed_section(view, lang, title_for(cov, view, None))
+    accessibility.feedback_form(accessibility.view_url(view), lang)
+
+
+if __name__ == "__main__":  # run as a page (dashboard/navigation.py); importing it draws nothing
+    main()

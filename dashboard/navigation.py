@@ -1,0 +1,99 @@
+"""The dashboard's pages, declared once: ``st.navigation`` runs them, the sidebar links them.
+
+Each page is a module of this package run as a Streamlit page (``atlas.py``,
+``register_page.py``, ``barrierefreiheit.py``); :data:`PAGES` names its file,
+its URL and its label. :func:`run` (called by the entry point ``app.py``)
+registers them with ``st.navigation`` — Streamlit's own list stays hidden,
+the sidebar shows :func:`page_links` in the page's language instead — and
+runs the chosen page. The URLs are part of the interface: tests, the
+sign-in redirect (``/_sid/anmelden`` → ``/register``) and the docs use them.
+
+The page's language is the atlas's view (``st.session_state.view``, set by
+its language toggle), else ``?lang=en`` in the address, else German. The
+register and the Erklärung have the same toggle (:func:`language_toggle`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import press
+from loaders.viewstate import LANGUAGES
+from viewmodel.i18n import t
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its module file (beside this one), its URL path ("" is the home page ``/``), its label's key."""
+
+    file: str
+    url_path: str
+    label: str
+
+
+ATLAS = PageSpec("atlas.py", "", "page_atlas")
+REGISTER = PageSpec("register_page.py", "register", "page_register")
+STATEMENT = PageSpec("barrierefreiheit.py", "barrierefreiheit", "page_accessibility")
+PAGES = (ATLAS, REGISTER, STATEMENT)
+
+
+def page_lang() -> str:
+    """The language pages are drawn in: the atlas's view, else ``?lang=``, else German."""
+    view = st.session_state.get("view")
+    if view is not None:
+        return view.lang
+    asked = st.query_params.get("lang")
+    return asked if asked in LANGUAGES else "de"
+
+
+def _page(spec: PageSpec, lang: str) -> st.Page:
+    return st.Page(
+        HERE / spec.file,
+        title=t(spec.label, lang),
+        url_path=spec.url_path or None,
+        default=not spec.url_path,
+    )
+
+
+def page_links(container, pages: list[st.Page]) -> None:
+    """The sidebar's links to every page (atlas, register, Erklärung zur Barrierefreiheit)."""
+    for page in pages:
+        container.page_link(page)
+
+
+def _set_lang() -> None:
+    """Callback of the secondary pages' toggle: the view (if any) and the address follow."""
+    state = st.session_state
+    lang = "en" if state.w_page_lang else "de"
+    if state.get("view") is not None:
+        state.view = state.view.with_(lang=lang)
+    if lang == "de":
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = lang
+
+
+def language_toggle(container, lang: str) -> None:
+    """The toggle "English" of the register and the Erklärung (the atlas has its own, bound to its view)."""
+    container.toggle(t("language", lang), value=lang == "en", key="w_page_lang", on_change=_set_lang)
+
+
+def run() -> None:
+    """Register the pages, draw the sidebar's links and run the page the address names."""
+    lang = page_lang()
+    pages = [_page(spec, lang) for spec in PAGES]
+    current = st.navigation(pages, position="hidden")
+    atlas = current.url_path == ""
+    # The embedded map (``/?embed=…``, for an iframe) has no sidebar at all.
+    if not (atlas and press.is_embed(st.query_params)):
+        page_links(st.sidebar, pages)
+        if not atlas:
+            language_toggle(st.sidebar, lang)
+            if lang != "de" and st.query_params.get("lang") != lang:
+                st.query_params["lang"] = lang  # the address reproduces the page in its language
+    current.run()
