@@ -82,13 +82,9 @@ def _shift(days: int, today: dt.date) -> None:
 
 
 def day_buttons(container, lang: str, today: dt.date) -> None:
-    """One day back / forward beside the slider (WCAG 2.5.7: no dragging needed)."""
-    container.button(
-        t("day_back", lang), key="w_day_back", on_click=_shift, args=(-1, today), icon=":material/chevron_left:"
-    )
-    container.button(
-        t("day_forward", lang), key="w_day_forward", on_click=_shift, args=(1, today), icon=":material/chevron_right:"
-    )
+    """One day back / forward beside the date field (WCAG 2.5.7: no dragging needed); words only, to fit a phone."""
+    container.button(t("day_back", lang), key="w_day_back", on_click=_shift, args=(-1, today))
+    container.button(t("day_forward", lang), key="w_day_forward", on_click=_shift, args=(1, today))
 
 
 # -- feedback (BITV NRW §5) ---------------------------------------------------------------------

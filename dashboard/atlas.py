@@ -46,8 +46,8 @@ from viewmodel import tables
 from viewmodel.i18n import format_date, t
 
 PLAY_SECONDS = 1.5
-# The Stichtag row's widths in pixels: one row on a desktop, wrapped into a few on a phone (390 px).
-DAY_SLIDER_WIDTH, DAY_FIELD_WIDTH, JUMP_WIDTH = 340, 150, 260
+# The Stichtag row's widths in pixels: one line on a projector, wrapped into three on a phone (390 px).
+DAY_SLIDER_WIDTH, DAY_FIELD_WIDTH, JUMP_WIDTH = 340, 140, 230
 BASEMAPS = ("none", "osm", "basemapde")
 
 
@@ -304,8 +304,12 @@ def sidebar(lang: str, today: dt.date, cov) -> str:
 
 
 def stichtag_controls(lang: str, today: dt.date) -> None:
-    """The Stichtag's controls in one row above the map (it wraps on a phone): no sidebar needed to move the day."""
-    row = st.container(horizontal=True, vertical_alignment="bottom", key="stichtag_row")
+    """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
+
+    One line from about 1,300 px; on a phone three (slider; date field and day
+    buttons; jump and playback). The step and its mode wait in a popover.
+    """
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
     row.slider(
         t("stichtag", lang),
         min_value=FIRST_DAY,
@@ -336,7 +340,9 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
         list(items),
         format_func=items.get,
         index=None,
-        placeholder=t("jump_placeholder", lang),
+        # The label is the control's name; on screen the placeholder says it, one line lower.
+        placeholder=f"{t('jump', lang)} …",
+        label_visibility="collapsed",
         key="w_jump",
         on_change=_jump,
         width=JUMP_WIDTH,
@@ -348,16 +354,15 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
         on_click=_toggle_play,
         icon=":material/pause:" if playing else ":material/play_arrow:",
     )
-    row.button(t("step", lang), key="w_step", on_click=_step, icon=":material/skip_next:")
-    row.radio(
-        t("step_mode", lang),
-        timeline.STEP_MODES,
-        key="w_step_mode",
-        horizontal=True,
-        format_func=lambda mode: t(f"step_{mode}", lang),
-        help=t("step_help", lang),
-        width="content",
-    )
+    with row.popover(t("step_mode", lang), icon=":material/tune:"):
+        st.button(t("step", lang), key="w_step", on_click=_step, icon=":material/skip_next:")
+        st.radio(
+            t("step_mode", lang),
+            timeline.STEP_MODES,
+            key="w_step_mode",
+            format_func=lambda mode: t(f"step_{mode}", lang),
+            help=t("step_help", lang),
+        )
 
 
 # -- press export (dashboard/press.py) -------------------------------------
