@@ -284,9 +284,7 @@ def sidebar(lang: str, today: dt.date, cov) -> str:
     )
     bar.date_input(
         t("compare", lang),
-        min_value=FIRST_DAY,
-        max_value=today,
-        format="DD.MM.YYYY",
+        **_days(today),
         key="w_compare",
         on_change=_from_widgets,
         help=t("compare_help", lang),
@@ -303,6 +301,11 @@ def sidebar(lang: str, today: dt.date, cov) -> str:
     )
 
 
+def _days(today: dt.date) -> dict:
+    """The range and format of every day widget (Stichtag slider, Stichtag field, compare date)."""
+    return {"min_value": FIRST_DAY, "max_value": today, "format": "DD.MM.YYYY"}
+
+
 def stichtag_controls(lang: str, today: dt.date) -> None:
     """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
 
@@ -310,26 +313,11 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
     buttons; jump and playback). The step and its mode wait in a popover.
     """
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
-    row.slider(
-        t("stichtag", lang),
-        min_value=FIRST_DAY,
-        max_value=today,
-        format="DD.MM.YYYY",
-        key="w_slider",
-        on_change=_from_widgets,
-        args=("w_slider",),
-        width=DAY_SLIDER_WIDTH,
-    )
-    row.date_input(
-        t("stichtag_input", lang),
-        min_value=FIRST_DAY,
-        max_value=today,
-        format="DD.MM.YYYY",
-        key="w_date",
-        on_change=_from_widgets,
-        args=("w_date",),
-        width=DAY_FIELD_WIDTH,
-    )
+    for draw, label, key, width in (
+        (row.slider, "stichtag", "w_slider", DAY_SLIDER_WIDTH),
+        (row.date_input, "stichtag_input", "w_date", DAY_FIELD_WIDTH),
+    ):
+        draw(t(label, lang), **_days(today), key=key, on_change=_from_widgets, args=(key,), width=width)
     accessibility.day_buttons(row, lang, today)
     items = {
         event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
