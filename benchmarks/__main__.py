@@ -135,7 +135,7 @@ def main(argv=None) -> int:
         "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
         f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
         "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
-        "decompression, the viewer reporting its cached message hashes like the browser."
+        "decompression, the viewer reporting its cached message hashes and the slider's fragment like the browser."
     )
     if args.baseline:
         run.notes.append(

@@ -200,6 +200,7 @@ class Viewer:
         self.viewer = viewer
         self.ws = None
         self.slider_id: str | None = None
+        self.slider_fragment = ""  # the fragment the slider is drawn in: its change reruns only that, as in a browser
         self.query = ""
         self.cache = MessageCache()
 
@@ -236,6 +237,7 @@ class Viewer:
             widget = request.rerun_script.widget_states.widgets.add()
             widget.id = self.slider_id
             widget.double_array_value.data.append(slider_micros(day))
+            request.rerun_script.fragment_id = self.slider_fragment
         started = time.perf_counter()
         await self.ws.send(request.SerializeToString())
         figure_ms = figure = title = None
@@ -259,7 +261,10 @@ class Viewer:
                 if kind == "new_session":
                     self.cache.max_age = msg.new_session.config.max_cached_message_age
                 elif kind == "script_finished":
-                    if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                    if msg.script_finished not in (
+                        ForwardMsg.FINISHED_SUCCESSFULLY,
+                        ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+                    ):
                         raise RuntimeError(f"script finished with status {msg.script_finished}")
                     self.cache.finish_run()
                     return Run((time.perf_counter() - started) * 1000, figure_ms, figure, title, payload, refs)
@@ -272,7 +277,7 @@ class Viewer:
                     if element_kind == "exception":
                         raise RuntimeError(f"the app raised: {element.exception.message}")
                     if element_kind == "slider" and self.slider_id is None:
-                        self.slider_id = element.slider.id
+                        self.slider_id, self.slider_fragment = element.slider.id, msg.delta.fragment_id
                     elif element_kind == "metric" and figure is None:
                         figure_ms, figure = (time.perf_counter() - started) * 1000, element.metric.body
                     elif element_kind == "heading" and title is None:

@@ -82,24 +82,9 @@ def _shift(days: int, today: dt.date) -> None:
 
 
 def day_buttons(container, lang: str, today: dt.date) -> None:
-    """One day back / forward beside the slider (WCAG 2.5.7: no dragging needed)."""
-    back, forward = container.columns(2)
-    back.button(
-        t("day_back", lang),
-        key="w_day_back",
-        on_click=_shift,
-        args=(-1, today),
-        width="stretch",
-        icon=":material/chevron_left:",
-    )
-    forward.button(
-        t("day_forward", lang),
-        key="w_day_forward",
-        on_click=_shift,
-        args=(1, today),
-        width="stretch",
-        icon=":material/chevron_right:",
-    )
+    """One day back / forward beside the date field (WCAG 2.5.7: no dragging needed); words only, to fit a phone."""
+    container.button(t("day_back", lang), key="w_day_back", on_click=_shift, args=(-1, today))
+    container.button(t("day_forward", lang), key="w_day_forward", on_click=_shift, args=(1, today))
 
 
 # -- feedback (BITV NRW §5) ---------------------------------------------------------------------

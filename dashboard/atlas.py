@@ -7,10 +7,15 @@ the truth. It is read from the URL once per session, every widget is set from
 it before it is drawn and writes back to it in its callback, and the URL is
 rewritten from it on every run — so a link always reproduces the view.
 
+The sidebar holds what changes the whole page (level, region, compare date,
+evidence, basemap, language); the Stichtag's controls stand above the map in
+:func:`day_view`, one ``st.fragment`` with everything that depends on the day,
+so moving the day reruns only that fragment and never redraws the sidebar.
+
 Everything expensive is cached: the coverage model once per process
 (``st.cache_resource``), figures, map features and chart specs per argument
 tuple (``st.cache_data``), so a Stichtag change costs a few dictionary look-ups
-and the page elements themselves.
+and the fragment's elements themselves.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from viewmodel import tables
 from viewmodel.i18n import format_date, t
 
 PLAY_SECONDS = 1.5
+# The Stichtag row's widths in pixels: one line on a projector, wrapped into three on a phone (390 px).
+DAY_SLIDER_WIDTH, DAY_FIELD_WIDTH, JUMP_WIDTH = 340, 140, 230
 BASEMAPS = ("none", "osm", "basemapde")
 
 
@@ -166,14 +173,23 @@ def _region_of(widget_value: str) -> str | None:
 
 
 def _show(view: ViewState) -> None:
-    """Set every widget from the view (allowed: it runs before the widgets are drawn)."""
+    """Set the sidebar's widgets from the view (allowed: it runs before the widgets are drawn)."""
     state = st.session_state
-    state.w_slider = state.w_date = view.date
     state.w_compare = view.compare
     state.w_level = view.level
     state.w_region = view.region or LAND_KEY
     state.w_evidence = view.evidence
     state.w_lang = view.lang == "en"
+
+
+def _sidebar_state(view: ViewState) -> tuple:
+    """What the sidebar shows of the view: all but the Stichtag (and whether it plays).
+
+    A Stichtag change reruns only :func:`day_view`; when it changes more (a
+    Stichtag moved past the compare date swaps the two; play starts the ticker
+    in the sidebar), the whole page must run again.
+    """
+    return view.with_(date=FIRST_DAY), bool(st.session_state.get("playing"))
 
 
 def _set_view(view: ViewState) -> None:
@@ -246,61 +262,10 @@ def _ticker() -> None:
         st.rerun()
 
 
-def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
-    """Draw the controls; return the chosen basemap."""
+def sidebar(lang: str, today: dt.date, cov) -> str:
+    """Draw the view's controls but the Stichtag's; return the chosen basemap."""
     bar = st.sidebar
     bar.toggle(t("language", lang), key="w_lang", on_change=_from_widgets)
-    bar.slider(
-        t("stichtag", lang),
-        min_value=FIRST_DAY,
-        max_value=today,
-        format="DD.MM.YYYY",
-        key="w_slider",
-        on_change=_from_widgets,
-        args=("w_slider",),
-    )
-    accessibility.day_buttons(bar, lang, today)
-    bar.date_input(
-        t("stichtag_input", lang),
-        min_value=FIRST_DAY,
-        max_value=today,
-        format="DD.MM.YYYY",
-        key="w_date",
-        on_change=_from_widgets,
-        args=("w_date",),
-    )
-    items = {
-        row.date: t("jump_item", lang, region=row.region, date=format_date(dt.date.fromisoformat(row.date), lang))
-        for row in events().itertuples()
-    }
-    bar.selectbox(
-        t("jump", lang),
-        list(items),
-        format_func=items.get,
-        index=None,
-        placeholder=t("jump_placeholder", lang),
-        key="w_jump",
-        on_change=_jump,
-    )
-    play, step = bar.columns(2)
-    playing = st.session_state.get("playing", False)
-    play.button(
-        t("pause" if playing else "play", lang),
-        key="w_play",
-        on_click=_toggle_play,
-        width="stretch",
-        icon=":material/pause:" if playing else ":material/play_arrow:",
-    )
-    step.button(t("step", lang), key="w_step", on_click=_step, width="stretch", icon=":material/skip_next:")
-    bar.radio(
-        t("step_mode", lang),
-        timeline.STEP_MODES,
-        key="w_step_mode",
-        horizontal=True,
-        format_func=lambda mode: t(f"step_{mode}", lang),
-        help=t("step_help", lang),
-    )
-    bar.divider()
     bar.radio(
         t("level", lang),
         VIEW_LEVELS,
@@ -319,9 +284,7 @@ def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
     )
     bar.date_input(
         t("compare", lang),
-        min_value=FIRST_DAY,
-        max_value=today,
-        format="DD.MM.YYYY",
+        **_days(today),
         key="w_compare",
         on_change=_from_widgets,
         help=t("compare_help", lang),
@@ -336,6 +299,58 @@ def sidebar(view: ViewState, lang: str, today: dt.date, cov) -> str:
     return bar.selectbox(
         t("basemap", lang), BASEMAPS, key="w_basemap", format_func=lambda basemap: t(f"basemap_{basemap}", lang)
     )
+
+
+def _days(today: dt.date) -> dict:
+    """The range and format of every day widget (Stichtag slider, Stichtag field, compare date)."""
+    return {"min_value": FIRST_DAY, "max_value": today, "format": "DD.MM.YYYY"}
+
+
+def stichtag_controls(lang: str, today: dt.date) -> None:
+    """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
+
+    One line from about 1,300 px; on a phone three (slider; date field and day
+    buttons; jump and playback). The step and its mode wait in a popover.
+    """
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
+    for draw, label, key, width in (
+        (row.slider, "stichtag", "w_slider", DAY_SLIDER_WIDTH),
+        (row.date_input, "stichtag_input", "w_date", DAY_FIELD_WIDTH),
+    ):
+        draw(t(label, lang), **_days(today), key=key, on_change=_from_widgets, args=(key,), width=width)
+    accessibility.day_buttons(row, lang, today)
+    items = {
+        event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
+        for event in events().itertuples()
+    }
+    row.selectbox(
+        t("jump", lang),
+        list(items),
+        format_func=items.get,
+        index=None,
+        # The label is the control's name; on screen the placeholder says it, one line lower.
+        placeholder=f"{t('jump', lang)} …",
+        label_visibility="collapsed",
+        key="w_jump",
+        on_change=_jump,
+        width=JUMP_WIDTH,
+    )
+    playing = st.session_state.get("playing", False)
+    row.button(
+        t("pause" if playing else "play", lang),
+        key="w_play",
+        on_click=_toggle_play,
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+    )
+    with row.popover(t("step_mode", lang), icon=":material/tune:"):
+        st.button(t("step", lang), key="w_step", on_click=_step, icon=":material/skip_next:")
+        st.radio(
+            t("step_mode", lang),
+            timeline.STEP_MODES,
+            key="w_step_mode",
+            format_func=lambda mode: t(f"step_{mode}", lang),
+            help=t("step_help", lang),
+        )
 
 
 # -- press export (dashboard/press.py) -------------------------------------
@@ -386,16 +401,42 @@ def main() -> None:
     state.setdefault("w_step_mode", "month")
     state.tick_armed = False  # only a timed fragment rerun may step, never a full run
     view: ViewState = state.view
-    lang = view.lang
     _show(view)
-    basemap = sidebar(view, lang, today, cov)
+    basemap = sidebar(view.lang, today, cov)
+    state.sidebar_shows = _sidebar_state(view)
+    state.register_followed = True  # this run did; day_view's own reruns ask again
     if state.get("playing"):
         with st.sidebar:
             _ticker()
+    st.title(t("title", view.lang))
+    day_view(basemap)
+
+
+@st.fragment
+def day_view(basemap: str) -> None:
+    """Everything that depends on the Stichtag, with its controls: a Stichtag change reruns only this.
+
+    Drawn inline during each full run (a sidebar widget's change); a Stichtag
+    widget's change reruns only the fragment, so the sidebar is not redrawn.
+    The URL follows the view here, on both kinds of run.
+    """
+    state = st.session_state
+    today = dt.date.today()
+    if not state.pop("register_followed", False):
+        try:
+            follow_register()
+        except AtlasError as error:
+            st.error(str(error))
+            return
+    view: ViewState = state.view
+    if _sidebar_state(view) != state.get("sidebar_shows"):
+        st.rerun()  # more than the day changed: the sidebar must show it too
+    lang = view.lang
+    cov = coverage()
+    state.w_slider = state.w_date = view.date
     if st.query_params.to_dict() != view.to_params():
         st.query_params.from_dict(view.to_params())
 
-    st.title(t("title", lang))
     region_name = t("region_nrw", lang) if not view.region else t("region_item", lang, name=cov.name_of(view.region))
     st.caption(f"{t('stand', lang, date=format_date(view.date, lang))} · {region_name}")
     for notice in state.notices:
@@ -406,7 +447,9 @@ def main() -> None:
 
     now, then = model.now, model.then
     st.markdown(f"**{plain(model.figures_line)}**")
-    # The map follows the title (on a phone too); the skip link passes it, the search finds a place on it.
+    stichtag_controls(lang, today)
+    # The map follows the title and the Stichtag row (on a phone too); the skip link passes it, the search finds a
+    # place on it.
     accessibility.skip_link(lang)
     focus = accessibility.place_search(model)
     drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)

@@ -92,6 +92,23 @@ def test_moving_the_stichtag_changes_figures_and_url(detmold):
     assert detmold.slider(key="w_slider").value == D(2024, 2, 1)
 
 
+def test_the_stichtag_controls_are_on_the_page_not_in_the_sidebar(detmold):
+    on_page = {"w_slider", "w_date", "w_day_back", "w_day_forward", "w_jump", "w_play", "w_step", "w_step_mode"}
+    assert not on_page & {widget.key for widget in detmold.sidebar if getattr(widget, "key", None)}
+    assert {"w_level", "w_region", "w_compare", "w_evidence", "w_basemap", "w_lang"} <= {
+        widget.key for widget in detmold.sidebar if getattr(widget, "key", None)
+    }
+    assert detmold.slider(key="w_slider").value == D(2024, 2, 1)
+
+
+def test_a_stichtag_moved_before_the_compare_date_swaps_them_in_the_sidebar_too():
+    app = run(date="2024-02-01", compare="2024-01-15", region="057")
+    app.slider(key="w_slider").set_value(D(2024, 1, 10)).run()
+    assert app.date_input(key="w_compare").value == D(2024, 1, 10)
+    assert app.slider(key="w_slider").value == D(2024, 1, 15)
+    assert url(app) == {"date": "2024-01-15", "compare": "2024-01-10", "region": "057"}
+
+
 def test_compare_date_gives_deltas():
     app = run(date="2024-02-01", region="057")
     app.date_input(key="w_compare").set_value(D(2024, 1, 31)).run()

@@ -26,7 +26,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}
-# Tab presses from the top of the page to the map's table view (sidebar, header, search, map …).
+# Tab presses from the top of the page to the map's table view (sidebar, header, Stichtag row, search, map …).
 MAX_TABS_TO_TABLE = 60
 
 
@@ -203,7 +203,7 @@ def test_a_typed_date_applies_on_enter_and_day_buttons_step(register_app, browse
     page = new_page(browser, DESKTOP)
     page.goto(f"{register_app}/?date=2024-02-01&region=057")
     map_frame(page)
-    day = page.get_by_test_id("stDateInput").first.get_by_label(re.compile(r"^day, Stichtag als Datum"))
+    day = page.get_by_label(re.compile(r"^day, Stichtag als Datum"))
     day.focus()
     page.keyboard.type("15")
     page.keyboard.press("Enter")
@@ -240,6 +240,11 @@ def test_phone_layout_map_follows_the_title_and_the_legend_folds(register_app, b
     assert map_box["y"] < cards["y"], "the map comes before the figure cards"
     assert map_box["x"] >= 0 and map_box["x"] + map_box["width"] <= PHONE["width"] + 1
     assert map_box["height"] <= 0.75 * PHONE["height"]
+    # The Stichtag's controls stand on the page above the map: no sidebar to open on a phone.
+    slider = page.get_by_role("slider", name="Stichtag")
+    assert slider.is_visible()
+    slider_box = slider.bounding_box()
+    assert 0 <= slider_box["y"] < map_box["y"] and slider_box["x"] + slider_box["width"] <= PHONE["width"] + 1
     assert not frame.evaluate("() => document.querySelector('[data-testid=map-legend]').open")
     shown = frame.evaluate("""() => [...document.querySelectorAll('.rb-label:not(.hidden-label) span')]
         .map(s => s.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])""")
