@@ -143,7 +143,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _YEAR_RANGE = range(1900, 2101)
 _UNKNOWN_WORDS = {"-", "–", "—", "?", "k.a.", "k. a.", "n/a", "n.a.", "unbekannt", "unknown", "offen"}
 # English names spelled out: calendar.month_name would follow the process locale.
-_ENGLISH_MONTHS = (
+ENGLISH_MONTHS = (
     "January",
     "February",
     "March",
@@ -161,7 +161,7 @@ _ENGLISH_MONTHS = (
 
 def _month_names() -> dict[str, int]:
     names = {"maerz": 3, "mrz": 3, "sept": 9}
-    for months in (_ENGLISH_MONTHS, GERMAN_MONTHS):
+    for months in (ENGLISH_MONTHS, GERMAN_MONTHS):
         for number, name in enumerate(months, 1):
             names[name.casefold()] = names[name[:3].casefold()] = number
     return names

@@ -8,24 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from loaders.dates import GERMAN_MONTHS, format_german, format_partial_german, period_bounds
+from loaders.dates import ENGLISH_MONTHS, GERMAN_MONTHS, format_german, format_partial_german, period_bounds
 from loaders.numbers import format_decimal, format_int  # noqa: F401 - re-exported for the dashboard
 
 LANGUAGES = ("de", "en")
-ENGLISH_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # key -> (German, English); ``{name}`` fields are filled by :func:`t`.
 TEXTS = {
