@@ -382,7 +382,7 @@ async def signin_endpoint(request):
             )
             return page(
                 "Zu viele Fehlversuche: die Anmeldung ist gesperrt. Eine angemeldete Bearbeiter:in "
-                "kann die Sperre auf der Registerseite aufheben (oder `sid-atlas register unlock`).",
+                "kann die Sperre auf der Registerseite aufheben; sonst endet sie eine Stunde nach dem letzten Versuch.",
                 429,
                 name,
             )
