@@ -30,6 +30,7 @@ import pandas as pd
 
 from exports import style
 from exports.data import data_table
+from loaders import accessions
 from loaders.coverage import Coverage
 from loaders.sources import gebietsstand, manifest
 from loaders.viewstate import FIRST_DAY, VIEW_LEVELS, ViewState
@@ -152,24 +153,14 @@ def level_table(cov: Coverage, view: ViewState, level: str) -> pd.DataFrame:
 
 
 def accession_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
-    """Every accession known up to the Stichtag (undated ones too), with its source."""
+    """Every accession counted by the Stichtag (and the undated ones), with its source, in the shipped schema.
+
+    "Counted" as the model counts: a partial date from its period's end or its ``certain_by`` day.
+    """
     acc = cov.accessions
-    joined = pd.to_datetime(acc["joined_on"], errors="coerce").dt.date
-    keep = joined.isna() | (joined <= view.date)
-    columns = [
-        "name",
-        "kind",
-        "key",
-        "joined_on",
-        "date_precision",
-        "certain_by",
-        "evidence",
-        "event",
-        "source",
-        "left_on",
-        "note",
-    ]
-    return acc.loc[keep, columns].astype(object).where(acc.loc[keep, columns].notna(), None).reset_index(drop=True)
+    counted = acc["valid_from"].isna() | (acc["valid_from"] <= pd.Timestamp(view.date))
+    rows = acc.loc[counted, list(accessions.COLUMNS)]
+    return rows.astype(object).where(rows.notna(), None).reset_index(drop=True)
 
 
 def build_package(cov: Coverage, view: ViewState, title: str | None = None, base: str = DEFAULT_BASE) -> bytes:
