@@ -32,24 +32,26 @@ LOG = logging.getLogger("sid_atlas.feedback")
 TABLE_ANCHOR = "tabelle-zur-karte"
 
 
-def skip_link(lang: str) -> None:
+def skip_link(lang: str, container=st) -> None:
     """A link past the map to its table (WCAG 2.4.1): keyboard users need not cross the map."""
-    st.markdown(f"[{t('skip_to_table', lang)}](#{TABLE_ANCHOR})")
+    container.markdown(f"[{t('skip_to_table', lang)}](#{TABLE_ANCHOR})", width="content")
 
 
-def place_search(model: ViewModel) -> str | None:
+def place_search(model: ViewModel, container=st) -> str | None:
     """A searchable list of the view's units; the chosen key (the map zooms to it and opens its tooltip)."""
     lang = model.state.lang
     names = dict(zip(model.units["key"], model.units["name"].astype(str)))
     options = sorted(names, key=lambda key: names[key].casefold())
     if st.session_state.get("w_place") not in names:  # another level or region: the old choice is gone
         st.session_state.w_place = None
-    return st.selectbox(
+    return container.selectbox(
         t("place_search", lang),
         options,
         format_func=lambda key: f"{names[key]} ({key})",
         index=None,
-        placeholder=t("place_search_placeholder", lang),
+        # The label is the control's name; on screen the placeholder says it (a line less above the map on a phone).
+        placeholder=f"{t('place_search', lang)} …",
+        label_visibility="collapsed",
         key="w_place",
     )
 

@@ -21,6 +21,7 @@ and the fragment's elements themselves.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
@@ -46,8 +47,10 @@ from viewmodel import tables
 from viewmodel.i18n import format_date, t
 
 PLAY_SECONDS = 1.5
-# The Stichtag row's widths in pixels: one line on a projector, wrapped into three on a phone (390 px).
+# The Stichtag row's widths in pixels: one line on a desktop, wrapped into three on a phone (390 px).
 DAY_SLIDER_WIDTH, DAY_FIELD_WIDTH, JUMP_WIDTH = 340, 140, 230
+# The page's few layout rules (phone header and title), scoped to keyed containers.
+STYLE = Path(__file__).with_name("atlas.css")
 BASEMAPS = ("none", "osm", "basemapde")
 
 
@@ -309,40 +312,57 @@ def _days(today: dt.date) -> dict:
 def stichtag_controls(lang: str, today: dt.date) -> None:
     """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
 
-    One line from about 1,300 px; on a phone three (slider; date field and day
-    buttons; jump and playback). The step and its mode wait in a popover.
+    Three groups that wrap as wholes: the slider; the date field with the day
+    buttons; playback with a popover for the rarer moves (jump to an event, one
+    step, the step's size). One line from about 1,000 px, three on a phone.
     """
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
-    for draw, label, key, width in (
-        (row.slider, "stichtag", "w_slider", DAY_SLIDER_WIDTH),
-        (row.date_input, "stichtag_input", "w_date", DAY_FIELD_WIDTH),
-    ):
-        draw(t(label, lang), **_days(today), key=key, on_change=_from_widgets, args=(key,), width=width)
-    accessibility.day_buttons(row, lang, today)
-    items = {
-        event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
-        for event in events().itertuples()
-    }
-    row.selectbox(
-        t("jump", lang),
-        list(items),
-        format_func=items.get,
-        index=None,
-        # The label is the control's name; on screen the placeholder says it, one line lower.
-        placeholder=f"{t('jump', lang)} …",
-        label_visibility="collapsed",
-        key="w_jump",
-        on_change=_jump,
-        width=JUMP_WIDTH,
+    row.slider(
+        t("stichtag", lang),
+        **_days(today),
+        key="w_slider",
+        on_change=_from_widgets,
+        args=("w_slider",),
+        width=DAY_SLIDER_WIDTH,
     )
+    group = {"horizontal": True, "vertical_alignment": "bottom", "gap": "xsmall", "width": "content"}
+    day = row.container(**group, key="stichtag_day")
+    day.date_input(
+        t("stichtag_input", lang),
+        **_days(today),
+        key="w_date",
+        on_change=_from_widgets,
+        args=("w_date",),
+        width=DAY_FIELD_WIDTH,
+        # Named for assistive technology; on screen the slider's label beside it says what the date is.
+        label_visibility="collapsed",
+    )
+    accessibility.day_buttons(day, lang, today)
+    play = row.container(**group, key="stichtag_play")
     playing = st.session_state.get("playing", False)
-    row.button(
+    play.button(
         t("pause" if playing else "play", lang),
         key="w_play",
         on_click=_toggle_play,
         icon=":material/pause:" if playing else ":material/play_arrow:",
     )
-    with row.popover(t("step_mode", lang), icon=":material/tune:"):
+    with play.popover(t("day_more", lang), icon=":material/tune:"):
+        items = {
+            event.date: t(
+                "jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang)
+            )
+            for event in events().itertuples()
+        }
+        st.selectbox(
+            t("jump", lang),
+            list(items),
+            format_func=items.get,
+            index=None,
+            placeholder=f"{t('jump', lang)} …",
+            key="w_jump",
+            on_change=_jump,
+            width=JUMP_WIDTH,
+        )
         st.button(t("step", lang), key="w_step", on_click=_step, icon=":material/skip_next:")
         st.radio(
             t("step_mode", lang),
@@ -408,7 +428,8 @@ def main() -> None:
     if state.get("playing"):
         with st.sidebar:
             _ticker()
-    st.title(t("title", view.lang))
+    st.html(STYLE)
+    st.container(key="atlas_title").title(t("title", view.lang))
     day_view(basemap)
 
 
@@ -438,20 +459,23 @@ def day_view(basemap: str) -> None:
         st.query_params.from_dict(view.to_params())
 
     region_name = t("region_nrw", lang) if not view.region else t("region_item", lang, name=cov.name_of(view.region))
-    st.caption(f"{t('stand', lang, date=format_date(view.date, lang))} · {region_name}")
+    # What stands above the map, packed closer than Streamlit's default: on a phone the map starts on the first screen.
+    head = st.container(gap="xsmall", key="day_head")
+    head.caption(f"{t('stand', lang, date=format_date(view.date, lang))} · {region_name}")
     for notice in state.notices:
-        st.warning(plain(notice))
+        head.warning(plain(notice))
     model = view_model(view)
     if model.currency:
-        st.info(model.currency, icon=":material/info:")
+        head.info(model.currency, icon=":material/info:")
 
     now, then = model.now, model.then
-    st.markdown(f"**{plain(model.figures_line)}**")
-    stichtag_controls(lang, today)
-    # The map follows the title and the Stichtag row (on a phone too); the skip link passes it, the search finds a
-    # place on it.
-    accessibility.skip_link(lang)
-    focus = accessibility.place_search(model)
+    head.markdown(f"**{plain(model.figures_line)}**")
+    with head:
+        stichtag_controls(lang, today)
+    # The search finds a place on the map; the skip link, last before the map, passes it.
+    tools = head.container(horizontal=True, vertical_alignment="center", gap="small", key="map_tools")
+    focus = accessibility.place_search(model, tools)
+    accessibility.skip_link(lang, tools)
     drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
     accessibility.map_description(model)
     st.caption(f"{t('attribution', lang)}: {attribution()}")

@@ -28,6 +28,7 @@ TEXTS = {
     "pause": ("Anhalten", "Pause"),
     "step": ("Schritt", "Step"),
     "step_mode": ("Schrittweite", "Step"),
+    "day_more": ("Springen, Schritt", "Jump, step"),
     "step_month": ("Monat für Monat", "Month by month"),
     "step_event": ("Ereignis für Ereignis", "Event by event"),
     "step_help": (
@@ -321,7 +322,6 @@ TEXTS = {
     "col_body": ("Eigene Mitgliedschaft", "Own membership"),
     "col_date": ("Datum", "Date"),
     "place_search": ("Ort auf der Karte suchen", "Find a place on the map"),
-    "place_search_placeholder": ("Gemeinde oder Kreis eingeben …", "Type a municipality or district …"),
     "day_back": ("Vortag", "Day before"),
     "day_forward": ("Folgetag", "Day after"),
     "timeline_table": ("Verlauf als Tabelle", "Over time as a table"),
