@@ -358,7 +358,7 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
             list(items),
             format_func=items.get,
             index=None,
-            placeholder=f"{t('jump', lang)} …",
+            placeholder=t("jump_placeholder", lang),
             key="w_jump",
             on_change=_jump,
             width=JUMP_WIDTH,

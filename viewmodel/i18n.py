@@ -23,6 +23,7 @@ TEXTS = {
     "stichtag": ("Stichtag", "Reference date"),
     "stichtag_input": ("Stichtag als Datum", "Reference date as a date"),
     "jump": ("Springen zu", "Jump to"),
+    "jump_placeholder": ("Regionaler Beitritt …", "Regional accession …"),
     "jump_item": ("Beitritt RB {region} – {date}", "Accession RB {region} – {date}"),
     "play": ("Abspielen", "Play"),
     "pause": ("Anhalten", "Pause"),

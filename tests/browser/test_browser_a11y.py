@@ -40,8 +40,8 @@ def new_page(browser, viewport: dict, **options):
     return context.new_page()
 
 
-def axe(target, name: str) -> list[dict]:
-    """Run axe-core in a page or frame; the WCAG 2.1 A/AA violations. Best-practice findings are printed."""
+def axe(target, name: str, tags: list[str] = WCAG_TAGS) -> list[dict]:
+    """Run axe-core in a page or frame; the violations of ``tags``. Best-practice findings are printed."""
     if not AXE.is_file():
         unavailable(f"{AXE} is missing (make install)")
     if not target.evaluate("() => typeof window.axe === 'object'"):
@@ -53,9 +53,9 @@ def axe(target, name: str) -> list[dict]:
         return found.violations.map(v => ({id: v.id, tags: v.tags, impact: v.impact, help: v.help,
                                            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
     }""",
-        WCAG_TAGS,
+        tags,
     )
-    wcag = [v for v in result if set(v["tags"]) & set(WCAG_TAGS)]
+    wcag = [v for v in result if set(v["tags"]) & set(tags)]
     for finding in result:
         if finding not in wcag:
             print(
@@ -229,47 +229,131 @@ def test_place_search_zooms_to_a_place_and_opens_its_tooltip(register_app, brows
     page.context.close()
 
 
-def test_phone_layout_map_follows_the_title_and_the_legend_folds(register_app, browser):
+def boxes(page, *controls) -> list[dict]:
+    """The bounding boxes of the given locators, each as the page lays it out now."""
+    return [control.bounding_box() for control in controls]
+
+
+def same_line(*found: dict) -> bool:
+    """Whether boxes share a line: each one's vertical middle lies within every other's height."""
+    return all(b["y"] <= a["y"] + a["height"] / 2 <= b["y"] + b["height"] for a in found for b in found)
+
+
+def focus_name(page) -> str:
+    """A short name of what has the keyboard focus (its label, its text, or the frame's title)."""
+    return page.evaluate("""() => {
+        const a = document.activeElement;
+        if (!a) return '';
+        if (a.tagName === 'IFRAME') return 'frame:' + a.title;
+        return (a.getAttribute('aria-label') || a.textContent || '').trim().slice(0, 40);
+    }""")
+
+
+@pytest.mark.parametrize(
+    ("name", "query"), [("detmold", "date=2024-02-01&region=057"), ("nrw", "date=2024-02-01&compare=2024-01-31")]
+)
+def test_phone_layout_map_follows_the_title_and_the_legend_folds(register_app, browser, name, query):
     page = new_page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    page.goto(f"{register_app}/?date=2024-02-01&compare=2024-01-31")
+    page.goto(f"{register_app}/?{query}")
     frame = map_frame(page)
     page.wait_for_load_state("networkidle")
+    shoot(page, f"a11y-phone-390x844-{name}.png", full_page=False)
     iframe = page.locator("iframe[title]").first
     map_box = iframe.bounding_box()
     cards = page.get_by_test_id("stMetric").first.bounding_box()
     assert map_box["y"] < cards["y"], "the map comes before the figure cards"
+    assert map_box["y"] <= 0.55 * PHONE["height"], f"the map starts at {map_box['y']} px, below 55 % of the screen"
     assert map_box["x"] >= 0 and map_box["x"] + map_box["width"] <= PHONE["width"] + 1
     assert map_box["height"] <= 0.75 * PHONE["height"]
-    # The Stichtag's controls stand on the page above the map: no sidebar to open on a phone.
+    # Nothing wider than the screen (WCAG 1.4.10): neither the document nor Streamlit's own scrolling container.
+    widths = page.evaluate("""() => [document.scrollingElement.scrollWidth,
+        document.querySelector('[data-testid=stMain]').scrollWidth]""")
+    assert max(widths) <= PHONE["width"], widths
+
+    # The Stichtag's controls stand on the page above the map, no sidebar to open: three lines, all on screen.
     slider = page.get_by_role("slider", name="Stichtag")
     assert slider.is_visible()
-    slider_box = slider.bounding_box()
-    assert 0 <= slider_box["y"] < map_box["y"] and slider_box["x"] + slider_box["width"] <= PHONE["width"] + 1
+    day_field = page.locator(".st-key-w_date [data-testid=stDateInputField]")
+    buttons = [page.get_by_role("button", name=label) for label in ("Vortag", "Folgetag", "Abspielen")]
+    more = page.get_by_role("button", name="Springen, Schritt")
+    search = page.get_by_role("combobox", name="Ort auf der Karte suchen")
+    skip = page.get_by_role("link", name="Zur Tabelle")
+    slider_box, field, back, forward, play, popover, search_box, skip_box = boxes(
+        page, slider, day_field, *buttons, more, search, skip
+    )
+    assert same_line(field, back, forward) and same_line(play, popover) and same_line(search_box, skip_box)
+    assert slider_box["y"] < field["y"] < play["y"] < search_box["y"] < map_box["y"]
+    for box in (slider_box, field, back, forward, play, popover, search_box, skip_box):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        assert min(box["width"], box["height"]) >= 24 or box is slider_box, box  # WCAG 2.5.8 (the thumb: axe)
+
+    # Keyboard: from the slider, Tab walks the row, the search and the skip link in reading order into the map.
+    slider.focus()
+    seen = []
+    for _ in range(16):
+        page.keyboard.press("Tab")
+        seen.append(focus_name(page))
+        if seen[-1].startswith("frame:"):
+            break
+    wanted = ["Vortag", "Folgetag", "Abspielen", "Springen, Schritt", "Ort auf der Karte suchen", "Zur Tabelle"]
+    found = [label for name in seen for label in wanted if label in name]  # a button's text has its icon's name
+    assert found == wanted and seen[-1] == "frame:Abdeckungskarte", seen
+
     assert not frame.evaluate("() => document.querySelector('[data-testid=map-legend]').open")
     shown = frame.evaluate("""() => [...document.querySelectorAll('.rb-label:not(.hidden-label) span')]
         .map(s => s.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])""")
     for i, a in enumerate(shown):  # no two visible labels overlap
         for b in shown[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
-    shoot(page, "a11y-phone-390x844.png", full_page=False)
+    # axe on the phone, WCAG 2.2's target size (2.5.8) included.
+    found_page = axe(page, f"page phone {name}", WCAG_TAGS + ["wcag22aa"])
+    assert found_page == [], report(found_page)
     iframe.evaluate("(el) => el.scrollIntoView({block: 'end'})")  # Streamlit scrolls its own container
-    shoot(page, "a11y-phone-390x844-map.png", full_page=False)
+    shoot(page, f"a11y-phone-390x844-{name}-map.png", full_page=False)
     page.context.close()
 
 
-def test_projector_layout_map_and_legend_above_the_fold(register_app, browser):
-    page = new_page(browser, PROJECTOR)
+def test_phone_popover_jumps_to_an_event_by_keyboard(register_app, browser):
+    page = new_page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.goto(f"{register_app}/?date=2024-02-01&region=057")
+    map_frame(page)
+    more = page.get_by_role("button", name="Springen, Schritt")
+    more.focus()
+    page.keyboard.press("Enter")
+    jump = page.get_by_role("combobox", name="Springen zu")
+    jump.wait_for()
+    box = jump.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    shoot(page, "a11y-phone-390x844-popover.png", full_page=False)
+    jump.focus()
+    page.keyboard.type("Köln")
+    page.keyboard.press("Enter")
+    page.get_by_text("Stand: 8. September 2023 · RB Detmold").wait_for()
+    assert "date=2023-09-08" in page.url
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PROJECTOR], ids=["desktop", "projector"])
+def test_wide_layouts_map_and_legend_above_the_fold(register_app, browser, viewport):
+    page = new_page(browser, viewport)
     page.goto(f"{register_app}/?date=2024-02-01&region=057&compare=2024-01-31")
     frame = map_frame(page)
     page.wait_for_load_state("networkidle")
     box = page.locator("iframe[title]").first.bounding_box()
-    assert box["y"] + box["height"] <= PROJECTOR["height"], box
-    assert box["height"] > 580, "the map's height follows the viewport"
+    assert box["y"] + box["height"] <= viewport["height"], box
+    assert box["height"] > (580 if viewport is PROJECTOR else 450), "the map's height follows the viewport"
     legend = frame.locator("[data-testid=map-legend]")
     assert legend.evaluate("(el) => el.open")
     inner = legend.bounding_box()
-    assert inner["y"] + inner["height"] <= PROJECTOR["height"]
-    shoot(page, "a11y-projector-1920x1080.png", full_page=False)
+    assert inner["y"] + inner["height"] <= viewport["height"]
+    # The Stichtag row is one line: no taller than the slider with its label.
+    row, slider = page.locator(".st-key-stichtag_row").bounding_box(), page.get_by_test_id("stSlider").bounding_box()
+    assert row["height"] <= slider["height"] + 1, (row, slider)
+    shoot(
+        page,
+        f"a11y-{'projector' if viewport is PROJECTOR else 'desktop'}-{viewport['width']}x{viewport['height']}.png",
+        full_page=False,
+    )
     page.context.close()
 
 
