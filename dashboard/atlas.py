@@ -309,6 +309,11 @@ def _days(today: dt.date) -> dict:
     return {"min_value": FIRST_DAY, "max_value": today, "format": "DD.MM.YYYY"}
 
 
+def _day_widget(draw, label: str, key: str, lang: str, today: dt.date, **options) -> None:
+    """One of the Stichtag's two day widgets (slider, date field): its value becomes the view's day."""
+    draw(t(label, lang), **_days(today), key=key, on_change=_from_widgets, args=(key,), **options)
+
+
 def stichtag_controls(lang: str, today: dt.date) -> None:
     """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
 
@@ -317,25 +322,12 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
     step, the step's size). One line from about 1,000 px, three on a phone.
     """
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
-    row.slider(
-        t("stichtag", lang),
-        **_days(today),
-        key="w_slider",
-        on_change=_from_widgets,
-        args=("w_slider",),
-        width=DAY_SLIDER_WIDTH,
-    )
+    _day_widget(row.slider, "stichtag", "w_slider", lang, today, width=DAY_SLIDER_WIDTH)
     group = {"horizontal": True, "vertical_alignment": "bottom", "gap": "xsmall", "width": "content"}
     day = row.container(**group, key="stichtag_day")
-    day.date_input(
-        t("stichtag_input", lang),
-        **_days(today),
-        key="w_date",
-        on_change=_from_widgets,
-        args=("w_date",),
-        width=DAY_FIELD_WIDTH,
-        # Named for assistive technology; on screen the slider's label beside it says what the date is.
-        label_visibility="collapsed",
+    # Named for assistive technology; on screen the slider's label beside it says what the date is.
+    _day_widget(
+        day.date_input, "stichtag_input", "w_date", lang, today, width=DAY_FIELD_WIDTH, label_visibility="collapsed"
     )
     accessibility.day_buttons(day, lang, today)
     play = row.container(**group, key="stichtag_play")
