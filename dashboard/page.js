@@ -41,4 +41,35 @@
       if (again && field.isConnected) again.focus();
     }, 50);
   }, true);
+
+  // A popover's body is drawn at the end of the page, so Tab from its button skipped it (the jump to
+  // an event and the step wait in one). Tab now walks button → body → what follows the button, as if
+  // the body stood right after it; leaving it forward closes it, so it hides nothing that has focus.
+  function tabbable(root) {
+    return [...root.querySelectorAll("a[href], button, input, select, textarea, iframe, [tabindex]")].filter((el) => {
+      if (el.disabled || el.tabIndex < 0 || !el.getClientRects().length) return false;
+      if (el.type !== "radio" || !el.name) return true;
+      const group = [...root.querySelectorAll(`input[type="radio"][name="${CSS.escape(el.name)}"]`)];
+      return el === (group.find((radio) => radio.checked) || group[0]);   // a radio group is one stop
+    });
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+    const button = document.querySelector('[data-testid="stPopoverButton"][aria-expanded="true"]');
+    const body = document.querySelector('[data-testid="stPopoverBody"]');
+    const inside = body ? tabbable(body) : [];
+    if (!button || !inside.length) return;
+    const here = document.activeElement;
+    let target = null;
+    if (here === button && !event.shiftKey) target = inside[0];
+    else if (here === inside[0] && event.shiftKey) target = button;
+    else if (here === inside[inside.length - 1] && !event.shiftKey) {
+      const page = tabbable(document).filter((el) => !body.contains(el));
+      target = page[page.indexOf(button) + 1];
+      button.click();   // closes the popover
+    }
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+  }, true);
 })();

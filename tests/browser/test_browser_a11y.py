@@ -325,7 +325,19 @@ def test_phone_popover_jumps_to_an_event_by_keyboard(register_app, browser):
     box = jump.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     shoot(page, "a11y-phone-390x844-popover.png", full_page=False)
-    jump.focus()
+    # Tab enters the popover (drawn at the end of the page) from its button, walks it, and leaves it
+    # to what follows the button, closing it (page.js).
+    seen = []
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        seen.append(focus_name(page))
+    print("Tab through the popover:", seen)
+    assert seen[0] == "Springen zu" and "Schritt" in seen[1] and seen[-1] == "Ort auf der Karte suchen", seen
+    assert more.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    jump.wait_for()
+    page.keyboard.press("Tab")
     page.keyboard.type("Köln")
     page.keyboard.press("Enter")
     page.get_by_text("Stand: 8. September 2023 · RB Detmold").wait_for()
