@@ -306,6 +306,15 @@ def _days(today: dt.date) -> dict:
     return {"min_value": FIRST_DAY, "max_value": today, "format": "DD.MM.YYYY"}
 
 
+@st.cache_resource(show_spinner=False)
+def jump_items(lang: str) -> dict[str, str]:
+    """The regional events to jump to, by day (read-only; drawn on every Stichtag change)."""
+    return {
+        event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
+        for event in events().itertuples()
+    }
+
+
 def stichtag_controls(lang: str, today: dt.date) -> None:
     """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
 
@@ -319,10 +328,7 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
     ):
         draw(t(label, lang), **_days(today), key=key, on_change=_from_widgets, args=(key,), width=width)
     accessibility.day_buttons(row, lang, today)
-    items = {
-        event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
-        for event in events().itertuples()
-    }
+    items = jump_items(lang)
     row.selectbox(
         t("jump", lang),
         list(items),
@@ -410,6 +416,8 @@ def main() -> None:
             _ticker()
     st.title(t("title", view.lang))
     day_view(basemap)
+    # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
+    accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
 
 
 @st.fragment
@@ -475,11 +483,15 @@ def day_view(basemap: str) -> None:
         width="stretch",
         height=timeline.COVERAGE_HEIGHT,
     )
-    accessibility.chart_table(t("timeline_table", lang), timeline_rows(view.evidence, view.region, today, lang))
+    accessibility.chart_table(
+        t("timeline_table", lang), "w_timeline_table", lambda: timeline_rows(view.evidence, view.region, today, lang)
+    )
     st.vega_lite_chart(
         timeline.place_rules(sizes_spec(lang), view.date, None, lang), width="stretch", height=timeline.SIZES_HEIGHT
     )
-    accessibility.chart_table(t("sizes_table", lang), tables.sizes_table(accessions.read_network_sizes(), lang))
+    accessibility.chart_table(
+        t("sizes_table", lang), "w_sizes_table", lambda: tables.sizes_table(accessions.read_network_sizes(), lang)
+    )
 
     st.header(t("members", lang))
     # A fixed label: the toggle keeps its state while the count changes. The lists
@@ -519,7 +531,6 @@ def day_view(basemap: str) -> None:
 
     press.export_section(view, lang, coverage, frame_count)
     press.embed_section(view, lang, title_for(cov, view, None))
-    accessibility.feedback_form(accessibility.view_url(view), lang)
 
 
 if __name__ == "__main__":  # run as a page (dashboard/navigation.py); importing it draws nothing

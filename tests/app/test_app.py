@@ -253,3 +253,20 @@ def test_pages_share_one_sidebar_of_links_and_the_language():
 
 def test_the_embedded_map_has_no_sidebar_links():
     assert not run(iframe="1").get("page_link")
+
+
+def test_tables_and_the_embed_code_are_sent_once_asked_for_and_then_follow_the_stichtag():
+    """Issue 13: a Stichtag change sends statuses and figures, not 400-row tables nobody opened."""
+    app = run(date="2024-02-01", region="057")
+    assert not app.dataframe and not app.code
+    app.toggle(key="w_map_table_open").set_value(True).run()
+    app.toggle(key="w_embed_open").set_value(True).run()
+    (table,) = app.dataframe
+    assert len(table.value) == 70 and "<iframe" in app.code[0].value and "2024-02-01" in app.code[0].value
+    assert set(table.value["Status"]) == {
+        "Mitglied (eigener Beitritt) – abgeleitet",
+        "Mitglied (eigener Beitritt) – einzeln belegt",
+    }
+    app.slider(key="w_slider").set_value(D(2024, 1, 31)).run()
+    (table,) = app.dataframe  # still open, and moved with the map: the day before Detmold joined
+    assert set(table.value["Status"]) == {"noch nicht abgedeckt"} and "2024-01-31" in app.code[0].value
