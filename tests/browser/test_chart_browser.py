@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from loaders.viewstate import FIRST_DAY, ViewState
-from tests.browser.support import ARTIFACTS, map_frame
+from tests.browser.support import ARTIFACTS, csp_violations, map_frame
 from tests.browser.test_browser_a11y import DESKTOP, PHONE, axe, focus_path, new_page, report
 from viewmodel.i18n import format_date, format_int
 from viewmodel.model import build
@@ -50,11 +50,13 @@ def test_coverage_chart_is_one_tab_stop_and_announces_the_points(register_app, b
 
     # Reached by Tab from the heading above it: the next tab stop is the chart, once.
     page.get_by_role("heading", name="Verlauf", exact=True).evaluate("h => { h.tabIndex = -1; h.focus(); }")
-    for _ in range(4):
+    for presses in range(1, 5):  # noqa: B007 - the count is asserted below
         page.keyboard.press("Tab")
         if focus_path(page).startswith(f"frame:{COVERAGE_FRAME}"):
             break
     assert focus_path(page) == f"frame:{COVERAGE_FRAME}:DIV#chart", focus_path(page)
+    assert presses <= 2, presses  # the heading's anchor link, then the chart
+    print(f"Tab presses from the heading to the chart: {presses}")
 
     for _ in range(4):
         page.keyboard.press("ArrowRight")
@@ -119,3 +121,12 @@ def test_charts_fit_a_phone_and_keep_their_keys(register_app, browser):
     sizes_element.scroll_into_view_if_needed()
     sizes_element.screenshot(path=str(ARTIFACTS / "chart-sizes-phone.png"))
     page.context.close()
+
+
+def test_charts_draw_under_the_content_security_policy(register_app, page):
+    page.goto(f"{register_app}/?date=2024-02-01")
+    map_frame(page)
+    frames = chart_frames(page)
+    for _, frame in frames.values():
+        assert frame.evaluate("() => document.querySelectorAll('#plot path').length") >= 2
+    assert csp_violations(page) == [], csp_violations(page)
