@@ -69,8 +69,10 @@ function draw() {
   const plot = $("plot");
   plot.replaceChildren();
   const width = Math.max(plot.getBoundingClientRect().width || document.documentElement.clientWidth, 200);
-  // Height: the frame's (from the server) less the title and the legend, which wrap on a phone.
-  const height = Math.max(args.height - $("chart-title").offsetHeight - $("legend").offsetHeight - 14, 120);
+  // Height: the frame's (from the server) less everything else (title and legend wrap on a phone).
+  plot.setAttribute("height", 100);
+  const content = document.querySelector("main").getBoundingClientRect().bottom + window.scrollY;
+  const height = Math.max(args.height - (Math.ceil(content) - 100), 120);
   plot.setAttribute("height", height);
   plot.setAttribute("viewBox", `0 0 ${width} ${height}`);
 
