@@ -16,12 +16,11 @@ the frame's height (about 150 bytes per chart).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from dashboard.mapassets import CHART_DIR
+from dashboard.mapassets import CHART_NAME as NAME
 from dashboard.mapview import declared, write_geometry
 
-NAME = "timeline_chart"
-CHART_DIR = Path(__file__).resolve().parent / "chart_component"
 DATA_DIR = CHART_DIR / "data"
 # Frame heights in pixels, fixed by the server (title, plot and a legend that wraps on a phone).
 HEIGHTS = {"coverage": 360, "sizes": 320}

@@ -57,3 +57,22 @@ def test_every_point_says_what_the_table_says(coverage):
     points = charts.sizes_chart(sizes, FIRST_DAY, TODAY, "en")
     assert [tip[0] for tip in points["tips"]] == sizes_table(sizes, "en").iloc[:, 0].tolist()
     assert points["yMax"] >= max(sizes["people"].max(), sizes["organisations"].max())
+
+
+def test_the_server_hands_out_the_chart_files_versioned_and_its_data_for_a_year():
+    from dashboard import assets, chartview, mapassets
+
+    prefix = next(p for p, folder in mapassets.FOLDERS.items() if folder == CHART_DIR)
+    status, body, headers = assets.response(prefix + "index.html", "", None)
+    page = body.decode("utf-8")
+    assert status == 200 and headers["cache-control"] == assets.INDEX
+    assert f'src="chart.js?v={mapassets.digest(CHART_DIR / "chart.js")}"' in page
+    assert f'href="chart.css?v={mapassets.digest(CHART_DIR / "chart.css")}"' in page
+    assert assets.response(prefix + "index.html", "", headers["etag"])[0] == 304
+    url = chartview.data_url({"days": ["2024-02-01"]}, "test-unit")
+    try:
+        status, body, headers = assets.response(prefix + url, "", None)
+        assert status == 200 and body == b'{"days":["2024-02-01"]}' and headers["cache-control"] == assets.YEAR
+    finally:
+        (CHART_DIR / url).unlink()
+    assert assets.response(prefix + "../map_component/map.js", "", None) is None
