@@ -65,8 +65,10 @@ def place_search(model: ViewModel) -> str | None:
 
 def map_description(model: ViewModel) -> None:
     """The view in words, collapsible under the map (the same text is the map's accessible description)."""
-    with st.expander(t("map_description", model.state.lang)):
-        st.text(model.description)
+    # Sent once opened (the map carries the same words as its accessible description all the time).
+    folded = st.expander(t("map_description", model.state.lang), key="w_map_description", on_change="rerun")
+    if folded.open:
+        folded.text(model.description)
 
 
 def map_table_section(model: ViewModel) -> None:

@@ -313,3 +313,21 @@ def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app
     found = axe(page, "register (editor)")
     assert found == [], report(found)
     page.context.close()
+
+
+def test_the_map_description_on_screen_is_the_view_models_and_states_the_change(register_app, browser, coverage):
+    import datetime as dt
+
+    from loaders.viewstate import ViewState
+    from viewmodel.model import build
+
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01&compare=2024-01-31&region=057")
+    map_frame(page)
+    page.get_by_text("Kartenbeschreibung").click()  # folded; its text is sent once opened
+    shown = page.get_by_test_id("stExpander").filter(has_text="Kartenbeschreibung").get_by_test_id("stText")
+    shown.wait_for()
+    expected = build(coverage, ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31), region="057")).description
+    assert shown.inner_text().strip() == expected
+    assert "70 Gemeinden neu" in expected
+    page.context.close()
