@@ -334,7 +334,8 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
 
     Three groups that wrap as wholes: the slider; the date field with the day
     buttons; playback with a popover for the rarer moves (jump to an event, one
-    step, the step's size). One line from about 1,000 px, three on a phone.
+    step, the step's size). One line in 940 px of content (1400 × 900 with the sidebar
+    open, about 10 px to spare), three on a phone.
     """
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
     _day_widget(row.slider, "stichtag", "w_slider", lang, today, width=DAY_SLIDER_WIDTH)
