@@ -53,6 +53,8 @@ DAY_SLIDER_WIDTH, DAY_FIELD_WIDTH, JUMP_WIDTH = 340, 140, 230
 # The page's few layout rules (phone header and title), scoped to keyed containers.
 STYLE = Path(__file__).with_name("atlas.css")
 BASEMAPS = ("none", "osm", "basemapde")
+# The figure cards' widths in pixels (Gemeinden, population, area, Kreise, Bezirksregierungen): they wrap on a phone.
+CARD_WIDTHS = (440, 200, 200, 220, 280)
 
 
 # -- cached data ------------------------------------------------------------
@@ -487,12 +489,14 @@ def day_view(basemap: str) -> None:
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
 
-    cards = figures.cards(now, then, view.compare, lang)
-    # Two rows: "396 von 396 (100,0 %)" needs about half the width to stay readable.
-    top, bottom = st.columns([2, 1, 1]), st.columns([1, 1, 2], vertical_alignment="center")
-    for column, card in zip(top[:3] + bottom[:2], cards):
-        column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True)
-    bottom[2].caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
+    # One wrapping row, not two rows of columns: the same cards in 6 elements instead of 13, which a Stichtag
+    # change sends and Streamlit builds each time. "396 von 396 (100,0 %)" needs its wider card to stay readable.
+    cards = st.container(horizontal=True, key="figure_cards")
+    for card, width in zip(figures.cards(now, then, view.compare, lang), CARD_WIDTHS):
+        cards.metric(
+            card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True, width=width
+        )
+    st.caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
     accessibility.map_table_section(model)
 
     if _map_first(drawn):
