@@ -39,30 +39,31 @@ def skip_link(lang: str, container=st) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def place_names(level: str, region: str | None, _model: ViewModel) -> tuple[dict[str, str], list[str]]:
-    """The units of a level and region by key, and their keys in name order (read-only).
+    """The search's entries "Name (key)" mapped to their unit keys, and the entries in name order (read-only).
 
-    Once per level and region, not per Stichtag: the names are the boundaries'.
+    Once per level and region, not per Stichtag: the names are the boundaries'. The entries are
+    the options themselves (no ``format_func``: calling it for 396 options took 0.5 ms per run).
     """
-    names = dict(zip(_model.units["key"], _model.units["name"].astype(str)))
-    return names, sorted(names, key=lambda key: names[key].casefold())
+    keys = {f"{name} ({key})": key for key, name in zip(_model.units["key"], _model.units["name"].astype(str))}
+    return keys, sorted(keys, key=str.casefold)
 
 
 def place_search(model: ViewModel, container=st) -> str | None:
     """A searchable list of the view's units; the chosen key (the map zooms to it and opens its tooltip)."""
     lang = model.state.lang
-    names, options = place_names(model.state.level, model.state.region, model)
-    if st.session_state.get("w_place") not in names:  # another level or region: the old choice is gone
+    keys, options = place_names(model.state.level, model.state.region, model)
+    if st.session_state.get("w_place") not in keys:  # another level or region: the old choice is gone
         st.session_state.w_place = None
-    return container.selectbox(
+    chosen = container.selectbox(
         t("place_search", lang),
         options,
-        format_func=lambda key: f"{names[key]} ({key})",
         index=None,
         # The label is the control's name; on screen the placeholder says it (a line less above the map on a phone).
         placeholder=f"{t('place_search', lang)} …",
         label_visibility="collapsed",
         key="w_place",
     )
+    return keys.get(chosen) if chosen else None
 
 
 def map_description(model: ViewModel) -> None:
