@@ -73,6 +73,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-nginx", action="store_true", help="skip the two replicas behind nginx")
     parser.add_argument("--no-germany", action="store_true", help="skip the Deutschland scope")
     parser.add_argument("--no-export", action="store_true", help="skip the A4 PNG export process")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        metavar="PART",
+        help=f"run only these parts ({', '.join(PARTS)}); the --no-* flags still apply within them",
+    )
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json", help="where to write the JSON")
     args = parser.parse_args(argv)
     if args.quick:
@@ -80,6 +87,31 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.cli_repeats, args.no_browser, args.no_nginx, args.no_germany, args.no_export = 1, True, True, True, True
         args.reruns = 0
     return args
+
+
+# The parts of a run, in the order they run; ``--only`` picks some of them.
+PARTS = ("websocket", "apptest", "browser", "nginx", "sweep", "cli", "press", "germany")
+
+
+def wanted(args: argparse.Namespace, part: str) -> bool:
+    """Whether ``part`` runs: every part unless ``--only`` names others, minus what a ``--no-*`` flag skips.
+
+    Examples
+    --------
+    >>> wanted(parse_args([]), "nginx"), wanted(parse_args(["--no-nginx"]), "nginx")
+    (True, False)
+    >>> wanted(parse_args(["--only", "cli"]), "cli"), wanted(parse_args(["--only", "cli"]), "sweep")
+    (True, False)
+    >>> wanted(parse_args(["--only", "germany", "--no-germany"]), "germany")
+    False
+    """
+    skipped = {
+        "apptest": not args.reruns,
+        "browser": args.no_browser,
+        "nginx": args.no_nginx,
+        "germany": args.no_germany,
+    }
+    return (args.only is None or part in args.only) and not skipped.get(part, False)
 
 
 def report_counts():
@@ -119,6 +151,8 @@ def main(argv=None) -> int:
     floor_apps = [apps.TRIVIAL, apps.MAP_ONLY, apps.OURS] + ([apps.BASELINE] if args.baseline else [])
     if args.quick:
         floor_apps = [apps.TRIVIAL, apps.OURS]
+    if not wanted(args, "websocket"):
+        floor_apps = []
     for app in floor_apps:
 
         def over_websocket(app=app):
@@ -130,20 +164,21 @@ def main(argv=None) -> int:
             tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen", "first_open")),
             over_websocket,
         )
-    run.notes.append(
-        "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
-        "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
-        f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
-        "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
-        "decompression, the viewer reporting its cached message hashes and the slider's fragment like the browser."
-    )
+    if floor_apps:
+        run.notes.append(
+            "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
+            "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
+            f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
+            "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
+            "decompression, the viewer reporting its cached message hashes and the slider's fragment like the browser."
+        )
     if args.baseline:
         run.notes.append(
             "*_baseline: the straightforward build (benchmarks/baseline_app.py, folium); its payload "
             "per change is its geometry, resent on every rerun."
         )
 
-    if args.reruns:
+    if wanted(args, "apptest"):
         from benchmarks import rerun
 
         run.part(
@@ -157,7 +192,7 @@ def main(argv=None) -> int:
             "a second figure only."
         )
 
-    if not args.no_browser:
+    if wanted(args, "browser"):
         for app in (apps.TRIVIAL, apps.MAP_ONLY, apps.OURS):
             run.part(f"{app.name}: Chromium", (f"open_{app.name}",), lambda app=app: browser_part(app, args, logs))
         run.notes.append(
@@ -166,7 +201,7 @@ def main(argv=None) -> int:
             "the Stichtag slider -> map restyled and figures changed."
         )
 
-    if not args.no_nginx:
+    if wanted(args, "nginx"):
         run.part(
             "two replicas behind nginx",
             ("cold_open_bytes", "warm_open_bytes", "knee_two"),
@@ -174,37 +209,41 @@ def main(argv=None) -> int:
         )
     from benchmarks import sweep
 
-    run.part("one process: load sweep", ("knee_one", "load_memory"), lambda: sweep_part(args, logs, run))
-    run.notes.append(
-        f"Sweeps: per session count, all viewers open (0.1 s apart) and stay connected, then each moves the "
-        f"Stichtag {args.changes} times across Detmold's accession, {0.5 * args.think:g}-{1.5 * args.think:g} s "
-        f"apart; knee = largest count with p95 (change -> page sent) <= {sweep.P95_LIMIT_MS / 1000:g} s and no "
-        "errors, counting up to the first failing count; larger counts are not run."
-    )
+    if wanted(args, "sweep"):
+        run.part("one process: load sweep", ("knee_one", "load_memory"), lambda: sweep_part(args, logs, run))
+    if wanted(args, "sweep") or wanted(args, "nginx"):
+        run.notes.append(
+            f"Sweeps: per session count, all viewers open (0.1 s apart) and stay connected, then each moves the "
+            f"Stichtag {args.changes} times across Detmold's accession, {0.5 * args.think:g}-{1.5 * args.think:g} s "
+            f"apart; knee = largest count with p95 (change -> page sent) <= {sweep.P95_LIMIT_MS / 1000:g} s and no "
+            "errors, counting up to the first failing count; larger counts are not run."
+        )
 
     from benchmarks import cli_cost
 
-    run.part(
-        "command line",
-        ("cli_coverage", "cli_geopandas", "cli_coverage_ratio")
-        + (() if args.no_export else ("cli_export", "export_ratio")),
-        lambda: cli_cost.measure(args.cli_repeats, export=not args.no_export),
-    )
-    run.notes.append(
-        "cli_*: whole processes timed from outside, A and yardstick in turn, ratios pair by pair; "
-        "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
-        "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px)."
-    )
+    if wanted(args, "cli"):
+        run.part(
+            "command line",
+            ("cli_coverage", "cli_geopandas", "cli_coverage_ratio")
+            + (() if args.no_export else ("cli_export", "export_ratio")),
+            lambda: cli_cost.measure(args.cli_repeats, export=not args.no_export),
+        )
+        run.notes.append(
+            "cli_*: whole processes timed from outside, A and yardstick in turn, ratios pair by pair; "
+            "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
+            "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px)."
+        )
 
     from benchmarks import press
 
-    run.part("press files", ("svg_nrw", "svg_region_compare", "pdf_nrw", "datapackage_nrw"), press.measure)
-    run.notes.append(
-        "press files: bytes of `sid-atlas export` for 2024-02-01 (deterministic, one sample): SVG "
-        "16:9 of NRW, SVG of RB Detmold compared with 2024-01-31, PDF 16:9 of NRW, datapackage of NRW."
-    )
+    if wanted(args, "press"):
+        run.part("press files", ("svg_nrw", "svg_region_compare", "pdf_nrw", "datapackage_nrw"), press.measure)
+        run.notes.append(
+            "press files: bytes of `sid-atlas export` for 2024-02-01 (deterministic, one sample): SVG "
+            "16:9 of NRW, SVG of RB Detmold compared with 2024-01-31, PDF 16:9 of NRW, datapackage of NRW."
+        )
 
-    if not args.no_germany:
+    if wanted(args, "germany"):
         from benchmarks import germany_scope
 
         run.part(

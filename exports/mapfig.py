@@ -98,7 +98,9 @@ def _clipped(frame: gpd.GeoDataFrame, ax) -> gpd.GeoDataFrame:
     return frame[~frame.geometry.is_empty]
 
 
-def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: float, lod: str) -> None:
+def _draw_panel(
+    ax, panel: Panel, view: ViewState, scale: float, box_aspect: float, lod: str, raster: bool = False
+) -> None:
     _frame(ax, view, box_aspect)
     units = panel.model.units[["key", "shown", "hatched", "evidence"]]
     # The model holds the view's region; the units outside it are drawn muted around it.
@@ -112,14 +114,12 @@ def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: flo
         # Fill and unit edge in one path per unit: drawing the boundaries again doubled the file.
         # Light fills keep their grey edge (3:1), so "not yet" stays apart from its neighbours in print too.
         edge = look.stroke if shown in ("not_yet", "undated", "muted") else palette.EDGE
-        group.plot(
-            ax=ax,
-            color=look.fill,
-            edgecolor=edge,
-            linewidth=unit_lw * scale,
-            hatch=palette.MPL_HATCH[pattern] if pattern else None,
-            hatchcolor=palette.HATCH_INK if hatched else palette.DOT_INK,
-        )
+        hatch = palette.MPL_HATCH[pattern] if pattern else None
+        ink = palette.HATCH_INK if hatched else palette.DOT_INK
+        if raster and hatch:
+            _plot_hatched_once(ax, group, look.fill, edge, unit_lw * scale, hatch, ink)
+        else:
+            group.plot(ax=ax, color=look.fill, edgecolor=edge, linewidth=unit_lw * scale, hatch=hatch, hatchcolor=ink)
     if view.level == "gemeinde":
         _clipped(geometry("kreis", lod), ax).boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
     new = shapes[shapes["shown"] == "new"]
@@ -134,6 +134,31 @@ def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: flo
     ax.set_xlim(*ax.get_xlim())  # plotting must not move the frame
     if panel.heading:
         ax.set_title(panel.heading, fontsize=11 * scale, color=palette.INK, loc="left")
+
+
+def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewidth: float, hatch: str, ink: str):
+    """Hatched units for a raster picture: fills, then one hatch over all of them, then their edges.
+
+    Agg renders a hatch tile (one inch square: 300 x 300 px at 300 dpi) for
+    every hatched path it draws; one path per unit made the hatch 0.4 s of an
+    A4 PNG. One compound path needs one tile, and its pattern is anchored to
+    the canvas like every unit's, so the pixels are those of fill, hatch, edge
+    per unit. Vector files keep one path per unit (a second copy of every unit
+    would double them).
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
+    group.plot(ax=ax, color=fill, edgecolor="none", linewidth=0)
+    paths = ax.collections[-1].get_paths()
+    # add_artist, not add_patch: the frame is fixed, and add_patch walks every segment in Python for the limits.
+    ax.add_artist(
+        PathPatch(
+            Path.make_compound_path(*paths), facecolor="none", edgecolor="none", lw=0, hatch=hatch, hatchcolor=ink
+        )
+    )
+    ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=edge, linewidths=linewidth), autolim=False)
 
 
 def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, documented) -> None:
@@ -210,9 +235,9 @@ def _candidates(polygon, centre, steps: int = 9):
 
 @functools.cache
 def _bezirk_names() -> dict[str, str]:
-    from loaders.store import load_units
+    from loaders.store import load_attributes
 
-    units = load_units()
+    units = load_attributes()  # the names only: the full-resolution geometry took 0.1 s to read
     bezirke = units[units["level"] == "regierungsbezirk"]
     return dict(zip(bezirke["key"], bezirke["name"].astype(str)))
 
@@ -359,10 +384,12 @@ def build_figure(
     title: str | None = None,
     subtitle: str | None = None,
     note: str | None = None,
+    raster: bool = False,
 ) -> Figure:
     """The press picture of ``view``: one map, or before/after when the view compares.
 
     Call inside ``matplotlib.rc_context(RC)`` so text and hatching use the export settings.
+    ``raster``: the figure becomes pixels (PNG, GIF, MP4), so hatching is drawn in one piece.
     The figure's ``sid_frame`` is the room the maps had — the page between header and
     footer less the legend (x, y, width, height in inches) — which the layout tests
     compare the drawn map with.
@@ -414,7 +441,7 @@ def build_figure(
     lod = print_lod(scale_m_per_pt)
     for panel, (x, y0, w, h) in zip(panel_list, boxes):
         ax = fig.add_axes((x / width, y0 / height, w / width, h / height))
-        _draw_panel(ax, panel, view, s, w / h, lod)
+        _draw_panel(ax, panel, view, s, w / h, lod, raster)
 
     for handle, label in zip(handles, labels):
         handle.set_label(label)
@@ -496,7 +523,8 @@ def render_map(
     """PNG, SVG or PDF bytes of the view with ``alt`` (its description) embedded; the same inputs give the same bytes."""
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        return save(build_figure(cov, view, preset, title, subtitle, note), fmt, preset, title, alt)
+        fig = build_figure(cov, view, preset, title, subtitle, note, raster=fmt == "png")
+        return save(fig, fmt, preset, title, alt)
 
 
 def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "") -> bytes:
