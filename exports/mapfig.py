@@ -48,10 +48,19 @@ PRINT_TOLERANCE_PT = 0.35
 @functools.cache
 def geometry(level: str, lod: str = "detail") -> gpd.GeoDataFrame:
     """Outlines of one level (key, geometry) in EPSG:25832, simplified like the web map."""
+    web = _projected(lod)
+    return web.loc[web["level"] == level, ["key", "geometry"]].reset_index(drop=True)
+
+
+@functools.cache
+def _projected(lod: str) -> gpd.GeoDataFrame:
+    """Every level of one level of detail in EPSG:25832: one projection per file, not one per level.
+
+    (Setting up the transformation, not moving the points, was most of a ``to_crs``.)
+    """
     from loaders.store import load_web_units
 
-    web = load_web_units(lod)
-    return web.loc[web["level"] == level, ["key", "geometry"]].to_crs(CRS).reset_index(drop=True)
+    return load_web_units(lod)[["level", "key", "geometry"]].to_crs(CRS)
 
 
 def print_lod(metres_per_point: float) -> str:
