@@ -204,7 +204,7 @@ def main(argv=None) -> int:
     if wanted(args, "nginx"):
         run.part(
             "two replicas behind nginx",
-            ("cold_open_bytes", "warm_open_bytes", "knee_two"),
+            ("cold_open_bytes", "warm_open_bytes", "warm_open_ws", "knee_two"),
             lambda: nginx_part(args, logs, run),
         )
     from benchmarks import sweep
@@ -310,7 +310,8 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
     from benchmarks.server import proxied_replicas
 
     out: dict[str, Series] = {}
-    with proxied_replicas(apps.OURS.script, logs / "replicas") as (proxy, replicas):
+    # The replicas as deployed (deploy/scaleout.py): `sid-atlas serve`'s server, whose cache headers a returning visit meets.
+    with proxied_replicas(apps.SERVED, logs / "replicas") as (proxy, replicas):
         for base in replicas:
             sessions.run_sync(sessions.warm_up(base))
         if not args.no_browser:
@@ -325,15 +326,25 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
                         cold, warm = browser.open_bytes(chromium, proxy, apps.OURS)
                     finally:
                         chromium.close()
-                out.update(cold_open_bytes=Series([float(cold)]), warm_open_bytes=Series([float(warm)]))
+                print(f"  visit bytes (HTTP + websocket): first {cold[0]} + {cold[1]}, returning {warm[0]} + {warm[1]}")
+                out.update(
+                    cold_open_bytes=Series([float(sum(cold))]),
+                    warm_open_bytes=Series([float(sum(warm))]),
+                    warm_open_ws=Series([float(warm[1])]),
+                )
             except Exception as exc:  # the sweep below still runs
                 traceback.print_exc()
                 reason = f"{type(exc).__name__}: {exc}"
-                out.update(cold_open_bytes=Series(error=reason), warm_open_bytes=Series(error=reason))
+                out.update(
+                    cold_open_bytes=Series(error=reason),
+                    warm_open_bytes=Series(error=reason),
+                    warm_open_ws=Series(error=reason),
+                )
             run.notes.append(
-                "cold/warm_open_bytes: the dashboard through nginx (deploy/nginx.conf.template), "
-                "a first visit in a fresh browser context, then a new tab in the same context; "
-                "HTTP as transferred (encoded body + headers), websocket as payload."
+                "cold/warm_open_bytes: the dashboard as `sid-atlas serve` runs it (dashboard/serve.py), two replicas "
+                "through nginx (deploy/nginx.conf.template), a first visit in a fresh browser context, then a new "
+                "tab in the same context; HTTP as transferred (encoded body + headers), websocket as payload "
+                "(after decompression; warm_open_ws is that part)."
             )
         steps = sweep.run(
             proxy, None, counts=args.counts, changes=args.changes, think_s=args.think, ramp_s=sessions.RAMP_S
