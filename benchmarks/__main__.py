@@ -359,7 +359,7 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     from benchmarks import sessions, sweep
 
     steps = sweep.one_process(
-        apps.OURS.script,
+        apps.SERVED,  # as `sid-atlas serve` runs it, like the replicas behind nginx
         logs / "sweep-one.log",
         counts=args.counts,
         changes=args.changes,
