@@ -80,8 +80,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="PART",
         help=f"run only these parts ({', '.join(PARTS)}); the --no-* flags still apply within them",
     )
-    parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json", help="where to write the JSON")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="where to write the JSON (default artifacts/bench.json; with --only artifacts/bench-PART….json)",
+    )
     args = parser.parse_args(argv)
+    if args.json is None:
+        # A part run alone never replaces the full run's file, which the README table is made from.
+        args.json = ARTIFACTS / ("bench.json" if args.only is None else f"bench-{'-'.join(args.only)}.json")
     if args.quick:
         args.batches, args.batch, args.counts, args.changes, args.think = 1, 2, [2], 1, 0.2
         args.cli_repeats, args.no_browser, args.no_nginx, args.no_germany, args.no_export = 1, True, True, True, True

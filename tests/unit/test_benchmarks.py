@@ -92,6 +92,7 @@ def test_only_runs_the_named_parts_and_the_no_flags_still_skip_within_them():
     assert [part for part in PARTS if wanted(parse_args([]), part)] == list(PARTS)  # a full run: every part
     assert not wanted(parse_args(["--only", "germany", "--no-germany"]), "germany")
     assert not wanted(parse_args(["--quick", "--only", "nginx"]), "nginx")  # quick skips nginx whatever is named
+    assert parse_args([]).json.name == "bench.json" and args.json.name == "bench-nginx-cli.json"  # the full run's stays
     with pytest.raises(SystemExit):
         parse_args(["--only", "everything"])
 
