@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -20,7 +21,6 @@ import register
 from loaders.errors import AtlasError
 from loaders.viewstate import FIRST_DAY, ViewState
 from register import feedback
-from viewmodel.describe import describe
 from viewmodel.i18n import t
 from viewmodel.model import ViewModel
 from viewmodel.tables import map_table
@@ -37,11 +37,20 @@ def skip_link(lang: str) -> None:
     st.markdown(f"[{t('skip_to_table', lang)}](#{TABLE_ANCHOR})")
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def place_names(level: str, region: str | None, _model: ViewModel) -> tuple[dict[str, str], list[str]]:
+    """The units of a level and region by key, and their keys in name order (read-only).
+
+    Once per level and region, not per Stichtag: the names are the boundaries'.
+    """
+    names = dict(zip(_model.units["key"], _model.units["name"].astype(str)))
+    return names, sorted(names, key=lambda key: names[key].casefold())
+
+
 def place_search(model: ViewModel) -> str | None:
     """A searchable list of the view's units; the chosen key (the map zooms to it and opens its tooltip)."""
     lang = model.state.lang
-    names = dict(zip(model.units["key"], model.units["name"].astype(str)))
-    options = sorted(names, key=lambda key: names[key].casefold())
+    names, options = place_names(model.state.level, model.state.region, model)
     if st.session_state.get("w_place") not in names:  # another level or region: the old choice is gone
         st.session_state.w_place = None
     return st.selectbox(
@@ -56,22 +65,33 @@ def place_search(model: ViewModel) -> str | None:
 
 def map_description(model: ViewModel) -> None:
     """The view in words, collapsible under the map (the same text is the map's accessible description)."""
-    with st.expander(t("map_description", model.state.lang)):
-        st.text(describe(model))
+    # Sent once opened (the map carries the same words as its accessible description all the time).
+    folded = st.expander(t("map_description", model.state.lang), key="w_map_description", on_change="rerun")
+    if folded.open:
+        folded.text(model.description)
 
 
 def map_table_section(model: ViewModel) -> None:
-    """The map as a sortable table (the skip link's target)."""
+    """The map as a sortable table (the skip link's target), sent once asked for.
+
+    Its heading and switch are always there; the table itself (about 110 KB
+    for NRW's Gemeinden) would otherwise go to every viewer on every Stichtag
+    change (issue 13). Once opened it stays open and follows the map.
+    """
     lang = model.state.lang
     st.header(t("map_table", lang), anchor=TABLE_ANCHOR)
     st.caption(t("map_table_note", lang))
-    st.dataframe(map_table(model), hide_index=True, width="stretch")
+    # Keyed: once opened, the switch stays on across Stichtag changes.
+    if st.toggle(t("map_table_open", lang), key="w_map_table_open"):
+        st.dataframe(map_table(model), hide_index=True, width="stretch")
 
 
-def chart_table(label: str, table: pd.DataFrame) -> None:
-    """A chart's data as a table under it, folded."""
-    with st.expander(label):
-        st.dataframe(table, hide_index=True, width="stretch")
+def chart_table(label: str, key: str, table: Callable[[], pd.DataFrame]) -> None:
+    """A chart's data as a table under it, folded; built and sent only once opened (issue 13)."""
+    # on_change="rerun": the expander reports opening, so a closed one costs one element per Stichtag change.
+    folded = st.expander(label, key=key, on_change="rerun")
+    if folded.open:
+        folded.dataframe(table(), hide_index=True, width="stretch")
 
 
 def _shift(days: int, today: dt.date) -> None:
@@ -111,8 +131,13 @@ def view_url(view: ViewState) -> str:
     return "/?" + urlencode(view.to_params())
 
 
-def feedback_form(url: str, lang: str, key: str = "feedback") -> None:
-    """The form "Barriere oder Fehler melden"; a report is stored with ``url``."""
+def feedback_form(url: str | Callable[[], str], lang: str, key: str = "feedback") -> None:
+    """The form "Barriere oder Fehler melden"; a report is stored with ``url`` (or what it returns when sent).
+
+    The atlas passes a function: its form stands outside the Stichtag's
+    fragment (nothing in it depends on the day), and a report names the view
+    shown when it is sent.
+    """
     st.header(t("feedback", lang), anchor="barriere-melden")
     st.caption(t("feedback_intro", lang))
     with st.form(key, clear_on_submit=True, enter_to_submit=False):
@@ -125,7 +150,7 @@ def feedback_form(url: str, lang: str, key: str = "feedback") -> None:
         st.warning(t("feedback_empty", lang))
         return
     try:
-        number = feedback.submit(feedback_engine(), message, url, contact, lang)
+        number = feedback.submit(feedback_engine(), message, url() if callable(url) else url, contact, lang)
     except AtlasError:  # register.RegisterError among them: the database failed
         LOG.exception("feedback not stored")
         st.error(t("feedback_failed", lang))

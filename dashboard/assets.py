@@ -1,4 +1,4 @@
-"""The map component's files as ``sid-atlas serve`` hands them out: cached by browsers, with validators.
+"""Our components' files (the map's, the charts') as ``sid-atlas serve`` hands them out: cached, with validators.
 
 Streamlit serves a component's files with ``Cache-Control: public`` (no
 lifetime, no ETag) and its ``index.html`` with ``no-cache`` (no validator), so
@@ -10,14 +10,14 @@ again. Here (:class:`dashboard.webserver.SecurityMiddleware` calls
   (``map.js?v=…``); it is reused for a minute, so the page's second request
   for it within one open costs no round trip, and then revalidated with its
   ETag (a 304 of a few bytes when nothing changed);
-- the files it refers to, and the content-hashed geometry and tooltip files,
-  are ``immutable`` for a year: a changed file has another URL;
+- the files it refers to, and the content-hashed geometry, tooltip and chart
+  data files, are ``immutable`` for a year: a changed file has another URL;
 - anything else below the component (a file asked for without its hash)
   gets an ETag and a day's lifetime.
 
-The files are read from :data:`dashboard.mapassets.COMPONENT_DIR` directly, so
-they are served even before a session has registered the component; which
-files the page loads, :mod:`dashboard.mapassets` says.
+The files are read from the folders of :data:`dashboard.mapassets.FOLDERS`
+directly, so they are served even before a session has registered the
+component; which files a page loads, :mod:`dashboard.mapassets` says.
 """
 
 from __future__ import annotations
@@ -28,14 +28,22 @@ import re
 from pathlib import Path
 
 from dashboard import mapassets
-from dashboard.mapassets import COMPONENT_DIR
-from dashboard.mapassets import URL_PREFIX as PREFIX
+from dashboard.mapassets import COMPONENT_DIR, FOLDERS
 
+PREFIX = mapassets.URL_PREFIX  # the map's files (the examples below)
 YEAR = "public, max-age=31536000, immutable"
 INDEX = "max-age=60"  # then revalidated with its ETag (304 when unchanged)
 OTHER = "public, max-age=86400"
-_HASHED = re.compile(r"^geo/[^/]+-[0-9a-f]{12}\.json$")
+_HASHED = re.compile(r"^(geo|data)/[^/]+-[0-9a-f]{12}\.json$")
 _MEMO: dict[Path, tuple] = {}
+
+
+def _split(rel: str) -> tuple[Path, str] | None:
+    """The component folder a request path is below and the file's name in it, or None."""
+    for prefix, folder in FOLDERS.items():
+        if rel.startswith(prefix):
+            return folder, rel[len(prefix) :] or "index.html"
+    return None
 
 
 def file_for(rel: str) -> Path | None:
@@ -45,14 +53,17 @@ def file_for(rel: str) -> Path | None:
     --------
     >>> file_for(PREFIX + "map.js").name, file_for(PREFIX + "../app.py"), file_for("/other/map.js")
     ('map.js', None, None)
+    >>> file_for("/component/dashboard.mapview.timeline_chart/chart.js").parent.name
+    'chart_component'
     """
-    if not rel.startswith(PREFIX):
+    found = _split(rel)
+    if found is None:
         return None
-    name = rel[len(PREFIX) :] or "index.html"
+    folder, name = found
     if "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
         return None
-    path = (COMPONENT_DIR / name).resolve()
-    if COMPONENT_DIR not in path.parents or not path.is_file():
+    path = (folder / name).resolve()
+    if folder not in path.parents or not path.is_file():
         return None
     return path
 
@@ -64,15 +75,15 @@ def _content(path: Path) -> tuple[bytes, str]:
     if known is not None and known[0] == (stat.st_mtime_ns, stat.st_size):
         return known[1], known[2]
     data = path.read_bytes()
-    if path == mapassets.PAGE:
-        data = versioned(data.decode("utf-8")).encode("utf-8")
+    if path.name == "index.html" and path.parent in FOLDERS.values():
+        data = versioned(data.decode("utf-8"), path.parent).encode("utf-8")
     tag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
     _MEMO[path] = ((stat.st_mtime_ns, stat.st_size), data, tag, mapassets.digest(path))
     return data, tag
 
 
-def versioned(page: str) -> str:
-    """``page`` with every asset reference given the content hash of its file (``?v=…``).
+def versioned(page: str, folder: Path = COMPONENT_DIR) -> str:
+    """``page`` (in ``folder``) with every asset reference given the content hash of its file (``?v=…``).
 
     Examples
     --------
@@ -87,7 +98,7 @@ def versioned(page: str) -> str:
             return reference
         return reference.replace(f'"{asset.ref}"', f'"{asset.ref}?v={asset.digest()}"', 1)
 
-    return mapassets.rewrite(page, add)
+    return mapassets.rewrite(page, add, folder)
 
 
 def cache_control(rel: str, query: str, digest: str = "") -> str:
@@ -103,7 +114,8 @@ def cache_control(rel: str, query: str, digest: str = "") -> str:
     >>> cache_control(PREFIX + "geo/units-0123456789ab.json", ""), cache_control(PREFIX + "map.js", "v=1")
     ('public, max-age=31536000, immutable', 'public, max-age=86400')
     """
-    name = rel[len(PREFIX) :] or "index.html"
+    found = _split(rel)
+    name = found[1] if found else ""
     if name == "index.html":
         return INDEX
     if _HASHED.match(name) or (digest and query == f"v={digest}"):

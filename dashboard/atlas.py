@@ -27,6 +27,7 @@ import streamlit as st
 import register
 from dashboard import (
     accessibility,
+    chartview,
     figures,
     members,
     press,
@@ -41,8 +42,8 @@ from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.tables import to_csv_bytes
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
+from viewmodel import charts, tables
 from viewmodel import model as viewmodel
-from viewmodel import tables
 from viewmodel.i18n import format_date, t
 
 PLAY_SECONDS = 1.5
@@ -93,6 +94,7 @@ def follow_register() -> None:
         seen["entry"] = entry
         store.load_coverage.cache_clear()
         coverage.clear()
+        coverage_chart.clear()  # written from the coverage model (cache_resource, not cleared below)
         st.cache_data.clear()
 
 
@@ -123,12 +125,13 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
     return viewmodel.build(coverage(), view)
 
 
-# cache_resource, not cache_data: the specs are only read (place_rules copies what it changes),
-# and cache_data would copy them on every hit. Inlined once: see timeline.inline_data.
+# cache_resource: a chart's data file is written once per data and language; a hit is a look-up.
 @st.cache_resource(show_spinner=False, max_entries=64)
-def coverage_spec(evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
+def coverage_chart(evidence: str, region: str | None, today: dt.date, lang: str) -> str:
+    """The URL of the coverage chart's data (it does not depend on the Stichtag)."""
     frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
-    return timeline.inline_data(timeline.coverage_spec(frame, events(), lang))
+    chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang)
+    return chartview.data_url(chart, f"coverage-{evidence}-{region or 'nrw'}-{lang}")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -137,9 +140,12 @@ def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
     return tables.timeline_table(coverage().timeline(evidence, region, start=FIRST_DAY, end=today), lang)
 
 
-@st.cache_resource(show_spinner=False)
-def sizes_spec(lang: str) -> dict:
-    return timeline.inline_data(timeline.sizes_spec(accessions.read_network_sizes(), lang))
+@st.cache_resource(show_spinner=False, max_entries=8)
+def sizes_chart(today: dt.date, lang: str) -> str:
+    """The URL of the network sizes chart's data."""
+    return chartview.data_url(
+        charts.sizes_chart(accessions.read_network_sizes(), FIRST_DAY, today, lang), f"sizes-{lang}"
+    )
 
 
 def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
@@ -306,6 +312,15 @@ def _days(today: dt.date) -> dict:
     return {"min_value": FIRST_DAY, "max_value": today, "format": "DD.MM.YYYY"}
 
 
+@st.cache_resource(show_spinner=False)
+def jump_items(lang: str) -> dict[str, str]:
+    """The regional events to jump to, by day (read-only; drawn on every Stichtag change)."""
+    return {
+        event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
+        for event in events().itertuples()
+    }
+
+
 def stichtag_controls(lang: str, today: dt.date) -> None:
     """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
 
@@ -319,10 +334,7 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
     ):
         draw(t(label, lang), **_days(today), key=key, on_change=_from_widgets, args=(key,), width=width)
     accessibility.day_buttons(row, lang, today)
-    items = {
-        event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
-        for event in events().itertuples()
-    }
+    items = jump_items(lang)
     row.selectbox(
         t("jump", lang),
         list(items),
@@ -363,8 +375,8 @@ def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
 def _map_first(drawn) -> bool:
     """True on a browser's first run of a session: stop after the map; its drawing reruns the page.
 
-    Charts, tables and the export section are drawn by the browser too (Vega
-    alone is a large script); sent with the map, they delayed its first frame
+    Charts, tables and the export section are drawn by the browser too (two
+    more component frames); sent with the map, they delayed its first frame
     by more than a second. So the first run of a page opened in a browser ends
     after the map and figures, and ``map.js`` reports the map drawn (the
     component's value), which reruns the page with everything. Runs without a
@@ -410,6 +422,8 @@ def main() -> None:
             _ticker()
     st.title(t("title", view.lang))
     day_view(basemap)
+    # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
+    accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
 
 
 @st.fragment
@@ -470,16 +484,21 @@ def day_view(basemap: str) -> None:
         return
 
     st.header(t("timeline", lang))
-    st.vega_lite_chart(
-        timeline.place_rules(coverage_spec(view.evidence, view.region, today, lang), view.date, view.compare, lang),
-        width="stretch",
-        height=timeline.COVERAGE_HEIGHT,
+    chartview.render_chart(
+        coverage_chart(view.evidence, view.region, today, lang),
+        charts.rules(view.date, view.compare, lang),
+        chartview.HEIGHTS["coverage"],
+        key="chart-coverage",
     )
-    accessibility.chart_table(t("timeline_table", lang), timeline_rows(view.evidence, view.region, today, lang))
-    st.vega_lite_chart(
-        timeline.place_rules(sizes_spec(lang), view.date, None, lang), width="stretch", height=timeline.SIZES_HEIGHT
+    accessibility.chart_table(
+        t("timeline_table", lang), "w_timeline_table", lambda: timeline_rows(view.evidence, view.region, today, lang)
     )
-    accessibility.chart_table(t("sizes_table", lang), tables.sizes_table(accessions.read_network_sizes(), lang))
+    chartview.render_chart(
+        sizes_chart(today, lang), charts.rules(view.date, None, lang), chartview.HEIGHTS["sizes"], key="chart-sizes"
+    )
+    accessibility.chart_table(
+        t("sizes_table", lang), "w_sizes_table", lambda: tables.sizes_table(accessions.read_network_sizes(), lang)
+    )
 
     st.header(t("members", lang))
     # A fixed label: the toggle keeps its state while the count changes. The lists
@@ -519,7 +538,6 @@ def day_view(basemap: str) -> None:
 
     press.export_section(view, lang, coverage, frame_count)
     press.embed_section(view, lang, title_for(cov, view, None))
-    accessibility.feedback_form(accessibility.view_url(view), lang)
 
 
 if __name__ == "__main__":  # run as a page (dashboard/navigation.py); importing it draws nothing

@@ -30,6 +30,11 @@ PAGE = COMPONENT_DIR / "index.html"
 #: The component's name; :mod:`dashboard.mapview` declares it, so Streamlit serves the folder under URL_PREFIX.
 NAME = "coverage_map"
 URL_PREFIX = f"/component/dashboard.mapview.{NAME}/"
+#: The timeline charts' component (:mod:`dashboard.chartview`), declared by the same module.
+CHART_NAME = "timeline_chart"
+CHART_DIR = COMPONENT_DIR.parent / "chart_component"
+#: Every component folder the server hands out itself (:mod:`dashboard.assets`), by URL prefix.
+FOLDERS = {URL_PREFIX: COMPONENT_DIR, f"/component/dashboard.mapview.{CHART_NAME}/": CHART_DIR}
 LEAFLET_DIR = COMPONENT_DIR / "vendor" / "leaflet"
 VENDOR = (
     LEAFLET_DIR / "leaflet.js",
@@ -51,10 +56,11 @@ class Asset:
 
     ref: str
     kind: str  # "css" or "js"
+    folder: Path = COMPONENT_DIR
 
     @property
     def path(self) -> Path:
-        return COMPONENT_DIR / self.ref
+        return self.folder / self.ref
 
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")
@@ -63,8 +69,8 @@ class Asset:
         return digest(self.path)
 
 
-def _asset(match: re.Match) -> Asset:
-    return Asset(match["css"], "css") if match["css"] else Asset(match["js"], "js")
+def _asset(match: re.Match, folder: Path = COMPONENT_DIR) -> Asset:
+    return Asset(match["css"], "css", folder) if match["css"] else Asset(match["js"], "js", folder)
 
 
 def page() -> str:
@@ -84,15 +90,15 @@ def assets(text: str | None = None) -> tuple[Asset, ...]:
     return tuple(_asset(match) for match in REFERENCE.finditer(page() if text is None else text))
 
 
-def rewrite(text: str, replace: Callable[[Asset, str], str]) -> str:
-    """``text`` with each reference to an asset replaced by ``replace(asset, reference)``.
+def rewrite(text: str, replace: Callable[[Asset, str], str], folder: Path = COMPONENT_DIR) -> str:
+    """``text`` (a page in ``folder``) with each reference to an asset replaced by ``replace(asset, reference)``.
 
     Examples
     --------
     >>> rewrite('<script src="map.js"></script>', lambda asset, ref: f"[{asset.kind} {asset.ref}]")
     '[js map.js]'
     """
-    return REFERENCE.sub(lambda match: replace(_asset(match), match[0]), text)
+    return REFERENCE.sub(lambda match: replace(_asset(match, folder), match[0]), text)
 
 
 def missing() -> list[Path]:

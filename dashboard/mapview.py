@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -70,17 +71,17 @@ BASEMAPS = {
 }
 
 
-_DECLARED: dict[int, tuple] = {}
+_DECLARED: dict[tuple[int, str], tuple] = {}
 
 
-def _component(**kwargs):
-    """Declare (and so register) the component inside a script run, once per runtime; then draw it.
+def declared(name: str, path: Path):
+    """A component of ours (its folder ``path``), declared inside a script run once per runtime.
 
     ``declare_component`` registers a component with the runtime only when it
     runs inside a script run. ``sid-atlas serve`` imports this module before
     any (:func:`dashboard.webserver.security_headers` reads :data:`BASEMAPS`),
     so a declaration at import time left the component unregistered and its
-    route (``/component/dashboard.mapview.coverage_map/…``) answering 404: no
+    route (``/component/dashboard.mapview.<name>/…``) answering 404: no
     map. So it is declared on the first draw, and kept per component registry
     (a new runtime, as in tests, registers it again): declaring costs about
     3 ms, a sixth of a Stichtag change.
@@ -88,13 +89,15 @@ def _component(**kwargs):
     from streamlit import runtime
 
     registry = runtime.get_instance().component_registry if runtime.exists() else None
-    known = _DECLARED.get(id(registry))
+    known = _DECLARED.get((id(registry), name))
     if known is None or known[0] is not registry or registry is None:
-        known = _DECLARED[id(registry)] = (
-            registry,
-            components.declare_component(mapassets.NAME, path=str(COMPONENT_DIR)),
-        )
-    return known[1](**kwargs)
+        known = _DECLARED[(id(registry), name)] = (registry, components.declare_component(name, path=str(path)))
+    return known[1]
+
+
+def _component(**kwargs):
+    """Draw the map component (declared on first use: see :func:`declared`)."""
+    return declared(mapassets.NAME, COMPONENT_DIR)(**kwargs)
 
 
 def lod_for(region: str | None) -> str:
@@ -123,21 +126,21 @@ def geometry_url(level: str, region: str | None) -> str:
     return write_geometry(f"{level}-{region or 'nrw'}-{lod}", webgeometry.to_topojson(web, level, keys).encode())
 
 
-def write_geometry(stem: str, payload: bytes, prune: bool = True) -> str:
-    """Write a TopoJSON payload beside the component page once; return its relative URL.
+def write_geometry(stem: str, payload: bytes, prune: bool = True, folder: Path = GEOMETRY_DIR) -> str:
+    """Write a JSON payload (TopoJSON, by default) into ``folder`` beside a component page once; its relative URL.
 
     The file name carries a content hash, so a browser never keeps stale
     geometry and a changed file is fetched again exactly once; older files of
     the same ``stem`` are removed.
     """
     name = f"{stem}-{hashlib.sha256(payload).hexdigest()[:12]}.json"
-    target = GEOMETRY_DIR / name
+    target = folder / name
     if not target.is_file():
-        for stale in GEOMETRY_DIR.glob(f"{stem}-*.json") if prune else ():
+        for stale in folder.glob(f"{stem}-*.json") if prune else ():
             stale.unlink()
         with atomic_write(target) as handle:
             handle.write(payload)
-    return f"geo/{name}"
+    return f"{folder.name}/{name}"
 
 
 @functools.cache

@@ -303,6 +303,8 @@ def embed_section(view: ViewState, lang: str, title: str) -> None:
     """ "Einbetten": the iframe code of the view on screen, its choices, and a preview on request."""
     st.header(t("embed", lang))
     st.caption(t("embed_intro", lang))
+    if not st.toggle(t("embed_open", lang), key="w_embed_open"):  # like the export: sent once asked for
+        return
     kind, stand, size = st.columns([1, 1, 1])
     interactive = (
         kind.radio(

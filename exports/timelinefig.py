@@ -26,7 +26,7 @@ from viewmodel.i18n import t
 from viewmodel.model import build
 
 EVENT_INK = "#7f8c8d"
-STICHTAG_INK = "#c0392b"
+STICHTAG_INK = palette.STICHTAG
 
 
 def label_rows(spans: list[tuple[float, float]], gap: float = 4.0) -> list[int]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 
 from viewmodel import palette
-from viewmodel.describe import describe
 from viewmodel.i18n import t
 from viewmodel.model import ViewModel
 from viewmodel.tips import TipTable, state_payload
@@ -120,7 +119,7 @@ def accessibility(model: ViewModel) -> dict:
     lang = model.state.lang
     return {
         "lang": lang,
-        "description": describe(model),
+        "description": model.description,
         "words": {key: t(key, lang) for key in MAP_WORDS},
         "focus": [palette.FOCUS_INK, palette.FOCUS_HALO],
         "swatch_edge": palette.SWATCH_EDGE,

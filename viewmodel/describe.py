@@ -64,9 +64,15 @@ def describe(model: ViewModel) -> str:
         )
     )
     units = model.units
+    # Plain lists: the description is written on every Stichtag change, and pandas' masks cost more than the words.
+    pairs = list(zip(units["status"].tolist(), units["name"].astype(str).tolist()))
+
+    def named(*statuses: str, negate: bool = False) -> list[str]:
+        return [name for status, name in pairs if (status in statuses) != negate]
+
     if state.level != "gemeinde":
-        partial = units.loc[units["status"] == "partial", "name"].astype(str).tolist()
-        none = units.loc[units["status"].isin(["not_yet", "undated"]), "name"].astype(str).tolist()
+        partial = named("partial")
+        none = named("not_yet", "undated")
         if partial:
             sentences.append(t("describe_partial", lang, names=_names(partial, lang)))
         if none:
@@ -74,12 +80,12 @@ def describe(model: ViewModel) -> str:
         if not partial and not none:
             sentences.append(t("describe_all_full", lang, level=level_words))
     else:
-        missing = units.loc[~units["status"].isin(["member", "via_kreis"]), "name"].astype(str).tolist()
+        missing = named("member", "via_kreis", negate=True)
         if missing and len(missing) < len(units):
             sentences.append(
                 t("describe_gemeinden_missing", lang, n=format_int(len(missing), lang), names=_names(missing, lang))
             )
-    undated = units.loc[units["status"] == "undated", "name"].astype(str).tolist()
+    undated = named("undated")
     if undated:
         sentences.append(t("describe_undated", lang, names=_names(undated, lang)))
     if model.then is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from loaders.dates import ENGLISH_MONTHS, GERMAN_MONTHS, format_german, format_partial_german, period_bounds
+from loaders.dates import ENGLISH_MONTHS, format_german, format_partial_german, period_bounds
 from loaders.numbers import format_decimal, format_int  # noqa: F401 - re-exported for the dashboard
 
 LANGUAGES = ("de", "en")
@@ -229,6 +229,28 @@ TEXTS = {
     "series_organisations": ("Organisationen", "Organisations"),
     "series": ("Reihe", "Series"),
     "event": ("Ereignis", "Event"),
+    # the keyboard-operable charts (dashboard/chart_component)
+    "chart_coverage_title": ("Abdeckung im Verlauf", "Coverage over time"),
+    "chart_frame_coverage": ("Diagramm: Abdeckung im Verlauf", "Chart: coverage over time"),
+    "chart_frame_sizes": ("Diagramm: veröffentlichte Netzwerkgröße", "Chart: published network size"),
+    "chart_summary_coverage": (
+        "Treppenlinien von {start} bis {end}: {series}. Am {last}: {values}. "
+        "Senkrechte Linien: Beitritte der Regierungsbezirke, Stichtag und Vergleichsdatum.",
+        "Step lines from {start} to {end}: {series}. On {last}: {values}. "
+        "Vertical lines: the Regierungsbezirke's accessions, the reference date and the compare date.",
+    ),
+    "chart_summary_sizes": (
+        "{n} veröffentlichte Werte von {start} bis {end}: {series}. Zuletzt ({last}): {values}.",
+        "{n} published values from {start} to {end}: {series}. Latest ({last}): {values}.",
+    ),
+    "chart_keys": (
+        "Pfeiltasten links und rechts gehen die Werte durch, Pos1 und Ende springen zum ersten und letzten, "
+        "Escape verlässt das Diagramm.",
+        "Left and right arrow keys walk the values, Home and End jump to the first and the last, "
+        "Escape leaves the chart.",
+    ),
+    "chart_left": ("Diagramm verlassen.", "Left the chart."),
+    "chart_events": ("Beitritte der Regierungsbezirke", "Accessions of the Regierungsbezirke"),
     # members table
     "members": ("Mitglieder am Stichtag", "Members at the reference date"),
     "members_count": (
@@ -315,6 +337,7 @@ TEXTS = {
         "Jedes Gebiet der Karte mit Status, Evidenz, Datum und Quelle; ein Klick auf eine Spaltenüberschrift sortiert.",
         "Every area of the map with status, evidence, date and source; click a column heading to sort.",
     ),
+    "map_table_open": ("Tabelle zeigen", "Show the table"),
     "col_status": ("Status", "Status"),
     "col_since": ("Abgedeckt seit", "Covered since"),
     "col_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
@@ -368,6 +391,7 @@ TEXTS = {
         "Code für ein iframe mit genau dieser Karte – für eine Behörden- oder Redaktionsseite.",
         "Code for an iframe with exactly this map – for an authority's or newsroom's page.",
     ),
+    "embed_open": ("Einbettcode zeigen", "Show the embed code"),
     "embed_kind": ("Art", "Kind"),
     "embed_interactive": ("interaktiv (zoombar, Tooltips)", "interactive (zoom, tooltips)"),
     "embed_static": ("statisches Bild", "static picture"),
@@ -671,30 +695,6 @@ def format_partial(text: str, precision: str, lang: str = "de") -> str:
     if precision == "month":
         return f"{ENGLISH_MONTHS[first.month - 1]} {first.year}"
     return str(first.year)
-
-
-def vega_locale(lang: str = "de") -> dict:
-    """Number and time formats for Vega-Lite charts (axis months, separators)."""
-    months = ENGLISH_MONTHS if lang == "en" else GERMAN_MONTHS
-    days = (
-        ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-        if lang == "en"
-        else ("Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag")
-    )
-    decimal, thousands = (".", ",") if lang == "en" else (",", ".")
-    return {
-        "number": {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", " €"]},
-        "time": {
-            "dateTime": "%A, %e. %B %Y, %X",
-            "date": "%d.%m.%Y",
-            "time": "%H:%M:%S",
-            "periods": ["AM", "PM"],
-            "days": list(days),
-            "shortDays": [d[:2] for d in days],
-            "months": list(months),
-            "shortMonths": [m[:3] for m in months],
-        },
-    }
 
 
 # Streamlit's own frontend (served translated by dashboard.webserver): the connection

@@ -77,6 +77,13 @@ class ViewModel:
     region_name: str
     statewide: pd.DataFrame  # members without territory: name, kind, since, precision, evidence, source
 
+    @functools.cached_property
+    def description(self) -> str:
+        """The view in words (:func:`viewmodel.describe.describe`), written once: the map and the page both show it."""
+        from viewmodel.describe import describe  # describe reads this module's ViewModel
+
+        return describe(self)
+
     def features(self) -> dict[str, list]:
         """The map's per-unit payload: key -> [shown status, hatched, tooltip]."""
         tips = self.units["tooltip"] if "tooltip" in self.units else [""] * len(self.units)

@@ -253,3 +253,83 @@ def test_pages_share_one_sidebar_of_links_and_the_language():
 
 def test_the_embedded_map_has_no_sidebar_links():
     assert not run(iframe="1").get("page_link")
+
+
+def test_tables_and_the_embed_code_are_sent_once_asked_for_and_then_follow_the_stichtag():
+    """Issue 13: a Stichtag change sends statuses and figures, not 400-row tables nobody opened."""
+    app = run(date="2024-02-01", region="057")
+    assert not app.dataframe and not app.code
+    app.toggle(key="w_map_table_open").set_value(True).run()
+    app.toggle(key="w_embed_open").set_value(True).run()
+    (table,) = app.dataframe
+    assert len(table.value) == 70 and "<iframe" in app.code[0].value and "2024-02-01" in app.code[0].value
+    assert set(table.value["Status"]) == {
+        "Mitglied (eigener Beitritt) – abgeleitet",
+        "Mitglied (eigener Beitritt) – einzeln belegt",
+    }
+    app.slider(key="w_slider").set_value(D(2024, 1, 31)).run()
+    (table,) = app.dataframe  # still open, and moved with the map: the day before Detmold joined
+    assert set(table.value["Status"]) == {"noch nicht abgedeckt"} and "2024-01-31" in app.code[0].value
+
+
+def charts(app: AppTest) -> dict:
+    """The two timeline chart components by key: their arguments (``dashboard.chartview``)."""
+    import json
+
+    return {
+        args.pop("key"): args
+        for args in (
+            json.loads(element.proto.json_args)
+            for element in app.get("component_instance") or app.get("unknown")
+            if element.proto.component_name.endswith(".timeline_chart")
+        )
+    }
+
+
+def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
+    import json
+
+    from dashboard import chartview
+    from loaders import store
+    from loaders.viewstate import FIRST_DAY, ViewState
+    from viewmodel.model import build
+
+    app = run(date="2024-02-01", region="057", compare="2023-09-08")
+    shown = charts(app)
+    assert set(shown) == {"chart-coverage", "chart-sizes"}
+    coverage_args = shown["chart-coverage"]
+    assert coverage_args["rules"] == [
+        ["2024-02-01", "Stichtag: 1. Februar 2024"],
+        ["2023-09-08", "Vergleich mit: 8. September 2023"],
+    ]
+    assert shown["chart-sizes"]["rules"] == [["2024-02-01", "Stichtag: 1. Februar 2024"]]
+    assert coverage_args["height"] == chartview.HEIGHTS["coverage"]
+    data = json.loads((chartview.CHART_DIR / coverage_args["data"]).read_text(encoding="utf-8"))
+    assert data["lang"] == "de" and data["frameTitle"] == "Diagramm: Abdeckung im Verlauf"
+    cov = store.load_coverage()
+    days = cov.timeline("all", "057", start=FIRST_DAY, end=dt.date.today())["day"]
+    assert data["days"] == [day.isoformat() for day in days]
+    # The point of the Stichtag says what the view model says of that day.
+    now = build(cov, ViewState(D(2024, 2, 1), region="057"), tooltips=False).now
+    point = data["tips"][data["days"].index("2024-02-01")]
+    assert point[0] == "1. Februar 2024"
+    assert f"{now['gemeinden_covered']} von {now['gemeinden_total']}" in point[1]
+
+    # A Stichtag change keeps the data file and sends a few bytes of rules.
+    app.slider(key="w_slider").set_value(D(2023, 9, 8)).run()
+    moved = charts(app)
+    assert moved["chart-coverage"]["data"] == coverage_args["data"]
+    assert moved["chart-coverage"]["rules"][0] == ["2023-09-08", "Stichtag: 8. September 2023"]
+    assert len(json.dumps(moved["chart-coverage"])) < 250
+
+
+def test_the_english_charts_have_their_own_words():
+    import json
+
+    from dashboard import chartview
+
+    shown = charts(run(date="2024-02-01", lang="en"))
+    assert shown["chart-coverage"]["rules"] == [["2024-02-01", "Reference date: 1 February 2024"]]
+    data = json.loads((chartview.CHART_DIR / shown["chart-sizes"]["data"]).read_text(encoding="utf-8"))
+    assert data["lang"] == "en" and data["title"].startswith("Published network size")
+    assert "arrow keys" in data["keys"]

@@ -87,6 +87,9 @@ def test_atlas_page_and_map_frame_have_no_wcag_violations(register_app, browser,
     page.goto(f"{register_app}/?{query}")
     frame = map_frame(page)
     page.get_by_text("Zur Tabelle" if lang == "de" else "To the table").wait_for()
+    # The table view is sent once asked for (issue 13): open it so axe checks it too.
+    page.get_by_text("Tabelle zeigen" if lang == "de" else "Show the table").click()
+    page.locator("[data-testid=stDataFrame]").first.wait_for()
     page.wait_for_load_state("networkidle")
     name = f"{region or 'nrw'}-{lang}-{viewport['width']}"
     assert page.evaluate("() => document.documentElement.lang") == lang
@@ -145,14 +148,21 @@ def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_
     page.get_by_text("Zur Tabelle").wait_for()
     in_map = 0
     table_heading = page.get_by_role("heading", name="Tabelle zur Karte")
+    opened = False
     for presses in range(1, MAX_TABS_TO_TABLE + 1):  # noqa: B007 - the count is reported below
         page.keyboard.press("Tab")
         where = focus_path(page)
         in_map += where.startswith("frame:Abdeckungskarte")
+        if not opened and page.evaluate("() => !!document.activeElement.closest('.st-key-w_map_table_open')"):
+            # The table's switch (the table is sent once asked for): Space opens it, the next Tab enters it.
+            page.keyboard.press("Space")
+            page.locator("[data-testid=stDataFrame]").first.wait_for()
+            opened = True
         if where.endswith(":table"):
             break
     else:
         pytest.fail(f"the table view is not reached in {MAX_TABS_TO_TABLE} Tab presses")
+    assert opened
     assert 1 <= in_map <= 3, in_map
     assert table_heading.is_visible()
     print(f"Tab presses from the top to the table view: {presses} (in the map: {in_map})")
@@ -277,6 +287,12 @@ def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app
     page = new_page(browser, DESKTOP)
     page.goto(f"{register_app}/?date=2024-02-01&region=057")
     map_frame(page)
+    # The form stands outside the Stichtag's fragment: a report names the view shown when it is sent.
+    page.get_by_role("button", name="Folgetag").click()
+    page.wait_for_function("() => location.search.includes('date=2024-02-02')")
+    # The charts' tables are built once opened (issue 13).
+    page.get_by_text("Verlauf als Tabelle").click()
+    page.get_by_test_id("stExpander").filter(has_text="Verlauf als Tabelle").get_by_test_id("stDataFrame").wait_for()
     form = page.get_by_test_id("stForm")
     form.scroll_into_view_if_needed()
     message = form.get_by_label("Ihre Nachricht")
@@ -292,8 +308,26 @@ def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app
     sign_in(page, register_app, "Anna Beispiel", EDITOR_PASSWORD)
     page.get_by_role("heading", name="Meldungen: Barrieren und Fehler").wait_for()
     reports = page.get_by_test_id("stDataFrame").last
-    reports.locator("[role=gridcell]", has_text="/?date=2024-02-01&region=057").first.wait_for(state="attached")
+    reports.locator("[role=gridcell]", has_text="/?date=2024-02-02&region=057").first.wait_for(state="attached")
     reports.locator("[role=gridcell]", has_text="<b>Kontrast</b>").first.wait_for(state="attached")
     found = axe(page, "register (editor)")
     assert found == [], report(found)
+    page.context.close()
+
+
+def test_the_map_description_on_screen_is_the_view_models_and_states_the_change(register_app, browser, coverage):
+    import datetime as dt
+
+    from loaders.viewstate import ViewState
+    from viewmodel.model import build
+
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01&compare=2024-01-31&region=057")
+    map_frame(page)
+    page.get_by_text("Kartenbeschreibung").click()  # folded; its text is sent once opened
+    shown = page.get_by_test_id("stExpander").filter(has_text="Kartenbeschreibung").get_by_test_id("stText")
+    shown.wait_for()
+    expected = build(coverage, ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31), region="057")).description
+    assert shown.inner_text().strip() == expected
+    assert "70 Gemeinden neu" in expected
     page.context.close()
