@@ -73,13 +73,52 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-nginx", action="store_true", help="skip the two replicas behind nginx")
     parser.add_argument("--no-germany", action="store_true", help="skip the Deutschland scope")
     parser.add_argument("--no-export", action="store_true", help="skip the A4 PNG export process")
-    parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json", help="where to write the JSON")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        metavar="PART",
+        help=f"run only these parts ({', '.join(PARTS)}); the --no-* flags still apply within them",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="where to write the JSON (default artifacts/bench.json; with --only artifacts/bench-PART….json)",
+    )
     args = parser.parse_args(argv)
+    if args.json is None:
+        # A part run alone never replaces the full run's file, which the README table is made from.
+        args.json = ARTIFACTS / ("bench.json" if args.only is None else f"bench-{'-'.join(args.only)}.json")
     if args.quick:
         args.batches, args.batch, args.counts, args.changes, args.think = 1, 2, [2], 1, 0.2
         args.cli_repeats, args.no_browser, args.no_nginx, args.no_germany, args.no_export = 1, True, True, True, True
         args.reruns = 0
     return args
+
+
+# The parts of a run, in the order they run; ``--only`` picks some of them.
+PARTS = ("websocket", "apptest", "browser", "nginx", "sweep", "cli", "press", "germany")
+
+
+def wanted(args: argparse.Namespace, part: str) -> bool:
+    """Whether ``part`` runs: every part unless ``--only`` names others, minus what a ``--no-*`` flag skips.
+
+    Examples
+    --------
+    >>> wanted(parse_args([]), "nginx"), wanted(parse_args(["--no-nginx"]), "nginx")
+    (True, False)
+    >>> wanted(parse_args(["--only", "cli"]), "cli"), wanted(parse_args(["--only", "cli"]), "sweep")
+    (True, False)
+    >>> wanted(parse_args(["--only", "germany", "--no-germany"]), "germany")
+    False
+    """
+    skipped = {
+        "apptest": not args.reruns,
+        "browser": args.no_browser,
+        "nginx": args.no_nginx,
+        "germany": args.no_germany,
+    }
+    return (args.only is None or part in args.only) and not skipped.get(part, False)
 
 
 def report_counts():
@@ -119,6 +158,8 @@ def main(argv=None) -> int:
     floor_apps = [apps.TRIVIAL, apps.MAP_ONLY, apps.OURS] + ([apps.BASELINE] if args.baseline else [])
     if args.quick:
         floor_apps = [apps.TRIVIAL, apps.OURS]
+    if not wanted(args, "websocket"):
+        floor_apps = []
     for app in floor_apps:
 
         def over_websocket(app=app):
@@ -130,20 +171,21 @@ def main(argv=None) -> int:
             tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen", "first_open")),
             over_websocket,
         )
-    run.notes.append(
-        "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
-        "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
-        f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
-        "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
-        "decompression, the viewer reporting its cached message hashes and the slider's fragment like the browser."
-    )
+    if floor_apps:
+        run.notes.append(
+            "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
+            "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
+            f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
+            "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
+            "decompression, the viewer reporting its cached message hashes and the slider's fragment like the browser."
+        )
     if args.baseline:
         run.notes.append(
             "*_baseline: the straightforward build (benchmarks/baseline_app.py, folium); its payload "
             "per change is its geometry, resent on every rerun."
         )
 
-    if args.reruns:
+    if wanted(args, "apptest"):
         from benchmarks import rerun
 
         run.part(
@@ -157,7 +199,7 @@ def main(argv=None) -> int:
             "a second figure only."
         )
 
-    if not args.no_browser:
+    if wanted(args, "browser"):
         for app in (apps.TRIVIAL, apps.MAP_ONLY, apps.OURS):
             run.part(f"{app.name}: Chromium", (f"open_{app.name}",), lambda app=app: browser_part(app, args, logs))
         run.notes.append(
@@ -166,45 +208,49 @@ def main(argv=None) -> int:
             "the Stichtag slider -> map restyled and figures changed."
         )
 
-    if not args.no_nginx:
+    if wanted(args, "nginx"):
         run.part(
             "two replicas behind nginx",
-            ("cold_open_bytes", "warm_open_bytes", "knee_two"),
+            ("cold_open_bytes", "warm_open_bytes", "warm_open_ws", "knee_two"),
             lambda: nginx_part(args, logs, run),
         )
     from benchmarks import sweep
 
-    run.part("one process: load sweep", ("knee_one", "load_memory"), lambda: sweep_part(args, logs, run))
-    run.notes.append(
-        f"Sweeps: per session count, all viewers open (0.1 s apart) and stay connected, then each moves the "
-        f"Stichtag {args.changes} times across Detmold's accession, {0.5 * args.think:g}-{1.5 * args.think:g} s "
-        f"apart; knee = largest count with p95 (change -> page sent) <= {sweep.P95_LIMIT_MS / 1000:g} s and no "
-        "errors, counting up to the first failing count; larger counts are not run."
-    )
+    if wanted(args, "sweep"):
+        run.part("one process: load sweep", ("knee_one", "load_memory"), lambda: sweep_part(args, logs, run))
+    if wanted(args, "sweep") or wanted(args, "nginx"):
+        run.notes.append(
+            f"Sweeps: per session count, all viewers open (0.1 s apart) and stay connected, then each moves the "
+            f"Stichtag {args.changes} times across Detmold's accession, {0.5 * args.think:g}-{1.5 * args.think:g} s "
+            f"apart; knee = largest count with p95 (change -> page sent) <= {sweep.P95_LIMIT_MS / 1000:g} s and no "
+            "errors, counting up to the first failing count; larger counts are not run."
+        )
 
     from benchmarks import cli_cost
 
-    run.part(
-        "command line",
-        ("cli_coverage", "cli_geopandas", "cli_coverage_ratio")
-        + (() if args.no_export else ("cli_export", "export_ratio")),
-        lambda: cli_cost.measure(args.cli_repeats, export=not args.no_export),
-    )
-    run.notes.append(
-        "cli_*: whole processes timed from outside, A and yardstick in turn, ratios pair by pair; "
-        "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
-        "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px)."
-    )
+    if wanted(args, "cli"):
+        run.part(
+            "command line",
+            ("cli_coverage", "cli_geopandas", "cli_coverage_ratio")
+            + (() if args.no_export else ("cli_export", "export_ratio")),
+            lambda: cli_cost.measure(args.cli_repeats, export=not args.no_export),
+        )
+        run.notes.append(
+            "cli_*: whole processes timed from outside, A and yardstick in turn, ratios pair by pair; "
+            "coverage: `sid-atlas coverage --date 2024-02-01` (NRW, Regierungsbezirk level); export: "
+            "`sid-atlas export --date 2024-02-01 --format png --preset a4` (2480 x 3508 px)."
+        )
 
     from benchmarks import press
 
-    run.part("press files", ("svg_nrw", "svg_region_compare", "pdf_nrw", "datapackage_nrw"), press.measure)
-    run.notes.append(
-        "press files: bytes of `sid-atlas export` for 2024-02-01 (deterministic, one sample): SVG "
-        "16:9 of NRW, SVG of RB Detmold compared with 2024-01-31, PDF 16:9 of NRW, datapackage of NRW."
-    )
+    if wanted(args, "press"):
+        run.part("press files", ("svg_nrw", "svg_region_compare", "pdf_nrw", "datapackage_nrw"), press.measure)
+        run.notes.append(
+            "press files: bytes of `sid-atlas export` for 2024-02-01 (deterministic, one sample): SVG "
+            "16:9 of NRW, SVG of RB Detmold compared with 2024-01-31, PDF 16:9 of NRW, datapackage of NRW."
+        )
 
-    if not args.no_germany:
+    if wanted(args, "germany"):
         from benchmarks import germany_scope
 
         run.part(
@@ -271,7 +317,8 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
     from benchmarks.server import proxied_replicas
 
     out: dict[str, Series] = {}
-    with proxied_replicas(apps.OURS.script, logs / "replicas") as (proxy, replicas):
+    # The replicas as deployed (deploy/scaleout.py): `sid-atlas serve`'s server, whose cache headers a returning visit meets.
+    with proxied_replicas(apps.SERVED, logs / "replicas") as (proxy, replicas):
         for base in replicas:
             sessions.run_sync(sessions.warm_up(base))
         if not args.no_browser:
@@ -286,15 +333,25 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
                         cold, warm = browser.open_bytes(chromium, proxy, apps.OURS)
                     finally:
                         chromium.close()
-                out.update(cold_open_bytes=Series([float(cold)]), warm_open_bytes=Series([float(warm)]))
+                print(f"  visit bytes (HTTP + websocket): first {cold[0]} + {cold[1]}, returning {warm[0]} + {warm[1]}")
+                out.update(
+                    cold_open_bytes=Series([float(sum(cold))]),
+                    warm_open_bytes=Series([float(sum(warm))]),
+                    warm_open_ws=Series([float(warm[1])]),
+                )
             except Exception as exc:  # the sweep below still runs
                 traceback.print_exc()
                 reason = f"{type(exc).__name__}: {exc}"
-                out.update(cold_open_bytes=Series(error=reason), warm_open_bytes=Series(error=reason))
+                out.update(
+                    cold_open_bytes=Series(error=reason),
+                    warm_open_bytes=Series(error=reason),
+                    warm_open_ws=Series(error=reason),
+                )
             run.notes.append(
-                "cold/warm_open_bytes: the dashboard through nginx (deploy/nginx.conf.template), "
-                "a first visit in a fresh browser context, then a new tab in the same context; "
-                "HTTP as transferred (encoded body + headers), websocket as payload."
+                "cold/warm_open_bytes: the dashboard as `sid-atlas serve` runs it (dashboard/serve.py), two replicas "
+                "through nginx (deploy/nginx.conf.template), a first visit in a fresh browser context, then a new "
+                "tab in the same context; HTTP as transferred (encoded body + headers), websocket as payload "
+                "(after decompression; warm_open_ws is that part)."
             )
         steps = sweep.run(
             proxy, None, counts=args.counts, changes=args.changes, think_s=args.think, ramp_s=sessions.RAMP_S
@@ -309,7 +366,7 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     from benchmarks import sessions, sweep
 
     steps = sweep.one_process(
-        apps.OURS.script,
+        apps.SERVED,  # as `sid-atlas serve` runs it, like the replicas behind nginx
         logs / "sweep-one.log",
         counts=args.counts,
         changes=args.changes,

@@ -255,23 +255,26 @@ def _is_geometry(response) -> bool:
     return b'"FeatureCollection"' in head or b'"Topology"' in head
 
 
-def open_bytes(browser, base: str, app: App, log=print) -> tuple[int, int]:
-    """Bytes a visitor receives to see ``app``'s map: a first visit, then a second one in the same browser.
+def open_bytes(browser, base: str, app: App, log=print) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Bytes a visitor receives to see ``app``'s map, (HTTP, websocket): a first visit, then a second one.
 
     HTTP counts as received from the network: Chromium's own ``encodedDataLength``
     per finished request (headers and body as transferred, so compression
     shows, and a response from the HTTP cache counts 0). Websocket messages
     count as payload. The second visit is a new tab in the same context, so the
-    HTTP cache of the first applies, as for a returning reader.
+    HTTP cache of the first applies, as for a returning reader. The two parts are
+    kept apart because only HTTP can be cached: the websocket carries the page
+    itself, which a new session always receives.
     """
     context, _ = new_context(browser, refuse_external=False)
     try:
-        return tuple(_one_visit(context, base, app) for _ in range(2))
+        cold = _one_visit(context, base, app)
+        return cold, _one_visit(context, base, app)
     finally:
         context.close()
 
 
-def _one_visit(context, base: str, app: App) -> int:
+def _one_visit(context, base: str, app: App) -> tuple[int, int]:
     page = context.new_page()
     try:
         ws = WsRecorder()
@@ -298,6 +301,6 @@ def _one_visit(context, base: str, app: App) -> int:
             raise RuntimeError(f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s through {base}")
         ws.wait_quiet(page)
         cdp.detach()
-        return len(ws.since(start)) + int(sum(n for rid, n in received.items() if rid not in cached))
+        return int(sum(n for rid, n in received.items() if rid not in cached)), len(ws.since(start))
     finally:
         page.close()

@@ -118,6 +118,7 @@ METRICS = (
     Metric("change_ours", "Stichtag change -> map and figures updated (Chromium): dashboard", "ms"),
     Metric("geometry_raw", "Geometry to the browser, raw (NRW Gemeinden)", "bytes"),
     Metric("geometry_gzip", "Geometry to the browser, gzip -6", "bytes"),
+    Metric("warm_open_ws", "Warm open through nginx: of it the websocket (the page, never cached)", "bytes"),
     Metric("load_memory", "Server memory per added session (one process, last passing count)", "bytes"),
     Metric("cli_coverage", "`sid-atlas coverage` whole process", "ms"),
     Metric("cli_geopandas", '`python -c "import geopandas"` whole process', "ms"),

@@ -94,7 +94,7 @@ def frames(
     with matplotlib.rc_context(RC):
         for day in days:
             canvas = FigureCanvasAgg(
-                build_figure(cov, view.with_(date=day, compare=None), preset, title, subtitle, note)
+                build_figure(cov, view.with_(date=day, compare=None), preset, title, subtitle, note, raster=True)
             )
             canvas.draw()
             pictures.append(Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB"))

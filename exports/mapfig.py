@@ -48,10 +48,19 @@ PRINT_TOLERANCE_PT = 0.35
 @functools.cache
 def geometry(level: str, lod: str = "detail") -> gpd.GeoDataFrame:
     """Outlines of one level (key, geometry) in EPSG:25832, simplified like the web map."""
+    web = _projected(lod)
+    return web.loc[web["level"] == level, ["key", "geometry"]].reset_index(drop=True)
+
+
+@functools.cache
+def _projected(lod: str) -> gpd.GeoDataFrame:
+    """Every level of one level of detail in EPSG:25832: one projection per file, not one per level.
+
+    (Setting up the transformation, not moving the points, was most of a ``to_crs``.)
+    """
     from loaders.store import load_web_units
 
-    web = load_web_units(lod)
-    return web.loc[web["level"] == level, ["key", "geometry"]].to_crs(CRS).reset_index(drop=True)
+    return load_web_units(lod)[["level", "key", "geometry"]].to_crs(CRS)
 
 
 def print_lod(metres_per_point: float) -> str:
@@ -98,7 +107,9 @@ def _clipped(frame: gpd.GeoDataFrame, ax) -> gpd.GeoDataFrame:
     return frame[~frame.geometry.is_empty]
 
 
-def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: float, lod: str) -> None:
+def _draw_panel(
+    ax, panel: Panel, view: ViewState, scale: float, box_aspect: float, lod: str, raster: bool = False
+) -> None:
     _frame(ax, view, box_aspect)
     units = panel.model.units[["key", "shown", "hatched", "evidence"]]
     # The model holds the view's region; the units outside it are drawn muted around it.
@@ -112,14 +123,12 @@ def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: flo
         # Fill and unit edge in one path per unit: drawing the boundaries again doubled the file.
         # Light fills keep their grey edge (3:1), so "not yet" stays apart from its neighbours in print too.
         edge = look.stroke if shown in ("not_yet", "undated", "muted") else palette.EDGE
-        group.plot(
-            ax=ax,
-            color=look.fill,
-            edgecolor=edge,
-            linewidth=unit_lw * scale,
-            hatch=palette.MPL_HATCH[pattern] if pattern else None,
-            hatchcolor=palette.HATCH_INK if hatched else palette.DOT_INK,
-        )
+        hatch = palette.MPL_HATCH[pattern] if pattern else None
+        ink = palette.HATCH_INK if hatched else palette.DOT_INK
+        if raster and hatch:
+            _plot_hatched_once(ax, group, look.fill, edge, unit_lw * scale, hatch, ink)
+        else:
+            group.plot(ax=ax, color=look.fill, edgecolor=edge, linewidth=unit_lw * scale, hatch=hatch, hatchcolor=ink)
     if view.level == "gemeinde":
         _clipped(geometry("kreis", lod), ax).boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
     new = shapes[shapes["shown"] == "new"]
@@ -134,6 +143,31 @@ def _draw_panel(ax, panel: Panel, view: ViewState, scale: float, box_aspect: flo
     ax.set_xlim(*ax.get_xlim())  # plotting must not move the frame
     if panel.heading:
         ax.set_title(panel.heading, fontsize=11 * scale, color=palette.INK, loc="left")
+
+
+def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewidth: float, hatch: str, ink: str):
+    """Hatched units for a raster picture: fills, then one hatch over all of them, then their edges.
+
+    Agg renders a hatch tile (one inch square: 300 x 300 px at 300 dpi) for
+    every hatched path it draws; one path per unit made the hatch 0.4 s of an
+    A4 PNG. One compound path needs one tile, and its pattern is anchored to
+    the canvas like every unit's, so the pixels are those of fill, hatch, edge
+    per unit. Vector files keep one path per unit (a second copy of every unit
+    would double them).
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
+    group.plot(ax=ax, color=fill, edgecolor="none", linewidth=0)
+    paths = ax.collections[-1].get_paths()
+    # add_artist, not add_patch: the frame is fixed, and add_patch walks every segment in Python for the limits.
+    ax.add_artist(
+        PathPatch(
+            Path.make_compound_path(*paths), facecolor="none", edgecolor="none", lw=0, hatch=hatch, hatchcolor=ink
+        )
+    )
+    ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=edge, linewidths=linewidth), autolim=False)
 
 
 def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, documented) -> None:
@@ -210,9 +244,9 @@ def _candidates(polygon, centre, steps: int = 9):
 
 @functools.cache
 def _bezirk_names() -> dict[str, str]:
-    from loaders.store import load_units
+    from loaders.store import load_attributes
 
-    units = load_units()
+    units = load_attributes()  # the names only: the full-resolution geometry took 0.1 s to read
     bezirke = units[units["level"] == "regierungsbezirk"]
     return dict(zip(bezirke["key"], bezirke["name"].astype(str)))
 
@@ -359,10 +393,12 @@ def build_figure(
     title: str | None = None,
     subtitle: str | None = None,
     note: str | None = None,
+    raster: bool = False,
 ) -> Figure:
     """The press picture of ``view``: one map, or before/after when the view compares.
 
     Call inside ``matplotlib.rc_context(RC)`` so text and hatching use the export settings.
+    ``raster``: the figure becomes pixels (PNG, GIF, MP4), so hatching is drawn in one piece.
     The figure's ``sid_frame`` is the room the maps had — the page between header and
     footer less the legend (x, y, width, height in inches) — which the layout tests
     compare the drawn map with.
@@ -414,7 +450,7 @@ def build_figure(
     lod = print_lod(scale_m_per_pt)
     for panel, (x, y0, w, h) in zip(panel_list, boxes):
         ax = fig.add_axes((x / width, y0 / height, w / width, h / height))
-        _draw_panel(ax, panel, view, s, w / h, lod)
+        _draw_panel(ax, panel, view, s, w / h, lod, raster)
 
     for handle, label in zip(handles, labels):
         handle.set_label(label)
@@ -496,7 +532,8 @@ def render_map(
     """PNG, SVG or PDF bytes of the view with ``alt`` (its description) embedded; the same inputs give the same bytes."""
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        return save(build_figure(cov, view, preset, title, subtitle, note), fmt, preset, title, alt)
+        fig = build_figure(cov, view, preset, title, subtitle, note, raster=fmt == "png")
+        return save(fig, fmt, preset, title, alt)
 
 
 def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "") -> bytes:
@@ -526,26 +563,54 @@ def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "")
 
 
 def _png(fig: Figure, dpi: int, title: str, alt: str = "") -> bytes:
-    """The figure as an RGB PNG at zlib level 1, title and alt text (``Description``) as text chunks.
+    """The figure as an RGB PNG, title and alt text (``Description``) as text chunks.
 
     The page is opaque white, so matplotlib's RGBA would store an alpha channel
-    of nothing but 255; at its default level 6 encoding took 0.57 s of a 2.6 s
-    A4 export; RGB at level 1 takes about a fifth of that, and the A4 file
-    grows by about 4 % (1.41 vs 1.36 MB).
+    of nothing but 255. Rows go unfiltered into zlib at level 1: Pillow's
+    adaptive row filters took half of its 0.15 s for an A4 page, and on flat map
+    colours they made the file larger, not smaller (1.40 MB vs 1.14 MB).
     """
-    import io
-
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image, PngImagePlugin
 
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba()).convert("RGB")
-    info = PngImagePlugin.PngInfo()
-    info.add_itxt("Title", title)
-    if alt:
-        # "Description" is the PNG keyword for alt text (PNG spec 11.3.4.2); iTXt keeps it UTF-8.
-        info.add_itxt("Description", alt)
-    buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=1, dpi=(dpi, dpi), pnginfo=info)
-    return buffer.getvalue()
+    width, height = canvas.get_width_height(physical=True)
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # a 0 before each row: filter type None
+    rows[:, 1:] = np.asarray(canvas.buffer_rgba())[:, :, :3].reshape(height, 3 * width)
+    return png_bytes(width, height, rows.tobytes(), dpi, {"Title": title, "Description": alt})
+
+
+def png_bytes(width: int, height: int, filtered: bytes, dpi: int, texts: dict[str, str]) -> bytes:
+    """An 8-bit RGB PNG of ``filtered`` scanlines, its resolution and non-empty ``texts`` as UTF-8 iTXt chunks.
+
+    "Description" is the PNG keyword for alt text (PNG spec 11.3.4.2).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> data = png_bytes(2, 1, bytes([0, 255, 0, 0, 0, 0, 255]), 300, {"Title": "Straße", "Description": ""})
+    >>> image = Image.open(io.BytesIO(data))
+    >>> image.mode, image.size, image.getpixel((0, 0)), image.getpixel((1, 0)), image.info["Title"]
+    ('RGB', (2, 1), (255, 0, 0), (0, 0, 255), 'Straße')
+    >>> [round(d) for d in image.info["dpi"]], "Description" in image.info
+    ([300, 300], False)
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    per_metre = int(dpi / 0.0254 + 0.5)  # as Pillow writes it, so readers get the same dpi back
+    parts = [
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+        chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+    ]
+    for key, text in texts.items():
+        if text:
+            parts.append(chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + text.encode("utf-8")))
+    parts += [chunk(b"IDAT", zlib.compress(filtered, 1)), chunk(b"IEND", b"")]
+    return b"".join(parts)

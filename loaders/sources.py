@@ -12,8 +12,6 @@ import shutil
 import sys
 import time
 import tomllib
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,6 +164,10 @@ def fetch(
 
     The file appears at ``target`` only once complete and verified.
     """
+    # Here, not at the top: urllib.request (http.client, ssl, email) is 60 ms of every command's start.
+    import urllib.error
+    import urllib.request
+
     url = spec.download_url()
     last_error = "no attempt"
     for attempt in range(1, retries + 1):

@@ -84,6 +84,19 @@ def test_readme_section_is_replaced_between_markers_only():
         report.replace_section("no markers", "x")
 
 
+def test_only_runs_the_named_parts_and_the_no_flags_still_skip_within_them():
+    from benchmarks.__main__ import PARTS, parse_args, wanted
+
+    args = parse_args(["--only", "nginx", "cli"])
+    assert [part for part in PARTS if wanted(args, part)] == ["nginx", "cli"]
+    assert [part for part in PARTS if wanted(parse_args([]), part)] == list(PARTS)  # a full run: every part
+    assert not wanted(parse_args(["--only", "germany", "--no-germany"]), "germany")
+    assert not wanted(parse_args(["--quick", "--only", "nginx"]), "nginx")  # quick skips nginx whatever is named
+    assert parse_args([]).json.name == "bench.json" and args.json.name == "bench-nginx-cli.json"  # the full run's stays
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "everything"])
+
+
 def test_a_taken_port_is_recognised_in_streamlit_and_nginx_logs():
     assert address_in_use("2026-12-02 02:44:46.950 Port 8501 is not available")
     assert address_in_use("nginx: [emerg] bind() to 127.0.0.1:8080 failed (98: Address already in use)")
@@ -159,3 +172,20 @@ def test_a_server_whose_port_was_taken_meanwhile_starts_on_another(tmp_path, mon
         monkeypatch.setattr(server, "free_port", lambda: next(offered, None) or fresh())
         with server.streamlit_process(REPO / "benchmarks" / "trivial_app.py", tmp_path / "trivial.log") as (base, _):
             assert base.startswith("http://127.0.0.1:") and not base.endswith(f":{busy}")
+
+
+@pytest.mark.process
+def test_one_part_alone_measures_only_that_part(tmp_path):
+    """``--only cli``: the command-line rows with their load, nothing of the other parts."""
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--only", "cli", "--no-export", "--cli-repeats", "1", "--json", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    series = json.loads(out.read_text(encoding="utf-8"))["series"]
+    assert set(series) == {"cli_coverage", "cli_geopandas", "cli_coverage_ratio"}
+    assert series["cli_coverage_ratio"]["samples"] and series["cli_coverage_ratio"]["load_before"] is not None
