@@ -388,16 +388,25 @@ def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
 def _map_first(drawn) -> bool:
     """True on a browser's first run of a session: stop after the map; its drawing reruns the page.
 
-    Charts, tables and the export section are drawn by the browser too (two
-    more component frames); sent with the map, they delayed its first frame
-    by more than a second. So the first run of a page opened in a browser ends
-    after the map and figures, and ``map.js`` reports the map drawn (the
+    Cards, charts, tables and the export section are drawn by the browser too
+    (two more component frames, and code Streamlit loads per kind of
+    element); sent with the map, they delayed its first frame (the map's frame
+    shares the page's main thread). So the first run of a page opened in a
+    browser ends after the map and its captions, and ``map.js`` reports the map drawn (the
     component's value), which reruns the page with everything. Runs without a
     browser (AppTest, the benchmark's websocket client: no "Mozilla" in the
     User-Agent) would never report, so they get the whole page at once.
+
+    The report reruns only this fragment; the page then runs once more in
+    full, so what stands outside the fragment (the feedback form) follows too:
+    on the first run its widgets' code would have been loaded before the map's.
     """
     state = st.session_state
     first = not state.get("page_complete")
+    if drawn and first:
+        state.page_complete = True
+        if "Mozilla" in (st.context.headers.get("User-Agent") or ""):
+            st.rerun(scope="app")
     if drawn or not first:
         state.page_complete = True
         return False
@@ -436,8 +445,9 @@ def main() -> None:
     st.html(STYLE)
     st.container(key="atlas_title").title(t("title", view.lang))
     day_view(basemap)
-    # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
-    accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
+    if state.get("page_complete"):  # after the map's first drawing (see _map_first)
+        # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
+        accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
 
 
 @st.fragment
@@ -488,6 +498,8 @@ def day_view(basemap: str) -> None:
     st.caption(f"{t('attribution', lang)}: {attribution()}")
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
+    if _map_first(drawn):  # a browser's first run ends with the map (see there)
+        return
 
     # One wrapping row, not two rows of columns: the same cards in 6 elements instead of 13, which a Stichtag
     # change sends and Streamlit builds each time. "396 von 396 (100,0 %)" needs its wider card to stay readable.
@@ -498,9 +510,6 @@ def day_view(basemap: str) -> None:
         )
     st.caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
     accessibility.map_table_section(model)
-
-    if _map_first(drawn):
-        return
 
     st.header(t("timeline", lang))
     chartview.render_chart(
