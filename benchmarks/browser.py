@@ -300,6 +300,10 @@ def _one_visit(context, base: str, app: App) -> tuple[int, int]:
         ):
             raise RuntimeError(f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s through {base}")
         ws.wait_quiet(page)
+        # The whole page, not only the map: the charts' frames load their files after the map is drawn (the page's
+        # second run). Counted only on the first visit, they would show up as "new" bytes on the second.
+        page.wait_for_load_state("networkidle")
+        ws.wait_quiet(page)
         cdp.detach()
         return int(sum(n for rid, n in received.items() if rid not in cached)), len(ws.since(start))
     finally:

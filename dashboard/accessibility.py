@@ -18,9 +18,11 @@ import pandas as pd
 import streamlit as st
 
 import register
+from dashboard.notices import plain
 from loaders.errors import AtlasError
 from loaders.viewstate import FIRST_DAY, ViewState
 from register import feedback
+from viewmodel import places
 from viewmodel.i18n import t
 from viewmodel.model import ViewModel
 from viewmodel.tables import map_table
@@ -38,32 +40,44 @@ def skip_link(lang: str, container=st) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def place_names(level: str, region: str | None, _model: ViewModel) -> tuple[dict[str, str], list[str]]:
-    """The search's entries "Name (key)" mapped to their unit keys, and the entries in name order (read-only).
-
-    Once per level and region, not per Stichtag: the names are the boundaries'. The entries are
-    the options themselves (no ``format_func``: calling it for 396 options took 0.5 ms per run).
-    """
-    keys = {f"{name} ({key})": key for key, name in zip(_model.units["key"], _model.units["name"].astype(str))}
-    return keys, sorted(keys, key=str.casefold)
+def place_entries(level: str, region: str | None, _model: ViewModel) -> dict[str, str]:
+    """The search entries of a level and region (read-only): once per level and region, not per Stichtag."""
+    return places.entries(_model)
 
 
 def place_search(model: ViewModel, container=st) -> str | None:
-    """A searchable list of the view's units; the chosen key (the map zooms to it and opens its tooltip)."""
+    """A search field for a Gemeinde or Kreis of the view; the key of the place found (the map zooms to it).
+
+    Enter searches. One hit (or one exact name) is shown at once; several are
+    offered as a choice below the field; none says so.
+    """
     lang = model.state.lang
-    keys, options = place_names(model.state.level, model.state.region, model)
-    if st.session_state.get("w_place") not in keys:  # another level or region: the old choice is gone
-        st.session_state.w_place = None
-    chosen = container.selectbox(
+    found = place_entries(model.state.level, model.state.region, model)
+    query = container.text_input(
         t("place_search", lang),
-        options,
-        index=None,
+        key="w_place_query",
+        max_chars=100,
         # The label is the control's name; on screen the placeholder says it (a line less above the map on a phone).
         placeholder=f"{t('place_search', lang)} …",
         label_visibility="collapsed",
-        key="w_place",
     )
-    return keys.get(chosen) if chosen else None
+    if not query or not query.strip():
+        return None
+    key = places.chosen(query, found)
+    if key is not None:
+        return key
+    hits = places.matches(query, found)
+    if not hits:
+        st.caption(t("place_none", lang, query=plain(query.strip())))
+        return None
+    shown = hits[: places.MAX_HITS]
+    if st.session_state.get("w_place_pick") not in shown:  # another query, level or region
+        st.session_state.w_place_pick = None
+    label = "place_hits" if len(hits) <= places.MAX_HITS else "place_hits_more"
+    pick = st.radio(
+        t(label, lang, n=len(hits), shown=len(shown)), shown, index=None, horizontal=True, key="w_place_pick"
+    )
+    return found[pick] if pick else None
 
 
 def map_description(model: ViewModel) -> None:

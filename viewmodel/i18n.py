@@ -346,6 +346,12 @@ TEXTS = {
     "col_body": ("Eigene Mitgliedschaft", "Own membership"),
     "col_date": ("Datum", "Date"),
     "place_search": ("Ort auf der Karte suchen", "Find a place on the map"),
+    "place_none": ("Kein Ort dieser Ansicht heißt „{query}“.", "No place of this view is called “{query}”."),
+    "place_hits": ("{n} Orte gefunden – welcher?", "{n} places found – which one?"),
+    "place_hits_more": (
+        "{n} Orte gefunden, die ersten {shown} – welcher? (Genauer suchen zeigt die übrigen.)",
+        "{n} places found, the first {shown} – which one? (A more exact name finds the others.)",
+    ),
     "day_back": ("Vortag", "Day before"),
     "day_forward": ("Folgetag", "Day after"),
     "timeline_table": ("Verlauf als Tabelle", "Over time as a table"),

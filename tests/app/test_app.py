@@ -333,3 +333,33 @@ def test_the_english_charts_have_their_own_words():
     data = json.loads((chartview.CHART_DIR / shown["chart-sizes"]["data"]).read_text(encoding="utf-8"))
     assert data["lang"] == "en" and data["title"].startswith("Published network size")
     assert "arrow keys" in data["keys"]
+
+
+def map_focus(app: AppTest) -> str | None:
+    """The unit the map is told to zoom to (its component's ``focus`` argument)."""
+    import json
+
+    (args,) = (
+        json.loads(element.proto.json_args)
+        for element in app.get("component_instance") or app.get("unknown")
+        if element.proto.component_name.endswith(".coverage_map")
+    )
+    return args.get("focus")
+
+
+def test_place_search_finds_by_name_offers_a_choice_and_says_when_nothing_matches():
+    app = run(date="2024-02-01")
+    assert map_focus(app) is None
+    app.text_input(key="w_place_query").input("Bielef").run()
+    assert map_focus(app) == "05711000" and not [r for r in app.radio if r.key == "w_place_pick"]
+    app.text_input(key="w_place_query").input("Hamm").run()  # Hamm and Hamminkeln: the exact name wins
+    assert map_focus(app) == "05915000"
+    app.text_input(key="w_place_query").input("berg").run()  # many: a choice, the map stays
+    pick = app.radio(key="w_place_pick")
+    assert len(pick.options) == 8 and "die ersten 8" in pick.label and map_focus(app) is None
+    pick.set_value(pick.options[0]).run()
+    assert map_focus(app) == pick.options[0].rsplit("(", 1)[1].rstrip(")")
+    app.text_input(key="w_place_query").input("[x](http://evil.example)").run()
+    (said,) = (c.value for c in app.caption if "heißt" in c.value)
+    assert "](" not in said.replace("\\]\\(", "")  # shown literally, never as a link
+    assert map_focus(app) is None
