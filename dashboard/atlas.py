@@ -444,10 +444,62 @@ def main() -> None:
             _ticker()
     st.html(STYLE)
     st.container(key="atlas_title").title(t("title", view.lang))
+    state.full_run = True  # day_view tells its own reruns from this one
     day_view(basemap)
     if state.get("page_complete"):  # after the map's first drawing (see _map_first)
+        lower_sections(view, cov)
         # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
         accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
+
+
+# The switches of the sections below the day's fragment: while one is on, a Stichtag change reruns the whole page.
+LOWER_SWITCHES = ("w_members_open", "w_export_open", "w_embed_open")
+
+
+def lower_sections(view: ViewState, cov) -> None:
+    """The members list, the press export and the embed code: below the day's fragment, outside it.
+
+    Closed (as nearly always), they do not depend on the Stichtag, so a
+    Stichtag change neither reruns nor resends them. Opened, they follow the
+    view: :func:`day_view` then reruns the whole page on a Stichtag change.
+    """
+    lang = view.lang
+    # A fixed label: the switch keeps its state. The lists (about 160 KB for NRW, and the tables below) are sent
+    # only once asked for.
+    if st.toggle(t("members_open", lang), key="w_members_open"):
+        table = members.search(
+            member_table(view.date, view.evidence, view.region, lang),
+            st.text_input(t("search", lang), key="w_search"),
+            lang,
+        )
+        st.caption(t("members_count", lang, n=len(table)))
+        st.dataframe(table, hide_index=True, width="stretch")
+
+        # The file says which view it is: a members list without its Stichtag and filter would mislead.
+        def stamped() -> bytes:
+            return to_csv_bytes(
+                table.assign(**{t("stichtag", lang): view.date.isoformat(), t("evidence", lang): view.evidence})
+            )
+
+        st.download_button(
+            t("download", lang),
+            data=stamped,
+            file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
+            mime="text/csv",
+        )
+        statewide = view_model(view).statewide
+        if len(statewide):
+            with st.expander(f"{t('statewide', lang)} ({len(statewide)})"):
+                st.caption(t("statewide_note", lang))
+                st.dataframe(members.members_table(statewide, lang), hide_index=True, width="stretch")
+        undated = undated_table(view.region, lang)
+        if len(undated):
+            with st.expander(t("undated", lang, n=len(undated))):
+                st.caption(t("undated_note", lang))
+                st.dataframe(undated, hide_index=True, width="stretch")
+
+    press.export_section(view, lang, coverage, frame_count)
+    press.embed_section(view, lang, title_for(cov, view, None))
 
 
 @st.fragment
@@ -467,8 +519,11 @@ def day_view(basemap: str) -> None:
             st.error(str(error))
             return
     view: ViewState = state.view
+    full_run = state.pop("full_run", False)
     if _sidebar_state(view) != state.get("sidebar_shows"):
         st.rerun()  # more than the day changed: the sidebar must show it too
+    if not full_run and any(state.get(switch) for switch in LOWER_SWITCHES):
+        st.rerun()  # an open section below the fragment shows this day too
     lang = view.lang
     cov = coverage()
     state.w_slider = state.w_date = view.date
@@ -529,43 +584,9 @@ def day_view(basemap: str) -> None:
     )
 
     st.header(t("members", lang))
-    # A fixed label: the toggle keeps its state while the count changes. The lists
-    # (about 160 KB for NRW, and the tables below) are sent only once asked for.
-    if not st.toggle(t("members_open", lang), key="w_members_open"):
-        st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
-    else:
-        table = members.search(
-            member_table(view.date, view.evidence, view.region, lang),
-            st.text_input(t("search", lang), key="w_search"),
-            lang,
-        )
-        st.caption(t("members_count", lang, n=len(table)))
-        st.dataframe(table, hide_index=True, width="stretch")
-
-        # The file says which view it is: a members list without its Stichtag and filter would mislead.
-        def stamped() -> bytes:
-            return to_csv_bytes(
-                table.assign(**{t("stichtag", lang): view.date.isoformat(), t("evidence", lang): view.evidence})
-            )
-
-        st.download_button(
-            t("download", lang),
-            data=stamped,
-            file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
-            mime="text/csv",
-        )
-        if len(model.statewide):
-            with st.expander(f"{t('statewide', lang)} ({len(model.statewide)})"):
-                st.caption(t("statewide_note", lang))
-                st.dataframe(members.members_table(model.statewide, lang), hide_index=True, width="stretch")
-        undated = undated_table(view.region, lang)
-        if len(undated):
-            with st.expander(t("undated", lang, n=len(undated))):
-                st.caption(t("undated_note", lang))
-                st.dataframe(undated, hide_index=True, width="stretch")
-
-    press.export_section(view, lang, coverage, frame_count)
-    press.embed_section(view, lang, title_for(cov, view, None))
+    # The count stays in the fragment (it follows the Stichtag); the list's switch and what it opens stand below it,
+    # outside (see lower_sections).
+    st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
 
 
 if __name__ == "__main__":  # run as a page (dashboard/navigation.py); importing it draws nothing

@@ -9,6 +9,9 @@ date; and the data's currency. German or English, following the view.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from viewmodel.i18n import format_date, format_int, t
 from viewmodel.model import ViewModel
 from viewmodel.text import people
@@ -38,7 +41,7 @@ def describe(model: ViewModel) -> str:
     >>> "70 von 70 Gemeinden" in text and "davon 1 einzeln belegt" in text and "70 Gemeinden neu" in text
     True
     """
-    state, lang, now = model.state, model.state.lang, model.now
+    state, lang = model.state, model.state.lang
     level_words = t(f"level_plural_{state.level}", lang)
     evidence = t("subtitle_documented", lang) if state.evidence == "documented" else t("describe_all_evidence", lang)
     sentences = [
@@ -51,6 +54,39 @@ def describe(model: ViewModel) -> str:
             evidence=evidence,
         )
     ]
+    sentences += _body(model)
+    if model.currency:
+        sentences.append(model.currency)
+    return " ".join(sentences)
+
+
+# The sentences from the units' statuses, once per shared unit table (one per coverage state; the view model
+# keeps it read-only): a Stichtag change within a coverage period only renames the day. Keyed by the table's id
+# with the table itself kept, so a reused id never answers for another table.
+_BODIES: OrderedDict[int, tuple] = OrderedDict()
+_BODIES_LOCK = threading.Lock()
+_BODIES_SIZE = 64
+
+
+def _body(model: ViewModel) -> list[str]:
+    units, state = model.units, model.state
+    key = (state.level, state.lang, state.compare, model.then is not None)
+    with _BODIES_LOCK:
+        known = _BODIES.get(id(units))
+        if known is not None and known[0] is units and known[1] == key:
+            return known[2]
+    sentences = _write_body(model)
+    with _BODIES_LOCK:
+        _BODIES[id(units)] = (units, key, sentences)
+        while len(_BODIES) > _BODIES_SIZE:
+            _BODIES.popitem(last=False)
+    return sentences
+
+
+def _write_body(model: ViewModel) -> list[str]:
+    state, lang, now = model.state, model.state.lang, model.now
+    level_words = t(f"level_plural_{state.level}", lang)
+    sentences: list[str] = []
     inferred = now["gemeinden_covered"] - now["gemeinden_covered_documented"]
     sentences.append(
         t(
@@ -102,6 +138,4 @@ def describe(model: ViewModel) -> str:
             )
         )
     sentences.append(t("describe_hatched", lang) if units["hatched"].any() else t("describe_no_hatched", lang))
-    if model.currency:
-        sentences.append(model.currency)
-    return " ".join(sentences)
+    return sentences
