@@ -427,3 +427,17 @@ def test_the_map_description_on_screen_is_the_view_models_and_states_the_change(
     assert shown.inner_text().strip() == expected
     assert "70 Gemeinden neu" in expected
     page.context.close()
+
+
+def test_an_open_section_below_the_days_fragment_follows_the_stichtag(register_app, browser):
+    """The embed code stands outside the Stichtag's fragment: while it is open, a day change reruns the page."""
+    page = new_page(browser, DESKTOP)
+    page.goto(f"{register_app}/?date=2024-02-01&region=057")
+    map_frame(page)
+    page.get_by_text("Einbettcode zeigen").click()
+    code = page.get_by_test_id("stCode").filter(has_text="<iframe")
+    code.filter(has_text="2024-02-01").wait_for()
+    page.get_by_role("button", name="Folgetag").click()
+    code.filter(has_text="2024-02-02").wait_for()
+    assert "2024-02-01" not in code.inner_text()
+    page.context.close()
