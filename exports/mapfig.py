@@ -12,11 +12,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import geopandas as gpd
 import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
 from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.path import Path
 from shapely.ops import polylabel
 
 from exports import style, textfit
@@ -46,21 +50,70 @@ PRINT_TOLERANCE_PT = 0.35
 
 
 @functools.cache
-def geometry(level: str, lod: str = "detail") -> gpd.GeoDataFrame:
-    """Outlines of one level (key, geometry) in EPSG:25832, simplified like the web map."""
+def geometry(level: str, lod: str = "detail") -> pd.DataFrame:
+    """Outlines of one level (key, geometry: shapely objects) in EPSG:25832, simplified like the web map."""
     web = _projected(lod)
     return web.loc[web["level"] == level, ["key", "geometry"]].reset_index(drop=True)
 
 
 @functools.cache
-def _projected(lod: str) -> gpd.GeoDataFrame:
-    """Every level of one level of detail in EPSG:25832: one projection per file, not one per level.
+def _projected(lod: str) -> pd.DataFrame:
+    """Every level of one level of detail in EPSG:25832, from a derived file beside the web geometry.
 
-    (Setting up the transformation, not moving the points, was most of a ``to_crs``.)
+    Reading the web geometry and projecting it took 0.1 s of every export
+    process and needed geopandas and pyproj; the projected outlines as WKB in
+    an ``.npz`` (no pickle) read in a few milliseconds. The file notes size and
+    modification time of the web geometry it came from and is rebuilt when they
+    differ (e.g. after ``sid-atlas prepare --rebuild``).
     """
+    from loaders import store
+
+    web_path = store.web_cache_path(lod)
+    path = web_path.with_name(f"print-{web_path.stem}.npz")
+    stamp = _stamp(web_path)
+    if stamp is not None and path.is_file():
+        with np.load(path, allow_pickle=False) as cached:
+            if cached["stamp"].tolist() == stamp:
+                wkb = cached["wkb"].tobytes()
+                ends = cached["ends"].tolist()
+                pieces = [wkb[start:end] for start, end in zip([0] + ends[:-1], ends)]
+                return pd.DataFrame(
+                    {"level": cached["level"], "key": cached["key"], "geometry": shapely.from_wkb(pieces)}
+                )
+    frame = _project(lod)
+    _write_projected(path, frame, _stamp(web_path))
+    return frame
+
+
+def _stamp(path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _project(lod: str) -> pd.DataFrame:
+    """One projection per file, not one per level (setting up the transformation was most of a ``to_crs``)."""
     from loaders.store import load_web_units
 
-    return load_web_units(lod)[["level", "key", "geometry"]].to_crs(CRS)
+    web = load_web_units(lod)[["level", "key", "geometry"]].to_crs(CRS)
+    return pd.DataFrame({"level": web["level"], "key": web["key"], "geometry": web.geometry.to_numpy()})
+
+
+def _write_projected(path, frame: pd.DataFrame, stamp: list[int] | None) -> None:
+    from loaders.paths import atomic_write
+
+    pieces = shapely.to_wkb(frame["geometry"].to_numpy())
+    with atomic_write(path) as handle:
+        np.savez(
+            handle,
+            stamp=np.array(stamp or [-1, -1], dtype=np.int64),
+            level=frame["level"].to_numpy(dtype=str),
+            key=frame["key"].to_numpy(dtype=str),
+            wkb=np.frombuffer(b"".join(pieces), dtype=np.uint8),
+            ends=np.cumsum([len(piece) for piece in pieces], dtype=np.int64),
+        )
 
 
 def print_lod(metres_per_point: float) -> str:
@@ -98,13 +151,34 @@ def panels(cov: Coverage, view: ViewState) -> list[Panel]:
     ]
 
 
-def _clipped(frame: gpd.GeoDataFrame, ax) -> gpd.GeoDataFrame:
+def _clipped(frame: pd.DataFrame, ax) -> pd.DataFrame:
     """Only what the panel shows: shapes cut to its extent, so nothing invisible is written to SVG/PDF."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     margin = 0.01 * (x1 - x0)
     frame = frame.copy()
-    frame["geometry"] = frame.geometry.clip_by_rect(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-    return frame[~frame.geometry.is_empty]
+    frame["geometry"] = shapely.clip_by_rect(
+        frame["geometry"].to_numpy(), x0 - margin, y0 - margin, x1 + margin, y1 + margin
+    )
+    return frame[~shapely.is_empty(frame["geometry"].to_numpy())]
+
+
+# geopandas.plot drew the same collections, but each call defined a new matplotlib class (whose
+# docstring matplotlib builds on the spot) and imported pyplot; geopandas and pyproj are not needed.
+def _polygon_paths(geoms) -> list[Path]:
+    """One closed path per polygon part (exterior, then holes), as geopandas draws them."""
+    paths = []
+    for part in shapely.get_parts(np.asarray(geoms)):
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue
+        rings = [part.exterior, *part.interiors]
+        paths.append(Path.make_compound_path(*[Path(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings]))
+    return paths
+
+
+def _plot_lines(ax, geoms, color: str, linewidth: float) -> None:
+    """Lines (e.g. boundaries) as one collection, one segment list per line part."""
+    lines = [np.asarray(line.coords)[:, :2] for line in shapely.get_parts(np.asarray(geoms)) if not line.is_empty]
+    ax.add_collection(LineCollection(lines, color=color, linewidth=linewidth), autolim=False)
 
 
 def _draw_panel(
@@ -125,27 +199,33 @@ def _draw_panel(
         edge = look.stroke if shown in ("not_yet", "undated", "muted") else palette.EDGE
         hatch = palette.MPL_HATCH[pattern] if pattern else None
         ink = palette.HATCH_INK if hatched else palette.DOT_INK
+        paths = _polygon_paths(group["geometry"])
         if raster and hatch:
-            _plot_hatched_once(ax, group, look.fill, edge, unit_lw * scale, hatch, ink)
+            _plot_hatched_once(ax, paths, look.fill, edge, unit_lw * scale, hatch, ink)
         else:
-            group.plot(ax=ax, color=look.fill, edgecolor=edge, linewidth=unit_lw * scale, hatch=hatch, hatchcolor=ink)
+            ax.add_collection(
+                PathCollection(
+                    paths, facecolor=look.fill, edgecolor=edge, linewidth=unit_lw * scale, hatch=hatch, hatchcolor=ink
+                ),
+                autolim=False,
+            )
     if view.level == "gemeinde":
-        _clipped(geometry("kreis", lod), ax).boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
+        _plot_lines(ax, shapely.boundary(_clipped(geometry("kreis", lod), ax)["geometry"]), palette.EDGE, 0.7 * scale)
     new = shapes[shapes["shown"] == "new"]
     if len(new):
         # A dark edge around what is new keeps it findable in grey scale too.
-        gpd.GeoSeries([new.union_all()], crs=CRS).boundary.plot(ax=ax, color=palette.INK, linewidth=1.0 * scale)
+        _plot_lines(ax, [shapely.boundary(shapely.union_all(new["geometry"]))], palette.INK, 1.0 * scale)
     rbs = geometry("regierungsbezirk", lod)
-    _clipped(rbs, ax).boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.1 * scale)
-    _clipped(geometry("land", lod), ax).boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.4 * scale)
+    _plot_lines(ax, shapely.boundary(_clipped(rbs, ax)["geometry"]), palette.OUTLINE, 1.1 * scale)
+    _plot_lines(ax, shapely.boundary(_clipped(geometry("land", lod), ax)["geometry"]), palette.OUTLINE, 1.4 * scale)
     documented = shapes[(shapes["evidence"] == "documented") & (shapes["shown"] != "muted")]
-    _label_regions(ax, rbs, view, scale, documented.geometry.union_all() if len(documented) else None)
+    _label_regions(ax, rbs, view, scale, shapely.union_all(documented["geometry"]) if len(documented) else None)
     ax.set_xlim(*ax.get_xlim())  # plotting must not move the frame
     if panel.heading:
         ax.set_title(panel.heading, fontsize=11 * scale, color=palette.INK, loc="left")
 
 
-def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewidth: float, hatch: str, ink: str):
+def _plot_hatched_once(ax, paths: list[Path], fill: str, edge: str, linewidth: float, hatch: str, ink: str):
     """Hatched units for a raster picture: fills, then one hatch over all of them, then their edges.
 
     Agg renders a hatch tile (one inch square: 300 x 300 px at 300 dpi) for
@@ -155,12 +235,9 @@ def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewi
     per unit. Vector files keep one path per unit (a second copy of every unit
     would double them).
     """
-    from matplotlib.collections import PathCollection
     from matplotlib.patches import PathPatch
-    from matplotlib.path import Path
 
-    group.plot(ax=ax, color=fill, edgecolor="none", linewidth=0)
-    paths = ax.collections[-1].get_paths()
+    ax.add_collection(PathCollection(paths, facecolor=fill, edgecolor="none", linewidth=0), autolim=False)
     # add_artist, not add_patch: the frame is fixed, and add_patch walks every segment in Python for the limits.
     ax.add_artist(
         PathPatch(
@@ -170,7 +247,7 @@ def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewi
     ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=edge, linewidths=linewidth), autolim=False)
 
 
-def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, documented) -> None:
+def _label_regions(ax, rbs: pd.DataFrame, view: ViewState, scale: float, documented) -> None:
     """One label per Regierungsbezirk, placed where it covers no documented unit and no other label.
 
     Candidates are the centroid, the pole of inaccessibility and a grid of
@@ -256,7 +333,7 @@ def focus_bounds(view: ViewState) -> tuple[float, float, float, float]:
     focus = geometry("regierungsbezirk", "overview")
     if view.region:
         focus = focus[focus["key"] == view.region]
-    minx, miny, maxx, maxy = focus.total_bounds
+    minx, miny, maxx, maxy = shapely.total_bounds(focus["geometry"].to_numpy())
     pad = PAD * max(maxx - minx, maxy - miny)
     return minx - pad, miny - pad, maxx + pad, maxy + pad
 
