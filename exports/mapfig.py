@@ -658,12 +658,13 @@ def _png(fig: Figure, dpi: int, title: str, alt: str = "") -> bytes:
     # RGB straight into place after each row's filter byte (reshaping the strided RGB first copied it twice).
     rgb = np.lib.stride_tricks.as_strided(rows[:, 1:], shape=(height, width, 3), strides=(1 + 3 * width, 3, 1))
     np.copyto(rgb, np.asarray(canvas.buffer_rgba())[:, :, :3])
-    return png_bytes(width, height, rows.tobytes(), dpi, {"Title": title, "Description": alt})
+    return png_bytes(width, height, rows, dpi, {"Title": title, "Description": alt})
 
 
-def png_bytes(width: int, height: int, filtered: bytes, dpi: int, texts: dict[str, str]) -> bytes:
+def png_bytes(width: int, height: int, filtered: bytes | np.ndarray, dpi: int, texts: dict[str, str]) -> bytes:
     """An 8-bit RGB PNG of ``filtered`` scanlines, its resolution and non-empty ``texts`` as UTF-8 iTXt chunks.
 
+    ``filtered`` may be a C-contiguous array: zlib reads its buffer, no copy is made.
     "Description" is the PNG keyword for alt text (PNG spec 11.3.4.2).
 
     Examples
