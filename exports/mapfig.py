@@ -165,19 +165,27 @@ def _clipped(frame: pd.DataFrame, ax) -> pd.DataFrame:
 # geopandas.plot drew the same collections, but each call defined a new matplotlib class (whose
 # docstring matplotlib builds on the spot) and imported pyplot; geopandas and pyproj are not needed.
 def _polygon_paths(geoms) -> list[Path]:
-    """One closed path per polygon part (exterior, then holes), as geopandas draws them."""
+    """One closed compound path per (Multi)Polygon, normalized first: exactly the paths geopandas draws.
+
+    Normalizing orients exteriors and holes oppositely (matplotlib fills by
+    winding, so a hole must turn the other way) and fixes each ring's start.
+    """
     paths = []
-    for part in shapely.get_parts(np.asarray(geoms)):
-        if part.geom_type != "Polygon" or part.is_empty:
-            continue
-        rings = [part.exterior, *part.interiors]
-        paths.append(Path.make_compound_path(*[Path(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings]))
+    for geom in shapely.normalize(np.asarray(geoms)):
+        for piece in geom.geoms if geom.geom_type == "GeometryCollection" else [geom]:
+            if piece.is_empty or piece.geom_type not in ("Polygon", "MultiPolygon"):
+                continue
+            rings = [ring for part in getattr(piece, "geoms", [piece]) for ring in (part.exterior, *part.interiors)]
+            paths.append(
+                Path.make_compound_path(*[Path(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings])
+            )
     return paths
 
 
 def _plot_lines(ax, geoms, color: str, linewidth: float) -> None:
     """Lines (e.g. boundaries) as one collection, one segment list per line part."""
-    lines = [np.asarray(line.coords)[:, :2] for line in shapely.get_parts(np.asarray(geoms)) if not line.is_empty]
+    parts = shapely.get_parts(shapely.normalize(np.asarray(geoms)))
+    lines = [np.asarray(line.coords)[:, :2] for line in parts if not line.is_empty]
     ax.add_collection(LineCollection(lines, color=color, linewidth=linewidth), autolim=False)
 
 
