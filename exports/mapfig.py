@@ -12,11 +12,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import geopandas as gpd
 import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
 from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.path import Path
 from shapely.ops import polylabel
 
 from exports import style, textfit
@@ -40,27 +44,76 @@ LABEL_HALO = "#ffffff"
 PAD = 0.03  # share of the map extent left free around NRW or the region
 
 
-# Levels of detail the web geometry comes in (metres of simplification, see loaders.webgeometry.LODS);
+# Levels of detail the web geometry comes in (metres of simplification, see loaders.lod.LODS);
 # a picture takes the coarsest whose error stays below PRINT_TOLERANCE_PT on the page.
 PRINT_TOLERANCE_PT = 0.35
 
 
 @functools.cache
-def geometry(level: str, lod: str = "detail") -> gpd.GeoDataFrame:
-    """Outlines of one level (key, geometry) in EPSG:25832, simplified like the web map."""
+def geometry(level: str, lod: str = "detail") -> pd.DataFrame:
+    """Outlines of one level (key, geometry: shapely objects) in EPSG:25832, simplified like the web map."""
     web = _projected(lod)
     return web.loc[web["level"] == level, ["key", "geometry"]].reset_index(drop=True)
 
 
 @functools.cache
-def _projected(lod: str) -> gpd.GeoDataFrame:
-    """Every level of one level of detail in EPSG:25832: one projection per file, not one per level.
+def _projected(lod: str) -> pd.DataFrame:
+    """Every level of one level of detail in EPSG:25832, from a derived file beside the web geometry.
 
-    (Setting up the transformation, not moving the points, was most of a ``to_crs``.)
+    Reading the web geometry and projecting it took 0.1 s of every export
+    process and needed geopandas and pyproj; the projected outlines as WKB in
+    an ``.npz`` (no pickle) read in a few milliseconds. The file notes size and
+    modification time of the web geometry it came from and is rebuilt when they
+    differ (e.g. after ``sid-atlas prepare --rebuild``).
     """
+    from loaders import store
+
+    web_path = store.web_cache_path(lod)
+    path = web_path.with_name(f"print-{web_path.stem}.npz")
+    stamp = _stamp(web_path)
+    if stamp is not None and path.is_file():
+        with np.load(path, allow_pickle=False) as cached:
+            if cached["stamp"].tolist() == stamp:
+                wkb = cached["wkb"].tobytes()
+                ends = cached["ends"].tolist()
+                pieces = [wkb[start:end] for start, end in zip([0] + ends[:-1], ends)]
+                return pd.DataFrame(
+                    {"level": cached["level"], "key": cached["key"], "geometry": shapely.from_wkb(pieces)}
+                )
+    frame = _project(lod)
+    _write_projected(path, frame, _stamp(web_path))
+    return frame
+
+
+def _stamp(path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _project(lod: str) -> pd.DataFrame:
+    """One projection per file, not one per level (setting up the transformation was most of a ``to_crs``)."""
     from loaders.store import load_web_units
 
-    return load_web_units(lod)[["level", "key", "geometry"]].to_crs(CRS)
+    web = load_web_units(lod)[["level", "key", "geometry"]].to_crs(CRS)
+    return pd.DataFrame({"level": web["level"], "key": web["key"], "geometry": web.geometry.to_numpy()})
+
+
+def _write_projected(path, frame: pd.DataFrame, stamp: list[int] | None) -> None:
+    from loaders.paths import atomic_write
+
+    pieces = shapely.to_wkb(frame["geometry"].to_numpy())
+    with atomic_write(path) as handle:
+        np.savez(
+            handle,
+            stamp=np.array(stamp or [-1, -1], dtype=np.int64),
+            level=frame["level"].to_numpy(dtype=str),
+            key=frame["key"].to_numpy(dtype=str),
+            wkb=np.frombuffer(b"".join(pieces), dtype=np.uint8),
+            ends=np.cumsum([len(piece) for piece in pieces], dtype=np.int64),
+        )
 
 
 def print_lod(metres_per_point: float) -> str:
@@ -71,7 +124,7 @@ def print_lod(metres_per_point: float) -> str:
     >>> print_lod(600), print_lod(300), print_lod(100)
     ('region', 'detail', 'detail')
     """
-    from loaders.webgeometry import LODS
+    from loaders.lod import LODS
 
     fitting = [lod for lod, metres in LODS.items() if metres <= PRINT_TOLERANCE_PT * metres_per_point]
     return max(fitting, key=LODS.get) if fitting else "detail"
@@ -98,13 +151,42 @@ def panels(cov: Coverage, view: ViewState) -> list[Panel]:
     ]
 
 
-def _clipped(frame: gpd.GeoDataFrame, ax) -> gpd.GeoDataFrame:
+def _clipped(frame: pd.DataFrame, ax) -> pd.DataFrame:
     """Only what the panel shows: shapes cut to its extent, so nothing invisible is written to SVG/PDF."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     margin = 0.01 * (x1 - x0)
     frame = frame.copy()
-    frame["geometry"] = frame.geometry.clip_by_rect(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-    return frame[~frame.geometry.is_empty]
+    frame["geometry"] = shapely.clip_by_rect(
+        frame["geometry"].to_numpy(), x0 - margin, y0 - margin, x1 + margin, y1 + margin
+    )
+    return frame[~shapely.is_empty(frame["geometry"].to_numpy())]
+
+
+# geopandas.plot drew the same collections, but each call defined a new matplotlib class (whose
+# docstring matplotlib builds on the spot) and imported pyplot; geopandas and pyproj are not needed.
+def _polygon_paths(geoms) -> list[Path]:
+    """One closed compound path per (Multi)Polygon, normalized first: exactly the paths geopandas draws.
+
+    Normalizing orients exteriors and holes oppositely (matplotlib fills by
+    winding, so a hole must turn the other way) and fixes each ring's start.
+    """
+    paths = []
+    for geom in shapely.normalize(np.asarray(geoms)):
+        for piece in geom.geoms if geom.geom_type == "GeometryCollection" else [geom]:
+            if piece.is_empty or piece.geom_type not in ("Polygon", "MultiPolygon"):
+                continue
+            rings = [ring for part in getattr(piece, "geoms", [piece]) for ring in (part.exterior, *part.interiors)]
+            paths.append(
+                Path.make_compound_path(*[Path(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings])
+            )
+    return paths
+
+
+def _plot_lines(ax, geoms, color: str, linewidth: float) -> None:
+    """Lines (e.g. boundaries) as one collection, one segment list per line part."""
+    parts = shapely.get_parts(shapely.normalize(np.asarray(geoms)))
+    lines = [np.asarray(line.coords)[:, :2] for line in parts if not line.is_empty]
+    ax.add_collection(LineCollection(lines, color=color, linewidth=linewidth), autolim=False)
 
 
 def _draw_panel(
@@ -125,27 +207,33 @@ def _draw_panel(
         edge = look.stroke if shown in ("not_yet", "undated", "muted") else palette.EDGE
         hatch = palette.MPL_HATCH[pattern] if pattern else None
         ink = palette.HATCH_INK if hatched else palette.DOT_INK
+        paths = _polygon_paths(group["geometry"])
         if raster and hatch:
-            _plot_hatched_once(ax, group, look.fill, edge, unit_lw * scale, hatch, ink)
+            _plot_hatched_once(ax, paths, look.fill, edge, unit_lw * scale, hatch, ink)
         else:
-            group.plot(ax=ax, color=look.fill, edgecolor=edge, linewidth=unit_lw * scale, hatch=hatch, hatchcolor=ink)
+            ax.add_collection(
+                PathCollection(
+                    paths, facecolor=look.fill, edgecolor=edge, linewidth=unit_lw * scale, hatch=hatch, hatchcolor=ink
+                ),
+                autolim=False,
+            )
     if view.level == "gemeinde":
-        _clipped(geometry("kreis", lod), ax).boundary.plot(ax=ax, color=palette.EDGE, linewidth=0.7 * scale)
+        _plot_lines(ax, shapely.boundary(_clipped(geometry("kreis", lod), ax)["geometry"]), palette.EDGE, 0.7 * scale)
     new = shapes[shapes["shown"] == "new"]
     if len(new):
         # A dark edge around what is new keeps it findable in grey scale too.
-        gpd.GeoSeries([new.union_all()], crs=CRS).boundary.plot(ax=ax, color=palette.INK, linewidth=1.0 * scale)
+        _plot_lines(ax, [shapely.boundary(shapely.union_all(new["geometry"]))], palette.INK, 1.0 * scale)
     rbs = geometry("regierungsbezirk", lod)
-    _clipped(rbs, ax).boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.1 * scale)
-    _clipped(geometry("land", lod), ax).boundary.plot(ax=ax, color=palette.OUTLINE, linewidth=1.4 * scale)
+    _plot_lines(ax, shapely.boundary(_clipped(rbs, ax)["geometry"]), palette.OUTLINE, 1.1 * scale)
+    _plot_lines(ax, shapely.boundary(_clipped(geometry("land", lod), ax)["geometry"]), palette.OUTLINE, 1.4 * scale)
     documented = shapes[(shapes["evidence"] == "documented") & (shapes["shown"] != "muted")]
-    _label_regions(ax, rbs, view, scale, documented.geometry.union_all() if len(documented) else None)
+    _label_regions(ax, rbs, view, scale, shapely.union_all(documented["geometry"]) if len(documented) else None)
     ax.set_xlim(*ax.get_xlim())  # plotting must not move the frame
     if panel.heading:
         ax.set_title(panel.heading, fontsize=11 * scale, color=palette.INK, loc="left")
 
 
-def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewidth: float, hatch: str, ink: str):
+def _plot_hatched_once(ax, paths: list[Path], fill: str, edge: str, linewidth: float, hatch: str, ink: str):
     """Hatched units for a raster picture: fills, then one hatch over all of them, then their edges.
 
     Agg renders a hatch tile (one inch square: 300 x 300 px at 300 dpi) for
@@ -155,12 +243,9 @@ def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewi
     per unit. Vector files keep one path per unit (a second copy of every unit
     would double them).
     """
-    from matplotlib.collections import PathCollection
     from matplotlib.patches import PathPatch
-    from matplotlib.path import Path
 
-    group.plot(ax=ax, color=fill, edgecolor="none", linewidth=0)
-    paths = ax.collections[-1].get_paths()
+    ax.add_collection(PathCollection(paths, facecolor=fill, edgecolor="none", linewidth=0), autolim=False)
     # add_artist, not add_patch: the frame is fixed, and add_patch walks every segment in Python for the limits.
     ax.add_artist(
         PathPatch(
@@ -170,7 +255,7 @@ def _plot_hatched_once(ax, group: gpd.GeoDataFrame, fill: str, edge: str, linewi
     ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=edge, linewidths=linewidth), autolim=False)
 
 
-def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, documented) -> None:
+def _label_regions(ax, rbs: pd.DataFrame, view: ViewState, scale: float, documented) -> None:
     """One label per Regierungsbezirk, placed where it covers no documented unit and no other label.
 
     Candidates are the centroid, the pole of inaccessibility and a grid of
@@ -199,19 +284,21 @@ def _label_regions(ax, rbs: gpd.GeoDataFrame, view: ViewState, scale: float, doc
         polygon = max(getattr(shape, "geoms", [shape]), key=lambda part: part.area)
         centre = polygon.centroid if polygon.contains(polygon.centroid) else polylabel(polygon, tolerance=500)
         spread = max(polygon.bounds[2] - polygon.bounds[0], polygon.bounds[3] - polygon.bounds[1])
-        best = None
-        for point in _candidates(polygon, centre):
-            label_box = box(point.x - half_w, point.y - half_h, point.x + half_w, point.y + half_h)
-            area = label_box.area
-            score = (
-                10 * (label_box.intersection(documented).area / area if documented is not None else 0)
-                + 100 * sum(label_box.intersection(other).area for other in placed) / area
-                + 100 * (1 - label_box.intersection(view_box).area / area)
-                + 3 * (1 - label_box.intersection(shape).area / area)
-                + point.distance(centre) / spread
-            )
-            if best is None or score < best[0]:
-                best = (score, point, label_box)
+        # Every candidate at once: GEOS over arrays, the same sums in the same order as one by one.
+        points = np.array(_candidates(polygon, centre), dtype=object)
+        xs, ys = shapely.get_x(points), shapely.get_y(points)
+        boxes = shapely.box(xs - half_w, ys - half_h, xs + half_w, ys + half_h)
+        area = shapely.area(boxes)
+        overlap = sum((shapely.area(shapely.intersection(boxes, other)) for other in placed), np.zeros(len(boxes)))
+        score = (
+            10 * (shapely.area(shapely.intersection(boxes, documented)) / area if documented is not None else 0)
+            + 100 * overlap / area
+            + 100 * (1 - shapely.area(shapely.intersection(boxes, view_box)) / area)
+            + 3 * (1 - shapely.area(shapely.intersection(boxes, shape)) / area)
+            + shapely.distance(points, centre) / spread
+        )
+        first_best = int(np.argmin(score))
+        best = (score[first_best], points[first_best], boxes[first_best])
         placed.append(best[2])
         ax.text(
             best[1].x,
@@ -256,7 +343,7 @@ def focus_bounds(view: ViewState) -> tuple[float, float, float, float]:
     focus = geometry("regierungsbezirk", "overview")
     if view.region:
         focus = focus[focus["key"] == view.region]
-    minx, miny, maxx, maxy = focus.total_bounds
+    minx, miny, maxx, maxy = shapely.total_bounds(focus["geometry"].to_numpy())
     pad = PAD * max(maxx - minx, maxy - miny)
     return minx - pad, miny - pad, maxx + pad, maxy + pad
 
@@ -570,20 +657,22 @@ def _png(fig: Figure, dpi: int, title: str, alt: str = "") -> bytes:
     adaptive row filters took half of its 0.15 s for an A4 page, and on flat map
     colours they made the file larger, not smaller (1.40 MB vs 1.14 MB).
     """
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     width, height = canvas.get_width_height(physical=True)
     rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # a 0 before each row: filter type None
-    rows[:, 1:] = np.asarray(canvas.buffer_rgba())[:, :, :3].reshape(height, 3 * width)
-    return png_bytes(width, height, rows.tobytes(), dpi, {"Title": title, "Description": alt})
+    # RGB straight into place after each row's filter byte (reshaping the strided RGB first copied it twice).
+    rgb = np.lib.stride_tricks.as_strided(rows[:, 1:], shape=(height, width, 3), strides=(1 + 3 * width, 3, 1))
+    np.copyto(rgb, np.asarray(canvas.buffer_rgba())[:, :, :3])
+    return png_bytes(width, height, rows, dpi, {"Title": title, "Description": alt})
 
 
-def png_bytes(width: int, height: int, filtered: bytes, dpi: int, texts: dict[str, str]) -> bytes:
+def png_bytes(width: int, height: int, filtered: bytes | np.ndarray, dpi: int, texts: dict[str, str]) -> bytes:
     """An 8-bit RGB PNG of ``filtered`` scanlines, its resolution and non-empty ``texts`` as UTF-8 iTXt chunks.
 
+    ``filtered`` may be a C-contiguous array: zlib reads its buffer, no copy is made.
     "Description" is the PNG keyword for alt text (PNG spec 11.3.4.2).
 
     Examples

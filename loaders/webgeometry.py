@@ -23,10 +23,8 @@ import topojson
 
 from loaders.boundaries import LEVELS, assert_coverage
 from loaders.errors import InputError
+from loaders.lod import LODS as LODS  # the tolerances, re-exported (they live apart, see loaders.lod)
 
-# Douglas-Peucker-like tolerance in metres (EPSG:25832) per level of detail.
-# "overview" keeps all 396 Gemeinden under 300 KB of GeoJSON for one NRW view.
-LODS = {"overview": 500.0, "region": 150.0, "detail": 50.0}
 GRID_DEGREES = 1e-5
 # The one object of every TopoJSON file; map.js reads ``topology.objects.units``.
 TOPOJSON_OBJECT = "units"

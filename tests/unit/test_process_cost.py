@@ -105,3 +105,55 @@ def test_png_export_is_rgb_with_its_dpi_and_title(coverage):
     assert image.info["Title"].startswith("#sicherimDienst")
     assert "Software" not in image.info
     assert data == export(coverage, ViewState(dt.date(2024, 2, 1)), "png", preset="square")  # deterministic
+
+
+# A picture needs matplotlib and shapely; the map is drawn from the projected geometry in the cache.
+NOT_FOR_A_PICTURE = ("geopandas", "pyproj", "topojson", "matplotlib.pyplot", "sqlalchemy")
+
+
+@pytest.mark.process
+def test_png_export_loads_no_geopandas_pyproj_or_pyplot(tmp_path, units):
+    if configured_url() is not None:
+        pytest.skip("a register is configured in .streamlit/secrets.toml: the command must then read it")
+    args = ["export", "--date", "2024-02-01", "--format", "png", "--preset", "square", "--out", str(tmp_path / "m.png")]
+    environment = {k: v for k, v in os.environ.items() if k != URL_ENV}
+    probe = PROBE.format(heavy=NOT_FOR_A_PICTURE)
+    subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, timeout=300, env=environment, check=True)
+    # The second run finds the projected geometry the first one may have had to write.
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300, env=environment
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stderr.splitlines() if line.startswith("LOADED"))
+    assert line.split()[1:] == []
+    assert Image.open(tmp_path / "m.png").size == (1080, 1080)
+
+
+def test_projected_print_geometry_is_read_back_exactly_and_follows_the_web_geometry(tmp_path, monkeypatch, units):
+    import shapely
+
+    from exports import mapfig
+
+    web = store.web_cache_path("overview")
+    store.load_web_units("overview")  # the web geometry exists
+    monkeypatch.setenv("SID_ATLAS_CACHE", str(tmp_path))
+    shutil.copy(web, store.web_cache_path("overview"))
+    store.load_web_units.cache_clear()
+    mapfig._projected.cache_clear()
+    try:
+        written = mapfig._projected("overview")  # projects and writes the print file
+        printed = list(tmp_path.glob("print-web-overview-*.npz"))
+        assert len(printed) == 1
+        mapfig._projected.cache_clear()
+        read = mapfig._projected("overview")  # from the print file
+        assert list(read["key"]) == list(written["key"]) and list(read["level"]) == list(written["level"])
+        assert list(shapely.to_wkb(read["geometry"].to_numpy())) == list(shapely.to_wkb(written["geometry"].to_numpy()))
+        before = printed[0].stat().st_mtime_ns
+        # New web geometry (another size or time): the print file is made again.
+        os.utime(store.web_cache_path("overview"), ns=(before + 10**9, before + 10**9))
+        mapfig._projected.cache_clear()
+        mapfig._projected("overview")
+        assert printed[0].stat().st_mtime_ns != before
+    finally:
+        store.load_web_units.cache_clear()
+        mapfig._projected.cache_clear()
