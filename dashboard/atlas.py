@@ -21,6 +21,8 @@ and the fragment's elements themselves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -397,16 +399,11 @@ def _map_first(drawn) -> bool:
     browser (AppTest, the benchmark's websocket client: no "Mozilla" in the
     User-Agent) would never report, so they get the whole page at once.
 
-    The report reruns only this fragment; the page then runs once more in
-    full, so what stands outside the fragment (the feedback form) follows too:
-    on the first run its widgets' code would have been loaded before the map's.
+    The report reruns only this fragment; what stands below it
+    (:func:`lower_sections`, the feedback form) was sent with the first run.
     """
     state = st.session_state
     first = not state.get("page_complete")
-    if drawn and first:
-        state.page_complete = True
-        if "Mozilla" in (st.context.headers.get("User-Agent") or ""):
-            st.rerun(scope="app")
     if drawn or not first:
         state.page_complete = True
         return False
@@ -414,6 +411,13 @@ def _map_first(drawn) -> bool:
         state.page_complete = True
         return False
     return True
+
+
+@functools.cache
+def page_style() -> str:
+    """``atlas.css`` without its comments and line breaks: the comments are for the file's readers, not for every page."""
+    css = re.sub(r"/\*.*?\*/", "", STYLE.read_text(encoding="utf-8"), flags=re.S)
+    return f"<style>{' '.join(css.split())}</style>"
 
 
 def main() -> None:
@@ -442,14 +446,13 @@ def main() -> None:
     if state.get("playing"):
         with st.sidebar:
             _ticker()
-    st.html(STYLE)
+    st.html(page_style())
     st.container(key="atlas_title").title(t("title", view.lang))
     state.full_run = True  # day_view tells its own reruns from this one
     day_view(basemap)
-    if state.get("page_complete"):  # after the map's first drawing (see _map_first)
-        lower_sections(view, cov)
-        # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
-        accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
+    lower_sections(view, cov)
+    # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
+    accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
 
 
 # The switches of the sections below the day's fragment: while one is on, a Stichtag change reruns the whole page.
