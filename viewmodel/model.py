@@ -316,19 +316,23 @@ def _other_paths(cov: Coverage, g: pd.DataFrame, shown_rows: np.ndarray) -> list
             continue
         d = cov.describe_rows(rows[where])
         for j, i in enumerate(where):
-            out[i].append(
-                (
-                    path,
-                    {
-                        "since": d["since"][j],
-                        "precision": d["precision"][j],
-                        "certain_by": d["certain_by"][j],
-                        "evidence": d["row_evidence"][j],
-                        "source": d["source"][j],
-                    },
-                )
-            )
+            out[i].append(other_path(path, d, j))
     return out
+
+
+def other_path(path: str, described: dict, i: int) -> tuple[str, dict]:
+    """One further path of a Gemeinde's coverage: ``(path, its accession's words)``, from row ``i`` of
+    :meth:`Coverage.describe_rows` (the tooltips' "also" lines)."""
+    return (
+        path,
+        {
+            "since": described["since"][i],
+            "precision": described["precision"][i],
+            "certain_by": described["certain_by"][i],
+            "evidence": described["row_evidence"][i],
+            "source": described["source"][i],
+        },
+    )
 
 
 def _new(cov: Coverage, state: ViewState, table: pd.DataFrame) -> np.ndarray:

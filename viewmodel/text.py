@@ -148,20 +148,6 @@ def status_text(unit, level: str, compare: dt.date | None, lang: str) -> str:
     return status
 
 
-def tooltips(
-    units: pd.DataFrame,
-    level: str,
-    compare: dt.date | None,
-    lang: str,
-    kreis_names: dict[str, str],
-    kreisfrei: frozenset,
-) -> list[str]:
-    """One escaped HTML tooltip per row of the view model's unit table (fixed and per-state lines joined)."""
-    return [
-        "<br>".join(head + rest) for head, rest in tooltip_lines(units, level, compare, lang, kreis_names, kreisfrei)
-    ]
-
-
 def tooltip_lines(
     units: pd.DataFrame,
     level: str,

@@ -31,7 +31,7 @@ import pandas as pd
 from loaders.coverage import Coverage
 from loaders.viewstate import ViewState
 from viewmodel import text
-from viewmodel.model import ViewModel, _missing, build, kreis_names, remember
+from viewmodel.model import ViewModel, _missing, build, kreis_names, other_path, remember
 
 _LOCK = threading.Lock()  # sessions run in threads
 # The paths that can cover a Gemeinde, as ``_other_paths`` in viewmodel.model names them.
@@ -108,20 +108,7 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str) -> list[pd.
             )
         described = {key: _described(cov, r) for key, r in rows.items()}
         also = [
-            [
-                (
-                    path,
-                    {
-                        "since": d["since"][i],
-                        "precision": d["precision"][i],
-                        "certain_by": d["certain_by"][i],
-                        "evidence": d["row_evidence"][i],
-                        "source": d["source"][i],
-                    },
-                )
-                for (path, _), d in described.items()
-                if rows[path, _][i] >= 0
-            ]
+            [other_path(path, d, i) for (path, _), d in described.items() if rows[path, _][i] >= 0]
             for i in range(len(base))
         ]
         for (_path, evidence), d in described.items():
