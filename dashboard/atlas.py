@@ -393,14 +393,13 @@ def _map_first(drawn) -> bool:
     Cards, charts, tables and the export section are drawn by the browser too
     (two more component frames, and code Streamlit loads per kind of
     element); sent with the map, they delayed its first frame (the map's frame
-    shares the page's main thread). So the first run of a page opened in a
-    browser ends after the map and its captions, and ``map.js`` reports the map drawn (the
-    component's value), which reruns the page with everything. Runs without a
-    browser (AppTest, the benchmark's websocket client: no "Mozilla" in the
-    User-Agent) would never report, so they get the whole page at once.
-
-    The report reruns only this fragment; what stands below it
-    (:func:`lower_sections`, the feedback form) was sent with the first run.
+    shares the page's main thread). So the fragment's first run in a browser
+    ends after the map and its captions, and ``map.js`` reports the map drawn
+    (the component's value), which reruns the fragment with everything; what
+    stands below it (:func:`lower_sections`, the feedback form) came with the
+    first run. Runs without a browser (AppTest, the benchmark's websocket
+    client: no "Mozilla" in the User-Agent) would never report, so they get the
+    whole page at once.
     """
     state = st.session_state
     first = not state.get("page_complete")
