@@ -74,8 +74,8 @@ def build_timeline(
     events = accessions.read_events().sort_values("date")
     events = events[pd.to_datetime(events["date"]).dt.date <= view.date]
     frame = cov.timeline(view.evidence, view.region, start=FIRST_DAY, end=view.date)
-    sizes = accessions.read_network_sizes()
-    sizes = sizes[sizes["day"] <= view.date]
+    sizes = accessions.dated_sizes(accessions.read_network_sizes())  # an undated figure has no place on the axis
+    sizes = sizes[[day <= view.date for day in sizes["day"]]]
 
     size = 9 * s
     # Event labels: measured, stacked in rows above the upper chart.

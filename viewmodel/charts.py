@@ -15,7 +15,9 @@ import math
 
 import pandas as pd
 
+from loaders import accessions
 from loaders.dates import ENGLISH_MONTHS, GERMAN_MONTHS
+from loaders.errors import DataError
 from viewmodel import palette
 from viewmodel.i18n import format_date, format_int, t
 from viewmodel.tables import sizes_table, timeline_table
@@ -186,29 +188,78 @@ def coverage_chart(frame: pd.DataFrame, events: pd.DataFrame, start: dt.date, en
     }
 
 
-def sizes_chart(sizes: pd.DataFrame, start: dt.date, end: dt.date, lang: str = "de") -> dict:
-    """The published network sizes (people, organisations): one point per publication, lower bounds.
+def time_axis_days(days) -> list[str]:
+    """Days of points on a time axis as ISO text; a point without a day is an error, never a made-up day.
 
     Examples
     --------
-    >>> sizes = pd.DataFrame({"day": [dt.date(2023, 5, 31), dt.date(2024, 6, 30)], "date": ["2023-05", "2024-06-30"],
-    ...     "date_precision": ["month", "day"], "people": [600, 1200], "organisations": [None, 250.0],
-    ...     "published": ["mehr als 600", "mehr als 1.200"], "source": ["a", "b"]})
-    >>> chart = sizes_chart(sizes, dt.date(2022, 9, 1), dt.date(2024, 12, 1))
-    >>> chart["tips"]
-    [['Mai 2023', 'Personen (Multiplikatoren): 600'], ['30. Juni 2024', 'Personen (Multiplikatoren): 1.200', 'Organisationen: 250']]
-    >>> chart["series"][1]["values"], chart["yMax"]
-    ([None, 250.0], 1200)
+    >>> time_axis_days([dt.date(2024, 2, 1)])
+    ['2024-02-01']
+    >>> time_axis_days([dt.date(2024, 2, 1), None])
+    Traceback (most recent call last):
+    ...
+    loaders.errors.DataError: an undated value cannot be placed on the time axis (point 2): list it as undated
+    """
+    out = []
+    for i, day in enumerate(days, 1):
+        if day is None or pd.isna(day):
+            raise DataError(f"an undated value cannot be placed on the time axis (point {i}): list it as undated")
+        out.append(pd.Timestamp(day).date().isoformat())
+    return out
+
+
+def undated_lines(sizes: pd.DataFrame, lang: str = "de") -> list[str]:
+    """The published sizes without a date, one line each: figures, the source's words, the source.
+
+    Examples
+    --------
+    >>> sizes = pd.DataFrame({"day": [None], "date": [""], "date_precision": ["unknown"], "people": [2450],
+    ...     "organisations": [850], "published": ["over 2,450"], "source": ["nachrichten.ag"],
+    ...     "quote": ["über 2.450 Beschäftigte"]})
+    >>> undated_lines(sizes)
+    ['Personen (Multiplikatoren): 2.450; Organisationen: 850 – „über 2.450 Beschäftigte“ (nachrichten.ag)']
     """
     table = sizes_table(sizes, lang)
     names = [t("series_people", lang), t("series_organisations", lang)]
+    open_quote, close_quote = ("“", "”") if lang == "en" else ("„", "“")
+    lines = []
+    for row, quote in zip(table.values, sizes.get("quote", pd.Series("", index=sizes.index)).fillna("")):
+        figures = "; ".join(f"{name}: {value}" for name, value in zip(names, row[1:3]) if value)
+        words = f"{open_quote}{quote}{close_quote}" if quote else row[3]
+        lines.append(f"{figures} – {words} ({row[4]})")
+    return lines
+
+
+def sizes_chart(sizes: pd.DataFrame, start: dt.date, end: dt.date, lang: str = "de") -> dict:
+    """The published network sizes (people, organisations): one point per dated publication, lower bounds.
+
+    A size whose source gives no date is not a point: it is listed under the
+    chart (``undated``) and in its summary, as the table lists it ("Datum unbekannt").
+
+    Examples
+    --------
+    >>> sizes = pd.DataFrame({"day": [dt.date(2023, 5, 31), dt.date(2024, 6, 30), None],
+    ...     "date": ["2023-05", "2024-06-30", ""], "date_precision": ["month", "day", "unknown"],
+    ...     "people": [600, 1200, 2000], "organisations": [None, 250.0, None], "dated": [True, True, False],
+    ...     "published": ["mehr als 600", "mehr als 1.200", "über 2.000"], "source": ["a", "b", "c"]})
+    >>> chart = sizes_chart(sizes, dt.date(2022, 9, 1), dt.date(2024, 12, 1))
+    >>> chart["tips"]
+    [['Mai 2023', 'Personen (Multiplikatoren): 600'], ['30. Juni 2024', 'Personen (Multiplikatoren): 1.200', 'Organisationen: 250']]
+    >>> chart["series"][1]["values"], chart["yMax"], chart["undated"]
+    ([None, 250.0], 1200, ['Personen (Multiplikatoren): 2.000 – über 2.000 (c)'])
+    """
+    dated = accessions.dated_sizes(sizes)
+    undated = accessions.undated_sizes(sizes)
+    table = sizes_table(dated, lang)
+    names = [t("series_people", lang), t("series_organisations", lang)]
     tips = [[row[0], *(f"{name}: {value}" for name, value in zip(names, row[1:3]) if value)] for row in table.values]
     series = [
-        _series(names[0], palette.DARK, "4 3", MARKERS[0], _rounded(sizes["people"]), 1.5),
-        _series(names[1], palette.LIGHT, "1 3", MARKERS[1], _rounded(sizes["organisations"]), 1.5),
+        _series(names[0], palette.DARK, "4 3", MARKERS[0], _rounded(dated["people"]), 1.5),
+        _series(names[1], palette.LIGHT, "1 3", MARKERS[1], _rounded(dated["organisations"]), 1.5),
     ]
     top = max([v for s in series for v in s["values"] if v is not None], default=1)
     y_max, ticks = count_ticks(top, lang)
+    lines = undated_lines(undated, lang)
     summary = t(
         "chart_summary_sizes",
         lang,
@@ -219,17 +270,21 @@ def sizes_chart(sizes: pd.DataFrame, start: dt.date, end: dt.date, lang: str = "
         last=tips[-1][0] if tips else "–",
         values="; ".join(tips[-1][1:]) if tips else "–",
     )
+    if lines:
+        summary += " " + t("chart_summary_undated", lang, n=len(lines), values=" | ".join(lines))
     return {
         **_common(lang, start, end, t("sizes_title", lang), t("chart_frame_sizes", lang)),
         "kind": "points",
         "yLabel": t("axis_count", lang),
         "yMax": y_max,
         "yTicks": ticks,
-        "days": [pd.Timestamp(day).date().isoformat() for day in sizes["day"]],
+        "days": time_axis_days(dated["day"]),
         "tips": tips,
         "series": series,
         "events": [],
         "summary": summary,
+        "undated": lines,
+        "undatedLabel": t("chart_undated", lang),
     }
 
 

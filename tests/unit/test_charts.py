@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from dashboard.chartview import CHART_DIR
 from loaders import accessions
+from loaders.errors import DataError
 from loaders.viewstate import FIRST_DAY
 from tests.unit.test_accessibility import contrast
 from viewmodel import charts
@@ -55,8 +58,26 @@ def test_every_point_says_what_the_table_says(coverage):
     assert chart["yTicks"][-1] == [1.0, "100%"]
     sizes = accessions.read_network_sizes()
     points = charts.sizes_chart(sizes, FIRST_DAY, TODAY, "en")
-    assert [tip[0] for tip in points["tips"]] == sizes_table(sizes, "en").iloc[:, 0].tolist()
-    assert points["yMax"] >= max(sizes["people"].max(), sizes["organisations"].max())
+    table = sizes_table(sizes, "en")
+    # The points are the table's dated rows; its undated rows are listed under the chart, not drawn.
+    dated = len(points["days"])
+    assert [tip[0] for tip in points["tips"]] == table.iloc[:dated, 0].tolist()
+    assert table.iloc[dated:, 0].tolist() == ["date unknown"] * len(points["undated"]) == ["date unknown"] * 3
+    assert points["yMax"] >= max(v for s in points["series"] for v in s["values"] if v is not None)
+
+
+def test_an_undated_size_is_listed_never_plotted():
+    sizes = accessions.read_network_sizes()
+    chart = charts.sizes_chart(sizes, FIRST_DAY, TODAY)
+    assert chart["days"] == [day.isoformat() for day in accessions.dated_sizes(sizes)["day"]]
+    assert len(chart["days"]) == 9 and max(chart["days"]) == "2024-02-01"
+    assert all(len(s["values"]) == 9 for s in chart["series"])
+    assert chart["undated"][0].startswith("Personen (Multiplikatoren): 2.450; Organisationen: 850 – „über 2.450")
+    assert "3 Werte ohne Datum, nicht eingezeichnet" in chart["summary"]
+    # The y axis is that of the dated points (2,450 is drawn nowhere).
+    assert chart["yMax"] < 2450
+    with pytest.raises(DataError, match="undated value cannot be placed on the time axis"):
+        charts.time_axis_days(list(accessions.undated_sizes(sizes)["day"]))
 
 
 def test_the_server_hands_out_the_chart_files_versioned_and_its_data_for_a_year():
