@@ -40,7 +40,7 @@ from dashboard.mapview import render_map
 from dashboard.notices import plain
 from exports import animation
 from exports.style import title_for
-from loaders import accessions, sources, store
+from loaders import accessions, provenance, sources, store
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.tables import to_csv_bytes
@@ -135,24 +135,28 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
 # cache_resource: a chart's data file is written once per data and language; a hit is a look-up.
 @st.cache_resource(show_spinner=False, max_entries=64)
 def coverage_chart(evidence: str, region: str | None, today: dt.date, lang: str) -> str:
-    """The URL of the coverage chart's data (it does not depend on the Stichtag)."""
-    frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
-    chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang)
+    """The URL of the coverage chart's data (it does not depend on the Stichtag): points up to the Datenstand."""
+    cov = coverage()
+    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
+    chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
     return chartview.data_url(chart, f"coverage-{evidence}-{region or 'nrw'}-{lang}")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
-    """The coverage chart's data as a table (its text alternative)."""
-    return tables.timeline_table(coverage().timeline(evidence, region, start=FIRST_DAY, end=today), lang)
+    """The coverage chart's data as a table (its text alternative), up to the Datenstand as the chart."""
+    cov = coverage()
+    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
+    return tables.timeline_table(frame, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def sizes_chart(today: dt.date, lang: str) -> str:
     """The URL of the network sizes chart's data."""
-    return chartview.data_url(
-        charts.sizes_chart(accessions.read_network_sizes(), FIRST_DAY, today, lang), f"sizes-{lang}"
+    chart = charts.sizes_chart(
+        accessions.read_network_sizes(), FIRST_DAY, today, lang, provenance.data_as_of(coverage())
     )
+    return chartview.data_url(chart, f"sizes-{lang}")
 
 
 def member_table(day: dt.date, evidence: str, region: str | None, lang: str):

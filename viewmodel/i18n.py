@@ -245,8 +245,30 @@ TEXTS = {
         "{n} veröffentlichte Werte von {start} bis {end}: {series}. Zuletzt ({last}): {values}.",
         "{n} published values from {start} to {end}: {series}. Latest ({last}): {values}.",
     ),
+    # The Datenstand on the charts (loaders.provenance): its rule, the band after it, its point.
+    "chart_as_of": ("Datenstand: {date}", "Data as of: {date}"),
+    "chart_after_as_of": ("Keine Angaben nach dem Datenstand", "No information after the data's date"),
+    "chart_after_as_of_short": ("keine Angaben", "no information"),
+    "chart_as_of_point": (
+        "Datenstand: jüngste datierte Quelle; danach keine Angaben",
+        "Data as of this day: the latest dated source; no information after it",
+    ),
+    "alt_timeline_as_of": (
+        "Die Linien enden am Datenstand, {date}; danach keine Angaben.",
+        "The lines end at the data's date, {date}; no information after it.",
+    ),
+    "chart_summary_as_of": (
+        "Datenstand: {date} (jüngste datierte Quelle: {source}).",
+        "Data as of {date} (the latest dated source: {source}).",
+    ),
     # Published sizes without a date: listed under the sizes chart, never placed on a day.
     "chart_undated": ("Ohne Datum veröffentlicht (nicht eingezeichnet):", "Published without a date (not plotted):"),
+    "undated_both": (
+        "{people} Personen, {organisations} Organisationen",
+        "{people} people, {organisations} organisations",
+    ),
+    "undated_people": ("{people} Personen", "{people} people"),
+    "undated_orgs": ("{organisations} Organisationen", "{organisations} organisations"),
     "chart_summary_undated": (
         "Dazu {n} Werte ohne Datum, nicht eingezeichnet: {values}.",
         "Besides, {n} values without a date, not plotted: {values}.",

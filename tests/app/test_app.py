@@ -290,7 +290,7 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     import json
 
     from dashboard import chartview
-    from loaders import store
+    from loaders import provenance, store
     from loaders.viewstate import FIRST_DAY, ViewState
     from viewmodel.model import build
 
@@ -307,8 +307,12 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     data = json.loads((chartview.CHART_DIR / coverage_args["data"]).read_text(encoding="utf-8"))
     assert data["lang"] == "de" and data["frameTitle"] == "Diagramm: Abdeckung im Verlauf"
     cov = store.load_coverage()
-    days = cov.timeline("all", "057", start=FIRST_DAY, end=dt.date.today())["day"]
-    assert data["days"] == [day.isoformat() for day in days]
+    # The points end at the Datenstand, marked by its rule; the time after it is a band, no point.
+    as_of = provenance.data_as_of(cov)
+    days = cov.timeline("all", "057", start=FIRST_DAY, end=as_of.day)["day"]
+    assert data["days"] == [day.isoformat() for day in days] and data["days"][-1] == "2025-11-14"
+    assert data["asOf"] == ["2025-11-14", "Datenstand: 14. November 2025"]
+    assert data["after"] == "Keine Angaben nach dem Datenstand"
     # The point of the Stichtag says what the view model says of that day.
     now = build(cov, ViewState(D(2024, 2, 1), region="057"), tooltips=False).now
     point = data["tips"][data["days"].index("2024-02-01")]
