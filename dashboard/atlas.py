@@ -40,12 +40,12 @@ from dashboard.mapview import render_map
 from dashboard.notices import plain
 from exports import animation
 from exports.style import title_for
-from loaders import accessions, provenance, sources, store
+from loaders import accessions, provenance, store
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.tables import to_csv_bytes
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
-from viewmodel import charts, tables
+from viewmodel import charts, credits, tables
 from viewmodel import model as viewmodel
 from viewmodel.i18n import format_date, t
 
@@ -110,9 +110,9 @@ def events():
     return accessions.read_events().sort_values("date").reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
 def attribution() -> str:
-    return " · ".join(spec.attribution for spec in sources.manifest().values())
+    """The credits, each with its licence (:mod:`viewmodel.credits`, as every picture and export)."""
+    return credits.credit_line()
 
 
 @st.cache_data(show_spinner=False)

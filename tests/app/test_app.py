@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import helpers
+from viewmodel.credits import credit_line
 from viewmodel.i18n import format_date
 
 APP = str(helpers.APP)
@@ -47,7 +48,9 @@ def test_default_load_shows_today_for_all_nrw():
     assert metric(app, "Kreise im Netzwerk") == "52 von 53"
     assert not app.warning
     assert url(app) == {"date": dt.date.today().isoformat()}
-    assert any(c.value.startswith("Daten: Verwaltungsgrenzen: Land NRW") for c in app.caption)
+    # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits).
+    assert any(c.value == f"Daten: {credit_line()}" for c in app.caption)
+    assert "dl-de/by-2-0" in credit_line() and credit_line().startswith("© GeoBasis-DE / BKG")
 
 
 def test_url_parameters_set_the_widgets():
