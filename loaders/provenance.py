@@ -22,9 +22,10 @@ It is kept apart from three other dates:
 
 What counts as a source's day: an accession's day (a month- or year-precision
 date: its ``certain_by`` day, else the last day of its period — the day from
-which the figures count it); an exit's day (likewise); an event's day; a
-published size's day (the last day of its period); a confirmation's day (the
-day it was published). A source without a date — an undated accession, an
+which the figures count it —, but never later than the source was read or than
+today: a source of "2026" read in December 2026 does not speak for 31 December);
+an exit's day (likewise); an event's day; a published size's day (the last day
+of its period); a confirmation's day (the day it was published). A source without a date — an undated accession, an
 undated network size, the 17 March of no stated year — cannot move the
 Datenstand, although it may be younger: its day is not known, and it is listed
 as undated instead. Inferred rows are not sources of their own (their event is).
@@ -183,20 +184,25 @@ def dated_sources(
     """
     out: list[tuple[dt.date, str, str, str]] = []
     documented = acc[acc["evidence"] == "documented"] if len(acc) else acc
+    today = dt.date.today()
     for row in documented.to_dict("records"):
         source, read_on = _text(row.get("source")), _text(row.get("read_on"))
         certain = _text(row.get("certain_by"))
         joined = _text(row.get("joined_on"))
+        # A partial date's source spoke by the end of its period, yet not after it was read, nor after today.
+        latest = min(_partial_end(read_on) or today, today)
         day = None
         if certain:
             day = _partial_end(certain)
         elif joined and row.get("date_precision") != "unknown":
             day = _partial_end(joined)
+            day = min(day, latest) if day and row.get("date_precision") != "day" else day
         if day is not None:
             out.append((day, source, "accession", read_on))
-        left = _partial_end(_text(row.get("left_on")))
+        left_on = _text(row.get("left_on"))
+        left = _partial_end(left_on)
         if left is not None:
-            out.append((left, source, "exit", read_on))
+            out.append((left if len(left_on) == 10 else min(left, latest), source, "exit", read_on))
     events, sizes, confirmations = _tables(events, sizes, confirmations)
     out += [
         (dt.date.fromisoformat(d), s, "event", r)

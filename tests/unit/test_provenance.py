@@ -62,6 +62,18 @@ def test_a_partial_date_dates_the_data_by_its_certain_by_day_or_the_end_of_its_p
     assert provenance.latest_source(sources)[:3] == (dt.date(2026, 4, 30), "b", "accession")
 
 
+def test_a_partial_date_dates_the_data_no_later_than_its_source_was_read_or_today():
+    today = dt.date.today()
+    rows = pd.DataFrame(
+        [
+            accession("A", "gemeinde", "05001001", "2024", precision="year", read_on="2024-06", source="a"),
+            accession("B", "gemeinde", "05001002", str(today.year), precision="year", source="b"),
+        ]
+    )
+    days = {source: day for day, source, kind, _ in provenance.dated_sources(rows) if kind == "accession"}
+    assert days == {"a": dt.date(2024, 6, 30), "b": min(dt.date(today.year, 12, 31), today)}
+
+
 def test_a_later_documented_accession_in_a_register_moves_the_datenstand():
     units = tiny_units()
     rows = pd.DataFrame([accession("Adorf", "gemeinde", "05001001", "2026-01-15", source="Partnerliste x.csv")])
