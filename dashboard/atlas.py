@@ -556,7 +556,8 @@ def day_view(basemap: str) -> None:
     accessibility.skip_link(lang, tools)
     drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
     accessibility.map_description(model)
-    st.caption(f"{t('attribution', lang)}: {attribution()}")
+    # The credits with the licence text's address as a link (styled dark in atlas.css: a caption is faded).
+    st.container(key="credits").caption(f"{t('attribution', lang)}: {credits.credit_markdown()}")
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
     if _map_first(drawn):  # a browser's first run ends with the map (see there)

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 
 # The mandatory credit first.
 ORDER = ("vg250_ew_nrw", "dvg2")
@@ -49,3 +50,30 @@ def credit_line(separator: str = " · ") -> str:
     (2, True)
     """
     return separator.join(credit_pieces())
+
+
+def credit_markdown(separator: str = " · ") -> str:
+    """The credits for a Markdown caption: the same text, the licence's address a link to its text.
+
+    Written out, Markdown would make a link of the address anyway (an ``http://`` one); here it
+    is the licence text's own ``https://`` address, and the page styles it (``.st-key-credits``).
+
+    Examples
+    --------
+    >>> print(credit_markdown().split(" · ")[0])
+    © GeoBasis\\-DE / BKG \\(2025\\), Daten verändert, dl\\-de/by\\-2\\-0 ([www.govdata.de/dl-de/by-2-0](https://www.govdata.de/dl-de/by-2-0))
+    """
+    from loaders.sources import manifest
+
+    links = {spec.licence_url.removeprefix("https://"): spec.licence_url for spec in manifest().values()}
+    out = []
+    for piece in credit_pieces():
+        address = next((a for a in links if piece.endswith(f"({a})")), None)
+        text = piece.removesuffix(f" ({address})") if address else piece
+        out.append(_escaped(text) + (f" ([{address}]({links[address]}))" if address else ""))
+    return separator.join(out)
+
+
+def _escaped(text: str) -> str:
+    """Markdown's punctuation shown literally (the statements are text, not markup)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import helpers
-from viewmodel.credits import credit_line
+from viewmodel.credits import credit_line, credit_markdown
 from viewmodel.i18n import format_date
 
 APP = str(helpers.APP)
@@ -49,7 +49,7 @@ def test_default_load_shows_today_for_all_nrw():
     assert not app.warning
     assert url(app) == {"date": dt.date.today().isoformat()}
     # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits).
-    assert any(c.value == f"Daten: {credit_line()}" for c in app.caption)
+    assert any(c.value == f"Daten: {credit_markdown()}" for c in app.caption)
     assert "dl-de/by-2-0" in credit_line() and credit_line().startswith("© GeoBasis-DE / BKG")
 
 
