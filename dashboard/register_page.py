@@ -25,6 +25,7 @@ import register
 from dashboard import accessibility, members, webserver
 from dashboard import register_view as view
 from dashboard.navigation import page_lang
+from loaders.accessions import QUOTE_LIMIT
 from loaders.dates import parse_typed_date
 from loaders.errors import AtlasError
 from register import feedback, signin
@@ -279,6 +280,14 @@ def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
         )
         left = left_column.text_input(t("reg_left", lang), value=record["left_on"], help=t("reg_left_help", lang))
         source = st.text_input(t("reg_source", lang), value=record["source"])
+        quote = st.text_input(
+            t("reg_quote", lang), value=record["quote"], max_chars=QUOTE_LIMIT, help=t("reg_quote_help", lang)
+        )
+        read_column, bound_column = st.columns(2)
+        read = read_column.text_input(t("reg_read_on", lang), value=record["read_on"], help=t("reg_read_on_help", lang))
+        bound = bound_column.text_input(
+            t("reg_not_before", lang), value=record["not_before"], help=t("reg_not_before_help", lang)
+        )
         note = st.text_input(t("reg_note", lang), value=record["note"])
         if not st.form_submit_button(t("reg_save_edit", lang), icon=":material/edit:") or not confirmed(
             reg, editor, lang
@@ -287,13 +296,14 @@ def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
     try:
         joined_on, _ = parse_typed_date(joined.strip() or None)
         left_on, _ = parse_typed_date(left.strip() or None)
+        read_on, _ = parse_typed_date(read.strip() or None)
+        not_before, _ = parse_typed_date(bound.strip() or None)
     except ValueError as error:
         st.error(view.plain(t("reg_bad_date", lang, error=error)))
         return
-    entry = attempt(
-        lambda: reg.edit_membership(ident, editor, joined_on=joined_on, left_on=left_on, source=source, note=note),
-        lang,
-    )
+    values = {"joined_on": joined_on, "left_on": left_on, "source": source, "note": note}
+    values |= {"quote": quote, "read_on": read_on, "not_before": not_before}
+    entry = attempt(lambda: reg.edit_membership(ident, editor, **values), lang)
     if entry is not None:
         changed(t("reg_edited", lang, name=record["name"], entry=entry))
 

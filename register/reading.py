@@ -132,6 +132,9 @@ def read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: dt
             left_on=record["left_on"],
             source=record["source"] or None,
             note=record["note"] or None,
+            quote=record["quote"] or None,
+            read_on=record["read_on"],
+            not_before=record["not_before"],
         )
         with contextlib.suppress(ValueError):  # reported by _record_problems
             report.left_precision = precision_of(record["left_on"])
@@ -172,10 +175,13 @@ def record_of(report: RowReport) -> dict:
         "key": report.key or "",
         "joined_on": report.joined_on,
         "date_precision": report.date_precision,
+        "not_before": report.not_before,
         "certain_by": "",
         "evidence": "documented",
         "event": "",
         "source": report.source or "",
+        "quote": report.quote or "",
+        "read_on": report.read_on,
         "left_on": report.left_on,
         "note": report.note or "",
     }

@@ -111,6 +111,9 @@ def accession(
     left_on="",
     note="",
     certain_by="",
+    not_before="",
+    quote="",
+    read_on="",
 ):
     """One accession row in the shipped schema."""
     return {
@@ -119,10 +122,13 @@ def accession(
         "key": key,
         "joined_on": joined_on,
         "date_precision": precision,
+        "not_before": not_before,
         "certain_by": certain_by,
         "evidence": evidence,
         "event": event,
         "source": source,
+        "quote": quote,
+        "read_on": read_on,
         "left_on": left_on,
         "note": note,
     }

@@ -245,6 +245,34 @@ TEXTS = {
         "{n} veröffentlichte Werte von {start} bis {end}: {series}. Zuletzt ({last}): {values}.",
         "{n} published values from {start} to {end}: {series}. Latest ({last}): {values}.",
     ),
+    # The Datenstand on the charts (loaders.provenance): its rule, the band after it, its point.
+    "chart_as_of": ("Datenstand: {date}", "Data as of: {date}"),
+    "chart_after_as_of": ("Keine Angaben nach dem Datenstand", "No information after the data's date"),
+    "chart_after_as_of_short": ("keine Angaben", "no information"),
+    "chart_as_of_point": (
+        "Datenstand: jüngste datierte Quelle; danach keine Angaben",
+        "Data as of this day: the latest dated source; no information after it",
+    ),
+    "alt_timeline_as_of": (
+        "Die Linien enden am Datenstand, {date}; danach keine Angaben.",
+        "The lines end at the data's date, {date}; no information after it.",
+    ),
+    "chart_summary_as_of": (
+        "Datenstand: {date} (jüngste datierte Quelle: {source}).",
+        "Data as of {date} (the latest dated source: {source}).",
+    ),
+    # Published sizes without a date: listed under the sizes chart, never placed on a day.
+    "chart_undated": ("Ohne Datum veröffentlicht (nicht eingezeichnet):", "Published without a date (not plotted):"),
+    "undated_both": (
+        "{people} Personen, {organisations} Organisationen",
+        "{people} people, {organisations} organisations",
+    ),
+    "undated_people": ("{people} Personen", "{people} people"),
+    "undated_orgs": ("{organisations} Organisationen", "{organisations} organisations"),
+    "chart_summary_undated": (
+        "Dazu {n} Werte ohne Datum, nicht eingezeichnet: {values}.",
+        "Besides, {n} values without a date, not plotted: {values}.",
+    ),
     "chart_keys": (
         "Pfeiltasten links und rechts gehen die Werte durch, Pos1 und Ende springen zum ersten und letzten, "
         "Escape verlässt das Diagramm.",
@@ -553,6 +581,22 @@ TEXTS = {
     "reg_left_help": ("leer: weiterhin Mitglied", "empty: still a member"),
     "reg_source": ("Quelle", "Source"),
     "reg_note": ("Bemerkung", "Note"),
+    "reg_quote": ("Zitat aus der Quelle", "Quote from the source"),
+    "reg_quote_help": (
+        "Die Worte der Quelle, die den Beitritt belegen – wörtlich, ohne Anführungszeichen; leer lassen, "
+        "wenn kein Wortlaut vorliegt.",
+        "The source's words that document the accession – verbatim, without quotation marks; leave empty "
+        "when no wording is at hand.",
+    ),
+    "reg_read_on": ("Quelle gelesen am", "Source read on"),
+    "reg_read_on_help": ("Wann die Quelle gelesen wurde, z. B. 12.2026.", "When the source was read, e.g. 2026-12."),
+    "reg_not_before": ("Frühestens", "Not before"),
+    "reg_not_before_help": (
+        "Nur bei unbekanntem oder ungenauem Datum: der früheste Tag, den die Quelle zulässt. "
+        "Gezählt wird der Beitritt ab diesem Tag nicht.",
+        "Only for an unknown or partial date: the earliest day the source allows. "
+        "The accession is not counted from that day.",
+    ),
     "reg_save_edit": ("Änderung speichern", "Save the change"),
     "reg_bad_date": ("Datum nicht lesbar: {error}", "Date not readable: {error}"),
     "reg_edited": ("{name}: Änderung gespeichert (Eintrag Nr. {entry}).", "{name}: change saved (entry no. {entry})."),

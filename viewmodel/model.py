@@ -95,7 +95,7 @@ class ViewModel:
 
 @functools.cache
 def _newest_published_size() -> dt.date | None:
-    sizes = accessions.read_network_sizes()
+    sizes = accessions.dated_sizes(accessions.read_network_sizes())  # an undated figure has no day
     return max(sizes["day"]) if len(sizes) else None
 
 
