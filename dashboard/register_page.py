@@ -27,7 +27,7 @@ from dashboard import register_view as view
 from dashboard.navigation import page_lang
 from loaders.dates import parse_typed_date
 from loaders.errors import AtlasError
-from register import feedback, signin
+from register import editors, feedback, signin
 from viewmodel.i18n import kind_label, t
 
 LOG = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def session_id() -> str:
 
 
 def password_editor(reg: register.Register) -> str | None:
-    """The editor whose sign-in cookie this client sent (on this very connection), or None."""
+    """The account whose sign-in cookie this client sent (on this very connection), or None."""
     token = webserver.request_cookies().get(webserver.COOKIE)
     try:
         found = signin.editor_of(reg.engine, token if isinstance(token, str) else None)
@@ -58,10 +58,19 @@ def password_editor(reg: register.Register) -> str | None:
     return found[0] if found else None
 
 
-def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
-    """Draw sign-in or sign-out in the sidebar; the signed-in editor's name for the log, else None.
+def accounts_exist(reg: register.Register) -> bool:
+    """Whether any editor account may sign in (a database failure counts as none: the page stays read-only)."""
+    try:
+        return editors.any_active(reg.engine)
+    except register.RegisterError:
+        LOG.exception("editor accounts unavailable")
+        return False
 
-    With a password, being signed in is the cookie of this request, looked up
+
+def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
+    """Draw sign-in or sign-out in the sidebar; who edits as the change log names it (``app:anna``), else None.
+
+    With accounts, being signed in is the cookie of this request, looked up
     in the register on every run (see :mod:`register.signin`): a client that
     presents another's session id without the cookie is a viewer. The same
     check guards each change again (:func:`confirmed`).
@@ -89,25 +98,29 @@ def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
             bar.warning(t("reg_not_editor", lang, who=view.plain(who)))
         bar.button(t("reg_sign_out", lang), key="w_logout", icon=":material/logout:", on_click=st.logout)
         return f"oidc:{editor}" if editor else None
-    if mode == "password":
-        if not webserver.active():
-            bar.warning(t("reg_no_server", lang))
-            return None
-        editor = password_editor(reg)
-        if editor:
-            token = webserver.request_cookies().get(webserver.COOKIE)
-            bar.success(t("reg_signed_in", lang, who=view.plain(editor)))
-            bar.button(
-                t("reg_sign_out", lang),
-                key="w_logout",
-                icon=":material/logout:",
-                on_click=lambda: signin.sign_out(reg.engine, token),
-            )
-            return f"app:{editor}"
-        bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
-        bar.caption(t("reg_sign_in_note", lang, hours=signin.SESSION_HOURS))
+    if mode == "retired":
+        # The operator's instruction is in the log (dashboard.webserver); viewers learn only that editing is off.
+        bar.info(t("reg_editing_off", lang))
         return None
-    bar.info(t("reg_read_only", lang))
+    if not accounts_exist(reg):
+        bar.info(t("reg_no_accounts", lang))
+        return None
+    if not webserver.active():
+        bar.warning(t("reg_no_server", lang))
+        return None
+    editor = password_editor(reg)
+    if editor:
+        token = webserver.request_cookies().get(webserver.COOKIE)
+        bar.success(t("reg_signed_in", lang, who=view.plain(editor)))
+        bar.button(
+            t("reg_sign_out", lang),
+            key="w_logout",
+            icon=":material/logout:",
+            on_click=lambda: signin.sign_out(reg.engine, token),
+        )
+        return f"app:{editor}"
+    bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
+    bar.caption(t("reg_sign_in_idle", lang, idle=signin.IDLE_MINUTES, hours=signin.SESSION_HOURS))
     return None
 
 
@@ -130,7 +143,7 @@ def lockout_section(reg: register.Register, editor: str, lang: str) -> None:
         [
             {
                 t("reg_lock_kind", lang): t(
-                    "reg_lock_account" if row["scope"] == "account" else "reg_lock_address", lang
+                    "reg_lock_editor" if row["scope"] == "account" else "reg_lock_address", lang
                 ),
                 t("reg_lock_value", lang): row["subject"],
                 t("reg_lock_failures", lang): row["failures"],
@@ -372,7 +385,7 @@ def main() -> None:
         return
     editor = sign_in(config, reg, lang)
     # The upload endpoint takes files for this session only with the cookie that signed the editor in.
-    cookie = webserver.COOKIE if view.sign_in_mode(config) == "password" else OIDC_COOKIE
+    cookie = OIDC_COOKIE if view.sign_in_mode(config) == "oidc" else webserver.COOKIE
     value = webserver.request_cookies().get(cookie)
     if editor is not None and isinstance(value, str) and value:
         webserver.allow_uploads(session_id(), cookie, value)

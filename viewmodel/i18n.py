@@ -599,6 +599,24 @@ TEXTS = {
     "reg_col_report": ("Meldung", "Report"),
     "reg_col_contact": ("Kontakt", "Contact"),
     "reg_col_lang": ("Sprache", "Language"),
+    # editors' accounts (issue 19)
+    "reg_sign_in_idle": (
+        "Die Anmeldung gilt nur in diesem Browser; sie endet nach {idle} Minuten ohne Aktivität, "
+        "spätestens nach {hours} Stunden.",
+        "A sign-in holds only in this browser; it ends after {idle} minutes without activity, "
+        "after {hours} hours at the latest.",
+    ),
+    "reg_no_accounts": (
+        "Bearbeiten ist nicht eingerichtet: das Register ist schreibgeschützt. "
+        "Konten für Bearbeiter:innen legt der Betrieb mit `sid-atlas editors add NAME` an.",
+        "Editing is not set up: the register is read-only. "
+        "Operators create editors' accounts with `sid-atlas editors add NAME`.",
+    ),
+    "reg_editing_off": (
+        "Bearbeiten ist abgeschaltet, bis die Anmeldung auf eigene Konten umgestellt ist; das Register bleibt lesbar.",
+        "Editing is switched off until sign-in uses individual accounts; the register stays readable.",
+    ),
+    "reg_lock_editor": ("Konto", "Account"),
 }
 
 KIND_LABELS = {
