@@ -226,7 +226,9 @@ def upload_section(reg: register.Register, editor: str, latest: int | None, lang
     cached = state.get("register_preview")
     if cached is None or cached[0] != stamp:
         with st.spinner(t("reg_checking", lang)):
-            report = with_upload(upload.name, data, lambda name, content: reg.preview(name, data=content), lang)
+            report = with_upload(
+                upload.name, data, lambda name, content: reg.preview(name, data=content, isolated=True), lang
+            )
         if report is None:
             return
         state.register_preview = cached = (stamp, report)
@@ -255,7 +257,10 @@ def upload_section(reg: register.Register, editor: str, latest: int | None, lang
     ) and confirmed(reg, editor, lang):
         with st.spinner(t("reg_saving", lang)):
             result = with_upload(
-                upload.name, data, lambda name, content: reg.commit_import(name, editor, data=content), lang
+                upload.name,
+                data,
+                lambda name, content: reg.commit_import(name, editor, data=content, isolated=True),
+                lang,
             )
         if result is not None:
             changed(

@@ -162,6 +162,9 @@ QUALIFIER_WORDS = {
 }
 SUGGESTION_CUTOFF = 80
 SUGGESTIONS = 3
+# Distinct unknown names per file that get similar names suggested: each costs a fuzzy search over
+# every unit (~1.5 ms); a list of 20,000 invented names would otherwise take half a minute.
+SUGGESTION_BUDGET = 1000
 # The longest official name in NRW has 40 characters, the longest body's name in a partner list
 # fits on a letterhead: a longer cell is no name (and every step of matching stays cheap).
 MAX_NAME = 300
@@ -488,7 +491,9 @@ class Resolver:
         message = f"kein amtlicher Name passt zu {name!r}"
         if suggestions:
             message += f"; ähnlich: {', '.join(u.label() for u in suggestions)}"
-        return Resolution("unknown", candidates=suggestions, messages=[message])
+        elif suggestions is None:
+            message += f" (ähnliche Namen werden nur für die ersten {SUGGESTION_BUDGET} unbekannten Namen gesucht)"
+        return Resolution("unknown", candidates=suggestions or [], messages=[message])
 
     def _lookup(self, parsed: ParsedName, said: set[str]) -> tuple[list[Unit], list[Unit]]:
         """Units whose name fits exactly, and those whose name differs only by its qualifier.
@@ -544,15 +549,18 @@ class Resolver:
             "ok", kind=kind, seat_key=key, messages=[*messages, f"Schlüssel {key} als Sitz ({seat.name}) gelesen"]
         )
 
-    def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit]:
+    def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit] | None:
         """Up to three similar official names of ``levels``; suggestions only, never a match.
 
         The candidates of each set of levels are listed once, and each typed
         name is scored once: a long list of unknown names costs one fuzzy
-        search per distinct name, not a pass over every unit per row.
+        search per distinct name, not a pass over every unit per row — for the
+        first :data:`SUGGESTION_BUDGET` distinct names; after them None (not searched).
         """
         key = (parsed.base, frozenset(levels))
         if key not in self._suggested:
+            if len(self._suggested) >= SUGGESTION_BUDGET:
+                return None
             units, texts = self._candidates(key[1])
             found = process.extract(
                 parsed.base, texts, scorer=fuzz.WRatio, limit=SUGGESTIONS, score_cutoff=SUGGESTION_CUTOFF
