@@ -353,10 +353,20 @@ def history_section(reg: register.Register, history: list[dict], lang: str) -> N
 
 
 def feedback_section(lang: str) -> None:
-    """Reports from the form "Barriere oder Fehler melden" (shown to signed-in editors only)."""
+    """Reports from the form "Barriere oder Fehler melden" (shown to signed-in editors only), page by page."""
     st.header(t("reg_feedback", lang))
     try:
-        reports = feedback.newest(accessibility.feedback_engine())
+        engine = accessibility.feedback_engine()
+        total = feedback.count(engine)
+        pages = max(1, -(-total // feedback.PAGE_SIZE))
+        number = 1
+        if pages > 1:
+            number = int(
+                st.number_input(
+                    t("reg_feedback_page", lang), min_value=1, max_value=pages, value=1, step=1, key="w_feedback_page"
+                )
+            )
+        reports = feedback.page(engine, number)
     except AtlasError:  # register.RegisterError among them
         LOG.exception("feedback unavailable")
         st.error(t("reg_feedback_failed", lang))
@@ -364,6 +374,8 @@ def feedback_section(lang: str) -> None:
     if not reports:
         st.caption(t("reg_feedback_none", lang))
         return
+    first = (number - 1) * feedback.PAGE_SIZE + 1
+    st.caption(t("reg_feedback_range", lang, first=first, last=first + len(reports) - 1, total=total))
     # A data frame shows every value as text, never as markup: a report cannot inject anything.
     st.dataframe(view.feedback_table(reports, lang), hide_index=True, width="stretch", key="w_feedback")
 

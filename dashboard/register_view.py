@@ -322,18 +322,41 @@ def _precision(text: str) -> str:
 def feedback_table(reports: list[dict], lang: str = "de") -> pd.DataFrame:
     """Reports of the form "Barriere oder Fehler melden", newest first, as the register page lists them.
 
-    Values stay plain text: ``st.dataframe`` never renders them as markup.
+    Values stay plain text: ``st.dataframe`` never renders them as markup. A
+    report sent again word for word is one row with its count and last time.
 
     Examples
     --------
     >>> import datetime as dt
     >>> feedback_table([{"id": 3, "created_at": dt.datetime(2026, 12, 2, 9, 5), "url": "/?date=2024-02-01",
-    ...                  "message": "<b>Kontrast</b>", "contact": "", "lang": "de"}]).iloc[0, 1:].tolist()
-    ['02.12.2026 09:05', '/?date=2024-02-01', '<b>Kontrast</b>', '', 'de']
+    ...                  "message": "<b>Kontrast</b>", "contact": "", "lang": "de", "repeats": 4,
+    ...                  "last_at": dt.datetime(2026, 12, 3, 10, 0)}]).iloc[0, 1:].astype(str).tolist()
+    ['02.12.2026 09:05', '4', '03.12.2026 10:00', '/?date=2024-02-01', '<b>Kontrast</b>', '', 'de']
     """
     columns = [
         t(key, lang)
-        for key in ("reg_col_no", "reg_col_time", "reg_col_view", "reg_col_report", "reg_col_contact", "reg_col_lang")
+        for key in (
+            "reg_col_no",
+            "reg_col_time",
+            "reg_col_repeats",
+            "reg_col_last",
+            "reg_col_view",
+            "reg_col_report",
+            "reg_col_contact",
+            "reg_col_lang",
+        )
     ]
-    rows = [(r["id"], _time(r["created_at"], lang), r["url"], r["message"], r["contact"], r["lang"]) for r in reports]
+    rows = [
+        (
+            r["id"],
+            _time(r["created_at"], lang),
+            r.get("repeats") or 1,
+            _time(r.get("last_at") or r["created_at"], lang),
+            r["url"],
+            r["message"],
+            r["contact"],
+            r["lang"],
+        )
+        for r in reports
+    ]
     return pd.DataFrame(rows, columns=columns)

@@ -245,3 +245,50 @@ def test_without_a_register_the_page_says_how_to_configure_one(monkeypatch):
     monkeypatch.setattr(register, "configured_url", lambda explicit=None: None)
     app = page(ACCOUNTS)
     assert "kein Register eingerichtet" in app.info[0].value and not app.dataframe
+
+
+def statement_page() -> AppTest:
+    """The Barrierefreiheit page (its feedback form is the atlas's), opened through the app."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("barrierefreiheit.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def send(app: AppTest, message: str, contact: str = "") -> AppTest:
+    app.text_area[0].input(message)
+    if contact:
+        app.text_input[-1].input(contact)
+    next(b for b in app.button if b.label == "Absenden").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_the_feedback_form_folds_repeats_refuses_hidden_contacts_and_caps_a_session(db):
+    from register import feedback
+
+    app = statement_page()
+    assert "Ihre Meldung Nr. 1 ist gespeichert" in send(app, "Kontrast zu gering").success[0].value
+    assert "liegt schon vor (Nr. 1)" in send(app, "kontrast  zu GERING").success[0].value
+    assert "Steuerzeichen (U+202E)" in send(app, "Fokus fehlt", "anna\u202e@example.org").warning[0].value
+    for n in range(feedback.PER_SESSION - 2):
+        send(app, f"Meldung {n}")
+    assert "schon 5 Meldungen" in send(app, "noch eine").warning[0].value
+    engine = register.Register(db).engine
+    assert feedback.count(engine) == feedback.PER_SESSION - 1 and feedback.newest(engine)[-1]["repeats"] == 2
+
+
+def test_editors_page_through_the_reports(db, cookies):
+    from register import feedback
+
+    engine = register.Register(db).engine
+    for n in range(feedback.PAGE_SIZE + 7):
+        feedback.submit(engine, f"Meldung {n}", "/", address=f"198.51.100.{n}")
+    app = editor(db, cookies)
+    assert "Meldungen 1–50 von 57" in " ".join(c.value for c in app.caption)
+    app.number_input(key="w_feedback_page").set_value(2).run()
+    assert "Meldungen 51–57 von 57" in " ".join(c.value for c in app.caption)
+    shown = app.dataframe[-1].value
+    assert shown["Meldung"].tolist() == [f"Meldung {n}" for n in reversed(range(7))]
