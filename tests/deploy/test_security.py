@@ -9,7 +9,6 @@ file with one editor account; the secrets come from a file of the test
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import signal
@@ -28,6 +27,7 @@ from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
 from register import editors, signin
+from tests.helpers import open_page
 
 pytestmark = pytest.mark.server
 
@@ -87,37 +87,6 @@ def editor_cookie(base: str) -> str:
     status, headers, _ = sign_in(base, ACCOUNT, PASSWORD)
     assert status == 303, status
     return headers["Set-Cookie"].split(";")[0]
-
-
-async def open_page(base: str, page: str, cookie: str | None = None, resume: str | None = None) -> tuple[str, str]:
-    """Run ``page`` in a websocket session (new, or resuming session id ``resume``); its session id and texts."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    protocols = ["streamlit", "none", resume] if resume else ["streamlit"]
-    async with websockets.connect(
-        base.replace("http", "ws", 1) + "/_stcore/stream",
-        subprotocols=protocols,
-        origin=base,
-        additional_headers={"Cookie": cookie} if cookie else None,
-        max_size=None,
-    ) as ws:
-        message = BackMsg()
-        message.rerun_script.page_name = page
-        await ws.send(message.SerializeToString())
-        session, texts = "", []
-        async with asyncio.timeout(60):
-            while True:
-                forward = ForwardMsg()
-                forward.ParseFromString(await ws.recv())
-                kind = forward.WhichOneof("type")
-                if kind == "new_session":
-                    session = forward.new_session.initialize.session_id
-                elif kind == "delta":
-                    texts.append(str(forward.delta))
-                elif kind == "script_finished":
-                    return session, "\n".join(texts)
 
 
 def upload(base: str, session: str, cookie: str | None = None):

@@ -15,7 +15,7 @@ import pytest
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from register import reading, worker
-from tests.helpers import MAIN, add_streamed_part, write_xlsx
+from tests.helpers import invented_names_list, issue_partner_list
 
 pytestmark = pytest.mark.process  # each test starts child processes
 
@@ -30,28 +30,6 @@ def attributes():
     return store.load_attributes()
 
 
-def slow_list(attributes, rows: int = 19_990) -> bytes:
-    """A valid list whose every name is unknown: seconds of matching (fuzzy suggestions for the first 1,000)."""
-    names = attributes.loc[attributes["level"] == "gemeinde", "name"].tolist()
-    lines = "".join(f"{names[n % len(names)]} {n};01.02.2024\n" for n in range(rows))
-    return ("Name;Beitritt\n" + lines).encode()
-
-
-def issue_file(path):
-    """The issue's partner list: a 32,000-character name in 490,000 rows all numbered 2."""
-    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Name</t></si><si><t>{"A" * 32_000}</t></si></sst>'
-    write_xlsx(path, None, shared_strings=strings)
-    add_streamed_part(
-        path,
-        "xl/worksheets/sheet1.xml",
-        f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'.encode(),
-        b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>',
-        490_000,
-        b"</sheetData></worksheet>",
-    )
-    return path
-
-
 def test_the_child_gives_what_reading_in_process_gives(attributes):
     isolated = worker.load("liste.csv", LIST, attributes, TODAY)
     direct = reading.load("liste.csv", LIST, attributes, TODAY)
@@ -62,7 +40,7 @@ def test_the_child_gives_what_reading_in_process_gives(attributes):
 
 def test_an_unreadable_file_is_the_readers_message(attributes, tmp_path):
     with pytest.raises(InputError, match="rows must be in order"):
-        worker.load("issue.xlsx", issue_file(tmp_path / "issue.xlsx").read_bytes(), attributes, TODAY)
+        worker.load("issue.xlsx", issue_partner_list(tmp_path / "issue.xlsx").read_bytes(), attributes, TODAY)
     with pytest.raises(InputError, match="not a spreadsheet"):
         worker.load("bild.csv", b"\x89PNG\r\n\x1a\n\x00\x00", attributes, TODAY)
 
@@ -70,13 +48,13 @@ def test_an_unreadable_file_is_the_readers_message(attributes, tmp_path):
 def test_the_wall_clock_limit_ends_a_slow_child(attributes, monkeypatch):
     monkeypatch.setattr(worker, "WALL_SECONDS", 1)
     with pytest.raises(InputError, match="longer than 1 s"):
-        worker.load("slow.csv", slow_list(attributes), attributes, TODAY)
+        worker.load("slow.csv", invented_names_list(attributes), attributes, TODAY)
 
 
 def test_the_cpu_limit_ends_a_slow_child(attributes, monkeypatch):
     monkeypatch.setattr(worker, "CPU_SECONDS", 1)
     with pytest.raises(InputError, match="more than 1 s of CPU|limit of CPU time"):
-        worker.load("slow.csv", slow_list(attributes), attributes, TODAY)
+        worker.load("slow.csv", invented_names_list(attributes), attributes, TODAY)
 
 
 def test_the_memory_limit_ends_a_child_that_needs_more(attributes, monkeypatch):
@@ -115,7 +93,7 @@ _MEASURE = textwrap.dedent("""
 
 def test_the_issues_file_costs_the_child_less_than_100_mb_over_its_imports(tmp_path):
     """Peak resident memory of the reading child: its imports (pandas, ~110 MB) plus the file, below 100 MB."""
-    path = issue_file(tmp_path / "issue.xlsx")
+    path = issue_partner_list(tmp_path / "issue.xlsx")
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True
     )
