@@ -272,7 +272,7 @@ def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
     link = page.get_by_role("link", name="Anmelden zum Bearbeiten")
     link.wait_for()
     assert urlsplit(link.get_attribute("href")).path == "/_sid/anmelden"
-    page.get_by_text("Die Anmeldung gilt 8 Stunden").wait_for()
+    page.get_by_text("Die Anmeldung gilt nur in diesem Browser").wait_for()
     assert page.get_by_text("Angemeldet als").count() == 0
     for control in EDIT_CONTROLS:
         assert page.get_by_role("button", name=control).count() == 0, control
