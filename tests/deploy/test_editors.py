@@ -26,7 +26,7 @@ import register
 from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
-from register import editors, signin
+from register import editors, signin, worker
 from tests.helpers import invented_names_list, issue_partner_list, open_page
 
 pytestmark = pytest.mark.server
@@ -196,8 +196,9 @@ def test_the_issues_partner_list_is_refused_outside_the_web_process(register_url
         while not browsing.done():
             during.append(viewer_run(replica.url))
         shown_after = browsing.result()
-        # Read in a child (about a second to start) and refused there: the page says so in seconds.
-        assert shown_after < 10, shown_after
+        # Refused by the reader in the child (its message, not the child's time limit), within that limit; about
+        # 2 s on an idle machine (most of it the child's start), the time of CPU-bound parsing no longer.
+        assert shown_after < worker.WALL_SECONDS, shown_after
         # Other viewers' page runs went on meanwhile, at their usual pace.
         assert during and max(during) < 3 * statistics.median(before) + 1.0, (before, during)
         assert register.Register(register_url).history()[0]["user_name"] == "seed"  # nothing saved
