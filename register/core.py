@@ -270,24 +270,34 @@ class Register:
 
     # -- importing -----------------------------------------------------------------------------
 
-    def preview(self, file: Path | str, today: dt.date | None = None, *, data: bytes | None = None) -> ImportReport:
+    def preview(
+        self, file: Path | str, today: dt.date | None = None, *, data: bytes | None = None, isolated: bool = False
+    ) -> ImportReport:
         """The report on a file and what importing it would change; writes nothing.
 
         ``file`` is a path, or with ``data`` (an upload's bytes) only the
-        file's name: then nothing is read from disk. See :meth:`commit_import`.
+        file's name: then nothing is read from disk. ``isolated`` reads and
+        checks the file in a limited child process (:mod:`register.worker`),
+        as the web server does for uploads. See :meth:`commit_import`.
 
         Raises
         ------
         InputError
             The file is unreadable or has no data rows.
         """
-        loaded = self._load(file, data, today or dt.date.today())
+        loaded = self._load(file, data, today or dt.date.today(), isolated)
         with self._transaction() as conn:
             current = self._current(conn)
         return self._plan(current, loaded, {})
 
     def commit_import(
-        self, file: Path | str, user: str, today: dt.date | None = None, *, data: bytes | None = None
+        self,
+        file: Path | str,
+        user: str,
+        today: dt.date | None = None,
+        *,
+        data: bytes | None = None,
+        isolated: bool = False,
     ) -> ImportReport:
         """Import every usable row of a file in one transaction, or nothing.
 
@@ -303,6 +313,8 @@ class Register:
         data : bytes, optional
             The file's content, e.g. an upload; the caps of
             :data:`register.sheets.LIMITS` apply as to a file on disk.
+        isolated : bool
+            Read and check the file in a limited child process (:mod:`register.worker`).
 
         Returns
         -------
@@ -316,7 +328,7 @@ class Register:
         against the register as it is then, re-validating only the rows whose
         registered record changed meanwhile. The lock is held for the writes.
         """
-        loaded = self._load(file, data, today or dt.date.today())
+        loaded = self._load(file, data, today or dt.date.today(), isolated)
         with self._transaction() as conn:
             current = self._current(conn)
         validated: dict[tuple, list[str]] = {}
@@ -324,9 +336,13 @@ class Register:
         with self._transaction(write=True) as conn:
             return self._commit(conn, loaded, user, validated)
 
-    def _load(self, file: Path | str, data: bytes | None, today: dt.date) -> Loaded:
+    def _load(self, file: Path | str, data: bytes | None, today: dt.date, isolated: bool = False) -> Loaded:
         if data is None:
             data = reading.read_file(file)  # the same caps as `sid-atlas check`, before anything is parsed
+        if isolated:
+            from register import worker
+
+            return worker.load(str(file), data, self.units, today)
         return reading.load(str(file), data, self.units, today)
 
     def _plan(self, current: dict[str, dict], loaded: Loaded, validated: dict[tuple, list[str]]) -> ImportReport:

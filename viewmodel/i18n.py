@@ -662,6 +662,52 @@ TEXTS = {
     "reg_col_report": ("Meldung", "Report"),
     "reg_col_contact": ("Kontakt", "Contact"),
     "reg_col_lang": ("Sprache", "Language"),
+    # editors' accounts (issue 19)
+    "reg_sign_in_idle": (
+        "Die Anmeldung gilt nur in diesem Browser; sie endet nach {idle} Minuten ohne Aktivität, "
+        "spätestens nach {hours} Stunden.",
+        "A sign-in holds only in this browser; it ends after {idle} minutes without activity, "
+        "after {hours} hours at the latest.",
+    ),
+    "reg_no_accounts": (
+        "Bearbeiten ist nicht eingerichtet: das Register ist schreibgeschützt. "
+        "Konten für Bearbeiter:innen legt der Betrieb mit `sid-atlas editors add NAME` an.",
+        "Editing is not set up: the register is read-only. "
+        "Operators create editors' accounts with `sid-atlas editors add NAME`.",
+    ),
+    "reg_editing_off": (
+        "Bearbeiten ist abgeschaltet, bis die Anmeldung auf eigene Konten umgestellt ist; das Register bleibt lesbar.",
+        "Editing is switched off until sign-in uses individual accounts; the register stays readable.",
+    ),
+    "reg_lock_editor": ("Konto", "Account"),
+    # feedback bounded (issue 19)
+    "feedback_repeated": (
+        "Danke! Diese Meldung liegt schon vor (Nr. {id}); wir haben sie noch einmal gezählt.",
+        "Thank you! This report is known already (no. {id}); we have counted it once more.",
+    ),
+    "feedback_contact_hidden": (
+        "Die Kontaktangabe enthält unsichtbare Steuerzeichen ({chars}); bitte ohne sie eingeben.",
+        "The contact contains invisible control characters ({chars}); please enter it without them.",
+    ),
+    "feedback_cap_session": (
+        "Aus diesem Browser sind schon {n} Meldungen gekommen. Weitere bitte per E-Mail (siehe Erklärung zur Barrierefreiheit).",
+        "This browser has sent {n} reports already. Please send more by e-mail (see the accessibility statement).",
+    ),
+    "feedback_cap_address": (
+        "Von Ihrem Anschluss sind heute schon viele Meldungen gekommen. Bitte morgen wieder oder per E-Mail.",
+        "Many reports have come from your connection today. Please try again tomorrow or send an e-mail.",
+    ),
+    "feedback_cap_day": (
+        "Heute sind schon sehr viele Meldungen eingegangen. Bitte morgen wieder oder per E-Mail.",
+        "Very many reports have arrived today. Please try again tomorrow or send an e-mail.",
+    ),
+    "reg_col_repeats": ("Anzahl", "Count"),
+    "reg_col_last": ("Zuletzt (UTC)", "Last (UTC)"),
+    "reg_feedback_page": ("Seite", "Page"),
+    "reg_feedback_range": (
+        "Meldungen {first}–{last} von {total}, neueste zuerst; gleiche Meldungen sind zusammengefasst und gezählt.",
+        "Reports {first}–{last} of {total}, newest first; identical reports are folded and counted.",
+    ),
 }
 
 KIND_LABELS = {

@@ -15,12 +15,10 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 import register
 import register.core
@@ -49,38 +47,6 @@ register._write_changes = paced
 with register.Register(url) as reg:
     print(reg.commit_import(path, user).import_id)
 """
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def new_url(request, tmp_path):
-    """A factory of URLs of empty databases of one backend (a fresh PostgreSQL schema each)."""
-    if request.param == "sqlite":
-        paths = iter(tmp_path / f"register-{n}.sqlite" for n in range(100))
-        yield lambda: f"sqlite:///{next(paths)}"
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{PG_ENV} is not set under CI: .ci/run starts PostgreSQL and sets it")
-        pytest.skip(f"{PG_ENV} is not set (no PostgreSQL server for the register tests)")
-    url = sa.make_url(base)
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    engine = sa.create_engine(url)
-    schemas = []
-
-    def make():
-        schemas.append(f"register_test_{uuid.uuid4().hex[:12]}")
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schemas[-1]}")
-        scoped = url.update_query_dict({"options": f"-csearch_path={schemas[-1]}"})
-        return scoped.render_as_string(hide_password=False)
-
-    yield make
-    with engine.begin() as conn:
-        for schema in schemas:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    engine.dispose()
 
 
 @pytest.fixture
@@ -391,6 +357,7 @@ def sid_atlas(*args, env=None, cwd=None):
 
 def test_cli_import_undo_history_and_export(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    Register(db).close()
     good = write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\nStadt Menden;März 2023\n", "good.csv")
     mixed = write(tmp_path, "Name;Beitritt\nHamm;2023\nKleve;2024\n", "mixed.csv")
     dry = sid_atlas("import", good, "--db", db, "--dry-run")
@@ -410,7 +377,7 @@ def test_cli_import_undo_history_and_export(tmp_path):
     dump = tmp_path / "dump.csv"
     assert sid_atlas("register", "export", "--db", db, "--out", dump).returncode == 0
     copy = f"sqlite:///{tmp_path / 'copy.sqlite'}"
-    assert sid_atlas("import", dump, "--db", copy, "--no-seed").returncode == 0
+    assert sid_atlas("import", dump, "--db", copy, "--create", "--no-seed").returncode == 0
     assert sid_atlas("register", "export", "--db", copy).stdout == dump.read_text(encoding="utf-8")
     earlier = sid_atlas("register", "export", "--db", db, "--at", "2000-01-01").stdout
     assert earlier.splitlines() == [",".join(accessions.COLUMNS)]
@@ -429,6 +396,7 @@ def test_cli_import_undo_history_and_export(tmp_path):
 )
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02")
+    Register(f"sqlite:///{tmp_path / 'cli.sqlite'}").close()
     db = [] if "--db" in args else ["--db", f"sqlite:///{tmp_path / 'cli.sqlite'}"]
     result = sid_atlas(*args, *db, cwd=tmp_path)
     assert result.returncode == 2
@@ -438,7 +406,9 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
 def test_coverage_reads_the_register_only_when_configured(tmp_path):
     db = f"sqlite:///{tmp_path / 'cov.sqlite'}"
     # Bielefeld documented a year before the regional event of Detmold (1 February 2024).
-    imported = sid_atlas("import", write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;15.01.2023\n"), "--db", db)
+    imported = sid_atlas(
+        "import", write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;15.01.2023\n"), "--db", db, "--create"
+    )
     assert imported.returncode == 0, imported.stderr
     args = ("coverage", "--date", "2023-06-01", "--level", "gemeinde", "--region", "057", "--format", "json")
 
