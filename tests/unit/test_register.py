@@ -19,6 +19,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 import register
 import register.core
