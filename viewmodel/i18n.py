@@ -599,6 +599,12 @@ TEXTS = {
     "reg_col_report": ("Meldung", "Report"),
     "reg_col_contact": ("Kontakt", "Contact"),
     "reg_col_lang": ("Sprache", "Language"),
+    "page_error": (
+        "Hier ist ein Fehler aufgetreten. Bitte laden Sie die Seite neu. Wenn es wieder passiert, "
+        "nennen Sie uns bitte die Fehlernummer {id}.",
+        "Something went wrong here. Please reload the page. If it happens again, "
+        "please tell us the error number {id}.",
+    ),
 }
 
 KIND_LABELS = {

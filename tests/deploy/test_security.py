@@ -180,7 +180,9 @@ def test_headers_german_shell_and_loopback_metrics(served):
     status, headers, body = request(base + "/register")
     assert status == 200 and b'<html lang="de">' in body and b"window.prerenderReady" not in body
     csp = headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'self'" in csp
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and headers["X-Frame-Options"] == "DENY"  # the register is never framed
+    assert "server" not in {name.lower() for name in headers}
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
     bundle = next(path for path in webserver.german_bundles(Path(__import__("streamlit").__file__).parent / "static"))
     assert "Verbindung unterbrochen" in request(base + bundle)[2].decode()
