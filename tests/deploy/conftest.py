@@ -1,0 +1,67 @@
+"""What the deployment tests share: a fresh PostgreSQL schema, and failing (under CI) or skipping without a tool.
+
+A register on the test PostgreSQL server needs ``SID_ATLAS_TEST_PG_URL``
+(``.ci/run`` starts a server and sets it; locally ``scripts/test_postgres.sh start``
+prints one). Under CI (``CI=true``) a missing server or program fails the test;
+elsewhere it is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from register import Register
+
+PG_ENV = "SID_ATLAS_TEST_PG_URL"
+
+
+def unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"the deployment tests must run under CI, but {reason}")
+    pytest.skip(reason)
+
+
+def program(name: str, package: str) -> str:
+    """The path of a system program (also in /usr/sbin), or fail/skip naming the Debian package."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin:/usr/bin")
+    if found is None:
+        unavailable(f"{name} is not installed (apt-get install {package})")
+    return found
+
+
+@contextlib.contextmanager
+def fresh_schema(units) -> Iterator[str]:
+    """A seeded register in a new schema of the test PostgreSQL server, as a URL; dropped afterwards."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        unavailable(f"{PG_ENV} is not set (scripts/test_postgres.sh start prints a server's URL)")
+    url = sa.make_url(base)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    schema = f"deploy_test_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        scoped = url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        # Seeded before the replicas start, so that all begin from the same known register.
+        Register(scoped, units=units).close()
+        yield scoped
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        engine.dispose()
+
+
+@pytest.fixture
+def register_url(units):
+    """A seeded register in a fresh schema of the test PostgreSQL server; dropped afterwards."""
+    with fresh_schema(units) as url:
+        yield url
