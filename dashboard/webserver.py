@@ -94,12 +94,12 @@ MAX_MESSAGE_BYTES = 64 * 1024
 SOCKETS_PER_ADDRESS = 50
 SOCKETS_PER_PROCESS = 400
 # Websocket messages per second, sustained and in a burst: per tab, per address, per process. A
-# person sends one per click or release (a page run costs 50-100 ms of CPU); beyond the rate a client
-# waits (its socket is read later), and one that would wait longer than MAX_WAIT_SECONDS is dropped.
+# person sends one per click or release (a page run costs 50-100 ms of CPU). Beyond the rate a
+# socket is read later: its messages wait in the client's TCP buffer (uvicorn reads one message at
+# a time), not in the server's memory; a flood from one address gets that address's rate, no more.
 TAB_RATE = (5.0, 20)
 ADDRESS_RATE = (10.0, 50)
 PROCESS_RATE = (200.0, 400)
-MAX_WAIT_SECONDS = 10.0
 # uvicorn's own cap on connections and tasks (503 beyond it): a backstop behind the caps above.
 PROCESS_CONNECTIONS = 1000
 TRUSTED_PROXY_ENV = "SID_ATLAS_TRUSTED_PROXY"
@@ -701,7 +701,7 @@ class Rate:
         self.due = 0.0  # the theoretical arrival time of the next event
 
     def wait(self, now: float) -> float:
-        return max(0.0, max(self.due, now) - self.tolerance - now)
+        return max(0.0, round(max(self.due, now) - self.tolerance - now, 6))  # to the µs: no float dust
 
     def take(self, now: float, wait: float) -> None:
         self.due = max(self.due, now + wait) + self.interval
@@ -732,16 +732,23 @@ class Wire:
         if not self.sockets[address]:
             del self.sockets[address]
 
-    def wait(self, address: str, tab: Rate, now: float) -> float | None:
-        """Seconds the next message of ``tab`` from ``address`` must wait, reserved; None: over the limit, drop the client."""
+    def wait(self, address: str, tab: Rate, now: float) -> float:
+        """Seconds the next message of ``tab`` (a socket) from ``address`` must wait; reserved.
+
+        Examples
+        --------
+        >>> wire, tab = Wire(), Rate(*TAB_RATE)
+        >>> [wire.wait("192.0.2.1", tab, 0.0) for _ in range(TAB_RATE[1])] == [0.0] * TAB_RATE[1]
+        True
+        >>> wire.wait("192.0.2.1", tab, 0.0), wire.wait("192.0.2.2", Rate(*TAB_RATE), 0.0)
+        (0.2, 0.0)
+        """
         if address not in self.rates:
             if len(self.rates) > 4 * SOCKETS_PER_PROCESS:
                 self.rates = {a: r for a, r in self.rates.items() if not r.idle(now) or a in self.sockets}
             self.rates[address] = Rate(*ADDRESS_RATE)
         buckets = (tab, self.rates[address], self.process)
         wait = max(bucket.wait(now) for bucket in buckets)
-        if wait > MAX_WAIT_SECONDS:
-            return None
         for bucket in buckets:
             bucket.take(now, wait)
         return wait
@@ -905,20 +912,19 @@ class Guard:
             return
         cookies = _cookies(scope)
         tab = Rate(*TAB_RATE)
-        closed = {"by_us": False}
+        paced = False
 
         async def vetted():
+            nonlocal paced
             while True:
                 message = await receive()
-                if message["type"] != "websocket.receive" or closed["by_us"]:
+                if message["type"] != "websocket.receive":
                     return message
                 wait = self.wire.wait(address, tab, time.monotonic())
-                if wait is None:
-                    LOG.warning("websocket closed: messages over the rate limit (address %s)", address)
-                    closed["by_us"] = True
-                    await send({"type": "websocket.close", "code": 1008})
-                    return {"type": "websocket.disconnect", "code": 1008}
                 if wait:
+                    if not paced:
+                        paced = True
+                        LOG.warning("websocket paced: messages over the rate (address %s)", address)
                     await asyncio.sleep(wait)
                 kind = message_kind(message["bytes"]) if message.get("bytes") is not None else None
                 allowed = who_may_send(kind)
@@ -926,12 +932,8 @@ class Guard:
                     return message
                 LOG.warning("websocket message refused: %s (address %s, not allowed to %s)", kind, address, allowed)
 
-        async def sending(message):
-            if not closed["by_us"]:  # after our close Streamlit may still flush what it had queued
-                await send(message)
-
         try:
-            await self.app(scope, vetted, sending)
+            await self.app(scope, vetted, send)
         finally:
             self.wire.close(address)
 

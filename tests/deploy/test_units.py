@@ -64,6 +64,7 @@ def test_the_replica_may_write_exactly_where_the_server_writes_at_run_time(monke
     assert allowed == {INSTALLED / folder.relative_to(root) for folder in written}
     assert "sid-atlas serve" in directives(REPLICA, "ExecStart")[0]
     # nginx writes pid, logs and temp folders in its prefix, which is its state directory.
-    assert directives(NGINX, "StateDirectory") == ["sid-atlas-nginx"] and "-p /var/lib/sid-atlas-nginx" in (
-        directives(NGINX, "ExecStart")[0]
+    assert (
+        directives(NGINX, "StateDirectory") == ["sid-atlas-nginx"]
+        and "-p /var/lib/sid-atlas-nginx" in (directives(NGINX, "ExecStart")[0])
     )
