@@ -84,10 +84,11 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 HASHED_GEOMETRY = re.compile(r"^/component/[^/]+/geo/[^/]+-[0-9a-f]{12}\.json$")
 
 # -- the wire's limits (README, "Sicherheit") --
-# The largest message a browser sends is a rerun carrying every widget's value: 10.3 KB measured with
-# every text field of every page filled to its limit with 3-byte characters (tests/deploy/test_wire.py
-# measures it again). 64 KiB is six times that and leaves ~17,000 characters to a search field without
-# a limit. The same bound stops the unpacking of a compressed message (websockets inflates no further).
+# The largest message a browser sends is a rerun carrying every widget's value: 16.3 KB measured in
+# Chromium with every toggle on and every text field of the atlas and the register filled with 3-byte
+# characters, to its limit or 2,000 (tests/deploy/test_wire.py measures it again and wants it below
+# half). 64 KiB is four times that; the same bound stops the unpacking of a compressed message
+# (websockets inflates no further).
 MAX_MESSAGE_BYTES = 64 * 1024
 # Open websockets (one per browser tab): per client address (an office behind one NAT address shares
 # it) and per process (each session holds a few MB; deploy/systemd/sid-atlas@.service's MemoryMax).

@@ -286,3 +286,60 @@ def test_served_alone_in_a_network_namespace_calls_out_nowhere(tmp_path):
     assert result["static_seconds"] < 0.5, result
     assert result["outside"] == []  # no connect() beyond the loopback, and no DNS query at all
     assert "Traceback" not in (tmp_path / "serve.log").read_text(errors="replace")
+
+
+@pytest.mark.browser
+def test_the_largest_message_a_person_sends_fits_well_within_the_limit(served):
+    """Every text field of the atlas and the register filled to its limit (3-byte characters), every toggle on.
+
+    :data:`dashboard.webserver.MAX_MESSAGE_BYTES` rests on this measurement
+    (16.3 KB when it was set): the largest message must stay below half of it.
+    """
+    base, _ = served
+    program("chromium", "chromium")
+    from tests.deploy.test_scaleout import CHROMIUM, in_chromium
+
+    if not os.access(CHROMIUM, os.X_OK):
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+    def use_every_field(browser) -> list[int]:
+        sizes: list[int] = []
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+        page = context.new_page()
+        page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sizes.append(len(payload))))
+
+        def fill_everything() -> None:
+            for label in page.locator("label:has(input[role=switch])").all():
+                if label.is_visible() and "English" not in label.inner_text():
+                    label.click()
+                    page.wait_for_timeout(1500)
+            for box in page.locator("input[type=text]:not([role=combobox]), textarea").all():
+                if box.is_visible() and box.is_editable():
+                    box.fill("€" * 2000)  # Streamlit cuts it to the field's max_chars, where it has one
+                    box.press("Tab")
+                    page.wait_for_timeout(1500)
+
+        try:
+            page.goto(f"{base}/?date=2024-02-01")
+            page.get_by_role("heading", name="#sicherimDienst").first.wait_for(timeout=60_000)
+            page.get_by_role("button", name="Absenden").first.wait_for(timeout=60_000)  # the whole page is drawn
+            fill_everything()
+            page.get_by_role("button", name="Absenden").first.click()
+            # The report's text alone is 2000 three-byte characters: wait until its message has gone.
+            for _ in range(150):
+                if sizes and max(sizes) > 6000:
+                    break
+                page.wait_for_timeout(200)
+            page.goto(f"{base}{webserver.SIGNIN_PATH}")
+            page.get_by_label("Ihr Name (für das Änderungsprotokoll)").fill("Anna Beispiel")
+            page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Anmelden").click()
+            page.get_by_text("Angemeldet als Anna Beispiel").wait_for(timeout=60_000)
+            fill_everything()
+            return sizes
+        finally:
+            context.close()
+
+    sizes = in_chromium(use_every_field)
+    assert max(sizes) > 6000  # the fields were filled: one full field alone is 6 KB
+    assert max(sizes) < webserver.MAX_MESSAGE_BYTES / 2, sorted(sizes)[-5:]
