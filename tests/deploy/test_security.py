@@ -203,8 +203,11 @@ def test_health_is_unhealthy_and_the_page_says_register_unreachable_without_deta
             except OSError:
                 time.sleep(0.5)
         assert status == 503
-        _, page = run_sync(open_page(base, "register"))
-        assert "Register nicht erreichbar" in page and "secretuser" not in page and "hiddendb" not in page
+        for name in ("register", ""):  # the register page and the atlas, which reads the register too
+            _, page = run_sync(open_page(base, name))
+            assert "Register nicht erreichbar" in page and "secretuser" not in page and "hiddendb" not in page
+            assert "127.0.0.1:1" not in page and "postgresql" not in page
+        assert "hiddendb" in (tmp_path / "serve.log").read_text()  # the details are in the log
     finally:
         scaleout.stop(process)
 
