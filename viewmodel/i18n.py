@@ -602,8 +602,7 @@ TEXTS = {
     "page_error": (
         "Hier ist ein Fehler aufgetreten. Bitte laden Sie die Seite neu. Wenn es wieder passiert, "
         "nennen Sie uns bitte die Fehlernummer {id}.",
-        "Something went wrong here. Please reload the page. If it happens again, "
-        "please tell us the error number {id}.",
+        "Something went wrong here. Please reload the page. If it happens again, please tell us the error number {id}.",
     ),
 }
 
