@@ -12,7 +12,8 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -65,3 +66,38 @@ def register_url(units):
     """A seeded register in a fresh schema of the test PostgreSQL server; dropped afterwards."""
     with fresh_schema(units) as url:
         yield url
+
+
+@contextlib.contextmanager
+def environment(settings: Mapping[str, str]) -> Iterator[None]:
+    """``settings`` in this process's environment (which the servers it starts inherit), restored afterwards."""
+    old = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def editor_secrets(folder: Path, password: str) -> dict[str, str]:
+    """A secrets file of the test with an editor password (never the checkout's), as the environment naming it."""
+    (folder / "secrets.toml").write_text(f'[register]\neditor_password = "{password}"\n', encoding="utf-8")
+    return {"STREAMLIT_SECRETS_FILES": str(folder / "secrets.toml")}
+
+
+@contextlib.contextmanager
+def served_alone(folder: Path, units, password: str) -> Iterator[tuple[str, str, Path]]:
+    """``sid-atlas serve`` on a seeded SQLite register with an editor password; its URL, register URL and log."""
+    from deploy import scaleout
+
+    url = f"sqlite:///{folder / 'register.sqlite'}"
+    Register(url, units=units).close()
+    with (
+        environment(editor_secrets(folder, password)),
+        scaleout.replica(scaleout.free_port(), url, folder / "serve.log") as running,
+    ):
+        yield running.url, url, folder / "serve.log"

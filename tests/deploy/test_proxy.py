@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import glob
-import os
 import re
 import resource
 import subprocess
@@ -27,7 +26,7 @@ from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
 from tests.deploy import wire
-from tests.deploy.conftest import fresh_schema, program
+from tests.deploy.conftest import editor_secrets, environment, fresh_schema, program
 
 pytestmark = [pytest.mark.deploy, pytest.mark.server]
 
@@ -58,31 +57,20 @@ def deployed(tmp_path_factory, units):
     if scaleout.find_nginx() is None:
         program("nginx", "nginx")
     folder = tmp_path_factory.mktemp("proxy")
-    (folder / "secrets.toml").write_text(f'[register]\neditor_password = "{PASSWORD}"\n', encoding="utf-8")
-    settings = {"STREAMLIT_SECRETS_FILES": str(folder / "secrets.toml"), "SID_ATLAS_FRAME_ANCESTORS": EMBEDDER}
-    old = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
+    settings = {**editor_secrets(folder, PASSWORD), "SID_ATLAS_FRAME_ANCESTORS": EMBEDDER}
     # Hundreds of sockets from this process (600 idle websockets): as many descriptors as allowed.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
+    trace = wire.strace(folder / "connect", apart=True)
     try:
         with (
+            environment(settings),
             fresh_schema(units) as url,
-            scaleout.deployment(
-                url,
-                folder,
-                supervise=False,
-                wrapper=["strace", "-ff", "-qq", "--seccomp-bpf", "-e", "trace=connect", "-o", str(folder / "connect")],
-            ) as (proxy, replicas),
+            scaleout.deployment(url, folder, supervise=False, wrapper=trace) as (proxy, replicas),
         ):
             yield Deployment(proxy, replicas, folder)
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-        for name, value in old.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def wait_for(read, text: str, timeout: float = 5) -> str:

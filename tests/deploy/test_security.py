@@ -28,6 +28,7 @@ from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
 from register import signin
+from tests.deploy.conftest import served_alone
 
 pytestmark = pytest.mark.server
 
@@ -61,20 +62,8 @@ def request(
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, units):
     """``sid-atlas serve`` on a seeded SQLite register with an editor password; its URL, register URL and log."""
-    folder = tmp_path_factory.mktemp("served")
-    (folder / "secrets.toml").write_text(f'[register]\neditor_password = "{PASSWORD}"\n', encoding="utf-8")
-    url = f"sqlite:///{folder / 'register.sqlite'}"
-    register.Register(url, units=units).close()
-    old = os.environ.get("STREAMLIT_SECRETS_FILES")
-    os.environ["STREAMLIT_SECRETS_FILES"] = str(folder / "secrets.toml")
-    try:
-        with scaleout.replica(scaleout.free_port(), url, folder / "serve.log") as running:
-            yield running.url, url, folder / "serve.log"
-    finally:
-        if old is None:
-            os.environ.pop("STREAMLIT_SECRETS_FILES", None)
-        else:
-            os.environ["STREAMLIT_SECRETS_FILES"] = old
+    with served_alone(tmp_path_factory.mktemp("served"), units, PASSWORD) as running:
+        yield running
 
 
 def sign_in(base: str, name: str, password: str):

@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
-import register
 from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
 from tests.deploy import wire
-from tests.deploy.conftest import program, unavailable
+from tests.deploy.conftest import program, served_alone, unavailable
 
 pytestmark = pytest.mark.server
 
@@ -37,20 +36,8 @@ ERROR_ID = re.compile(r"(?:Fehlernummer|error number) ([0-9a-f]{8})")
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, units):
     """``sid-atlas serve`` on a seeded SQLite register with an editor password; its URL and log."""
-    folder = tmp_path_factory.mktemp("wire")
-    (folder / "secrets.toml").write_text(f'[register]\neditor_password = "{PASSWORD}"\n', encoding="utf-8")
-    url = f"sqlite:///{folder / 'register.sqlite'}"
-    register.Register(url, units=units).close()
-    old = os.environ.get("STREAMLIT_SECRETS_FILES")
-    os.environ["STREAMLIT_SECRETS_FILES"] = str(folder / "secrets.toml")
-    try:
-        with scaleout.replica(scaleout.free_port(), url, folder / "serve.log") as running:
-            yield running.url, folder / "serve.log"
-    finally:
-        if old is None:
-            os.environ.pop("STREAMLIT_SECRETS_FILES", None)
-        else:
-            os.environ["STREAMLIT_SECRETS_FILES"] = old
+    with served_alone(tmp_path_factory.mktemp("wire"), units, PASSWORD) as (base, _, log):
+        yield base, log
 
 
 def log_text(log: Path, wait_for: str = "", timeout: float = 5) -> str:

@@ -244,9 +244,12 @@ def outside_connects(trace: Path) -> list[str]:
     return found
 
 
-def strace(log: Path) -> list[str]:
-    """The command prefix that records every connect() of a process and its threads and children to ``log``."""
-    return ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect", "-o", str(log)]
+def strace(log: Path, apart: bool = False) -> list[str]:
+    """The command prefix that records every connect() of a process, its threads and children to ``log``.
+
+    ``apart``: one file per process and thread (``log.<pid>``), for several traced at once.
+    """
+    return ["strace", "-ff" if apart else "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect", "-o", str(log)]
 
 
 def traced_pid(wrapper_pid: int) -> int:
