@@ -152,7 +152,8 @@ def test_compressed_frames_never_unpack_inside_a_replica(deployed):
         done.set()
         sampler.join()
     assert 180_000 < len(big) < 220_000 and len(small) < webserver.MAX_MESSAGE_BYTES
-    assert codes == [1009] * 24  # "message too big", each connection closed
+    # Each connection closed: "message too big", or reset while the rest of a large frame was arriving.
+    assert set(codes) <= {1009, None} and codes[12:] == [1009] * 12, codes
     for pid in pids:
         assert peak[pid] - baseline[pid] < 100, (peak, baseline)
     time.sleep(2)

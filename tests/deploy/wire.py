@@ -162,8 +162,13 @@ def deflate_bomb(unpacked_mb: int) -> bytes:
     return head + key + apply_mask(payload, key)
 
 
-async def send_raw(base: str, frame: bytes, address: str | None = None, wait: float = 30) -> int | None:
-    """Open a compressed websocket, write ``frame`` as is; the close code the server answered with (None: none in time)."""
+async def send_raw(base: str, frame: bytes, address: str | None = None, wait: float = 30) -> int | str | None:
+    """Open a compressed websocket, write ``frame`` as is; how the server ended it.
+
+    The close code it sent; None when it dropped the connection without one
+    (it may close while the frame is still arriving: the unread rest resets the
+    connection); ``"open"`` when it still held it after ``wait`` seconds.
+    """
     import websockets
 
     ws = await websockets.connect(
@@ -177,7 +182,7 @@ async def send_raw(base: str, frame: bytes, address: str | None = None, wait: fl
     except websockets.ConnectionClosed as closed:
         return closed.rcvd.code if closed.rcvd else None
     except TimeoutError:
-        return None
+        return "open"
     finally:
         await ws.close()
 
