@@ -191,6 +191,25 @@ class LoadResult:
     rss_loaded: int | None = None
 
 
+def source_address(url: str, viewer: int) -> tuple[str, int] | None:
+    """Viewers of a loopback server each from an address of their own, as people are (127.0.0.2 …).
+
+    The server and nginx limit websockets and messages per client address
+    (README, "Sicherheit"); hundreds of viewers from 127.0.0.1 would be one
+    client over its limits.
+
+    Examples
+    --------
+    >>> source_address("ws://127.0.0.1:8501/_stcore/stream", 0), source_address("ws://127.0.0.1:1/", 300)
+    (('127.0.0.2', 0), ('127.0.0.52', 0))
+    >>> source_address("ws://atlas.example/_stcore/stream", 0) is None
+    True
+    """
+    if "//127.0.0.1:" not in url:
+        return None
+    return (f"127.0.0.{2 + viewer % 250}", 0)
+
+
 class Viewer:
     """One browser tab's worth of Streamlit session, driven over the websocket."""
 
@@ -210,7 +229,12 @@ class Viewer:
 
         # The browser offers compression and so does the app's config: measure with it.
         self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None, open_timeout=RUN_TIMEOUT_S
+            self.ws_url,
+            subprotocols=["streamlit"],
+            origin=self.origin,
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_S,
+            local_addr=source_address(self.ws_url, self.viewer),
         )
         self.query = f"date={day.isoformat()}"
         run = await self._rerun(None)

@@ -37,7 +37,8 @@ from dashboard import (
     timeline,
 )
 from dashboard.mapview import render_map
-from dashboard.notices import plain
+from dashboard.navigation import page_lang
+from dashboard.notices import for_viewers, plain
 from exports import animation
 from exports.style import title_for
 from loaders import accessions, provenance, store
@@ -431,7 +432,7 @@ def main() -> None:
         follow_register()
         cov = coverage()
     except AtlasError as error:
-        st.error(str(error))
+        st.error(for_viewers(error, page_lang()))
         st.stop()
     if press.is_embed(st.query_params):
         # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
@@ -522,7 +523,7 @@ def day_view(basemap: str) -> None:
         try:
             follow_register()
         except AtlasError as error:
-            st.error(str(error))
+            st.error(for_viewers(error, page_lang()))
             return
     view: ViewState = state.view
     full_run = state.pop("full_run", False)

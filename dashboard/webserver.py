@@ -23,13 +23,26 @@ Uploads
     the register page shows an uploader to a signed-in editor, and only with
     that editor's cookie; bytes held per session and per process are capped.
 
+The wire (:class:`Wire`, :func:`run`)
+    Only known host names (:class:`Settings`); one client address, the
+    TCP peer's, or what the configured proxy says it is; websockets only
+    from the page's own origin, at most :data:`SOCKETS_PER_ADDRESS` per
+    address and :data:`SOCKETS_PER_PROCESS` per process, messages of at
+    most :data:`MAX_MESSAGE_BYTES` (also unpacked) at a bounded rate, and
+    the protocol's messages that act for all users or describe the
+    deployment only from a signed-in editor (:data:`BACKMSG_POLICY`).
+    Nothing leaves the machine (:func:`no_outside_calls`); an error in a
+    page shows one sentence and an id, the traceback goes to the log
+    (:func:`script_error`).
+
 Everything else
-    Security headers on every response (:func:`security_headers`),
-    ``/_stcore/metrics`` from the loopback only, ``/_stcore/health`` ``ok``
-    only while the coverage model loads, the page shell in German
-    (``<html lang="de">``, the connection-lost dialog; :data:`viewmodel.i18n.FRONTEND`),
-    long caching for the map's content-hashed geometry, and session ids
-    removed from every log line.
+    Security headers on every response (:func:`security_headers`; framing
+    only for the embed view, :func:`frame_policy`), ``/_stcore/metrics``
+    from the loopback only, ``/_stcore/health`` ``ok`` only while the
+    coverage model loads, the page shell in German (``<html lang="de">``,
+    the connection-lost dialog; :data:`viewmodel.i18n.FRONTEND`), long
+    caching for the map's content-hashed geometry, and session ids removed
+    from every log line.
 """
 
 from __future__ import annotations
@@ -41,11 +54,15 @@ import ipaddress
 import logging
 import os
 import re
+import secrets as tokens
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from dashboard import assets
 
@@ -70,6 +87,32 @@ HASHING_QUEUE = 16
 UPLOADER_SECONDS = 3600
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 HASHED_GEOMETRY = re.compile(r"^/component/[^/]+/geo/[^/]+-[0-9a-f]{12}\.json$")
+
+# -- the wire's limits (README, "Sicherheit") --
+# The largest message a browser sends is a rerun carrying every widget's value: 16.3 KB measured in
+# Chromium with every toggle on and every text field of the atlas and the register filled with 3-byte
+# characters, to its limit or 2,000 (tests/deploy/test_wire.py measures it again and wants it below
+# half). 64 KiB is four times that; the same bound stops the unpacking of a compressed message
+# (websockets inflates no further).
+MAX_MESSAGE_BYTES = 64 * 1024
+# Open websockets (one per browser tab): per client address (an office behind one NAT address shares
+# it) and per process (each session holds a few MB; deploy/systemd/sid-atlas@.service's MemoryMax).
+SOCKETS_PER_ADDRESS = 50
+SOCKETS_PER_PROCESS = 400
+# Websocket messages per second, sustained and in a burst: per tab, per address, per process. A
+# person sends one per click or release (a page run costs 50-100 ms of CPU). Beyond the rate a
+# socket is read later: its messages wait in the client's TCP buffer (uvicorn reads one message at
+# a time), not in the server's memory; a flood from one address gets that address's rate, no more.
+TAB_RATE = (5.0, 20)
+ADDRESS_RATE = (10.0, 50)
+PROCESS_RATE = (200.0, 400)
+# uvicorn's own cap on connections and tasks (503 beyond it): a backstop behind the caps above.
+PROCESS_CONNECTIONS = 1000
+TRUSTED_PROXY_ENV = "SID_ATLAS_TRUSTED_PROXY"
+SERVER_NAMES_ENV = "SID_ATLAS_SERVER_NAMES"
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+HSTS = "max-age=31536000"
+HOSTNAME = re.compile(r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 _state = {"active": False}
 _uploaders: dict[str, tuple[str, str, float]] = {}  # session -> (cookie, value's hash, until)
@@ -129,6 +172,91 @@ def upload_allowed(session_id: str, cookies: Mapping[str, str]) -> bool:
     return grant is not None and bool(cookies.get(grant[0])) and grant[1] == token_hash(cookies[grant[0]])
 
 
+# -- configuration ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """What the server trusts, from the environment; a wrong value stops the start with one line.
+
+    ``$SID_ATLAS_TRUSTED_PROXY``
+        Addresses or networks of the proxy in front (the shipped nginx:
+        ``127.0.0.1``), space-separated. Only a request from one of them may
+        name the client (``X-Forwarded-For``) and the outside scheme
+        (``X-Forwarded-Proto``); unset, nothing is trusted and the client is
+        the TCP peer.
+    ``$SID_ATLAS_SERVER_NAMES``
+        Host names (or addresses) the site is reached under, space-separated;
+        besides them only ``localhost``, ``127.0.0.1``, ``::1`` and the address
+        the server listens on are answered.
+    ``$SID_ATLAS_FRAME_ANCESTORS``
+        Sites allowed to frame the embed view (:func:`frame_ancestors`).
+
+    Examples
+    --------
+    >>> settings = Settings.from_env({"SID_ATLAS_TRUSTED_PROXY": "127.0.0.1 10.0.0.0/8",
+    ...                               "SID_ATLAS_SERVER_NAMES": "Atlas.Example.org"}, address="0.0.0.0")
+    >>> settings.trusted_proxies, sorted(settings.server_names)
+    (('127.0.0.1', '10.0.0.0/8'), ['127.0.0.1', '::1', 'atlas.example.org', 'localhost'])
+    >>> Settings.from_env({"SID_ATLAS_TRUSTED_PROXY": "nginx"})
+    Traceback (most recent call last):
+    ValueError: SID_ATLAS_TRUSTED_PROXY: not an IP address or network: 'nginx'
+    >>> Settings.from_env({"SID_ATLAS_SERVER_NAMES": "atlas.example.org/x"})
+    Traceback (most recent call last):
+    ValueError: SID_ATLAS_SERVER_NAMES: not a host name: 'atlas.example.org/x'
+    """
+
+    trusted_proxies: tuple[str, ...] = ()
+    server_names: frozenset[str] = frozenset(LOCAL_NAMES)
+    ancestors: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ, address: str = "") -> Settings:
+        proxies = env.get(TRUSTED_PROXY_ENV, "").replace(",", " ").split()
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{TRUSTED_PROXY_ENV}: not an IP address or network: {proxy!r}") from None
+        names = set(LOCAL_NAMES)
+        for name in env.get(SERVER_NAMES_ENV, "").replace(",", " ").split():
+            if not (HOSTNAME.fullmatch(name.lower()) or _is_address(name)):
+                raise ValueError(f"{SERVER_NAMES_ENV}: not a host name: {name!r}")
+            names.add(name.lower())
+        if address and _is_address(address) and not ipaddress.ip_address(address).is_unspecified:
+            names.add(address)
+        return cls(tuple(proxies), frozenset(names), tuple(frame_ancestors(env)))
+
+
+def host_allowed(host: str | None, names: frozenset[str]) -> bool:
+    """Whether a request's ``Host`` header names this site (any port).
+
+    Examples
+    --------
+    >>> names = Settings().server_names
+    >>> host_allowed("127.0.0.1:8501", names), host_allowed("[::1]:80", names), host_allowed("LOCALHOST", names)
+    (True, True, True)
+    >>> host_allowed("evil.example", names), host_allowed(None, names), host_allowed("a@localhost", names)
+    (False, False, False)
+    """
+    if not host:
+        return False
+    try:
+        parts = urlsplit(f"//{host}")
+        parts.port  # noqa: B018 -- validates the port
+    except ValueError:
+        return False
+    if parts.username is not None or parts.path or parts.query or parts.fragment or not parts.hostname:
+        return False
+    return parts.hostname.rstrip(".") in names
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 # -- headers ----------------------------------------------------------------------------------------
 def frame_ancestors(env: Mapping[str, str] = os.environ) -> list[str]:
     """Origins allowed to frame the pages besides the app itself (``$SID_ATLAS_FRAME_ANCESTORS``, space-separated).
@@ -151,14 +279,15 @@ def frame_ancestors(env: Mapping[str, str] = os.environ) -> list[str]:
     return origins
 
 
-def security_headers(ancestors: Sequence[str] = ()) -> dict[str, str]:
-    """The headers every response carries: nothing from other origins, no framing by strangers.
+def security_headers(ancestors: Sequence[str] = (), framed: bool = True) -> dict[str, str]:
+    """The headers every response carries: nothing from other origins, framing only where asked for.
 
     Streamlit's styles are injected at run time (``style-src 'unsafe-inline'``);
     scripts, fonts, images and connections stay on the app's own origin. The
-    map is a same-origin component iframe, hence ``frame-src 'self'`` and
-    ``frame-ancestors 'self'``. Basemap tiles (opt-in in the atlas) come from
-    their providers, listed in ``img-src``.
+    map is a same-origin component iframe, hence ``frame-src 'self'``. Basemap
+    tiles (opt-in in the atlas) come from their providers, listed in ``img-src``.
+    A response that may be ``framed`` (:func:`frame_policy`) allows the app
+    itself and ``ancestors``; any other says ``frame-ancestors 'none'``.
 
     Examples
     --------
@@ -167,9 +296,10 @@ def security_headers(ancestors: Sequence[str] = ()) -> dict[str, str]:
     True
     >>> "X-Frame-Options" in headers, security_headers()["X-Frame-Options"]
     (False, 'SAMEORIGIN')
+    >>> closed = security_headers(["https://www.example.org"], framed=False)
+    >>> closed["Content-Security-Policy"].endswith("frame-ancestors 'none'"), closed["X-Frame-Options"]
+    (True, 'DENY')
     """
-    from urllib.parse import urlsplit
-
     from dashboard.mapview import BASEMAPS
 
     tiles = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(b["url"])) for b in BASEMAPS.values() if b})
@@ -187,14 +317,38 @@ def security_headers(ancestors: Sequence[str] = ()) -> dict[str, str]:
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
-            "frame-ancestors " + " ".join(["'self'", *ancestors]),
+            "frame-ancestors " + (" ".join(["'self'", *ancestors]) if framed else "'none'"),
         ]
     )
     headers = {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
-    if not ancestors:
+    if not framed:
+        headers["X-Frame-Options"] = "DENY"
+    elif not ancestors:
         # For browsers without CSP level 2; it cannot list origins, so only when there are none.
         headers["X-Frame-Options"] = "SAMEORIGIN"
     return headers
+
+
+def frame_policy(rel: str, query: str) -> bool:
+    """Whether the response to ``rel`` (path below the base) may be framed: the embed view and component pages.
+
+    The embed view is the atlas page with ``?iframe=1`` (:func:`dashboard.press.is_embed`);
+    Streamlit's component pages (the map, the charts) are iframes inside the
+    app's pages, the embed view among them. The register, the sign-in form and
+    every other page are never framed, by the app itself neither.
+
+    Examples
+    --------
+    >>> frame_policy("/", "iframe=1&region=057"), frame_policy("/component/coverage_map/index.html", "")
+    (True, True)
+    >>> frame_policy("/", "region=057"), frame_policy("/register", "iframe=1"), frame_policy("/_sid/anmelden", "")
+    (False, False, False)
+    """
+    from dashboard.press import EMBED_PARAM
+
+    if rel.startswith("/component/"):
+        return True
+    return rel in ("", "/") and parse_qs(query).get(EMBED_PARAM) == ["1"]
 
 
 # -- the German page shell ----------------------------------------------------------------------------
@@ -304,17 +458,31 @@ def register_engine():
         return _register["instance"].engine
 
 
-def client_address(peer: str | None, headers: Mapping[str, str]) -> str:
-    """The client's address: nginx's ``X-Real-IP`` when the request comes from the loopback proxy.
+def client_address(peer: str | None, headers: Mapping[str, str] | None = None) -> str:
+    """The client's address: the ASGI peer, which is the TCP peer or what the trusted proxy says it is.
+
+    uvicorn replaces the peer by the address in ``X-Forwarded-For`` only for a
+    request from ``$SID_ATLAS_TRUSTED_PROXY`` (:func:`uvicorn_settings`), and
+    the shipped nginx sets that header to its own peer, never passing on one a
+    client sent. No header is read here: ``headers`` is kept for callers.
 
     Examples
     --------
-    >>> client_address("127.0.0.1", {"x-real-ip": "203.0.113.9"}), client_address("203.0.113.7", {"x-real-ip": "1.2.3.4"})
-    ('203.0.113.9', '203.0.113.7')
+    >>> client_address("203.0.113.7", {"x-forwarded-for": "1.2.3.4", "x-real-ip": "1.2.3.4"}), client_address(None)
+    ('203.0.113.7', 'unknown')
     """
-    if peer and _loopback(peer) and headers.get("x-real-ip"):
-        return headers["x-real-ip"].strip()[:64]
     return (peer or "unknown")[:64]
+
+
+def outside_https(scope: Mapping) -> bool:
+    """Whether the browser reached the site over https (the scheme of the trusted proxy's ``X-Forwarded-Proto``).
+
+    Examples
+    --------
+    >>> outside_https({"scheme": "https"}), outside_https({"scheme": "wss"}), outside_https({"scheme": "http"})
+    (True, True, False)
+    """
+    return scope.get("scheme") in ("https", "wss")
 
 
 def _loopback(host: str) -> bool:
@@ -452,7 +620,7 @@ async def signin_endpoint(request):
         return page("Register nicht erreichbar. Bitte später noch einmal versuchen.", 503, name)
     signin.LOG.info("sign-in succeeded: editor=%s address=%s", editor, address)
     response = RedirectResponse(base + REGISTER_PAGE, status_code=303)
-    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    secure = outside_https(request.scope)
     response.set_cookie(
         COOKIE,
         token,
@@ -463,6 +631,193 @@ async def signin_endpoint(request):
         secure=secure,
     )
     return response
+
+
+# -- the wire: websocket messages -----------------------------------------------------------------------
+# Who may send each of Streamlit's client messages (BackMsg): "everyone" acts on the sender's own session;
+# "editor" acts for all users or describes the deployment; "nobody" is Streamlit's own development tooling.
+BACKMSG_POLICY = {
+    "rerun_script": "everyone",
+    "stop_script": "everyone",
+    "app_heartbeat": "everyone",
+    "file_urls_request": "everyone",  # upload URLs of the own session; the upload itself is gated (Guard._upload)
+    "backend_operation_request": "everyone",  # by its payload, below
+    "clear_cache": "editor",  # empties every cache of the process, for every user
+    "load_git_info": "editor",  # answers with repository, branch and uncommitted files
+    "set_run_on_save": "editor",  # reruns on source changes: a developer's switch
+    "debug_disconnect_websocket": "nobody",
+    "debug_shutdown_runtime": "nobody",
+}
+BACKEND_OPERATIONS = {
+    "deferred_file": "everyone",  # a download button's file, built on the click
+    "dataframe_chunk": "everyone",  # rows of a table being scrolled
+    "install_skills": "nobody",  # writes Streamlit's AI-assistant files into the app's folder
+    "dismiss_skills_nudge": "nobody",
+}
+
+
+def protocol_problems() -> list[str]:
+    """Client message kinds of the installed Streamlit that :data:`BACKMSG_POLICY` does not decide (or no longer has).
+
+    A newer Streamlit may add one: the server then refuses to start (:func:`preflight`)
+    rather than pass an undecided message from anonymous clients.
+
+    Examples
+    --------
+    >>> protocol_problems()
+    []
+    """
+    from streamlit.proto.BackMsg_pb2 import BackendOperationRequest, BackMsg
+
+    problems = []
+    for message, table in ((BackMsg, BACKMSG_POLICY), (BackendOperationRequest, BACKEND_OPERATIONS)):
+        oneof = message.DESCRIPTOR.oneofs_by_name["type" if message is BackMsg else "payload"]
+        kinds = {field.name for field in oneof.fields}
+        problems += [f"{message.__name__}.{kind}: undecided" for kind in sorted(kinds - set(table))]
+        problems += [f"{message.__name__}.{kind}: gone" for kind in sorted(set(table) - kinds)]
+    return problems
+
+
+def message_kind(data: bytes) -> str | None:
+    """The kind of a client message (``backend_operation_request`` with its payload after a colon); None if unreadable.
+
+    Examples
+    --------
+    >>> from streamlit.proto.BackMsg_pb2 import BackMsg
+    >>> message_kind(BackMsg(clear_cache=True).SerializeToString()), message_kind(b"\\xff\\xff")
+    ('clear_cache', None)
+    >>> message = BackMsg()
+    >>> message.backend_operation_request.install_skills.SetInParent()
+    >>> message_kind(message.SerializeToString())
+    'backend_operation_request:install_skills'
+    """
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    message = BackMsg()
+    try:
+        message.ParseFromString(data)
+    except (DecodeError, ValueError, RuntimeError):
+        return None
+    kind = message.WhichOneof("type")
+    if kind == "backend_operation_request":
+        return f"{kind}:{message.backend_operation_request.WhichOneof('payload')}"
+    return kind
+
+
+def who_may_send(kind: str | None) -> str:
+    """Who may send a message of ``kind`` (:func:`message_kind`): "everyone", "editor" or "nobody".
+
+    Examples
+    --------
+    >>> who_may_send("rerun_script"), who_may_send("clear_cache"), who_may_send("backend_operation_request:install_skills")
+    ('everyone', 'editor', 'nobody')
+    >>> who_may_send(None), who_may_send("backend_operation_request:None")
+    ('everyone', 'nobody')
+    """
+    if kind is None:
+        return "everyone"  # unreadable: Streamlit closes the connection itself (protocol error)
+    if kind.startswith("backend_operation_request:"):
+        return BACKEND_OPERATIONS.get(kind.split(":", 1)[1], "nobody")
+    return BACKMSG_POLICY.get(kind, "nobody")
+
+
+def editor_cookies(cookies: Mapping[str, str]) -> bool:
+    """Whether ``cookies`` carry a sign-in the register page has confirmed as an editor's (an upload grant).
+
+    The register page checks the sign-in (password cookie or OIDC) on every
+    run and grants its session uploads (:func:`allow_uploads`) while it holds;
+    the same cookie on a websocket is an editor's.
+    """
+    from register.signin import token_hash
+
+    now = time.monotonic()
+    with _uploaders_lock:
+        grants = [(cookie, hashed) for cookie, hashed, until in _uploaders.values() if until >= now]
+    return any(isinstance(cookies.get(c), str) and token_hash(cookies[c]) == h for c, h in grants)
+
+
+class Rate:
+    """A rate with a burst (generic cell rate algorithm): how long the next event must wait.
+
+    Examples
+    --------
+    >>> rate, waits = Rate(2.0, 3), []  # two a second, three at once
+    >>> for _ in range(4):
+    ...     waits.append(rate.wait(0.0))
+    ...     rate.take(0.0, waits[-1])
+    >>> waits, rate.wait(0.0), rate.wait(10.0)
+    ([0.0, 0.0, 0.0, 0.5], 1.0, 0.0)
+    """
+
+    __slots__ = ("interval", "tolerance", "due")
+
+    def __init__(self, per_second: float, burst: int):
+        self.interval = 1.0 / per_second
+        self.tolerance = (burst - 1) * self.interval
+        self.due = 0.0  # the theoretical arrival time of the next event
+
+    def wait(self, now: float) -> float:
+        return max(0.0, round(max(self.due, now) - self.tolerance - now, 6))  # to the µs: no float dust
+
+    def take(self, now: float, wait: float) -> None:
+        self.due = max(self.due, now + wait) + self.interval
+
+    def idle(self, now: float) -> bool:
+        return self.due <= now
+
+
+class Wire:
+    """Open websockets and message rates per address and per process; only the event loop's thread touches it."""
+
+    def __init__(self) -> None:
+        self.sockets: dict[str, int] = {}
+        self.rates: dict[str, Rate] = {}
+        self.process = Rate(*PROCESS_RATE)
+
+    def open(self, address: str) -> str | None:
+        """Count a new websocket; why it may not open (None: it may)."""
+        if sum(self.sockets.values()) >= SOCKETS_PER_PROCESS:
+            return f"{SOCKETS_PER_PROCESS} websockets open in this process"
+        if self.sockets.get(address, 0) >= SOCKETS_PER_ADDRESS:
+            return f"{SOCKETS_PER_ADDRESS} websockets open from this address"
+        self.sockets[address] = self.sockets.get(address, 0) + 1
+        return None
+
+    def close(self, address: str) -> None:
+        self.sockets[address] -= 1
+        if not self.sockets[address]:
+            del self.sockets[address]
+
+    def wait(self, address: str, tab: Rate, now: float) -> float:
+        """Seconds the next message of ``tab`` (a socket) from ``address`` must wait; reserved.
+
+        Examples
+        --------
+        >>> wire, tab = Wire(), Rate(*TAB_RATE)
+        >>> [wire.wait("192.0.2.1", tab, 0.0) for _ in range(TAB_RATE[1])] == [0.0] * TAB_RATE[1]
+        True
+        >>> wire.wait("192.0.2.1", tab, 0.0), wire.wait("192.0.2.2", Rate(*TAB_RATE), 0.0)
+        (0.2, 0.0)
+        """
+        if address not in self.rates:
+            if len(self.rates) > 4 * SOCKETS_PER_PROCESS:
+                self.rates = {a: r for a, r in self.rates.items() if not r.idle(now) or a in self.sockets}
+            self.rates[address] = Rate(*ADDRESS_RATE)
+        buckets = (tab, self.rates[address], self.process)
+        wait = max(bucket.wait(now) for bucket in buckets)
+        for bucket in buckets:
+            bucket.take(now, wait)
+        return wait
+
+
+async def refuse_websocket(send) -> None:
+    """Refuse a websocket handshake (HTTP 403; the reason goes to the log, a browser shows none anyway).
+
+    Not with ASGI's ``websocket.http.response``: uvicorn answers it but then logs
+    an error and tries a 500 on the closed connection, for every refusal.
+    """
+    await send({"type": "websocket.close", "code": 1008})
 
 
 # -- middleware -----------------------------------------------------------------------------------------------
@@ -479,18 +834,45 @@ class Guard:
         self.index = with_page_script(german_index(self.original_index.decode("utf-8")), self.base).encode("utf-8")
         self.page_script = PAGE_SCRIPT.read_bytes()
         self.bundles = german_bundles(static)
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in security_headers(frame_ancestors()).items()]
+        self.settings = Settings.from_env(address=str(config.get_option("server.address") or ""))
+        self.headers = {
+            framed: [
+                (k.lower().encode(), v.encode()) for k, v in security_headers(self.settings.ancestors, framed).items()
+            ]
+            for framed in (False, True)
+        }
         self.health = CoverageHealth()
         self.max_upload = int(config.get_option("server.maxUploadSize")) * 1024 * 1024
         self.pending: dict[str, int] = {}  # bytes of uploads under way, per session
+        self.wire = Wire()
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         path = scope["path"]
         rel = path[len(self.base) :] if self.base and path.startswith(self.base) else path
-        send = self._decorated(send, rel)
+        headers = dict(scope["headers"])
+        host = headers.get(b"host", b"").decode("latin-1")
+        if not host_allowed(host, self.settings.server_names):
+            LOG.warning("refused: unknown host %r from %s", host[:100], client_address(_peer(scope)))
+            answer = "Unbekannter Hostname: diese Adresse gehört nicht zu dieser Seite."
+            if scope["type"] == "websocket":
+                await refuse_websocket(send)
+            else:
+                await _plain(self._decorated(send, rel, scope), 421, answer)
+            return
+        if "\x00" in path or "\x00" in unquote(scope.get("raw_path", b"").decode("latin-1")):
+            # No file has such a name; Python's file functions would raise (a 500) on it.
+            if scope["type"] == "websocket":
+                await refuse_websocket(send)
+            else:
+                await _plain(self._decorated(send, rel, scope), 404, "Nicht gefunden.")
+            return
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send, headers)
+            return
+        send = self._decorated(send, rel, scope)
         method = scope["method"]
         if rel == "/_stcore/metrics" and not _loopback((scope.get("client") or ("",))[0]):
             await _plain(send, 403, "forbidden")
@@ -570,10 +952,55 @@ class Guard:
             if not self.pending[session_id]:
                 del self.pending[session_id]
 
-    def _decorated(self, send, rel: str):
-        extra = list(self.headers)
+    async def _websocket(self, scope, receive, send, headers: Mapping[bytes, bytes]) -> None:
+        """A page's websocket: own origin only, counted per address and process, messages paced and vetted."""
+        address = client_address(_peer(scope))
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if origin and urlsplit(origin).netloc.lower() != headers.get(b"host", b"").decode("latin-1").lower():
+            # Another site's page opening our socket (cross-site websocket hijacking); and Streamlit's
+            # own check would look up this machine's external address on the internet for it.
+            LOG.warning("websocket refused: foreign origin %r from %s", origin[:100], address)
+            await refuse_websocket(send)
+            return
+        refusal = self.wire.open(address)
+        if refusal:
+            LOG.warning("websocket refused: %s (address %s)", refusal, address)
+            await refuse_websocket(send)
+            return
+        cookies = _cookies(scope)
+        tab = Rate(*TAB_RATE)
+        paced = False
+
+        async def vetted():
+            nonlocal paced
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    return message
+                wait = self.wire.wait(address, tab, time.monotonic())
+                if wait:
+                    if not paced:
+                        paced = True
+                        LOG.warning("websocket paced: messages over the rate (address %s)", address)
+                    await asyncio.sleep(wait)
+                kind = message_kind(message["bytes"]) if message.get("bytes") is not None else None
+                allowed = who_may_send(kind)
+                if allowed == "everyone" or (allowed == "editor" and editor_cookies(cookies)):
+                    return message
+                LOG.warning("websocket message refused: %s (address %s, not allowed to %s)", kind, address, allowed)
+
+        try:
+            await self.app(scope, vetted, send)
+        finally:
+            self.wire.close(address)
+
+    def _decorated(self, send, rel: str, scope):
+        extra = list(self.headers[frame_policy(rel, scope.get("query_string", b"").decode("latin-1"))])
         if HASHED_GEOMETRY.match(rel):
             extra.append((b"cache-control", b"public, max-age=31536000, immutable"))
+        https = outside_https(scope)
+        if https:
+            extra.append((b"strict-transport-security", HSTS.encode()))
 
         async def decorated(message):
             if message["type"] == "http.response.start":
@@ -581,7 +1008,7 @@ class Guard:
                 message = {
                     **message,
                     "headers": [
-                        (k, v)
+                        (k, _secure_cookie(v) if https and k.lower() == b"set-cookie" else v)
                         for k, v in message.get("headers", [])
                         if k.lower() not in names and k.lower() != b"server"
                     ]
@@ -590,6 +1017,22 @@ class Guard:
             await send(message)
 
         return decorated
+
+
+def _secure_cookie(value: bytes) -> bytes:
+    """A ``Set-Cookie`` value with ``Secure`` (the site is reached over https).
+
+    Examples
+    --------
+    >>> _secure_cookie(b"a=1; Path=/"), _secure_cookie(b"a=1; Secure")
+    (b'a=1; Path=/; Secure', b'a=1; Secure')
+    """
+    return value if b"secure" in [p.strip().lower() for p in value.split(b";")] else value + b"; Secure"
+
+
+def _peer(scope) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
 
 
 def _cookies(scope) -> dict[str, str]:
@@ -715,6 +1158,92 @@ def _gunzip(data: bytes) -> bytes | None:
         return None
 
 
+# -- the process ----------------------------------------------------------------------------------------------
+def uvicorn_settings(settings: Settings) -> dict:
+    """What the server changes in Streamlit's uvicorn configuration.
+
+    Examples
+    --------
+    >>> alone = uvicorn_settings(Settings())
+    >>> alone["proxy_headers"], alone["server_header"], alone["ws_max_size"]
+    (False, False, 65536)
+    >>> behind = uvicorn_settings(Settings(trusted_proxies=("127.0.0.1",)))
+    >>> behind["proxy_headers"], behind["forwarded_allow_ips"]
+    (True, '127.0.0.1')
+    """
+    return {
+        # Compression stays on (the map's data shrinks 16-fold): websockets stops inflating at ws_max_size.
+        "ws_max_size": MAX_MESSAGE_BYTES,
+        "server_header": False,
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies) or "127.0.0.1",
+        "limit_concurrency": PROCESS_CONNECTIONS,
+    }
+
+
+def no_outside_calls() -> None:
+    """Streamlit's lookups of this machine's addresses answer "unknown" instead of asking the network.
+
+    Streamlit asks a public service for the external address (and opens a
+    socket towards a public resolver for the internal one) to print URLs at
+    start and to allow websockets from those addresses; the first blocks the
+    event loop for seconds. The Guard accepts only same-origin websockets, so
+    neither is needed; nothing else in the server calls out (README, "Sicherheit").
+    """
+    from streamlit import net_util
+
+    net_util.get_external_ip = lambda: None
+    net_util.get_internal_ip = lambda: None
+
+
+def preflight(env: Mapping[str, str] = os.environ, address: str = "") -> Settings:
+    """Everything the server needs checked before it listens; the settings, or a ValueError/RuntimeError naming the fault."""
+    settings = Settings.from_env(env, address)
+    problems = protocol_problems()
+    if problems:
+        raise RuntimeError(f"Streamlit's client messages changed, decide in dashboard/webserver.py: {problems}")
+    no_outside_calls()
+    return settings
+
+
+def run(script: Path, port: int, address: str, settings: Settings) -> None:
+    """Serve ``script`` (``dashboard/serve.py``) as ``streamlit run`` does, with :func:`uvicorn_settings`; never returns."""
+    from streamlit.web import cli
+    from streamlit.web.server.starlette import starlette_server
+
+    streamlit_kwargs = getattr(starlette_server, "_get_uvicorn_config_kwargs", None)
+    if streamlit_kwargs is None:
+        raise RuntimeError("this Streamlit does not let the server set its limits (dashboard/webserver.py: run)")
+    ours = uvicorn_settings(settings)
+    starlette_server._get_uvicorn_config_kwargs = lambda: {**streamlit_kwargs(), **ours}
+    no_outside_calls()
+    cli.main.main(
+        args=["run", str(script), "--server.port", str(port), "--server.address", address]
+        + ["--browser.gatherUsageStats", "false"],
+        prog_name="streamlit",
+        standalone_mode=True,
+    )
+    sys.exit(0)  # click exits itself; for the type checker
+
+
+def script_error(error: Exception) -> bool:
+    """An error in a page: one sentence with an id for the viewer (in the page's language), the traceback to the log."""
+    import streamlit as st
+
+    from viewmodel.i18n import t
+
+    ident = tokens.token_hex(4)
+    LOG.error("page error %s: %s", ident, type(error).__name__, exc_info=error)
+    try:
+        from dashboard.navigation import page_lang
+
+        lang = page_lang()
+    except Exception:  # noqa: BLE001 -- the session itself may be what failed
+        lang = "de"
+    st.error(t("page_error", lang, id=ident))
+    return True  # Streamlit shows nothing of its own
+
+
 # -- logging ----------------------------------------------------------------------------------------------------
 def redact_session_ids() -> None:
     """Every log record of the process with session ids (UUIDs) replaced, whoever logs it (Streamlit does)."""
@@ -755,6 +1284,8 @@ async def lifespan(_app):
 
     if register_view.sign_in_mode(secrets()) == "retired":
         LOG.error("editing is off: %s", register_view.RETIRED_PASSWORD)
+    import dashboard.press  # noqa: F401 -- frame_policy reads it on every response: imported before the first
+
     _state["active"] = True
     try:
         yield None

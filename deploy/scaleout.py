@@ -35,6 +35,55 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 REGISTER_ENV = "SID_ATLAS_REGISTER_URL"
+# The replicas trust X-Forwarded-For/-Proto from this proxy only (dashboard.webserver.Settings).
+PROXY_ADDRESS = "127.0.0.1"
+# nginx's own error pages: (status, German title, German sentence, English sentence).
+ERROR_PAGES = (
+    (400, "Ungültige Anfrage", "Die Anfrage konnte nicht gelesen werden.", "The request could not be read."),
+    (403, "Nicht erlaubt", "Diese Adresse ist nicht öffentlich.", "This address is not public."),
+    (404, "Nicht gefunden", "Diese Seite gibt es nicht.", "There is no such page."),
+    (405, "Nicht erlaubt", "Diese Anfrageart ist hier nicht erlaubt.", "This request method is not allowed here."),
+    (408, "Zeit abgelaufen", "Die Anfrage kam nicht rechtzeitig an.", "The request did not arrive in time."),
+    (413, "Zu groß", "Die Anfrage ist zu groß.", "The request is too large."),
+    (414, "Adresse zu lang", "Die Adresse ist zu lang.", "The address is too long."),
+    (
+        429,
+        "Zu viele Anfragen",
+        "Zu viele Anfragen oder Verbindungen von dieser Adresse. Bitte in einer Minute noch einmal versuchen.",
+        "Too many requests or connections from this address. Please try again in a minute.",
+    ),
+    (494, "Ungültige Anfrage", "Die Kopfzeilen der Anfrage sind zu groß.", "The request headers are too large."),
+    (500, "Fehler", "Ein Fehler ist aufgetreten.", "An error occurred."),
+    (
+        502,
+        "Nicht erreichbar",
+        "Der Atlas ist gerade nicht erreichbar. Bitte in einer Minute noch einmal versuchen.",
+        "The atlas cannot be reached right now. Please try again in a minute.",
+    ),
+    (
+        503,
+        "Nicht erreichbar",
+        "Der Atlas ist gerade nicht erreichbar. Bitte in einer Minute noch einmal versuchen.",
+        "The atlas cannot be reached right now. Please try again in a minute.",
+    ),
+    (
+        504,
+        "Zeit abgelaufen",
+        "Der Atlas hat nicht rechtzeitig geantwortet. Bitte noch einmal versuchen.",
+        "The atlas did not answer in time. Please try again.",
+    ),
+)
+# On nginx's own pages: nothing to load, nothing to frame (the app's pages get theirs from the replicas).
+ERROR_PAGE_HEADERS = (
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    ),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
+)
 
 
 @dataclass
@@ -44,6 +93,8 @@ class Replica:
     port: int
     process: subprocess.Popen
     log: Path
+    server_names: tuple[str, ...] = ()
+    wrapper: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -81,7 +132,79 @@ def last_upstream(prefix: Path) -> str:
     return lines[-1].rsplit("upstream=", 1)[1] if lines else ""
 
 
-def render_config(listen: int, replica_ports: Sequence[int], prefix: Path) -> str:
+def error_pages() -> str:
+    """nginx's own error pages: an ``error_page`` per status and an internal location answering it.
+
+    ``return 200`` in the page's location keeps the original status (nginx
+    sends the error's code for an ``error_page`` redirect); ``always`` puts the
+    headers on error responses too.
+
+    Examples
+    --------
+    >>> text = error_pages()
+    >>> "error_page 429 /_sid_fehler/429;" in text and 'add_header X-Frame-Options "DENY" always;' in text
+    True
+    """
+    import html
+
+    lines = [f"        error_page {status} /_sid_fehler/{status};" for status, *_ in ERROR_PAGES]
+    for status, title, german, english in ERROR_PAGES:
+        body = (
+            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)} – #sicherimDienst</title>"
+            "<style>body{font-family:sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111}</style>"
+            f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(german)}</p>"
+            f'<p lang="en">{html.escape(english)}</p><p>Fehlercode / error code {status}</p></body></html>'
+        )
+        if "'" in body or "$" in body or "\\" in body:
+            raise ValueError(f"error page {status}: no quote, dollar or backslash in nginx's return text")
+        lines += [
+            f"        location = /_sid_fehler/{status} {{",
+            "            internal;",
+            "            default_type text/html;",
+            "            charset utf-8;",
+            *(f'            add_header {name} "{value}" always;' for name, value in ERROR_PAGE_HEADERS),
+            "            add_header Strict-Transport-Security $hsts always;",
+            f"            return 200 '{body}';",
+            "        }",
+        ]
+    return "\n".join(lines)
+
+
+def outer_proxy(address: str | None) -> str:
+    """What an outer TLS proxy at ``address`` may tell nginx (the client's address and scheme); None: nothing.
+
+    Examples
+    --------
+    >>> print(outer_proxy(None))
+        geo $realip_remote_addr $from_outer_proxy {
+            default 0;
+        }
+    >>> "set_real_ip_from 10.0.0.7;" in outer_proxy("10.0.0.7")
+    True
+    >>> outer_proxy("proxy.example")
+    Traceback (most recent call last):
+    ValueError: --outer-proxy: not an IP address or network: 'proxy.example'
+    """
+    import ipaddress
+
+    lines = []
+    if address is not None:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise ValueError(f"--outer-proxy: not an IP address or network: {address!r}") from None
+        # The last address in its X-Forwarded-For is the one the outer proxy saw (real_ip_recursive off).
+        lines += [f"    set_real_ip_from {address};", "    real_ip_header X-Forwarded-For;"]
+    lines += ["    geo $realip_remote_addr $from_outer_proxy {", "        default 0;"]
+    if address is not None:
+        lines.append(f"        {address} 1;")
+    lines.append("    }")
+    return "\n".join(lines)
+
+
+def render_config(listen: int, replica_ports: Sequence[int], prefix: Path, *, outer: str | None = None) -> str:
     """The nginx configuration for a proxy on ``127.0.0.1:listen`` in front of the replicas.
 
     Parameters
@@ -92,6 +215,9 @@ def render_config(listen: int, replica_ports: Sequence[int], prefix: Path) -> st
         The replicas' ports on 127.0.0.1, at least one.
     prefix : path-like
         Directory for nginx's pid file, logs and temp files.
+    outer : str, optional
+        Address (or network) of a TLS proxy in front of this one, trusted to
+        name the client (``X-Forwarded-For``) and the scheme (``X-Forwarded-Proto``).
     """
     if not replica_ports:
         raise ValueError("at least one replica port is needed")
@@ -102,6 +228,8 @@ def render_config(listen: int, replica_ports: Sequence[int], prefix: Path) -> st
         .replace("@LISTEN@", str(listen))
         .replace("@SERVERS@", servers)
         .replace("@MAX_BODY@", max_body())
+        .replace("@OUTER_PROXY@", outer_proxy(outer))
+        .replace("@ERROR_PAGES@", error_pages())
     )
 
 
@@ -142,21 +270,36 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 15
         process.wait(5)
 
 
-def replica_env(db_url: str) -> dict[str, str]:
-    """The environment of a replica: the shared register, and Streamlit bound to 127.0.0.1."""
-    # STREAMLIT_SERVER_ADDRESS is Streamlit's own spelling of --server.address,
-    # which `sid-atlas serve` does not pass (a single `make run` may listen widely).
-    return {**os.environ, REGISTER_ENV: db_url, "STREAMLIT_SERVER_ADDRESS": "127.0.0.1"}
+def replica_env(db_url: str, server_names: Sequence[str] = ()) -> dict[str, str]:
+    """The environment of a replica: the shared register, bound to 127.0.0.1, trusting the proxy there.
+
+    ``server_names`` are the public host names the site is reached under
+    (``$SID_ATLAS_SERVER_NAMES``; localhost and 127.0.0.1 always answer).
+    """
+    env = {
+        **os.environ,
+        REGISTER_ENV: db_url,
+        "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
+        "SID_ATLAS_TRUSTED_PROXY": PROXY_ADDRESS,
+    }
+    if server_names:
+        env["SID_ATLAS_SERVER_NAMES"] = " ".join(server_names)
+    return env
 
 
-def start_replica(port: int, db_url: str, log: Path) -> subprocess.Popen:
-    """``sid-atlas serve --port port`` against the register at ``db_url``, in its own session, output to ``log``."""
+def start_replica(
+    port: int, db_url: str, log: Path, *, server_names: Sequence[str] = (), wrapper: Sequence[str] = ()
+) -> subprocess.Popen:
+    """``sid-atlas serve --port port`` against the register at ``db_url``, in its own session, output to ``log``.
+
+    ``wrapper`` runs in front of the command (a test's ``strace …``).
+    """
     cli = Path(sys.executable).with_name("sid-atlas")
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         return subprocess.Popen(
-            [str(cli), "serve", "--port", str(port)],
-            env=replica_env(db_url),
+            [*wrapper, str(cli), "serve", "--port", str(port)],
+            env=replica_env(db_url, server_names),
             cwd=REPO,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -165,13 +308,22 @@ def start_replica(port: int, db_url: str, log: Path) -> subprocess.Popen:
 
 
 @contextlib.contextmanager
-def replica(port: int, db_url: str, log: Path, *, startup_timeout: float = 90) -> Iterator[Replica]:
+def replica(
+    port: int,
+    db_url: str,
+    log: Path,
+    *,
+    startup_timeout: float = 90,
+    server_names: Sequence[str] = (),
+    wrapper: Sequence[str] = (),
+) -> Iterator[Replica]:
     """Run ``sid-atlas serve --port port`` against the register at ``db_url``; always stop it afterwards.
 
-    ``sid-atlas serve`` replaces itself by Streamlit, so the process is the
-    server: a SIGKILL to it kills the replica, as a crash would.
+    ``sid-atlas serve`` runs Streamlit in its own process, so the process is
+    the server: a SIGKILL to it kills the replica, as a crash would.
     """
-    running = Replica(port, start_replica(port, db_url, log), log)
+    process = start_replica(port, db_url, log, server_names=server_names, wrapper=wrapper)
+    running = Replica(port, process, log, tuple(server_names), tuple(wrapper))
     try:
         wait_healthy(running.url, running.process, log, startup_timeout)
         yield running
@@ -197,7 +349,9 @@ def supervised(replicas: Sequence[Replica], db_url: str, *, interval: float = 0.
                         f"scaleout: replica {running.port} exited with {code}; restarting", file=sys.stderr, flush=True
                     )
                     restarts.append(f"{running.port}: {code}")
-                    running.process = start_replica(running.port, db_url, running.log)
+                    running.process = start_replica(
+                        running.port, db_url, running.log, server_names=running.server_names, wrapper=running.wrapper
+                    )
 
     watcher = threading.Thread(target=watch, name="scaleout-supervisor", daemon=True)
     watcher.start()
@@ -210,7 +364,7 @@ def supervised(replicas: Sequence[Replica], db_url: str, *, interval: float = 0.
 
 @contextlib.contextmanager
 def nginx(
-    listen: int, replica_ports: Sequence[int], prefix: Path, *, startup_timeout: float = 30
+    listen: int, replica_ports: Sequence[int], prefix: Path, *, startup_timeout: float = 30, outer: str | None = None
 ) -> Iterator[subprocess.Popen]:
     """Run nginx in the foreground with the rendered configuration in ``prefix``; always stop it afterwards.
 
@@ -226,7 +380,7 @@ def nginx(
         raise FileNotFoundError("nginx is not installed (apt-get install nginx)")
     prefix.mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
-    conf.write_text(render_config(listen, replica_ports, prefix), encoding="utf-8")
+    conf.write_text(render_config(listen, replica_ports, prefix, outer=outer), encoding="utf-8")
     # -e: the error log before the configuration is read (else the compiled-in
     # /var/log/nginx/error.log); -p: relative paths resolve inside the prefix.
     command = [binary, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)]
@@ -254,6 +408,9 @@ def deployment(
     listen: int | None = None,
     replica_ports: Sequence[int] | None = None,
     supervise: bool = True,
+    server_names: Sequence[str] = (),
+    outer: str | None = None,
+    wrapper: Sequence[str] = (),
 ) -> Iterator[tuple[str, list[Replica]]]:
     """Two replicas on the shared register and nginx in front; yield the proxy's URL and the replicas.
 
@@ -269,12 +426,23 @@ def deployment(
         The replicas' ports; two free ones by default.
     supervise : bool
         Restart a replica whose process exits (see :func:`supervised`).
+    server_names : sequence of str
+        Public host names of the site (the replicas answer only these, localhost and 127.0.0.1).
+    outer : str, optional
+        Address of a TLS proxy in front of nginx (:func:`render_config`).
+    wrapper : sequence of str
+        A command each replica runs under (a test's ``strace``).
     """
     ports = list(replica_ports or (free_port(), free_port()))
     listen = listen or free_port()
     with contextlib.ExitStack() as stack:
-        replicas = [stack.enter_context(replica(port, db_url, workdir / f"replica-{port}.log")) for port in ports]
-        stack.enter_context(nginx(listen, ports, workdir / "nginx"))
+        replicas = [
+            stack.enter_context(
+                replica(port, db_url, workdir / f"replica-{port}.log", server_names=server_names, wrapper=wrapper)
+            )
+            for port in ports
+        ]
+        stack.enter_context(nginx(listen, ports, workdir / "nginx", outer=outer))
         if supervise:
             stack.enter_context(supervised(replicas, db_url))
         yield f"http://127.0.0.1:{listen}", replicas
@@ -311,17 +479,39 @@ def main(argv: list[str] | None = None) -> int:
         help="the replicas' ports on 127.0.0.1 (default 8601 8602)",
     )
     parser.add_argument("--prefix", type=Path, help="render: nginx's directory for pid, logs and temp files")
+    parser.add_argument(
+        "--server-name",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run: a public host name of the site (repeatable; localhost and 127.0.0.1 always answer)",
+    )
+    parser.add_argument(
+        "--outer-proxy",
+        metavar="ADDRESS",
+        help="the TLS proxy in front of nginx, trusted to name the client and the scheme (X-Forwarded-For/-Proto)",
+    )
     args = parser.parse_args(argv)
     if args.command == "render":
         prefix = (args.prefix or Path("/var/lib/sid-atlas-nginx")).resolve()
-        sys.stdout.write(render_config(args.port, args.replica_ports, prefix))
+        try:
+            sys.stdout.write(render_config(args.port, args.replica_ports, prefix, outer=args.outer_proxy))
+        except ValueError as error:
+            raise SystemExit(f"scaleout: {error}") from None
         return 0
     url = _register_url(args.db)
     # SIGTERM (e.g. from a service manager) stops everything like Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="sid-atlas-scaleout-") as workdir:
         try:
-            with deployment(url, Path(workdir), listen=args.port, replica_ports=args.replica_ports) as (proxy, _):
+            with deployment(
+                url,
+                Path(workdir),
+                listen=args.port,
+                replica_ports=args.replica_ports,
+                server_names=args.server_name,
+                outer=args.outer_proxy,
+            ) as (proxy, _):
                 print(
                     f"{proxy} → replicas {', '.join(map(str, args.replica_ports))}; logs in {workdir}; "
                     "Ctrl-C stops all",

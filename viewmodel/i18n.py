@@ -708,6 +708,11 @@ TEXTS = {
         "Meldungen {first}–{last} von {total}, neueste zuerst; gleiche Meldungen sind zusammengefasst und gezählt.",
         "Reports {first}–{last} of {total}, newest first; identical reports are folded and counted.",
     ),
+    "page_error": (
+        "Hier ist ein Fehler aufgetreten. Bitte laden Sie die Seite neu. Wenn es wieder passiert, "
+        "nennen Sie uns bitte die Fehlernummer {id}.",
+        "Something went wrong here. Please reload the page. If it happens again, please tell us the error number {id}.",
+    ),
 }
 
 KIND_LABELS = {

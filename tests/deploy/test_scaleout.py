@@ -20,12 +20,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -33,11 +31,11 @@ from deploy import scaleout
 from loaders import store
 from register import URL_ENV, Register
 from tests import helpers
+from tests.deploy.conftest import unavailable
 
 pytestmark = [pytest.mark.deploy, pytest.mark.server]
 
 APP = str(helpers.APP)
-PG_ENV = "SID_ATLAS_TEST_PG_URL"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 COOKIE = "sid_replica"
@@ -45,43 +43,13 @@ PROBE = "Verband Scale-out-Probe"
 MEMBERS_COUNT = re.compile(r"(\d+) Organisationen \(Personen")
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"the scale-out test must run under CI, but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def register_url(units):
-    """A seeded register in a fresh schema of the test PostgreSQL server; dropped afterwards."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        _unavailable(f"{PG_ENV} is not set (scripts/test_postgres.sh start prints a server's URL)")
-    url = sa.make_url(base)
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    schema = f"scaleout_test_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        scoped = url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-        # Seeded before the replicas start, so that both begin from the same known register.
-        Register(scoped, units=units).close()
-        yield scoped
-    finally:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        engine.dispose()
-
-
 @pytest.fixture
 def chromium():
     """Fail or skip up front when the browser is missing; :func:`in_chromium` starts it."""
     if importlib.util.find_spec("playwright") is None:
-        _unavailable("playwright is not installed")
+        unavailable("playwright is not installed")
     if not os.access(CHROMIUM, os.X_OK):
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
 
 
 def in_chromium(task):
@@ -214,7 +182,7 @@ def test_render_config_fills_every_placeholder(tmp_path):
 
 def test_import_through_one_replica_survives_the_other_being_killed(register_url, chromium, tmp_path):
     if scaleout.find_nginx() is None:
-        _unavailable("nginx is not installed (apt-get install nginx)")
+        unavailable("nginx is not installed (apt-get install nginx)")
     logs = tmp_path / "nginx"
     with scaleout.deployment(register_url, tmp_path, supervise=False) as (proxy, (a, b)):
         assert get(proxy + "/_stcore/health")[2] == b"ok"

@@ -26,13 +26,14 @@ import register
 from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
-from register import editors, signin
+from register import signin
+from tests.deploy.conftest import EDITOR, served_alone
 from tests.helpers import open_page
 
 pytestmark = pytest.mark.server
 
 PASSWORD = "Rathaus-Lage-2024"
-ACCOUNT = "anna.beispiel"
+ACCOUNT = EDITOR
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -62,21 +63,8 @@ def request(
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, units):
     """``sid-atlas serve`` on a seeded SQLite register with an editor password; its URL, register URL and log."""
-    folder = tmp_path_factory.mktemp("served")
-    (folder / "secrets.toml").write_text("[connections]\n", encoding="utf-8")
-    url = f"sqlite:///{folder / 'register.sqlite'}"
-    with register.Register(url, units=units) as reg:
-        editors.add(reg.engine, ACCOUNT, PASSWORD, by="cli:test")
-    old = os.environ.get("STREAMLIT_SECRETS_FILES")
-    os.environ["STREAMLIT_SECRETS_FILES"] = str(folder / "secrets.toml")
-    try:
-        with scaleout.replica(scaleout.free_port(), url, folder / "serve.log") as running:
-            yield running.url, url, folder / "serve.log"
-    finally:
-        if old is None:
-            os.environ.pop("STREAMLIT_SECRETS_FILES", None)
-        else:
-            os.environ["STREAMLIT_SECRETS_FILES"] = old
+    with served_alone(tmp_path_factory.mktemp("served"), units, PASSWORD) as running:
+        yield running
 
 
 def sign_in(base: str, name: str, password: str):
@@ -167,7 +155,9 @@ def test_headers_german_shell_and_loopback_metrics(served):
     status, headers, body = request(base + "/register")
     assert status == 200 and b'<html lang="de">' in body and b"window.prerenderReady" not in body
     csp = headers["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'self'" in csp
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and headers["X-Frame-Options"] == "DENY"  # the register is never framed
+    assert "server" not in {name.lower() for name in headers}
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
     bundle = next(path for path in webserver.german_bundles(Path(__import__("streamlit").__file__).parent / "static"))
     assert "Verbindung unterbrochen" in request(base + bundle)[2].decode()
@@ -188,8 +178,11 @@ def test_health_is_unhealthy_and_the_page_says_register_unreachable_without_deta
             except OSError:
                 time.sleep(0.5)
         assert status == 503
-        _, page = run_sync(open_page(base, "register"))
-        assert "Register nicht erreichbar" in page and "secretuser" not in page and "hiddendb" not in page
+        for name in ("register", ""):  # the register page and the atlas, which reads the register too
+            _, page = run_sync(open_page(base, name))
+            assert "Register nicht erreichbar" in page and "secretuser" not in page and "hiddendb" not in page
+            assert "127.0.0.1:1" not in page and "postgresql" not in page
+        assert "hiddendb" in (tmp_path / "serve.log").read_text()  # the details are in the log
     finally:
         scaleout.stop(process)
 
