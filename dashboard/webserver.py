@@ -584,12 +584,13 @@ async def signin_endpoint(request):
     name = typed.lower() if editors.NAME_PATTERN.fullmatch(typed.lower()) else ""
     if not typed:
         return page("Bitte den Kontonamen angeben.", 400)
-    logged = name or f"(no account name, {len(typed)} characters)"
     try:
         engine = await asyncio.to_thread(register_engine)
         if engine is None:
             return page("Es ist kein Register eingerichtet.", 404, name)
         gate = await asyncio.to_thread(signin.begin, engine, typed, address)
+        # Only an existing account's name reaches the log: what a stranger types never does (its length does).
+        logged = name if gate.account else f"(no such account, {len(typed)} characters)"
         if gate.locked:
             signin.LOG.warning(
                 "sign-in refused, locked: account=%s address=%s failures=%d", logged, address, gate.failures
@@ -604,9 +605,8 @@ async def signin_endpoint(request):
         editor = await _verify(engine, typed, password)
         if editor is None:
             signin.LOG.warning(
-                "sign-in failed: account=%s%s address=%s failures=%d",
+                "sign-in failed: account=%s address=%s failures=%d",
                 logged,
-                "" if gate.account else " (no such account)",
                 address,
                 gate.failures + 1,
             )

@@ -145,7 +145,7 @@ def test_invented_names_lock_the_address_and_are_not_logged_as_typed(served):
     assert {(r["scope"], r["subject"]) for r in signin.lockouts(engine)} == {("address", "127.0.0.1")}
     assert signin.counter_rows(engine) == 2  # the address and the one real account: no row per invented name
     text = log.read_text(encoding="utf-8")
-    assert "\u202e" not in text and "Erfunden" not in text and "(no account name" in text
+    assert "\u202e" not in text and "Erfunden" not in text and "(no such account, " in text
     signin.lift(engine, by="test")
     assert sign_in(base, ACCOUNT, PASSWORD)[0] == 303
 

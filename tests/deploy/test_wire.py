@@ -139,7 +139,7 @@ def test_clear_cache_and_git_info_only_for_a_signed_in_editor(served):
         ws = await wire.connect(base, address="127.0.0.23", cookie=cookie)
         try:
             page = await wire.run(ws, page="register")
-            assert "Angemeldet als Anna Beispiel" in page.text
+            assert f"Angemeldet als {EDITOR}" in page.text
             await wire.send_kind(ws, "clear_cache", 2)
         finally:
             await ws.close()
