@@ -31,7 +31,7 @@ function loadGeometry(url) {
   return geometry.get(url);
 }
 
-let map = null, units = null, context = null, outlines = null, labels = null, tiles = null;
+let map = null, units = null, context = null, outlines = null, labels = null, tiles = null, rings = null;
 let shownUnits = null, shownContext = null, shownTiles = null, shownAttribution = null, height = 0;
 let args = null;   // the render arguments being drawn; older async updates give way to newer ones
 let latest = null;   // the newest render arguments received
@@ -108,11 +108,12 @@ function restyle() {
   const counts = {};
   units.eachLayer((layer) => {
     const key = layer.feature.id;
-    const [status, inferred] = args.features[key] || ["none", false];
+    const [status, inferred, , isNew] = args.features[key] || ["none", false, "", false];
     layer.setStyle(unitStyle(key));
     const path = layer.getElement();
     path.setAttribute("data-status", status);
     path.setAttribute("data-inferred", inferred ? "1" : "0");
+    path.setAttribute("data-new", isNew ? "1" : "0");
     // Leaflet makes every unit with a tooltip a tab stop (396 of them: a trap in all but name).
     // The map is one tab stop; the arrow keys reach the units (onKey).
     path.setAttribute("tabindex", "-1");
@@ -120,6 +121,27 @@ function restyle() {
   });
   window.sidMap.counts = counts;
   window.sidMap.drawn = Object.values(counts).reduce((a, b) => a + b, 0);
+  drawRings();
+}
+
+// What is new since the compare date keeps its status's fill and gets a ring over it: a dark line on
+// an orange band (palette "new"), one of which stands 3:1 against any fill. Drawn above every unit,
+// so neighbours do not cover it; not interactive, so the units' tooltips still answer.
+function drawRings() {
+  if (rings) map.removeLayer(rings);
+  rings = null;
+  const shapes = [];
+  units.eachLayer((layer) => { if ((args.features[layer.feature.id] || [])[3]) shapes.push(layer.feature); });
+  window.sidMap.fresh = shapes.length;
+  if (!shapes.length) return;
+  const style = args.styles.new;
+  const [band, line] = args.ring || [5, 2];
+  const collection = {type: "FeatureCollection", features: shapes};
+  rings = L.featureGroup([
+    L.geoJSON(collection, {interactive: false, style: {color: style.fill, weight: band, fill: false, opacity: 1}}),
+    L.geoJSON(collection, {interactive: false, style: {color: style.stroke, weight: line, fill: false, opacity: 1}}),
+  ]).addTo(map);
+  if (walk.ring) walk.ring.bringToFront();   // the focus stays on top
 }
 
 // Regierungsbezirk outlines from the units' own arcs: every border is one arc in
@@ -204,10 +226,13 @@ function updateLegend() {
     const row = document.createElement("div");
     row.className = "row";
     const style = args.styles[item.status];
-    const fill = fillOf(item.status, item.inferred);
-    const stroke = style.weight > 1 ? style.stroke : edge;
-    row.innerHTML = `<svg width="18" height="12" aria-hidden="true" focusable="false"><rect x="0.75" y="0.75" `
-      + `width="16.5" height="10.5" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/></svg>`
+    // "New" is a ring, not a fill: its swatch is the ring around white.
+    const swatch = item.status === "new"
+      ? `<rect x="2" y="2" width="14" height="8" fill="#ffffff" stroke="${style.fill}" stroke-width="4"/>`
+        + `<rect x="2" y="2" width="14" height="8" fill="none" stroke="${style.stroke}" stroke-width="1.5"/>`
+      : `<rect x="0.75" y="0.75" width="16.5" height="10.5" fill="${fillOf(item.status, item.inferred)}" `
+        + `stroke="${edge}" stroke-width="1.5"/>`;
+    row.innerHTML = `<svg width="18" height="12" aria-hidden="true" focusable="false">${swatch}</svg>`
       + `<span>${item.label}</span>`;   // label escaped in viewmodel/component.py
     box.append(row);
   }
@@ -230,10 +255,10 @@ function updateTilesAndAttribution() {
 
 // The compact per-state form (viewmodel/tips.py, state_payload; decode there is
 // the reference): per unit a row number into the distinct rows "code,position,…",
-// code = 2 x status position + hatched, positions into the unit's pool of fixed
+// code = 4 x status position + 2 x new + hatched, positions into the unit's pool of fixed
 // tooltip lines (fetched once from tips_url, cached by the browser); negative
 // positions name the few lines sent with this state. Decoded into the same
-// features {key: [status, hatched, tooltip]} the standalone export passes directly.
+// features {key: [status, hatched, tooltip, new]} the standalone export passes directly.
 function decodeState(table, state) {
   const features = {};
   const rows = state.rows.map((row) => row.split(",").map(Number));
@@ -243,7 +268,7 @@ function decodeState(table, state) {
     const pool = table.pool[i];
     const lines = pool.slice(0, table.head[i]).map((n) => table.lines[n]);
     for (const j of positions) lines.push(j >= 0 ? table.lines[pool[j]] : state.lines[-j - 1]);
-    features[key] = [state.statuses[code >> 1], (code & 1) === 1, lines.join("<br>")];
+    features[key] = [state.statuses[code >> 2], (code & 1) === 1, lines.join("<br>"), (code & 2) === 2];
   });
   return features;
 }
