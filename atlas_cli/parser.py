@@ -27,6 +27,8 @@ EXPORT_PRESETS = ("16x9", "square", "a4", "a4-landscape")
 EXPORT_FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "xlsx", "geojson", "datapackage")
 EXPORT_PICTURES = ("map", "timeline")
 ANIMATION_FORMATS = ("gif", "mp4")
+# Flags of the open-data package only: field of exports.publisher.Publisher -> argparse dest.
+PUBLISHER_FLAGS = {"name": "publisher_name", "url": "publisher_url", "email": "contact_email", "base_url": "base_url"}
 # The register's ids are SQL INTEGER (32 bits on PostgreSQL): a larger number names no import.
 MAX_IMPORT_ID = 2**31 - 1
 
@@ -155,6 +157,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     export.add_argument("--out", type=Path, required=True, help="file to write (replaced atomically)")
+    package = export.add_argument_group(
+        "open-data package (--format datapackage)",
+        "Publisher, contact and base address are required, each from the flag, else "
+        "$SID_ATLAS_PUBLISHER_NAME, $SID_ATLAS_PUBLISHER_URL, $SID_ATLAS_CONTACT_EMAIL, $SID_ATLAS_BASE_URL, "
+        "else [publisher] in .streamlit/secrets.toml (name, url, contact_email, base_url).",
+    )
+    package.add_argument("--publisher-name", metavar="NAME", help="the publishing body, e.g. its official name")
+    package.add_argument("--publisher-url", metavar="URL", help="the publisher's website (https://…)")
+    package.add_argument("--contact-email", metavar="EMAIL", help="contact point for the data")
+    package.add_argument(
+        "--base-url", metavar="URL", help="address the package's files will be published under (https://…/)"
+    )
+    package.add_argument(
+        "--draft",
+        action="store_true",
+        help="without a complete publisher: a package marked as a draft in every file (not for publication)",
+    )
     return parser
 
 
@@ -185,8 +204,17 @@ def export_view(args: argparse.Namespace, today: dt.date | None = None) -> ViewS
     )
     if args.start is not None:
         check_day(args.start, today, "--from")
+    if args.format != "datapackage":
+        given = [f"--{dest.replace('_', '-')}" for dest in [*PUBLISHER_FLAGS.values(), "draft"] if getattr(args, dest)]
+        if given:
+            raise InputError(f"{', '.join(given)}: only for --format datapackage, not {args.format}")
     check_out(args.out)
     return view
+
+
+def publisher_flags(args: argparse.Namespace) -> dict[str, str | None]:
+    """The publisher values given on the command line, by field of :class:`exports.publisher.Publisher`."""
+    return {field: getattr(args, dest) for field, dest in PUBLISHER_FLAGS.items()}
 
 
 def export_day(args: argparse.Namespace) -> dt.date:

@@ -19,18 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib.util
+import logging
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dashboard import mapassets
+from dashboard import mapassets, webserver
 from dashboard.notices import plain
 from exports import animation
+from exports.publisher import Publisher, configured
 from exports.render import MEDIA_TYPES, alt_text, export
 from exports.style import PRESETS, default_title
 from exports.textfit import TitleTooLong
+from loaders.errors import InputError
 from loaders.viewstate import FIRST_DAY, ViewState
 from viewmodel.i18n import format_date, t
 
@@ -50,6 +53,7 @@ DOWNLOAD_LABELS = {
     "datapackage": "Open-Data-Paket (ZIP)",
 }
 FILE_SUFFIX = {"datapackage": "zip"}
+LOG = logging.getLogger("sid_atlas.press")
 
 # Streamlit keeps "embed" for itself (``?embed=true`` hides its chrome; st.query_params never shows it),
 # so the atlas's map-only view has its own parameter and the code asks for both.
@@ -228,9 +232,49 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
     )
 
     st.markdown(f"**{t('export_data', lang)}**")
+    publisher, package_note = package_publisher(lang)
     for column, fmt in zip(st.columns(len(DATA_DOWNLOADS)), DATA_DOWNLOADS):
-        _download(column, fmt, DOWNLOAD_LABELS[fmt], cov, view, stem, fmt, title=title)
-    st.caption(t("export_datapackage_note", lang))
+        if fmt == "datapackage":
+            draft = not publisher.complete
+            label = t("export_package_draft_button", lang) if draft else DOWNLOAD_LABELS[fmt]
+            _download(
+                column,
+                fmt,
+                label,
+                cov,
+                view,
+                stem + ("-entwurf" if draft else ""),
+                fmt,
+                title=title,
+                publisher=publisher,
+                draft=draft,
+            )
+        else:
+            _download(column, fmt, DOWNLOAD_LABELS[fmt], cov, view, stem, fmt, title=title)
+    st.caption(t("export_datapackage_note", lang) + " " + package_note)
+
+
+def package_publisher(lang: str) -> tuple[Publisher, str]:
+    """The publisher the app's open-data package uses (the configuration's), and the sentence saying which.
+
+    Complete: a package ready to publish. Incomplete or invalid: a draft, marked as such in
+    every file. An invalid setting is logged, never shown (it may name a server path).
+    """
+    try:
+        publisher = configured(secrets=webserver.secrets())
+    except InputError as error:
+        LOG.warning("publisher settings ignored: %s", error)
+        return Publisher(), t("export_package_invalid", lang)
+    if publisher.complete:
+        return publisher, t(
+            "export_package_release",
+            lang,
+            name=plain(publisher.name or ""),
+            url=plain(publisher.url or ""),
+            email=plain(publisher.email or ""),
+            base=plain(publisher.base_url or ""),
+        )
+    return publisher, t("export_package_draft", lang, missing=publisher.missing_words(lang))
 
 
 def _alt_text(view: ViewState, lang: str, cov: Callable, stem: str) -> None:

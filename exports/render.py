@@ -61,6 +61,8 @@ def export(
     subtitle: str | None = None,
     note: str | None = None,
     picture: str = "map",
+    publisher=None,
+    draft: bool = False,
 ) -> bytes:
     """The file of ``view`` in ``fmt``.
 
@@ -87,6 +89,10 @@ def export(
         Pictures only: an Unterzeile below the title and a source note above the credits.
     picture : str
         PNG/SVG/PDF: "map" (the view's map) or "timeline" (its coverage over time).
+    publisher : exports.publisher.Publisher, optional
+        datapackage only: publisher, contact point and base address; required unless ``draft``.
+    draft : bool
+        datapackage only: a package marked as a draft in every file.
 
     Returns
     -------
@@ -106,7 +112,7 @@ def export(
     if fmt == "datapackage":
         from exports.datapackage import build_package
 
-        return build_package(cov, view, title)
+        return build_package(cov, view, title, publisher=publisher, draft=draft)
     if fmt in MAP_FORMATS:
         from exports.mapfig import render_map
 

@@ -522,6 +522,25 @@ TEXTS = {
         "Open-data package: CSV per level (UTF-8, semicolon, AGS and ARS), GeoJSON, "
         "accessions with sources, datapackage.json, DCAT-AP.de (metadata.ttl), CITATION.cff.",
     ),
+    "export_package_release": (
+        "Das Open-Data-Paket ist zur Veröffentlichung bereit: Herausgeber {name} ({url}), Kontakt {email}, "
+        "Adresse der Dateien {base} (aus der Konfiguration).",
+        "The open-data package is ready to publish: publisher {name} ({url}), contact {email}, "
+        "address of the files {base} (from the configuration).",
+    ),
+    "export_package_draft": (
+        "Das Open-Data-Paket ist ein Entwurf, jede Datei ist so gekennzeichnet: es fehlen {missing}. "
+        "Herausgeber, Kontakt und Adresse legt der Betrieb fest (`[publisher]` in `.streamlit/secrets.toml` "
+        "oder `SID_ATLAS_PUBLISHER_NAME` …, siehe README).",
+        "The open-data package is a draft, and every file says so: {missing} missing. "
+        "Publisher, contact and address are set by the operators (`[publisher]` in `.streamlit/secrets.toml` "
+        "or `SID_ATLAS_PUBLISHER_NAME` …, see the README).",
+    ),
+    "export_package_invalid": (
+        "Die Herausgeber-Angaben der Konfiguration sind ungültig; das Open-Data-Paket ist deshalb ein Entwurf.",
+        "The publisher settings of the configuration are invalid, so the open-data package is a draft.",
+    ),
+    "export_package_draft_button": ("Open-Data-Paket, Entwurf (ZIP)", "Open-data package, draft (ZIP)"),
     "export_alt_download": ("Alt-Text (TXT)", "Alt text (TXT)"),
     "export_alt_show": ("Alt-Text anzeigen und kopieren", "Show and copy the alt text"),
     "export_alt_help": (

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from atlas_cli.files import write_file
-from atlas_cli.parser import ANIMATION_FORMATS, export_view
+from atlas_cli.parser import ANIMATION_FORMATS, export_view, publisher_flags
+from loaders.errors import InputError
 
 # Formats that are pictures: their alt text is written beside them as NAME.alt.txt.
 ALT_TEXT_FORMATS = ("png", "svg", "pdf", "gif", "mp4")
@@ -15,6 +16,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from loaders import store
 
     view = export_view(args)
+    publisher = None
+    if args.format == "datapackage":
+        # Checked before anything is loaded: a package without its publisher is refused in one line.
+        from exports.publisher import configured, missing_message
+
+        publisher = configured(publisher_flags(args))
+        if not publisher.complete and not args.draft:
+            raise InputError(missing_message(publisher))
     # matplotlib is loaded only for this command, never with the loaders package.
     from exports.render import alt_text, export
 
@@ -30,6 +39,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         subtitle=args.subtitle,
         note=args.note,
         picture=args.picture,
+        publisher=publisher,
+        draft=args.draft,
     )
     written = [(args.out, data)]
     if args.format in ALT_TEXT_FORMATS:

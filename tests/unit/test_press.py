@@ -1,4 +1,4 @@
-"""Press kit: layouts that hold any headline, light self-contained vector files, alt text, the open-data package.
+"""Press kit: layouts that hold any headline, light self-contained vector files, alt text.
 
 Golden-figure checks, not pixel references: what is asserted is structural
 (every word of the title is text inside the canvas, the map's extent against
@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 
 import matplotlib
 import pytest
@@ -27,7 +25,7 @@ from exports.textfit import TitleTooLong
 from loaders.viewstate import ViewState
 from tests.helpers import sid_atlas
 
-pytestmark = pytest.mark.media  # renders press pictures, PDF and the open-data package
+pytestmark = pytest.mark.media  # renders press pictures and PDF (the open-data package: test_datapackage.py)
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAY = dt.date(2024, 2, 1)
@@ -228,69 +226,3 @@ def test_timeline_picture_has_header_footer_and_one_time_axis(coverage):
         for b in extents[i + 1 :]:
             assert not a.overlaps(b)
     assert min(text.get_fontsize() for text in labels) >= 8
-
-
-# -- open-data package ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def package(coverage, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("package")
-    data = export(coverage, DETMOLD, "datapackage")
-    assert data == export(coverage, DETMOLD, "datapackage")  # identical run to run
-    zipfile.ZipFile(io.BytesIO(data)).extractall(folder)
-    return folder
-
-
-def test_package_passes_frictionless_validation(package):
-    frictionless = pytest.importorskip("frictionless")
-    report = frictionless.validate(str(package / "datapackage.json"))
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-
-
-def test_package_csv_is_semicolon_utf8_with_keys_as_text(package):
-    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    gemeinden = next(r for r in descriptor["resources"] if r["path"] == "gemeinden.csv")
-    assert gemeinden["dialect"]["delimiter"] == ";"
-    fields = {f["name"]: f["type"] for f in gemeinden["schema"]["fields"]}
-    assert fields["ags"] == fields["ars"] == "string"
-    lines = (package / "gemeinden.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("ags;ars;name;")
-    lage = next(line for line in lines if line.startswith("05766040;"))
-    assert lage.split(";")[1] == "057660040040"
-    kreise = (package / "kreise.csv").read_text(encoding="utf-8-sig")
-    assert "\n05766;057660000000;" in kreise
-    assert {r["path"] for r in descriptor["resources"]} >= {
-        "gemeinden.csv",
-        "kreise.csv",
-        "regierungsbezirke.csv",
-        "beitritte.csv",
-        "einheiten.geojson",
-        "CITATION.cff",
-        "NAMENSNENNUNG.txt",
-    }
-    assert style.attribution_pieces()[0] in (package / "NAMENSNENNUNG.txt").read_text(encoding="utf-8")
-
-
-def test_package_dcat_metadata_parses_with_one_dataset_and_a_distribution_per_file(package):
-    rdflib = pytest.importorskip("rdflib")
-    from rdflib.namespace import DCAT, DCTERMS, RDF
-
-    graph = rdflib.Graph().parse(str(package / "metadata.ttl"), format="turtle")
-    datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
-    assert len(datasets) == 1
-    distributions = set(graph.objects(datasets[0], DCAT.distribution))
-    titles = {str(graph.value(d, DCTERMS.title)) for d in distributions}
-    files = {p.name for p in package.iterdir()} - {"metadata.ttl"}
-    assert files <= titles
-    assert all((d, RDF.type, DCAT.Distribution) in graph for d in distributions)
-    dcatde = rdflib.Namespace("http://dcat-ap.de/def/dcatde/")
-    assert str(graph.value(datasets[0], dcatde.politicalGeocodingURI)).endswith("regionalKey/057000000000")
-    assert graph.value(datasets[0], DCTERMS.license) is not None
-    assert graph.value(datasets[0], DCTERMS.publisher) is not None
-    assert graph.value(datasets[0], DCTERMS.temporal) is not None
-
-
-def test_cli_writes_the_package(tmp_path):
-    out = tmp_path / "paket.zip"
-    run = sid_atlas("export", "--date", "2024-02-01", "--format", "datapackage", "--out", out)
-    assert run.returncode == 0, run.stderr
-    assert "datapackage.json" in zipfile.ZipFile(out).namelist()
