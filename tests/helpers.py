@@ -86,7 +86,7 @@ EVIDENCE_WORDS = ("belegt", "abgeleitet", "documented", "inferred")
 #: "Mitglied" / "member" as a word (not "Mitglieder", "membership", "body_member").
 MEMBER_WORD = re.compile(r"\b(?:Mitglied|member)\b", re.IGNORECASE)
 #: An own accession claimed; only a documented one may be called so.
-OWN_ACCESSION = re.compile(r"eigener? Beitritt|own accession", re.IGNORECASE)
+OWN_ACCESSION = re.compile(r"\beigener? Beitritt\b|\bown accession\b", re.IGNORECASE)
 OWN_DOCUMENTED = ("einzeln belegt", "documented one by one")
 #: What must never be said of a unit under "documented accessions only": the sources do not say it.
 NOT_COVERED = re.compile(
