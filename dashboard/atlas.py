@@ -540,12 +540,11 @@ def day_view(basemap: str) -> None:
     for notice in state.notices:
         head.warning(plain(notice))
     model = view_model(view)
-    # The Datenstand on every view; a Stichtag after it is told plainly that its figures are the Datenstand's.
+    # A Stichtag after the Datenstand is told plainly, above the map, that its figures are the Datenstand's;
+    # otherwise the Datenstand stands under the map (the map keeps its place on a phone's first screen).
     # (Plain: the Datenstand names a source, which comes from the data.)
     if model.beyond_data_as_of:
         head.info(plain(model.currency), icon=":material/info:")
-    else:
-        head.caption(plain(model.currency))
 
     now, then = model.now, model.then
     head.markdown(f"**{plain(model.figures_line)}**")
@@ -557,7 +556,8 @@ def day_view(basemap: str) -> None:
     accessibility.skip_link(lang, tools)
     drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
     accessibility.map_description(model)
-    st.caption(f"{t('attribution', lang)}: {attribution()} · {model.data_version}")
+    under = "" if model.beyond_data_as_of else f"{plain(model.currency)}  \n"
+    st.caption(f"{under}{t('attribution', lang)}: {attribution()} · {model.data_version}")
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
     if _map_first(drawn):  # a browser's first run ends with the map (see there)

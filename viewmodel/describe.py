@@ -157,7 +157,8 @@ def _write_body(model: ViewModel) -> list[str]:
         sentences.append(t("describe_undated", lang, names=_names(undated, lang)))
     if model.then is not None:
         new = int(units["new"].sum())
-        count = t("describe_new_gemeinden", lang, n=format_int(new, lang)) if state.level == "gemeinde" else ""
+        key = "describe_new_gemeinde" if new == 1 else "describe_new_gemeinden"
+        count = t(key, lang, n=format_int(new, lang)) if state.level == "gemeinde" else ""
         sentences.append(
             t(
                 f"describe_change{suffix}",

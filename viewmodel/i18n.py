@@ -185,6 +185,11 @@ TEXTS = {
     "count_covered": ("{n} von {total}, davon {documented}", "{n} of {total}, of which {documented}"),
     "count_documented": ("{n} von {total}{how}", "{n} of {total}{how}"),
     "count_rest": ("{n} nicht einzeln belegt", "{n} not documented one by one"),
+    "count_rest_all_inferred": (
+        "{n} nicht einzeln belegt, abgeleitet abgedeckt",
+        "{n} not documented one by one, inferred as covered",
+    ),
+    "count_documented_short": ("{n} belegt", "{n} documented"),
     "count_rest_inferred": (
         "{n} nicht einzeln belegt, davon {inferred} abgeleitet abgedeckt",
         "{n} not documented one by one, of which {inferred} inferred as covered",
@@ -323,6 +328,7 @@ TEXTS = {
         "Since {date}: {before} → {after} municipalities with documented coverage{new}.",
     ),
     "describe_new_gemeinden": ("; {n} Gemeinden neu", "; {n} municipalities new"),
+    "describe_new_gemeinde": ("; 1 Gemeinde neu", "; 1 municipality new"),
     "describe_new_units": ("Neu: {names}.", "New: {names}."),
     "describe_new_unit": (
         "{name} ({n} von {total} Gemeinden abgedeckt)",

@@ -171,19 +171,19 @@ def how_counted(one_by_one: int, via_kreis: int, lang: str) -> str:
     return how_documented(one_by_one, via_kreis, lang)
 
 
-def documented_count(documented: int, one_by_one: int, via_kreis: int, lang: str = "de") -> str:
-    """A count of documented Gemeinden, split wherever both ways occur.
+def documented_count(documented: int, one_by_one: int, via_kreis: int, lang: str = "de", *, split: bool = True) -> str:
+    """A count of documented Gemeinden: "einzeln" only where all are, else split (or, short, just "belegt").
 
     Examples
     --------
     >>> documented_count(23, 13, 10), documented_count(1, 1, 0), documented_count(10, 0, 10, "en")
     ('23 belegt: 13 einzeln, 10 über den Kreis', '1 einzeln belegt', '10 documented through their district')
-    >>> documented_count(0, 0, 0)
-    '0 belegt'
+    >>> documented_count(0, 0, 0), documented_count(23, 13, 10, split=False)
+    ('0 belegt', '23 belegt')
     """
     n = format_int(documented, lang)
-    if documented == 0:
-        return t("count_documented_none", lang)
+    if documented == 0 or (one_by_one and via_kreis and not split):
+        return t("count_documented_none" if documented == 0 else "count_documented_short", lang, n=n)
     if via_kreis == 0:
         return t("count_one_by_one", lang, n=n)
     if one_by_one == 0:
@@ -194,6 +194,8 @@ def documented_count(documented: int, one_by_one: int, via_kreis: int, lang: str
 
 def rest_count(rest: int, inferred: int, lang: str) -> str:
     """The Gemeinden without documented coverage, and how many of them an inference covers."""
+    if inferred == rest:
+        return t("count_rest_all_inferred", lang, n=format_int(rest, lang))
     if inferred:
         return t("count_rest_inferred", lang, n=format_int(rest, lang), inferred=format_int(inferred, lang))
     return t("count_rest", lang, n=format_int(rest, lang))
@@ -322,7 +324,7 @@ def count_text(unit, w: Words) -> str:
     >>> count_text(rb, Words("regierungsbezirk"))
     '78 von 78, davon 12 belegt: 2 einzeln, 10 über den Kreis'
     >>> count_text(rb, Words("regierungsbezirk", "documented"))
-    '12 von 78 (2 einzeln, 10 über den Kreis); 66 nicht einzeln belegt, davon 66 abgeleitet abgedeckt'
+    '12 von 78 (2 einzeln, 10 über den Kreis); 66 nicht einzeln belegt, abgeleitet abgedeckt'
     """
     lang = w.lang
     total = int(unit.gemeinden_total)
@@ -461,12 +463,29 @@ def people(value: int, lang: str = "de") -> str:
     return format_int(value, lang)
 
 
+def _people_change(before: int, after: int, lang: str) -> str:
+    """ "16,10 → 18,19 Mio." (one unit for both when both are millions), else each in full.
+
+    >>> _people_change(16_100_000, 18_190_422, "de"), _people_change(0, 2_087_744, "de")
+    ('16,10 → 18,19 Mio.', '0 → 2,09 Mio.')
+    """
+    if before >= 1_000_000 and after >= 1_000_000:
+        return t(
+            "millions", lang, value=f"{format_decimal(before / 1e6, 2, lang)} → {format_decimal(after / 1e6, 2, lang)}"
+        )
+    return f"{people(before, lang)} → {people(after, lang)}"
+
+
 def figures_line(now: dict, then: dict | None = None, lang: str = "de", evidence: str = "all") -> str:
-    """The headline figures with their documented part, split (app, every export, CLI).
+    """The headline figures with their documented part (app, every export, CLI).
 
     ``now`` is :meth:`Coverage.summary` with the view model's split
     (``gemeinden_documented_one_by_one``, ``gemeinden_documented_via_kreis``,
     ``gemeinden_inferred_only``: covered by inference alone, under any filter).
+    "Einzeln" is said only where every documented Gemeinde is documented one by
+    one; where both ways occur the headline says "belegt" and stays short (two
+    lines on a phone above the map) — the split stands in the description, the
+    cards' caption, the tooltips and the data.
 
     Examples
     --------
@@ -474,21 +493,24 @@ def figures_line(now: dict, then: dict | None = None, lang: str = "de", evidence
     ...        "gemeinden_documented_one_by_one": 13, "gemeinden_documented_via_kreis": 10,
     ...        "gemeinden_inferred_only": 373, "population_covered": 18190422}
     >>> figures_line(now)
-    'Abgedeckt: 396 von 396 Gemeinden · davon 23 belegt: 13 einzeln, 10 über den Kreis · 18,19 Mio. Einwohner'
+    'Abgedeckt: 396 von 396 Gemeinden · davon 23 belegt · 18,19 Mio. Einwohner'
+    >>> figures_line(dict(now, gemeinden_documented_one_by_one=23, gemeinden_documented_via_kreis=0))
+    'Abgedeckt: 396 von 396 Gemeinden · davon 23 einzeln belegt · 18,19 Mio. Einwohner'
     >>> figures_line(dict(now, gemeinden_covered=23, population_covered=2074874), evidence="documented")
-    'Belegt abgedeckt: 23 von 396 Gemeinden (13 einzeln, 10 über den Kreis) · 373 nicht einzeln belegt, davon 373 abgeleitet abgedeckt · 2,07 Mio. Einwohner'
+    'Belegt abgedeckt: 23 von 396 Gemeinden · 373 nicht einzeln belegt, abgeleitet abgedeckt · 2,07 Mio. Einwohner'
     """
     covered = format_int(now["gemeinden_covered"], lang)
     population = people(now["population_covered"], lang)
     if then is not None:
         covered = f"{format_int(then['gemeinden_covered'], lang)} → {covered}"
-        population = f"{people(then['population_covered'], lang)} → {population}"
+        population = _people_change(then["population_covered"], now["population_covered"], lang)
     one_by_one, via_kreis = now["gemeinden_documented_one_by_one"], now["gemeinden_documented_via_kreis"]
     total, documented = now["gemeinden_total"], now["gemeinden_covered_documented"]
     fields = {"covered": covered, "total": format_int(total, lang), "population": population}
     if evidence != "documented":
-        return t("figures_line", lang, documented=documented_count(documented, one_by_one, via_kreis, lang), **fields)
-    how = f" ({how_counted(one_by_one, via_kreis, lang)})" if documented else ""
+        count = documented_count(documented, one_by_one, via_kreis, lang, split=False)
+        return t("figures_line", lang, documented=count, **fields)
+    how = f" ({how_documented(one_by_one, via_kreis, lang)})" if documented and not (one_by_one and via_kreis) else ""
     rest = f" · {rest_count(total - documented, now['gemeinden_inferred_only'], lang)}" if total > documented else ""
     return t("figures_line_documented", lang, how=how, rest=rest, **fields)
 

@@ -33,6 +33,7 @@ function loadGeometry(url) {
 
 let map = null, units = null, context = null, outlines = null, labels = null, tiles = null, rings = null;
 let shownUnits = null, shownContext = null, shownTiles = null, shownAttribution = null, height = 0;
+let topology = null;   // the units' TopoJSON shown: the rings around what is new are meshed from its arcs
 let args = null;   // the render arguments being drawn; older async updates give way to newer ones
 let latest = null;   // the newest render arguments received
 let shownStyles = null;
@@ -124,22 +125,25 @@ function restyle() {
   drawRings();
 }
 
-// What is new since the compare date keeps its status's fill and gets a ring over it: a dark line on
-// an orange band (palette "new"), one of which stands 3:1 against any fill. Drawn above every unit,
-// so neighbours do not cover it; not interactive, so the units' tooltips still answer.
+// What is new since the compare date keeps its status's fill and gets a ring around it: a dark line on
+// an orange band (palette "new"), one of which stands 3:1 against any fill. The ring follows the outer
+// border of what is new (the mesh of arcs between a new unit and one that is not), so 70 new Gemeinden
+// side by side get one ring, not 70. Drawn above every unit; not interactive, so tooltips still answer.
 function drawRings() {
   if (rings) map.removeLayer(rings);
   rings = null;
-  const shapes = [];
-  units.eachLayer((layer) => { if ((args.features[layer.feature.id] || [])[3]) shapes.push(layer.feature); });
-  window.sidMap.fresh = shapes.length;
-  if (!shapes.length) return;
+  const fresh = (unit) => Boolean(unit && (args.features[unit.id] || [])[3]);
+  let count = 0;
+  units.eachLayer((layer) => { if (fresh(layer.feature)) count += 1; });
+  window.sidMap.fresh = count;
+  if (!count || !topology) return;
+  const mesh = topojson.mesh(topology, topology.objects.units, (a, b) => fresh(a) !== fresh(b) || (a === b && fresh(a)));
+  const lines = mesh.coordinates.map((part) => part.map(([lon, lat]) => [lat, lon]));
   const style = args.styles.new;
   const [band, line] = args.ring || [5, 2];
-  const collection = {type: "FeatureCollection", features: shapes};
   rings = L.featureGroup([
-    L.geoJSON(collection, {interactive: false, style: {color: style.fill, weight: band, fill: false, opacity: 1}}),
-    L.geoJSON(collection, {interactive: false, style: {color: style.stroke, weight: line, fill: false, opacity: 1}}),
+    L.polyline(lines, {interactive: false, color: style.fill, weight: band, opacity: 1, lineCap: "round"}),
+    L.polyline(lines, {interactive: false, color: style.stroke, weight: line, opacity: 1, lineCap: "round"}),
   ]).addTo(map);
   if (walk.ring) walk.ring.bringToFront();   // the focus stays on top
 }
@@ -157,6 +161,7 @@ function bezirkOutlines(topology) {
 
 function showGeometry(unitsTopology, contextTopology) {
   for (const layer of [units, context, outlines, labels]) if (layer) map.removeLayer(layer);
+  topology = unitsTopology;
   context = null;
   if (contextTopology) {   // the other Bezirke, muted, so the chosen one stays in its setting
     context = L.geoJSON(topojson.feature(contextTopology, contextTopology.objects.units), {

@@ -294,7 +294,8 @@ def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_ur
     assert frame.evaluate("() => document.querySelectorAll('path[data-status=full][data-inferred=\"1\"]').length") == 5
     legend = frame.get_by_test_id("map-legend").inner_text()
     assert "alle Gemeinden abgedeckt" in legend and "schraffiert" in legend
-    page.get_by_text("davon 23 belegt: 13 einzeln, 10 über den Kreis").first.wait_for()
+    page.get_by_text("davon 23 belegt ·").first.wait_for()  # the figures line; the split under the cards:
+    page.get_by_text("Gemeinden: 23 (13 einzeln, 10 über den Kreis)").first.wait_for()
     shoot(page, "map-nrw-regierungsbezirke-2024-02-01.png")
 
     page.goto(f"{app_url}/?date=2023-01-01&region=055")
@@ -305,7 +306,7 @@ def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_ur
     )
     # Kreis Recklinghausen's 10 Gemeinden through their documented Kreis; Rheine and Tecklenburg on their own.
     assert documented == ["member"] * 2 + ["via_kreis"] * 10
-    page.get_by_text("davon 12 belegt: 2 einzeln, 10 über den Kreis").first.wait_for()
+    page.get_by_text("Gemeinden: 12 (2 einzeln, 10 über den Kreis)").first.wait_for()
     shoot(page, "map-recklinghausen-2023-01-01.png")
 
 

@@ -140,10 +140,10 @@ def test_a_bezirk_with_few_documented_gemeinden_is_hatched_and_says_so(coverage)
 
 def test_headline_figures_give_the_split(coverage):
     model = viewmodel.build(coverage, ViewState(D(2024, 2, 1)))
-    assert (
-        model.figures_line
-        == "Abgedeckt: 396 von 396 Gemeinden · davon 23 belegt: 13 einzeln, 10 über den Kreis · 18,19 Mio. Einwohner"
-    )
+    # "Einzeln" only where every documented Gemeinde is so: 10 of the 23 are documented through Kreis Recklinghausen.
+    assert model.figures_line == "Abgedeckt: 396 von 396 Gemeinden · davon 23 belegt · 18,19 Mio. Einwohner"
+    assert (model.now["gemeinden_documented_one_by_one"], model.now["gemeinden_documented_via_kreis"]) == (13, 10)
+    assert "davon 23 belegt: 13 einzeln, 10 über den Kreis und 373 abgeleitet" in model.description
     assert model.now["gemeinden_covered"] - model.now["gemeinden_covered_documented"] == 373
 
 
