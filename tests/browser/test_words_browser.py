@@ -42,6 +42,8 @@ def test_detmold_under_documented_only_as_a_person_reads_it(app_url, page, cover
     said = tip.inner_text()
     assert "Status: nicht einzeln belegt – abgeleitet abgedeckt seit 1. Februar 2024 (Beitritt des RB Detmold)" in said
     assert word_problems(said, documented_only=True) == []
+    # The live region is emptied and filled again a moment later (so a repeated phrase is announced again).
+    frame.wait_for_function("() => document.getElementById('announce').textContent.includes('Bielefeld')")
     announced = frame.locator("#announce").text_content()
     assert "nicht einzeln belegt" in announced and word_problems(announced, documented_only=True) == []
     page.locator("iframe[src*='coverage_map']").screenshot(
