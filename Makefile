@@ -17,7 +17,7 @@ SERIAL := browser or server or deploy or serial
 # Parallel workers for the first pass of `make test` (pytest-xdist); JOBS=0: one process.
 JOBS   ?= auto
 
-.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean
+.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean audit
 
 # Exactly the versions in requirements.lock (hash-checked), then the project itself without
 # resolving anything: if pyproject.toml needs a package the lock lacks, the install fails
@@ -83,6 +83,11 @@ upgrade:
 $(VENV)/bin/pip-compile:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+
+# The pinned Python packages and the vendored JavaScript against the known vulnerabilities (pip-audit,
+# npm audit). Needs the advisory services; where they do not answer it says "NOT CHECKED" and exits 3.
+audit: install
+	$(PY) scripts/audit.py
 
 # QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs).
 bench: prepare

@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import NoReturn
 
+from atlas_cli import registers
 from loaders.boundaries import LEVELS
 from loaders.coverage import EVIDENCE_FILTERS
 from loaders.dates import parse_iso_day
@@ -97,19 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
 
     db = _Parser(add_help=False)
-    db.add_argument(
-        "--db",
-        metavar="URL",
-        help="SQLAlchemy URL of the register (default: $SID_ATLAS_REGISTER_URL, "
-        "[connections.register] in .streamlit/secrets.toml, else data/register.sqlite)",
+    registers.add_arguments(db)
+    creating = _Parser(add_help=False)
+    registers.add_arguments(creating, create=True)
+    imp = commands.add_parser(
+        "import", parents=[creating], help="import a partner list (CSV/XLSX) or a register export"
     )
-    imp = commands.add_parser("import", parents=[db], help="import a partner list (CSV/XLSX) or a register export")
     imp.add_argument("file", type=Path, help="partner list, or a dump written by 'register export'")
     imp.add_argument("--dry-run", action="store_true", help="report what the import would change; change nothing")
     imp.add_argument(
         "--no-seed",
         action="store_true",
-        help="a register created now starts empty, not with the shipped data (to restore a dump)",
+        help="with --create: the new register starts empty, not with the shipped data (to restore a dump)",
     )
     register = commands.add_parser("register", help="the membership register: export, undo, history")
     register_commands = register.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
@@ -124,6 +124,34 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("import_id", type=_import_id, metavar="IMPORT_ID")
     history = register_commands.add_parser("history", parents=[db], help="imports and undos, newest first")
     history.add_argument("--limit", type=_count, default=20, metavar="N")
+
+    editors = commands.add_parser("editors", help="editors' accounts for signing in to the register page")
+    editor_commands = editors.add_subparsers(dest="editors_command", required=True, parser_class=_Parser)
+    password_help = (
+        "the password is asked for at the terminal (twice), or read from --password-file FILE, "
+        "--password-stdin or $SID_ATLAS_EDITOR_PASSWORD; never from the command line"
+    )
+    add = editor_commands.add_parser(
+        "add", parents=[creating], help="create an account (name: a-z, 0-9, . _ - @)", description=password_help
+    )
+    add.add_argument("name", metavar="NAME")
+    passwd = editor_commands.add_parser(
+        "passwd", parents=[db], help="set a new password (the account's sign-ins end)", description=password_help
+    )
+    passwd.add_argument("name", metavar="NAME")
+    for command in (add, passwd):
+        source = command.add_mutually_exclusive_group()
+        source.add_argument("--password-file", type=Path, metavar="FILE", help="the first line of FILE")
+        source.add_argument("--password-stdin", action="store_true", help="the first line of standard input")
+    editor_commands.add_parser("list", parents=[db], help="every account: created, last sign-in, revoked")
+    revoke = editor_commands.add_parser(
+        "revoke", parents=[db], help="end an account for good (its sign-ins end; the name is never reused)"
+    )
+    revoke.add_argument("name", metavar="NAME")
+    unlock = editor_commands.add_parser(
+        "unlock", parents=[db], help="lift sign-in lockouts: of one account or address, or all"
+    )
+    unlock.add_argument("subject", nargs="?", metavar="NAME_OR_ADDRESS")
 
     export = commands.add_parser("export", help="press export of a view: map, animation or the data behind it")
     export.add_argument("--date", type=_date, help="Stichtag, YYYY-MM-DD (required except for gif/mp4)")

@@ -15,10 +15,9 @@ from loaders import store
 from loaders.viewstate import ViewState
 from viewmodel import model
 from viewmodel.component import component_args
+from viewmodel.credits import credit_line
 
-ATTRIBUTION = (
-    "© GeoBasis-DE / BKG (2025), Daten verändert; Einwohnerzahlen: Statistische Ämter des Bundes und der Länder"
-)
+ATTRIBUTION = credit_line()
 
 
 @st.cache_resource

@@ -153,7 +153,9 @@ def feedback_form(url: str | Callable[[], str], lang: str, key: str = "feedback"
 
     The atlas passes a function: its form stands outside the Stichtag's
     fragment (nothing in it depends on the day), and a report names the view
-    shown when it is sent.
+    shown when it is sent. A browser session sends at most
+    :data:`register.feedback.PER_SESSION` reports; the address and the site
+    have daily caps (:func:`register.feedback.submit`).
     """
     st.header(t("feedback", lang), anchor="barriere-melden")
     st.caption(t("feedback_intro", lang))
@@ -166,10 +168,33 @@ def feedback_form(url: str | Callable[[], str], lang: str, key: str = "feedback"
     if not feedback.clean(message, feedback.MAX_MESSAGE):
         st.warning(t("feedback_empty", lang))
         return
+    hidden = feedback.contact_problem(contact)
+    if hidden:
+        st.warning(t("feedback_contact_hidden", lang, chars=hidden))
+        return
+    sent_here = st.session_state.get("feedback_sent", 0)
+    if sent_here >= feedback.PER_SESSION:
+        st.warning(t("feedback_cap_session", lang, n=feedback.PER_SESSION))
+        return
     try:
-        number = feedback.submit(feedback_engine(), message, url() if callable(url) else url, contact, lang)
+        stored = feedback.submit(
+            feedback_engine(), message, url() if callable(url) else url, contact, lang, address=_reporter()
+        )
+    except feedback.Refused as refused:
+        LOG.warning("feedback refused: cap %s reached", refused.cap)
+        st.warning(t("feedback_cap_address" if refused.cap == "address" else "feedback_cap_day", lang))
+        return
     except AtlasError:  # register.RegisterError among them: the database failed
         LOG.exception("feedback not stored")
         st.error(t("feedback_failed", lang))
         return
-    st.success(t("feedback_thanks", lang, id=number))
+    st.session_state.feedback_sent = sent_here + 1
+    st.success(t("feedback_repeated" if stored.repeated else "feedback_thanks", lang, id=stored.number))
+
+
+def _reporter() -> str:
+    """The client's address as :func:`dashboard.webserver.client_address` names it (for the daily cap only)."""
+    from dashboard import webserver
+
+    # Streamlit gives None for a client on the loopback (nginx, or a local browser).
+    return webserver.client_address(st.context.ip_address or "127.0.0.1", st.context.headers)

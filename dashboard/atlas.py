@@ -40,11 +40,11 @@ from dashboard.mapview import render_map
 from dashboard.notices import plain
 from exports import animation
 from exports.style import title_for
-from loaders import accessions, provenance, sources, store
+from loaders import accessions, provenance, store
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
-from viewmodel import charts, tables
+from viewmodel import charts, credits, tables
 from viewmodel import model as viewmodel
 from viewmodel.i18n import format_date, format_int, t
 
@@ -109,9 +109,9 @@ def events():
     return accessions.read_events().sort_values("date").reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
 def attribution() -> str:
-    return " · ".join(spec.attribution for spec in sources.manifest().values())
+    """The credits, each with its licence (:mod:`viewmodel.credits`, as every picture and export)."""
+    return credits.credit_line()
 
 
 @st.cache_data(show_spinner=False)
@@ -134,24 +134,28 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
 # cache_resource: a chart's data file is written once per data and language; a hit is a look-up.
 @st.cache_resource(show_spinner=False, max_entries=64)
 def coverage_chart(evidence: str, region: str | None, today: dt.date, lang: str) -> str:
-    """The URL of the coverage chart's data (it does not depend on the Stichtag)."""
-    frame = coverage().timeline(evidence, region, start=FIRST_DAY, end=today)
-    chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang)
+    """The URL of the coverage chart's data (it does not depend on the Stichtag): points up to the Datenstand."""
+    cov = coverage()
+    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
+    chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
     return chartview.data_url(chart, f"coverage-{evidence}-{region or 'nrw'}-{lang}")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
-    """The coverage chart's data as a table (its text alternative)."""
-    return tables.timeline_table(coverage().timeline(evidence, region, start=FIRST_DAY, end=today), lang)
+    """The coverage chart's data as a table (its text alternative), up to the Datenstand as the chart."""
+    cov = coverage()
+    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
+    return tables.timeline_table(frame, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def sizes_chart(today: dt.date, lang: str) -> str:
     """The URL of the network sizes chart's data."""
-    return chartview.data_url(
-        charts.sizes_chart(accessions.read_network_sizes(), FIRST_DAY, today, lang), f"sizes-{lang}"
+    chart = charts.sizes_chart(
+        accessions.read_network_sizes(), FIRST_DAY, today, lang, provenance.data_as_of(coverage())
     )
+    return chartview.data_url(chart, f"sizes-{lang}")
 
 
 def member_table(view: ViewState):
@@ -556,8 +560,12 @@ def day_view(basemap: str) -> None:
     accessibility.skip_link(lang, tools)
     drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
     accessibility.map_description(model)
+    # The credits with the licence text's address as a link (styled dark in atlas.css: a caption is faded),
+    # the data version, and the Datenstand (above the map instead when the Stichtag lies after it).
     under = "" if model.beyond_data_as_of else f"{plain(model.currency)}  \n"
-    st.caption(f"{under}{t('attribution', lang)}: {attribution()} · {model.data_version}")
+    st.container(key="credits").caption(
+        f"{under}{t('attribution', lang)}: {credits.credit_markdown()} · {model.data_version}"
+    )
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
     if _map_first(drawn):  # a browser's first run ends with the map (see there)

@@ -23,7 +23,7 @@ from dashboard.mapview import declared, write_geometry
 
 DATA_DIR = CHART_DIR / "data"
 # Frame heights in pixels, fixed by the server (title, plot and a legend that wraps on a phone).
-HEIGHTS = {"coverage": 360, "sizes": 320}
+HEIGHTS = {"coverage": 380, "sizes": 440}  # sizes: and the list of values published without a date
 
 
 def data_url(chart: dict, stem: str) -> str:

@@ -25,9 +25,10 @@ import register
 from dashboard import accessibility, members, webserver
 from dashboard import register_view as view
 from dashboard.navigation import page_lang
+from loaders.accessions import QUOTE_LIMIT
 from loaders.dates import parse_typed_date
 from loaders.errors import AtlasError
-from register import feedback, signin
+from register import editors, feedback, signin
 from viewmodel.i18n import kind_label, t
 
 LOG = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def session_id() -> str:
 
 
 def password_editor(reg: register.Register) -> str | None:
-    """The editor whose sign-in cookie this client sent (on this very connection), or None."""
+    """The account whose sign-in cookie this client sent (on this very connection), or None."""
     token = webserver.request_cookies().get(webserver.COOKIE)
     try:
         found = signin.editor_of(reg.engine, token if isinstance(token, str) else None)
@@ -58,10 +59,19 @@ def password_editor(reg: register.Register) -> str | None:
     return found[0] if found else None
 
 
-def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
-    """Draw sign-in or sign-out in the sidebar; the signed-in editor's name for the log, else None.
+def accounts_exist(reg: register.Register) -> bool:
+    """Whether any editor account may sign in (a database failure counts as none: the page stays read-only)."""
+    try:
+        return editors.any_active(reg.engine)
+    except register.RegisterError:
+        LOG.exception("editor accounts unavailable")
+        return False
 
-    With a password, being signed in is the cookie of this request, looked up
+
+def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
+    """Draw sign-in or sign-out in the sidebar; who edits as the change log names it (``app:anna``), else None.
+
+    With accounts, being signed in is the cookie of this request, looked up
     in the register on every run (see :mod:`register.signin`): a client that
     presents another's session id without the cookie is a viewer. The same
     check guards each change again (:func:`confirmed`).
@@ -89,25 +99,29 @@ def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
             bar.warning(t("reg_not_editor", lang, who=view.plain(who)))
         bar.button(t("reg_sign_out", lang), key="w_logout", icon=":material/logout:", on_click=st.logout)
         return f"oidc:{editor}" if editor else None
-    if mode == "password":
-        if not webserver.active():
-            bar.warning(t("reg_no_server", lang))
-            return None
-        editor = password_editor(reg)
-        if editor:
-            token = webserver.request_cookies().get(webserver.COOKIE)
-            bar.success(t("reg_signed_in", lang, who=view.plain(editor)))
-            bar.button(
-                t("reg_sign_out", lang),
-                key="w_logout",
-                icon=":material/logout:",
-                on_click=lambda: signin.sign_out(reg.engine, token),
-            )
-            return f"app:{editor}"
-        bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
-        bar.caption(t("reg_sign_in_note", lang, hours=signin.SESSION_HOURS))
+    if mode == "retired":
+        # The operator's instruction is in the log (dashboard.webserver); viewers learn only that editing is off.
+        bar.info(t("reg_editing_off", lang))
         return None
-    bar.info(t("reg_read_only", lang))
+    if not accounts_exist(reg):
+        bar.info(t("reg_no_accounts", lang))
+        return None
+    if not webserver.active():
+        bar.warning(t("reg_no_server", lang))
+        return None
+    editor = password_editor(reg)
+    if editor:
+        token = webserver.request_cookies().get(webserver.COOKIE)
+        bar.success(t("reg_signed_in", lang, who=view.plain(editor)))
+        bar.button(
+            t("reg_sign_out", lang),
+            key="w_logout",
+            icon=":material/logout:",
+            on_click=lambda: signin.sign_out(reg.engine, token),
+        )
+        return f"app:{editor}"
+    bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
+    bar.caption(t("reg_sign_in_idle", lang, idle=signin.IDLE_MINUTES, hours=signin.SESSION_HOURS))
     return None
 
 
@@ -130,7 +144,7 @@ def lockout_section(reg: register.Register, editor: str, lang: str) -> None:
         [
             {
                 t("reg_lock_kind", lang): t(
-                    "reg_lock_account" if row["scope"] == "account" else "reg_lock_address", lang
+                    "reg_lock_editor" if row["scope"] == "account" else "reg_lock_address", lang
                 ),
                 t("reg_lock_value", lang): row["subject"],
                 t("reg_lock_failures", lang): row["failures"],
@@ -213,7 +227,9 @@ def upload_section(reg: register.Register, editor: str, latest: int | None, lang
     cached = state.get("register_preview")
     if cached is None or cached[0] != stamp:
         with st.spinner(t("reg_checking", lang)):
-            report = with_upload(upload.name, data, lambda name, content: reg.preview(name, data=content), lang)
+            report = with_upload(
+                upload.name, data, lambda name, content: reg.preview(name, data=content, isolated=True), lang
+            )
         if report is None:
             return
         state.register_preview = cached = (stamp, report)
@@ -242,7 +258,10 @@ def upload_section(reg: register.Register, editor: str, latest: int | None, lang
     ) and confirmed(reg, editor, lang):
         with st.spinner(t("reg_saving", lang)):
             result = with_upload(
-                upload.name, data, lambda name, content: reg.commit_import(name, editor, data=content), lang
+                upload.name,
+                data,
+                lambda name, content: reg.commit_import(name, editor, data=content, isolated=True),
+                lang,
             )
         if result is not None:
             changed(
@@ -279,6 +298,14 @@ def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
         )
         left = left_column.text_input(t("reg_left", lang), value=record["left_on"], help=t("reg_left_help", lang))
         source = st.text_input(t("reg_source", lang), value=record["source"])
+        quote = st.text_input(
+            t("reg_quote", lang), value=record["quote"], max_chars=QUOTE_LIMIT, help=t("reg_quote_help", lang)
+        )
+        read_column, bound_column = st.columns(2)
+        read = read_column.text_input(t("reg_read_on", lang), value=record["read_on"], help=t("reg_read_on_help", lang))
+        bound = bound_column.text_input(
+            t("reg_not_before", lang), value=record["not_before"], help=t("reg_not_before_help", lang)
+        )
         note = st.text_input(t("reg_note", lang), value=record["note"])
         if not st.form_submit_button(t("reg_save_edit", lang), icon=":material/edit:") or not confirmed(
             reg, editor, lang
@@ -287,13 +314,14 @@ def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
     try:
         joined_on, _ = parse_typed_date(joined.strip() or None)
         left_on, _ = parse_typed_date(left.strip() or None)
+        read_on, _ = parse_typed_date(read.strip() or None)
+        not_before, _ = parse_typed_date(bound.strip() or None)
     except ValueError as error:
         st.error(view.plain(t("reg_bad_date", lang, error=error)))
         return
-    entry = attempt(
-        lambda: reg.edit_membership(ident, editor, joined_on=joined_on, left_on=left_on, source=source, note=note),
-        lang,
-    )
+    values = {"joined_on": joined_on, "left_on": left_on, "source": source, "note": note}
+    values |= {"quote": quote, "read_on": read_on, "not_before": not_before}
+    entry = attempt(lambda: reg.edit_membership(ident, editor, **values), lang)
     if entry is not None:
         changed(t("reg_edited", lang, name=record["name"], entry=entry))
 
@@ -335,10 +363,20 @@ def history_section(reg: register.Register, history: list[dict], lang: str) -> N
 
 
 def feedback_section(lang: str) -> None:
-    """Reports from the form "Barriere oder Fehler melden" (shown to signed-in editors only)."""
+    """Reports from the form "Barriere oder Fehler melden" (shown to signed-in editors only), page by page."""
     st.header(t("reg_feedback", lang))
     try:
-        reports = feedback.newest(accessibility.feedback_engine())
+        engine = accessibility.feedback_engine()
+        total = feedback.count(engine)
+        pages = max(1, -(-total // feedback.PAGE_SIZE))
+        number = 1
+        if pages > 1:
+            number = int(
+                st.number_input(
+                    t("reg_feedback_page", lang), min_value=1, max_value=pages, value=1, step=1, key="w_feedback_page"
+                )
+            )
+        reports = feedback.page(engine, number)
     except AtlasError:  # register.RegisterError among them
         LOG.exception("feedback unavailable")
         st.error(t("reg_feedback_failed", lang))
@@ -346,6 +384,8 @@ def feedback_section(lang: str) -> None:
     if not reports:
         st.caption(t("reg_feedback_none", lang))
         return
+    first = (number - 1) * feedback.PAGE_SIZE + 1
+    st.caption(t("reg_feedback_range", lang, first=first, last=first + len(reports) - 1, total=total))
     # A data frame shows every value as text, never as markup: a report cannot inject anything.
     st.dataframe(view.feedback_table(reports, lang), hide_index=True, width="stretch", key="w_feedback")
 
@@ -372,7 +412,7 @@ def main() -> None:
         return
     editor = sign_in(config, reg, lang)
     # The upload endpoint takes files for this session only with the cookie that signed the editor in.
-    cookie = webserver.COOKIE if view.sign_in_mode(config) == "password" else OIDC_COOKIE
+    cookie = OIDC_COOKIE if view.sign_in_mode(config) == "oidc" else webserver.COOKIE
     value = webserver.request_cookies().get(cookie)
     if editor is not None and isinstance(value, str) and value:
         webserver.allow_uploads(session_id(), cookie, value)

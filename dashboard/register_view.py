@@ -2,11 +2,14 @@
 
 Who may edit
     :func:`sign_in_mode` reads the secrets: ``[auth]`` means OIDC through
-    ``st.login``; otherwise ``[register] editor_password`` means a shared
-    password; with neither the register is read-only. An OIDC account edits
-    only when its e-mail address is listed in ``[register] editors`` — an
-    identity provider such as Google lets anyone sign in, so signing in alone
-    proves nothing about being an editor.
+    ``st.login`` (the production path); otherwise editors sign in to accounts
+    of their own in the register database (:mod:`register.editors`, made with
+    ``sid-atlas editors add``), and while there is none the register is
+    read-only. An OIDC account edits only when its e-mail address is listed
+    in ``[register] editors`` — an identity provider such as Google lets
+    anyone sign in, so signing in alone proves nothing about being an editor.
+    The shared ``[register] editor_password`` of earlier versions is refused
+    (``"retired"``): it named no one.
 
 What is shown
     Tables with plain values, their headers and words in German or English
@@ -18,7 +21,6 @@ What is shown
 
 from __future__ import annotations
 
-import hmac
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -71,27 +73,28 @@ def entry_item(entry: dict, lang: str = "de") -> str:
     return t("reg_entry_item", lang, id=entry["id"], action=entry_label(entry["kind"], lang), file=entry_subject(entry))
 
 
-def sign_in_mode(secrets: Mapping) -> str | None:
-    """``"oidc"``, ``"password"`` or None (read-only), from the app's secrets.
+# What the operator reads (log, sign-in page) while the shared password is still configured.
+RETIRED_PASSWORD = (
+    "[register] editor_password is no longer used: create one account per editor with "
+    "'sid-atlas editors add NAME', then remove editor_password from .streamlit/secrets.toml"
+)
+
+
+def sign_in_mode(secrets: Mapping) -> str:
+    """``"oidc"``, ``"accounts"`` or ``"retired"`` (the shared password, refused), from the app's secrets.
 
     Examples
     --------
     >>> sign_in_mode({}), sign_in_mode({"register": {"editor_password": "s3cret"}})
-    (None, 'password')
+    ('accounts', 'retired')
     >>> sign_in_mode({"auth": {"client_id": "atlas"}, "register": {"editor_password": "s3cret"}})
     'oidc'
     """
     if "auth" in secrets:
         return "oidc"
     if _section(secrets, "register").get("editor_password"):
-        return "password"
-    return None
-
-
-def password_matches(entered: str, secrets: Mapping) -> bool:
-    """Whether ``entered`` is the configured editor password (in constant time)."""
-    expected = str(_section(secrets, "register").get("editor_password") or "")
-    return bool(expected) and hmac.compare_digest(entered.encode("utf-8"), expected.encode("utf-8"))
+        return "retired"
+    return "accounts"
 
 
 def oidc_editor(user: Mapping, secrets: Mapping) -> str | None:
@@ -319,18 +322,41 @@ def _precision(text: str) -> str:
 def feedback_table(reports: list[dict], lang: str = "de") -> pd.DataFrame:
     """Reports of the form "Barriere oder Fehler melden", newest first, as the register page lists them.
 
-    Values stay plain text: ``st.dataframe`` never renders them as markup.
+    Values stay plain text: ``st.dataframe`` never renders them as markup. A
+    report sent again word for word is one row with its count and last time.
 
     Examples
     --------
     >>> import datetime as dt
     >>> feedback_table([{"id": 3, "created_at": dt.datetime(2026, 12, 2, 9, 5), "url": "/?date=2024-02-01",
-    ...                  "message": "<b>Kontrast</b>", "contact": "", "lang": "de"}]).iloc[0, 1:].tolist()
-    ['02.12.2026 09:05', '/?date=2024-02-01', '<b>Kontrast</b>', '', 'de']
+    ...                  "message": "<b>Kontrast</b>", "contact": "", "lang": "de", "repeats": 4,
+    ...                  "last_at": dt.datetime(2026, 12, 3, 10, 0)}]).iloc[0, 1:].astype(str).tolist()
+    ['02.12.2026 09:05', '4', '03.12.2026 10:00', '/?date=2024-02-01', '<b>Kontrast</b>', '', 'de']
     """
     columns = [
         t(key, lang)
-        for key in ("reg_col_no", "reg_col_time", "reg_col_view", "reg_col_report", "reg_col_contact", "reg_col_lang")
+        for key in (
+            "reg_col_no",
+            "reg_col_time",
+            "reg_col_repeats",
+            "reg_col_last",
+            "reg_col_view",
+            "reg_col_report",
+            "reg_col_contact",
+            "reg_col_lang",
+        )
     ]
-    rows = [(r["id"], _time(r["created_at"], lang), r["url"], r["message"], r["contact"], r["lang"]) for r in reports]
+    rows = [
+        (
+            r["id"],
+            _time(r["created_at"], lang),
+            r.get("repeats") or 1,
+            _time(r.get("last_at") or r["created_at"], lang),
+            r["url"],
+            r["message"],
+            r["contact"],
+            r["lang"],
+        )
+        for r in reports
+    ]
     return pd.DataFrame(rows, columns=columns)

@@ -8,12 +8,14 @@ dashboard/app.py`` without it still shows the atlas, but the register page
 disables editing and says why (:func:`active`).
 
 Sign-in (``/_sid/anmelden``)
-    A plain HTML form posts name and password here; :mod:`register.signin`
-    counts the attempt, waits, compares, and on success the browser receives
-    the token in an HttpOnly, SameSite=Strict cookie and goes to the register
-    page. The page reads the cookie from its own websocket's handshake
-    (``st.context.cookies``), so a client that resumes an editor's session id
-    without the cookie is a viewer.
+    A plain HTML form posts an account name and its password here;
+    :mod:`register.signin` counts the attempt against the client's address
+    (:func:`client_address`) and the account, waits, and
+    :mod:`register.editors` compares (one Argon2id hash at a time per process);
+    on success the browser receives the token in an HttpOnly, SameSite=Strict
+    cookie and goes to the register page. The page reads the cookie from its
+    own websocket's handshake (``st.context.cookies``), so a client that
+    resumes an editor's session id without the cookie is a viewer.
 
 Uploads
     Streamlit accepts a file for any live session id. Here a PUT or DELETE to
@@ -60,7 +62,10 @@ SESSION_UPLOAD_MB = 12
 PROCESS_UPLOAD_MB = 64
 # A sign-in form is two short fields.
 MAX_FORM_BYTES = 8 * 1024
-MAX_NAME = 100
+# Password hashes compared at once per process (Argon2id: 64 MiB and ~0.2 s each), and how many
+# sign-ins may wait for their turn before one is told to come back later.
+HASHING_AT_ONCE = 1
+HASHING_QUEUE = 16
 # How long an uploader grant outlives the page run that made it (each run renews it).
 UPLOADER_SECONDS = 3600
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
@@ -321,18 +326,23 @@ def _loopback(host: str) -> bool:
 
 def signin_form(base: str, message: str = "", name: str = "") -> str:
     """The sign-in page (German, no script: the CSP allows none inline)."""
+    from register.editors import MAX_NAME
+
     notice = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
     return f"""<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Anmelden – Mitgliederregister #sicherimDienst</title>
 <style>body{{font-family:sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}}
 label{{display:block;margin-top:1rem}}input{{width:100%;padding:.4rem;font-size:1rem}}
-button{{margin-top:1.2rem;padding:.5rem 1rem;font-size:1rem}}.error{{color:#a00}}</style></head>
+button{{margin-top:1.2rem;padding:.5rem 1rem;font-size:1rem}}.error{{color:#a00}}.hint{{font-size:.9rem}}</style></head>
 <body><h1>Anmelden zum Bearbeiten</h1>{notice}
 <form method="post" action="{html.escape(base)}{SIGNIN_PATH}">
-<label>Ihr Name (für das Änderungsprotokoll)<input name="name" maxlength="{MAX_NAME}" required value="{html.escape(name)}" autocomplete="name"></label>
+<label>Kontoname<input name="name" maxlength="{MAX_NAME}" required value="{html.escape(name)}"
+ autocomplete="username" autocapitalize="none" spellcheck="false"></label>
 <label>Passwort<input name="password" type="password" required autocomplete="current-password"></label>
 <button type="submit">Anmelden</button></form>
+<p class="hint">Jede Bearbeiterin und jeder Bearbeiter hat ein eigenes Konto; das Änderungsprotokoll nennt es.
+Nach 30 Minuten ohne Aktivität und spätestens nach 8 Stunden endet die Anmeldung.</p>
 <p><a href="{html.escape(base)}{REGISTER_PAGE}">Zurück zum Register</a></p></body></html>"""
 
 
@@ -343,12 +353,33 @@ def _base() -> str:
     return f"/{base}" if base else ""
 
 
+_hashing = {"waiting": 0}
+_hashing_turn: asyncio.Semaphore | None = None
+
+
+async def _verify(engine, name: str, password: str) -> str | None:
+    """:func:`register.editors.verify` in a thread, one at a time per process; None also when too many wait."""
+    global _hashing_turn
+    from register import editors
+
+    if _hashing_turn is None:
+        _hashing_turn = asyncio.Semaphore(HASHING_AT_ONCE)
+    if _hashing["waiting"] >= HASHING_QUEUE:
+        raise OverflowError("too many sign-ins at once")
+    _hashing["waiting"] += 1
+    try:
+        async with _hashing_turn:
+            return await asyncio.to_thread(editors.verify, engine, name, password)
+    finally:
+        _hashing["waiting"] -= 1
+
+
 async def signin_endpoint(request):
     """GET: the form. POST: count, wait, compare; on success the cookie and a redirect to the register page."""
     from starlette.responses import HTMLResponse, RedirectResponse
 
     from dashboard import register_view as view
-    from register import signin
+    from register import editors, signin
 
     base = _base()
 
@@ -356,8 +387,19 @@ async def signin_endpoint(request):
         return HTMLResponse(signin_form(base, message, name), status_code=status, headers={"Cache-Control": "no-store"})
 
     config = await asyncio.to_thread(secrets)
-    if view.sign_in_mode(config) != "password":
-        return page("Die Anmeldung mit Passwort ist nicht eingerichtet.", 404)
+    mode = view.sign_in_mode(config)
+    if mode == "oidc":
+        return page(
+            "Die Anmeldung läuft über den Identitätsanbieter: bitte auf der Registerseite „Anmelden“ wählen.", 404
+        )
+    if mode == "retired":
+        LOG.error("sign-in refused: %s", view.RETIRED_PASSWORD)
+        return page(
+            "Die Anmeldung mit einem gemeinsamen Passwort gibt es nicht mehr. Der Betrieb legt für jede "
+            "Bearbeiterin und jeden Bearbeiter ein eigenes Konto an (sid-atlas editors add NAME) und entfernt "
+            "editor_password aus der Konfiguration.",
+            503,
+        )
     if request.method == "GET":
         return page()
     origin = request.headers.get("origin")
@@ -366,19 +408,23 @@ async def signin_endpoint(request):
     if int(request.headers.get("content-length") or MAX_FORM_BYTES + 1) > MAX_FORM_BYTES:
         return page("Die Anfrage ist zu groß.", 413)
     form = await request.form(max_files=0, max_fields=4, max_part_size=MAX_FORM_BYTES)
-    name = " ".join(str(form.get("name") or "").split())[:MAX_NAME]
+    # One character over the longest name: a longer one is no account (never cut to match one).
+    typed = " ".join(str(form.get("name") or "").split())[: editors.MAX_NAME + 1]
     password = str(form.get("password") or "")
     address = client_address(request.client.host if request.client else None, request.headers)
-    if not name:
-        return page("Bitte Ihren Namen angeben: er steht bei jeder Änderung im Protokoll.", 400)
+    # Shown back in the form and written to the log: only what an account name may contain.
+    name = typed.lower() if editors.NAME_PATTERN.fullmatch(typed.lower()) else ""
+    if not typed:
+        return page("Bitte den Kontonamen angeben.", 400)
+    logged = name or f"(no account name, {len(typed)} characters)"
     try:
         engine = await asyncio.to_thread(register_engine)
         if engine is None:
             return page("Es ist kein Register eingerichtet.", 404, name)
-        gate = await asyncio.to_thread(signin.begin, engine, name, address)
+        gate = await asyncio.to_thread(signin.begin, engine, typed, address)
         if gate.locked:
             signin.LOG.warning(
-                "sign-in refused, locked: account=%r address=%s failures=%d", name, address, gate.failures
+                "sign-in refused, locked: account=%s address=%s failures=%d", logged, address, gate.failures
             )
             return page(
                 "Zu viele Fehlversuche: die Anmeldung ist gesperrt. Eine angemeldete Bearbeiter:in "
@@ -387,14 +433,24 @@ async def signin_endpoint(request):
                 name,
             )
         await asyncio.sleep(gate.delay)
-        if not view.password_matches(password, config):
-            signin.LOG.warning("sign-in failed: account=%r address=%s failures=%d", name, address, gate.failures + 1)
-            return page("Name oder Passwort falsch.", 401, name)
-        token = await asyncio.to_thread(signin.succeeded, engine, name, address, name)
+        editor = await _verify(engine, typed, password)
+        if editor is None:
+            signin.LOG.warning(
+                "sign-in failed: account=%s%s address=%s failures=%d",
+                logged,
+                "" if gate.account else " (no such account)",
+                address,
+                gate.failures + 1,
+            )
+            return page("Kontoname oder Passwort falsch.", 401, name)
+        token = await asyncio.to_thread(signin.succeeded, engine, editor, address)
+    except OverflowError:
+        LOG.warning("sign-in refused: %d sign-ins wait for a password check already", HASHING_QUEUE)
+        return page("Gerade melden sich sehr viele an. Bitte in einer Minute noch einmal versuchen.", 503, name)
     except Exception:  # noqa: BLE001 -- database down or misconfigured: details to the log, not to the client
         LOG.exception("sign-in: register failure")
         return page("Register nicht erreichbar. Bitte später noch einmal versuchen.", 503, name)
-    signin.LOG.info("sign-in succeeded: editor=%r address=%s", name, address)
+    signin.LOG.info("sign-in succeeded: editor=%s address=%s", editor, address)
     response = RedirectResponse(base + REGISTER_PAGE, status_code=303)
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     response.set_cookie(
@@ -695,6 +751,10 @@ def setup_logging() -> None:
 @asynccontextmanager
 async def lifespan(_app):
     setup_logging()
+    from dashboard import register_view
+
+    if register_view.sign_in_mode(secrets()) == "retired":
+        LOG.error("editing is off: %s", register_view.RETIRED_PASSWORD)
     _state["active"] = True
     try:
         yield None

@@ -200,6 +200,12 @@ ACCESSION_FIELDS: dict[str, Text] = {
         "Accession date at the precision in date_precision (YYYY-MM-DD, YYYY-MM or YYYY); empty when unknown.",
     ),
     "date_precision": ("Genauigkeit von joined_on.", "Precision of joined_on."),
+    "not_before": (
+        "Frühester möglicher Tag des Beitritts (JJJJ-MM-TT, JJJJ-MM oder JJJJ), wo die Quelle eine untere Grenze "
+        "erlaubt; nur zur Information, der Beitritt zählt dadurch an keinem Stichtag. Leer = keine Grenze bekannt.",
+        "Earliest possible day of the accession (YYYY-MM-DD, YYYY-MM or YYYY) where the source allows a lower "
+        "bound; for information only, it makes the accession count on no Stichtag. Empty = no bound known.",
+    ),
     "certain_by": UNIT_FIELDS["certain_by"],
     "evidence": ("Beleg des Beitritts.", "Evidence of the accession."),
     "event": UNIT_FIELDS["event"],
@@ -207,6 +213,16 @@ ACCESSION_FIELDS: dict[str, Text] = {
     "left_on": (
         "Austrittsdatum (JJJJ-MM-TT); leer = kein Austritt bekannt.",
         "Exit date (YYYY-MM-DD); empty = no exit known.",
+    ),
+    "quote": (
+        "Wörtliches Zitat der Quelle, auf dem die Zeile beruht; leer, wo keine gespeicherte Fassung der Quelle "
+        "einen Wortlaut gibt (nichts ist ergänzt).",
+        "The source's exact words the row rests on; empty where no stored copy of the source gives a wording "
+        "(nothing is filled in).",
+    ),
+    "read_on": (
+        "Wann die Quelle gelesen wurde, in ihrer Genauigkeit (JJJJ-MM-TT, JJJJ-MM oder JJJJ).",
+        "When the source was read, at its precision (YYYY-MM-DD, YYYY-MM or YYYY).",
     ),
     "note": ("Anmerkung, Freitext.", "Note, free text."),
 }

@@ -167,6 +167,8 @@ def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None, pi
             for r, d in zip(events["region"], events["date"])
             if dt.date.fromisoformat(d) <= view.date
         ]
+        from viewmodel.charts import timeline_marks_text
+
         text = (
             t(
                 "alt_timeline",
@@ -175,6 +177,7 @@ def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None, pi
                 end=format_date(view.date, view.lang),
                 events=", ".join(marked) or "–",
             )
+            + timeline_marks_text(cov, view.date, view.lang)
             + " "
             + text
         )

@@ -64,16 +64,15 @@ PRESETS = {
 
 
 def attribution_pieces() -> list[str]:
-    """The credits the data licences require, one piece per statement, from ``geodata/sources.toml``.
+    """The credits the data licences require, one piece per statement, each with its licence.
+
+    The one text of :mod:`viewmodel.credits` (screen, pictures and exports share it).
 
     Examples
     --------
     >>> attribution_pieces()[0]
-    '© GeoBasis-DE / BKG (2025), Daten verändert'
+    '© GeoBasis-DE / BKG (2025), Daten verändert, dl-de/by-2-0 (www.govdata.de/dl-de/by-2-0)'
     """
-    from loaders.sources import manifest
+    from viewmodel.credits import credit_pieces
 
-    specs = manifest()
-    # BKG's credit is mandatory (dl-de/by-2-0), so it comes first; DVG2's is a courtesy.
-    texts = [specs["vg250_ew_nrw"].attribution, specs["dvg2"].attribution]
-    return [piece.strip() for text in texts for piece in text.split(";")]
+    return list(credit_pieces())

@@ -5,6 +5,13 @@ documented share beside them; bottom: the network sizes the network itself
 published (lower bounds). Both share one time axis from the founding to the
 Stichtag; the regional events are marked in both and labelled once above, in
 as many rows as needed so that no two labels overlap.
+
+A Stichtag after the Datenstand (:mod:`loaders.provenance`): the lines stop at
+the Datenstand, a labelled dash-dot rule marks it in both charts and a grey band
+"Keine Angaben nach dem Datenstand" covers the time after it, as on screen
+(:func:`viewmodel.charts.as_of_marks`). Sizes published without a date are
+listed under the lower chart once the picture reaches the Datenstand, never
+placed on a day.
 """
 
 from __future__ import annotations
@@ -15,13 +22,14 @@ import matplotlib
 import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from exports import style, textfit
 from exports.mapfig import RC, Texts, header_footer, save
-from loaders import accessions
+from loaders import accessions, provenance
 from loaders.coverage import Coverage
 from loaders.viewstate import FIRST_DAY, ViewState
-from viewmodel import palette
+from viewmodel import charts, palette
 from viewmodel.i18n import t
 from viewmodel.model import build
 
@@ -73,9 +81,13 @@ def build_timeline(
 
     events = accessions.read_events().sort_values("date")
     events = events[pd.to_datetime(events["date"]).dt.date <= view.date]
-    frame = cov.timeline(view.evidence, view.region, start=FIRST_DAY, end=view.date)
-    sizes = accessions.read_network_sizes()
-    sizes = sizes[sizes["day"] <= view.date]
+    as_of = provenance.data_as_of(cov)
+    # The figures end at the Datenstand: nothing after it is drawn as if it were known.
+    frame = cov.timeline(view.evidence, view.region, start=FIRST_DAY, end=provenance.figures_day(cov, view.date))
+    published = accessions.read_network_sizes()
+    sizes = accessions.dated_sizes(published)  # an undated figure has no place on the axis
+    sizes = sizes[[day <= view.date for day in sizes["day"]]]
+    marks = charts.as_of_marks(as_of, FIRST_DAY, view.date, lang)
 
     size = 9 * s
     # Event labels: measured, stacked in rows above the upper chart.
@@ -92,13 +104,35 @@ def build_timeline(
     label_h = (max(rows) + 1) * row_h if rows else 0.0
     legend_h = 1.6 * size / 72  # room for the lower chart's tick labels and the sizes heading
     gap = 0.5 * s
-    room = top - bottom - label_h - 2 * legend_h - gap
+    # Sizes without a date, in words under the lower chart, once the picture reaches the Datenstand.
+    undated = accessions.undated_sizes(published) if as_of is None or view.date >= as_of.day else published[:0]
+    undated_lines = (
+        textfit.wrap(
+            t("chart_undated", lang) + " " + "; ".join(charts.undated_short(undated, lang)), chart_w * 72, size
+        )
+        if len(undated)
+        else []
+    )
+    undated_h = len(undated_lines) * row_h + (0.08 * s if undated_lines else 0.0)
+    room = top - bottom - label_h - 2 * legend_h - gap - undated_h
     upper_h, lower_h = 0.58 * room, 0.42 * room
     x0 = margin + left_pad
-    lower = fig.add_axes((x0 / width, (bottom + legend_h) / height, chart_w / width, lower_h / height))
+    base = bottom + undated_h
+    lower = fig.add_axes((x0 / width, (base + legend_h) / height, chart_w / width, lower_h / height))
     upper = fig.add_axes(
-        (x0 / width, (bottom + 2 * legend_h + lower_h + gap) / height, chart_w / width, upper_h / height), sharex=lower
+        (x0 / width, (base + 2 * legend_h + lower_h + gap) / height, chart_w / width, upper_h / height), sharex=lower
     )
+    if undated_lines:
+        fig.text(
+            x0 / width,
+            bottom / height,
+            "\n".join(undated_lines),
+            fontsize=size,
+            color=palette.INK,
+            ha="left",
+            va="bottom",
+            linespacing=1.25,
+        )
 
     days = pd.to_datetime(frame["day"])
     upper.step(
@@ -150,14 +184,32 @@ def build_timeline(
     lower.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     lower.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
 
+    as_of_dash = (0, tuple(float(n) for n in marks["asOfStyle"][1].split()))
     for ax in (upper, lower):
         for day in events["date"]:
             ax.axvline(pd.Timestamp(day), color=EVENT_INK, linewidth=0.8 * s, linestyle=(0, (2, 2)), zorder=0)
+        if marks["after"] and as_of:
+            ax.axvspan(pd.Timestamp(as_of.day), pd.Timestamp(view.date), color=marks["afterFill"], zorder=0, lw=0)
+        if marks["asOf"] and as_of:
+            ax.axvline(
+                pd.Timestamp(as_of.day),
+                color=marks["asOfStyle"][0],
+                linewidth=1.4 * s,
+                linestyle=as_of_dash,
+                zorder=1,
+                label=marks["asOf"][1] if ax is upper else None,
+            )
         ax.axvline(pd.Timestamp(view.date), color=STICHTAG_INK, linewidth=1.4 * s, zorder=1)
         ax.tick_params(labelsize=size, colors=palette.INK)
         ax.spines[["top", "right"]].set_visible(False)
+        handles, labels = ax.get_legend_handles_labels()
+        if ax is upper and marks["after"]:
+            handles.append(Patch(facecolor=marks["afterFill"], edgecolor=palette.INK, linewidth=0.4 * s))
+            labels.append(marks["after"])
         # Top left is empty in both charts (nothing was covered or published before autumn 2022).
         ax.legend(
+            handles,
+            labels,
             loc="upper left",
             frameon=True,
             facecolor="white",
@@ -168,7 +220,7 @@ def build_timeline(
             handlelength=2,
         )
     upper.tick_params(labelbottom=False)
-    label_base = (bottom + 2 * legend_h + lower_h + gap + upper_h) / height + 0.04 * s / height
+    label_base = (base + 2 * legend_h + lower_h + gap + upper_h) / height + 0.04 * s / height
     for x, text, row in zip(xs, texts, rows):
         fig.text(
             (x0 + x / 72) / width,

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from loaders.accessions import TERRITORIAL_KINDS, kreisfreie_kreis_keys, with_validity
+from loaders.accessions import TERRITORIAL_KINDS, kreisfreie_kreis_keys, with_all_columns, with_validity
 from loaders.boundaries import LAND_KEY, LEVELS
 from loaders.errors import InputError
 
@@ -284,15 +284,18 @@ class Coverage:
         )
 
     def describe_rows(self, rows: np.ndarray) -> dict[str, np.ndarray]:
-        """since, precision, certain_by, event, source, name, note of accession rows (None for -1)."""
+        """since, precision, certain_by, not_before, event, source, quote, read_on, name, note of rows (None for -1)."""
         acc = self.accessions
         safe = np.where(rows >= 0, rows, 0)
         columns = {
             "since": "joined_on",
             "precision": "date_precision",
             "certain_by": "certain_by",
+            "not_before": "not_before",
             "event": "event",
             "source": "source",
+            "quote": "quote",
+            "read_on": "read_on",
             "name": "name",
             "note": "note",
             "row_evidence": "evidence",
@@ -301,8 +304,8 @@ class Coverage:
         for name, column in columns.items():
             values = acc[column].to_numpy(dtype=object)[safe]
             out[name] = np.where(rows >= 0, values, _NONE)
-        # Empty text (an unknown date, no event, no certain_by) is None here.
-        for name in ("since", "certain_by", "event", "note"):
+        # Empty text (an unknown date, no event, no certain_by, no quote) is None here.
+        for name in ("since", "certain_by", "not_before", "event", "quote", "read_on", "note"):
             out[name] = np.array([None if v == "" else v for v in out[name]], dtype=object)
         return out
 
@@ -497,9 +500,7 @@ def _memberships(
 def build(units: pd.DataFrame, accessions: pd.DataFrame) -> Coverage:
     """Derive the coverage model once from the unit table and the expanded accessions."""
     units = pd.DataFrame(units.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
-    if "certain_by" not in accessions:
-        accessions = accessions.assign(certain_by="")
-    accessions = with_validity(accessions).reset_index(drop=True)
+    accessions = with_validity(with_all_columns(accessions)).reset_index(drop=True)
     kreisfrei = kreisfreie_kreis_keys(units)
     own, undated = _memberships(units, accessions, kreisfrei)
     gemeinden = units[units["level"] == "gemeinde"].reset_index().rename(columns={"index": "unit_index"})

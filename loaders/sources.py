@@ -37,6 +37,7 @@ class SourceSpec:
     size: int
     licence: str
     attribution: str
+    licence_url: str = ""
 
     def download_url(self) -> str:
         mirror = os.environ.get(ENV_MIRROR)
@@ -65,7 +66,7 @@ def gebietsstand() -> str:
     Examples
     --------
     >>> gebietsstand()
-    'Digitale Verwaltungsgrenzen NRW (DVG2), Stand 2022-03-08; BKG VG250-EW, Gemeinden NRW mit Einwohnerzahlen (Stand 31.12.2023)'
+    'Digitale Verwaltungsgrenzen NRW (DVG2), Stand 2022-03-08; BKG VG250-EW, Gemeinden NRW mit Einwohnerzahlen (vermutlich Stand 31.12.2023)'
     """
     specs = manifest()
     return "; ".join(specs[name].title for name in ("dvg2", "vg250_ew_nrw"))

@@ -156,6 +156,13 @@ def accession_table(members: Path | str | None = None):
     ``.streamlit/secrets.toml`` (see :func:`register.config.configured_url`);
     without either, nothing here touches a database.
     """
+    return _accession_rows(members)[0]
+
+
+def _accession_rows(members: Path | str | None):
+    """:func:`accession_table`, with where the rows came from and the day they last changed (None: shipped)."""
+    import datetime as dt
+
     from loaders import accessions
     from register.config import configured_url
 
@@ -166,15 +173,25 @@ def accession_table(members: Path | str | None = None):
         configured = register.open_configured()
         if configured is not None:
             with configured:
-                return configured.table()
-    return accessions.read_accessions(members or accessions.ACCESSIONS_CSV, load_attributes(), accessions.read_events())
+                changed = configured.last_changed()
+                return configured.table(), "register", changed.date() if changed else None
+    table = accessions.read_accessions(
+        members or accessions.ACCESSIONS_CSV, load_attributes(), accessions.read_events()
+    )
+    if members is None:
+        return table, "shipped", None
+    modified = dt.datetime.fromtimestamp(Path(members).stat().st_mtime, dt.UTC).date()
+    return table, "file", modified
 
 
 @functools.cache
 def load_coverage(members: Path | str | None = None):
-    """The coverage model from :func:`accession_table` (cached per process)."""
-    from loaders import accessions, coverage
+    """The coverage model from :func:`accession_table` (cached per process), its origin noted for the data version."""
+    from loaders import accessions, coverage, provenance
 
     units = load_attributes()
     events = accessions.read_events()
-    return coverage.build(units, accessions.expand_events(accession_table(members), events, units))
+    table, origin, changed_on = _accession_rows(members)
+    cov = coverage.build(units, accessions.expand_events(table, events, units))
+    provenance.note_origin(cov, origin, changed_on)
+    return cov

@@ -48,6 +48,11 @@ class RowReport:
     left_precision: str = "unknown"
     source: str | None = None
     note: str | None = None
+    # Provenance (partial ISO dates, like joined_on): the source's exact words, when it was read,
+    # the earliest day the accession can have happened.
+    quote: str | None = None
+    read_on: str = ""
+    not_before: str = ""
     messages: list[str] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)
 
@@ -85,6 +90,7 @@ def check_rows(partners: PartnerList, resolver: Resolver, today: dt.date) -> lis
             official_name=unit.name if unit else None,
             source=_text(values.get("source")),
             note=_text(values.get("note")),
+            quote=_text(values.get("quote")),
             messages=list(resolution.messages),
             candidates=[candidate.as_dict() for candidate in resolution.candidates],
         )
@@ -108,24 +114,39 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
+DATE_FIELDS = (
+    ("joined_on", "Beitritt"),
+    ("left_on", "Austritt"),
+    ("not_before", "Frühestens"),
+    ("read_on", "Gelesen am"),
+)
+PRECISION_FIELD = {"joined_on": "date_precision", "left_on": "left_precision"}
+
+
 def _date_problems(report: RowReport, values: dict, today: dt.date) -> list[str]:
-    """Parse both dates into the report; return what is wrong with them."""
+    """Parse the dates into the report; return what is wrong with them."""
     problems: list[str] = []
     bounds: dict[str, tuple[dt.date, dt.date] | None] = {}
-    for column, label in (("joined_on", "Beitritt"), ("left_on", "Austritt")):
+    for column, label in DATE_FIELDS:
         try:
             text, precision = parse_typed_date(values.get(column))
         except ValueError as error:
             problems.append(f"{label}: {error}")
             continue
         setattr(report, column, text)
-        setattr(report, "date_precision" if column == "joined_on" else "left_precision", precision)
+        if column in PRECISION_FIELD:
+            setattr(report, PRECISION_FIELD[column], precision)
         period = bounds[column] = period_bounds(text, precision)
         if period and period[0] > today:
             problems.append(f"{label} {format_partial_german(text, precision)} liegt in der Zukunft")
     joined, left = bounds.get("joined_on"), bounds.get("left_on")
+    not_before, read_on = bounds.get("not_before"), bounds.get("read_on")
     if joined and left and left[1] < joined[0]:
         problems.append(f"Austritt {report.left_on} liegt vor dem Beitritt {report.joined_on}")
+    if not_before and joined and not_before[0] > joined[1]:
+        problems.append(f"Frühestens {report.not_before} liegt nach dem Beitritt {report.joined_on}")
+    if read_on and joined and read_on[1] < joined[0]:
+        problems.append(f"Gelesen am {report.read_on} liegt vor dem Beitritt {report.joined_on}")
     return problems
 
 

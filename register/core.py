@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import overload
 
 import pandas as pd
 import sqlalchemy as sa
@@ -42,11 +43,11 @@ from register.check import RowReport
 from register.config import configured_url, default_url
 from register.merge import values_of
 from register.reading import Loaded, recount
-from register.schema import SCHEMA_VERSION, changes, entries, memberships, meta, metadata
+from register.schema import MIGRATABLE, SCHEMA_VERSION, changes, entries, memberships, meta, metadata
 
 SEED_USER = "seed"
 # What an editor may change in one membership; name, kind and key make its identity.
-EDITABLE = ("joined_on", "left_on", "source", "note")
+EDITABLE = ("joined_on", "left_on", "source", "note", "quote", "read_on", "not_before")
 identity = accessions.identity
 
 
@@ -166,6 +167,8 @@ class Register:
                     return
         with self._transaction() as conn:
             version = conn.execute(sa.select(meta.c.schema_version)).scalar()
+        if version in MIGRATABLE:
+            version = self._migrate()
         if version != SCHEMA_VERSION:
             # Not migrated: the history's layout changed (see register.schema.SCHEMA_VERSION).
             raise InputError(
@@ -174,12 +177,39 @@ class Register:
                 "(or remove an SQLite file under data/ to start again from the shipped data)"
             )
 
+    def _migrate(self) -> int:
+        """Bring a version-2 register to version 3: the provenance columns, added empty, in one transaction.
+
+        Under the write lock, so two processes opening the same old register migrate it once.
+        Nothing is filled in: a row's quote and read date come with the next import that gives them.
+        """
+        with self._transaction(write=True) as conn:
+            version = conn.execute(sa.select(meta.c.schema_version)).scalar()
+            if version not in MIGRATABLE:
+                return version  # another process migrated it meanwhile
+            present = {column["name"] for column in sa.inspect(conn).get_columns(memberships.name)}
+            quote = conn.dialect.identifier_preparer.quote
+            for column in accessions.PROVENANCE_COLUMNS:
+                if column not in present:
+                    conn.execute(
+                        sa.text(
+                            f"ALTER TABLE {quote(memberships.name)} ADD COLUMN {quote(column)} TEXT NOT NULL DEFAULT ''"
+                        )
+                    )
+            conn.execute(meta.update().values(schema_version=SCHEMA_VERSION))
+        return SCHEMA_VERSION
+
     # -- reading -------------------------------------------------------------------------------
 
     def table(self) -> pd.DataFrame:
         """The current memberships in the shipped accession schema (documented rows)."""
         with self._transaction() as conn:
             return _frame(self._current(conn).values())
+
+    def last_changed(self) -> dt.datetime | None:
+        """When a membership last changed (UTC; None for an empty register): the date of its data version."""
+        with self._transaction() as conn:
+            return _utc(conn.execute(sa.select(sa.func.max(changes.c.changed_at))).scalar())
 
     def state_at(self, when: dt.datetime | dt.date) -> pd.DataFrame:
         """The memberships as they stood at ``when``, rebuilt from the change log.
@@ -201,7 +231,7 @@ class Register:
                 if after is None:
                     state.pop(ident, None)
                 else:
-                    state[ident] = after
+                    state[ident] = complete(after)
         return _frame(state.values())
 
     def history(self, limit: int | None = None) -> list[dict]:
@@ -220,6 +250,7 @@ class Register:
             rows = [dict(row._mapping) for row in conn.execute(query)]
         for row in rows:
             row["changed_at"] = _utc(row["changed_at"])
+            row["before"], row["after"] = complete(row["before"]), complete(row["after"])
         return rows
 
     def export(self, at: dt.datetime | dt.date | None = None) -> str:
@@ -239,24 +270,34 @@ class Register:
 
     # -- importing -----------------------------------------------------------------------------
 
-    def preview(self, file: Path | str, today: dt.date | None = None, *, data: bytes | None = None) -> ImportReport:
+    def preview(
+        self, file: Path | str, today: dt.date | None = None, *, data: bytes | None = None, isolated: bool = False
+    ) -> ImportReport:
         """The report on a file and what importing it would change; writes nothing.
 
         ``file`` is a path, or with ``data`` (an upload's bytes) only the
-        file's name: then nothing is read from disk. See :meth:`commit_import`.
+        file's name: then nothing is read from disk. ``isolated`` reads and
+        checks the file in a limited child process (:mod:`register.worker`),
+        as the web server does for uploads. See :meth:`commit_import`.
 
         Raises
         ------
         InputError
             The file is unreadable or has no data rows.
         """
-        loaded = self._load(file, data, today or dt.date.today())
+        loaded = self._load(file, data, today or dt.date.today(), isolated)
         with self._transaction() as conn:
             current = self._current(conn)
         return self._plan(current, loaded, {})
 
     def commit_import(
-        self, file: Path | str, user: str, today: dt.date | None = None, *, data: bytes | None = None
+        self,
+        file: Path | str,
+        user: str,
+        today: dt.date | None = None,
+        *,
+        data: bytes | None = None,
+        isolated: bool = False,
     ) -> ImportReport:
         """Import every usable row of a file in one transaction, or nothing.
 
@@ -272,6 +313,8 @@ class Register:
         data : bytes, optional
             The file's content, e.g. an upload; the caps of
             :data:`register.sheets.LIMITS` apply as to a file on disk.
+        isolated : bool
+            Read and check the file in a limited child process (:mod:`register.worker`).
 
         Returns
         -------
@@ -285,7 +328,7 @@ class Register:
         against the register as it is then, re-validating only the rows whose
         registered record changed meanwhile. The lock is held for the writes.
         """
-        loaded = self._load(file, data, today or dt.date.today())
+        loaded = self._load(file, data, today or dt.date.today(), isolated)
         with self._transaction() as conn:
             current = self._current(conn)
         validated: dict[tuple, list[str]] = {}
@@ -293,9 +336,13 @@ class Register:
         with self._transaction(write=True) as conn:
             return self._commit(conn, loaded, user, validated)
 
-    def _load(self, file: Path | str, data: bytes | None, today: dt.date) -> Loaded:
+    def _load(self, file: Path | str, data: bytes | None, today: dt.date, isolated: bool = False) -> Loaded:
         if data is None:
             data = reading.read_file(file)  # the same caps as `sid-atlas check`, before anything is parsed
+        if isolated:
+            from register import worker
+
+            return worker.load(str(file), data, self.units, today)
         return reading.load(str(file), data, self.units, today)
 
     def _plan(self, current: dict[str, dict], loaded: Loaded, validated: dict[tuple, list[str]]) -> ImportReport:
@@ -382,9 +429,10 @@ class Register:
         today : datetime.date, optional
             For the check that no date lies in the future.
         **values : str
-            New values of ``joined_on`` or ``left_on`` (partial ISO dates,
-            e.g. ``2024-02-01``, ``2024-02``, ``2024``), ``source`` or
-            ``note``; ``""`` clears. ``date_precision`` follows ``joined_on``.
+            New values of ``joined_on``, ``left_on``, ``read_on`` or
+            ``not_before`` (partial ISO dates, e.g. ``2024-02-01``,
+            ``2024-02``, ``2024``), ``source``, ``quote`` or ``note``; ``""``
+            clears. ``date_precision`` follows ``joined_on``.
 
         Returns
         -------
@@ -475,7 +523,9 @@ class Register:
                 sa.select(changes).where(changes.c.entry_id == import_id).order_by(changes.c.id)
             ).all()
             current = self._current(conn)
-            changed_later = [(c.after or c.before)["name"] for c in logged if current.get(c.identity) != c.after]
+            changed_later = [
+                (c.after or c.before)["name"] for c in logged if current.get(c.identity) != complete(c.after)
+            ]
             if changed_later:
                 raise InputError(
                     f"import {import_id} cannot be undone: {preview_values(changed_later)} "
@@ -504,7 +554,7 @@ class Register:
                 undo_id,
                 now,
                 user,
-                [(change.identity, change.after, change.before) for change in reversed(logged)],
+                [(change.identity, complete(change.after), complete(change.before)) for change in reversed(logged)],
             )
             conn.execute(entries.update().where(entries.c.id == import_id).values(undone_at=now, undone_by=undo_id))
         return undo_id
@@ -566,8 +616,25 @@ def _write_changes(
         )
 
 
+@overload
+def complete(record: dict) -> dict: ...
+@overload
+def complete(record: None) -> None: ...
+def complete(record: dict | None) -> dict | None:
+    """A logged record with every column of the schema: one logged before a column existed has it empty.
+
+    Examples
+    --------
+    >>> complete({"name": "Stadt Lage"})["quote"], complete(None) is None
+    ('', True)
+    """
+    if record is None:
+        return None
+    return {column: record.get(column) or "" for column in accessions.COLUMNS}
+
+
 def _frame(records) -> pd.DataFrame:
-    frame = pd.DataFrame(list(records), columns=accessions.COLUMNS, dtype=object)
+    frame = pd.DataFrame(list(records), columns=accessions.COLUMNS, dtype=object).fillna("")
     # Dated accessions first, as the shipped table; ties by kind and key, so a dump is reproducible.
     order = frame.assign(_undated=frame["joined_on"] == "")
     order = order.sort_values(["_undated", "joined_on", "kind", "key", "name"], kind="stable")

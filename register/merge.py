@@ -27,7 +27,7 @@ def merge(before: dict | None, given: dict, event_dates: dict[str, str], default
     if given["joined_on"]:
         after["joined_on"], after["date_precision"] = given["joined_on"], given["date_precision"]
         rebase_event(after, event_dates)
-    for column in ("left_on", "source", "note"):
+    for column in ("left_on", "source", "note", "quote", "read_on", "not_before"):
         if given[column]:
             after[column] = given[column]
     return after
@@ -42,7 +42,7 @@ def rebase_event(record: dict, event_dates: dict[str, str]) -> None:
 
 def values_of(record: dict) -> tuple:
     """A record as a hashable tuple in column order (the key of validated records)."""
-    return tuple(record[column] for column in accessions.COLUMNS)
+    return tuple(record.get(column, "") for column in accessions.COLUMNS)
 
 
 def records_problems(records: list[dict], units: pd.DataFrame, events: pd.DataFrame, today: dt.date) -> list[list[str]]:
@@ -73,11 +73,12 @@ def record_problems(record: dict, units: pd.DataFrame, events: pd.DataFrame, tod
 
 def future_problems(record: dict, today: dt.date) -> list[str]:
     problems = []
-    for column in ("joined_on", "left_on"):
+    for column in ("joined_on", "left_on", "not_before", "read_on"):
+        text = record.get(column, "")
         try:
-            bounds = period_bounds(record[column], precision_of(record[column])) if record[column] else None
+            bounds = period_bounds(text, precision_of(text)) if text else None
         except ValueError:
             continue  # already reported by the validator
         if bounds and bounds[0] > today:
-            problems.append(f"{column} {record[column]} liegt in der Zukunft")
+            problems.append(f"{column} {text} liegt in der Zukunft")
     return problems

@@ -20,7 +20,7 @@ from loaders.errors import InputError
 from loaders.folding import fold
 from register.sheets import LIMITS, Limits, Row, csv_rows, decode_text, read_bounded, xlsx_sheets
 
-FIELDS = ("name", "kind", "key", "joined_on", "left_on", "source", "note")
+FIELDS = ("name", "kind", "key", "joined_on", "left_on", "source", "note", "quote", "read_on", "not_before")
 HEADER_SYNONYMS = {
     "name": {
         "name",
@@ -63,6 +63,20 @@ HEADER_SYNONYMS = {
     },
     "left_on": {"austritt", "austrittsdatum", "austritt am", "left on", "left", "ende", "bis"},
     "source": {"quelle", "beleg", "nachweis", "source", "evidence"},
+    "quote": {"zitat", "wortlaut", "quote", "quotation"},
+    "read_on": {
+        "gelesen",
+        "gelesen am",
+        "abgerufen",
+        "abgerufen am",
+        "abrufdatum",
+        "read on",
+        "read",
+        "accessed",
+        "accessed on",
+        "retrieved",
+    },
+    "not_before": {"fruehestens", "nicht vor", "not before", "earliest"},
     "note": {
         "bemerkung",
         "bemerkungen",

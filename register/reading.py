@@ -18,10 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import accessions
-from loaders.dates import precision_of
+from loaders.dates import period_bounds, precision_of
 from loaders.errors import InputError
 from loaders.tables import csv_restore
 from register.check import RowReport, check_file
+from register.resolve import name_problem
 from register.sheets import csv_rows, decode_text, read_bounded
 
 # Columns of an accession table that tell a register export from a partner list.
@@ -132,10 +133,17 @@ def read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: dt
             left_on=record["left_on"],
             source=record["source"] or None,
             note=record["note"] or None,
+            quote=record["quote"] or None,
+            read_on=record["read_on"],
+            not_before=record["not_before"],
         )
         with contextlib.suppress(ValueError):  # reported by _record_problems
             report.left_precision = precision_of(record["left_on"])
-        if record["evidence"] != "documented":
+        problems = _row_problems(report)
+        if problems:
+            report.status = "invalid"
+            report.messages += problems
+        elif record["evidence"] != "documented":
             report.status = "invalid"
             report.messages.append(
                 f"evidence {record['evidence']!r}: only documented rows are imported "
@@ -164,6 +172,34 @@ def read_accession_table(path: Path, data: bytes, units: pd.DataFrame, today: dt
     return reports, summary, records
 
 
+def _row_problems(report: RowReport) -> list[str]:
+    """What makes a row of an accession table unreadable: a hidden character in its name, a date in other digits.
+
+    A date that is not the schema's ISO form at its precision is left out of the
+    report (it could not be shown), so the row is reported, never a traceback.
+    """
+    problems = []
+    problem = name_problem(report.name or "")
+    if problem:
+        problems.append(problem)
+    for column, precision_field, label in (
+        ("joined_on", "date_precision", "joined_on"),
+        ("left_on", "left_precision", "left_on"),
+    ):
+        text, precision = getattr(report, column), getattr(report, precision_field)
+        if not text:
+            continue
+        try:
+            if not text.isascii():
+                raise ValueError(text)
+            period_bounds(text, precision)
+        except ValueError:
+            problems.append(f"{label} {text!r}: kein Datum der Form JJJJ-MM-TT, JJJJ-MM oder JJJJ (Ziffern 0–9)")
+            setattr(report, column, "")
+            setattr(report, precision_field, "unknown")
+    return problems
+
+
 def record_of(report: RowReport) -> dict:
     """A usable partner-list row as a record of the shipped schema."""
     return {
@@ -172,10 +208,13 @@ def record_of(report: RowReport) -> dict:
         "key": report.key or "",
         "joined_on": report.joined_on,
         "date_precision": report.date_precision,
+        "not_before": report.not_before,
         "certain_by": "",
         "evidence": "documented",
         "event": "",
         "source": report.source or "",
+        "quote": report.quote or "",
+        "read_on": report.read_on,
         "left_on": report.left_on,
         "note": report.note or "",
     }

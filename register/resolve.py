@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from loaders.accessions import KINDS, TERRITORIAL_KINDS, kreisfreie_kreis_keys
 from loaders.folding import fold
+from register.text import hidden_characters
 
 LEVELS = ("gemeinde", "kreis", "regierungsbezirk")
 KIND_OF_LEVEL = {"gemeinde": "gemeinde", "kreis": "kreis", "regierungsbezirk": "bezirksregierung"}
@@ -159,9 +160,15 @@ QUALIFIER_WORDS = {
     "ndrh": "niederrhein",
     "nrh": "niederrhein",
 }
-_QUALIFIER = re.compile(r"^(?P<base>.+?)\s*(?:\((?P<paren>[^)]*)\)|/(?P<slash>.+)|\s(?:an der|am)\s(?P<at>.+))$")
 SUGGESTION_CUTOFF = 80
 SUGGESTIONS = 3
+# Distinct unknown names per file that get similar names suggested: each costs a fuzzy search over
+# every unit (~1.5 ms); a list of 20,000 invented names would otherwise take half a minute.
+SUGGESTION_BUDGET = 1000
+# The longest official name in NRW has 40 characters, the longest body's name in a partner list
+# fits on a letterhead: a longer cell is no name (and every step of matching stays cheap).
+MAX_NAME = 300
+_AT_WORDS = ("an der", "am")
 
 
 @dataclass(frozen=True)
@@ -241,12 +248,78 @@ def parse_name(text: str) -> ParsedName:
                 break
     folded = re.sub(r"^st\s", "sankt ", folded)
     qualifier = None
-    match = _QUALIFIER.match(folded)
-    if match:
-        folded = match["base"].strip()
-        words = (match["paren"] or match["slash"] or match["at"]).split()
+    split = split_qualifier(folded)
+    if split:
+        folded = split[0].strip()
+        words = split[1].split()
         qualifier = " ".join(QUALIFIER_WORDS.get(word, word) for word in words) or None
     return ParsedName(" ".join(folded.split()), qualifier, frozenset(levels), bare)
+
+
+def split_qualifier(text: str) -> tuple[str, str] | None:
+    """``(base, qualifier)`` of a name ending in "(…)", "/…" or "an der …"/"am …"; None without one.
+
+    One pass over the text (a regular expression with a lazy base and three
+    alternatives took quadratic time: 3.7 s for a name of 32,000 characters).
+    It finds what ``^(.+?)\\s*(?:\\(([^)]*)\\)|/(.+)|\\s(?:an der|am)\\s(.+))$`` found: the
+    shortest base before any of the three forms (tests/unit/test_resolve.py
+    compares the two on random names).
+
+    Examples
+    --------
+    >>> split_qualifier("leichlingen (rhld)"), split_qualifier("halle/westf")
+    (('leichlingen', 'rhld'), ('halle', 'westf'))
+    >>> split_qualifier("mulheim an der ruhr"), split_qualifier("hamm") is None
+    (('mulheim', 'ruhr'), True)
+    """
+    size = len(text)
+    closing = text.endswith(")")
+    inner_close = text.rfind(")", 0, size - 1) if closing else -1
+    best: tuple[tuple[int, int, int], str, str] | None = None
+    run = 0  # where the whitespace before the current position starts
+    for position, char in enumerate(text):
+        space = char.isspace()
+        found: tuple[int, str] | None = None
+        if position >= 1:
+            if char == "(" and closing and inner_close < position <= size - 2:
+                found = (0, text[position + 1 : size - 1])
+            elif char == "/" and position + 1 < size:
+                found = (1, text[position + 1 :])
+            elif space:
+                for word in _AT_WORDS:
+                    end = position + 1 + len(word)
+                    if text.startswith(word, position + 1) and end + 1 < size and text[end].isspace():
+                        found = (2, text[end + 1 :])
+                        break
+        if found is not None:
+            # The regular expression's order: the shortest base, then the form nearest its end, then the form.
+            start = max(1, run)
+            rank = (start, -position, found[0])
+            if best is None or rank < best[0]:
+                best = (rank, text[:start], found[1])
+        if not space:
+            run = position + 1
+    return None if best is None else (best[1], best[2])
+
+
+def name_problem(name: str) -> str | None:
+    """Why a body's name cannot be matched, or None: too long, or with invisible control characters.
+
+    Examples
+    --------
+    >>> name_problem("Stadt Hamm") is None
+    True
+    >>> name_problem("x" * 301)
+    'Name mit 301 Zeichen: ein Name hat höchstens 300 Zeichen'
+    >>> name_problem("Hamm\u202e")
+    'Name enthält unsichtbare Steuerzeichen (U+202E): bitte ohne sie eingeben'
+    """
+    if len(name) > MAX_NAME:
+        return f"Name mit {len(name)} Zeichen: ein Name hat höchstens {MAX_NAME} Zeichen"
+    hidden = hidden_characters(name)
+    if hidden:
+        return f"Name enthält unsichtbare Steuerzeichen ({', '.join(hidden)}): bitte ohne sie eingeben"
+    return None
 
 
 def normalise_key(raw) -> str | None:
@@ -269,7 +342,7 @@ def normalise_key(raw) -> str | None:
     if isinstance(raw, float) and raw == int(raw):
         raw = int(raw)
     text = "".join(str(raw).split())
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" or "٠٥" are digits to Python, not to an AGS
         raise ValueError(f"invalid key {raw!r}: expected an official key of 3, 5 or 8 digits")
     if len(text) in (2, 4, 7, 11):
         text = "0" + text
@@ -360,6 +433,9 @@ class Resolver:
         name = "" if name is None else " ".join(str(name).split())
         if not name:
             return Resolution("invalid", messages=["kein Name"])
+        problem = name_problem(name)
+        if problem:
+            return Resolution("invalid", messages=[problem])
         try:
             kind_given, kind = parse_kind(kind_text)
             key = normalise_key(key_text)
@@ -415,7 +491,9 @@ class Resolver:
         message = f"kein amtlicher Name passt zu {name!r}"
         if suggestions:
             message += f"; ähnlich: {', '.join(u.label() for u in suggestions)}"
-        return Resolution("unknown", candidates=suggestions, messages=[message])
+        elif suggestions is None:
+            message += f" (ähnliche Namen werden nur für die ersten {SUGGESTION_BUDGET} unbekannten Namen gesucht)"
+        return Resolution("unknown", candidates=suggestions or [], messages=[message])
 
     def _lookup(self, parsed: ParsedName, said: set[str]) -> tuple[list[Unit], list[Unit]]:
         """Units whose name fits exactly, and those whose name differs only by its qualifier.
@@ -471,15 +549,18 @@ class Resolver:
             "ok", kind=kind, seat_key=key, messages=[*messages, f"Schlüssel {key} als Sitz ({seat.name}) gelesen"]
         )
 
-    def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit]:
+    def suggest(self, parsed: ParsedName, levels: set[str]) -> list[Unit] | None:
         """Up to three similar official names of ``levels``; suggestions only, never a match.
 
         The candidates of each set of levels are listed once, and each typed
         name is scored once: a long list of unknown names costs one fuzzy
-        search per distinct name, not a pass over every unit per row.
+        search per distinct name, not a pass over every unit per row — for the
+        first :data:`SUGGESTION_BUDGET` distinct names; after them None (not searched).
         """
         key = (parsed.base, frozenset(levels))
         if key not in self._suggested:
+            if len(self._suggested) >= SUGGESTION_BUDGET:
+                return None
             units, texts = self._candidates(key[1])
             found = process.extract(
                 parsed.base, texts, scorer=fuzz.WRatio, limit=SUGGESTIONS, score_cutoff=SUGGESTION_CUTOFF

@@ -12,8 +12,8 @@
     hand: the ``body`` it changed) or an ``undo`` (of the entry it ``undoes``,
     whose file or body it repeats); an entry undone says when and by which.
 ``register_meta``
-    The schema version. A database made by another version is refused, not
-    migrated (see :data:`SCHEMA_VERSION`).
+    The schema version. A version-2 database is migrated when opened (see
+    :data:`SCHEMA_VERSION`); one of any other version is refused.
 
 The sign-in (:mod:`register.signin`) and feedback (:mod:`register.feedback`)
 tables live in the same database, created by their own modules.
@@ -25,10 +25,16 @@ import sqlalchemy as sa
 
 from loaders import accessions
 
+# 3: memberships carry the provenance columns not_before, quote and read_on
+#    (loaders.accessions.PROVENANCE_COLUMNS). A version-2 database is migrated when opened
+#    (register.core.Register): the three columns are added, empty — registers exist in
+#    production, and an added empty column loses nothing and invents nothing. Their default ''
+#    also lets a program of version 2 still running beside it insert rows meanwhile.
 # 2: the history table is register_entries with a kind per entry (1 had register_imports for
-# all three, an edit's body in file_name). A version-1 database is not migrated: export it with
-# the version that made it and import the export into a new register, or start afresh.
-SCHEMA_VERSION = 2
+#    all three, an edit's body in file_name). A version-1 database is not migrated: export it
+#    with the version that made it and import the export into a new register, or start afresh.
+SCHEMA_VERSION = 3
+MIGRATABLE = (2,)
 KINDS = ("import", "edit", "undo")
 
 metadata = sa.MetaData()
@@ -64,7 +70,15 @@ memberships = sa.Table(
     "register_memberships",
     metadata,
     sa.Column("identity", sa.String(400), primary_key=True),
-    *(sa.Column(column, sa.Text, nullable=False) for column in accessions.COLUMNS),
+    *(
+        sa.Column(
+            column,
+            sa.Text,
+            nullable=False,
+            server_default="" if column in accessions.PROVENANCE_COLUMNS else None,
+        )
+        for column in accessions.COLUMNS
+    ),
     sa.Column("entry_id", sa.Integer, sa.ForeignKey("register_entries.id"), nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -11,7 +11,13 @@ cap, before the memory is spent.
 XLSX is read by streaming its XML with :mod:`defusedxml` (no DTD, no entities,
 no external references), one ``<row>`` at a time. A sheet's ``<dimension>`` is
 never read: rows are as wide as their last filled cell, and every row present
-is read, whatever the sheet claims its size to be.
+is read, whatever the sheet claims its size to be. Rows are counted as they
+come (a sheet repeating ``<row r="2">`` is refused: rows must be in order), the
+XML may nest only :attr:`Limits.depth` elements deep, and one item held while it
+is read (a cell, a shared string) may contain at most :attr:`Limits.held`
+elements: a few kilobytes of compressed XML cannot make the reader hold millions
+of elements. All cells read together hold at most :attr:`Limits.text_chars`
+characters (one shared string may be referenced by every cell).
 
 CSV text is decoded from the whole byte stream at once
 (:func:`decode_text`): a file is UTF-8 or Windows-1252, never a mixture.
@@ -26,6 +32,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +65,10 @@ class Limits:
     part_bytes: int = 32 * 1024 * 1024  # one XML part of an XLSX, uncompressed
     total_bytes: int = 64 * 1024 * 1024  # all parts of an XLSX, uncompressed
     shared_strings: int = 500_000
+    # Characters of all cells read together: a shared string referenced by every cell is counted each time.
+    text_chars: int = 10_000_000
+    depth: int = 20  # XML nesting of any XLSX part (a worksheet needs 8)
+    held: int = 10_000  # elements inside one item held while it is read (a cell, a shared string, a relationship)
 
     def describe(self) -> list[tuple[str, str]]:
         """The caps as (what, how much) pairs in German, as the README lists them.
@@ -78,6 +89,9 @@ class Limits:
             ("XLSX: ein Teil entpackt", megabytes(self.part_bytes)),
             ("XLSX: alle Teile entpackt", megabytes(self.total_bytes)),
             ("XLSX: Einträge der Shared-Strings-Tabelle", format_int(self.shared_strings)),
+            ("Zeichen aller Zellen zusammen", format_int(self.text_chars)),
+            ("XLSX: Verschachtelungstiefe des XML", format_int(self.depth)),
+            ("XLSX: Elemente in einer Zelle", format_int(self.held)),
         ]
 
 
@@ -171,7 +185,7 @@ def csv_rows(
         The text is not CSV, or a record, field or count is over its cap.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    cells, number = 0, 0
+    cells, number, chars = 0, 0, 0
     while stop_after is None or number < stop_after:
         try:
             record = next(reader)
@@ -196,6 +210,9 @@ def csv_rows(
         cells += sum(1 for field in record if field)
         if cells > limits.cells:
             raise _too_many_cells(path, limits)
+        chars += sum(len(field) for field in record)
+        if chars > limits.text_chars:
+            raise _too_much_text(path, limits)
         yield number, record
 
 
@@ -205,7 +222,7 @@ _REL_OFFICE_DOCUMENT = "officeDocument"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _STRICT_RELATIONSHIP_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _COLUMN = re.compile(r"([A-Za-z]{1,3})(\d*)$")
-_INTEGER = re.compile(r"-?\d+")
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 def xlsx_sheets(
@@ -256,6 +273,7 @@ class _Workbook:
             )
         self.names = {entry.filename for entry in entries}
         self.read_bytes = 0
+        self.chars = 0  # characters of the cells read so far
 
     def _too_big(self, part: str, size: int) -> InputError:
         return InputError(
@@ -270,7 +288,7 @@ class _Workbook:
             handle = self.zip.open(name)
         except KeyError:
             raise InputError(f"{self.path}: not a readable XLSX file (no {name})") from None
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as error:
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError, OSError) as error:
             raise InputError(f"{self.path}: not a readable XLSX file ({error})") from None
         return _Counted(handle, self, name)
 
@@ -279,10 +297,12 @@ class _Workbook:
 
         An element no deeper than ``detach`` (the root is 1) is removed from
         its parent once its end has been seen, with all it contains: memory
-        stays that of one item however many the part holds. Every failure is
-        one InputError.
+        stays that of one item however many the part holds. The elements
+        inside one such item are counted (at most ``limits.held``), and so is
+        the depth (at most ``limits.depth``). Every failure is one InputError.
         """
         tags, elements = [], []
+        held, limits = 0, self.limits
         try:
             with self._open(name) as handle:
                 for event, element in iterparse(
@@ -291,6 +311,17 @@ class _Workbook:
                     if event == "start":
                         tags.append(_local(element.tag))
                         elements.append(element)
+                        if len(tags) > detach:
+                            held += 1
+                            if held > limits.held:
+                                raise InputError(
+                                    f"{self.path}: more than {limits.held} XML elements in one item of {name} "
+                                    "(e.g. one cell); not read"
+                                )
+                            if len(tags) > limits.depth:
+                                raise InputError(
+                                    f"{self.path}: XML in {name} nested deeper than {limits.depth} levels; not read"
+                                )
                         yield event, tags, element
                         continue
                     yield event, tags, element
@@ -298,11 +329,13 @@ class _Workbook:
                     elements.pop()
                     if elements and len(tags) < detach:
                         elements[-1].remove(element)  # always its parent's only child left: O(1)
+                        held = 0  # what it held went with it
         except DefusedXmlException as error:
             raise InputError(f"{self.path}: unsafe XML in {name} ({type(error).__name__}); not read") from None
         except ParseError as error:
             raise InputError(f"{self.path}: not a readable XLSX file ({name}: {error})") from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+            # zlib.error: a corrupt deflate stream, found only while unpacking
             raise InputError(f"{self.path}: not a readable XLSX file ({name}: {error})") from None
 
     def _ends(self, name: str, depth: int):
@@ -386,7 +419,7 @@ class _Workbook:
         dates = set()
         for index, format_id in enumerate(formats):
             code = custom.get(format_id)
-            if code is None and format_id.isdigit():
+            if code is None and format_id.isascii() and format_id.isdigit():
                 code = BUILTIN_FORMATS.get(int(format_id), "")
             if code and is_date_format(code):
                 dates.add(index)
@@ -394,18 +427,26 @@ class _Workbook:
 
     def rows(self, part: str, sheet: str) -> Generator[Row, None, None]:
         """The filled rows of one worksheet, streamed cell by cell; positions are the cells' own."""
-        limits, number, cells, column = self.limits, 0, 0, 0
+        limits, number, cells, column, filled = self.limits, 0, 0, 0, 0
         values: dict[int, object] = {}  # column number (1-based) -> the cell's value
         for event, tags, element in self._walk(part, 4):
             if tags[1:2] != ["sheetData"] or len(tags) not in (3, 4):
                 continue
             if len(tags) == 3 and tags[2] == "row":
                 if event == "start":
-                    number, column, values = _position(element.get("r"), number + 1, self.path), 0, {}
+                    position = _position(element.get("r"), number + 1, self.path)
+                    if position <= number:
+                        # Excel writes rows in order; a repeated or earlier number would make two rows one.
+                        raise InputError(
+                            f"{self.path}: not a readable XLSX file (sheet {sheet!r}: row {position} "
+                            f"after row {number}; rows must be in order)"
+                        )
+                    number, column, values = position, 0, {}
                     continue
                 if not values:
                     continue
-                if number > limits.rows:
+                filled += 1  # every row read counts, whatever number it claims
+                if number > limits.rows or filled > limits.rows:
                     raise InputError(
                         f"{self.path}: sheet {sheet!r} has data in row {number}; a partner list "
                         f"may have at most {limits.rows} rows"
@@ -424,6 +465,10 @@ class _Workbook:
                     continue
                 if column > limits.columns:
                     raise _too_wide(self.path, number, limits, sheet)
+                if isinstance(value, str):
+                    self.chars += len(value)
+                    if self.chars > limits.text_chars:
+                        raise _too_much_text(self.path, limits)
                 values[column] = value
 
     def _value(self, cell):
@@ -436,7 +481,7 @@ class _Workbook:
             if raw is None:
                 return None
             if kind == "s":
-                index = int(raw) if raw.strip().isdigit() else -1
+                index = int(raw) if raw.strip().isascii() and raw.strip().isdigit() else -1
                 if not 0 <= index < len(self.strings):
                     raise InputError(
                         f"{self.path}: cell {cell.get('r')} refers to shared string {raw!r}, which does not exist"
@@ -461,7 +506,7 @@ class _Workbook:
             number = int(raw) if _INTEGER.fullmatch(raw) else float(raw)
         except ValueError:
             return raw
-        if style is not None and style.isdigit() and int(style) in self.date_styles:
+        if style is not None and style.isascii() and style.isdigit() and int(style) in self.date_styles:
             from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
             try:
@@ -520,7 +565,7 @@ def _rich_text(element) -> str:
 def _position(text: str | None, default: int, path) -> int:
     if text is None:
         return default
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise InputError(f"{path}: not a readable XLSX file (row number {text[:20]!r})")
     return int(text)
 
@@ -555,6 +600,13 @@ def _too_wide(path, row: int, limits: Limits, sheet: str | None = None) -> Input
 def _too_long(path, row: int | None, limits: Limits) -> InputError:
     where = f" (row {row})" if row is not None else ""
     return InputError(f"{path}: a cell{where} holds more than {limits.cell_chars} characters, the limit for one cell")
+
+
+def _too_much_text(path, limits: Limits) -> InputError:
+    return InputError(
+        f"{path}: its cells hold more than {format_int(limits.text_chars)} characters together, "
+        "the limit for a partner list"
+    )
 
 
 def _too_many_cells(path, limits: Limits) -> InputError:

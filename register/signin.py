@@ -6,21 +6,37 @@ Why server-side
     the session: it is a random token in an HttpOnly, SameSite=Strict cookie
     (set by the sign-in endpoint of ``sid-atlas serve``, see
     :mod:`dashboard.webserver`), of which the register database keeps only the
-    SHA-256. Every privileged action looks the token up again; signing out
-    deletes the row, and a row expires after :data:`SESSION_HOURS`.
+    SHA-256 (``register_sessions``). Every privileged action looks the token up
+    again; signing out deletes the row. A sign-in ends after
+    :data:`IDLE_MINUTES` without a page run and at the latest
+    :data:`SESSION_HOURS` after it began; revoking an account or setting its
+    password ends its sign-ins (:mod:`register.editors`).
 
 Failures of the database leave as :class:`register.errors.RegisterError`.
 
 Brute force
-    Every attempt is counted *before* the password is compared, per account
-    (the name typed, case-folded) and per client address, in the register
-    database: so the counters hold across sessions, processes and replicas, and
-    parallel guesses cannot outrun them. After :data:`FREE_FAILURES` failures
-    each attempt waits :func:`delay_for` seconds (doubling, at most
-    :data:`MAX_DELAY`), the right password included; after
-    :data:`LOCKOUT_AFTER` the account or address is locked until an editor
-    lifts it (:func:`lift`) or :data:`FORGET_SECONDS` pass without an attempt.
-    A success clears both counters. Nothing here logs a password or a token.
+    Every attempt is counted *before* the password is compared, against the
+    client's address (an IPv6 address by its /64 network, which one client
+    usually holds whole) and, when the name is an account, against that
+    account, in the register database: so the counters hold across sessions,
+    processes and replicas, and parallel guesses cannot outrun them. A name
+    that is no account costs the address all the same, so invented names do not
+    help. After :data:`FREE_FAILURES` failures each attempt waits
+    :func:`delay_for` seconds (doubling, at most :data:`MAX_DELAY`), the right
+    password included; after :data:`LOCKOUT_AFTER` the account or address is
+    locked — even the right password is refused — until an editor lifts it
+    (:func:`lift`) or :data:`FORGET_SECONDS` pass without an attempt. A success
+    clears both counters. Nothing here logs a password or a token.
+
+The counters stay bounded
+    One rule: a counter lives as long as it can matter, :data:`FORGET_SECONDS`
+    after its last attempt; every attempt deletes the counters older than that.
+    Names that are no account get no counter at all. So the table holds at most
+    one row per account and one per address (or /64) seen within the last hour,
+    however many attempts are made (``tests/unit/test_signin.py`` makes thousands).
+
+The client's address is :func:`dashboard.webserver.client_address`'s: which
+proxy is trusted to name it is decided there, not here.
 """
 
 from __future__ import annotations
@@ -28,12 +44,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import ipaddress
 import logging
 import secrets as random_tokens
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from register import editors
 from register.engine import create_once, reported
 
 LOG = logging.getLogger("sid_atlas.signin")
@@ -43,27 +61,32 @@ MAX_DELAY = 30.0
 LOCKOUT_AFTER = 10
 FORGET_SECONDS = 3600
 SESSION_HOURS = 8
-# Long enough for any real name; a longer one is cut, so a counter key stays bounded.
+IDLE_MINUTES = 30
+# A page run renews the idle clock at most this often (not one write per rerun).
+TOUCH_SECONDS = 60
 MAX_SUBJECT = 200
 
 metadata = sa.MetaData()
-attempts = sa.Table(
-    "register_signin_attempts",
+counters = sa.Table(
+    "register_signin_counters",
     metadata,
     sa.Column("scope", sa.String(10), primary_key=True),  # account | address
     sa.Column("subject", sa.String(MAX_SUBJECT), primary_key=True),
     sa.Column("failures", sa.Integer, nullable=False),
-    sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
-signins = sa.Table(
-    "register_signins",
+sessions = sa.Table(
+    "register_sessions",
     metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),
-    sa.Column("editor", sa.Text, nullable=False),
+    sa.Column("editor", sa.String(editors.MAX_NAME), nullable=False, index=True),
     sa.Column("address", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
+# The tables of the shared password: its sign-ins named whatever was typed, so none may outlive it.
+RETIRED = ("register_signins", "register_signin_attempts")
 _ready: set[int] = set()
 
 
@@ -74,6 +97,7 @@ class Gate:
     failures: int  # consecutive failures before this attempt (the larger of account and address)
     locked: bool
     delay: float
+    account: bool  # whether the name is an account (known only to the server and its log)
 
 
 def delay_for(failures: int) -> float:
@@ -89,15 +113,25 @@ def delay_for(failures: int) -> float:
     return min(BASE_DELAY * 2 ** (failures - FREE_FAILURES), MAX_DELAY)
 
 
-def account_key(name: str) -> str:
-    """The counter key of a typed name: trimmed, case-folded, bounded.
+def address_key(address: str) -> str:
+    """The counter key of a client address: IPv4 as it is, IPv6 by its /64 network.
 
     Examples
     --------
-    >>> account_key("  Anna  Beispiel ")
-    'anna beispiel'
+    >>> address_key("203.0.113.9"), address_key("2001:db8:1:2:aaaa::1"), address_key("::ffff:198.51.100.7")
+    ('203.0.113.9', '2001:db8:1:2::/64', '198.51.100.7')
+    >>> address_key("unknown")
+    'unknown'
     """
-    return " ".join(name.split()).casefold()[:MAX_SUBJECT]
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address[:MAX_SUBJECT]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def token_hash(token: str) -> str:
@@ -108,68 +142,89 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def ensure(engine: sa.Engine) -> None:
-    """Create this module's tables in the register database once per engine (another process may race)."""
+    """Create this module's tables once per engine (another process may race), retiring the shared password's."""
+    if id(engine) in _ready:
+        return
+    editors.ensure(engine)
+    with reported(engine):
+        present = set(sa.inspect(engine).get_table_names())
+        for name in RETIRED:
+            if name in present:
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+                LOG.warning("sign-in: dropped %s (sign-ins of the shared editor password end)", name)
     create_once(engine, metadata, _ready)
 
 
 def begin(engine: sa.Engine, account: str, address: str, now: dt.datetime | None = None) -> Gate:
-    """Count an attempt for ``account`` and ``address`` (as a failure until :func:`succeeded`); its gate."""
+    """Count an attempt for ``address`` and, if it is one, the account ``account`` (as a failure until
+    :func:`succeeded`); its gate. Counters past :data:`FORGET_SECONDS` are deleted on the way."""
     ensure(engine)
     now = now or _now()
     forget = now - dt.timedelta(seconds=FORGET_SECONDS)
-    counts = []
+    known = editors.is_active(engine, account)
+    subjects = [("address", address_key(address))]
+    if known:
+        subjects.append(("account", editors.account_name(account)))
     with reported(engine), engine.begin() as conn:
-        for scope, subject in (("account", account_key(account)), ("address", address[:MAX_SUBJECT])):
-            counts.append(_count(conn, scope, subject, now, forget))
+        conn.execute(counters.delete().where(counters.c.last_at < forget))
+        counts = [_count(conn, scope, subject, now) for scope, subject in subjects]
     before = max(counts) - 1
-    return Gate(failures=before, locked=before >= LOCKOUT_AFTER, delay=delay_for(before))
+    return Gate(failures=before, locked=before >= LOCKOUT_AFTER, delay=delay_for(before), account=known)
 
 
-def _count(conn, scope: str, subject: str, now: dt.datetime, forget: dt.datetime) -> int:
-    """Add one failure to a counter (starting over when it is stale); the new count."""
-    fresh = sa.case((attempts.c.last_at < forget, 1), else_=attempts.c.failures + 1)
+def _count(conn, scope: str, subject: str, now: dt.datetime) -> int:
+    """Add one failure to a counter; the new count (stale counters were deleted by :func:`begin`)."""
     values = {"scope": scope, "subject": subject, "failures": 1, "last_at": now}
     dialect = conn.dialect.name
     if dialect in ("postgresql", "sqlite"):
         module = postgresql if dialect == "postgresql" else sqlite
-        statement = module.insert(attempts).values(**values)
+        statement = module.insert(counters).values(**values)
         statement = statement.on_conflict_do_update(
-            index_elements=["scope", "subject"], set_={"failures": fresh, "last_at": now}
+            index_elements=["scope", "subject"], set_={"failures": counters.c.failures + 1, "last_at": now}
         )
-        return conn.execute(statement.returning(attempts.c.failures)).scalar_one()
-    key = (attempts.c.scope == scope) & (attempts.c.subject == subject)
-    if conn.execute(sa.update(attempts).where(key).values(failures=fresh, last_at=now)).rowcount == 0:
-        conn.execute(attempts.insert().values(**values))
-    return conn.execute(sa.select(attempts.c.failures).where(key)).scalar_one()
+        return conn.execute(statement.returning(counters.c.failures)).scalar_one()
+    key = (counters.c.scope == scope) & (counters.c.subject == subject)
+    if conn.execute(sa.update(counters).where(key).values(failures=counters.c.failures + 1, last_at=now)).rowcount == 0:
+        conn.execute(counters.insert().values(**values))
+    return conn.execute(sa.select(counters.c.failures).where(key)).scalar_one()
 
 
 def succeeded(
     engine: sa.Engine,
-    account: str,
-    address: str,
     editor: str,
+    address: str,
     hours: float = SESSION_HOURS,
     now: dt.datetime | None = None,
 ) -> str:
-    """Clear both counters and open a sign-in for ``editor``; the token for the cookie (never stored)."""
+    """Clear the account's and the address's counters and open a sign-in for the account ``editor``;
+    the token for the cookie (never stored)."""
     ensure(engine)
     now = now or _now()
+    editor = editors.account_name(editor)
     token = random_tokens.token_urlsafe(32)
     with reported(engine), engine.begin() as conn:
         conn.execute(
-            attempts.delete().where(
-                ((attempts.c.scope == "account") & (attempts.c.subject == account_key(account)))
-                | ((attempts.c.scope == "address") & (attempts.c.subject == address[:MAX_SUBJECT]))
+            counters.delete().where(
+                ((counters.c.scope == "account") & (counters.c.subject == editor))
+                | ((counters.c.scope == "address") & (counters.c.subject == address_key(address)))
             )
         )
-        conn.execute(signins.delete().where(signins.c.expires_at < now))  # tidy up old sign-ins
+        idle = now - dt.timedelta(minutes=IDLE_MINUTES)
+        # Tidy up: sign-ins past their end or idle too long.
+        conn.execute(sessions.delete().where((sessions.c.expires_at < now) | (sessions.c.last_seen_at < idle)))
         conn.execute(
-            signins.insert().values(
+            sessions.insert().values(
                 token_sha256=token_hash(token),
                 editor=editor,
                 address=address[:64],
                 created_at=now,
+                last_seen_at=now,
                 expires_at=now + dt.timedelta(hours=hours),
             )
         )
@@ -177,18 +232,30 @@ def succeeded(
 
 
 def editor_of(engine: sa.Engine, token: str | None, now: dt.datetime | None = None) -> tuple[str, dt.datetime] | None:
-    """The editor signed in with ``token`` and when that sign-in expires; None if unknown or expired."""
+    """The account signed in with ``token`` and when that sign-in ends at the latest; None if unknown, idle
+    for :data:`IDLE_MINUTES`, past :data:`SESSION_HOURS` or of a revoked account. Renews the idle clock."""
     if not token:
         return None
     ensure(engine)
+    now = now or _now()
+    key = token_hash(token)
     with reported(engine), engine.connect() as conn:
         row = conn.execute(
-            sa.select(signins.c.editor, signins.c.expires_at).where(signins.c.token_sha256 == token_hash(token))
+            sa.select(sessions.c.editor, sessions.c.expires_at, sessions.c.last_seen_at)
+            .join(editors.accounts, editors.accounts.c.name == sessions.c.editor)
+            .where((sessions.c.token_sha256 == key) & editors.accounts.c.revoked_at.is_(None))
         ).first()
     if row is None:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
-    return (row.editor, expires) if expires > (now or _now()) else None
+    expires, seen = _utc(row.expires_at), _utc(row.last_seen_at)
+    if expires <= now or now - seen >= dt.timedelta(minutes=IDLE_MINUTES):
+        with reported(engine), engine.begin() as conn:
+            conn.execute(sessions.delete().where(sessions.c.token_sha256 == key))
+        return None
+    if now - seen >= dt.timedelta(seconds=TOUCH_SECONDS):
+        with reported(engine), engine.begin() as conn:
+            conn.execute(sessions.update().where(sessions.c.token_sha256 == key).values(last_seen_at=now))
+    return row.editor, expires
 
 
 def sign_out(engine: sa.Engine, token: str | None) -> bool:
@@ -197,7 +264,14 @@ def sign_out(engine: sa.Engine, token: str | None) -> bool:
         return False
     ensure(engine)
     with reported(engine), engine.begin() as conn:
-        return conn.execute(signins.delete().where(signins.c.token_sha256 == token_hash(token))).rowcount > 0
+        return conn.execute(sessions.delete().where(sessions.c.token_sha256 == token_hash(token))).rowcount > 0
+
+
+def end_sessions_of(engine: sa.Engine, editor: str) -> int:
+    """End every sign-in of the account ``editor`` (revoked, or a new password); how many there were."""
+    ensure(engine)
+    with reported(engine), engine.begin() as conn:
+        return conn.execute(sessions.delete().where(sessions.c.editor == editor)).rowcount
 
 
 def lockouts(engine: sa.Engine, now: dt.datetime | None = None) -> list[dict]:
@@ -207,9 +281,9 @@ def lockouts(engine: sa.Engine, now: dt.datetime | None = None) -> list[dict]:
     with reported(engine), engine.connect() as conn:
         rows = (
             conn.execute(
-                sa.select(attempts)
-                .where((attempts.c.failures >= LOCKOUT_AFTER) & (attempts.c.last_at >= forget))
-                .order_by(attempts.c.failures.desc(), attempts.c.subject)
+                sa.select(counters)
+                .where((counters.c.failures >= LOCKOUT_AFTER) & (counters.c.last_at >= forget))
+                .order_by(counters.c.failures.desc(), counters.c.subject)
             )
             .mappings()
             .all()
@@ -217,13 +291,22 @@ def lockouts(engine: sa.Engine, now: dt.datetime | None = None) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+def counter_rows(engine: sa.Engine) -> int:
+    """How many counters the table holds (what the bound is about)."""
+    ensure(engine)
+    with reported(engine), engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(counters)).scalar_one()
+
+
 def lift(engine: sa.Engine, by: str, subject: str | None = None) -> int:
     """Lift the lockout of one account or address (``subject``), or of all; how many counters were cleared."""
     ensure(engine)
     with reported(engine), engine.begin() as conn:
-        statement = attempts.delete()
+        statement = counters.delete()
         if subject is not None:
-            statement = statement.where(attempts.c.subject.in_([subject, account_key(subject)]))
+            statement = statement.where(
+                counters.c.subject.in_({subject, subject.strip().lower(), address_key(subject)})
+            )
         cleared = conn.execute(statement).rowcount
     LOG.warning("sign-in lockouts lifted by %s: %s (%d counters)", by, subject or "all", cleared)
     return cleared

@@ -6,6 +6,7 @@ test module imports from another.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import io
@@ -155,6 +156,9 @@ def accession(
     left_on="",
     note="",
     certain_by="",
+    not_before="",
+    quote="",
+    read_on="",
 ):
     """One accession row in the shipped schema."""
     return {
@@ -163,10 +167,13 @@ def accession(
         "key": key,
         "joined_on": joined_on,
         "date_precision": precision,
+        "not_before": not_before,
         "certain_by": certain_by,
         "evidence": evidence,
         "event": event,
         "source": source,
+        "quote": quote,
+        "read_on": read_on,
         "left_on": left_on,
         "note": note,
     }
@@ -366,3 +373,57 @@ HOSTILE_UPLOADS = [
     ("lachen.xlsx", write_xlsx(io.BytesIO(), sheet_xml(HEADER, prolog=BILLION_LAUGHS)).getvalue(), "unsafe XML"),
     ("lang.csv", ("Name\n" + "Hamm\n" * 100_000).encode(), f"more than {LIMITS.rows} rows"),
 ]
+
+
+# -- a served app over its websocket, as a browser talks to it --------------------------------------------
+async def open_page(base: str, page: str, cookie: str | None = None, resume: str | None = None) -> tuple[str, str]:
+    """Run ``page`` in a websocket session (new, or resuming session id ``resume``); its session id and texts."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    protocols = ["streamlit", "none", resume] if resume else ["streamlit"]
+    async with websockets.connect(
+        base.replace("http", "ws", 1) + "/_stcore/stream",
+        subprotocols=protocols,
+        origin=base,
+        additional_headers={"Cookie": cookie} if cookie else None,
+        max_size=None,
+    ) as ws:
+        message = BackMsg()
+        message.rerun_script.page_name = page
+        await ws.send(message.SerializeToString())
+        session, texts = "", []
+        async with asyncio.timeout(60):
+            while True:
+                forward = ForwardMsg()
+                forward.ParseFromString(await ws.recv())
+                kind = forward.WhichOneof("type")
+                if kind == "new_session":
+                    session = forward.new_session.initialize.session_id
+                elif kind == "delta":
+                    texts.append(str(forward.delta))
+                elif kind == "script_finished":
+                    return session, "\n".join(texts)
+
+
+def issue_partner_list(path: Path) -> Path:
+    """Issue 19's partner list: a 32,000-character name in 490,000 rows all numbered 2 (65 KB of XLSX)."""
+    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Name</t></si><si><t>{"A" * 32_000}</t></si></sst>'
+    write_xlsx(path, None, shared_strings=strings)
+    add_streamed_part(
+        path,
+        "xl/worksheets/sheet1.xml",
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'.encode(),
+        b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>',
+        490_000,
+        b"</sheetData></worksheet>",
+    )
+    return path
+
+
+def invented_names_list(units: pd.DataFrame, rows: int = 19_990) -> bytes:
+    """A valid partner list whose every name is unknown: seconds of checking (suggestions for the first 1,000)."""
+    names = units.loc[units["level"] == "gemeinde", "name"].tolist()
+    lines = "".join(f"{names[n % len(names)]} {n};01.02.2024\n" for n in range(rows))
+    return ("Name;Beitritt\n" + lines).encode()

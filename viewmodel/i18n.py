@@ -379,6 +379,34 @@ TEXTS = {
         "{n} veröffentlichte Werte von {start} bis {end}: {series}. Zuletzt ({last}): {values}.",
         "{n} published values from {start} to {end}: {series}. Latest ({last}): {values}.",
     ),
+    # The Datenstand on the charts (loaders.provenance): its rule, the band after it, its point.
+    "chart_as_of": ("Datenstand: {date}", "Data as of: {date}"),
+    "chart_after_as_of": ("Keine Angaben nach dem Datenstand", "No information after the data's date"),
+    "chart_after_as_of_short": ("keine Angaben", "no information"),
+    "chart_as_of_point": (
+        "Datenstand: jüngste datierte Quelle; danach keine Angaben",
+        "Data as of this day: the latest dated source; no information after it",
+    ),
+    "alt_timeline_as_of": (
+        "Die Linien enden am Datenstand, {date}; danach keine Angaben.",
+        "The lines end at the data's date, {date}; no information after it.",
+    ),
+    "chart_summary_as_of": (
+        "Datenstand: {date} (jüngste datierte Quelle: {source}).",
+        "Data as of {date} (the latest dated source: {source}).",
+    ),
+    # Published sizes without a date: listed under the sizes chart, never placed on a day.
+    "chart_undated": ("Ohne Datum veröffentlicht (nicht eingezeichnet):", "Published without a date (not plotted):"),
+    "undated_both": (
+        "{people} Personen, {organisations} Organisationen",
+        "{people} people, {organisations} organisations",
+    ),
+    "undated_people": ("{people} Personen", "{people} people"),
+    "undated_orgs": ("{organisations} Organisationen", "{organisations} organisations"),
+    "chart_summary_undated": (
+        "Dazu {n} Werte ohne Datum, nicht eingezeichnet: {values}.",
+        "Besides, {n} values without a date, not plotted: {values}.",
+    ),
     "chart_keys": (
         "Pfeiltasten links und rechts gehen die Werte durch, Pos1 und Ende springen zum ersten und letzten, "
         "Escape verlässt das Diagramm.",
@@ -694,6 +722,22 @@ TEXTS = {
     "reg_left_help": ("leer: weiterhin Mitglied", "empty: still a member"),
     "reg_source": ("Quelle", "Source"),
     "reg_note": ("Bemerkung", "Note"),
+    "reg_quote": ("Zitat aus der Quelle", "Quote from the source"),
+    "reg_quote_help": (
+        "Die Worte der Quelle, die den Beitritt belegen – wörtlich, ohne Anführungszeichen; leer lassen, "
+        "wenn kein Wortlaut vorliegt.",
+        "The source's words that document the accession – verbatim, without quotation marks; leave empty "
+        "when no wording is at hand.",
+    ),
+    "reg_read_on": ("Quelle gelesen am", "Source read on"),
+    "reg_read_on_help": ("Wann die Quelle gelesen wurde, z. B. 12.2026.", "When the source was read, e.g. 2026-12."),
+    "reg_not_before": ("Frühestens", "Not before"),
+    "reg_not_before_help": (
+        "Nur bei unbekanntem oder ungenauem Datum: der früheste Tag, den die Quelle zulässt. "
+        "Gezählt wird der Beitritt ab diesem Tag nicht.",
+        "Only for an unknown or partial date: the earliest day the source allows. "
+        "The accession is not counted from that day.",
+    ),
     "reg_save_edit": ("Änderung speichern", "Save the change"),
     "reg_bad_date": ("Datum nicht lesbar: {error}", "Date not readable: {error}"),
     "reg_edited": ("{name}: Änderung gespeichert (Eintrag Nr. {entry}).", "{name}: change saved (entry no. {entry})."),
@@ -759,6 +803,52 @@ TEXTS = {
     "reg_col_report": ("Meldung", "Report"),
     "reg_col_contact": ("Kontakt", "Contact"),
     "reg_col_lang": ("Sprache", "Language"),
+    # editors' accounts (issue 19)
+    "reg_sign_in_idle": (
+        "Die Anmeldung gilt nur in diesem Browser; sie endet nach {idle} Minuten ohne Aktivität, "
+        "spätestens nach {hours} Stunden.",
+        "A sign-in holds only in this browser; it ends after {idle} minutes without activity, "
+        "after {hours} hours at the latest.",
+    ),
+    "reg_no_accounts": (
+        "Bearbeiten ist nicht eingerichtet: das Register ist schreibgeschützt. "
+        "Konten für Bearbeiter:innen legt der Betrieb mit `sid-atlas editors add NAME` an.",
+        "Editing is not set up: the register is read-only. "
+        "Operators create editors' accounts with `sid-atlas editors add NAME`.",
+    ),
+    "reg_editing_off": (
+        "Bearbeiten ist abgeschaltet, bis die Anmeldung auf eigene Konten umgestellt ist; das Register bleibt lesbar.",
+        "Editing is switched off until sign-in uses individual accounts; the register stays readable.",
+    ),
+    "reg_lock_editor": ("Konto", "Account"),
+    # feedback bounded (issue 19)
+    "feedback_repeated": (
+        "Danke! Diese Meldung liegt schon vor (Nr. {id}); wir haben sie noch einmal gezählt.",
+        "Thank you! This report is known already (no. {id}); we have counted it once more.",
+    ),
+    "feedback_contact_hidden": (
+        "Die Kontaktangabe enthält unsichtbare Steuerzeichen ({chars}); bitte ohne sie eingeben.",
+        "The contact contains invisible control characters ({chars}); please enter it without them.",
+    ),
+    "feedback_cap_session": (
+        "Aus diesem Browser sind schon {n} Meldungen gekommen. Weitere bitte per E-Mail (siehe Erklärung zur Barrierefreiheit).",
+        "This browser has sent {n} reports already. Please send more by e-mail (see the accessibility statement).",
+    ),
+    "feedback_cap_address": (
+        "Von Ihrem Anschluss sind heute schon viele Meldungen gekommen. Bitte morgen wieder oder per E-Mail.",
+        "Many reports have come from your connection today. Please try again tomorrow or send an e-mail.",
+    ),
+    "feedback_cap_day": (
+        "Heute sind schon sehr viele Meldungen eingegangen. Bitte morgen wieder oder per E-Mail.",
+        "Very many reports have arrived today. Please try again tomorrow or send an e-mail.",
+    ),
+    "reg_col_repeats": ("Anzahl", "Count"),
+    "reg_col_last": ("Zuletzt (UTC)", "Last (UTC)"),
+    "reg_feedback_page": ("Seite", "Page"),
+    "reg_feedback_range": (
+        "Meldungen {first}–{last} von {total}, neueste zuerst; gleiche Meldungen sind zusammengefasst und gezählt.",
+        "Reports {first}–{last} of {total}, newest first; identical reports are folded and counted.",
+    ),
 }
 
 KIND_LABELS = {

@@ -115,7 +115,13 @@ def sizes_table(sizes: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
             ],
             t("series_people", lang): [count(v) for v in sizes["people"]],
             t("series_organisations", lang): [count(v) for v in sizes["organisations"]],
-            t("sizes_published", lang): sizes["published"].fillna("").astype(str).tolist(),
+            # The source's own words where known (quote), else the figure as published.
+            t("sizes_published", lang): [
+                q or p
+                for q, p in zip(
+                    sizes.get("quote", sizes["published"]).fillna(""), sizes["published"].fillna("").astype(str)
+                )
+            ],
             t("col_source", lang): sizes["source"].fillna("").astype(str).tolist(),
         }
     )

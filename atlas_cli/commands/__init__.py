@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from atlas_cli.commands import data, members, press, server
+from atlas_cli.commands import data, editors, members, press, server
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -22,4 +22,5 @@ COMMANDS: dict[str, Command] = {
     "check": members.cmd_check,
     "import": members.cmd_import,
     "register": members.cmd_register,
+    "editors": editors.cmd_editors,
 }

@@ -9,8 +9,10 @@ import json
 import os
 import sys
 
+from atlas_cli import registers
 from atlas_cli.files import write_file
 from atlas_cli.parser import check_out
+from loaders.errors import InputError
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -32,7 +34,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     import register
     from register import check
 
-    with register.Register(register.configured_url(args.db), seed=not args.no_seed) as reg:
+    if args.dry_run and args.create:
+        raise InputError("--dry-run changes nothing, so it creates no register: leave out --create")
+    if args.no_seed and not args.create:
+        raise InputError("--no-seed applies to a register made now: add --create")
+    with registers.open_register(args, create=args.create, seed=not args.no_seed) as reg:
         result = reg.preview(args.file) if args.dry_run else reg.commit_import(args.file, cli_user())
     sys.stdout.write(check.render_text(result.reports, result.summary))
     sys.stdout.write(register.render_text(result))
@@ -45,7 +51,7 @@ def cmd_register(args: argparse.Namespace) -> int:
 
     if args.register_command == "export":
         check_out(args.out)
-    with register.Register(register.configured_url(args.db)) as reg:
+    with registers.open_register(args) as reg:
         if args.register_command == "export":
             text = reg.export(at=args.at)
             if args.out is None:

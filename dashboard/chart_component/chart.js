@@ -5,11 +5,14 @@
 // only that URL, the Stichtag / compare rules and the frame's height. One tab stop: ← / → walk the
 // points (Home / End: first / last), the focused point gets markers and a tooltip, and the same
 // words go into a polite live region; Escape leaves. Hover shows the same tooltip. All text is set
-// with textContent: nothing here builds markup from data.
+// with textContent: nothing here builds markup from data. The Datenstand is a labelled rule; nothing
+// is drawn after it as if it were known (the lines stop, a grey band says "Keine Angaben …"), and
+// published values without a date are listed under the legend, never placed on the axis.
 "use strict";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MAX_ROWS = 2;   // rows of event labels above the plot
+const MIN_PLOT = 150; // the plot's least height: the frame grows beyond the server's height when words need room
 
 // Read by the browser tests.
 window.sidChart = {renders: 0, drawn: 0, selected: -1, fetches: 0};
@@ -30,7 +33,7 @@ function load(url) {
   return loaded.get(url);
 }
 
-let data = null, args = null, latest = null;
+let data = null, args = null, latest = null, frameHeight = 0;
 let scale = null;   // {x(day), y(value), left, right, top, bottom} of the last drawing
 let index = -1;     // the selected point, -1 for none
 
@@ -69,10 +72,17 @@ function draw() {
   const plot = $("plot");
   plot.replaceChildren();
   const width = Math.max(plot.getBoundingClientRect().width || document.documentElement.clientWidth, 200);
-  // Height: the frame's (from the server) less everything else (title and legend wrap on a phone).
+  // Height: the frame's (from the server) less everything else (title, legend and the list of undated
+  // values wrap on a phone); where that leaves the plot too little, the frame grows to hold both.
   plot.setAttribute("height", 100);
   const content = document.querySelector("main").getBoundingClientRect().bottom + window.scrollY;
-  const height = Math.max(args.height - (Math.ceil(content) - 100), 120);
+  const other = Math.ceil(content) - 100;
+  const frame = Math.max(args.height, other + MIN_PLOT);
+  if (frame !== frameHeight) {
+    frameHeight = frame;
+    send("streamlit:setFrameHeight", {height: frame});
+  }
+  const height = frame - other;
   plot.setAttribute("height", height);
   plot.setAttribute("viewBox", `0 0 ${width} ${height}`);
 
@@ -88,12 +98,21 @@ function draw() {
   // dotted lines stay, and the tooltip of the day names the event.
   const rows = labelRows(eventBoxes, 4).map((row) => (row < MAX_ROWS ? row : -1));
   const tickWidths = data.xTicks.map(([, label]) => measure(label));
+  const afterLabels = data.after ? [data.after, data.afterShort].map((text) => [text, measure(text)]) : [];
   probe.remove();
   const rowCount = rows.length ? Math.max(...rows) + 1 : 0;
   const top = 26 + rowCount * 14;
   const bottom = height - 22;
   const y = (value) => bottom - value / data.yMax * (bottom - top);
   scale = {x, y, left, right, top, bottom};
+
+  // The Datenstand: the band after it (under everything drawn later), its label if there is room.
+  const asOf = data.asOf && time(data.asOf[0]) >= start && time(data.asOf[0]) <= end ? x(data.asOf[0]) : null;
+  if (asOf !== null && data.after && right - asOf > 1) {
+    svg("rect", {x: asOf, y: top - 6, width: right - asOf, height: bottom - top + 6, fill: data.afterFill}, plot);
+    const label = afterLabels.find(([, width]) => width <= right - asOf - 8);
+    if (label) svg("text", {x: right - 4, y: bottom - 6, "text-anchor": "end"}, plot).textContent = label[0];
+  }
 
   svg("text", {x: 0, y: 12, "font-weight": 600}, plot).textContent = data.yLabel;
   for (const [value, label] of data.yTicks) {
@@ -129,7 +148,8 @@ function draw() {
       else path += last === null ? `M${px} ${py}` : `L${px} ${py}`;
       last = py;
     });
-    if (data.kind === "step" && last !== null) path += `H${right}`;   // the last value holds until today
+    // The last value holds until the Datenstand (until today without one); after it nothing is known.
+    if (data.kind === "step" && last !== null) path += `H${asOf !== null ? asOf : right}`;
     svg("path", {d: path, fill: "none", stroke: series.colour, "stroke-width": series.width,
       "stroke-dasharray": series.dash || "none", "stroke-linejoin": "round"}, plot);
     if (data.kind === "points") {
@@ -140,6 +160,11 @@ function draw() {
     }
   }
 
+  if (asOf !== null) {
+    const [colour, dash] = data.asOfStyle;
+    svg("line", {x1: asOf, x2: asOf, y1: top - 6, y2: bottom, stroke: colour, "stroke-width": 2,
+      "stroke-dasharray": dash}, plot);
+  }
   (args.rules || []).forEach(([day], i) => {
     if (time(day) < start || time(day) > end) return;
     const [colour, dash] = data.ruleStyles[i] || data.ruleStyles[0];
@@ -196,6 +221,26 @@ function legend() {
     item(label, (sample) => svg("line", {x1: 0, x2: 30, y1: 6, y2: 6, stroke: colour, "stroke-width": 2,
       "stroke-dasharray": dash || "none"}, sample));
   });
+  if (data.asOf) {
+    const [colour, dash] = data.asOfStyle;
+    item(data.asOf[1], (sample) => svg("line", {x1: 0, x2: 30, y1: 6, y2: 6, stroke: colour, "stroke-width": 2,
+      "stroke-dasharray": dash}, sample));
+  }
+  if (data.after) {
+    item(data.after, (sample) => svg("rect", {x: 1, y: 1, width: 28, height: 10, fill: data.afterFill,
+      stroke: data.ink, "stroke-width": 0.5}, sample));
+  }
+  // Values published without a date: words only, no place on the time axis.
+  const undated = $("undated");
+  undated.hidden = !(data.undated && data.undated.length);
+  if (!undated.hidden) {
+    $("undated-label").textContent = data.undatedLabel;
+    $("undated-list").replaceChildren(...data.undated.map((line) => {
+      const li = document.createElement("li");
+      li.textContent = line;
+      return li;
+    }));
+  }
 }
 
 function announce(text) {
@@ -279,7 +324,6 @@ async function render(next) {
   if (fresh !== data) index = -1;   // other points: no selection carried over
   data = fresh;
   args = next;
-  send("streamlit:setFrameHeight", {height: args.height});
   words();
   legend();
   draw();
@@ -293,6 +337,7 @@ window.addEventListener("message", (event) => {
   if (!event.data || event.data.type !== "streamlit:render") return;
   render(event.data.args).catch((error) => {
     $("chart-title").textContent = `Diagramm konnte nicht geladen werden: ${error.message}`;
+    frameHeight = 40;
     send("streamlit:setFrameHeight", {height: 40});
   });
 });

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import helpers
+from viewmodel.credits import credit_line, credit_markdown
 from viewmodel.i18n import format_date
 
 APP = str(helpers.APP)
@@ -47,7 +48,9 @@ def test_default_load_shows_today_for_all_nrw():
     assert metric(app, "Kreise im Netzwerk") == "52 von 53"
     assert not app.warning
     assert url(app) == {"date": dt.date.today().isoformat()}
-    assert any(c.value.startswith("Daten: Verwaltungsgrenzen: Land NRW") for c in app.caption)
+    # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits).
+    assert any(c.value == f"Daten: {credit_markdown()}" for c in app.caption)
+    assert "dl-de/by-2-0" in credit_line() and credit_line().startswith("© GeoBasis-DE / BKG")
 
 
 def test_url_parameters_set_the_widgets():
@@ -293,7 +296,7 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     import json
 
     from dashboard import chartview
-    from loaders import store
+    from loaders import provenance, store
     from loaders.viewstate import FIRST_DAY, ViewState
     from viewmodel.model import build
 
@@ -310,8 +313,12 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     data = json.loads((chartview.CHART_DIR / coverage_args["data"]).read_text(encoding="utf-8"))
     assert data["lang"] == "de" and data["frameTitle"] == "Diagramm: Abdeckung im Verlauf"
     cov = store.load_coverage()
-    days = cov.timeline("all", "057", start=FIRST_DAY, end=dt.date.today())["day"]
-    assert data["days"] == [day.isoformat() for day in days]
+    # The points end at the Datenstand, marked by its rule; the time after it is a band, no point.
+    as_of = provenance.data_as_of(cov)
+    days = cov.timeline("all", "057", start=FIRST_DAY, end=as_of.day)["day"]
+    assert data["days"] == [day.isoformat() for day in days] and data["days"][-1] == "2025-11-14"
+    assert data["asOf"] == ["2025-11-14", "Datenstand: 14. November 2025"]
+    assert data["after"] == "Keine Angaben nach dem Datenstand"
     # The point of the Stichtag says what the view model says of that day.
     now = build(cov, ViewState(D(2024, 2, 1), region="057"), tooltips=False).now
     point = data["tips"][data["days"].index("2024-02-01")]

@@ -7,12 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 import register
 from dashboard import register_view, webserver
-from register import signin
+from register import editors, signin
 from tests import helpers
 
 APP = str(helpers.APP)
 PAGE = "register_page.py"
-PASSWORD = {"register": {"editor_password": "Rathaus-2024"}}
+# Sign-in with editors' accounts needs no secrets; "connections" only makes the secrets file present.
+ACCOUNTS = {"connections": {}}
+RETIRED = {"register": {"editor_password": "Rathaus-2024"}}
 EDIT_LABELS = {"Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden"}
 LIST = b"Name;Beitritt\nBielefeld, Stadt;Februar 2023\nKleve;2024\n"
 
@@ -60,8 +62,8 @@ def cookies(monkeypatch):
 
 def sign_in(db, jar: dict, name: str) -> AppTest:
     """What the sign-in endpoint does on the right password: a token in the cookie, its hash in the register."""
-    jar[webserver.COOKIE] = signin.succeeded(register.Register(db).engine, name, "127.0.0.1", name)
-    return page(PASSWORD)
+    jar[webserver.COOKIE] = signin.succeeded(register.Register(db).engine, name, "127.0.0.1")
+    return page(ACCOUNTS)
 
 
 def save_edit(app: AppTest, left_on: str) -> None:
@@ -69,13 +71,22 @@ def save_edit(app: AppTest, left_on: str) -> None:
     next(b for b in app.button if b.label == "Änderung speichern").click().run()
 
 
+@pytest.fixture
+def account(db):
+    """The account anna.beispiel in the page's register."""
+    return editors.add(register.Register(db).engine, "anna.beispiel", "Rathaus-Lage-2024", by="cli:test")
+
+
 def editor(db, jar: dict) -> AppTest:
-    return sign_in(db, jar, "Anna Beispiel")
+    engine = register.Register(db).engine
+    if not editors.is_active(engine, "anna.beispiel"):
+        editors.add(engine, "anna.beispiel", "Rathaus-Lage-2024", by="cli:test")
+    return sign_in(db, jar, "anna.beispiel")
 
 
-def test_the_register_page_speaks_the_atlas_language(db, cookies):
+def test_the_register_page_speaks_the_atlas_language(db, cookies, account):
     """Opened from an English atlas, every word of the page is English; the sidebar links every page."""
-    app = page(PASSWORD, lang="en")
+    app = page(ACCOUNTS, lang="en")
     assert app.title[0].value == "Membership register"
     assert [h.value for h in app.header] == ["Members in the register", "History"]
     assert "Sign in to edit" in app.sidebar.markdown[0].value
@@ -104,22 +115,43 @@ def test_without_sign_in_configured_the_register_is_read_only(db):
     assert app.dataframe[0].value["Name"].tolist() == ["Stadt Lage"]
 
 
-def test_viewer_sees_the_register_and_no_edit_controls(db, cookies):
-    app = page(PASSWORD)
+def test_viewer_sees_the_register_and_no_edit_controls(db, cookies, account):
+    app = page(ACCOUNTS)
     assert not app.get("file_uploader")
     assert not labels(app) & EDIT_LABELS and "Anmelden zum Bearbeiten" in app.sidebar.markdown[0].value
     assert not [s for s in app.selectbox if s.key in ("w_edit_body", "w_undo_entry")]
     assert len(app.dataframe) == 2
 
 
-def test_without_the_served_endpoint_editing_is_off_with_a_notice(db):
-    app = page(PASSWORD)
+def test_without_accounts_the_register_is_read_only_and_says_how_to_make_one(db, cookies):
+    app = page(ACCOUNTS)
+    assert "sid-atlas editors add" in app.sidebar.info[0].value and not app.get("file_uploader")
+    assert not labels(app) & EDIT_LABELS
+
+
+def test_the_retired_shared_password_switches_editing_off(db, cookies, account):
+    app = page(RETIRED)
+    assert "abgeschaltet" in app.sidebar.info[0].value and "editor_password" not in app.sidebar.info[0].value
+    assert not app.get("file_uploader") and not labels(app) & EDIT_LABELS
+    assert not [m for m in app.sidebar.markdown if "Anmelden" in m.value]
+
+
+def test_a_revoked_account_is_a_viewer_on_its_next_run(db, cookies):
+    app = editor(db, cookies)
+    assert app.get("file_uploader")
+    editors.revoke(register.Register(db).engine, "anna.beispiel", by="cli:chief")
+    app.run()
+    assert not app.get("file_uploader") and not labels(app) & EDIT_LABELS
+
+
+def test_without_the_served_endpoint_editing_is_off_with_a_notice(db, account):
+    app = page(ACCOUNTS)
     assert "sid-atlas serve" in app.sidebar.warning[0].value and not app.get("file_uploader")
 
 
 def test_an_unknown_expired_or_signed_out_cookie_is_a_viewer(db, cookies):
     cookies[webserver.COOKIE] = "forged-token"
-    assert not page(PASSWORD).get("file_uploader")
+    assert not page(ACCOUNTS).get("file_uploader")
     app = editor(db, cookies)
     assert app.get("file_uploader")
     next(b for b in app.button if b.label == "Abmelden").click().run()
@@ -131,7 +163,7 @@ def test_an_unknown_expired_or_signed_out_cookie_is_a_viewer(db, cookies):
 
 def test_an_editor_previews_and_commits_a_list(db, cookies):
     app = editor(db, cookies)
-    assert app.sidebar.success[0].value == "Angemeldet als Anna Beispiel"
+    assert app.sidebar.success[0].value == "Angemeldet als anna.beispiel"
     app.get("file_uploader")[0].upload("partner.csv", LIST, "text/csv")
     app.run()
     report = app.dataframe[0].value
@@ -148,7 +180,7 @@ def test_an_editor_previews_and_commits_a_list(db, cookies):
     members = app.dataframe[0].value  # the uploader is fresh again: no report above the register
     assert members.set_index("Schlüssel").loc["05711000", "Beitritt"] == "Februar 2023"
     entry = register.Register(db).history(1)[0]
-    assert (entry["user_name"], entry["file_name"]) == ("app:Anna Beispiel", "partner.csv")
+    assert (entry["user_name"], entry["file_name"]) == ("app:anna.beispiel", "partner.csv")
 
 
 @pytest.mark.parametrize(
@@ -211,5 +243,52 @@ def test_oidc_editors_are_listed_accounts(db):
 
 def test_without_a_register_the_page_says_how_to_configure_one(monkeypatch):
     monkeypatch.setattr(register, "configured_url", lambda explicit=None: None)
-    app = page(PASSWORD)
+    app = page(ACCOUNTS)
     assert "kein Register eingerichtet" in app.info[0].value and not app.dataframe
+
+
+def statement_page() -> AppTest:
+    """The Barrierefreiheit page (its feedback form is the atlas's), opened through the app."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("barrierefreiheit.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def send(app: AppTest, message: str, contact: str = "") -> AppTest:
+    app.text_area[0].input(message)
+    if contact:
+        app.text_input[-1].input(contact)
+    next(b for b in app.button if b.label == "Absenden").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_the_feedback_form_folds_repeats_refuses_hidden_contacts_and_caps_a_session(db):
+    from register import feedback
+
+    app = statement_page()
+    assert "Ihre Meldung Nr. 1 ist gespeichert" in send(app, "Kontrast zu gering").success[0].value
+    assert "liegt schon vor (Nr. 1)" in send(app, "kontrast  zu GERING").success[0].value
+    assert "Steuerzeichen (U+202E)" in send(app, "Fokus fehlt", "anna\u202e@example.org").warning[0].value
+    for n in range(feedback.PER_SESSION - 2):
+        send(app, f"Meldung {n}")
+    assert "schon 5 Meldungen" in send(app, "noch eine").warning[0].value
+    engine = register.Register(db).engine
+    assert feedback.count(engine) == feedback.PER_SESSION - 1 and feedback.newest(engine)[-1]["repeats"] == 2
+
+
+def test_editors_page_through_the_reports(db, cookies):
+    from register import feedback
+
+    engine = register.Register(db).engine
+    for n in range(feedback.PAGE_SIZE + 7):
+        feedback.submit(engine, f"Meldung {n}", "/", address=f"198.51.100.{n}")
+    app = editor(db, cookies)
+    assert "Meldungen 1–50 von 57" in " ".join(c.value for c in app.caption)
+    app.number_input(key="w_feedback_page").set_value(2).run()
+    assert "Meldungen 51–57 von 57" in " ".join(c.value for c in app.caption)
+    shown = app.dataframe[-1].value
+    assert shown["Meldung"].tolist() == [f"Meldung {n}" for n in reversed(range(7))]

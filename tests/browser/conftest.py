@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.support import CHROMIUM, EDITOR_PASSWORD, LOCAL_HOSTS, launch, serve, unavailable
+from tests.browser.support import CHROMIUM, EDITOR, EDITOR_PASSWORD, LOCAL_HOSTS, launch, serve, unavailable
 
 
 @pytest.fixture(scope="session")
@@ -70,10 +70,15 @@ def page(browser):
 
 @pytest.fixture(scope="module")
 def register_app(tmp_path_factory):
-    """``sid-atlas serve`` on a fresh register of its own, with an editor password from a secrets file of its own."""
+    """``sid-atlas serve`` on a fresh register of its own with one editor account, and a secrets file of its own."""
+    import register
+    from register import editors
+
     folder = tmp_path_factory.mktemp("register")
     secrets = folder / "secrets.toml"
-    secrets.write_text(f'[register]\neditor_password = "{EDITOR_PASSWORD}"\n', encoding="utf-8")
+    secrets.write_text("[connections]\n", encoding="utf-8")
     database = f"sqlite:///{folder / 'register.sqlite'}"
+    with register.Register(database) as made:
+        editors.add(made.engine, EDITOR, EDITOR_PASSWORD, by="cli:test")
     with serve(folder, env={"SID_ATLAS_REGISTER_URL": database, "STREAMLIT_SECRETS_FILES": str(secrets)}) as url:
         yield url

@@ -81,6 +81,7 @@ def serve(folder: Path, env: dict[str, str] | None = None):
         server.wait(timeout=15)
 
 
+EDITOR = "anna.beispiel"
 EDITOR_PASSWORD = "Browser-Test-2024"
 
 
@@ -108,7 +109,7 @@ def sign_in(page, url: str, name: str, password: str) -> None:
     page.get_by_role("heading", name="Anmelden zum Bearbeiten").wait_for()
     assert page.evaluate("() => document.documentElement.lang") == "de"
     shoot(page, "register-signin.png")
-    page.get_by_label("Ihr Name (für das Änderungsprotokoll)").fill(name)
+    page.get_by_label("Kontoname").fill(name)
     page.get_by_label("Passwort", exact=True).fill(password)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(f"{url}/register")

@@ -13,6 +13,7 @@ import pytest
 
 from tests.browser.support import (
     COVERED,
+    EDITOR,
     EDITOR_PASSWORD,
     LOCAL_HOSTS,
     csp_violations,
@@ -228,17 +229,17 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
     assert urlsplit(page.url).path == "/_sid/anmelden"
 
     # A wrong password is refused on the form itself, and nothing is unlocked.
-    page.get_by_label("Ihr Name (für das Änderungsprotokoll)").fill("Anna Beispiel")
+    page.get_by_label("Kontoname").fill(EDITOR)
     page.get_by_label("Passwort", exact=True).fill("falsch")
     page.get_by_role("button", name="Anmelden").click()
-    page.get_by_role("alert").filter(has_text="Name oder Passwort falsch.").wait_for()
+    page.get_by_role("alert").filter(has_text="Kontoname oder Passwort falsch.").wait_for()
     assert not [c for c in page.context.cookies() if c["name"] == "sid_editor"]
 
-    sign_in(page, register_app, "Anna Beispiel", EDITOR_PASSWORD)
+    sign_in(page, register_app, EDITOR, EDITOR_PASSWORD)
     cookie = next(c for c in page.context.cookies() if c["name"] == "sid_editor")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     page.get_by_role("heading", name="Mitgliederregister").wait_for()
-    page.get_by_text("Angemeldet als Anna Beispiel").wait_for()
+    page.get_by_text(f"Angemeldet als {EDITOR}").wait_for()
     page.get_by_role("button", name="Abmelden").wait_for()
 
     page.locator("input[type=file]").set_input_files(str(partner_list))
@@ -258,7 +259,7 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
     members = page.get_by_test_id("stDataFrame").first
     cell(members, "Februar 2023")
     cell(members, "Bielefeld")
-    cell(page.get_by_test_id("stDataFrame").nth(1), "app:Anna Beispiel")  # the history names the editor
+    cell(page.get_by_test_id("stDataFrame").nth(1), f"app:{EDITOR}")  # the history names the editor's account
     shoot(page, "register-editor-committed.png")
     assert csp_violations(page) == []
 
@@ -275,7 +276,7 @@ def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
     link = page.get_by_role("link", name="Anmelden zum Bearbeiten")
     link.wait_for()
     assert urlsplit(link.get_attribute("href")).path == "/_sid/anmelden"
-    page.get_by_text("Die Anmeldung gilt 8 Stunden").wait_for()
+    page.get_by_text("Die Anmeldung gilt nur in diesem Browser").wait_for()
     assert page.get_by_text("Angemeldet als").count() == 0
     for control in EDIT_CONTROLS:
         assert page.get_by_role("button", name=control).count() == 0, control

@@ -16,8 +16,8 @@ import pytest
 
 from loaders.paths import PROJECT_ROOT
 
-# register_app: sid-register_app serve with a register of its own (feedback is stored there) and an editor password.
-from tests.browser.support import ARTIFACTS, EDITOR_PASSWORD, LOCAL_HOSTS, map_frame, sign_in, unavailable
+# register_app: sid-register_app serve with a register of its own (feedback is stored there) and an editor account.
+from tests.browser.support import ARTIFACTS, EDITOR, EDITOR_PASSWORD, LOCAL_HOSTS, map_frame, sign_in, unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -396,12 +396,16 @@ def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app
     message.fill("<b>Kontrast</b> der Legende")
     form.get_by_role("button", name="Absenden").click()
     page.get_by_text(re.compile(r"Ihre Meldung Nr\. \d+ ist gespeichert")).wait_for()
+    # The same report again is counted on the first, not stored twice.
+    message.fill("<b>Kontrast</b>   der Legende")
+    form.get_by_role("button", name="Absenden").click()
+    page.get_by_text(re.compile(r"Diese Meldung liegt schon vor \(Nr\. \d+\)")).wait_for()
 
     page.goto(f"{register_app}/register")
     page.get_by_role("heading", name="Verlauf").wait_for()
     assert page.get_by_role("heading", name="Meldungen: Barrieren und Fehler").count() == 0
 
-    sign_in(page, register_app, "Anna Beispiel", EDITOR_PASSWORD)
+    sign_in(page, register_app, EDITOR, EDITOR_PASSWORD)
     page.get_by_role("heading", name="Meldungen: Barrieren und Fehler").wait_for()
     reports = page.get_by_test_id("stDataFrame").last
     reports.locator("[role=gridcell]", has_text="/?date=2024-02-02&region=057").first.wait_for(state="attached")

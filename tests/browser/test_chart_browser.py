@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+from loaders import provenance
 from loaders.viewstate import FIRST_DAY, ViewState
 from tests.browser.support import ARTIFACTS, csp_violations, map_frame
 from tests.browser.test_browser_a11y import DESKTOP, PHONE, axe, focus_path, new_page, report
@@ -64,7 +65,8 @@ def test_coverage_chart_is_one_tab_stop_and_announces_the_points(register_app, b
     assert live.get_attribute("aria-live") == "polite"
     frame.wait_for_function("() => document.getElementById('announce').textContent.includes('4 von')")
     said = live.text_content()
-    timeline = coverage.timeline("all", None, start=FIRST_DAY, end=dt.date.today())
+    # The points end at the Datenstand (the chart's last point and its table's last row).
+    timeline = coverage.timeline("all", None, start=FIRST_DAY, end=provenance.figures_day(coverage, dt.date.today()))
     day = timeline["day"].iloc[3]
     now = build(coverage, ViewState(day), tooltips=False).now
     assert said.startswith(format_date(day)), said
@@ -91,6 +93,17 @@ def test_coverage_chart_is_one_tab_stop_and_announces_the_points(register_app, b
     hit.hover(position={"x": area["width"] - 2, "y": area["height"] / 2})
     tip.wait_for(state="visible")
     assert tip.text_content().startswith(format_date(timeline["day"].iloc[-1]))
+    # The Datenstand: a labelled rule in the legend, and the band after it says there is nothing known.
+    as_of = provenance.data_as_of(coverage).day
+    legend = frame.locator("#legend").text_content()
+    assert f"Datenstand: {format_date(as_of)}" in legend and "Keine Angaben nach dem Datenstand" in legend
+    assert "keine angaben" in frame.locator("#plot").text_content().casefold()  # the long form where it fits
+    sizes = frames[SIZES_FRAME][1]
+    assert sizes.locator("#undated").is_visible()
+    assert sizes.locator("#undated-list li").count() == 3
+    assert "2.450" in sizes.locator("#undated-list").text_content()
+    element.screenshot(path=str(ARTIFACTS / "chart-coverage-datenstand.png"))
+    frames[SIZES_FRAME][0].screenshot(path=str(ARTIFACTS / "chart-sizes-undated.png"))
 
     for title, (_, chart) in frames.items():
         found = axe(chart, title)

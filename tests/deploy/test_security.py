@@ -3,13 +3,12 @@
 Session replay, brute force across many clients, anonymous uploads, headers,
 the German shell; nginx's rendered configuration, headers through the proxy,
 and a killed replica that comes back. The register is a throw-away SQLite
-file; the editor password comes from a secrets file of the test
+file with one editor account; the secrets come from a file of the test
 (``STREAMLIT_SECRETS_FILES``), never the checkout's ``.streamlit/secrets.toml``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import signal
@@ -27,11 +26,13 @@ import register
 from benchmarks.sessions import run_sync
 from dashboard import webserver
 from deploy import scaleout
-from register import signin
+from register import editors, signin
+from tests.helpers import open_page
 
 pytestmark = pytest.mark.server
 
-PASSWORD = "Rathaus-2024"
+PASSWORD = "Rathaus-Lage-2024"
+ACCOUNT = "anna.beispiel"
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -62,9 +63,10 @@ def request(
 def served(tmp_path_factory, units):
     """``sid-atlas serve`` on a seeded SQLite register with an editor password; its URL, register URL and log."""
     folder = tmp_path_factory.mktemp("served")
-    (folder / "secrets.toml").write_text(f'[register]\neditor_password = "{PASSWORD}"\n', encoding="utf-8")
+    (folder / "secrets.toml").write_text("[connections]\n", encoding="utf-8")
     url = f"sqlite:///{folder / 'register.sqlite'}"
-    register.Register(url, units=units).close()
+    with register.Register(url, units=units) as reg:
+        editors.add(reg.engine, ACCOUNT, PASSWORD, by="cli:test")
     old = os.environ.get("STREAMLIT_SECRETS_FILES")
     os.environ["STREAMLIT_SECRETS_FILES"] = str(folder / "secrets.toml")
     try:
@@ -82,40 +84,9 @@ def sign_in(base: str, name: str, password: str):
 
 
 def editor_cookie(base: str) -> str:
-    status, headers, _ = sign_in(base, "Anna Beispiel", PASSWORD)
+    status, headers, _ = sign_in(base, ACCOUNT, PASSWORD)
     assert status == 303, status
     return headers["Set-Cookie"].split(";")[0]
-
-
-async def open_page(base: str, page: str, cookie: str | None = None, resume: str | None = None) -> tuple[str, str]:
-    """Run ``page`` in a websocket session (new, or resuming session id ``resume``); its session id and texts."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    protocols = ["streamlit", "none", resume] if resume else ["streamlit"]
-    async with websockets.connect(
-        base.replace("http", "ws", 1) + "/_stcore/stream",
-        subprotocols=protocols,
-        origin=base,
-        additional_headers={"Cookie": cookie} if cookie else None,
-        max_size=None,
-    ) as ws:
-        message = BackMsg()
-        message.rerun_script.page_name = page
-        await ws.send(message.SerializeToString())
-        session, texts = "", []
-        async with asyncio.timeout(60):
-            while True:
-                forward = ForwardMsg()
-                forward.ParseFromString(await ws.recv())
-                kind = forward.WhichOneof("type")
-                if kind == "new_session":
-                    session = forward.new_session.initialize.session_id
-                elif kind == "delta":
-                    texts.append(str(forward.delta))
-                elif kind == "script_finished":
-                    return session, "\n".join(texts)
 
 
 def upload(base: str, session: str, cookie: str | None = None):
@@ -137,7 +108,7 @@ def test_a_replayed_session_id_without_the_cookie_is_a_viewer(served):
     base, url, log = served
     cookie = editor_cookie(base)
     session, page = run_sync(open_page(base, "register", cookie))
-    assert "Angemeldet als Anna Beispiel" in page and "Partnerliste" in page
+    assert f"Angemeldet als {ACCOUNT}" in page and "Partnerliste" in page
     before = register.Register(url).history()
     # The attacker has the session id (from a log line) but not the HttpOnly cookie.
     resumed, page = run_sync(open_page(base, "register", resume=session))
@@ -158,21 +129,37 @@ def test_anonymous_uploads_are_refused(served):
 
 def test_brute_force_from_many_clients_locks_and_the_right_password_then_waits(served):
     base, url, log = served
-    name = "Mallory Tester"
+    engine = register.Register(url).engine
+    signin.lift(engine, by="test")
     with ThreadPoolExecutor(max_workers=signin.LOCKOUT_AFTER) as pool:
-        answers = list(pool.map(lambda n: sign_in(base, name, f"guess-{n}")[0], range(signin.LOCKOUT_AFTER)))
+        answers = list(pool.map(lambda n: sign_in(base, ACCOUNT, f"guess-{n}")[0], range(signin.LOCKOUT_AFTER)))
     assert answers == [401] * signin.LOCKOUT_AFTER
     started = time.monotonic()
-    status, _, body = sign_in(base, name, PASSWORD)
+    status, _, body = sign_in(base, ACCOUNT, PASSWORD)
     assert status == 429 and "gesperrt" in body.decode()
-    engine = register.Register(url).engine
     locked = {(r["scope"], r["subject"]) for r in signin.lockouts(engine)}
-    assert locked == {("account", "mallory tester"), ("address", "127.0.0.1")}  # the name and the address
+    assert locked == {("account", ACCOUNT), ("address", "127.0.0.1")}  # the account and the address
     signin.lift(engine, by="test")
-    assert sign_in(base, name, PASSWORD)[0] == 303 and time.monotonic() - started < 60
+    assert sign_in(base, ACCOUNT, PASSWORD)[0] == 303 and time.monotonic() - started < 60
     text = log.read_text(encoding="utf-8")
-    assert "sign-in failed: account='Mallory Tester'" in text and "sign-in refused, locked" in text
-    assert "sign-in succeeded: editor='Mallory Tester'" in text and "guess-" not in text and PASSWORD not in text
+    assert f"sign-in failed: account={ACCOUNT} address=127.0.0.1" in text and "sign-in refused, locked" in text
+    assert f"sign-in succeeded: editor={ACCOUNT}" in text and "guess-" not in text and PASSWORD not in text
+
+
+def test_invented_names_lock_the_address_and_are_not_logged_as_typed(served):
+    base, url, log = served
+    engine = register.Register(url).engine
+    signin.lift(engine, by="test")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda n: sign_in(base, f"Erfunden \u202e{n}", "x")[0], range(40)))
+    assert answers.count(401) == signin.LOCKOUT_AFTER and answers.count(429) == 40 - signin.LOCKOUT_AFTER
+    assert sign_in(base, ACCOUNT, PASSWORD)[0] == 429  # the address is locked: the right password too
+    assert {(r["scope"], r["subject"]) for r in signin.lockouts(engine)} == {("address", "127.0.0.1")}
+    assert signin.counter_rows(engine) == 2  # the address and the one real account: no row per invented name
+    text = log.read_text(encoding="utf-8")
+    assert "\u202e" not in text and "Erfunden" not in text and "(no account name" in text
+    signin.lift(engine, by="test")
+    assert sign_in(base, ACCOUNT, PASSWORD)[0] == 303
 
 
 def test_headers_german_shell_and_loopback_metrics(served):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
 from register import feedback
@@ -171,10 +172,10 @@ def test_the_timeline_table_has_a_row_per_change_day(coverage):
 # -- feedback -------------------------------------------------------------------------------------------------
 def test_feedback_is_stored_capped_and_plain(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'register.sqlite'}")
-    first = feedback.submit(engine, "<script>alert(1)</script>\x00 Kontrast", "/?date=2024-02-01&region=057")
+    first = feedback.submit(engine, "<script>alert(1)</script>\x00 Kontrast\u202e", "/?date=2024-02-01&region=057")
     second = feedback.submit(engine, "x" * 10_000, "/" + "y" * 5000, contact="c" * 1000, lang="xx")
     rows = feedback.newest(engine)
-    assert [r["id"] for r in rows] == [second, first]
+    assert [r["id"] for r in rows] == [second.number, first.number] and not first.repeated
     assert rows[1]["message"] == "<script>alert(1)</script> Kontrast"  # stored as typed; shown as text
     assert rows[1]["url"] == "/?date=2024-02-01&region=057"
     assert (len(rows[0]["message"]), len(rows[0]["url"]), len(rows[0]["contact"]), rows[0]["lang"]) == (
@@ -185,3 +186,74 @@ def test_feedback_is_stored_capped_and_plain(tmp_path):
     )
     with pytest.raises(ValueError):
         feedback.submit(engine, " \x00 ", "/")
+
+
+@pytest.mark.parametrize("contact", ["anna\u202e@example.org", "anna\x07@example.org", "a\u2066b", "anna\nbob"])
+def test_a_contact_with_control_or_bidi_characters_is_refused(tmp_path, contact):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    with pytest.raises(InputError, match="control characters"):
+        feedback.submit(engine, "Kontrast", "/", contact=contact)
+    assert feedback.count(engine) == 0
+
+
+def test_the_same_report_again_is_counted_not_stored(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    now = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+    first = feedback.submit(engine, "Kontrast zu gering", "/a", address="203.0.113.1", now=now)
+    for n in range(1, 8):
+        again = feedback.submit(
+            engine, "  KONTRAST zu   gering ", "/b", address=f"203.0.113.{n + 1}", now=now + dt.timedelta(minutes=n)
+        )
+        assert again == feedback.Stored(first.number, repeated=True)
+    [row] = feedback.newest(engine)
+    assert (row["repeats"], row["url"], row["message"]) == (8, "/a", "Kontrast zu gering")
+    assert row["last_at"].replace(tzinfo=dt.UTC) == now + dt.timedelta(minutes=7)
+
+
+def test_daily_caps_per_address_and_for_the_site(tmp_path, monkeypatch):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    monkeypatch.setattr(feedback, "PER_DAY", 30)
+    now = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+    for n in range(feedback.PER_ADDRESS_DAY):
+        feedback.submit(engine, f"Meldung {n}", "/", address="203.0.113.9", now=now)
+    with pytest.raises(feedback.Refused) as refused:
+        feedback.submit(engine, "noch eine", "/", address="203.0.113.9", now=now)
+    assert refused.value.cap == "address"
+    # Repeats cost the address too: folding alone would let one sender hammer the database.
+    with pytest.raises(feedback.Refused):
+        feedback.submit(engine, "Meldung 1", "/", address="203.0.113.9", now=now)
+    for n in range(10):
+        feedback.submit(engine, f"Andere {n}", "/", address=f"198.51.100.{n}", now=now)
+    with pytest.raises(feedback.Refused) as refused:
+        feedback.submit(engine, "die 31.", "/", address="192.0.2.1", now=now)
+    assert refused.value.cap == "day" and feedback.count(engine) == 30
+    tomorrow = now + dt.timedelta(days=1)
+    assert not feedback.submit(engine, "neuer Tag", "/", address="203.0.113.9", now=tomorrow).repeated
+    with engine.connect() as conn:  # yesterday's counters are gone, and no address is stored as such
+        subjects = [row.subject for row in conn.execute(sa.select(feedback.quota))]
+    assert len(subjects) == 2 and not [s for s in subjects if "203.0.113" in s]
+
+
+def test_editors_page_through_every_report(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    now = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+    for n in range(130):
+        feedback.submit(engine, f"Meldung {n}", "/", address=f"198.51.{n // 10}.{n % 10}", now=now)
+    assert feedback.count(engine) == 130
+    pages = [feedback.page(engine, number) for number in (1, 2, 3, 4)]
+    assert [len(p) for p in pages] == [50, 50, 30, 0]
+    seen = [row["message"] for page in pages for row in page]
+    assert seen == [f"Meldung {n}" for n in reversed(range(130))]  # all of them, newest first
+
+
+def test_a_feedback_table_of_an_earlier_version_gets_the_new_columns(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE register_feedback (id INTEGER PRIMARY KEY, created_at DATETIME NOT NULL, "
+            "url VARCHAR(500) NOT NULL, message TEXT NOT NULL, contact VARCHAR(200) NOT NULL, lang VARCHAR(2) NOT NULL)"
+        )
+        conn.exec_driver_sql("INSERT INTO register_feedback VALUES (1, '2025-01-01 10:00:00', '/', 'alt', '', 'de')")
+    assert not feedback.submit(engine, "neu", "/").repeated
+    old, new = reversed(feedback.newest(engine))
+    assert (old["message"], old["repeats"], new["message"]) == ("alt", 1, "neu")

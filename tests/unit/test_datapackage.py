@@ -27,6 +27,7 @@ from loaders.paths import PROJECT_ROOT, SHARED_GEODATA_DIR
 from loaders.provenance import data_as_of, data_version
 from loaders.viewstate import ViewState
 from tests.helpers import sid_atlas
+from viewmodel.i18n import format_date
 
 DAY = dt.date(2024, 2, 1)
 DETMOLD = ViewState(DAY, region="057")
@@ -431,7 +432,8 @@ def test_metadata_has_one_dataset_and_a_distribution_per_file(packages):
 def test_an_english_view_gives_an_english_package(coverage):
     files = unzip(export(coverage, DETMOLD.with_(lang="en"), "datapackage", publisher=PUBLISHER))
     readme = files["README.txt"].decode()
-    assert "Columns of gemeinden.csv" in readme and "Data as of: 1 February 2024" in readme
+    as_of = format_date(data_as_of(coverage).day, "en")
+    assert "Columns of gemeinden.csv" in readme and f"Data as of: {as_of}" in readme
     descriptor = json.loads(files["datapackage.json"])
     assert descriptor["resources"][0]["schema"]["fields"][0]["description"].startswith("Official municipality key")
     assert "resource/authority/language/ENG" in files["metadata.ttl"].decode()

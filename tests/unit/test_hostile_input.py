@@ -30,6 +30,7 @@ from tests.helpers import (
     RELS,
     add_streamed_part,
     inline_row,
+    issue_partner_list,
     sheet_xml,
     understate_size,
     write_xlsx,
@@ -288,6 +289,88 @@ def test_not_a_zip_and_a_zip_without_a_workbook(tmp_path):
         archive.writestr("hello.txt", "hi")
     with pytest.raises(InputError, match="no header with a name column|not a readable XLSX"):
         read_partner_list(path)
+
+
+def test_an_element_bomb_in_one_cell_is_refused_in_flat_memory(tmp_path):
+    """28 KB of XLSX, seven million empty elements inside one cell: 606 MB and 60 s before the element cap."""
+    path = write_xlsx(tmp_path / "elements.xlsx", None)
+    head = f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{HEADER}<row r="2"><c r="A2" t="inlineStr">'
+    add_streamed_part(
+        path, "xl/worksheets/sheet1.xml", head.encode(), b"<x/>", 7_000_000, b"</c></row></sheetData></worksheet>"
+    )
+    assert path.stat().st_size < 64 * 1024
+    result = read_in_subprocess(path)
+    assert f"more than {LIMITS.held} XML elements in one item" in result["error"]
+
+
+def test_an_element_bomb_in_one_shared_string_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "sst.xlsx", sheet_xml(HEADER))
+    add_streamed_part(
+        path,
+        "xl/sharedStrings.xml",
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si>'.encode(),
+        b"<r><t>a</t></r>",
+        LIMITS.held,
+        b"</si></sst>",
+    )
+    _relate_shared_strings(path)
+    assert f"more than {LIMITS.held} XML elements" in read_in_subprocess(path)["error"]
+
+
+def test_deeply_nested_xml_is_refused(tmp_path):
+    """Three million open elements: 866 MB before the depth cap."""
+    path = write_xlsx(tmp_path / "deep.xlsx", None)
+    head = f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{HEADER}<row r="2"><c r="A2">'
+    add_streamed_part(path, "xl/worksheets/sheet1.xml", head.encode(), b"<x>", 3_000_000, b"")
+    result = read_in_subprocess(path)
+    assert f"nested deeper than {LIMITS.depth} levels" in result["error"]
+
+
+def test_repeated_row_numbers_with_a_32000_character_name_are_refused(tmp_path):
+    """The issue's file: 490,000 times ``<row r="2">`` with a 32,000-character shared string (230 MB, 36 s before)."""
+    result = read_in_subprocess(issue_partner_list(tmp_path / "rows.xlsx"))
+    assert "row 2 after row 2; rows must be in order" in result["error"]
+
+
+def test_rows_in_order_referencing_one_long_string_stop_at_the_text_cap(tmp_path):
+    """Ascending row numbers, each cell the same 32,000 characters: every reference counts towards the text cap."""
+    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Name</t></si><si><t>{"A" * 32_000}</t></si></sst>'
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>1</v></c></row>' for n in range(2, 2000)
+    )
+    path = write_xlsx(tmp_path / "text.xlsx", sheet_xml(rows), shared_strings=strings)
+    result = read_in_subprocess(path)
+    assert "characters together" in result["error"]
+
+
+def test_rows_without_numbers_count_towards_the_row_cap(tmp_path):
+    path = write_xlsx(tmp_path / "unnumbered.xlsx", None)
+    add_streamed_part(
+        path,
+        "xl/worksheets/sheet1.xml",
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{HEADER}'.encode(),
+        b'<row><c t="inlineStr"><is><t>Hamm</t></is></c></row>',
+        LIMITS.rows + 5,
+        b"</sheetData></worksheet>",
+    )
+    assert f"at most {LIMITS.rows} rows" in read_in_subprocess(path)["error"]
+
+
+def test_a_corrupt_deflate_stream_is_one_message(tmp_path):
+    rows = HEADER + "".join(inline_row(n, f"Stadt {n}") for n in range(2, 300))
+    path = write_xlsx(tmp_path / "deflate.xlsx", sheet_xml(rows))
+    data = bytearray(path.read_bytes())
+    start = data.find(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml") + 40
+    data[start : start + 30] = b"\xff" * 30
+    path.write_bytes(bytes(data))
+    assert "not a readable XLSX file" in read_in_subprocess(path)["error"]
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "\u0662"])  # superscript two, Arabic-Indic two
+def test_a_row_number_in_other_digits_is_one_message(tmp_path, number):
+    rows = HEADER + f'<row r="{number}"><c t="inlineStr"><is><t>Hamm</t></is></c></row>'
+    with pytest.raises(InputError, match="row number"):
+        read_partner_list(write_xlsx(tmp_path / "digits.xlsx", sheet_xml(rows)))
 
 
 # -- CSV ----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import matplotlib
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
@@ -226,3 +227,32 @@ def test_timeline_picture_has_header_footer_and_one_time_axis(coverage):
         for b in extents[i + 1 :]:
             assert not a.overlaps(b)
     assert min(text.get_fontsize() for text in labels) >= 8
+
+
+def test_timeline_picture_after_the_datenstand_draws_nothing_after_it_as_known(coverage):
+    from exports.timelinefig import build_timeline
+    from loaders import provenance
+
+    as_of = provenance.data_as_of(coverage).day
+    with matplotlib.rc_context(mapfig.RC):
+        fig = build_timeline(coverage, ViewState(dt.date(2026, 12, 7)), style.PRESETS["16x9"])
+    lower, upper = fig.axes  # the lower chart is made first
+    legend = [text.get_text() for text in upper.get_legend().get_texts()]
+    assert "Datenstand: 14. November 2025" in legend and "Keine Angaben nach dem Datenstand" in legend
+    # Every coverage line ends at the Datenstand; its rule is drawn in both charts, the band after it.
+    stand = pd.Timestamp(as_of)
+    steps = upper.get_lines()[:3]
+    assert [pd.Timestamp(max(line.get_xdata())) for line in steps] == [stand] * 3
+    for ax in (upper, lower):
+        assert any(pd.Timestamp(line.get_xdata()[0]) == stand for line in ax.get_lines()[3:])
+        [band] = ax.patches
+        assert matplotlib.dates.num2date(band.get_x()).date() == as_of
+    # The sizes without a date are listed in words, once the picture reaches the Datenstand ...
+    words = " ".join(text.get_text() for text in fig.texts)
+    assert "Ohne Datum veröffentlicht (nicht eingezeichnet): 2.450 Personen, 850 Organisationen" in words
+    # ... and the points are those of the nine dated publications (6 give people, 7 organisations).
+    assert [len(line.get_xdata()) for line in lower.get_lines()[:2]] == [6, 7]
+    with matplotlib.rc_context(mapfig.RC):
+        before = build_timeline(coverage, ViewState(dt.date(2024, 6, 1)), style.PRESETS["16x9"])
+    assert "Ohne Datum" not in " ".join(text.get_text() for text in before.texts)
+    assert "Datenstand" not in " ".join(t.get_text() for t in before.axes[1].get_legend().get_texts())

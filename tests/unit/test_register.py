@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 
 import pandas as pd
@@ -49,38 +48,6 @@ register._write_changes = paced
 with register.Register(url) as reg:
     print(reg.commit_import(path, user).import_id)
 """
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def new_url(request, tmp_path):
-    """A factory of URLs of empty databases of one backend (a fresh PostgreSQL schema each)."""
-    if request.param == "sqlite":
-        paths = iter(tmp_path / f"register-{n}.sqlite" for n in range(100))
-        yield lambda: f"sqlite:///{next(paths)}"
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{PG_ENV} is not set under CI: .ci/run starts PostgreSQL and sets it")
-        pytest.skip(f"{PG_ENV} is not set (no PostgreSQL server for the register tests)")
-    url = sa.make_url(base)
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    engine = sa.create_engine(url)
-    schemas = []
-
-    def make():
-        schemas.append(f"register_test_{uuid.uuid4().hex[:12]}")
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schemas[-1]}")
-        scoped = url.update_query_dict({"options": f"-csearch_path={schemas[-1]}"})
-        return scoped.render_as_string(hide_password=False)
-
-    yield make
-    with engine.begin() as conn:
-        for schema in schemas:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    engine.dispose()
 
 
 @pytest.fixture
@@ -391,6 +358,7 @@ def sid_atlas(*args, env=None, cwd=None):
 
 def test_cli_import_undo_history_and_export(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    Register(db).close()
     good = write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\nStadt Menden;März 2023\n", "good.csv")
     mixed = write(tmp_path, "Name;Beitritt\nHamm;2023\nKleve;2024\n", "mixed.csv")
     dry = sid_atlas("import", good, "--db", db, "--dry-run")
@@ -410,7 +378,7 @@ def test_cli_import_undo_history_and_export(tmp_path):
     dump = tmp_path / "dump.csv"
     assert sid_atlas("register", "export", "--db", db, "--out", dump).returncode == 0
     copy = f"sqlite:///{tmp_path / 'copy.sqlite'}"
-    assert sid_atlas("import", dump, "--db", copy, "--no-seed").returncode == 0
+    assert sid_atlas("import", dump, "--db", copy, "--create", "--no-seed").returncode == 0
     assert sid_atlas("register", "export", "--db", copy).stdout == dump.read_text(encoding="utf-8")
     earlier = sid_atlas("register", "export", "--db", db, "--at", "2000-01-01").stdout
     assert earlier.splitlines() == [",".join(accessions.COLUMNS)]
@@ -429,6 +397,7 @@ def test_cli_import_undo_history_and_export(tmp_path):
 )
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02")
+    Register(f"sqlite:///{tmp_path / 'cli.sqlite'}").close()
     db = [] if "--db" in args else ["--db", f"sqlite:///{tmp_path / 'cli.sqlite'}"]
     result = sid_atlas(*args, *db, cwd=tmp_path)
     assert result.returncode == 2
@@ -438,7 +407,9 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
 def test_coverage_reads_the_register_only_when_configured(tmp_path):
     db = f"sqlite:///{tmp_path / 'cov.sqlite'}"
     # Bielefeld documented a year before the regional event of Detmold (1 February 2024).
-    imported = sid_atlas("import", write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;15.01.2023\n"), "--db", db)
+    imported = sid_atlas(
+        "import", write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;15.01.2023\n"), "--db", db, "--create"
+    )
     assert imported.returncode == 0, imported.stderr
     args = ("coverage", "--date", "2023-06-01", "--level", "gemeinde", "--region", "057", "--format", "json")
 
@@ -449,3 +420,106 @@ def test_coverage_reads_the_register_only_when_configured(tmp_path):
 
     assert bielefeld({register.URL_ENV: db})["body_member"] is True
     assert bielefeld()["body_member"] is False
+
+
+# -- provenance per row (schema 3) -------------------------------------------------------------
+
+PROVENANCE_LIST = (
+    "Name;Beitritt;Quelle;Zitat;Gelesen am;Frühestens\n"
+    "Bielefeld, Stadt;;Amtsblatt;„Bielefeld tritt bei“, sagt -das- Amtsblatt;12.2026;17.03.2024\n"
+    'Stadt Menden;März 2023;Ratsbeschluss;=HYPERLINK("x");01.12.2026;\n'
+)
+
+
+def test_a_partner_list_brings_quote_read_date_and_bound_and_they_round_trip(reg, new_url, units, tmp_path):
+    done = reg.commit_import(write(tmp_path, PROVENANCE_LIST), "editor", today=dt.date(2026, 12, 7))
+    assert done.summary["needs_attention"] == 0 and done.summary["columns"]["quote"] == "Zitat"
+    table = reg.table().set_index("key")
+    bielefeld, menden = table.loc["05711000"], table.loc["05962040"]
+    assert (bielefeld["date_precision"], bielefeld["not_before"], bielefeld["read_on"]) == (
+        "unknown",
+        "2024-03-17",
+        "2026-12",
+    )
+    assert bielefeld["quote"] == "„Bielefeld tritt bei“, sagt -das- Amtsblatt"
+    assert (menden["quote"], menden["read_on"], menden["not_before"]) == ('=HYPERLINK("x")', "2026-12-01", "")
+    dump = reg.export()
+    assert '\'=HYPERLINK(""x"")' in dump  # neutralised in the file people open ...
+    with Register(new_url(), seed=False, units=units) as copy:
+        restored = copy.commit_import(write(tmp_path, dump, "dump.csv"), "restore", today=dt.date(2026, 12, 7))
+        assert restored.summary["needs_attention"] == 0
+        assert rows(copy.table()) == rows(reg.table())  # ... restored exactly
+        assert copy.export() == dump
+
+
+def test_a_bound_after_the_date_or_a_read_date_in_the_future_needs_attention(reg, tmp_path):
+    path = write(
+        tmp_path,
+        "Name;Beitritt;Gelesen am;Frühestens\nBielefeld, Stadt;01.02.2023;;01.03.2023\nStadt Menden;2023;2027;\n",
+    )
+    report = reg.preview(path, today=dt.date(2026, 12, 7))
+    messages = {r.name: " ".join(r.messages) for r in report.reports}
+    assert "Frühestens 2023-03-01 liegt nach dem Beitritt 2023-02-01" in messages["Bielefeld, Stadt"]
+    assert "Gelesen am 2027 liegt in der Zukunft" in messages["Stadt Menden"]
+    assert report.summary["usable"] == 0
+
+
+def test_an_editor_sets_the_quote_and_the_read_date(reg):
+    ident = register.identity("gemeinde", "05766040", "Stadt Lage")
+    reg.edit_membership(ident, "editor", quote="Lage ist dabei", read_on="2026-12")
+    row = reg.table().set_index("key").loc["05766040"]
+    assert (row["quote"], row["read_on"]) == ("Lage ist dabei", "2026-12")
+    with pytest.raises(InputError, match="not_before 2024-03 lies after joined_on 2024-02-01"):
+        reg.edit_membership(ident, "editor", not_before="2024-03")
+
+
+def _as_schema_2(url: str) -> None:
+    """Turn a register of this version into one as version 2 left it: no provenance columns, none in the log."""
+    from register.schema import changes, meta
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for column in accessions.PROVENANCE_COLUMNS:
+            conn.exec_driver_sql(f"ALTER TABLE register_memberships DROP COLUMN {column}")
+
+        def old(record):
+            return (
+                None if record is None else {k: v for k, v in record.items() if k not in accessions.PROVENANCE_COLUMNS}
+            )
+
+        for change_id, before, after in conn.execute(sa.select(changes.c.id, changes.c.before, changes.c.after)).all():
+            conn.execute(changes.update().where(changes.c.id == change_id).values(before=old(before), after=old(after)))
+        conn.execute(meta.update().values(schema_version=2))
+    engine.dispose()
+
+
+def test_a_schema_2_register_is_migrated_when_opened(new_url, units, tmp_path, shipped):
+    url = new_url()
+    with Register(url, units=units) as reg:
+        done = reg.commit_import(write(tmp_path, "Name;Beitritt\nBielefeld, Stadt;01.02.2023\n"), "editor")
+    _as_schema_2(url)
+    with Register(url, units=units) as migrated:
+        with migrated._transaction() as conn:
+            assert conn.execute(sa.text("SELECT schema_version FROM register_meta")).scalar() == 3
+        table = migrated.table()
+        # The columns are there, empty: nothing is filled in.
+        assert set(table["quote"]) == set(table["not_before"]) == set(table["read_on"]) == {""}
+        assert len(table) == len(shipped) + 1
+        # The log written before the columns existed still rebuilds past states and undoes.
+        assert len(migrated.state_at(dt.datetime.now(dt.UTC))) == len(table)
+        assert migrated.changes_of(done.import_id)[0]["after"]["quote"] == ""
+        migrated.undo_import(done.import_id, "editor")
+        assert len(migrated.table()) == len(shipped)
+        # A program of version 2 still running beside it can insert rows (the columns default to '').
+        with migrated._transaction(write=True) as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO register_memberships (identity, name, kind, key, joined_on, date_precision, "
+                    "certain_by, evidence, event, source, left_on, note, entry_id, changed_at) VALUES "
+                    "('body:verband:x', 'X', 'verband', '', '', 'unknown', '', 'documented', '', 's', '', '', 1, :now)"
+                ),
+                {"now": dt.datetime.now(dt.UTC)},
+            )
+        assert migrated.table().set_index("name").loc["X", "quote"] == ""
+    with Register(url, units=units) as again:  # opened again: nothing to migrate
+        assert len(again.table()) == len(shipped) + 1

@@ -67,7 +67,7 @@ def test_the_cli_dump_is_neutralised_and_imports_back(reg, tmp_path, capsys):
     assert cli.main(["register", "export", "--db", url, "--out", str(out)]) == 0
     assert "'" + HOSTILE["source"] in cells(out.read_text(encoding="utf-8"))
     copy = f"sqlite:///{tmp_path / 'copy.sqlite'}"
-    assert cli.main(["import", str(out), "--db", copy, "--no-seed"]) == 0
+    assert cli.main(["import", str(out), "--db", copy, "--create", "--no-seed"]) == 0
     with Register(copy) as restored:
         assert restored.export() == reg.export()
 
