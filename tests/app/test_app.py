@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders import provenance, store
 from tests import helpers
 from viewmodel.credits import credit_line, credit_markdown
 from viewmodel.i18n import format_date
+from viewmodel.text import version_text
 
 APP = str(helpers.APP)
 D = dt.date
@@ -48,8 +50,9 @@ def test_default_load_shows_today_for_all_nrw():
     assert metric(app, "Kreise im Netzwerk") == "52 von 53"
     assert not app.warning
     assert url(app) == {"date": dt.date.today().isoformat()}
-    # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits).
-    assert any(c.value == f"Daten: {credit_markdown()}" for c in app.caption)
+    # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits), and the data version.
+    version = version_text(provenance.data_version(store.load_coverage()))
+    assert any(c.value == f"Daten: {credit_markdown()} · {version}" for c in app.caption)
     assert "dl-de/by-2-0" in credit_line() and credit_line().startswith("© GeoBasis-DE / BKG")
 
 
