@@ -250,10 +250,10 @@ STATUS_MEANING: dict[str, Text] = {
 # Of a unit's coverage (evidence of the level tables) ...
 COVERAGE_EVIDENCE_MEANING: dict[str, Text] = {
     "documented": (
-        "einzeln belegt: eine Quelle nennt den Beitritt, der die Einheit abdeckt (den eigenen oder den ihres "
-        "Kreises); bei Kreis und Regierungsbezirk: jede abgedeckte Gemeinde ist so belegt",
-        "documented: a source names the accession that covers the unit (its own or its Kreis's); for a Kreis or "
-        "Regierungsbezirk: every covered Gemeinde is so documented",
+        "belegt (einzeln oder über den Kreis): eine Quelle nennt den Beitritt, der die Einheit abdeckt (den "
+        "eigenen oder den ihres Kreises); bei Kreis und Regierungsbezirk: jede abgedeckte Gemeinde ist so belegt",
+        "documented (one by one or through the Kreis): a source names the accession that covers the unit (its own "
+        "or its Kreis's); for a Kreis or Regierungsbezirk: every covered Gemeinde is so documented",
     ),
     "inferred": (
         "abgeleitet: aus dem Beitritt eines ganzen Regierungsbezirks geschlossen, nicht einzeln belegt (bei Kreis "
