@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
     coverage.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
     coverage.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    coverage.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the words (status_text, table)")
 
     serve = commands.add_parser("serve", help="start the dashboard")
     serve.add_argument("--port", type=_port, default=8501)

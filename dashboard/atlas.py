@@ -44,11 +44,10 @@ from exports.style import title_for
 from loaders import accessions, provenance, store
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
-from loaders.tables import to_csv_bytes
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
 from viewmodel import charts, credits, tables
 from viewmodel import model as viewmodel
-from viewmodel.i18n import format_date, t
+from viewmodel.i18n import format_date, format_int, t
 
 PLAY_SECONDS = 1.5
 # The Stichtag row's widths in pixels: one line on a desktop, wrapped into three on a phone (390 px).
@@ -160,28 +159,33 @@ def sizes_chart(today: dt.date, lang: str) -> str:
     return chartview.data_url(chart, f"sizes-{lang}")
 
 
-def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
-    """The members as of ``day``: one table per set of members (their own dates), shared, read-only."""
+def member_table(view: ViewState):
+    """The members as of the view's day, each body once: one table per set of members (their own dates), read-only."""
     cov = coverage()
     return viewmodel.remember(
         cov,
-        ("members", viewmodel.member_period(cov, day), evidence, region, lang),
-        lambda: members.members_table(cov.members_as_of(day, evidence, region), lang),
+        ("members", viewmodel.member_period(cov, view.date), view.evidence, view.region, view.lang),
+        lambda: members.members_table(
+            viewmodel.organisations(cov, view.date, view.evidence, view.region), viewmodel.words_of(cov, view)
+        ),
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def undated_table(region: str | None, lang: str):
     """Documented members without a date: they depend on the region, never on the Stichtag."""
-    return members.members_table(members.undated_members(coverage().accessions, region), lang)
+    cov = coverage()
+    words = viewmodel.words_of(cov, ViewState(FIRST_DAY, lang=lang))
+    return members.members_table(members.undated_members(cov.accessions, region), words)
 
 
-def member_count(day: dt.date, evidence: str, region: str | None) -> int:
+def member_count(day: dt.date, evidence: str, region: str | None) -> dict[str, int]:
+    """How many organisations, each body once, and how many of them documented and inferred."""
     cov = coverage()
     return viewmodel.remember(
         cov,
         ("member_count", viewmodel.member_period(cov, day), evidence, region),
-        lambda: len(cov.members_as_of(day, evidence, region)),
+        lambda: viewmodel.organisation_counts(viewmodel.organisations(cov, day, evidence, region)),
     )
 
 
@@ -474,18 +478,13 @@ def lower_sections(view: ViewState, cov) -> None:
     # A fixed label: the switch keeps its state. The lists (about 160 KB for NRW, and the tables below) are sent
     # only once asked for.
     if st.toggle(t("members_open", lang), key="w_members_open"):
-        table = members.search(
-            member_table(view.date, view.evidence, view.region, lang),
-            st.text_input(t("search", lang), key="w_search"),
-            lang,
-        )
-        st.caption(t("members_count", lang, n=len(table)))
+        table = members.search(member_table(view), st.text_input(t("search", lang), key="w_search"), lang)
         st.dataframe(table, hide_index=True, width="stretch")
 
-        # The file says which view it is: a members list without its Stichtag and filter would mislead.
+        # The file says which view it is: a members list without its Stichtag, filter and Datenstand would mislead.
         def stamped() -> bytes:
-            return to_csv_bytes(
-                table.assign(**{t("stichtag", lang): view.date.isoformat(), t("evidence", lang): view.evidence})
+            return members.members_csv(
+                table, view.date, view.evidence, lang, provenance.data_as_of(cov), viewmodel.data_version(cov)
             )
 
         st.download_button(
@@ -498,7 +497,9 @@ def lower_sections(view: ViewState, cov) -> None:
         if len(statewide):
             with st.expander(f"{t('statewide', lang)} ({len(statewide)})"):
                 st.caption(t("statewide_note", lang))
-                st.dataframe(members.members_table(statewide, lang), hide_index=True, width="stretch")
+                st.dataframe(
+                    members.members_table(statewide, viewmodel.words_of(cov, view)), hide_index=True, width="stretch"
+                )
         undated = undated_table(view.region, lang)
         if len(undated):
             with st.expander(t("undated", lang, n=len(undated))):
@@ -544,8 +545,11 @@ def day_view(basemap: str) -> None:
     for notice in state.notices:
         head.warning(plain(notice))
     model = view_model(view)
-    if model.currency:
-        head.info(model.currency, icon=":material/info:")
+    # A Stichtag after the Datenstand is told plainly, above the map, that its figures are the Datenstand's;
+    # otherwise the Datenstand stands under the map (the map keeps its place on a phone's first screen).
+    # (Plain: the Datenstand names a source, which comes from the data.)
+    if model.beyond_data_as_of:
+        head.info(plain(model.currency), icon=":material/info:")
 
     now, then = model.now, model.then
     head.markdown(f"**{plain(model.figures_line)}**")
@@ -557,8 +561,12 @@ def day_view(basemap: str) -> None:
     accessibility.skip_link(lang, tools)
     drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
     accessibility.map_description(model)
-    # The credits with the licence text's address as a link (styled dark in atlas.css: a caption is faded).
-    st.container(key="credits").caption(f"{t('attribution', lang)}: {credits.credit_markdown()}")
+    # The credits with the licence text's address as a link (styled dark in atlas.css: a caption is faded),
+    # the data version, and the Datenstand (above the map instead when the Stichtag lies after it).
+    under = "" if model.beyond_data_as_of else f"{plain(model.currency)}  \n"
+    st.container(key="credits").caption(
+        f"{under}{t('attribution', lang)}: {credits.credit_markdown()} · {model.data_version}"
+    )
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
     if _map_first(drawn):  # a browser's first run ends with the map (see there)
@@ -567,7 +575,7 @@ def day_view(basemap: str) -> None:
     # One wrapping row, not two rows of columns: the same cards in 6 elements instead of 13, which a Stichtag
     # change sends and Streamlit builds each time. "396 von 396 (100,0 %)" needs its wider card to stay readable.
     cards = st.container(horizontal=True, key="figure_cards")
-    for card, width in zip(figures.cards(now, then, view.compare, lang), CARD_WIDTHS):
+    for card, width in zip(figures.cards(now, then, view.compare, lang, view.evidence), CARD_WIDTHS):
         cards.metric(
             card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True, width=width
         )
@@ -594,7 +602,16 @@ def day_view(basemap: str) -> None:
     st.header(t("members", lang))
     # The count stays in the fragment (it follows the Stichtag); the list's switch and what it opens stand below it,
     # outside (see lower_sections).
-    st.caption(t("members_count", lang, n=member_count(view.date, view.evidence, view.region)))
+    counts = member_count(view.date, view.evidence, view.region)
+    st.caption(
+        t(
+            "members_count",
+            lang,
+            n=format_int(counts["total"], lang),
+            documented=format_int(counts["documented"], lang),
+            inferred=format_int(counts["inferred"], lang),
+        )
+    )
 
 
 if __name__ == "__main__":  # run as a page (dashboard/navigation.py); importing it draws nothing

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from viewmodel.i18n import format_date, format_decimal, format_int, format_pct, format_signed, t
+from viewmodel.text import how_counted
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,14 @@ def _share(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
 
 
-def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, lang: str = "de") -> list[Card]:
+def cards(
+    now: dict, then: dict | None = None, compare: dt.date | None = None, lang: str = "de", evidence: str = "all"
+) -> list[Card]:
     """Five cards: Gemeinden, population, area, Kreise, Bezirksregierungen.
+
+    Under "documented accessions only" (``evidence="documented"``) they count
+    documented coverage and say so in their labels: what is not documented is
+    not thereby uncovered.
 
     Parameters
     ----------
@@ -38,6 +45,8 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
         The compare date, named in the delta's help text.
     lang : str
         "de" or "en".
+    evidence : str
+        The evidence filter.
 
     Examples
     --------
@@ -51,6 +60,7 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
     [('70 von 70 (100,0 %)', '+70'), ('100,0 %', '+100,0 Pp.')]
     """
     since = t("delta_since", lang, date=format_date(compare, lang)) if compare else None
+    suffix = "_documented" if evidence == "documented" else ""
 
     def card(
         label: str, value: str, change: float | None, digits: int = 0, unit: str | None = None, note: str | None = None
@@ -75,7 +85,7 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
 
     out = [
         card(
-            t("fig_gemeinden", lang),
+            t(f"fig_gemeinden{suffix}", lang),
             t(
                 "of_share",
                 lang,
@@ -84,17 +94,17 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
                 share=format_pct(_share(now["gemeinden_covered"], now["gemeinden_total"]), lang),
             ),
             count_change("gemeinden_covered"),
-            note=t("fig_gemeinden_help", lang),
+            note=t(f"fig_gemeinden{suffix}_help", lang),
         ),
         card(
-            t("fig_population", lang),
+            t(f"fig_population{suffix}", lang),
             format_pct(_share(now["population_covered"], now["population_total"]), lang),
             share_change("population_covered", "population_total"),
             1,
             "pp",
         ),
         card(
-            t("fig_area", lang),
+            t(f"fig_area{suffix}", lang),
             format_pct(_share(now["area_km2_covered"], now["area_km2_total"]), lang),
             share_change("area_km2_covered", "area_km2_total"),
             1,
@@ -104,7 +114,7 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
     if now["kreise_in"] is not None:
         out.append(
             card(
-                t("fig_kreise", lang),
+                t(f"fig_kreise{suffix}", lang),
                 t("of", lang, n=now["kreise_in"], total=now["kreise_total"]),
                 count_change("kreise_in"),
                 note=t("fig_kreise_help", lang),
@@ -112,7 +122,7 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
         )
     out.append(
         card(
-            t("fig_rbs", lang),
+            t(f"fig_rbs{suffix}", lang),
             t("of", lang, n=now["bezirksregierungen_in"], total=now["bezirksregierungen_total"]),
             count_change("bezirksregierungen_in"),
         )
@@ -121,18 +131,21 @@ def cards(now: dict, then: dict | None = None, compare: dt.date | None = None, l
 
 
 def documented_line(now: dict, lang: str = "de") -> str:
-    """How much of each card's count is documented one by one (the rest is inferred).
+    """How much of each card's count is documented (the rest is inferred), the Gemeinden split by how.
 
     Examples
     --------
-    >>> documented_line({"gemeinden_covered_documented": 23, "population_covered_documented": 2074874,
+    >>> documented_line({"gemeinden_covered_documented": 23, "gemeinden_documented_one_by_one": 13,
+    ...                  "gemeinden_documented_via_kreis": 10, "population_covered_documented": 2074874,
     ...                  "kreise_in_documented": 3, "bezirksregierungen_in_documented": 4})
-    'Davon einzeln belegt – Gemeinden: 23 · Einwohner: 2.074.874 · Kreise: 3 · Bezirksregierungen: 4'
+    'Davon belegt – Gemeinden: 23 (13 einzeln, 10 über den Kreis) · Einwohner: 2.074.874 · Kreise: 3 · Bezirksregierungen: 4'
     """
+    documented = now["gemeinden_covered_documented"]
+    how = how_counted(now["gemeinden_documented_one_by_one"], now["gemeinden_documented_via_kreis"], lang)
     return t(
         "fig_documented",
         lang,
-        gemeinden=format_int(now["gemeinden_covered_documented"], lang),
+        gemeinden=format_int(documented, lang) + (f" ({how})" if documented else ""),
         population=format_int(now["population_covered_documented"], lang),
         kreise=format_int(now["kreise_in_documented"], lang),
         rbs=format_int(now["bezirksregierungen_in_documented"], lang),

@@ -1,29 +1,37 @@
-"""The members table as a person reads it: German columns, dates at their precision.
+"""The members table as a person reads it: German columns, dates at their precision, each row's own evidence.
 
-Pure: turns rows of ``Coverage.members_as_of`` (organisations only — people
-appear nowhere but as published counts) into the table shown and downloaded.
+Pure: turns rows of :func:`viewmodel.model.organisations` (organisations only,
+each body once — people appear nowhere but as published counts) into the table
+shown and downloaded. The evidence column is the row's own, in the
+vocabulary's words (:func:`viewmodel.text.member_evidence`); the downloaded CSV
+adds the view it belongs to (Stichtag, evidence filter, Datenstand, data version).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from viewmodel.i18n import evidence_label, format_partial, kind_label, t
+from loaders.tables import to_csv_bytes
+from viewmodel.i18n import format_partial, kind_label, t
+from viewmodel.text import Words, filter_label, member_evidence, shown_source
 
 COLUMNS = ("col_name", "col_kind", "col_key", "col_joined", "col_joined_iso", "col_evidence", "col_source", "col_note")
 
 
-def members_table(rows: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
+def members_table(rows: pd.DataFrame, w: Words) -> pd.DataFrame:
     """Accession rows as the displayed table, sorted by accession date, then name.
 
     Examples
     --------
     >>> rows = pd.DataFrame([{"name": "Stadt Erkrath", "kind": "gemeinde", "key": "05158004",
-    ...     "joined_on": "2023-10", "date_precision": "month", "evidence": "documented",
+    ...     "joined_on": "2023-10", "date_precision": "month", "evidence": "documented", "event": "",
     ...     "source": "erkrath.de", "note": ""}])
-    >>> members_table(rows).iloc[0].tolist()
+    >>> members_table(rows, Words("gemeinde")).iloc[0].tolist()
     ['Stadt Erkrath', 'Gemeinde', '05158004', 'Oktober 2023', '2023-10', 'einzeln belegt', 'erkrath.de', '']
     """
+    lang = w.lang
     ordered = rows.sort_values(["joined_on", "name"], kind="stable")
     values = [
         ordered["name"],
@@ -34,11 +42,43 @@ def members_table(rows: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
             for text, precision in zip(ordered["joined_on"], ordered["date_precision"])
         ],
         ordered["joined_on"],
-        ordered["evidence"].map(lambda evidence: evidence_label(evidence, lang)),
-        ordered["source"],
+        [member_evidence(evidence, event, w) for evidence, event in zip(ordered["evidence"], ordered["event"])],
+        [
+            shown_source(evidence, event, source, w) or ""
+            for evidence, event, source in zip(ordered["evidence"], ordered["event"], ordered["source"])
+        ],
         ordered["note"],
     ]
     return pd.DataFrame({t(column, lang): list(value) for column, value in zip(COLUMNS, values)})
+
+
+def members_csv(table: pd.DataFrame, day: dt.date, evidence: str, lang: str, as_of, version) -> bytes:
+    """The members list as a CSV that says its view: Stichtag, evidence filter, Datenstand and data version.
+
+    Each row keeps its own evidence in „Evidenz“; the filter has a column of its own („Evidenzfilter“).
+    ``as_of`` and ``version`` are :func:`loaders.provenance.data_as_of` and ``data_version``.
+
+    Examples
+    --------
+    >>> from loaders.provenance import DataAsOf, DataVersion
+    >>> table = pd.DataFrame({"Name": ["Stadt Erkrath"], "Evidenz": ["einzeln belegt"]})
+    >>> text = members_csv(table, dt.date(2024, 2, 1), "all", "de", DataAsOf(dt.date(2024, 2, 1), "ots"),
+    ...                    DataVersion("1", "abc", dt.date(2024, 2, 1))).decode("utf-8-sig")
+    >>> text.splitlines()[0]
+    'Name,Evidenz,Stichtag,Evidenzfilter,Datenstand,Quelle des Datenstands,Datenversion'
+    >>> text.splitlines()[1]
+    'Stadt Erkrath,einzeln belegt,2024-02-01,"alle Beitritte, auch abgeleitete",2024-02-01,ots,1 (abc)'
+    """
+    stamped = table.assign(
+        **{
+            t("stichtag", lang): day.isoformat(),
+            t("col_evidence_filter", lang): filter_label(evidence, lang),
+            t("col_data_as_of", lang): as_of.day.isoformat() if as_of else "",
+            t("col_data_as_of_source", lang): as_of.source if as_of else "",
+            t("col_data_version", lang): f"{version.version} ({version.digest})",
+        }
+    )
+    return to_csv_bytes(stamped)
 
 
 def search(table: pd.DataFrame, query: str, lang: str = "de") -> pd.DataFrame:

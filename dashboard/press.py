@@ -7,8 +7,9 @@ the title (a few cached glyph widths) so it can say before the click that it
 will not fit.
 
 The embed view (``?iframe=1``) is the map of one view and nothing else a page
-around it would not want: map, legend, Stand, figures, attribution and a link
-to the full atlas. Frame it from another site by listing that site in
+around it would not want: map, legend, Stand, figures, the Datenstand (a frame
+that always shows "today" says its figures are the Datenstand's), attribution
+and a link to the full atlas. Frame it from another site by listing that site in
 ``$SID_ATLAS_FRAME_ANCESTORS`` (see ``dashboard/webserver.py``); it needs no
 cookie, so it works with third-party cookies blocked.
 """
@@ -418,6 +419,7 @@ def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution
         st.caption(alt_text(cov, view))
     else:
         st.markdown(f"**{plain(model.subtitle)}**  \n{plain(model.figures_line)}")
+        st.caption(plain(model.currency))
         render_map(
             model, basemap="none", attribution=attribution, key="embed-map", height=max(200, height - EMBED_CHROME_PX)
         )

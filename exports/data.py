@@ -1,9 +1,7 @@
-"""The data behind a view: one row per unit of the view's level, as the view model has it.
+"""The data behind a view: the view model's rows (:mod:`viewmodel.rows`) for one :class:`ViewState`.
 
-Every row carries what the picture shows — status, the evidence of its
-coverage, the covered counts and their documented part, the body's own
-accession — plus the view it belongs to (Stichtag, evidence filter,
-Gebietsstand), so a CSV taken out of context still says what it is.
+``sid-atlas coverage`` writes the same rows (json, csv), so the command line
+and the exports cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,12 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.coverage import Coverage
-from loaders.sources import gebietsstand
 from loaders.viewstate import ViewState
-from viewmodel import text
-from viewmodel.model import UNIT_COLUMNS, unit_table
+from viewmodel import model
+from viewmodel.rows import DATA_COLUMNS, VIEW_COLUMNS, data_rows, view_fields
 
-VIEW_COLUMNS = ["stichtag", "compare", "evidence_filter", "gebietsstand"]
+__all__ = ["DATA_COLUMNS", "VIEW_COLUMNS", "data_rows", "data_table", "view_fields"]
 
 
 def data_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
@@ -29,15 +26,12 @@ def data_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
     >>> table = data_table(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
     >>> len(table), int(table["gemeinden_covered_documented"].sum()), table["stichtag"].iat[0]
     (70, 1, '2024-02-01')
+    >>> table.set_index("key").loc["05711000", "status_text"]
+    'abgedeckt – abgeleitet aus dem Beitritt des RB Detmold (1. Februar 2024)'
     """
-    table = unit_table(cov, view)[UNIT_COLUMNS].copy()
-    labels = {
-        status: text.status_label(status, view.level, view.compare, view.lang)
-        for status in set(table["status"]) | {"new"}
-    }
-    table.insert(table.columns.get_loc("status") + 1, "status_text", table["status"].map(labels))
-    table["stichtag"] = view.date.isoformat()
-    table["compare"] = view.compare.isoformat() if view.compare else None
-    table["evidence_filter"] = view.evidence
-    table["gebietsstand"] = gebietsstand()
-    return table
+    table = model.unit_table(cov, view)
+    rows = data_rows(cov, table, view.date, view.compare, view.evidence)
+    # The map's drawing columns stay in: the package and the tests read them; the files drop them.
+    rows.insert(rows.columns.get_loc("new") + 1, "shown", table["shown"])
+    rows.insert(rows.columns.get_loc("shown") + 1, "hatched", table["hatched"])
+    return rows

@@ -193,11 +193,12 @@ def _draw_panel(
     ax, panel: Panel, view: ViewState, scale: float, box_aspect: float, lod: str, raster: bool = False
 ) -> None:
     _frame(ax, view, box_aspect)
-    units = panel.model.units[["key", "shown", "hatched", "evidence"]]
+    units = panel.model.units[["key", "shown", "hatched", "evidence", "new"]]
     # The model holds the view's region; the units outside it are drawn muted around it.
     shapes = _clipped(geometry(view.level, lod), ax).merge(units, on="key", how="left")
     shapes["shown"] = shapes["shown"].fillna("muted")
     shapes["hatched"] = shapes["hatched"].fillna(False).astype(bool)
+    shapes["new"] = shapes["new"].fillna(False).astype(bool)
     unit_lw = {"gemeinde": 0.25, "kreis": 0.5, "regierungsbezirk": 0.8}[view.level]
     for (shown, hatched), group in shapes.groupby(["shown", "hatched"], sort=True):
         look = palette.STYLES[shown]
@@ -219,13 +220,17 @@ def _draw_panel(
             )
     if view.level == "gemeinde":
         _plot_lines(ax, shapely.boundary(_clipped(geometry("kreis", lod), ax)["geometry"]), palette.EDGE, 0.7 * scale)
-    new = shapes[shapes["shown"] == "new"]
-    if len(new):
-        # A dark edge around what is new keeps it findable in grey scale too.
-        _plot_lines(ax, [shapely.boundary(shapely.union_all(new["geometry"]))], palette.INK, 1.0 * scale)
     rbs = geometry("regierungsbezirk", lod)
     _plot_lines(ax, shapely.boundary(_clipped(rbs, ax)["geometry"]), palette.OUTLINE, 1.1 * scale)
     _plot_lines(ax, shapely.boundary(_clipped(geometry("land", lod), ax)["geometry"]), palette.OUTLINE, 1.4 * scale)
+    new = shapes[shapes["new"]]
+    if len(new):
+        # What is new keeps its status's fill; a ring over every outline (a dark line on an orange band)
+        # marks it, in grey scale too.
+        ring = [shapely.boundary(shapely.union_all(new["geometry"]))]
+        band, line = palette.RING_WIDTHS
+        _plot_lines(ax, ring, palette.STYLES["new"].fill, band * 0.6 * scale)
+        _plot_lines(ax, ring, palette.STYLES["new"].stroke, line * 0.5 * scale)
     documented = shapes[(shapes["evidence"] == "documented") & (shapes["shown"] != "muted")]
     _label_regions(ax, rbs, view, scale, shapely.union_all(documented["geometry"]) if len(documented) else None)
     ax.set_xlim(*ax.get_xlim())  # plotting must not move the frame
@@ -364,27 +369,37 @@ def _frame(ax, view: ViewState, box_aspect: float) -> None:
 
 
 def _legend_handles(panel_list: list[Panel]) -> list[Patch]:
-    """The view model's legend entries (of every panel, in order) as matplotlib patches."""
-    seen, handles = set(), []
+    """The view model's legend entries (of every panel) as matplotlib patches: statuses, then "new", then "outside"."""
+    seen: dict[tuple, dict] = {}
     for panel in panel_list:
         for item in panel.model.legend:
-            if item["status"] in seen:
-                continue
-            seen.add(item["status"])
-            look = palette.STYLES[item["status"]]
-            pattern = "inferred" if item["inferred"] else look.pattern
-            facecolor = "#ffffff" if item["inferred"] else look.fill
-            handles.append(
-                Patch(
-                    facecolor=facecolor,
-                    edgecolor=look.stroke if item["status"] == "new" else "#bbbbbb",
-                    linewidth=0.8 if item["status"] == "new" else 0.4,
-                    label=item["label"],
-                    hatch=palette.MPL_HATCH[pattern] if pattern else None,
-                    hatchcolor=look.fill if item["inferred"] else palette.DOT_INK,
-                )
-            )
-    return handles
+            seen.setdefault((item["status"], item["inferred"]), item)
+    last = {"new": 1, "muted": 2}
+    items = sorted(seen.values(), key=lambda item: last.get(item["status"], 0))  # stable: first seen first
+    return [_legend_handle(item) for item in items]
+
+
+def _legend_handle(item: dict) -> Patch:
+    look = palette.STYLES[item["status"]]
+    if item["status"] == "new":
+        # A ring, not a fill: the dark line on the orange band, around white.
+        band, line = palette.RING_WIDTHS
+        return Patch(
+            facecolor="#ffffff",
+            edgecolor=look.stroke,
+            linewidth=line * 0.5,
+            label=item["label"],
+            path_effects=[patheffects.Stroke(linewidth=band * 0.6, foreground=look.fill), patheffects.Normal()],
+        )
+    pattern = "inferred" if item["inferred"] else look.pattern
+    return Patch(
+        facecolor="#ffffff" if item["inferred"] else look.fill,
+        edgecolor="#bbbbbb",
+        linewidth=0.4,
+        label=item["label"],
+        hatch=palette.MPL_HATCH[pattern] if pattern else None,
+        hatchcolor=look.fill if item["inferred"] else palette.DOT_INK,
+    )
 
 
 @dataclass(frozen=True)
@@ -394,6 +409,7 @@ class Texts:
     title: str
     subtitle: str | None = None
     note: str | None = None
+    version: str | None = None  # the data version, a footer line above the credits
 
 
 # Title sizes tried in turn: a long headline steps down before it is refused.
@@ -451,7 +467,8 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
     header_bottom = y - 0.12 * s
 
     credit_size = 7.5
-    footer = textfit.wrap(" · ".join(style.attribution_pieces()), room, credit_size * s, separator=" · ")
+    credits = ([texts.version] if texts.version else []) + style.attribution_pieces()
+    footer = textfit.wrap(" · ".join(credits), room, credit_size * s, separator=" · ")
     if texts.note:
         footer = textfit.wrap(_bounded(texts.note), room, credit_size * s) + footer
     fig.text(
@@ -496,8 +513,9 @@ def build_figure(
     fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
     panel_list = panels(cov, view)
     model = panel_list[-1].model
-    texts = Texts(style.title_for(cov, view, title), subtitle, note)
-    lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
+    texts = Texts(style.title_for(cov, view, title), subtitle, note, model.data_version)
+    # The Datenstand stands on every picture (and so on every animation frame).
+    lines = [model.subtitle, model.figures_line, model.currency]
     header_bottom, footer_top = header_footer(fig, preset, texts, lines)
 
     handles = _legend_handles(panel_list)

@@ -19,6 +19,7 @@ from loaders import accessions
 from loaders.coverage import EVIDENCE_CLASSES, EVIDENCE_FILTERS, STATUSES
 from loaders.dates import PRECISIONS
 from viewmodel.i18n import format_date
+from viewmodel.text import filter_label
 
 Text = tuple[str, str]  # (German, English)
 
@@ -90,11 +91,27 @@ UNIT_FIELDS: dict[str, Text] = {
     ),
     "gemeinden_covered": ("Davon am Stichtag abgedeckt.", "Of these, covered on the Stichtag."),
     "gemeinden_covered_documented": (
-        "Davon einzeln belegt abgedeckt (ihr eigener Beitritt oder der ihres Kreises ist belegt); der Rest von "
+        "Davon belegt abgedeckt (ihr eigener Beitritt oder der ihres Kreises ist belegt); der Rest von "
         "gemeinden_covered ist abgeleitet.",
         "Of these, covered as documented (its own or its Kreis's accession is documented); the rest of "
         "gemeinden_covered is inferred.",
     ),
+    "gemeinden_documented_one_by_one": (
+        "Davon einzeln belegt: der eigene Beitritt der Gemeinde ist belegt.",
+        "Of these, documented one by one: the Gemeinde's own accession is documented.",
+    ),
+    "gemeinden_documented_via_kreis": (
+        "Davon über den Kreis belegt: nur der Beitritt ihres Kreises ist belegt (mit dem vorigen Feld zusammen "
+        "gemeinden_covered_documented).",
+        "Of these, documented through the Kreis: only its Kreis's accession is documented (with the previous field "
+        "together gemeinden_covered_documented).",
+    ),
+    "area_km2_total": (
+        "Fläche der Einheit in km² (DVG2, auf 0,01 km² gerundet).",
+        "Area of the unit in km² (DVG2, to 0.01 km²).",
+    ),
+    "area_km2_covered": ("Davon abgedeckt, in km².", "Of it, covered, in km²."),
+    "area_km2_covered_documented": ("Davon belegt abgedeckt, in km².", "Of it, covered as documented, in km²."),
     "population_total": (
         "Einwohner der Einheit (BKG VG250-EW; Stand siehe gebietsstand).",
         "Population of the unit (BKG VG250-EW; vintage in gebietsstand).",
@@ -140,6 +157,22 @@ UNIT_FIELDS: dict[str, Text] = {
     "compare": (
         "Nur GeoJSON: Vergleichsdatum der Ansicht (JJJJ-MM-TT), leer ohne.",
         "GeoJSON only: compare date of the view (YYYY-MM-DD), empty without one.",
+    ),
+    "data_as_of": (
+        "Datenstand (JJJJ-MM-TT): der Tag der jüngsten datierten Quelle der Daten; in jeder Zeile gleich.",
+        "Data as of (YYYY-MM-DD): the day of the latest dated source of the data; the same in every row.",
+    ),
+    "data_as_of_source": (
+        "Die Quelle des Datenstands; in jeder Zeile gleich.",
+        "The source of data_as_of; the same in every row.",
+    ),
+    "data_version": (
+        "Datenversion der Beitrittsdaten; in jeder Zeile gleich.",
+        "Version of the accession data; the same in every row.",
+    ),
+    "data_version_digest": (
+        "Prüfsumme (SHA-256, 12 Zeichen) der Beitrittsdaten dieser Version; in jeder Zeile gleich.",
+        "Checksum (SHA-256, 12 characters) of the accession data of that version; the same in every row.",
     ),
 }
 
@@ -217,10 +250,10 @@ STATUS_MEANING: dict[str, Text] = {
 # Of a unit's coverage (evidence of the level tables) ...
 COVERAGE_EVIDENCE_MEANING: dict[str, Text] = {
     "documented": (
-        "einzeln belegt: eine Quelle nennt den Beitritt, der die Einheit abdeckt (den eigenen oder den ihres "
-        "Kreises); bei Kreis und Regierungsbezirk: jede abgedeckte Gemeinde ist so belegt",
-        "documented: a source names the accession that covers the unit (its own or its Kreis's); for a Kreis or "
-        "Regierungsbezirk: every covered Gemeinde is so documented",
+        "belegt (einzeln oder über den Kreis): eine Quelle nennt den Beitritt, der die Einheit abdeckt (den "
+        "eigenen oder den ihres Kreises); bei Kreis und Regierungsbezirk: jede abgedeckte Gemeinde ist so belegt",
+        "documented (one by one or through the Kreis): a source names the accession that covers the unit (its own "
+        "or its Kreis's); for a Kreis or Regierungsbezirk: every covered Gemeinde is so documented",
     ),
     "inferred": (
         "abgeleitet: aus dem Beitritt eines ganzen Regierungsbezirks geschlossen, nicht einzeln belegt (bei Kreis "
@@ -253,10 +286,8 @@ LEVEL_MEANING: dict[str, Text] = {
     "kreis": ("Kreis oder kreisfreie Stadt", "Kreis or kreisfreie Stadt (district)"),
     "regierungsbezirk": ("Regierungsbezirk", "Regierungsbezirk (administrative region)"),
 }
-FILTER_MEANING: dict[str, Text] = {
-    "all": ("alle Mitgliedschaften, einzeln belegte und abgeleitete", "every membership, documented and inferred"),
-    "documented": ("nur einzeln belegte Mitgliedschaften", "documented memberships only"),
-}
+# The filter's name is the atlas's one (viewmodel.text.filter_label): "nur belegte Beitritte".
+FILTER_MEANING: dict[str, Text] = {e: (filter_label(e, "de"), filter_label(e, "en")) for e in EVIDENCE_FILTERS}
 KIND_MEANING: dict[str, Text] = {
     "gemeinde": ("Gemeinde oder Stadt", "Gemeinde or town"),
     "kreis": ("Kreis (Kreisverwaltung)", "Kreis (district administration)"),

@@ -16,14 +16,15 @@ import zipfile
 import pandas as pd
 
 from exports import style
-from exports.data import data_table
+from exports.data import VIEW_COLUMNS, data_table
 from loaders.coverage import Coverage
 from loaders.errors import InputError
 from loaders.sources import gebietsstand
 from loaders.tables import fill_sheet as _fill_sheet
 from loaders.tables import to_csv_bytes
 from loaders.viewstate import ViewState
-from viewmodel.i18n import evidence_label, format_date, t
+from viewmodel.i18n import format_date, t
+from viewmodel.text import evidence_word, filter_label
 
 MAP_FORMATS = ("png", "svg", "pdf")
 ANIMATION_FORMATS = ("gif", "mp4")
@@ -190,26 +191,25 @@ def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None, pi
 
 
 def _info_rows(cov: Coverage, view: ViewState, title: str | None) -> list[tuple[str, str]]:
-    """The XLSX info sheet: what the view is, its figures with their documented part, the credits."""
+    """The XLSX info sheet: what the view is, its figures with their documented part, Datenstand, version, credits."""
     from viewmodel.model import build
 
     lang = view.lang
     model = build(cov, view, tooltips=False)
-    evidence = t("subtitle_documented", lang) if view.evidence == "documented" else t("evidence_all", lang)
     rows = [
         ("Titel" if lang == "de" else "Title", style.title_for(cov, view, title)),
         (t("stichtag", lang), format_date(view.date, lang)),
         (t("region", lang), model.region_name),
         (t("level", lang), t(f"level_plural_{view.level}", lang)),
-        (t("evidence", lang), evidence),
+        (t("evidence", lang), filter_label(view.evidence, lang)),
         ("Zahlen" if lang == "de" else "Figures", model.figures_line),
         ("Gebietsstand" if lang == "de" else "Boundaries as of", gebietsstand()),
+        (t("col_data_as_of", lang), model.currency),
+        (t("col_data_version", lang), model.data_version),
     ]
     if view.compare is not None:
         rows.append((t("compare", lang), format_date(view.compare, lang)))
-    if model.currency:
-        rows.append(("Hinweis" if lang == "de" else "Note", model.currency))
-    rows.append((evidence_label("inferred", lang), t("inferred_note", lang)))
+    rows.append((evidence_word("inferred", lang), t("inferred_note", lang)))
     rows += [("Quelle" if lang == "de" else "Source", piece) for piece in style.attribution_pieces()]
     return rows
 
@@ -245,7 +245,7 @@ def _fixed_zip_times(data: bytes) -> bytes:
 
 
 def _geojson(table: pd.DataFrame, view: ViewState, title: str | None) -> bytes:
-    """Full-resolution outlines in WGS84 with the table's columns as properties."""
+    """Full-resolution outlines in WGS84 with the table's columns as properties; the view's fields on top too."""
     import geopandas as gpd
 
     from loaders.boundaries import to_wgs84
@@ -257,8 +257,9 @@ def _geojson(table: pd.DataFrame, view: ViewState, title: str | None) -> bytes:
     collection = json.loads(to_wgs84(frame).to_json(drop_id=True, na="null"))
     collection["name"] = title
     collection["stand"] = view.date.isoformat()
-    collection["evidence_filter"] = view.evidence
-    collection["gebietsstand"] = gebietsstand()
+    # Foreign members (RFC 7946 6.1): the view's fields once for the whole file, as on every feature.
+    if len(table):
+        collection.update({name: table[name].iat[0] for name in VIEW_COLUMNS if name in table and name != "stichtag"})
     # Foreign members are allowed by RFC 7946; the credit travels with the geometry.
     collection["attribution"] = " · ".join(style.attribution_pieces())
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -70,8 +70,9 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
     title = (title or "").strip() or style.default_title(view.lang)
     page = _inline_assets(mapassets.page())
     model = build(cov, view)
-    lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
-    classes = ["subtle", "", "subtle"]  # subtitle, figures line, currency notice
+    # The Datenstand and the data version stand in every file, as on every picture.
+    lines = [model.subtitle, model.figures_line, model.currency, model.data_version]
+    classes = ["subtle", "", "subtle", "subtle"]  # subtitle, figures line, Datenstand, data version
     header = (
         f"<header><h1>{html.escape(title)}</h1>"
         + "".join(f'<p class="{cls}">{html.escape(line)}</p>' for cls, line in zip(classes, lines))

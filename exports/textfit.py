@@ -53,8 +53,8 @@ def _font(bold: bool):
 def wrap(text: str, width_pt: float, size: float, bold: bool = False, separator: str = " ") -> list[str]:
     """Break ``text`` into lines no wider than ``width_pt``, between words (or ``separator`` parts).
 
-    A single word wider than the line is broken between characters, so no
-    input runs off the page.
+    A part wider than the line is broken between its words, and a single word
+    wider than the line between characters, so no input runs off the page.
 
     Examples
     --------
@@ -62,12 +62,17 @@ def wrap(text: str, width_pt: float, size: float, bold: bool = False, separator:
     ['Beitritte im', 'Regierungsbezirk', 'Detmold']
     >>> wrap("a · b · c", 1000, 10, separator=" · ")
     ['a · b · c']
+    >>> wrap("Datenstand: 14. November 2025 (Quelle)", 120, 10, separator=" · ")
+    ['Datenstand: 14.', 'November 2025', '(Quelle)']
     """
     lines: list[str] = []
     for word in (w for w in text.split(separator) if w.strip()):
         candidate = f"{lines[-1]}{separator}{word}" if lines else word
         if lines and text_width(candidate, size, bold) <= width_pt:
             lines[-1] = candidate
+            continue
+        if separator != " " and " " in word.strip() and text_width(word, size, bold) > width_pt:
+            lines += wrap(word, width_pt, size, bold)  # a sentence breaks between its words
             continue
         while text_width(word, size, bold) > width_pt and len(word) > 1:
             cut = 1

@@ -77,7 +77,9 @@ def build_timeline(
     fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
     model = build(cov, view, tooltips=False)
     lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
-    top, bottom = header_footer(fig, preset, Texts(style.title_for(cov, view, title), subtitle, note), lines)
+    top, bottom = header_footer(
+        fig, preset, Texts(style.title_for(cov, view, title), subtitle, note, model.data_version), lines
+    )
 
     events = accessions.read_events().sort_values("date")
     events = events[pd.to_datetime(events["date"]).dt.date <= view.date]

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -78,6 +79,49 @@ def sid_atlas_process(*args: object, cwd: Path | None = None, timeout: float = 3
     return subprocess.run(
         [sys.executable, "-m", "atlas_cli", *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=cwd
     )
+
+
+# -- words that never overstate (issue 18) --------------------------------------------------
+#: A word that says what a membership or coverage rests on.
+EVIDENCE_WORDS = ("belegt", "abgeleitet", "documented", "inferred")
+#: "Mitglied" / "member" as a word (not "Mitglieder", "membership", "body_member").
+MEMBER_WORD = re.compile(r"\b(?:Mitglied|member)\b", re.IGNORECASE)
+#: An own accession claimed; only a documented one may be called so.
+OWN_ACCESSION = re.compile(r"\beigener? Beitritt\b|\bown accession\b", re.IGNORECASE)
+OWN_DOCUMENTED = ("einzeln belegt", "documented one by one")
+#: What must never be said of a unit under "documented accessions only": the sources do not say it.
+NOT_COVERED = re.compile(
+    r"nicht abgedeckt|nicht Mitglied|keine Gemeinde abgedeckt|not covered|not a member|no municipality covered",
+    re.IGNORECASE,
+)
+#: Where one statement ends and another begins: a line, a field, a clause or a sentence.
+#: (Not "25. September": an ordinal's point ends no sentence; two spaces part a table's columns.)
+_SEGMENTS = re.compile(r"<br\s*/?>|[\n\t·;|\"]|(?<!\d)\.\s|\s{2,}")
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def word_problems(text: str, *, inferred: bool = False, documented_only: bool = False) -> list[str]:
+    """What ``text`` overstates: "Mitglied" without its evidence in the same statement; an own accession
+    claimed without "einzeln belegt" (or at all, for an ``inferred`` unit); and, under ``documented_only``,
+    "nicht abgedeckt" / "nicht Mitglied" / "not covered" / "not a member".
+
+    >>> word_problems("Status: Mitglied (eigener Beitritt) – abgeleitet", inferred=True)
+    ['own accession claimed: Status: Mitglied (eigener Beitritt) – abgeleitet']
+    >>> word_problems("Kreisverwaltung: nicht Mitglied", documented_only=True)
+    ['member without evidence: Kreisverwaltung: nicht Mitglied', 'said under documented only: nicht Mitglied']
+    >>> word_problems("Mitglied – einzeln belegt · Mitglieder am Stichtag")
+    []
+    """
+    problems = []
+    for segment in _SEGMENTS.split(text):
+        segment = segment.strip()
+        if MEMBER_WORD.search(segment) and not any(word in segment for word in EVIDENCE_WORDS):
+            problems.append(f"member without evidence: {segment}")
+        if OWN_ACCESSION.search(segment) and (inferred or not any(word in segment for word in OWN_DOCUMENTED)):
+            problems.append(f"own accession claimed: {segment}")
+    if documented_only:
+        problems += [f"said under documented only: {found}" for found in NOT_COVERED.findall(text)]
+    return problems
 
 
 # -- unit tables and accession rows ---------------------------------------------------------

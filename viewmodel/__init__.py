@@ -10,9 +10,15 @@ Modules
 palette
     The one palette: a colour, an edge and a pattern per status.
 i18n
-    German and English words and number formats.
+    German and English words and number formats (the translations).
 text
-    Legend entries, tooltips, figures line and currency notice, from the model.
+    The vocabulary: every word about a unit's status and evidence, the legend,
+    tooltips, figures line, Datenstand and data version — one place for all outputs.
 model
-    :func:`model.build` — the view model of one :class:`~loaders.viewstate.ViewState`.
+    :func:`model.build` — the view model of one :class:`~loaders.viewstate.ViewState`;
+    :func:`model.organisations` — the members, each body once.
+rows
+    The unit rows every data export and ``sid-atlas coverage`` write.
+describe, tables, tips, component, places, charts
+    The description, the table views, the map's tooltips and arguments, the place search, the charts.
 """

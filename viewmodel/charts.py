@@ -191,13 +191,13 @@ def coverage_chart(
     >>> events = pd.DataFrame({"region": ["057"], "date": ["2024-02-01"]})
     >>> chart = coverage_chart(frame, events, dt.date(2022, 9, 1), dt.date(2024, 6, 30))
     >>> chart["days"], [s["name"] for s in chart["series"]]
-    (['2023-09-08', '2024-02-01'], ['Gemeinden abgedeckt', 'davon einzeln belegt', 'Bevölkerung abgedeckt'])
+    (['2023-09-08', '2024-02-01'], ['Gemeinden abgedeckt', 'davon belegt', 'Bevölkerung abgedeckt'])
     >>> chart["series"][1]["values"]
     [0.01429, 0.02857]
     >>> chart["tips"][1]  # doctest: +NORMALIZE_WHITESPACE
-    ['1. Februar 2024', 'Gemeinden abgedeckt: 70 von 70, davon 2 einzeln belegt (100,0 %)',
+    ['1. Februar 2024', 'Gemeinden abgedeckt: 70 von 70, davon 2 belegt (100,0 %)',
      'Bevölkerung abgedeckt: 2,09 Mio. (100,0 %)', 'Ereignis: Beitritt RB 057 – 1. Februar 2024']
-    >>> "Am 1. Februar 2024: Gemeinden abgedeckt: 70 von 70, davon 2 einzeln belegt (100,0 %);" in chart["summary"]
+    >>> "Am 1. Februar 2024: Gemeinden abgedeckt: 70 von 70, davon 2 belegt (100,0 %);" in chart["summary"]
     True
     """
     table = timeline_table(frame, lang)

@@ -67,7 +67,7 @@ def component_args(
         and where the page fetches it, written by :func:`fixed_payload`.
         Given both, the arguments carry ``state`` (a code and line positions
         per unit, :func:`viewmodel.tips.state_payload`) instead of
-        ``features`` (status, hatched and the whole tooltip per unit), and
+        ``features`` (status, hatched, the whole tooltip and "new" per unit), and
         neither styles nor labels (they are in that file): what a rerun sends
         then is a few bytes per unit.
     """
@@ -77,7 +77,7 @@ def component_args(
         "region": model.state.region,
         "units_url": units_url,
         "context_url": context_url,
-        # Per unit [status, hatched, tooltip] — or, with a fixed tooltip table, its compact state.
+        # Per unit [status, hatched, tooltip, new] — or, with a fixed tooltip table, its compact state.
         **(
             {"tips_url": tips_url, "state": state_payload(tips, model)}
             if compact
@@ -87,6 +87,7 @@ def component_args(
             {"status": item["status"], "label": html.escape(item["label"]), "inferred": bool(item["inferred"])}
             for item in model.legend
         ],
+        "ring": list(palette.RING_WIDTHS),
         "basemap": basemap and {**basemap, "attribution": html.escape(basemap["attribution"])},
         "attribution": html.escape(attribution),
         "height": height,

@@ -2,9 +2,12 @@
 
 Levels 1–2 of a map description (what is shown and how it is classified;
 extremes, what is missing): the level, region, Stichtag and evidence filter;
-covered counts split into documented and inferred; the Kreise or
-Regierungsbezirke that are not (fully) covered; what changed since the compare
-date; and the data's currency. German or English, following the view.
+covered counts split into documented (one by one, through the Kreis) and
+inferred; the Kreise or Regierungsbezirke that are not (fully) covered; what
+changed since the compare date; and the Datenstand. German or English,
+following the view; every word from the vocabulary (:mod:`viewmodel.text`):
+under "documented accessions only" what is not documented is "nicht einzeln
+belegt", never "not covered".
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections import OrderedDict
 
 from viewmodel.i18n import format_date, format_int, t
 from viewmodel.model import ViewModel
-from viewmodel.text import people
+from viewmodel.text import documented_count, filter_label, how_counted, people
 
 # Name at most this many units in a list; the rest is counted.
 MAX_NAMED = 8
@@ -43,7 +46,7 @@ def describe(model: ViewModel) -> str:
     """
     state, lang = model.state, model.state.lang
     level_words = t(f"level_plural_{state.level}", lang)
-    evidence = t("subtitle_documented", lang) if state.evidence == "documented" else t("describe_all_evidence", lang)
+    evidence = filter_label(state.evidence, lang)
     sentences = [
         t(
             "describe_what",
@@ -55,8 +58,7 @@ def describe(model: ViewModel) -> str:
         )
     ]
     sentences += _body(model)
-    if model.currency:
-        sentences.append(model.currency)
+    sentences.append(model.currency if model.currency.endswith(".") else model.currency + ".")
     return " ".join(sentences)
 
 
@@ -85,20 +87,35 @@ def _body(model: ViewModel) -> list[str]:
 
 def _write_body(model: ViewModel) -> list[str]:
     state, lang, now = model.state, model.state.lang, model.now
+    documented_only = state.evidence == "documented"
     level_words = t(f"level_plural_{state.level}", lang)
     sentences: list[str] = []
-    inferred = now["gemeinden_covered"] - now["gemeinden_covered_documented"]
-    sentences.append(
-        t(
-            "describe_covered",
-            lang,
-            covered=format_int(now["gemeinden_covered"], lang),
-            total=format_int(now["gemeinden_total"], lang),
-            documented=format_int(now["gemeinden_covered_documented"], lang),
-            inferred=format_int(inferred, lang),
-            population=people(now["population_covered"], lang),
+    one_by_one, via_kreis = now["gemeinden_documented_one_by_one"], now["gemeinden_documented_via_kreis"]
+    covered, total = now["gemeinden_covered"], now["gemeinden_total"]
+    if documented_only:
+        how = f" ({how_counted(one_by_one, via_kreis, lang)})" if covered else ""
+        sentences.append(
+            t(
+                "describe_covered_documented",
+                lang,
+                covered=format_int(covered, lang),
+                total=format_int(total, lang),
+                population=people(now["population_covered"], lang),
+                how=how,
+            )
         )
-    )
+    else:
+        sentences.append(
+            t(
+                "describe_covered",
+                lang,
+                covered=format_int(covered, lang),
+                total=format_int(total, lang),
+                documented=documented_count(now["gemeinden_covered_documented"], one_by_one, via_kreis, lang),
+                inferred=format_int(covered - now["gemeinden_covered_documented"], lang),
+                population=people(now["population_covered"], lang),
+            )
+        )
     units = model.units
     # Plain lists: the description is written on every Stichtag change, and pandas' masks cost more than the words.
     pairs = list(zip(units["status"].tolist(), units["name"].astype(str).tolist()))
@@ -106,36 +123,64 @@ def _write_body(model: ViewModel) -> list[str]:
     def named(*statuses: str, negate: bool = False) -> list[str]:
         return [name for status, name in pairs if (status in statuses) != negate]
 
+    suffix = "_documented" if documented_only else ""
     if state.level != "gemeinde":
         partial = named("partial")
         none = named("not_yet", "undated")
         if partial:
-            sentences.append(t("describe_partial", lang, names=_names(partial, lang)))
+            sentences.append(t(f"describe_partial{suffix}", lang, names=_names(partial, lang)))
         if none:
-            sentences.append(t("describe_none", lang, names=_names(none, lang)))
+            sentences.append(t(f"describe_none{suffix}", lang, names=_names(none, lang)))
         if not partial and not none:
-            sentences.append(t("describe_all_full", lang, level=level_words))
+            sentences.append(t(f"describe_all_full{suffix}", lang, level=level_words))
     else:
         missing = named("member", "via_kreis", negate=True)
         if missing and len(missing) < len(units):
-            sentences.append(
-                t("describe_gemeinden_missing", lang, n=format_int(len(missing), lang), names=_names(missing, lang))
-            )
+            if documented_only:
+                inferred = int(units["inferred_rest"].sum())
+                beside = t("describe_inferred_beside", lang, n=format_int(inferred, lang)) if inferred else ""
+                sentences.append(
+                    t(
+                        "describe_gemeinden_not_documented",
+                        lang,
+                        n=format_int(len(missing), lang),
+                        inferred=beside,
+                        names=_names(missing, lang),
+                    )
+                )
+            else:
+                sentences.append(
+                    t("describe_gemeinden_missing", lang, n=format_int(len(missing), lang), names=_names(missing, lang))
+                )
     undated = named("undated")
     if undated:
         sentences.append(t("describe_undated", lang, names=_names(undated, lang)))
     if model.then is not None:
         new = int(units["new"].sum())
+        key = "describe_new_gemeinde" if new == 1 else "describe_new_gemeinden"
+        count = t(key, lang, n=format_int(new, lang)) if state.level == "gemeinde" else ""
         sentences.append(
             t(
-                "describe_change",
+                f"describe_change{suffix}",
                 lang,
                 date=format_date(state.compare, lang),
                 before=format_int(model.then["gemeinden_covered"], lang),
                 after=format_int(now["gemeinden_covered"], lang),
-                new=format_int(new, lang),
-                level=level_words,
+                new=count,
             )
         )
+        if new and state.level != "gemeinde":
+            # What is new is named with what it has now: "new" never stands for more than it is.
+            fresh = [
+                t(
+                    f"describe_new_unit{suffix}",
+                    lang,
+                    name=unit.name,
+                    n=format_int(unit.gemeinden_covered, lang),
+                    total=format_int(unit.gemeinden_total, lang),
+                )
+                for unit in units[units["new"]].itertuples(index=False)
+            ]
+            sentences.append(t("describe_new_units", lang, names=_names(fresh, lang)))
     sentences.append(t("describe_hatched", lang) if units["hatched"].any() else t("describe_no_hatched", lang))
     return sentences

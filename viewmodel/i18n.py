@@ -49,26 +49,35 @@ TEXTS = {
         "Optional: what is new since this date is highlighted.",
     ),
     "evidence": ("Evidenz", "Evidence"),
-    "evidence_all": ("alle (auch abgeleitete)", "all (including inferred)"),
-    "evidence_documented": ("nur dokumentierte", "documented only"),
+    # The evidence filter's name: sidebar, subtitle, description, every export (viewmodel.text.filter_label).
+    "evidence_all": ("alle Beitritte, auch abgeleitete", "all accessions, including inferred"),
+    "evidence_documented": ("nur belegte Beitritte", "documented accessions only"),
     "basemap": ("Grundkarte", "Base map"),
     "basemap_none": ("keine", "none"),
     "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
     "basemap_basemapde": ("basemap.de grau", "basemap.de grey"),
-    # figures
+    # figures (the cards; under "documented accessions only" the documented coverage)
     "fig_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
     "fig_population": ("Bevölkerung abgedeckt", "Population covered"),
     "fig_area": ("Fläche abgedeckt", "Area covered"),
     "fig_kreise": ("Kreise im Netzwerk", "Districts in the network"),
     "fig_rbs": ("Bezirksregierungen im Netzwerk", "Regional governments in the network"),
+    "fig_gemeinden_documented": ("Belegt abgedeckte Gemeinden", "Municipalities with documented coverage"),
+    "fig_population_documented": ("Belegt abgedeckte Bevölkerung", "Population with documented coverage"),
+    "fig_area_documented": ("Belegt abgedeckte Fläche", "Area with documented coverage"),
+    "fig_kreise_documented": ("Kreise im Netzwerk (belegt)", "Districts in the network (documented)"),
+    "fig_rbs_documented": (
+        "Bezirksregierungen im Netzwerk (belegt)",
+        "Regional governments in the network (documented)",
+    ),
     "of": ("{n} von {total}", "{n} of {total}"),
     "of_share": ("{n} von {total} ({share})", "{n} of {total} ({share})"),
     "delta_since": ("seit {date}", "since {date}"),
     "pp": ("{value} Pp.", "{value} pp"),
     "fig_documented": (
-        "Davon einzeln belegt – Gemeinden: {gemeinden} · Einwohner: {population} · Kreise: {kreise} · "
+        "Davon belegt – Gemeinden: {gemeinden} · Einwohner: {population} · Kreise: {kreise} · "
         "Bezirksregierungen: {rbs}",
-        "Documented one by one – municipalities: {gemeinden} · inhabitants: {population} · "
+        "Documented – municipalities: {gemeinden} · inhabitants: {population} · "
         "districts: {kreise} · regional governments: {rbs}",
     ),
     "fig_detail": (
@@ -76,32 +85,119 @@ TEXTS = {
         "{population} of {population_total} inhabitants · {area} of {area_total} km²",
     ),
     "fig_gemeinden_help": (
-        "Eine Gemeinde ist abgedeckt, wenn sie selbst oder ihr Kreis Mitglied ist.",
-        "A municipality is covered if it or its district is a member.",
+        "Eine Gemeinde ist abgedeckt, wenn eine Mitgliedschaft von ihr selbst oder ihrem Kreis belegt oder "
+        "aus einem regionalen Beitritt abgeleitet ist.",
+        "A municipality is covered when a membership of its own or of its district is documented or "
+        "inferred from a regional accession.",
+    ),
+    "fig_gemeinden_documented_help": (
+        "Gezählt nur, wo eine Quelle die Gemeinde selbst oder ihren Kreis nennt.",
+        "Counted only where a source names the municipality itself or its district.",
     ),
     "fig_kreise_help": (
         "Kreise und kreisfreie Städte mit eigener Mitgliedschaft.",
         "Districts and district-free cities with a membership of their own.",
     ),
-    # statuses and evidence (one legend and tooltip vocabulary for screen, exports and CLI)
-    "status_member": ("Mitglied (eigener Beitritt)", "member (own accession)"),
-    "status_via_kreis": ("über den Kreis abgedeckt", "covered via its district"),
-    "status_undated": ("Mitgliedschaft belegt, Datum unbekannt", "membership documented, date unknown"),
-    "status_not_yet": ("noch nicht abgedeckt", "not yet covered"),
-    "status_full": ("alle Gemeinden abgedeckt", "all municipalities covered"),
-    "status_partial": ("einzelne Gemeinden abgedeckt", "some municipalities covered"),
-    "status_not_yet_aggregate": ("keine Gemeinde abgedeckt", "no municipality covered"),
-    "status_new": ("neu seit {date}", "new since {date}"),
-    "legend_hatch": (
-        "schraffiert: abgeleitet (aus einem regionalen Beitritt geschlossen, nicht einzeln belegt)",
-        "hatched: inferred (concluded from a regional accession, not documented one by one)",
+    # -- the vocabulary of statuses and evidence (viewmodel/text.py puts it together; one for the
+    #    tooltip, legend, description, tables, exports, members list and CLI)
+    # evidence of a coverage or a membership
+    "ev_one_by_one": ("einzeln belegt", "documented one by one"),
+    "ev_via_kreis": ("über den Kreis belegt", "documented through its district"),
+    "ev_both": ("einzeln und über den Kreis belegt", "documented one by one and through districts"),
+    "ev_inferred": ("abgeleitet", "inferred"),
+    "ev_derived": (
+        "abgeleitet aus dem Beitritt des RB {region} ({date})",
+        "inferred from the accession of RB {region} ({date})",
+    ),
+    "ev_derived_short": ("abgeleitet aus dem Beitritt des RB {region}", "inferred from the accession of RB {region}"),
+    "ev_derived_many": ("abgeleitet aus regionalen Beitritten", "inferred from regional accessions"),
+    "ev_partly": ("teils belegt, teils {derived}", "partly documented, partly {derived}"),
+    "event_of": ("Beitritt des RB {region}, {date}", "accession of RB {region}, {date}"),
+    "event_short": ("Beitritt des RB {region}", "accession of RB {region}"),
+    "events_many": ("regionale Beitritte", "regional accessions"),
+    # how documented coverage is documented, where the status already says "belegt"
+    "how_own": ("einzeln", "one by one"),
+    "how_via_kreis": ("über den Kreis", "through the district"),
+    "how_both": ("einzeln und über den Kreis", "one by one and through districts"),
+    "how_counts": ("{own} einzeln, {via} über den Kreis", "{own} one by one, {via} through their district"),
+    # a Gemeinde
+    "st_member": ("Mitglied – {evidence}", "member – {evidence}"),
+    "st_covered": ("abgedeckt – {evidence}", "covered – {evidence}"),
+    "st_covered_via_kreis": ("über den Kreis abgedeckt – {evidence}", "covered via its district – {evidence}"),
+    "st_undated_own": (
+        "Mitgliedschaft einzeln belegt, Datum unbekannt",
+        "membership documented one by one, date unknown",
+    ),
+    "st_undated_kreis": (
+        "Mitgliedschaft über den Kreis belegt, Datum unbekannt",
+        "membership documented through its district, date unknown",
+    ),
+    "st_not_yet": ("noch nicht abgedeckt", "not yet covered"),
+    "st_not_documented": ("nicht einzeln belegt", "not documented one by one"),
+    "st_inferred_besides": ("abgeleitet abgedeckt seit {date} ({event})", "inferred as covered since {date} ({event})"),
+    # a Kreis, a Regierungsbezirk, the Land: the coverage of its Gemeinden
+    "st_full": ("alle Gemeinden abgedeckt", "all municipalities covered"),
+    "st_partial": ("einzelne Gemeinden abgedeckt", "some municipalities covered"),
+    "st_none": ("keine Gemeinde abgedeckt", "no municipality covered"),
+    "st_full_documented": ("alle Gemeinden belegt", "all municipalities documented"),
+    "st_partial_documented": ("einzelne Gemeinden belegt", "some municipalities documented"),
+    "st_none_documented": ("keine Gemeinde einzeln belegt", "no municipality documented one by one"),
+    "st_undated": ("Mitgliedschaft belegt, Datum unbekannt", "membership documented, date unknown"),
+    # under "documented only": what an inference covers besides
+    "st_all_inferred": ("alle abgeleitet abgedeckt ({event})", "all inferred as covered ({event})"),
+    "st_some_inferred": ("einzelne abgeleitet abgedeckt ({event})", "some inferred as covered ({event})"),
+    "st_others_inferred": ("die übrigen abgeleitet abgedeckt ({event})", "the others inferred as covered ({event})"),
+    "st_some_others_inferred": (
+        "einzelne weitere abgeleitet abgedeckt ({event})",
+        "some others inferred as covered ({event})",
+    ),
+    "st_new": ("neu seit {date}", "new since {date}"),
+    # the legend: one entry per fill and hatching a view shows
+    "lg_member_documented": ("Mitglied – einzeln belegt", "member – documented one by one"),
+    "lg_member_inferred": (
+        "schraffiert: abgedeckt – abgeleitet aus einem regionalen Beitritt",
+        "hatched: covered – inferred from a regional accession",
+    ),
+    "lg_via_kreis_documented": ("abgedeckt – über den Kreis belegt", "covered – documented through its district"),
+    "lg_via_kreis_inferred": (
+        "schraffiert: über den Kreis abgedeckt – abgeleitet",
+        "hatched: covered via its district – inferred",
+    ),
+    "lg_full_documented": ("alle Gemeinden abgedeckt – belegt", "all municipalities covered – documented"),
+    "lg_full_inferred": (
+        "schraffiert: alle Gemeinden abgedeckt – ganz oder teils abgeleitet",
+        "hatched: all municipalities covered – wholly or partly inferred",
+    ),
+    "lg_partial_documented": ("einzelne Gemeinden abgedeckt – belegt", "some municipalities covered – documented"),
+    "lg_partial_inferred": (
+        "schraffiert: einzelne Gemeinden abgedeckt – ganz oder teils abgeleitet",
+        "hatched: some municipalities covered – wholly or partly inferred",
     ),
     "legend_muted": ("außerhalb der Auswahl", "outside the selection"),
     "level_plural_gemeinde": ("Gemeinden", "Municipalities"),
     "level_plural_kreis": ("Kreise und kreisfreie Städte", "Districts and district-free cities"),
     "level_plural_regierungsbezirk": ("Regierungsbezirke", "Administrative regions"),
-    "evidence_documented_word": ("einzeln belegt", "documented"),
-    "evidence_inferred_word": ("abgeleitet", "inferred"),
+    # counts of Gemeinden with their documented part
+    "count_documented_none": ("0 belegt", "0 documented"),
+    "count_one_by_one": ("{n} einzeln belegt", "{n} documented one by one"),
+    "count_via_kreis": ("{n} über den Kreis belegt", "{n} documented through their district"),
+    "count_both": ("{n} belegt: {how}", "{n} documented: {how}"),
+    "count_covered": ("{n} von {total}, davon {documented}", "{n} of {total}, of which {documented}"),
+    "count_documented": ("{n} von {total}{how}", "{n} of {total}{how}"),
+    "count_rest": ("{n} nicht einzeln belegt", "{n} not documented one by one"),
+    "count_rest_all_inferred": (
+        "{n} nicht einzeln belegt, abgeleitet abgedeckt",
+        "{n} not documented one by one, inferred as covered",
+    ),
+    "count_documented_short": ("{n} belegt", "{n} documented"),
+    "count_rest_inferred": (
+        "{n} nicht einzeln belegt, davon {inferred} abgeleitet abgedeckt",
+        "{n} not documented one by one, of which {inferred} inferred as covered",
+    ),
+    "count_timeline": (
+        "{n} von {total}, davon {documented} belegt",
+        "{n} of {total}, of which {documented} documented",
+    ),
     # tooltips
     "tip_kreis": ("Kreis", "District"),
     "tip_kreisfrei": ("kreisfreie Stadt", "district-free city"),
@@ -110,47 +206,54 @@ TEXTS = {
     "tip_certain_by": ("{date}, belegt spätestens am {proven}", "{date}, documented by {proven} at the latest"),
     "tip_evidence": ("Evidenz", "Evidence"),
     "tip_source": ("Quelle", "Source"),
+    "tip_source_event": ("Quelle des regionalen Beitritts", "Source of the regional accession"),
     "tip_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
-    "tip_gemeinden_value": (
-        "{n} von {total}, davon {documented} einzeln belegt",
-        "{n} of {total}, of which {documented} documented",
-    ),
+    "tip_gemeinden_documented": ("Gemeinden belegt abgedeckt", "Municipalities with documented coverage"),
     "tip_also": ("Außerdem", "Also"),
-    "path_gemeinde": ("eigener Beitritt", "own accession"),
-    "path_kreis": ("Beitritt des Kreises", "the district's accession"),
-    "path_value": ("{path} seit {date} ({evidence}; {source})", "{path} since {date} ({evidence}; {source})"),
-    "body_gemeinde": ("Eigener Beitritt", "Own accession"),
+    "also_gemeinde": (
+        "eigener Beitritt seit {date} – einzeln belegt ({source})",
+        "own accession since {date} – documented one by one ({source})",
+    ),
+    "also_kreis": (
+        "Beitritt des Kreises seit {date} – über den Kreis belegt ({source})",
+        "the district's accession since {date} – documented through the district ({source})",
+    ),
+    "body_gemeinde": ("Gemeinde selbst", "The municipality itself"),
     "body_kreis": ("Kreisverwaltung", "District administration"),
     "body_kreisfrei": ("Stadtverwaltung", "City administration"),
     "body_regierungsbezirk": ("Bezirksregierung", "Regional government"),
-    "body_member": ("Mitglied seit {date} ({evidence})", "member since {date} ({evidence})"),
-    "body_not_member": ("nicht Mitglied", "not a member"),
+    "body_member": ("Mitglied seit {date} – {evidence}", "member since {date} – {evidence}"),
+    "body_none": ("kein Beitritt bekannt", "no accession known"),
+    "body_inferred_besides": (
+        "abgeleitet Mitglied seit {date} ({event})",
+        "inferred as a member since {date} ({event})",
+    ),
     "body_undated": (
-        "Mitglied, Beitrittsdatum unbekannt (einzeln belegt) – an keinem Stichtag mitgezählt",
-        "member, date of accession unknown (documented) – counted at no reference date",
+        "Mitglied, Beitrittsdatum unbekannt – einzeln belegt; an keinem Stichtag mitgezählt",
+        "member, date of accession unknown – documented one by one; counted at no reference date",
     ),
     "kreis_undated": (
-        "Kreis {name}: Mitglied, Beitrittsdatum unbekannt (einzeln belegt)",
-        "District {name}: member, date of accession unknown (documented)",
+        "Kreis {name}: Mitglied, Beitrittsdatum unbekannt – einzeln belegt",
+        "District {name}: member, date of accession unknown – documented one by one",
     ),
     "date_unknown": ("Datum unbekannt", "date unknown"),
-    # figures line and currency (screen, exports and CLI)
+    # figures line, Datenstand and data version (screen, exports and CLI)
     "figures_line": (
-        "Abgedeckt: {covered} von {total} Gemeinden · davon {documented} einzeln belegt · {population} Einwohner",
-        "Covered: {covered} of {total} municipalities · of which {documented} documented · {population} inhabitants",
+        "Abgedeckt: {covered} von {total} Gemeinden · davon {documented} · {population} Einwohner",
+        "Covered: {covered} of {total} municipalities · of which {documented} · {population} inhabitants",
     ),
-    "figures_line_compare": (
-        "Abgedeckt: {before} → {covered} von {total} Gemeinden · davon {documented} "
-        "einzeln belegt · {population_before} → {population} Einwohner",
-        "Covered: {before} → {covered} of {total} municipalities · of which {documented} "
-        "documented · {population_before} → {population} inhabitants",
+    "figures_line_documented": (
+        "Belegt abgedeckt: {covered} von {total} Gemeinden{how}{rest} · {population} Einwohner",
+        "Documented coverage: {covered} of {total} municipalities{how}{rest} · {population} inhabitants",
     ),
-    "currency": (
-        "Keine belegten Beitritte oder veröffentlichten Zahlen nach dem {date} bekannt: "
-        "spätere Beitritte oder Austritte sind nicht erfasst.",
-        "No documented accessions or published figures after {date} are known: "
-        "later accessions or exits are not recorded.",
+    "datenstand": ("Datenstand: {date} ({source})", "Data as of: {date} ({source})"),
+    "datenstand_none": ("Datenstand: keine datierte Quelle", "Data as of: no dated source"),
+    "beyond_datenstand": (
+        "Die Zahlen zum {date} sind die des Datenstands ({as_of}): spätere Beitritte oder Austritte sind "
+        "nicht erfasst.",
+        "The figures for {date} are those of the data as of {as_of}: later accessions or exits are not recorded.",
     ),
+    "data_version": ("Datenversion {version} (Prüfsumme {digest})", "Data version {version} (checksum {digest})"),
     "statewide": ("Landesweite Mitglieder", "Statewide members"),
     "statewide_note": (
         "Organisationen ohne eigenes Gebiet (Verbände, Gewerkschaften, Landtag, Gerichte …): "
@@ -159,7 +262,6 @@ TEXTS = {
         "courts …): they cover no municipality and are therefore not on the map.",
     ),
     "subtitle_compare": ("Vergleich mit {date}", "compared with {date}"),
-    "subtitle_documented": ("nur einzeln belegte Beitritte", "documented accessions only"),
     "default_title": ("#sicherimDienst – Beitritte in NRW", "#sicherimDienst – accessions in NRW"),
     "alt_timeline": (
         "Verlauf von {start} bis {end}: Anteil der abgedeckten Gemeinden und der Bevölkerung, "
@@ -182,44 +284,76 @@ TEXTS = {
         "Karte: {level}, {region}, Stand {date} ({evidence}).",
         "Map: {level}, {region}, as of {date} ({evidence}).",
     ),
-    "describe_all_evidence": (
-        "alle Beitritte, auch aus regionalen Beitritten abgeleitete",
-        "all accessions, including those inferred from regional accessions",
-    ),
     "describe_covered": (
         "Abgedeckt sind {covered} von {total} Gemeinden mit {population} Einwohnern, "
-        "davon {documented} einzeln belegt und {inferred} abgeleitet.",
+        "davon {documented} und {inferred} abgeleitet.",
         "{covered} of {total} municipalities with {population} inhabitants are covered, "
-        "of which {documented} are documented and {inferred} inferred.",
+        "of which {documented} and {inferred} inferred.",
+    ),
+    "describe_covered_documented": (
+        "Belegt abgedeckt sind {covered} von {total} Gemeinden mit {population} Einwohnern{how}.",
+        "{covered} of {total} municipalities with {population} inhabitants have documented coverage{how}.",
     ),
     "describe_partial": ("Nur teilweise abgedeckt: {names}.", "Only partly covered: {names}."),
+    "describe_partial_documented": ("Nur teilweise belegt: {names}.", "Only partly documented: {names}."),
     "describe_none": ("Ohne abgedeckte Gemeinde: {names}.", "No municipality covered: {names}."),
-    "describe_all_full": ("Alle {level} sind vollständig abgedeckt.", "All {level} are fully covered."),
-    "describe_gemeinden_missing": (
-        "{n} Gemeinden sind nicht abgedeckt, darunter {names}.",
-        "{n} municipalities are not covered, among them {names}.",
+    "describe_none_documented": (
+        "Ohne einzeln belegte Gemeinde: {names}.",
+        "No municipality documented one by one: {names}.",
     ),
+    "describe_all_full": ("Alle {level} sind vollständig abgedeckt.", "All {level} are fully covered."),
+    "describe_all_full_documented": (
+        "Alle {level} sind vollständig belegt abgedeckt.",
+        "All {level} have documented coverage throughout.",
+    ),
+    "describe_gemeinden_missing": (
+        "{n} Gemeinden sind noch nicht abgedeckt, darunter {names}.",
+        "{n} municipalities are not yet covered, among them {names}.",
+    ),
+    "describe_gemeinden_not_documented": (
+        "{n} Gemeinden sind nicht einzeln belegt{inferred}, darunter {names}.",
+        "{n} municipalities are not documented one by one{inferred}, among them {names}.",
+    ),
+    "describe_inferred_beside": (", davon {n} abgeleitet abgedeckt", ", of which {n} inferred as covered"),
     "describe_undated": (
         "Mitgliedschaft belegt, Datum unbekannt: {names}.",
         "Membership documented, date unknown: {names}.",
     ),
     "describe_change": (
-        "Seit dem {date}: {before} → {after} abgedeckte Gemeinden; {new} {level} neu.",
-        "Since {date}: {before} → {after} municipalities covered; {new} {level} new.",
+        "Seit dem {date}: {before} → {after} abgedeckte Gemeinden{new}.",
+        "Since {date}: {before} → {after} municipalities covered{new}.",
+    ),
+    "describe_change_documented": (
+        "Seit dem {date}: {before} → {after} belegt abgedeckte Gemeinden{new}.",
+        "Since {date}: {before} → {after} municipalities with documented coverage{new}.",
+    ),
+    "describe_new_gemeinden": ("; {n} Gemeinden neu", "; {n} municipalities new"),
+    "describe_new_gemeinde": ("; 1 Gemeinde neu", "; 1 municipality new"),
+    "describe_new_units": ("Neu: {names}.", "New: {names}."),
+    "describe_new_unit": (
+        "{name} ({n} von {total} Gemeinden abgedeckt)",
+        "{name} ({n} of {total} municipalities covered)",
+    ),
+    "describe_new_unit_documented": (
+        "{name} ({n} von {total} Gemeinden belegt abgedeckt)",
+        "{name} ({n} of {total} municipalities with documented coverage)",
     ),
     "describe_hatched": (
         "Schraffiert: Abdeckung aus einem regionalen Beitritt abgeleitet, nicht einzeln belegt.",
         "Hatched: coverage inferred from a regional accession, not documented one by one.",
     ),
-    "describe_no_hatched": ("Jede gezeigte Abdeckung ist einzeln belegt.", "Every coverage shown is documented."),
+    "describe_no_hatched": (
+        "Jede gezeigte Abdeckung ist belegt, einzeln oder über den Kreis.",
+        "Every coverage shown is documented, one by one or through the district.",
+    ),
     "describe_more": ("und {n} weitere", "and {n} more"),
     "panel_after": ("{date} (nachher)", "{date} (after)"),
     # timeline
     "timeline": ("Verlauf", "Over time"),
     "series_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
-    "series_gemeinden_documented": ("davon einzeln belegt", "of which documented"),
+    "series_gemeinden_documented": ("davon belegt", "of which documented"),
     "series_population": ("Bevölkerung abgedeckt", "Population covered"),
-    "series_documented": ("Gemeinden einzeln belegt", "Municipalities documented"),
+    "series_documented": ("Gemeinden belegt", "Municipalities documented"),
     "axis_share": ("Anteil", "Share"),
     "axis_date": ("Datum", "Date"),
     "axis_count": ("Anzahl (mindestens)", "Count (at least)"),
@@ -284,8 +418,10 @@ TEXTS = {
     # members table
     "members": ("Mitglieder am Stichtag", "Members at the reference date"),
     "members_count": (
-        "{n} Organisationen (Personen werden nie einzeln aufgeführt).",
-        "{n} organisations (people are never listed individually).",
+        "{n} Organisationen (Personen werden nie einzeln aufgeführt) – davon {documented} einzeln belegt, "
+        "{inferred} abgeleitet.",
+        "{n} organisations (people are never listed individually) – of which {documented} documented one by one, "
+        "{inferred} inferred.",
     ),
     "members_open": ("Liste zeigen", "Show the list"),
     "search": ("Suche (Name, Schlüssel, Quelle)", "Search (name, key, source)"),
@@ -296,6 +432,10 @@ TEXTS = {
     "col_joined": ("Beitritt", "Joined"),
     "col_joined_iso": ("Beitrittsdatum (ISO)", "Date joined (ISO)"),
     "col_evidence": ("Evidenz", "Evidence"),
+    "col_evidence_filter": ("Evidenzfilter", "Evidence filter"),
+    "col_data_as_of": ("Datenstand", "Data as of"),
+    "col_data_as_of_source": ("Quelle des Datenstands", "Source of the data as of"),
+    "col_data_version": ("Datenversion", "Data version"),
     "col_source": ("Quelle", "Source"),
     "col_note": ("Anmerkung", "Note"),
     "undated": (
@@ -371,6 +511,7 @@ TEXTS = {
     "col_status": ("Status", "Status"),
     "col_since": ("Abgedeckt seit", "Covered since"),
     "col_gemeinden": ("Gemeinden abgedeckt", "Municipalities covered"),
+    "col_population": ("Einwohner abgedeckt", "Inhabitants covered"),
     "col_body": ("Eigene Mitgliedschaft", "Own membership"),
     "col_date": ("Datum", "Date"),
     "place_search": ("Ort auf der Karte suchen", "Find a place on the map"),
@@ -750,11 +891,6 @@ def t(key: str, lang: str = "de", **fields) -> str:
 def kind_label(kind: str, lang: str = "de") -> str:
     """German (or English) name of an accession kind; unknown kinds are shown as they are."""
     return _pick(KIND_LABELS[kind], lang) if kind in KIND_LABELS else kind
-
-
-def evidence_label(evidence: str, lang: str = "de") -> str:
-    """ "dokumentiert" / "abgeleitet" for the data's ``documented`` / ``inferred``."""
-    return t("evidence_inferred_word" if evidence == "inferred" else "evidence_documented_word", lang)
 
 
 def format_pct(share: float, lang: str = "de") -> str:

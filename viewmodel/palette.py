@@ -3,15 +3,17 @@
 Colour-blind safe (blue / orange / grey, no red–green pair) and ordered in
 lightness, so the classes survive grey-scale printing (CIELAB L* in brackets).
 Colour is never the only mark: inferred coverage is hatched, an undated
-documented membership is dotted, and what is new since the compare date has a
-dark outline.
+documented membership is dotted, and what is new since the compare date keeps
+its own status's fill (so "new" never hides whether a unit is partly or fully
+covered) and gets a ring: a dark line on an orange band.
 
-WCAG 2.1 1.4.11 (non-text contrast, tested in ``tests/test_accessibility.py``):
+WCAG 2.1 1.4.11 (non-text contrast, tested in ``tests/unit/test_accessibility.py``):
 not covered, partly covered and covered fills differ from each other by at
-least 3:1; "new" differs from the dark fill by 3:1 and its dark outline
-separates it from the light ones; a not-covered unit's grey edge is 3:1
-against its own fill; legend swatches have an edge of 3:1 against the legend's
-white; the map's focus ring is dark on a white halo, 3:1 against any fill.
+least 3:1; of the ring's two tones one stands 3:1 against any fill (the orange
+against the dark fill, the dark line against the others); a not-covered
+unit's grey edge is 3:1 against its own fill; legend swatches have an edge of
+3:1 against the legend's white; the map's focus ring is dark on a white halo,
+3:1 against any fill.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import asdict, dataclass
 
 DARK = "#163a66"  # (L 24) covered: own accession / every Gemeinde
 LIGHT = "#4f8fc0"  # (L 57) covered through the Kreis / some Gemeinden
-NEW = "#f0a830"  # (L 76) orange: new since the compare date (with a dark outline)
+NEW = "#f0a830"  # (L 76) orange: the band of the ring around what is new since the compare date
 NONE = "#f0f0f0"  # (L 95) not (yet) covered
 MUTED = "#dddcd6"  # (L 88) outside the chosen region: a warm grey, never mistaken for "not yet" (L 95)
 EDGE = "#ffffff"  # unit edges
@@ -58,11 +60,12 @@ STYLES = {
     "partial": Style(LIGHT),
     "undated": Style(NONE, stroke=NONE_EDGE, pattern="dots"),
     "not_yet": Style(NONE, stroke=NONE_EDGE),
+    # Not a fill: the ring drawn over a new unit's own fill — the band in ``fill``, the line in ``stroke``.
     "new": Style(NEW, stroke=INK, weight=1.5),
     "muted": Style(MUTED, stroke="#b0b0ab", weight=1.0),
-    # The legend's swatch for hatching: grey stripes say "hatched" whatever the colour below.
-    "hatch": Style("#767676"),
 }
+# The ring around what is new: widths of its band and of its line, in screen pixels (points in print).
+RING_WIDTHS = (5.0, 2.0)
 # matplotlib's names for the two patterns.
 MPL_HATCH = {"inferred": "////", "dots": ".."}
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from viewmodel.i18n import evidence_label, format_date, format_int, format_partial, format_pct, t
+from viewmodel.i18n import format_date, format_int, format_partial, format_pct, t
 from viewmodel.model import ViewModel
-from viewmodel.text import date_text, people, status_text
+from viewmodel.text import body_text, count_label, count_text, date_text, people, unit_evidence
 
 
 def map_table(model: ViewModel) -> pd.DataFrame:
@@ -22,7 +22,7 @@ def map_table(model: ViewModel) -> pd.DataFrame:
 
     Gemeinden carry the date and source their coverage rests on; Kreise and
     Regierungsbezirke carry how many of their Gemeinden are covered (and how
-    many of those are documented) and the body's own membership.
+    the covered ones are known) and the body's own membership.
 
     Examples
     --------
@@ -35,43 +35,32 @@ def map_table(model: ViewModel) -> pd.DataFrame:
     >>> len(table), list(table.columns)
     (70, ['Name', 'Schlüssel', 'Status', 'Evidenz', 'Abgedeckt seit', 'Quelle'])
     >>> table.set_index("Schlüssel").loc["05766040", ["Status", "Evidenz"]].tolist()
-    ['Mitglied (eigener Beitritt) – einzeln belegt', 'einzeln belegt']
+    ['Mitglied – einzeln belegt', 'einzeln belegt']
+    >>> table.set_index("Schlüssel").loc["05711000", "Status"]
+    'abgedeckt – abgeleitet aus dem Beitritt des RB Detmold (1. Februar 2024)'
     """
-    state, lang = model.state, model.state.lang
+    state, lang, w = model.state, model.state.lang, model.words
     rows = []
     for unit in model.units.itertuples(index=False):
         row = {
             t("col_name", lang): str(unit.name),
             t("col_key", lang): unit.key,
-            t("col_status", lang): status_text(unit, state.level, state.compare, lang),
-            t("col_evidence", lang): evidence_label(unit.evidence, lang) if unit.evidence else "",
+            t("col_status", lang): unit.status_text,
+            t("col_evidence", lang): unit_evidence(unit, w),
         }
         if state.level == "gemeinde":
             dated = unit.since is not None or unit.precision is not None
             row[t("col_since", lang)] = date_text(unit.since, unit.precision, unit.certain_by, lang) if dated else ""
             row[t("col_source", lang)] = unit.source or ""
         else:
-            row[t("col_gemeinden", lang)] = t(
-                "tip_gemeinden_value",
-                lang,
-                n=format_int(unit.gemeinden_covered, lang),
-                total=format_int(unit.gemeinden_total, lang),
-                documented=format_int(unit.gemeinden_covered_documented, lang),
+            row[count_label(w)] = count_text(unit, w)
+            row[t("col_body", lang)] = body_text(unit, w)
+            row[t("col_source", lang)] = "; ".join(
+                dict.fromkeys(source for source in (unit.body_member_source, unit.body_undated_source) if source)
             )
-            row[t("col_body", lang)] = _body(unit, lang)
-            row[t("col_source", lang)] = unit.body_member_source or ""
         rows.append(row)
     table = pd.DataFrame(rows)
     return table.sort_values(t("col_name", lang), key=lambda names: names.str.casefold()).reset_index(drop=True)
-
-
-def _body(unit, lang: str) -> str:
-    if unit.body_member_undated:
-        return t("body_undated", lang)
-    if unit.body_member:
-        since = date_text(unit.body_member_since, unit.body_member_precision, None, lang)
-        return t("body_member", lang, date=since, evidence=evidence_label(unit.body_member_evidence or "", lang))
-    return t("body_not_member", lang)
 
 
 def timeline_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
@@ -85,14 +74,14 @@ def timeline_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     ...                       "population_covered": [2087744], "population_total": [2087744],
     ...                       "gemeinden_share": [1.0], "population_share": [1.0]})
     >>> timeline_table(frame).iloc[0].tolist()
-    ['1. Februar 2024', '70 von 70, davon 1 einzeln belegt', '100,0 %', '2,09 Mio.', '100,0 %']
+    ['1. Februar 2024', '70 von 70, davon 1 belegt', '100,0 %', '2,09 Mio.', '100,0 %']
     """
     return pd.DataFrame(
         {
             t("col_date", lang): [format_date(day, lang) for day in frame["day"]],
             t("series_gemeinden", lang): [
                 t(
-                    "tip_gemeinden_value",
+                    "count_timeline",
                     lang,
                     n=format_int(n, lang),
                     total=format_int(total, lang),

@@ -9,9 +9,9 @@ them a view shows does. So the map receives:
   (the unit keys in view order, every such line once, and per unit its
   *pool* of line numbers, the first ``head`` of them always shown), written
   as a content-hashed file the browser caches (``dashboard.mapview``);
-- per Stichtag change: per unit its shown status and hatching as one code and
-  the positions of its lines in its pool, plus the few lines no pool holds
-  (status words, counts, "not a member") once each (:func:`state_payload`).
+- per Stichtag change: per unit its status, hatching and "new" mark as one
+  code and the positions of its lines in its pool, plus the few lines no pool
+  holds (status words, counts) once each (:func:`state_payload`).
 
 So a Stichtag change sends a few bytes per unit instead of its tooltip HTML,
 while the words still come from :mod:`viewmodel.text` alone: the fixed table is
@@ -31,7 +31,7 @@ import pandas as pd
 from loaders.coverage import Coverage
 from loaders.viewstate import ViewState
 from viewmodel import text
-from viewmodel.model import ViewModel, _missing, build, kreis_names, other_path, remember
+from viewmodel.model import ViewModel, _missing, build, kreis_names, other_path, remember, words_of
 
 _LOCK = threading.Lock()  # sessions run in threads
 # The paths that can cover a Gemeinde, as ``_other_paths`` in viewmodel.model names them.
@@ -73,12 +73,17 @@ def fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> Tip
 
 def _fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> TipTable:
     # Any day gives the units and their fixed facts.
-    base = build(cov, ViewState(dt.date(2024, 2, 1), level=level, region=region, lang=lang)).units
-    heads = [head for head, _ in text.tooltip_lines(base, level, None, lang, kreis_names(cov), cov.kreisfrei)]
+    state = ViewState(dt.date(2024, 2, 1), level=level, region=region, lang=lang)
+    base = build(cov, state).units
+    words = words_of(cov, state)
+    heads = [head for head, _ in text.tooltip_lines(base, words, kreis_names(cov), cov.kreisfrei)]
     candidates = [[] for _ in range(len(base))]
-    for frame in _candidate_frames(cov, base, level):
-        for i, (_, rest) in enumerate(text.tooltip_lines(frame, level, None, lang, kreis_names(cov), cov.kreisfrei)):
+    for frame in _candidate_frames(cov, base, level, words):
+        for i, (_, rest) in enumerate(text.tooltip_lines(frame, words, kreis_names(cov), cov.kreisfrei)):
             candidates[i].extend(rest)
+    # The same day under "documented only": its words (what is not documented, and the inference beside it).
+    for i, rest in enumerate(build(cov, state.with_(evidence="documented")).units["tip_state"]):
+        candidates[i].extend(rest)
     index: dict[str, int] = {}
     pool = []
     for head, more in zip(heads, candidates):
@@ -93,7 +98,7 @@ def _fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> Ti
     )
 
 
-def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str) -> list[pd.DataFrame]:
+def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str, words: text.Words) -> list[pd.DataFrame]:
     """Unit tables that hold, between them, every date, source and "also" line a unit can show."""
     frames = []
     if level == "gemeinde":
@@ -113,8 +118,9 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str) -> list[pd.
         ]
         for (_path, evidence), d in described.items():
             frame = base.copy()
-            for column in ("since", "precision", "certain_by", "source"):
+            for column in ("since", "precision", "certain_by", "event"):
                 _put(frame, column, d[column])
+            _put(frame, "source", [text.shown_source(evidence, e, x, words) for e, x in zip(d["event"], d["source"])])
             _put(frame, "also", also)
             _put(frame, "evidence", [evidence] * len(frame))
             frames.append(frame)
@@ -126,14 +132,16 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str) -> list[pd.
             frame = base.copy()
             has = rows >= 0
             _put(frame, "body_member", np.where(has, True, frame["body_member"].to_numpy(dtype=object)))
+            sources = [text.shown_source(evidence, e, x, words) for e, x in zip(d["event"], d["source"])]
             for column, values in (
                 ("since", d["since"]),
                 ("precision", d["precision"]),
                 ("evidence", np.full(len(rows), evidence, dtype=object)),
-                ("source", d["source"]),
+                ("source", np.array(sources, dtype=object)),
             ):
                 name = f"body_member_{column}"
                 _put(frame, name, np.where(has, values, frame[name].to_numpy(dtype=object)))
+            _put(frame, "body_event", np.where(has, d["event"], frame["body_event"].to_numpy(dtype=object)))
             frames.append(frame)
     return frames
 
@@ -154,8 +162,8 @@ def _described(cov: Coverage, rows: np.ndarray) -> dict[str, np.ndarray]:
 def state_payload(table: TipTable, model: ViewModel) -> dict:
     """The per-state part: per unit (in ``table.keys`` order) a code and its line positions, as few bytes.
 
-    A unit's row is ``code, position, …``: ``code`` is ``2 × (position of the
-    shown status in statuses) + hatched``; a line position ``j >= 0`` is
+    A unit's row is ``code, position, …``: ``code`` is ``4 × (position of the
+    shown status in statuses) + 2 × new + hatched``; a line position ``j >= 0`` is
     ``table.lines[pool[j]]`` of the unit's pool, ``j < 0`` is ``lines[-j - 1]``
     of this payload. Positions are local to a unit's pool, so many units share
     a row: the distinct rows are listed once (``rows``, comma-separated) and
@@ -180,13 +188,15 @@ def _encode(table: TipTable, units: pd.DataFrame) -> dict:
     if tuple(units["key"]) != table.keys:
         raise ValueError("the tooltip table belongs to another view")
     statuses = sorted(set(units["shown"]))
-    code = {status: 2 * i for i, status in enumerate(statuses)}
+    code = {status: 4 * i for i, status in enumerate(statuses)}
     extra: dict[str, int] = {}
     rows: dict[str, int] = {}
     numbers = []
-    for shown, hatched, lines, pool in zip(units["shown"], units["hatched"], units["tip_state"], table.pool):
+    for shown, new, hatched, lines, pool in zip(
+        units["shown"], units["new"], units["hatched"], units["tip_state"], table.pool
+    ):
         where = {number: j for j, number in enumerate(pool)}
-        row = [code[shown] + int(bool(hatched))]
+        row = [code[shown] + 2 * int(bool(new)) + int(bool(hatched))]
         for line in lines:
             j = where.get(table.index.get(line, -1))
             row.append(j if j is not None else -1 - extra.setdefault(line, len(extra)))
@@ -195,7 +205,7 @@ def _encode(table: TipTable, units: pd.DataFrame) -> dict:
 
 
 def decode(table: TipTable, state: dict) -> dict[str, list]:
-    """The inverse of :func:`state_payload` (what ``map.js`` does): key -> [shown, hatched, tooltip HTML].
+    """The inverse of :func:`state_payload` (what ``map.js`` does): key -> [shown, hatched, tooltip HTML, new].
 
     Examples
     --------
@@ -212,5 +222,5 @@ def decode(table: TipTable, state: dict) -> dict[str, list]:
     for key, pool, head, (code, *positions) in zip(table.keys, table.pool, table.head, units):
         lines = [table.lines[n] for n in pool[:head]]
         lines += [table.lines[pool[j]] if j >= 0 else state["lines"][-j - 1] for j in positions]
-        out[key] = [state["statuses"][code // 2], bool(code % 2), "<br>".join(lines)]
+        out[key] = [state["statuses"][code // 4], bool(code % 2), "<br>".join(lines), bool(code & 2)]
     return out

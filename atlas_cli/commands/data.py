@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 
 from atlas_cli.parser import check_members
-from atlas_cli.render import GEMEINDE_FIELDS, OUTPUT_FIELDS, coverage_records, render
+from atlas_cli.render import coverage_records, render, table_text
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -23,20 +23,27 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from loaders import store
+    """Coverage as of a Stichtag: the view model's unit rows, as every data export writes them."""
+    from loaders import provenance, store
     from loaders.viewstate import check_day
     from viewmodel import model, text
+    from viewmodel.rows import data_rows, unit_rows
 
     check_members(args.members)
     check_day(args.date, dt.date.today(), "--date")
     cov = store.load_coverage(str(args.members) if args.members else None)
-    frame = cov.as_of(args.date, args.level, args.region, args.evidence)
-    fields = OUTPUT_FIELDS + (GEMEINDE_FIELDS if args.level == "gemeinde" else [])
-    sys.stdout.write(render(coverage_records(frame.to_dict("records"), fields), args.format, fields))
-    if args.format == "table":
-        # The same figures line as the app and every export, with its documented part.
-        print(text.figures_line(cov.summary(args.date, args.region, args.evidence)))
-        currency = text.currency(args.date, model.newest_documented(cov))
-        if currency:
-            print(currency)
+    units = unit_rows(cov, args.date, args.level, args.region, args.evidence, args.lang)
+    if args.format != "table":
+        rows = data_rows(cov, units, args.date, None, args.evidence)
+        sys.stdout.write(
+            render(coverage_records(rows.to_dict("records"), list(rows.columns)), args.format, list(rows.columns))
+        )
+        return 0
+    words = text.Words(args.level, args.evidence, args.lang, events=model.events(cov))
+    sys.stdout.write(table_text(units, words))
+    # The same figures line as the app and every export, with its documented part; then the Datenstand.
+    now = {**cov.summary(args.date, args.region, args.evidence), **model.documented_split(units)}
+    print(text.figures_line(now, None, args.lang, args.evidence))
+    print(text.currency(args.date, provenance.data_as_of(cov), args.lang))
+    print(text.version_text(model.data_version(cov), args.lang))
     return 0

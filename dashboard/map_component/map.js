@@ -31,8 +31,9 @@ function loadGeometry(url) {
   return geometry.get(url);
 }
 
-let map = null, units = null, context = null, outlines = null, labels = null, tiles = null;
+let map = null, units = null, context = null, outlines = null, labels = null, tiles = null, rings = null;
 let shownUnits = null, shownContext = null, shownTiles = null, shownAttribution = null, height = 0;
+let topology = null;   // the units' TopoJSON shown: the rings around what is new are meshed from its arcs
 let args = null;   // the render arguments being drawn; older async updates give way to newer ones
 let latest = null;   // the newest render arguments received
 let shownStyles = null;
@@ -108,11 +109,12 @@ function restyle() {
   const counts = {};
   units.eachLayer((layer) => {
     const key = layer.feature.id;
-    const [status, inferred] = args.features[key] || ["none", false];
+    const [status, inferred, , isNew] = args.features[key] || ["none", false, "", false];
     layer.setStyle(unitStyle(key));
     const path = layer.getElement();
     path.setAttribute("data-status", status);
     path.setAttribute("data-inferred", inferred ? "1" : "0");
+    path.setAttribute("data-new", isNew ? "1" : "0");
     // Leaflet makes every unit with a tooltip a tab stop (396 of them: a trap in all but name).
     // The map is one tab stop; the arrow keys reach the units (onKey).
     path.setAttribute("tabindex", "-1");
@@ -120,6 +122,30 @@ function restyle() {
   });
   window.sidMap.counts = counts;
   window.sidMap.drawn = Object.values(counts).reduce((a, b) => a + b, 0);
+  drawRings();
+}
+
+// What is new since the compare date keeps its status's fill and gets a ring around it: a dark line on
+// an orange band (palette "new"), one of which stands 3:1 against any fill. The ring follows the outer
+// border of what is new (the mesh of arcs between a new unit and one that is not), so 70 new Gemeinden
+// side by side get one ring, not 70. Drawn above every unit; not interactive, so tooltips still answer.
+function drawRings() {
+  if (rings) map.removeLayer(rings);
+  rings = null;
+  const fresh = (unit) => Boolean(unit && (args.features[unit.id] || [])[3]);
+  let count = 0;
+  units.eachLayer((layer) => { if (fresh(layer.feature)) count += 1; });
+  window.sidMap.fresh = count;
+  if (!count || !topology) return;
+  const mesh = topojson.mesh(topology, topology.objects.units, (a, b) => fresh(a) !== fresh(b) || (a === b && fresh(a)));
+  const lines = mesh.coordinates.map((part) => part.map(([lon, lat]) => [lat, lon]));
+  const style = args.styles.new;
+  const [band, line] = args.ring || [5, 2];
+  rings = L.featureGroup([
+    L.polyline(lines, {interactive: false, color: style.fill, weight: band, opacity: 1, lineCap: "round"}),
+    L.polyline(lines, {interactive: false, color: style.stroke, weight: line, opacity: 1, lineCap: "round"}),
+  ]).addTo(map);
+  if (walk.ring) walk.ring.bringToFront();   // the focus stays on top
 }
 
 // Regierungsbezirk outlines from the units' own arcs: every border is one arc in
@@ -135,6 +161,7 @@ function bezirkOutlines(topology) {
 
 function showGeometry(unitsTopology, contextTopology) {
   for (const layer of [units, context, outlines, labels]) if (layer) map.removeLayer(layer);
+  topology = unitsTopology;
   context = null;
   if (contextTopology) {   // the other Bezirke, muted, so the chosen one stays in its setting
     context = L.geoJSON(topojson.feature(contextTopology, contextTopology.objects.units), {
@@ -204,10 +231,13 @@ function updateLegend() {
     const row = document.createElement("div");
     row.className = "row";
     const style = args.styles[item.status];
-    const fill = fillOf(item.status, item.inferred);
-    const stroke = style.weight > 1 ? style.stroke : edge;
-    row.innerHTML = `<svg width="18" height="12" aria-hidden="true" focusable="false"><rect x="0.75" y="0.75" `
-      + `width="16.5" height="10.5" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/></svg>`
+    // "New" is a ring, not a fill: its swatch is the ring around white.
+    const swatch = item.status === "new"
+      ? `<rect x="2" y="2" width="14" height="8" fill="#ffffff" stroke="${style.fill}" stroke-width="4"/>`
+        + `<rect x="2" y="2" width="14" height="8" fill="none" stroke="${style.stroke}" stroke-width="1.5"/>`
+      : `<rect x="0.75" y="0.75" width="16.5" height="10.5" fill="${fillOf(item.status, item.inferred)}" `
+        + `stroke="${edge}" stroke-width="1.5"/>`;
+    row.innerHTML = `<svg width="18" height="12" aria-hidden="true" focusable="false">${swatch}</svg>`
       + `<span>${item.label}</span>`;   // label escaped in viewmodel/component.py
     box.append(row);
   }
@@ -230,10 +260,10 @@ function updateTilesAndAttribution() {
 
 // The compact per-state form (viewmodel/tips.py, state_payload; decode there is
 // the reference): per unit a row number into the distinct rows "code,position,…",
-// code = 2 x status position + hatched, positions into the unit's pool of fixed
+// code = 4 x status position + 2 x new + hatched, positions into the unit's pool of fixed
 // tooltip lines (fetched once from tips_url, cached by the browser); negative
 // positions name the few lines sent with this state. Decoded into the same
-// features {key: [status, hatched, tooltip]} the standalone export passes directly.
+// features {key: [status, hatched, tooltip, new]} the standalone export passes directly.
 function decodeState(table, state) {
   const features = {};
   const rows = state.rows.map((row) => row.split(",").map(Number));
@@ -243,7 +273,7 @@ function decodeState(table, state) {
     const pool = table.pool[i];
     const lines = pool.slice(0, table.head[i]).map((n) => table.lines[n]);
     for (const j of positions) lines.push(j >= 0 ? table.lines[pool[j]] : state.lines[-j - 1]);
-    features[key] = [state.statuses[code >> 1], (code & 1) === 1, lines.join("<br>")];
+    features[key] = [state.statuses[code >> 2], (code & 1) === 1, lines.join("<br>"), (code & 2) === 2];
   });
   return features;
 }

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders import provenance, store
 from tests import helpers
 from viewmodel.credits import credit_line, credit_markdown
 from viewmodel.i18n import format_date
+from viewmodel.text import version_text
 
 APP = str(helpers.APP)
 D = dt.date
@@ -48,8 +50,9 @@ def test_default_load_shows_today_for_all_nrw():
     assert metric(app, "Kreise im Netzwerk") == "52 von 53"
     assert not app.warning
     assert url(app) == {"date": dt.date.today().isoformat()}
-    # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits).
-    assert any(c.value == f"Daten: {credit_markdown()}" for c in app.caption)
+    # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits), and the data version.
+    version = version_text(provenance.data_version(store.load_coverage()))
+    assert any(c.value == f"Daten: {credit_markdown()} · {version}" for c in app.caption)
     assert "dl-de/by-2-0" in credit_line() and credit_line().startswith("© GeoBasis-DE / BKG")
 
 
@@ -81,7 +84,7 @@ def test_region_restricts_the_figures(detmold):
     captions = [c.value for c in detmold.caption]
     assert (
         "2.087.744 von 2.087.744 Einwohnern · 6.520 von 6.520 km²  \n"
-        "Davon einzeln belegt – Gemeinden: 1 · Einwohner: 35.311 · Kreise: 0 · Bezirksregierungen: 1"
+        "Davon belegt – Gemeinden: 1 (einzeln) · Einwohner: 35.311 · Kreise: 0 · Bezirksregierungen: 1"
     ) in captions
 
 
@@ -166,14 +169,15 @@ def test_members_table_search_and_undated_note():
     app.toggle(key="w_members_open").set_value(True).run()
     table = members_frame(app)
     assert {"Name", "Art", "Beitritt", "Evidenz", "Quelle"} <= set(table.columns)
-    assert set(table["Evidenz"]) == {"einzeln belegt", "abgeleitet"}
+    # Each row's own evidence: an inferred one names the event it is inferred from.
+    assert set(table["Evidenz"]) == {
+        "einzeln belegt",
+        "abgeleitet aus dem Beitritt des RB Düsseldorf (25. September 2023)",
+    }
     app.text_input(key="w_search").set_value("erkrath").run()
-    # Erkrath's own release (documented) and Düsseldorf's event (inferred) both stand.
+    # One body, one row: Erkrath's own release (documented) is its row; Düsseldorf's event does not count it twice.
     found = members_frame(app)
-    assert sorted(zip(found["Name"], found["Evidenz"])) == [
-        ("Erkrath", "abgeleitet"),
-        ("Stadt Erkrath", "einzeln belegt"),
-    ]
+    assert sorted(zip(found["Name"], found["Evidenz"])) == [("Stadt Erkrath", "einzeln belegt")]
     assert app.get("download_button")
     undated = [e for e in app.expander if "ohne bekanntes Beitrittsdatum" in e.label]
     assert undated and "Kreis Mettmann" in undated[0].dataframe[0].value["Name"].tolist()
@@ -181,7 +185,9 @@ def test_members_table_search_and_undated_note():
 
 def test_documented_only_changes_the_figures():
     app = run(date="2024-02-01", evidence="documented")
-    assert metric(app, "Gemeinden abgedeckt") != "396 von 396 (100,0 %)"
+    # Under "documented accessions only" the cards count documented coverage and say so.
+    assert metric(app, "Belegt abgedeckte Gemeinden") != "396 von 396 (100,0 %)"
+    assert not any(m.label == "Gemeinden abgedeckt" for m in app.metric)
     assert not any("Abgeleitet =" in c.value for c in app.caption)
 
 
@@ -267,8 +273,8 @@ def test_tables_and_the_embed_code_are_sent_once_asked_for_and_then_follow_the_s
     (table,) = app.dataframe
     assert len(table.value) == 70 and "<iframe" in app.code[0].value and "2024-02-01" in app.code[0].value
     assert set(table.value["Status"]) == {
-        "Mitglied (eigener Beitritt) – abgeleitet",
-        "Mitglied (eigener Beitritt) – einzeln belegt",
+        "abgedeckt – abgeleitet aus dem Beitritt des RB Detmold (1. Februar 2024)",
+        "Mitglied – einzeln belegt",
     }
     app.slider(key="w_slider").set_value(D(2024, 1, 31)).run()
     (table,) = app.dataframe  # still open, and moved with the map: the day before Detmold joined

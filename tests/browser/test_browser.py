@@ -170,9 +170,11 @@ def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_p
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(path.as_uri())
     page.wait_for_function("() => window.sidMap && window.sidMap.drawn === 396", timeout=20_000)
-    assert page.evaluate("() => document.querySelectorAll('path[data-status=new]').length") == 70
+    # What is new keeps its status (drawn with its own fill) and is ringed.
+    assert page.evaluate("() => document.querySelectorAll('path[data-new=\"1\"]').length") == 70
+    assert page.evaluate("() => window.sidMap.fresh") == 70
     assert page.locator("[data-testid=map-legend]").is_visible()
-    page.hover("path[data-status=new] >> nth=0")
+    page.hover('path[data-new="1"] >> nth=0')
     page.get_by_text("neu seit 31. Januar 2024").first.wait_for()
     shoot(page, "export-html-offline.png")
     context.close()
@@ -181,10 +183,12 @@ def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_p
 
 # -- membership register ---------------------------------------------------------------------
 def gemeinden_covered(page, url: str) -> str:
-    """The "Gemeinden abgedeckt" figure of RB Detmold on 1 March 2023, documented accessions only."""
+    """The "Belegt abgedeckte Gemeinden" figure of RB Detmold on 1 March 2023, documented accessions only."""
     page.goto(f"{url}/?date=2023-03-01&region=057&evidence=documented")
     map_frame(page)
-    figure = page.get_by_test_id("stMetric").filter(has_text="Gemeinden abgedeckt").get_by_test_id("stMetricValue")
+    figure = (
+        page.get_by_test_id("stMetric").filter(has_text="Belegt abgedeckte Gemeinden").get_by_test_id("stMetricValue")
+    )
     return figure.inner_text()
 
 
@@ -291,7 +295,8 @@ def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_ur
     assert frame.evaluate("() => document.querySelectorAll('path[data-status=full][data-inferred=\"1\"]').length") == 5
     legend = frame.get_by_test_id("map-legend").inner_text()
     assert "alle Gemeinden abgedeckt" in legend and "schraffiert" in legend
-    page.get_by_text("davon 23 einzeln belegt").first.wait_for()
+    page.get_by_text("davon 23 belegt ·").first.wait_for()  # the figures line; the split under the cards:
+    page.get_by_text("Gemeinden: 23 (13 einzeln, 10 über den Kreis)").first.wait_for()
     shoot(page, "map-nrw-regierungsbezirke-2024-02-01.png")
 
     page.goto(f"{app_url}/?date=2023-01-01&region=055")
@@ -302,7 +307,7 @@ def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_ur
     )
     # Kreis Recklinghausen's 10 Gemeinden through their documented Kreis; Rheine and Tecklenburg on their own.
     assert documented == ["member"] * 2 + ["via_kreis"] * 10
-    page.get_by_text("davon 12 einzeln belegt").first.wait_for()
+    page.get_by_text("Gemeinden: 12 (2 einzeln, 10 über den Kreis)").first.wait_for()
     shoot(page, "map-recklinghausen-2023-01-01.png")
 
 

@@ -201,7 +201,7 @@ def test_language_toggle_switches_the_page_language(register_app, browser):
     map_frame(page)
     assert page.evaluate("() => document.documentElement.lang") == "de"
     page.get_by_text("English").click()
-    page.get_by_text("As of: 1 February 2024").wait_for()
+    page.get_by_text("As of: 1 February 2024 ·").wait_for()  # (not "Data as of: …", the Datenstand)
     page.wait_for_function("() => document.documentElement.lang === 'en'")
     frame = next(f for f in page.frames if "coverage_map" in f.url)
     frame.wait_for_function("() => document.documentElement.lang === 'en'")

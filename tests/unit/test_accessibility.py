@@ -25,7 +25,7 @@ from viewmodel.tables import map_table, timeline_table
 MAP_CSS = PROJECT_ROOT / "dashboard" / "map_component" / "map.css"
 PAPER = "#fbfbf8"  # the map's background without a basemap (map.css #map)
 LEGEND = "#ffffff"
-# The categories a map distinguishes by fill, and the fill each is drawn with.
+# The categories a map distinguishes by colour, and the colour each is drawn with ("new": its ring's band).
 CATEGORIES = {status: palette.STYLES[status].fill for status in ("member", "via_kreis", "new", "not_yet")}
 
 
@@ -61,6 +61,17 @@ def test_new_is_told_apart_by_its_outline_not_by_colour_alone():
     # Beside light fills its dark outline carries the boundary.
     for neighbour in (palette.LIGHT, palette.NONE, new.fill, PAPER):
         assert contrast(new.stroke, neighbour) >= 3, neighbour
+
+
+def test_the_ring_of_what_is_new_stands_out_against_every_fill():
+    """What is new keeps its status's fill; its ring (dark line on an orange band) marks it on any of them."""
+    band, line = palette.STYLES["new"].fill, palette.STYLES["new"].stroke
+    assert contrast(band, line) >= 3
+    for fill in [palette.DARK, palette.LIGHT, palette.NONE, palette.MUTED, PAPER, palette.HATCH_INK]:
+        assert max(contrast(band, fill), contrast(line, fill)) >= 3, fill
+    # Not the focus ring's pair (black on white): a selected unit and a new one stay apart.
+    assert {band, line} != {palette.FOCUS_INK, palette.FOCUS_HALO}
+    assert palette.RING_WIDTHS[0] > palette.RING_WIDTHS[1] > palette.STYLES["member"].weight
 
 
 def test_edges_swatches_and_focus_ring_reach_three_to_one():
@@ -132,7 +143,7 @@ def test_detmold_description_states_the_change_with_the_view_models_figures(cove
     english = describe(
         build(coverage, ViewState(dt.date(2024, 2, 1), compare=dt.date(2024, 1, 31), region="057", lang="en"))
     )
-    assert "Since 31 January 2024: 0 → 70 municipalities covered; 70 Municipalities new" in english
+    assert "Since 31 January 2024: 0 → 70 municipalities covered; 70 municipalities new" in english
     # The map carries the same text as its accessible description.
     assert accessibility(model)["description"] == text
 
@@ -155,7 +166,7 @@ def test_the_timeline_table_has_a_row_per_change_day(coverage):
     frame = coverage.timeline("all", "057", start=dt.date(2022, 1, 1), end=dt.date(2024, 3, 1))
     table = timeline_table(frame)
     assert len(table) == len(frame)
-    assert "70 von 70, davon 1 einzeln belegt" in table["Gemeinden abgedeckt"].tolist()
+    assert "70 von 70, davon 1 belegt" in table["Gemeinden abgedeckt"].tolist()
 
 
 # -- feedback -------------------------------------------------------------------------------------------------

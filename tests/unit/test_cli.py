@@ -28,7 +28,7 @@ def test_coverage_json_for_detmold_on_its_accession_day():
         for k in (
             "key",
             "name",
-            "member_since",
+            "body_member_since",
             "gemeinden_total",
             "gemeinden_covered",
             "population_total",
@@ -37,7 +37,7 @@ def test_coverage_json_for_detmold_on_its_accession_day():
     } == {
         "key": "057",
         "name": "Detmold",
-        "member_since": "2024-02-01",
+        "body_member_since": "2024-02-01",
         "gemeinden_total": 70,
         "gemeinden_covered": 70,
         "population_total": 2_087_744,
@@ -48,19 +48,19 @@ def test_coverage_json_for_detmold_on_its_accession_day():
 def test_land_level_is_a_one_element_array():
     result = run("coverage", "--date", "2024-01-31", "--level", "land", "--format", "json")
     (row,) = json.loads(result.stdout)
-    assert (row["gemeinden_covered"], row["gemeinden_total"], row["member_since"]) == (326, 396, None)
+    assert (row["gemeinden_covered"], row["gemeinden_total"], row["body_member_since"]) == (326, 396, None)
 
 
 def test_gemeinde_csv_has_a_row_per_gemeinde():
     result = run("coverage", "--date", "2024-02-01", "--level", "gemeinde", "--format", "csv")
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("key,name,level,status,evidence,member,member_since")
+    assert lines[0].startswith("key,name,level,status,status_text,evidence,new,via,since")
     assert len(lines) == 397
 
 
 def test_table_output_is_readable():
     result = run("coverage", "--date", "2024-02-01")
-    assert "Detmold" in result.stdout and "70/70" in result.stdout
+    assert "Detmold" in result.stdout and "70 von 70, davon 1 einzeln belegt" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_members_file_replaces_the_shipped_data(tmp_path):
         "json",
     )
     rows = {r["key"]: r for r in json.loads(result.stdout)}
-    assert rows["05711"]["member"] is True and rows["05711"]["member_since"] == "2023-01-15"
+    assert rows["05711"]["body_member"] is True and rows["05711"]["body_member_since"] == "2023-01-15"
     assert sum(r["gemeinden_covered"] for r in rows.values()) == 1
 
 

@@ -98,10 +98,27 @@ def test_bielefeld_is_not_yet_covered_the_day_before(coverage):
     assert dominant(image, pixel_of(coverage, view, "16x9", "05711000")) == rgb(palette.STYLES["not_yet"].fill)
 
 
-def test_before_after_marks_bielefeld_as_new(coverage):
+def test_before_after_marks_bielefeld_as_new_with_a_ring_around_its_own_fill(coverage):
+    """What is new keeps its status's fill (Bielefeld: covered, inferred, hatched); the ring marks it as new."""
     view = ViewState(DETMOLD_DAY, compare=DAY_BEFORE)
     image = png(coverage, view, "a4-landscape")
-    assert dominant(image, pixel_of(coverage, view, "a4-landscape", "05711000")) == rgb(palette.STYLES["new"].fill)
+    x, y = pixel_of(coverage, view, "a4-landscape", "05711000")
+    pixels = np.asarray(image.convert("RGB"))
+    inside = {tuple(int(c) for c in colour) for colour in pixels[y - 8 : y + 8, x - 8 : x + 8].reshape(-1, 3)}
+    assert rgb(palette.STYLES["member"].fill) in inside and rgb(palette.HATCH_INK) in inside
+    assert rgb(palette.STYLES["new"].fill) not in inside
+    # The ring's orange band is drawn in the map after, never in the map before.
+    band = np.all(pixels == rgb(palette.STYLES["new"].fill), axis=2)
+    with matplotlib.rc_context(mapfig.RC):
+        fig = mapfig.build_figure(coverage, view, style.PRESETS["a4-landscape"])
+    height = pixels.shape[0]
+
+    def orange_in(ax) -> int:
+        (x0, y0), (x1, y1) = ax.get_window_extent().get_points()
+        return int(band[round(height - y1) : round(height - y0), round(x0) : round(x1)].sum())
+
+    before, after = fig.axes[0], fig.axes[-2]
+    assert orange_in(after) > 500 and orange_in(before) == 0
 
 
 def test_inferred_coverage_is_hatched_documented_is_solid(coverage):

@@ -418,8 +418,8 @@ def test_coverage_reads_the_register_only_when_configured(tmp_path):
         assert result.returncode == 0, result.stderr
         return next(r for r in json.loads(result.stdout) if r["key"] == "05711000")
 
-    assert bielefeld({register.URL_ENV: db})["member"] is True
-    assert bielefeld()["member"] is False
+    assert bielefeld({register.URL_ENV: db})["body_member"] is True
+    assert bielefeld()["body_member"] is False
 
 
 # -- provenance per row (schema 3) -------------------------------------------------------------

@@ -10,6 +10,7 @@ small test of its own below.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -20,11 +21,13 @@ import pytest
 from exports import mapfig
 from exports.render import export
 from exports.standalone import map_args
+from loaders import provenance
 from loaders.viewstate import REGION_KEYS, VIEW_LEVELS, ViewState
 from tests.helpers import sid_atlas
 from viewmodel import model as viewmodel
 from viewmodel import palette
 from viewmodel.component import component_args
+from viewmodel.i18n import format_date
 
 D = dt.date
 EVENT_DAYS = [D(2022, 10, 19), D(2023, 8, 2), D(2023, 9, 8), D(2023, 9, 25), D(2024, 2, 1)]
@@ -77,11 +80,14 @@ def test_screen_html_static_csv_and_cli_agree_unit_by_unit(coverage):
             csv = pd.read_csv(io.BytesIO(export(coverage, state, "csv")), dtype=str, encoding="utf-8-sig")
             assert list(csv["key"]) == list(screen)
             for row in csv.itertuples():
-                shown, hatched, _ = screen[row.key]
-                assert shown == ("new" if row.new == "True" else row.status)
+                shown, hatched, tip, new = screen[row.key]
+                # What is new keeps its status's fill (the map rings it): "new" never hides partial or full.
+                assert shown == row.status and new == (row.new == "True")
                 assert hatched == (row.evidence == "inferred")
+                assert f"Status: {html.escape(row.status_text)}" in tip
             legend = {item["status"] for item in model.legend}
-            assert {s for s, _, _ in screen.values()} <= legend
+            assert {s for s, _, _, _ in screen.values()} <= legend
+            assert any(screen_new for _, _, _, screen_new in screen.values()) == ("new" in legend)
             handles = {h.get_label() for h in mapfig._legend_handles([mapfig.Panel(model, None)])}
             assert handles == {item["label"] for item in model.legend}
             seen += 1
@@ -129,12 +135,15 @@ def test_a_bezirk_with_few_documented_gemeinden_is_hatched_and_says_so(coverage)
     assert units.loc["057", "gemeinden_covered_documented"] == 1
     tip = units.loc["057", "tooltip"]
     assert "70 von 70, davon 1 einzeln belegt" in tip
-    assert "Bezirksregierung: Mitglied seit 1. Februar 2024 (einzeln belegt)" in tip
+    assert "Bezirksregierung: Mitglied seit 1. Februar 2024 – einzeln belegt" in tip
 
 
 def test_headline_figures_give_the_split(coverage):
     model = viewmodel.build(coverage, ViewState(D(2024, 2, 1)))
-    assert model.figures_line == "Abgedeckt: 396 von 396 Gemeinden · davon 23 einzeln belegt · 18,19 Mio. Einwohner"
+    # "Einzeln" only where every documented Gemeinde is so: 10 of the 23 are documented through Kreis Recklinghausen.
+    assert model.figures_line == "Abgedeckt: 396 von 396 Gemeinden · davon 23 belegt · 18,19 Mio. Einwohner"
+    assert (model.now["gemeinden_documented_one_by_one"], model.now["gemeinden_documented_via_kreis"]) == (13, 10)
+    assert "davon 23 belegt: 13 einzeln, 10 über den Kreis und 373 abgeleitet" in model.description
     assert model.now["gemeinden_covered"] - model.now["gemeinden_covered_documented"] == 373
 
 
@@ -159,7 +168,7 @@ def test_documented_undated_members_are_never_shown_as_not_members(coverage):
     assert "nicht Mitglied" not in mettmann["tooltip"] and "Beitrittsdatum unbekannt" in mettmann["tooltip"]
     assert "supertipp-online.de" in mettmann["tooltip"]
     kleve = units.loc["05154"]
-    assert "Beitrittsdatum unbekannt (einzeln belegt)" in kleve["tooltip"]
+    assert "Beitrittsdatum unbekannt – einzeln belegt" in kleve["tooltip"]
     documented = viewmodel.build(coverage, ViewState(D(2024, 2, 1), evidence="documented", region="059"))
     menden = documented.units.set_index("key").loc["05962040"]
     assert menden["status"] == "undated" and menden["shown"] == "undated"
@@ -193,10 +202,15 @@ def test_stolberg_counts_from_the_news_item(coverage):
     assert before["status"] == "not_yet"
 
 
-def test_today_says_nothing_after_february_2024_is_documented(coverage):
+def test_today_says_its_figures_are_those_of_the_datenstand(coverage):
+    as_of = provenance.data_as_of(coverage)
     model = viewmodel.build(coverage, ViewState(D(2026, 1, 1)))
-    assert model.currency.startswith("Keine belegten Beitritte oder veröffentlichten Zahlen nach dem 1. Februar 2024")
-    assert viewmodel.build(coverage, ViewState(D(2024, 2, 1))).currency is None
+    assert model.beyond_data_as_of
+    assert model.currency.startswith(f"Datenstand: {format_date(as_of.day)} ({as_of.source})")
+    assert f"Die Zahlen zum 1. Januar 2026 sind die des Datenstands ({format_date(as_of.day)})" in model.currency
+    on_the_day = viewmodel.build(coverage, ViewState(as_of.day))
+    assert not on_the_day.beyond_data_as_of and "sind die des Datenstands" not in on_the_day.currency
+    assert on_the_day.currency == f"Datenstand: {format_date(as_of.day)} ({as_of.source})"
     csv = export(coverage, ViewState(D(2024, 2, 1), evidence="documented", region="057"), "csv").decode("utf-8-sig")
     header, first = csv.splitlines()[:2]
     assert "stichtag" in header and "evidence_filter" in header and "gebietsstand" in header
