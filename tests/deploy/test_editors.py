@@ -196,8 +196,11 @@ def test_the_issues_partner_list_is_refused_outside_the_web_process(register_url
         # Refused by the reader in the child (its message, not the child's time limit), within that limit; about
         # 2 s on an idle machine (most of it the child's start), the time of CPU-bound parsing no longer.
         assert shown_after < worker.WALL_SECONDS, shown_after
-        # Other viewers' page runs went on meanwhile, at their usual pace.
-        assert during and max(during) < 3 * statistics.median(before) + 1.0, (before, during)
+        # Other viewers' page runs went on meanwhile, at about their usual pace (a parse in the web process held them
+        # for the whole parse: tens of seconds); the margins are for a shared, loaded machine.
+        usual = statistics.median(before)
+        assert during and statistics.median(during) < 2 * usual + 0.5, (before, during)
+        assert max(during) < 4 * usual + 3.0, (before, during)
         assert register.Register(register_url).history()[0]["user_name"] == "seed"  # nothing saved
 
 
