@@ -189,7 +189,8 @@ def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
 # -- the session's state and the widgets' changes -----------------------------------------------
 def page() -> Session:
     """This session's page state (made from the URL on its first run)."""
-    return session.of(st.session_state, st.query_params.to_dict(), dt.date.today())
+    known = st.session_state.get(session.STATE_KEY)
+    return known if known is not None else session.of(st.session_state, st.query_params.to_dict(), dt.date.today())
 
 
 def _show(keys) -> None:

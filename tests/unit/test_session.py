@@ -32,7 +32,9 @@ def agrees(page: Session, **expected) -> None:
     assert view.to_params() == expected
     shown = page.widget_values()
     assert shown["w_slider"] == shown["w_date"] == view.date == D.fromisoformat(expected["date"])
-    assert shown["w_compare"] == view.compare == (D.fromisoformat(expected["compare"]) if "compare" in expected else None)
+    assert (
+        shown["w_compare"] == view.compare == (D.fromisoformat(expected["compare"]) if "compare" in expected else None)
+    )
     assert shown["w_level"] == view.level == expected.get("level", "gemeinde")
     assert shown["w_region"] == (view.region or LAND_KEY) and view.region == expected.get("region")
     assert shown["w_evidence"] == view.evidence and shown["w_lang"] == (view.lang == "en")
@@ -51,7 +53,10 @@ def test_h1_the_jump_clears_a_later_compare_date_with_a_notice_and_the_level_cli
     agrees(page, date="2023-09-08")
     (notice,) = page.notices
     assert notice.severity == "info"  # told in a polite status region
-    assert notice_text(notice) == "Vergleich mit 25. September 2023 aufgehoben: er läge nach dem Stichtag 8. September 2023."
+    assert (
+        notice_text(notice)
+        == "Vergleich mit 25. September 2023 aufgehoben: er läge nach dem Stichtag 8. September 2023."
+    )
     assert notice_text(notice, "en") == (
         "Comparison with 25 September 2023 removed: it would lie after the reference date 8 September 2023."
     )
