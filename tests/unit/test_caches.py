@@ -25,8 +25,9 @@ def fresh(monkeypatch):
     """caches on an empty process: no generation yet, a stand-in loader."""
     Model.built = 0
     monkeypatch.setattr(store, "load_coverage", functools.cache(Model))
-    monkeypatch.setattr(caches, "_CURRENT", [])
-    monkeypatch.setattr(caches, "_SEEN", [caches._UNSEEN])
+    made = caches.Caches()
+    monkeypatch.setattr(caches, "process", lambda: made)
+    return made
 
 
 def entries(*answers):
@@ -97,3 +98,13 @@ def test_a_register_that_cannot_be_asked_is_not_an_error():
 
     assert caches.newest_entry(Down()) == (False, None)
     assert caches.newest_entry(Up()) == (True, 12)
+
+
+def test_the_process_keeps_one_instance_that_streamlit_can_clear():
+    """Kept by st.cache_resource: Streamlit's metrics show it, an editor's "Clear cache" drops it."""
+    import streamlit as st
+
+    assert caches.process() is caches.process()
+    kept = caches.process()
+    st.cache_resource.clear()
+    assert caches.process() is not kept
