@@ -8,7 +8,6 @@ uses the feedback form too.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ import streamlit as st
 import register
 from dashboard.notices import plain
 from loaders.errors import AtlasError
-from loaders.viewstate import FIRST_DAY, ViewState
+from loaders.viewstate import ViewState
 from register import feedback
 from viewmodel import places
 from viewmodel.i18n import t
@@ -39,20 +38,22 @@ def skip_link(lang: str, container=st) -> None:
     container.markdown(f"[{t('skip_to_table', lang)}](#{TABLE_ANCHOR})", width="content")
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def place_entries(level: str, region: str | None, _model: ViewModel) -> dict[str, str]:
-    """The search entries of a level and region (read-only): once per level and region, not per Stichtag."""
-    return places.entries(_model)
+def place_entries(model: ViewModel) -> dict[str, str]:
+    """The search entries of a level and region (read-only): once per level, region and data, not per Stichtag."""
+    from dashboard import caches
+
+    return caches.remember("places", (model.state.level, model.state.region), lambda: places.entries(model), size=32)
 
 
-def place_search(model: ViewModel, container=st) -> str | None:
-    """A search field for a Gemeinde or Kreis of the view; the key of the place found (the map zooms to it).
+def place_search(model: ViewModel, container=st, on_change: Callable[[], None] | None = None) -> places.Search | None:
+    """A search field for a Gemeinde or Kreis of the view; what it found (the map zooms to its ``key``).
 
     Enter searches. One hit (or one exact name) is shown at once; several are
-    offered as a choice below the field; none says so.
+    offered as a choice below the field; none says so. ``on_change`` is
+    called when the query or the choice changes (the page announces the result).
     """
     lang = model.state.lang
-    found = place_entries(model.state.level, model.state.region, model)
+    found = place_entries(model)
     query = container.text_input(
         t("place_search", lang),
         key="w_place_query",
@@ -60,24 +61,26 @@ def place_search(model: ViewModel, container=st) -> str | None:
         # The label is the control's name; on screen the placeholder says it (a line less above the map on a phone).
         placeholder=f"{t('place_search', lang)} …",
         label_visibility="collapsed",
+        on_change=on_change,
     )
-    if not query or not query.strip():
-        return None
-    key = places.chosen(query, found)
-    if key is not None:
-        return key
-    hits = places.matches(query, found)
-    if not hits:
-        st.caption(t("place_none", lang, query=plain(query.strip())))
-        return None
-    shown = hits[: places.MAX_HITS]
+    result = places.search(query, found, st.session_state.get("w_place_pick"))
+    if result is not None and not result.hits:
+        st.caption(t("place_none", lang, query=plain(result.query)))
+    if result is None or not result.offered:
+        return result
+    shown = result.shown
     if st.session_state.get("w_place_pick") not in shown:  # another query, level or region
         st.session_state.w_place_pick = None
-    label = "place_hits" if len(hits) <= places.MAX_HITS else "place_hits_more"
-    pick = st.radio(
-        t(label, lang, n=len(hits), shown=len(shown)), shown, index=None, horizontal=True, key="w_place_pick"
+    label = "place_hits" if len(result.hits) <= places.MAX_HITS else "place_hits_more"
+    st.radio(
+        t(label, lang, n=len(result.hits), shown=len(shown)),
+        shown,
+        index=None,
+        horizontal=True,
+        key="w_place_pick",
+        on_change=on_change,
     )
-    return found[pick] if pick else None
+    return result
 
 
 def map_description(model: ViewModel) -> None:
@@ -111,17 +114,13 @@ def chart_table(label: str, key: str, table: Callable[[], pd.DataFrame]) -> None
         folded.dataframe(table(), hide_index=True, width="stretch")
 
 
-def _shift(days: int, today: dt.date) -> None:
-    view: ViewState = st.session_state.view
-    day = min(max(view.date + dt.timedelta(days=days), FIRST_DAY), today)
-    st.session_state.view = view.with_(date=day)
-    st.session_state.notices = []
+def day_buttons(container, lang: str, shift: Callable[[int], None]) -> None:
+    """One day back / forward beside the date field (WCAG 2.5.7: no dragging needed); words only, to fit a phone.
 
-
-def day_buttons(container, lang: str, today: dt.date) -> None:
-    """One day back / forward beside the date field (WCAG 2.5.7: no dragging needed); words only, to fit a phone."""
-    container.button(t("day_back", lang), key="w_day_back", on_click=_shift, args=(-1, today))
-    container.button(t("day_forward", lang), key="w_day_forward", on_click=_shift, args=(1, today))
+    ``shift(days)`` moves the Stichtag (:meth:`dashboard.session.Session.shift`).
+    """
+    container.button(t("day_back", lang), key="w_day_back", on_click=shift, args=(-1,))
+    container.button(t("day_forward", lang), key="w_day_forward", on_click=shift, args=(1,))
 
 
 # -- feedback (BITV NRW §5) ---------------------------------------------------------------------
@@ -142,6 +141,7 @@ def view_url(view: ViewState) -> str:
 
     Examples
     --------
+    >>> import datetime as dt
     >>> view_url(ViewState(dt.date(2024, 2, 1), region="057"))
     '/?date=2024-02-01&region=057'
     """

@@ -1,51 +1,51 @@
-"""The atlas page (``/``): map, figures, timeline, members and exports of one view.
+"""The atlas page (``/``): it lays out the map, figures, timeline, members and exports of one view.
 
 Run as a page by :mod:`dashboard.navigation` (``streamlit run dashboard/app.py``).
 
-One :class:`~loaders.viewstate.ViewState` in ``st.session_state["view"]`` is
-the truth. It is read from the URL once per session, every widget is set from
-it before it is drawn and writes back to it in its callback, and the URL is
-rewritten from it on every run — so a link always reproduces the view.
+The page's state is one :class:`dashboard.session.Session` in
+``st.session_state``: the view, its transitions, what it tells and announces,
+and when a rerun must become a full run (its rules are there, unit-tested
+without Streamlit). Every cache is :mod:`dashboard.caches`'s, with its one
+invalidation, the register's newest entry. This module only lays out: every
+widget shows the session's value and hands its change to one transition.
 
 The sidebar holds what changes the whole page (level, region, compare date,
 evidence, basemap, language); the Stichtag's controls stand above the map in
 :func:`day_view`, one ``st.fragment`` with everything that depends on the day,
 so moving the day reruns only that fragment and never redraws the sidebar.
-
-Everything expensive is cached: the coverage model once per process
-(``st.cache_resource``), figures, map features and chart specs per argument
-tuple (``st.cache_data``), so a Stichtag change costs a few dictionary look-ups
-and the fragment's elements themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 from pathlib import Path
 
 import streamlit as st
 
-import register
 from dashboard import (
     accessibility,
+    caches,
     chartview,
     figures,
     members,
     press,
+    session,
     timeline,
 )
 from dashboard.mapview import render_map
 from dashboard.navigation import page_lang
 from dashboard.notices import for_viewers, plain
+from dashboard.session import Session
 from exports import animation
 from exports.style import title_for
-from loaders import accessions, provenance, store
+from loaders import accessions, provenance
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
-from viewmodel import charts, credits, tables
+from viewmodel import charts, credits, describe, tables
 from viewmodel import model as viewmodel
 from viewmodel.i18n import format_date, format_int, t
 
@@ -57,57 +57,18 @@ STYLE = Path(__file__).with_name("atlas.css")
 BASEMAPS = ("none", "osm", "basemapde")
 # The figure cards' widths in pixels (Gemeinden, population, area, Kreise, Bezirksregierungen): they wrap on a phone.
 CARD_WIDTHS = (440, 200, 200, 220, 280)
+# Visually hidden, read by assistive technology (the map component speaks the announcement once it can).
+HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0"
 
 
-# -- cached data ------------------------------------------------------------
-@st.cache_resource(show_spinner="Lade Grenzen und Beitritte …")
+# -- what the page derives from its data (each once per generation: dashboard.caches) ---------
 def coverage():
-    """The coverage model, built once per process."""
-    return store.load_coverage()
+    """The coverage model of the data the page serves."""
+    return caches.coverage()
 
 
-@st.cache_resource(show_spinner=False)
-def configured_register():
-    """The configured register, opened once per process; None when the app shows the shipped data."""
-    return register.open_configured()
-
-
-@st.cache_resource(show_spinner=False)
-def _register_seen() -> dict:
-    """The newest register entry this process's caches were built after (one per process)."""
-    return {"entry": None}
-
-
-def follow_register() -> None:
-    """Drop every cached result once the register has a new entry (an import, edit or undo).
-
-    Replicas behind a proxy share one register but each caches its own
-    coverage: an import through one replica (or the command line) must reach
-    the viewers of all. One indexed one-row query per run tells; the caches are
-    rebuilt at most once per new entry in each process.
-    """
-    reg = configured_register()
-    if reg is None:
-        return
-    try:
-        newest = reg.history(1)
-    except AtlasError:
-        # The database is unreachable for a moment: the data already loaded
-        # stays correct as of its entry, and a page beats an error for viewers.
-        return
-    entry = newest[0]["id"] if newest else None
-    seen = _register_seen()
-    if entry != seen["entry"]:
-        seen["entry"] = entry
-        store.load_coverage.cache_clear()
-        coverage.clear()
-        coverage_chart.clear()  # written from the coverage model (cache_resource, not cleared below)
-        st.cache_data.clear()
-
-
-@st.cache_data(show_spinner=False)
 def events():
-    return accessions.read_events().sort_values("date").reset_index(drop=True)
+    return caches.remember("events", None, lambda: accessions.read_events().sort_values("date").reset_index(drop=True))
 
 
 def attribution() -> str:
@@ -115,207 +76,197 @@ def attribution() -> str:
     return credits.credit_line()
 
 
-@st.cache_data(show_spinner=False)
 def stops(evidence: str) -> list[dt.date]:
     """Days playback visits "event by event": coverage changes and the regional events."""
-    event_days = {dt.date.fromisoformat(day) for day in events()["date"]}
-    return sorted(set(coverage().change_dates(evidence)) | event_days)
+
+    def make() -> list[dt.date]:
+        event_days = {dt.date.fromisoformat(day) for day in events()["date"]}
+        return sorted(set(coverage().change_dates(evidence)) | event_days)
+
+    return caches.remember("stops", evidence, make)
 
 
 def view_model(view: ViewState) -> viewmodel.ViewModel:
     """What the view shows: figures, map statuses, legend, tooltips and words (one pure function).
 
-    Not ``st.cache_data``: it would key by the calendar day and copy the model
-    on every hit. ``viewmodel.build`` keeps the coverage part per coverage
-    state itself (the last change date before the Stichtag, not the day).
+    ``viewmodel.build`` keeps the coverage part per coverage state itself
+    (the last change date before the Stichtag, not the day), on the model.
     """
     return viewmodel.build(coverage(), view)
 
 
-# cache_resource: a chart's data file is written once per data and language; a hit is a look-up.
-@st.cache_resource(show_spinner=False, max_entries=64)
 def coverage_chart(evidence: str, region: str | None, today: dt.date, lang: str) -> str:
     """The URL of the coverage chart's data (it does not depend on the Stichtag): points up to the Datenstand."""
-    cov = coverage()
-    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
-    chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
-    return chartview.data_url(chart, f"coverage-{evidence}-{region or 'nrw'}-{lang}")
+
+    def make() -> str:
+        cov = coverage()
+        frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
+        chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
+        return chartview.data_url(chart, f"coverage-{evidence}-{region or 'nrw'}-{lang}")
+
+    return caches.remember("coverage_chart", (evidence, region, today, lang), make)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
     """The coverage chart's data as a table (its text alternative), up to the Datenstand as the chart."""
-    cov = coverage()
-    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
-    return tables.timeline_table(frame, lang)
+
+    def make():
+        cov = coverage()
+        frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
+        return tables.timeline_table(frame, lang)
+
+    return caches.remember("timeline_rows", (evidence, region, today, lang), make)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
 def sizes_chart(today: dt.date, lang: str) -> str:
     """The URL of the network sizes chart's data."""
-    chart = charts.sizes_chart(
-        accessions.read_network_sizes(), FIRST_DAY, today, lang, provenance.data_as_of(coverage())
-    )
-    return chartview.data_url(chart, f"sizes-{lang}")
+
+    def make() -> str:
+        chart = charts.sizes_chart(
+            accessions.read_network_sizes(), FIRST_DAY, today, lang, provenance.data_as_of(coverage())
+        )
+        return chartview.data_url(chart, f"sizes-{lang}")
+
+    return caches.remember("sizes_chart", (today, lang), make, size=8)
 
 
 def member_table(view: ViewState):
     """The members as of the view's day, each body once: one table per set of members (their own dates), read-only."""
     cov = coverage()
-    return viewmodel.remember(
-        cov,
-        ("members", viewmodel.member_period(cov, view.date), view.evidence, view.region, view.lang),
+    return caches.remember(
+        "members",
+        (viewmodel.member_period(cov, view.date), view.evidence, view.region, view.lang),
         lambda: members.members_table(
             viewmodel.organisations(cov, view.date, view.evidence, view.region), viewmodel.words_of(cov, view)
         ),
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def undated_table(region: str | None, lang: str):
     """Documented members without a date: they depend on the region, never on the Stichtag."""
-    cov = coverage()
-    words = viewmodel.words_of(cov, ViewState(FIRST_DAY, lang=lang))
-    return members.members_table(members.undated_members(cov.accessions, region), words)
+
+    def make():
+        cov = coverage()
+        words = viewmodel.words_of(cov, ViewState(FIRST_DAY, lang=lang))
+        return members.members_table(members.undated_members(cov.accessions, region), words)
+
+    return caches.remember("undated", (region, lang), make)
 
 
 def member_count(day: dt.date, evidence: str, region: str | None) -> dict[str, int]:
     """How many organisations, each body once, and how many of them documented and inferred."""
     cov = coverage()
-    return viewmodel.remember(
-        cov,
-        ("member_count", viewmodel.member_period(cov, day), evidence, region),
+    return caches.remember(
+        "member_count",
+        (viewmodel.member_period(cov, day), evidence, region),
         lambda: viewmodel.organisation_counts(viewmodel.organisations(cov, day, evidence, region)),
     )
 
 
-# -- view state and widgets -------------------------------------------------
-def _region_of(widget_value: str) -> str | None:
-    return None if widget_value == LAND_KEY else widget_value
-
-
-def _show(view: ViewState) -> None:
-    """Set the sidebar's widgets from the view (allowed: it runs before the widgets are drawn)."""
-    state = st.session_state
-    state.w_compare = view.compare
-    state.w_level = view.level
-    state.w_region = view.region or LAND_KEY
-    state.w_evidence = view.evidence
-    state.w_lang = view.lang == "en"
-
-
-def _sidebar_state(view: ViewState) -> tuple:
-    """What the sidebar shows of the view: all but the Stichtag (and whether it plays).
-
-    A Stichtag change reruns only :func:`day_view`; when it changes more (a
-    Stichtag moved past the compare date swaps the two; play starts the ticker
-    in the sidebar), the whole page must run again.
-    """
-    return view.with_(date=FIRST_DAY), bool(st.session_state.get("playing"))
-
-
-def _set_view(view: ViewState) -> None:
-    st.session_state.view = view
-    st.session_state.notices = []
-
-
-def _from_widgets(date_widget: str = "w_slider") -> None:
-    """Callback of every view widget: the widgets' values become the view."""
-    state = st.session_state
-    day = state[date_widget] or state.view.date
-    compare = state.w_compare
-    if compare is not None and compare > day:  # a reversed pair: the earlier day is the comparison
-        day, compare = compare, day
-    _set_view(
-        ViewState(
-            date=day,
-            compare=compare if compare != day else None,
-            level=state.w_level,
-            region=_region_of(state.w_region),
-            evidence=state.w_evidence,
-            lang="en" if state.w_lang else "de",
-        )
+def jump_items(lang: str) -> dict[str, str]:
+    """The regional events to jump to, by day (read-only; drawn on every Stichtag change)."""
+    return caches.remember(
+        "jump_items",
+        lang,
+        lambda: {
+            event.date: t(
+                "jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang)
+            )
+            for event in events().itertuples()
+        },
     )
 
 
-def _jump() -> None:
-    day = st.session_state.w_jump
-    if day:
-        _set_view(st.session_state.view.with_(date=dt.date.fromisoformat(day)))
-    st.session_state.w_jump = None
+def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
+    return caches.remember(
+        "frame_count",
+        (start, end, step, evidence),
+        lambda: len(animation.frame_days(start, end, step, coverage().change_dates(evidence))),
+        size=256,
+    )
 
 
-def _step() -> bool:
-    """Move the Stichtag one playback step; False (and stop playing) at the end."""
-    state = st.session_state
-    view = state.view
-    day = timeline.next_stop(view.date, state.w_step_mode, stops(view.evidence), dt.date.today())
-    if day is None:
-        state.playing = False
-        return False
-    _set_view(view.with_(date=day))
-    return True
+# -- the session's state and the widgets' changes -----------------------------------------------
+def page() -> Session:
+    """This session's page state (made from the URL on its first run)."""
+    known = st.session_state.get(session.STATE_KEY)
+    return known if known is not None else session.of(st.session_state, st.query_params.to_dict(), dt.date.today())
+
+
+def _show(keys) -> None:
+    """Set widgets from the page state (allowed: it runs before they are drawn)."""
+    values = page().widget_values()
+    for key in keys:
+        st.session_state[key] = values[key]
+
+
+def _changed(key: str) -> None:
+    """Callback of a view widget: its value alone becomes one transition."""
+    page().on_widget(key, st.session_state[key])
+
+
+def _shift(days: int) -> None:
+    page().shift(days, dt.date.today())
+
+
+def _step() -> None:
+    now = page()
+    now.step(stops(now.view.evidence), dt.date.today())
 
 
 def _toggle_play() -> None:
-    state = st.session_state
-    state.playing = not state.get("playing", False)
-    if (
-        state.playing
-        and timeline.next_stop(state.view.date, state.w_step_mode, stops(state.view.evidence), dt.date.today()) is None
-    ):
-        _set_view(state.view.with_(date=FIRST_DAY))  # at the end: play from the start
+    now = page()
+    now.toggle_play(stops(now.view.evidence), dt.date.today())
+
+
+def _searched() -> None:
+    page().searched()
 
 
 @st.fragment(run_every=PLAY_SECONDS)
 def _ticker() -> None:
-    """While playing: every few seconds one step, then a full rerun draws it.
-
-    The fragment also runs inline during each full run; only its timed reruns
-    (marked by the ``tick_armed`` flag the inline run sets) may step.
-    """
-    state = st.session_state
-    if not state.get("tick_armed"):
-        state.tick_armed = True
+    """While playing: every few seconds one step, then a full run draws it (drawn inline, it does nothing)."""
+    now = page()
+    if now.fragment_run("ticker"):
         return
-    state.tick_armed = False
-    if state.get("playing"):
-        _step()
-        st.rerun()
+    now.play_step(stops(now.view.evidence), dt.date.today())
+    st.rerun()
+
+
+def _widget(draw, label: str, key: str, lang: str, **options):
+    """A view widget: it shows the session's value and hands its change to :func:`_changed`."""
+    return draw(label, key=key, on_change=_changed, args=(key,), **options)
 
 
 def sidebar(lang: str, today: dt.date, cov) -> str:
     """Draw the view's controls but the Stichtag's; return the chosen basemap."""
     bar = st.sidebar
-    bar.toggle(t("language", lang), key="w_lang", on_change=_from_widgets)
-    bar.radio(
+    _widget(bar.toggle, t("language", lang), "w_lang", lang)
+    _widget(
+        bar.radio,
         t("level", lang),
-        VIEW_LEVELS,
-        key="w_level",
-        on_change=_from_widgets,
+        "w_level",
+        lang,
+        options=VIEW_LEVELS,
         format_func=lambda level: t(f"level_{level}", lang),
     )
-    bar.selectbox(
+    _widget(
+        bar.selectbox,
         t("region", lang),
-        (LAND_KEY, *REGION_KEYS),
-        key="w_region",
-        on_change=_from_widgets,
+        "w_region",
+        lang,
+        options=(LAND_KEY, *REGION_KEYS),
         format_func=lambda key: (
             t("region_nrw", lang) if key == LAND_KEY else t("region_item", lang, name=cov.name_of(key))
         ),
     )
-    bar.date_input(
-        t("compare", lang),
-        **_days(today),
-        key="w_compare",
-        on_change=_from_widgets,
-        help=t("compare_help", lang),
-    )
-    bar.radio(
+    _widget(bar.date_input, t("compare", lang), "w_compare", lang, **_days(today), help=t("compare_help", lang))
+    _widget(
+        bar.radio,
         t("evidence", lang),
-        EVIDENCE_CHOICES,
-        key="w_evidence",
-        on_change=_from_widgets,
+        "w_evidence",
+        lang,
+        options=EVIDENCE_CHOICES,
         format_func=lambda evidence: t(f"evidence_{evidence}", lang),
     )
     return bar.selectbox(
@@ -328,21 +279,7 @@ def _days(today: dt.date) -> dict:
     return {"min_value": FIRST_DAY, "max_value": today, "format": "DD.MM.YYYY"}
 
 
-def _day_widget(draw, label: str, key: str, lang: str, today: dt.date, **options) -> None:
-    """One of the Stichtag's two day widgets (slider, date field): its value becomes the view's day."""
-    draw(t(label, lang), **_days(today), key=key, on_change=_from_widgets, args=(key,), **options)
-
-
-@st.cache_resource(show_spinner=False)
-def jump_items(lang: str) -> dict[str, str]:
-    """The regional events to jump to, by day (read-only; drawn on every Stichtag change)."""
-    return {
-        event.date: t("jump_item", lang, region=event.region, date=format_date(dt.date.fromisoformat(event.date), lang))
-        for event in events().itertuples()
-    }
-
-
-def stichtag_controls(lang: str, today: dt.date) -> None:
+def stichtag_controls(lang: str, today: dt.date, playing: bool) -> None:
     """The Stichtag's controls in one row above the map: no sidebar needed to move the day.
 
     Three groups that wrap as wholes: the slider; the date field with the day
@@ -351,16 +288,21 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
     open, about 10 px to spare), three on a phone.
     """
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
-    _day_widget(row.slider, "stichtag", "w_slider", lang, today, width=DAY_SLIDER_WIDTH)
+    _widget(row.slider, t("stichtag", lang), "w_slider", lang, **_days(today), width=DAY_SLIDER_WIDTH)
     group = {"horizontal": True, "vertical_alignment": "bottom", "gap": "xsmall", "width": "content"}
     day = row.container(**group, key="stichtag_day")
     # Named for assistive technology; on screen the slider's label beside it says what the date is.
-    _day_widget(
-        day.date_input, "stichtag_input", "w_date", lang, today, width=DAY_FIELD_WIDTH, label_visibility="collapsed"
+    _widget(
+        day.date_input,
+        t("stichtag_input", lang),
+        "w_date",
+        lang,
+        **_days(today),
+        width=DAY_FIELD_WIDTH,
+        label_visibility="collapsed",
     )
-    accessibility.day_buttons(day, lang, today)
+    accessibility.day_buttons(day, lang, _shift)
     play = row.container(**group, key="stichtag_play")
-    playing = st.session_state.get("playing", False)
     play.button(
         t("pause" if playing else "play", lang),
         key="w_play",
@@ -369,58 +311,30 @@ def stichtag_controls(lang: str, today: dt.date) -> None:
     )
     with play.popover(t("day_more", lang), icon=":material/tune:"):
         items = jump_items(lang)
-        st.selectbox(
+        _widget(
+            st.selectbox,
             t("jump", lang),
-            list(items),
+            "w_jump",
+            lang,
+            options=list(items),
             format_func=items.get,
             index=None,
             placeholder=t("jump_placeholder", lang),
-            key="w_jump",
-            on_change=_jump,
             width=JUMP_WIDTH,
         )
         st.button(t("step", lang), key="w_step", on_click=_step, icon=":material/skip_next:")
-        st.radio(
+        _widget(
+            st.radio,
             t("step_mode", lang),
-            timeline.STEP_MODES,
-            key="w_step_mode",
+            "w_step_mode",
+            lang,
+            options=timeline.STEP_MODES,
             format_func=lambda mode: t(f"step_{mode}", lang),
             help=t("step_help", lang),
         )
 
 
-# -- press export (dashboard/press.py) -------------------------------------
-@st.cache_data(show_spinner=False, max_entries=256)
-def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
-    return len(animation.frame_days(start, end, step, coverage().change_dates(evidence)))
-
-
 # -- page -------------------------------------------------------------------
-def _map_first(drawn) -> bool:
-    """True on a browser's first run of a session: stop after the map; its drawing reruns the page.
-
-    Cards, charts, tables and the export section are drawn by the browser too
-    (two more component frames, and code Streamlit loads per kind of
-    element); sent with the map, they delayed its first frame (the map's frame
-    shares the page's main thread). So the fragment's first run in a browser
-    ends after the map and its captions, and ``map.js`` reports the map drawn
-    (the component's value), which reruns the fragment with everything; what
-    stands below it (:func:`lower_sections`, the feedback form) came with the
-    first run. Runs without a browser (AppTest, the benchmark's websocket
-    client: no "Mozilla" in the User-Agent) would never report, so they get the
-    whole page at once.
-    """
-    state = st.session_state
-    first = not state.get("page_complete")
-    if drawn or not first:
-        state.page_complete = True
-        return False
-    if "Mozilla" not in (st.context.headers.get("User-Agent") or ""):
-        state.page_complete = True
-        return False
-    return True
-
-
 @functools.cache
 def page_style() -> str:
     """``atlas.css`` without its comments and line breaks: the comments are for the file's readers, not for every page."""
@@ -430,10 +344,13 @@ def page_style() -> str:
 
 def main() -> None:
     st.set_page_config(page_title="#sicherimDienst – Abdeckungsatlas", layout="wide")
-    state = st.session_state
     today = dt.date.today()
     try:
-        follow_register()
+        if caches.ready():
+            data = caches.follow()
+        else:
+            with st.spinner(t("loading", page_lang())):
+                data = caches.follow()
         cov = coverage()
     except AtlasError as error:
         st.error(for_viewers(error, page_lang()))
@@ -442,42 +359,36 @@ def main() -> None:
         # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
         press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
         return
-    if "view" not in state:
-        state.view, state.notices = ViewState.from_params(st.query_params.to_dict(), today=today)
-    state.setdefault("w_step_mode", "month")
-    state.tick_armed = False  # only a timed fragment rerun may step, never a full run
-    view: ViewState = state.view
-    _show(view)
+    now = page()
+    now.page_run(data)
+    _show(key for key in now.widget_values() if key not in session.DAY_WIDGETS)
+    view = now.view
     basemap = sidebar(view.lang, today, cov)
-    state.sidebar_shows = _sidebar_state(view)
-    state.register_followed = True  # this run did; day_view's own reruns ask again
-    if state.get("playing"):
+    if now.playing:
         with st.sidebar:
             _ticker()
     st.html(page_style())
     st.container(key="atlas_title").title(t("title", view.lang))
-    state.full_run = True  # day_view tells its own reruns from this one
     day_view(basemap)
-    lower_sections(view, cov)
+    lower_sections(now, cov)
     # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
-    accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
+    accessibility.feedback_form(lambda: accessibility.view_url(page().view), view.lang)
 
 
-# The switches of the sections below the day's fragment: while one is on, a Stichtag change reruns the whole page.
-LOWER_SWITCHES = ("w_members_open", "w_export_open", "w_embed_open")
-
-
-def lower_sections(view: ViewState, cov) -> None:
+def lower_sections(now: Session, cov) -> None:
     """The members list, the press export and the embed code: below the day's fragment, outside it.
 
     Closed (as nearly always), they do not depend on the Stichtag, so a
-    Stichtag change neither reruns nor resends them. Opened, they follow the
-    view: :func:`day_view` then reruns the whole page on a Stichtag change.
+    Stichtag change neither reruns nor resends them. Opened, they show the
+    day: the session then runs the whole page on a Stichtag change
+    (:meth:`~dashboard.session.Session.shows_day_below`).
     """
+    view = now.view
     lang = view.lang
     # A fixed label: the switch keeps its state. The lists (about 160 KB for NRW, and the tables below) are sent
     # only once asked for.
     if st.toggle(t("members_open", lang), key="w_members_open"):
+        now.shows_day_below()
         table = members.search(member_table(view), st.text_input(t("search", lang), key="w_search"), lang)
         st.dataframe(table, hide_index=True, width="stretch")
 
@@ -487,11 +398,14 @@ def lower_sections(view: ViewState, cov) -> None:
                 table, view.date, view.evidence, lang, provenance.data_as_of(cov), viewmodel.data_version(cov)
             )
 
+        # "ignore": a download changes nothing on the page (page.js keeps the focus on the button).
         st.download_button(
             t("download", lang),
             data=stamped,
             file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
             mime="text/csv",
+            key="w_members_download",
+            on_click="ignore",
         )
         statewide = view_model(view).statewide
         if len(statewide):
@@ -506,8 +420,29 @@ def lower_sections(view: ViewState, cov) -> None:
                 st.caption(t("undated_note", lang))
                 st.dataframe(undated, hide_index=True, width="stretch")
 
-    press.export_section(view, lang, coverage, frame_count)
-    press.embed_section(view, lang, title_for(cov, view, None))
+    if press.export_section(view, lang, coverage, frame_count):
+        now.shows_day_below()
+    if press.embed_section(view, lang, title_for(cov, view, None)):
+        now.shows_day_below()
+
+
+def notices(container, now: Session) -> None:
+    """What the page tells about the view, in its language: a refused value as a warning, a consequence politely."""
+    lang = now.view.lang
+    for notice in now.notices:
+        text = plain(describe.notice_text(notice, lang))
+        if notice.severity == "warning":
+            container.warning(text)
+        else:  # st.info is a polite status region (role="status")
+            container.info(text, icon=":material/info:")
+
+
+def announce(text: str) -> None:
+    """The announcement in a visually hidden polite status region (the map component speaks it once it can)."""
+    st.html(
+        f'<div role="status" aria-live="polite" aria-atomic="true" data-testid="sid-announcement" style="{HIDDEN}">'
+        f"{html.escape(text)}</div>"
+    )
 
 
 @st.fragment
@@ -515,26 +450,24 @@ def day_view(basemap: str) -> None:
     """Everything that depends on the Stichtag, with its controls: a Stichtag change reruns only this.
 
     Drawn inline during each full run (a sidebar widget's change); a Stichtag
-    widget's change reruns only the fragment, so the sidebar is not redrawn.
-    The URL follows the view here, on both kinds of run.
+    widget's change reruns only the fragment, so the sidebar is not redrawn —
+    unless the session says the page outside shows something that changed with
+    it. The URL follows the view here, on both kinds of run.
     """
-    state = st.session_state
+    now = page()
     today = dt.date.today()
-    if not state.pop("register_followed", False):
+    if not now.fragment_run("day"):
         try:
-            follow_register()
+            data = caches.follow()
         except AtlasError as error:
             st.error(for_viewers(error, page_lang()))
             return
-    view: ViewState = state.view
-    full_run = state.pop("full_run", False)
-    if _sidebar_state(view) != state.get("sidebar_shows"):
-        st.rerun()  # more than the day changed: the sidebar must show it too
-    if not full_run and any(state.get(switch) for switch in LOWER_SWITCHES):
-        st.rerun()  # an open section below the fragment shows this day too
+        if now.needs_page(data):
+            st.rerun()  # the sidebar or a section below shows what changed too
+    _show(session.DAY_WIDGETS)
+    view = now.view
     lang = view.lang
     cov = coverage()
-    state.w_slider = state.w_date = view.date
     if st.query_params.to_dict() != view.to_params():
         st.query_params.from_dict(view.to_params())
 
@@ -542,8 +475,7 @@ def day_view(basemap: str) -> None:
     # What stands above the map, packed closer than Streamlit's default: on a phone the map starts on the first screen.
     head = st.container(gap="xsmall", key="day_head")
     head.caption(f"{t('stand', lang, date=format_date(view.date, lang))} · {region_name}")
-    for notice in state.notices:
-        head.warning(plain(notice))
+    notices(head, now)
     model = view_model(view)
     # A Stichtag after the Datenstand is told plainly, above the map, that its figures are the Datenstand's;
     # otherwise the Datenstand stands under the map (the map keeps its place on a phone's first screen).
@@ -551,15 +483,23 @@ def day_view(basemap: str) -> None:
     if model.beyond_data_as_of:
         head.info(plain(model.currency), icon=":material/info:")
 
-    now, then = model.now, model.then
+    now_figures, then = model.now, model.then
     head.markdown(f"**{plain(model.figures_line)}**")
     with head:
-        stichtag_controls(lang, today)
+        stichtag_controls(lang, today, now.playing)
     # The search finds a place on the map; the skip link, last before the map, passes it.
     tools = head.container(horizontal=True, vertical_alignment="center", gap="small", key="map_tools")
-    focus = accessibility.place_search(model, tools)
+    found = accessibility.place_search(model, tools, on_change=_searched)
     accessibility.skip_link(lang, tools)
-    drawn = render_map(model, basemap=basemap, attribution=attribution(), focus=focus)
+    said = describe.announcement(model, now.change, found)
+    drawn = render_map(
+        model,
+        basemap=basemap,
+        attribution=attribution(),
+        focus=found.key if found else None,
+        announcement=said,
+    )
+    announce(said)
     accessibility.map_description(model)
     # The credits with the licence text's address as a link (styled dark in atlas.css: a caption is faded),
     # the data version, and the Datenstand (above the map instead when the Stichtag lies after it).
@@ -569,17 +509,17 @@ def day_view(basemap: str) -> None:
     )
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
-    if _map_first(drawn):  # a browser's first run ends with the map (see there)
-        return
+    if now.stop_after_map(bool(drawn), session.reports_map_drawn(st.context.headers)):
+        return  # a browser's first run ends with the map: its report runs the fragment again with the rest
 
     # One wrapping row, not two rows of columns: the same cards in 6 elements instead of 13, which a Stichtag
     # change sends and Streamlit builds each time. "396 von 396 (100,0 %)" needs its wider card to stay readable.
     cards = st.container(horizontal=True, key="figure_cards")
-    for card, width in zip(figures.cards(now, then, view.compare, lang, view.evidence), CARD_WIDTHS):
+    for card, width in zip(figures.cards(now_figures, then, view.compare, lang, view.evidence), CARD_WIDTHS):
         cards.metric(
             card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True, width=width
         )
-    st.caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
+    st.caption(figures.detail_line(now_figures, lang) + "  \n" + figures.documented_line(now_figures, lang))
     accessibility.map_table_section(model)
 
     st.header(t("timeline", lang))

@@ -176,6 +176,7 @@ def render_map(
     key: str = "coverage-map",
     focus: str | None = None,
     height: int | None = None,
+    announcement: str = "",
 ):
     """Draw (first run) or restyle (later runs) the coverage map of ``model``; True once the page drew it.
 
@@ -193,6 +194,9 @@ def render_map(
         Key of a unit the place search chose: the map zooms to it and opens its tooltip.
     height : int, optional
         Pixels; the component's default when not given (the embed chooses its own).
+    announcement : str
+        What the page says politely after its last change (plain text,
+        :func:`viewmodel.describe.announcement`); spoken when it changes.
 
     Raises
     ------
@@ -217,7 +221,7 @@ def render_map(
         attribution=attribution,
         **({"height": height} if height else {}),
     )
-    return draw({**args, "focus": focus}, key)
+    return draw({**args, "focus": focus, "announcement": announcement}, key)
 
 
 def draw(args: dict, key: str = "coverage-map"):

@@ -8,7 +8,7 @@ the sidebar shows :func:`page_links` in the page's language instead — and
 runs the chosen page. The URLs are part of the interface: tests, the
 sign-in redirect (``/_sid/anmelden`` → ``/register``) and the docs use them.
 
-The page's language is the atlas's view (``st.session_state.view``, set by
+The page's language is the atlas's view (:func:`dashboard.session.current_view`, set by
 its language toggle), else ``?lang=en`` in the address, else German. The
 register and the Erklärung have the same toggle (:func:`language_toggle`).
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import press
+from dashboard import press, session
 from loaders.viewstate import LANGUAGES
 from viewmodel.i18n import t
 
@@ -44,7 +44,7 @@ PAGES = (ATLAS, REGISTER, STATEMENT)
 
 def page_lang() -> str:
     """The language pages are drawn in: the atlas's view, else ``?lang=``, else German."""
-    view = st.session_state.get("view")
+    view = session.current_view(st.session_state)
     if view is not None:
         return view.lang
     asked = st.query_params.get("lang")
@@ -70,8 +70,9 @@ def _set_lang() -> None:
     """Callback of the secondary pages' toggle: the view (if any) and the address follow."""
     state = st.session_state
     lang = "en" if state.w_page_lang else "de"
-    if state.get("view") is not None:
-        state.view = state.view.with_(lang=lang)
+    page = state.get(session.STATE_KEY)
+    if page is not None:
+        page.set_language(lang)
     if lang == "de":
         st.query_params.pop("lang", None)
     else:

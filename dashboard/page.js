@@ -42,6 +42,43 @@
     }, 50);
   }, true);
 
+  // A download button is disabled while Streamlit makes its file (a deferred download), and a disabled
+  // button drops the focus to <body>: a keyboard user would start again from the top of the page (WCAG
+  // 2.4.3). When the focus leaves a download button because it was disabled or removed (nothing else
+  // took it), it returns as soon as that button can take it again — or the button that replaced it, with
+  // the same key or, unkeyed, the same name. It never moves a focus the person put somewhere else.
+  function keepFocusOnDownloads() {
+    const BOX = '[data-testid="stDownloadButton"]';
+    const WAIT_MS = 120000;   // an animation's file may take a minute or two
+    let lost = null;
+    let timer = null;
+    const keyOf = (button) => {
+      const keyed = button.closest('[class*="st-key-"]');
+      return keyed ? [...keyed.classList].find((name) => name.startsWith("st-key-")) : null;
+    };
+    const again = () => {
+      if (lost.button.isConnected) return lost.button;
+      const buttons = [...document.querySelectorAll(`${BOX} button`)];
+      return (lost.key && buttons.find((button) => keyOf(button) === lost.key))
+        || buttons.find((button) => button.textContent.trim() === lost.name);
+    };
+    const stop = () => { window.clearInterval(timer); timer = null; lost = null; };
+    document.addEventListener("focusout", (event) => {
+      const button = event.target;
+      if (!(button instanceof HTMLButtonElement) || !button.closest(BOX) || event.relatedTarget) return;
+      if (!button.disabled && button.isConnected) return;   // a click elsewhere, not the download
+      lost = {button, key: keyOf(button), name: button.textContent.trim(), since: Date.now()};
+      if (timer === null) timer = window.setInterval(() => {
+        const here = document.activeElement;
+        if (here && here !== document.body) return stop();   // the person went on
+        if (Date.now() - lost.since > WAIT_MS) return stop();
+        const target = again();
+        if (target && !target.disabled) { target.focus(); stop(); }
+      }, 100);
+    }, true);
+  }
+  keepFocusOnDownloads();
+
   // A popover's body is drawn at the end of the page, so Tab from its button skipped it (the jump to
   // an event and the step wait in one). Tab now walks button → body → what follows the button, as if
   // the body stood right after it; leaving it forward closes it, so it hides nothing that has focus.

@@ -121,14 +121,17 @@ def title_problem(title: str, preset: str) -> str | None:
     return None
 
 
-def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Callable) -> None:
-    """Title, Unterzeile, source note, page size and one download per format, all for the view the page shows."""
+def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Callable) -> bool:
+    """Title, Unterzeile, source note, page size and one download per format, all for the view the page shows.
+
+    True when opened: it then shows the Stichtag (its files are the day's).
+    """
     state = st.session_state
     st.header(t("export", lang))
     st.caption(t("export_intro", lang))
     # Nothing of the section is built (or sent) on a Stichtag change until a person asks for it.
     if not st.toggle(t("export_open", lang), key="w_export_open"):
-        return
+        return False
     region_name = cov().name_of(view.region) if view.region else None
     state.setdefault("w_export_title", default_title(lang, region_name))
     state.setdefault("w_export_from", view.compare or max(FIRST_DAY, view.date - dt.timedelta(days=365)))
@@ -252,6 +255,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
         else:
             _download(column, fmt, DOWNLOAD_LABELS[fmt], cov, view, stem, fmt, title=title)
     st.caption(t("export_datapackage_note", lang) + " " + package_note)
+    return True
 
 
 def package_publisher(lang: str) -> tuple[Publisher, str]:
@@ -344,12 +348,12 @@ def _page_base() -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
 
 
-def embed_section(view: ViewState, lang: str, title: str) -> None:
-    """ "Einbetten": the iframe code of the view on screen, its choices, and a preview on request."""
+def embed_section(view: ViewState, lang: str, title: str) -> bool:
+    """ "Einbetten": the iframe code of the view on screen, its choices, and a preview on request; True when opened."""
     st.header(t("embed", lang))
     st.caption(t("embed_intro", lang))
     if not st.toggle(t("embed_open", lang), key="w_embed_open"):  # like the export: sent once asked for
-        return
+        return False
     kind, stand, size = st.columns([1, 1, 1])
     interactive = (
         kind.radio(
@@ -382,6 +386,7 @@ def embed_section(view: ViewState, lang: str, title: str) -> None:
     st.caption(t("embed_frame_note", lang))
     if st.toggle(t("embed_preview", lang), key="w_embed_preview"):
         components.iframe(src, height=int(height))
+    return True
 
 
 def is_embed(params: Mapping[str, str]) -> bool:
@@ -401,9 +406,11 @@ def _embed_height(params: Mapping[str, str]) -> int:
     return min(max(value, EMBED_HEIGHTS[0]), EMBED_HEIGHTS[1])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _static_png(_cov, view: ViewState) -> bytes:
-    return export(_cov, view, "png", preset="16x9")
+def _static_png(cov, view: ViewState) -> bytes:
+    """The static embed's picture, once per view and data (:mod:`dashboard.caches`)."""
+    from dashboard import caches
+
+    return caches.remember("static_png", view, lambda: export(cov, view, "png", preset="16x9"), size=16)
 
 
 def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution: str, render_map: Callable) -> None:

@@ -418,7 +418,11 @@ def german_bundles(static_dir: Path) -> dict[str, bytes]:
 
 # -- health ----------------------------------------------------------------------------------------------
 class CoverageHealth:
-    """``ok`` while the coverage model (the one the atlas shows) is loaded; loads it in a thread, never twice."""
+    """``ok`` while the coverage model (the one the atlas shows) is loaded; loads it in a thread, never twice.
+
+    It loads it as the atlas does (:func:`dashboard.caches.follow`), so a
+    replica warms the generation its first visitor is served from.
+    """
 
     TIMEOUT = 1.5
 
@@ -426,10 +430,10 @@ class CoverageHealth:
         self._task: asyncio.Future | None = None
 
     async def check(self) -> tuple[int, str]:
-        from loaders import store
+        from dashboard import caches
 
         if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(asyncio.to_thread(store.load_coverage))
+            self._task = asyncio.ensure_future(asyncio.to_thread(caches.follow))
         try:
             await asyncio.wait_for(asyncio.shield(self._task), self.TIMEOUT)
         except TimeoutError:

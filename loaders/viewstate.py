@@ -1,10 +1,18 @@
 """The view: one small typed object shared by the URL, the widgets, the map, the exports and the CLI.
 
 It holds only what a person chose (Stichtag, compare date, level, region,
-evidence filter, language) and knows nothing of Streamlit: ``from_params``
-reads a mapping such as ``st.query_params`` and ``to_params`` writes one back;
-:meth:`ViewState.checked` is the one validation every entry point goes through
-(URL, widgets, ``sid-atlas export`` and ``sid-atlas coverage``).
+evidence filter, language) and knows nothing of Streamlit. Its rules live in
+one place, :func:`problem`: the allowed values of each field, the range of a
+day, and that a compare date lies before the Stichtag. Every entry point asks
+it and only reports differently: the constructor raises ``ValueError`` (a
+programming error), :meth:`ViewState.checked` raises an ``InputError`` for the
+command line, :meth:`ViewState.from_params` falls back and returns a
+:class:`Notice` for the page. ``to_params`` writes the URL back.
+
+A reversed date pair in a URL is swapped (the link's author gave both days
+together; nothing the page showed moves) — the only place a swap happens. The
+page's own changes are transitions of :mod:`dashboard.session`, which never
+move the Stichtag a person chose.
 """
 
 from __future__ import annotations
@@ -24,6 +32,41 @@ LANGUAGES = ("de", "en")
 FIRST_DAY = dt.date(2022, 1, 1)
 # A URL value is echoed in a notice at most this long (a notice is not a place for a payload).
 NOTICE_VALUE_LIMIT = 40
+# The fields that take one of a few values, and what each takes.
+CHOICES = {"level": VIEW_LEVELS, "evidence": EVIDENCE_CHOICES, "region": REGION_KEYS, "lang": LANGUAGES}
+DEFAULTS = {"compare": None, "level": "gemeinde", "region": None, "evidence": "all", "lang": "de"}
+
+
+def problem(name: str, value, *, date: dt.date | None = None, today: dt.date | None = None) -> str | None:
+    """What is wrong with ``value`` for the view's field ``name``; None when it is allowed.
+
+    The one place of the view's rules. ``"unknown"``: not one of the field's
+    values; ``"outside"``: a day before :data:`FIRST_DAY` or after ``today``
+    (checked only when ``today`` is given); ``"order"``: a compare date not
+    before the Stichtag ``date`` (checked only when ``date`` is given).
+
+    Examples
+    --------
+    >>> problem("level", "bezirk"), problem("region", None), problem("region", "057")
+    ('unknown', None, None)
+    >>> problem("date", dt.date(2021, 6, 1), today=dt.date(2026, 1, 1))
+    'outside'
+    >>> problem("compare", dt.date(2024, 2, 1), date=dt.date(2024, 2, 1))
+    'order'
+    """
+    if name in ("date", "compare"):
+        if value is None:
+            return None if name == "compare" else "unknown"
+        if not isinstance(value, dt.date):
+            return "unknown"
+        if today is not None and not FIRST_DAY <= value <= today:
+            return "outside"
+        if name == "compare" and date is not None and value >= date:
+            return "order"
+        return None
+    if value is None and DEFAULTS.get(name, "") is None:
+        return None
+    return None if value in CHOICES[name] else "unknown"
 
 
 def check_day(day: dt.date, today: dt.date, what: str = "date") -> dt.date:
@@ -38,12 +81,41 @@ def check_day(day: dt.date, today: dt.date, what: str = "date") -> dt.date:
     ...
     loaders.errors.InputError: date 2021-06-01 is outside 2022-01-01 … 2026-01-01 (the network was founded in January 2022)
     """
-    if not FIRST_DAY <= day <= today:
+    if problem("date", day, today=today):
         raise InputError(
             f"{what} {day.isoformat()} is outside {FIRST_DAY.isoformat()} … {today.isoformat()} "
             "(the network was founded in January 2022)"
         )
     return day
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the page tells about the view it shows: a value it could not take, a date it dropped.
+
+    ``key`` names the words in :data:`viewmodel.i18n.TEXTS` (German and
+    English: the page says it in its language), ``fields`` fill them in (days
+    as dates; the page writes them in its language). A ``"warning"`` refuses
+    what a person asked for; an ``"info"`` tells a consequence (shown in a
+    polite status region).
+    """
+
+    key: str
+    fields: tuple[tuple[str, object], ...] = ()
+    severity: str = "info"
+
+    @classmethod
+    def of(cls, key: str, severity: str = "info", **fields) -> Notice:
+        return cls(key, tuple(fields.items()), severity)
+
+    def values(self) -> dict[str, object]:
+        return dict(self.fields)
+
+
+def _shown(value) -> str:
+    """A value from a URL as a notice may echo it: cut to :data:`NOTICE_VALUE_LIMIT` characters."""
+    text = str(value)
+    return text[:NOTICE_VALUE_LIMIT] + " …" if len(text) > NOTICE_VALUE_LIMIT else text
 
 
 @dataclass(frozen=True)
@@ -58,8 +130,8 @@ class ViewState:
     (datetime.date(2024, 2, 1), '057', 'gemeinde', [])
     >>> view.to_params()
     {'date': '2024-02-01', 'region': '057'}
-    >>> ViewState.from_params({"level": "bezirk"}, today=dt.date(2026, 11, 24))[1]
-    ['Ungültiger Wert für „level“: bezirk – Standard „gemeinde“ verwendet.']
+    >>> ViewState.from_params({"level": "bezirk"}, today=dt.date(2026, 11, 24))[1][0].values()
+    {'name': 'level', 'value': 'bezirk', 'fallback': 'gemeinde'}
     """
 
     date: dt.date
@@ -70,16 +142,12 @@ class ViewState:
     lang: str = "de"
 
     def __post_init__(self):
-        if self.level not in VIEW_LEVELS:
-            raise ValueError(f"unknown level {self.level!r}")
-        if self.evidence not in EVIDENCE_CHOICES:
-            raise ValueError(f"unknown evidence {self.evidence!r}")
-        if self.region is not None and self.region not in REGION_KEYS:
-            raise ValueError(f"unknown region {self.region!r}")
-        if self.lang not in LANGUAGES:
-            raise ValueError(f"unknown language {self.lang!r}")
-        if self.compare is not None and self.compare >= self.date:
-            raise ValueError(f"compare date {self.compare} must lie before the Stichtag {self.date}")
+        for name in ("date", "compare", "level", "region", "evidence", "lang"):
+            why = problem(name, getattr(self, name), date=self.date)
+            if why == "order":
+                raise ValueError(f"compare date {self.compare} must lie before the Stichtag {self.date}")
+            if why:
+                raise ValueError(f"unknown {name} {getattr(self, name)!r}")
 
     @classmethod
     def default(cls, today: dt.date | None = None) -> ViewState:
@@ -107,78 +175,74 @@ class ViewState:
         loaders.errors.InputError: --compare 2024-03-01 must lie before --date 2024-02-01
         """
         today = today or dt.date.today()
-        check_day(date, today, "--date")
-        if compare is not None:
-            check_day(compare, today, "--compare")
-            if compare >= date:
+        values = {"date": date, "compare": compare, "region": region, "level": level, "evidence": evidence}
+        for name, value in {**values, "lang": lang}.items():
+            why = problem(name, value, date=date, today=today)
+            if why == "outside" and isinstance(value, dt.date):
+                check_day(value, today, f"--{name}")
+            elif why == "order":
                 raise InputError(f"--compare {compare} must lie before --date {date}")
-        if region is not None and region not in REGION_KEYS:
-            raise InputError(f"unknown region {region!r}: expected a Regierungsbezirk key ({', '.join(REGION_KEYS)})")
-        for name, value, allowed in (
-            ("level", level, VIEW_LEVELS),
-            ("evidence", evidence, EVIDENCE_CHOICES),
-            ("lang", lang, LANGUAGES),
-        ):
-            if value not in allowed:
-                raise InputError(f"unknown {name} {value!r}: choose one of {', '.join(allowed)}")
+            elif why and name == "region":
+                raise InputError(
+                    f"unknown region {region!r}: expected a Regierungsbezirk key ({', '.join(REGION_KEYS)})"
+                )
+            elif why:
+                raise InputError(f"unknown {name} {value!r}: choose one of {', '.join(CHOICES.get(name, ()))}")
         return cls(date=date, compare=compare, level=level, region=region, evidence=evidence, lang=lang)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str], *, today: dt.date | None = None) -> tuple[ViewState, list[str]]:
-        """Read a view from URL parameters; bad values fall back with a German notice.
+    def from_params(cls, params: Mapping[str, str], *, today: dt.date | None = None) -> tuple[ViewState, list[Notice]]:
+        """Read a view from URL parameters; a bad value falls back with a :class:`Notice`.
 
-        Notices are plain text: a value from the URL is cut to
-        :data:`NOTICE_VALUE_LIMIT` characters; whoever shows it must not
-        interpret it as Markdown or HTML.
+        A value from the URL is echoed cut to :data:`NOTICE_VALUE_LIMIT`
+        characters; whoever shows it must not interpret it as Markdown or
+        HTML. A reversed pair of days is swapped, the same day twice is no
+        comparison: each with a notice.
         """
         today = today or dt.date.today()
-        notices: list[str] = []
+        notices: list[Notice] = []
 
-        def bad(name: str, value: str, fallback: str) -> None:
-            shown = str(value)
-            if len(shown) > NOTICE_VALUE_LIMIT:
-                shown = shown[:NOTICE_VALUE_LIMIT] + " …"
-            notices.append(f"Ungültiger Wert für „{name}“: {shown} – Standard „{fallback}“ verwendet.")
+        def bad(name: str, value, fallback) -> None:
+            notices.append(Notice.of("notice_bad_value", "warning", name=name, value=_shown(value), fallback=fallback))
 
         def day(name: str, fallback: dt.date | None) -> dt.date | None:
             raw = params.get(name)
             if raw in (None, ""):
                 return fallback
             try:
-                return check_day(parse_iso_day(str(raw)), today)
-            except (ValueError, InputError):
-                bad(name, raw, fallback.isoformat() if fallback else "kein")
+                parsed = parse_iso_day(str(raw))
+            except ValueError:
+                parsed = None
+            if parsed is None or problem(name, parsed, today=today):
+                bad(name, raw, fallback)
                 return fallback
+            return parsed
 
-        def choice(name: str, allowed, fallback):
+        def choice(name: str):
             raw = params.get(name)
             if raw in (None, ""):
-                return fallback
-            if raw not in allowed:
-                bad(name, raw, fallback or "NRW")
-                return fallback
+                return DEFAULTS[name]
+            if problem(name, raw):
+                bad(name, raw, DEFAULTS[name])
+                return DEFAULTS[name]
             return raw
 
-        region = params.get("region")
-        region = None if region in ("05", "nrw", "NRW") else region
         date, compare = day("date", today), day("compare", None)
         assert date is not None  # day() returns its fallback, today, when it has no valid date
         if compare is not None and compare > date:
-            notices.append(
-                f"Vergleichsdatum {compare.isoformat()} lag nach dem Stichtag {date.isoformat()}: "
-                "die beiden Daten wurden getauscht."
-            )
+            notices.append(Notice.of("notice_swapped", "warning", compare=compare, date=date))
             date, compare = compare, date
         elif compare is not None and compare == date:
-            notices.append("Vergleichsdatum gleich dem Stichtag: kein Vergleich.")
+            notices.append(Notice.of("notice_same_day", "warning"))
             compare = None
+        region = params.get("region")
         view = cls(
             date=date,
             compare=compare,
-            level=choice("level", VIEW_LEVELS, "gemeinde"),
-            region=choice("region", REGION_KEYS, None) if region else None,
-            evidence=choice("evidence", EVIDENCE_CHOICES, "all"),
-            lang=choice("lang", LANGUAGES, "de"),
+            level=choice("level"),
+            region=None if region in ("05", "nrw", "NRW") else choice("region"),
+            evidence=choice("evidence"),
+            lang=choice("lang"),
         )
         return view, notices
 
@@ -187,19 +251,16 @@ class ViewState:
         params = {"date": self.date.isoformat()}
         if self.compare:
             params["compare"] = self.compare.isoformat()
-        if self.level != "gemeinde":
-            params["level"] = self.level
-        if self.region:
-            params["region"] = self.region
-        if self.evidence != "all":
-            params["evidence"] = self.evidence
-        if self.lang != "de":
-            params["lang"] = self.lang
+        for name in ("level", "region", "evidence", "lang"):
+            value = getattr(self, name)
+            if value != DEFAULTS[name]:
+                params[name] = value
         return params
 
     def with_(self, **changes) -> ViewState:
-        """A copy with ``changes``; a compare date no longer before the Stichtag is dropped."""
-        changed = {**self.__dict__, **changes}
-        if changed["compare"] is not None and changed["compare"] >= changed["date"]:
-            changes["compare"] = None
+        """A copy with ``changes``; one that breaks a rule (a compare date not before the Stichtag) raises ValueError.
+
+        What the page does when a change would break one is
+        :mod:`dashboard.session`'s to decide, and to say.
+        """
         return replace(self, **changes)

@@ -19,6 +19,7 @@ TEXTS = {
     "page_atlas": ("Abdeckungsatlas", "Coverage atlas"),
     "page_register": ("Mitgliederregister", "Membership register"),
     "stand": ("Stand: {date}", "As of: {date}"),
+    "loading": ("Lade Grenzen und Beitritte …", "Loading boundaries and accessions …"),
     "language": ("English", "English"),
     "stichtag": ("Stichtag", "Reference date"),
     "stichtag_input": ("Stichtag als Datum", "Reference date as a date"),
@@ -47,6 +48,50 @@ TEXTS = {
     "compare_help": (
         "Optional: Was seit diesem Datum neu ist, wird hervorgehoben.",
         "Optional: what is new since this date is highlighted.",
+    ),
+    # What the page tells about the view it shows (loaders.viewstate.Notice; dashboard.session's transitions).
+    "notice_bad_value": (
+        "Ungültiger Wert für „{name}“: {value} – Standard „{fallback}“ verwendet.",
+        "Invalid value for “{name}”: {value} – default “{fallback}” used.",
+    ),
+    "notice_no_value": ("kein", "none"),
+    "notice_swapped": (
+        "Vergleichsdatum {compare} lag nach dem Stichtag {date}: die beiden Daten wurden getauscht.",
+        "Comparison date {compare} lay after the reference date {date}: the two dates were swapped.",
+    ),
+    "notice_same_day": (
+        "Vergleichsdatum gleich dem Stichtag: kein Vergleich.",
+        "Comparison date equal to the reference date: no comparison.",
+    ),
+    "notice_compare_cleared": (
+        "Vergleich mit {compare} aufgehoben: er läge nach dem Stichtag {date}.",
+        "Comparison with {compare} removed: it would lie after the reference date {date}.",
+    ),
+    "notice_compare_cleared_same": (
+        "Vergleich mit {compare} aufgehoben: er fiele auf den Stichtag.",
+        "Comparison with {compare} removed: it would fall on the reference date.",
+    ),
+    "notice_compare_refused": (
+        "Vergleichsdatum {compare} nicht übernommen: es muss vor dem Stichtag {date} liegen.",
+        "Comparison date {compare} not applied: it must lie before the reference date {date}.",
+    ),
+    # What the page announces politely after a change (viewmodel.describe.announcement).
+    "announce_step": (
+        "{date}: {covered} von {total} Gemeinden abgedeckt, davon {documented}.",
+        "{date}: {covered} of {total} municipalities covered, of which {documented}.",
+    ),
+    "announce_step_documented": (
+        "{date}: {covered} von {total} Gemeinden belegt abgedeckt.",
+        "{date}: {covered} of {total} municipalities with documented coverage.",
+    ),
+    "announce_play": ("Wiedergabe läuft.", "Playback running."),
+    "announce_paused": ("Wiedergabe angehalten.", "Playback paused."),
+    "announce_ended": ("Wiedergabe beendet.", "Playback ended."),
+    "announce_found": ("{name} gefunden: {status}.", "{name} found: {status}."),
+    "announce_hits": ("{n} Treffer: {names}.", "{n} matches: {names}."),
+    "announce_hits_more": (
+        "{n} Treffer, die ersten {shown}: {names}.",
+        "{n} matches, the first {shown}: {names}.",
     ),
     "evidence": ("Evidenz", "Evidence"),
     # The evidence filter's name: sidebar, subtitle, description, every export (viewmodel.text.filter_label).

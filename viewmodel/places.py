@@ -6,6 +6,8 @@ every browser with every page (9 KB) and was rebuilt on every Stichtag change.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from viewmodel.model import ViewModel
 
 #: Hits shown to choose from; a longer list asks for a more exact name.
@@ -64,3 +66,50 @@ def chosen(query: str, found: dict[str, str]) -> str | None:
     if len(hits) == 1 or len(exact) == 1:
         return found[(exact or hits)[0]]
     return None
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a place search found: its query, every entry it matches, and the unit it settles on (or None)."""
+
+    query: str
+    hits: tuple[str, ...]
+    key: str | None = None
+    #: Several hits and no name alone decides: they are offered to choose from (the choice, if any, is ``key``).
+    offered: bool = False
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The hits offered to choose from (at most :data:`MAX_HITS`)."""
+        return self.hits[:MAX_HITS]
+
+
+def search(query: str, found: dict[str, str], pick: str | None = None) -> Search | None:
+    """The result of typing ``query`` (and choosing ``pick`` among its hits); None for an empty query.
+
+    Examples
+    --------
+    >>> found = {"Hamm (05915000)": "05915000", "Hamminkeln (05170020)": "05170020", "Unna (05978036)": "05978036"}
+    >>> search("Hamm", found).key, search("ham", found).key, search("ham", found, "Hamminkeln (05170020)").key
+    ('05915000', None, '05170020')
+    >>> search("  ", found) is None, search("Köln", found).hits
+    (True, ())
+    """
+    if not query or not query.strip():
+        return None
+    hits = tuple(matches(query, found))
+    key = chosen(query, found)
+    if key is not None or not hits:
+        return Search(query.strip(), hits, key)
+    return Search(query.strip(), hits, found[pick] if pick in hits[:MAX_HITS] else None, offered=True)
+
+
+def entry_name(entry: str) -> str:
+    """The name of a search entry "Name (key)".
+
+    Examples
+    --------
+    >>> entry_name("Hamm (05915000)"), entry_name("Mülheim an der Ruhr (05117000)")
+    ('Hamm', 'Mülheim an der Ruhr')
+    """
+    return entry.rsplit(" (", 1)[0]

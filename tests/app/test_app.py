@@ -107,12 +107,87 @@ def test_the_stichtag_controls_are_on_the_page_not_in_the_sidebar(detmold):
     assert detmold.slider(key="w_slider").value == D(2024, 2, 1)
 
 
-def test_a_stichtag_moved_before_the_compare_date_swaps_them_in_the_sidebar_too():
+def sidebar_shows(app: AppTest) -> dict:
+    """What the sidebar's view widgets show."""
+    return {
+        key: app.sidebar.get(kind)[[w.key for w in app.sidebar.get(kind)].index(key)].value
+        for kind, key in (("date_input", "w_compare"), ("radio", "w_level"), ("selectbox", "w_region"))
+    }
+
+
+def infos(app: AppTest) -> list[str]:
+    """The page's polite notices (st.info: role="status")."""
+    return [i.value for i in app.info]
+
+
+def test_a_stichtag_moved_before_the_compare_date_keeps_the_day_and_clears_the_comparison_with_a_notice():
+    """The Stichtag is the person's: it never moves by itself; the comparison goes, and the page says so."""
     app = run(date="2024-02-01", compare="2024-01-15", region="057")
     app.slider(key="w_slider").set_value(D(2024, 1, 10)).run()
-    assert app.date_input(key="w_compare").value == D(2024, 1, 10)
-    assert app.slider(key="w_slider").value == D(2024, 1, 15)
-    assert url(app) == {"date": "2024-01-15", "compare": "2024-01-10", "region": "057"}
+    assert app.slider(key="w_slider").value == app.date_input(key="w_date").value == D(2024, 1, 10)
+    assert sidebar_shows(app) == {"w_compare": None, "w_level": "gemeinde", "w_region": "057"}
+    assert url(app) == {"date": "2024-01-10", "region": "057"}
+    assert "Vergleich mit 15\\. Januar 2024 aufgehoben\\: er läge nach dem Stichtag 10\\. Januar 2024\\." in infos(app)
+    assert not app.warning and not app.exception
+
+
+def test_h1_jump_before_the_compare_date_then_a_level_click():
+    """The issue's H1 scenario headless: sidebar, URL and view agree after the jump and after the level click."""
+    app = run(date="2024-02-01", compare="2023-09-25")
+    app.selectbox(key="w_jump").set_value("2023-09-08").run()  # "Beitritt RB Köln – 8. September 2023"
+    assert app.slider(key="w_slider").value == D(2023, 9, 8)
+    assert sidebar_shows(app) == {"w_compare": None, "w_level": "gemeinde", "w_region": "05"}
+    assert url(app) == {"date": "2023-09-08"}
+    assert any(text.startswith("Vergleich mit 25\\. September 2023 aufgehoben") for text in infos(app))
+    assert "Stand: 8. September 2023" in app.caption[0].value
+    app.radio(key="w_level").set_value("kreis").run()
+    assert app.slider(key="w_slider").value == app.date_input(key="w_date").value == D(2023, 9, 8)
+    assert sidebar_shows(app) == {"w_compare": None, "w_level": "kreis", "w_region": "05"}
+    assert url(app) == {"date": "2023-09-08", "level": "kreis"}
+    assert not infos(app)  # the notice was about the jump; the level click changed no date
+
+
+def test_h1_two_vortag_from_a_compare_date_of_the_day_before():
+    app = run(date="2024-02-01", compare="2024-01-31", region="057")
+    app.button(key="w_day_back").click().run()
+    assert url(app) == {"date": "2024-01-31", "region": "057"} and sidebar_shows(app)["w_compare"] is None
+    assert "Vergleich mit 31\\. Januar 2024 aufgehoben\\: er fiele auf den Stichtag\\." in infos(app)
+    app.button(key="w_day_back").click().run()
+    assert url(app) == {"date": "2024-01-30", "region": "057"} and app.slider(key="w_slider").value == D(2024, 1, 30)
+    app.radio(key="w_level").set_value("kreis").run()
+    assert url(app) == {"date": "2024-01-30", "level": "kreis", "region": "057"}
+    assert app.slider(key="w_slider").value == D(2024, 1, 30) and sidebar_shows(app)["w_compare"] is None
+
+
+def test_a_compare_date_after_the_stichtag_is_not_applied():
+    app = run(date="2024-02-01", compare="2023-09-25")
+    app.date_input(key="w_compare").set_value(D(2024, 3, 1)).run()
+    assert sidebar_shows(app)["w_compare"] == D(2023, 9, 25) and app.slider(key="w_slider").value == D(2024, 2, 1)
+    assert url(app) == {"date": "2024-02-01", "compare": "2023-09-25"}
+    assert any("nicht übernommen" in text for text in infos(app))
+
+
+def announced(app: AppTest) -> str:
+    """The text of the page's polite announcement (a visually hidden status region until the map speaks it)."""
+    import re
+
+    (region,) = [h.proto.body for h in app.get("html") if "sid-announcement" in h.proto.body]
+    return re.sub(r"<[^>]+>", "", region)
+
+
+def test_a_stichtag_change_and_a_place_search_are_announced():
+    import html
+
+    app = run(date="2024-02-01", region="057")
+    assert announced(app) == ""  # nothing changed yet
+    app.button(key="w_day_back").click().run()
+    said = html.unescape(announced(app))
+    assert said.startswith("Karte: Gemeinden, Regierungsbezirk Detmold, Stand 31. Januar 2024")
+    assert "Abgedeckt sind 0 von 70 Gemeinden" in said
+    app.text_input(key="w_place_query").input("Bielefeld").run()
+    assert html.unescape(announced(app)).startswith("Bielefeld gefunden: noch nicht abgedeckt")
+    app.text_input(key="w_place_query").input("<b>x</b>").run()
+    assert "&lt;b&gt;x&lt;/b&gt;" in announced(app)  # escaped: said as the text typed
 
 
 def test_compare_date_gives_deltas():
@@ -256,7 +331,7 @@ def test_pages_share_one_sidebar_of_links_and_the_language():
     assert [link.label for link in app.get("page_link")] == labels
     assert url(app).get("lang") == "en"  # the address reproduces the page
     app.toggle(key="w_page_lang").set_value(False).run()
-    assert app.title[0].value == "Erklärung zur Barrierefreiheit" and app.session_state.view.lang == "de"
+    assert app.title[0].value == "Erklärung zur Barrierefreiheit" and app.session_state.page.view.lang == "de"
     assert "lang" not in url(app)
 
 

@@ -94,7 +94,7 @@ def test_the_register_page_speaks_the_atlas_language(db, cookies, account):
     assert app.text_input(key="w_register_search").label == "Search (name, key, source)"
     assert app.toggle(key="w_page_lang").value
     app.toggle(key="w_page_lang").set_value(False).run()  # back to German, the atlas's view too
-    assert app.title[0].value == "Mitgliederregister" and app.session_state.view.lang == "de"
+    assert app.title[0].value == "Mitgliederregister" and app.session_state.page.view.lang == "de"
     assert [link.label for link in app.get("page_link")] == [
         "Abdeckungsatlas",
         "Mitgliederregister",
