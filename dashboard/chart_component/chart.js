@@ -185,7 +185,7 @@ function createChart(parent) {
       select(nearest(event.clientX - box.left), false);
     });
     // The pointer may move onto the tooltip (WCAG 1.4.13: hoverable): it stays while the pointer is on it.
-    hit.addEventListener("mouseleave", (event) => { if (event.relatedTarget !== $("tip")) leave(); });
+    hit.addEventListener("mouseleave", (event) => { if (!$("tip").contains(event.relatedTarget)) leave(); });
     if (index >= 0) select(index, false);
     stats.drawn += 1;
   }
@@ -349,7 +349,8 @@ function createChart(parent) {
 
   $("chart").addEventListener("keydown", onKey);
   $("chart").addEventListener("blur", () => clearSelection());
-  $("tip").addEventListener("mouseleave", (event) => { if (event.relatedTarget?.tagName !== "rect") leave(); });
+  // Off the tooltip: back onto the plot's hit area (drawn last) the hover goes on, anywhere else it ends.
+  $("tip").addEventListener("mouseleave", (event) => { if (event.relatedTarget !== $("plot").lastElementChild) leave(); });
   // Escape dismisses the hover's tooltip wherever the focus is (WCAG 1.4.13); on the chart it also leaves (onKey).
   const onDocumentKey = (event) => {
     if (event.key === "Escape" && !$("tip").hidden && !event.composedPath().includes($("chart"))) clearSelection();
