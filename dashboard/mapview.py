@@ -47,6 +47,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -83,6 +84,7 @@ BASEMAPS = {
 
 
 _DECLARED: dict[tuple[int, str], tuple] = {}
+_DECLARING = threading.Lock()
 
 
 def declared(name: str):
@@ -103,12 +105,15 @@ def declared(name: str):
     manager = runtime.get_instance().bidi_component_registry if runtime.exists() else None
     known = _DECLARED.get((id(manager), name))
     if known is None or known[0] is not manager or manager is None:
-        if manager is not None and manager.get_component_asset_root(f"{mapassets.PROJECT}.{name}") is None:
-            _register(manager)
-        mount = components_v2.component(
-            f"{mapassets.PROJECT}.{name}", js=mapassets.ENTRY_JS, css=mapassets.ENTRY_CSS, isolate_styles=True
-        )
-        known = _DECLARED[(id(manager), name)] = (manager, mount)
+        with _DECLARING:  # sessions run in threads: the first draws of two must not register twice
+            known = _DECLARED.get((id(manager), name))
+            if known is None or known[0] is not manager or manager is None:
+                if manager is not None and manager.get_component_asset_root(f"{mapassets.PROJECT}.{name}") is None:
+                    _register(manager)
+                mount = components_v2.component(
+                    f"{mapassets.PROJECT}.{name}", js=mapassets.ENTRY_JS, css=mapassets.ENTRY_CSS, isolate_styles=True
+                )
+                known = _DECLARED[(id(manager), name)] = (manager, mount)
     return known[1]
 
 
