@@ -64,11 +64,12 @@ TRIVIAL_STATE_JS = """() => {
 }"""
 
 BASELINE = App("baseline", REPO / "benchmarks" / "baseline_app.py", "streamlit_folium", FOLIUM_STATE_JS)
-OURS = App("ours", REPO / "dashboard" / "app.py", "coverage_map", OURS_STATE_JS)
+# Our map is a component v2 in the page itself (no frame of its own): any frame, i.e. the page.
+OURS = App("ours", REPO / "dashboard" / "app.py", "", OURS_STATE_JS)
 # What `sid-atlas serve` runs: the same pages with dashboard.webserver's routes (cache headers, CSP).
 SERVED = REPO / "dashboard" / "serve.py"
 TRIVIAL = App("trivial", REPO / "benchmarks" / "trivial_app.py", "", TRIVIAL_STATE_JS, expected_drawn=1)
-MAP_ONLY = App("map", REPO / "benchmarks" / "map_app.py", "coverage_map", OURS_STATE_JS, figures=False)
+MAP_ONLY = App("map", REPO / "benchmarks" / "map_app.py", "", OURS_STATE_JS, figures=False)
 
 
 def stichtag_slider() -> dt.date:

@@ -1,15 +1,14 @@
 """Our components' files (the map's, the charts') as ``sid-atlas serve`` hands them out: cached, with validators.
 
 Streamlit serves a component's files with ``Cache-Control: public`` (no
-lifetime, no ETag) and its ``index.html`` with ``no-cache`` (no validator), so
-every visit downloaded Leaflet, topojson-client, ``map.js`` and the page
-again. Here (:class:`dashboard.webserver.SecurityMiddleware` calls
+lifetime, no ETag), so every visit downloaded Leaflet, topojson-client and
+``map.js`` again. Here (:class:`dashboard.webserver.SecurityMiddleware` calls
 :func:`response`):
 
-- ``index.html`` refers to its scripts and styles with a content hash
-  (``map.js?v=…``); it is reused for a minute, so the page's second request
-  for it within one open costs no round trip, and then revalidated with its
-  ETag (a 304 of a few bytes when nothing changed);
+- the entry files Streamlit asks for by name, ``index.js`` and ``index.css``
+  (:mod:`dashboard.mapassets`), refer to their scripts and styles with a
+  content hash (``map.js?v=…``); each is reused for a minute and then
+  revalidated with its ETag (a 304 of a few bytes when nothing changed);
 - the files it refers to, and the content-hashed geometry, tooltip and chart
   data files, are ``immutable`` for a year: a changed file has another URL;
 - anything else below the component (a file asked for without its hash)
@@ -28,9 +27,10 @@ import re
 from pathlib import Path
 
 from dashboard import mapassets
-from dashboard.mapassets import COMPONENT_DIR, FOLDERS
+from dashboard.mapassets import COMPONENT_DIR, ENTRY_CSS, ENTRY_JS, FOLDERS
 
 PREFIX = mapassets.URL_PREFIX  # the map's files (the examples below)
+ENTRIES = (ENTRY_JS, ENTRY_CSS)
 YEAR = "public, max-age=31536000, immutable"
 INDEX = "max-age=60"  # then revalidated with its ETag (304 when unchanged)
 OTHER = "public, max-age=86400"
@@ -42,7 +42,7 @@ def _split(rel: str) -> tuple[Path, str] | None:
     """The component folder a request path is below and the file's name in it, or None."""
     for prefix, folder in FOLDERS.items():
         if rel.startswith(prefix):
-            return folder, rel[len(prefix) :] or "index.html"
+            return folder, rel[len(prefix) :]
     return None
 
 
@@ -53,7 +53,7 @@ def file_for(rel: str) -> Path | None:
     --------
     >>> file_for(PREFIX + "map.js").name, file_for(PREFIX + "../app.py"), file_for("/other/map.js")
     ('map.js', None, None)
-    >>> file_for("/component/dashboard.mapview.timeline_chart/chart.js").parent.name
+    >>> file_for("/_stcore/bidi-components/sid-atlas.timeline_chart/chart.js").parent.name
     'chart_component'
     """
     found = _split(rel)
@@ -69,36 +69,37 @@ def file_for(rel: str) -> Path | None:
 
 
 def _content(path: Path) -> tuple[bytes, str]:
-    """The bytes to send for ``path`` (``index.html`` with hashed references) and their ETag."""
+    """The bytes to send for ``path`` (an entry file with hashed references) and their ETag."""
     stat = path.stat()
     known = _MEMO.get(path)
     if known is not None and known[0] == (stat.st_mtime_ns, stat.st_size):
         return known[1], known[2]
     data = path.read_bytes()
-    if path.name == "index.html" and path.parent in FOLDERS.values():
+    if path.name in ENTRIES and path.parent in FOLDERS.values():
         data = versioned(data.decode("utf-8"), path.parent).encode("utf-8")
     tag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
     _MEMO[path] = ((stat.st_mtime_ns, stat.st_size), data, tag, mapassets.digest(path))
     return data, tag
 
 
-def versioned(page: str, folder: Path = COMPONENT_DIR) -> str:
-    """``page`` (in ``folder``) with every asset reference given the content hash of its file (``?v=…``).
+def versioned(entry: str, folder: Path = COMPONENT_DIR) -> str:
+    """``entry`` (an entry file in ``folder``) with every reference given the content hash of its file (``?v=…``).
 
     Examples
     --------
-    >>> "map.js?v=" in versioned('<script src="map.js"></script>')
+    >>> "./map.js?v=" in versioned('export { default } from "./map.js";')
     True
-    >>> versioned('<a href="https://example.org/x.js">')
-    '<a href="https://example.org/x.js">'
+    >>> versioned('import "https://example.org/x.js";')
+    'import "https://example.org/x.js";'
     """
 
     def add(asset: mapassets.Asset, reference: str) -> str:
         if not asset.path.is_file():
             return reference
-        return reference.replace(f'"{asset.ref}"', f'"{asset.ref}?v={asset.digest()}"', 1)
+        quoted = f'"{asset.specifier}"'
+        return reference.replace(quoted, f'"{asset.specifier}?v={asset.digest()}"', 1)
 
-    return mapassets.rewrite(page, add, folder)
+    return mapassets.rewrite(entry, add, folder)
 
 
 def cache_control(rel: str, query: str, digest: str = "") -> str:
@@ -109,14 +110,14 @@ def cache_control(rel: str, query: str, digest: str = "") -> str:
 
     Examples
     --------
-    >>> cache_control(PREFIX + "index.html", ""), cache_control(PREFIX + "map.js", "v=0123456789ab", "0123456789ab")
+    >>> cache_control(PREFIX + "index.js", ""), cache_control(PREFIX + "map.js", "v=0123456789ab", "0123456789ab")
     ('max-age=60', 'public, max-age=31536000, immutable')
     >>> cache_control(PREFIX + "geo/units-0123456789ab.json", ""), cache_control(PREFIX + "map.js", "v=1")
     ('public, max-age=31536000, immutable', 'public, max-age=86400')
     """
     found = _split(rel)
     name = found[1] if found else ""
-    if name == "index.html":
+    if name in ENTRIES:
         return INDEX
     if _HASHED.match(name) or (digest and query == f"v={digest}"):
         return YEAR

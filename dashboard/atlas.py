@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import re
 from pathlib import Path
 
@@ -57,8 +56,6 @@ STYLE = Path(__file__).with_name("atlas.css")
 BASEMAPS = ("none", "osm", "basemapde")
 # The figure cards' widths in pixels (Gemeinden, population, area, Kreise, Bezirksregierungen): they wrap on a phone.
 CARD_WIDTHS = (440, 200, 200, 220, 280)
-# Visually hidden, read by assistive technology (the map component speaks the announcement once it can).
-HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0"
 
 
 # -- what the page derives from its data (each once per generation: dashboard.caches) ---------
@@ -437,14 +434,6 @@ def notices(container, now: Session) -> None:
             container.info(text, icon=":material/info:")
 
 
-def announce(text: str) -> None:
-    """The announcement in a visually hidden polite status region (the map component speaks it once it can)."""
-    st.html(
-        f'<div role="status" aria-live="polite" aria-atomic="true" data-testid="sid-announcement" style="{HIDDEN}">'
-        f"{html.escape(text)}</div>"
-    )
-
-
 @st.fragment
 def day_view(basemap: str) -> None:
     """Everything that depends on the Stichtag, with its controls: a Stichtag change reruns only this.
@@ -499,7 +488,6 @@ def day_view(basemap: str) -> None:
         focus=found.key if found else None,
         announcement=said,
     )
-    announce(said)
     accessibility.map_description(model)
     # The credits with the licence text's address as a link (styled dark in atlas.css: a caption is faded),
     # the data version, and the Datenstand (above the map instead when the Stichtag lies after it).

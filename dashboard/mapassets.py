@@ -1,15 +1,26 @@
-"""The map component's files, declared once: the dashboard serves them, the standalone HTML export inlines them.
+"""Our two components' files, declared once: the dashboard serves them, the standalone HTML export inlines them.
 
-``map_component/index.html`` is the page of the component's iframe. It loads
-its stylesheets and scripts in order, each written exactly as
-:data:`REFERENCE` matches (``<link rel="stylesheet" href="…">`` or
-``<script src="…"></script>``, paths relative to the folder). This module is
-the one place that reads them:
+The map (``map_component/``) and the timeline charts (``chart_component/``)
+are Streamlit components v2: they mount in the page itself, no iframe.
+Streamlit loads each one's two entry files, ``index.js`` (an ES module) and
+``index.css``, from ``/_stcore/bidi-components/<project>.<name>/`` — files,
+never inline code: inline JavaScript would reach the browser as a ``blob:``
+URL, which the Content-Security-Policy (``script-src 'self'``) refuses.
 
-- :func:`assets` lists them in the page's order (path, kind, content, hash);
-- :func:`rewrite` hands each reference of the page to a function: the server
-  adds the file's content hash (:func:`dashboard.assets.versioned`), the
-  standalone export puts the file's content in its place
+An entry file lists what it loads, one line each, written exactly as
+:data:`REFERENCE` matches (paths relative to the folder):
+
+- ``index.css``: ``@import url("vendor/leaflet/leaflet.css");``
+- ``index.js``: ``import "./vendor/leaflet/leaflet.js";`` for a plain script
+  that sets a global (Leaflet's ``L``), and ``export { default } from
+  "./map.js";`` for the component's own module.
+
+This module is the one place that reads them:
+
+- :func:`assets` lists them in order (path, kind, content, hash);
+- :func:`rewrite` hands each reference of an entry file to a function: the
+  server adds the file's content hash (:func:`dashboard.assets.versioned`),
+  the standalone export puts the file's content in its place
   (:mod:`exports.standalone`);
 - :data:`VENDOR` and :func:`missing`: Leaflet and topojson-client, installed
   from the npm registry by ``scripts/install_leaflet.sh`` (``make install``).
@@ -26,23 +37,44 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COMPONENT_DIR = Path(__file__).resolve().parent / "map_component"
-PAGE = COMPONENT_DIR / "index.html"
-#: The component's name; :mod:`dashboard.mapview` declares it, so Streamlit serves the folder under URL_PREFIX.
-NAME = "coverage_map"
-URL_PREFIX = f"/component/dashboard.mapview.{NAME}/"
-#: The timeline charts' component (:mod:`dashboard.chartview`), declared by the same module.
-CHART_NAME = "timeline_chart"
 CHART_DIR = COMPONENT_DIR.parent / "chart_component"
+#: The manifest's name: Streamlit calls a component ``<project>.<name>`` (:func:`dashboard.mapview.declared`).
+PROJECT = "sid-atlas"
+#: The map component's name (:mod:`dashboard.mapview`) and the timeline charts' (:mod:`dashboard.chartview`).
+NAME = "coverage_map"
+CHART_NAME = "timeline_chart"
+#: The entry files Streamlit loads of each component (the JavaScript module and the stylesheet).
+ENTRY_JS = "index.js"
+ENTRY_CSS = "index.css"
+
+
+def url_prefix(name: str) -> str:
+    """Where Streamlit serves a component's folder, below the app's base path.
+
+    Examples
+    --------
+    >>> url_prefix(NAME)
+    '/_stcore/bidi-components/sid-atlas.coverage_map/'
+    """
+    return f"/_stcore/bidi-components/{PROJECT}.{name}/"
+
+
+URL_PREFIX = url_prefix(NAME)
 #: Every component folder the server hands out itself (:mod:`dashboard.assets`), by URL prefix.
-FOLDERS = {URL_PREFIX: COMPONENT_DIR, f"/component/dashboard.mapview.{CHART_NAME}/": CHART_DIR}
+FOLDERS = {URL_PREFIX: COMPONENT_DIR, url_prefix(CHART_NAME): CHART_DIR}
 LEAFLET_DIR = COMPONENT_DIR / "vendor" / "leaflet"
 VENDOR = (
     LEAFLET_DIR / "leaflet.js",
     LEAFLET_DIR / "leaflet.css",
     COMPONENT_DIR / "vendor" / "topojson-client" / "topojson-client.min.js",
 )
-#: How the page refers to a stylesheet or a script (see index.html).
-REFERENCE = re.compile(r'<link rel="stylesheet" href="(?P<css>[^"?#]+)">|<script src="(?P<js>[^"?#]+)"></script>')
+#: How an entry file refers to a stylesheet, a plain script or the component's module (see above).
+REFERENCE = re.compile(
+    r'^@import url\("(?P<css>[^"?#]+)"\);$'
+    r'|^import "\./(?P<js>[^"?#]+)";$'
+    r'|^export \{ default \} from "\./(?P<module>[^"?#]+)";$',
+    re.MULTILINE,
+)
 
 
 def digest(path: Path) -> str:
@@ -52,15 +84,24 @@ def digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Asset:
-    """One file the page loads: its reference in the page (relative to the folder) and its kind."""
+    """One file an entry file loads: its path (relative to the folder) and its kind.
+
+    ``kind`` is ``"css"``, ``"js"`` (a plain script: it runs for its globals)
+    or ``"module"`` (the component's ES module, whose default export mounts it).
+    """
 
     ref: str
-    kind: str  # "css" or "js"
+    kind: str
     folder: Path = COMPONENT_DIR
 
     @property
     def path(self) -> Path:
         return self.folder / self.ref
+
+    @property
+    def specifier(self) -> str:
+        """How the entry file writes the reference (a module's is relative to it: ``./``)."""
+        return self.ref if self.kind == "css" else f"./{self.ref}"
 
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")
@@ -70,33 +111,38 @@ class Asset:
 
 
 def _asset(match: re.Match, folder: Path = COMPONENT_DIR) -> Asset:
-    return Asset(match["css"], "css", folder) if match["css"] else Asset(match["js"], "js", folder)
+    kind = next(kind for kind in ("css", "js", "module") if match[kind])
+    return Asset(match[kind], kind, folder)
 
 
-def page() -> str:
-    """The component page as written."""
-    return PAGE.read_text(encoding="utf-8")
+def entry(name: str, folder: Path = COMPONENT_DIR) -> str:
+    """An entry file of a component (``index.js`` or ``index.css``) as written."""
+    return (folder / name).read_text(encoding="utf-8")
 
 
-def assets(text: str | None = None) -> tuple[Asset, ...]:
-    """The files the page (``text``, else :data:`PAGE`) loads, in its order.
+def assets(folder: Path = COMPONENT_DIR) -> tuple[Asset, ...]:
+    """The files a component loads: its stylesheets, then its scripts, each in its entry file's order.
 
     Examples
     --------
     >>> [(a.ref, a.kind) for a in assets()]  # doctest: +NORMALIZE_WHITESPACE
     [('vendor/leaflet/leaflet.css', 'css'), ('map.css', 'css'), ('vendor/leaflet/leaflet.js', 'js'),
-     ('vendor/topojson-client/topojson-client.min.js', 'js'), ('map.js', 'js')]
+     ('vendor/topojson-client/topojson-client.min.js', 'js'), ('map.js', 'module')]
+    >>> [(a.ref, a.kind) for a in assets(CHART_DIR)]
+    [('chart.css', 'css'), ('chart.js', 'module')]
     """
-    return tuple(_asset(match) for match in REFERENCE.finditer(page() if text is None else text))
+    return tuple(
+        _asset(match, folder) for name in (ENTRY_CSS, ENTRY_JS) for match in REFERENCE.finditer(entry(name, folder))
+    )
 
 
 def rewrite(text: str, replace: Callable[[Asset, str], str], folder: Path = COMPONENT_DIR) -> str:
-    """``text`` (a page in ``folder``) with each reference to an asset replaced by ``replace(asset, reference)``.
+    """``text`` (an entry file in ``folder``) with each reference replaced by ``replace(asset, reference)``.
 
     Examples
     --------
-    >>> rewrite('<script src="map.js"></script>', lambda asset, ref: f"[{asset.kind} {asset.ref}]")
-    '[js map.js]'
+    >>> rewrite('export { default } from "./map.js";', lambda asset, ref: f"[{asset.kind} {asset.ref}]")
+    '[module map.js]'
     """
     return REFERENCE.sub(lambda match: replace(_asset(match, folder), match[0]), text)
 

@@ -1,13 +1,16 @@
-"""The coverage map: a small Streamlit component with our own Leaflet code.
+"""The coverage map: a Streamlit component v2 with our own Leaflet code, mounted in the page (no iframe).
 
-Contract used by ``dashboard/app.py``::
+Contract used by ``dashboard/atlas.py`` (and the embed view, ``dashboard/press.py``)::
 
     render_map(
         model: ViewModel,           # what the view shows (viewmodel.model.build)
         basemap: str = "none",      # "none" | "osm" | "basemapde"
         attribution: str = "",      # required attribution text (plain text; escaped)
         key: str = "coverage-map",
-    ) -> None
+        focus: str | None = None,   # a unit the place search chose
+        height: int | None = None,  # fixed pixels (the embed); None: the map fills the window
+        announcement: str | None = None,  # what the map's live region says when it changes
+    ) -> bool | None                # True once the page has drawn the map
 
 Statuses, colours, legend and tooltips come from the view model through
 :func:`viewmodel.component.component_args`, the same builder the standalone
@@ -18,17 +21,25 @@ map script, so every rerun resends it (measured with 270 KB of GeoJSON: about
 333 KB over the websocket and 44–111 ms of server time per Stichtag change),
 and any style change alters the script hash, which re-mounts the iframe
 (flicker, Leaflet reloaded, zoom lost). This component instead writes the
-geometry once to a file beside its page, the browser fetches it once, and a
-rerun sends only ``{key: status}`` (about 23 KB, 3 ms), restyled in place.
+geometry once to a file in its folder, the browser fetches it once, and a
+rerun sends only ``{key: status}`` (a few bytes per unit), restyled in place.
+
+Why components v2: a v1 component is an iframe, a document of its own (its
+own ``h1``, ``main`` and ``lang``, tooltips cut at its edge, a frame to
+create before anything is drawn). A v2 component mounts in the page, in a
+shadow root of its own (its styles and Leaflet's stay inside). Its code must
+come as files (:mod:`dashboard.mapassets`): inline code would be loaded
+through a ``blob:`` URL, which the Content-Security-Policy refuses.
 
 Geometry travels as TopoJSON (each shared border once, about half the bytes
 of GeoJSON), decoded in the page by topojson-client. It is derived from
 licensed data, so it is written at run time into the git-ignored
 ``map_component/geo/``; Leaflet and topojson-client are installed from the
 npm registry by ``scripts/install_leaflet.sh`` into ``map_component/vendor/``
-(``make install``). Both are served by Streamlit's component route next to
-``index.html`` and fetched with relative URLs, so no CDN, no static-serving
-switch and no dependence on where the main script lives.
+(``make install``). All are served from the component's folder
+(``/_stcore/bidi-components/sid-atlas.coverage_map/``) and fetched with URLs
+relative to ``map.js``, so no CDN, no static-serving switch and no
+dependence on the app's base path.
 """
 
 from __future__ import annotations
@@ -36,13 +47,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 import streamlit as st
-import streamlit.components.v1 as components
+from streamlit.components import v2 as components_v2
 
 from dashboard import mapassets
-from dashboard.mapassets import COMPONENT_DIR
+from dashboard.mapassets import CHART_DIR, COMPONENT_DIR
 from loaders import store, webgeometry
 from loaders.paths import atomic_write
 from viewmodel import tips
@@ -72,32 +84,59 @@ BASEMAPS = {
 
 
 _DECLARED: dict[tuple[int, str], tuple] = {}
+_DECLARING = threading.Lock()
 
 
-def declared(name: str, path: Path):
-    """A component of ours (its folder ``path``), declared inside a script run once per runtime.
+def declared(name: str):
+    """A component of ours (:data:`dashboard.mapassets.NAME` or ``CHART_NAME``), registered once; its mount function.
 
-    ``declare_component`` registers a component with the runtime only when it
-    runs inside a script run. ``sid-atlas serve`` imports this module before
-    any (:func:`dashboard.webserver.security_headers` reads :data:`BASEMAPS`),
-    so a declaration at import time left the component unregistered and its
-    route (``/component/dashboard.mapview.<name>/…``) answering 404: no
-    map. So it is declared on the first draw, and kept per component registry
-    (a new runtime, as in tests, registers it again): declaring costs about
-    3 ms, a sixth of a Stichtag change.
+    Streamlit finds a v2 component's folder (its ``asset_dir``) in the
+    manifest of an installed package's ``pyproject.toml``; an editable or
+    packaged install of the atlas does not ship one where Streamlit looks.
+    So the manifest is handed to the runtime's component manager directly,
+    on the first draw (inside a script run, so the runtime exists) and once
+    per runtime (a new runtime, as in tests, registers again). Both of our
+    components are registered together. Streamlit internals (listed for an
+    upgrade): ``Runtime.bidi_component_registry.register_from_manifest``,
+    ``ComponentManifest`` and ``ComponentConfig``.
     """
     from streamlit import runtime
 
-    registry = runtime.get_instance().component_registry if runtime.exists() else None
-    known = _DECLARED.get((id(registry), name))
-    if known is None or known[0] is not registry or registry is None:
-        known = _DECLARED[(id(registry), name)] = (registry, components.declare_component(name, path=str(path)))
+    manager = runtime.get_instance().bidi_component_registry if runtime.exists() else None
+    known = _DECLARED.get((id(manager), name))
+    if known is None or known[0] is not manager or manager is None:
+        with _DECLARING:  # sessions run in threads: the first draws of two must not register twice
+            known = _DECLARED.get((id(manager), name))
+            if known is None or known[0] is not manager or manager is None:
+                if manager is not None and manager.get_component_asset_root(f"{mapassets.PROJECT}.{name}") is None:
+                    _register(manager)
+                mount = components_v2.component(
+                    f"{mapassets.PROJECT}.{name}", js=mapassets.ENTRY_JS, css=mapassets.ENTRY_CSS, isolate_styles=True
+                )
+                known = _DECLARED[(id(manager), name)] = (manager, mount)
     return known[1]
 
 
+def _register(manager) -> None:
+    from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
+
+    folders = {mapassets.NAME: COMPONENT_DIR, mapassets.CHART_NAME: CHART_DIR}
+    manifest = ComponentManifest(
+        name=mapassets.PROJECT,
+        version="0",
+        components=[ComponentConfig(name=name, asset_dir=folder.name) for name, folder in folders.items()],
+    )
+    manager.register_from_manifest(manifest, COMPONENT_DIR.parent)
+
+
+def _noop() -> None:
+    """The map's ``drawn`` state needs a callback to be kept; the rerun it asks for is all it does."""
+
+
 def _component(**kwargs):
-    """Draw the map component (declared on first use: see :func:`declared`)."""
-    return declared(mapassets.NAME, COMPONENT_DIR)(**kwargs)
+    """Draw the map component (registered on first use: see :func:`declared`); its ``drawn`` state."""
+    result = declared(mapassets.NAME)(default={"drawn": None}, on_drawn_change=_noop, **kwargs)
+    return result.get("drawn")
 
 
 def lod_for(region: str | None) -> str:
@@ -127,7 +166,7 @@ def geometry_url(level: str, region: str | None) -> str:
 
 
 def write_geometry(stem: str, payload: bytes, prune: bool = True, folder: Path = GEOMETRY_DIR) -> str:
-    """Write a JSON payload (TopoJSON, by default) into ``folder`` beside a component page once; its relative URL.
+    """Write a JSON payload (TopoJSON, by default) into ``folder`` of a component once; its URL relative to the component.
 
     The file name carries a content hash, so a browser never keeps stale
     geometry and a changed file is fetched again exactly once; older files of
@@ -176,7 +215,7 @@ def render_map(
     key: str = "coverage-map",
     focus: str | None = None,
     height: int | None = None,
-    announcement: str = "",
+    announcement: str | None = None,
 ):
     """Draw (first run) or restyle (later runs) the coverage map of ``model``; True once the page drew it.
 
@@ -193,10 +232,11 @@ def render_map(
     focus : str, optional
         Key of a unit the place search chose: the map zooms to it and opens its tooltip.
     height : int, optional
-        Pixels; the component's default when not given (the embed chooses its own).
-    announcement : str
-        What the page says politely after its last change (plain text,
-        :func:`viewmodel.describe.announcement`); spoken when it changes.
+        Fixed pixels (the embed chooses its own); without it the map fills the window below its top.
+    announcement : str, optional
+        What the map's polite live region, the page's one for view changes, says whenever this text
+        changes (never on the first draw). None: the view's subtitle and figures line
+        (:func:`announcement_of`).
 
     Raises
     ------
@@ -221,16 +261,32 @@ def render_map(
         attribution=attribution,
         **({"height": height} if height else {}),
     )
-    return draw({**args, "focus": focus, "announcement": announcement}, key)
+    said = announcement_of(model) if announcement is None else announcement
+    return draw({**args, "focus": focus, "fit": not height, "announcement": said}, key)
+
+
+def announcement_of(model: ViewModel) -> str:
+    """What a view change says by default: the view's subtitle and its figures line, as two sentences.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from loaders.viewstate import ViewState
+    >>> from viewmodel.model import build
+    >>> announcement_of(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057")))
+    'Stand: 1. Februar 2024 · Regierungsbezirk Detmold. Abgedeckt: 70 von 70 Gemeinden · davon 1 einzeln belegt · 2,09 Mio. Einwohner.'
+    """
+    return f"{model.subtitle}. {model.figures_line}."
 
 
 def draw(args: dict, key: str = "coverage-map"):
     """Hand finished component arguments to the page (``render_map`` builds them from a view model).
 
-    Returns the component's value: None until the page has drawn the map
+    Returns the map's ``drawn`` state: None until the page has drawn the map
     once, then True (``map.js`` reports it, or that it could not draw).
     """
     if mapassets.missing():
         st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
         return True  # nothing will report: the rest of the page must not wait
-    return _component(key=key, default=None, **args)
+    # Unless told otherwise (``fit``: the embed's fixed height) the map fills the window below its top.
+    return _component(key=key, data={"fit": True, **args})

@@ -283,8 +283,9 @@ def security_headers(ancestors: Sequence[str] = (), framed: bool = True) -> dict
     """The headers every response carries: nothing from other origins, framing only where asked for.
 
     Streamlit's styles are injected at run time (``style-src 'unsafe-inline'``);
-    scripts, fonts, images and connections stay on the app's own origin. The
-    map is a same-origin component iframe, hence ``frame-src 'self'``. Basemap
+    scripts, fonts, images and connections stay on the app's own origin (map
+    and charts are components in the page, their code files of the app). The
+    embed section's preview frames the app itself, hence ``frame-src 'self'``. Basemap
     tiles (opt-in in the atlas) come from their providers, listed in ``img-src``.
     A response that may be ``framed`` (:func:`frame_policy`) allows the app
     itself and ``ancestors``; any other says ``frame-ancestors 'none'``.
@@ -330,24 +331,22 @@ def security_headers(ancestors: Sequence[str] = (), framed: bool = True) -> dict
 
 
 def frame_policy(rel: str, query: str) -> bool:
-    """Whether the response to ``rel`` (path below the base) may be framed: the embed view and component pages.
+    """Whether the response to ``rel`` (path below the base) may be framed: the embed view only.
 
-    The embed view is the atlas page with ``?iframe=1`` (:func:`dashboard.press.is_embed`);
-    Streamlit's component pages (the map, the charts) are iframes inside the
-    app's pages, the embed view among them. The register, the sign-in form and
-    every other page are never framed, by the app itself neither.
+    The embed view is the atlas page with ``?iframe=1`` (:func:`dashboard.press.is_embed`).
+    Map and charts are components in the page (no frame of their own). The
+    register, the sign-in form and every other page are never framed, by the
+    app itself neither.
 
     Examples
     --------
     >>> frame_policy("/", "iframe=1&region=057"), frame_policy("/component/coverage_map/index.html", "")
-    (True, True)
+    (True, False)
     >>> frame_policy("/", "region=057"), frame_policy("/register", "iframe=1"), frame_policy("/_sid/anmelden", "")
     (False, False, False)
     """
     from dashboard.press import EMBED_PARAM
 
-    if rel.startswith("/component/"):
-        return True
     return rel in ("", "/") and parse_qs(query).get(EMBED_PARAM) == ["1"]
 
 

@@ -1,13 +1,15 @@
 """Standalone interactive map: one HTML file that opens offline, without a server or a CDN.
 
-The page *is* the dashboard's map component — ``dashboard/map_component/index.html``
-with ``map.js`` — so hatching, outlines, labels, legend and tooltips are drawn by
-the same code as in the app. Every file the component page loads (as
+The map *is* the dashboard's map component — ``dashboard/map_component/map.js``
+— so hatching, outlines, labels, legend, tooltip and details panel are drawn by
+the same code as in the app. Every file the component loads (as
 :mod:`dashboard.mapassets` lists them: Leaflet's JS and CSS, topojson-client,
 ``map.css``, ``map.js``) is inlined, the TopoJSON geometry travels as a
-``data:`` URL that ``map.js`` fetches like its usual file, and the page posts itself the ``streamlit:render`` message Streamlit
-would send. Its arguments come from :func:`viewmodel.component.component_args`,
-the builder the dashboard uses, so the HTML and the screen of a view agree.
+``data:`` URL that ``map.js`` fetches like its usual file, and the page calls
+the module's mount function as Streamlit would. Its arguments come from
+:func:`viewmodel.component.component_args`, the builder the dashboard uses, so
+the HTML and the screen of a view agree. One document with one ``h1`` (the
+title) and one ``main`` (the map), in the view's language.
 
 Everything from data that reaches markup is escaped here: names, sources,
 labels and the attribution with :func:`html.escape`, and the embedded JSON
@@ -28,17 +30,38 @@ from loaders.viewstate import ViewState
 from viewmodel.component import component_args, label_points
 from viewmodel.model import ViewModel, build
 
-# Full window map below a short header; overrides the fixed height map.js sets for the iframe.
+# Full window map below a short header; overrides the fixed height map.js sets for the map.
 PAGE_CSS = """
-html, body { height: 100%; }
-body { display: flex; flex-direction: column; color: #1a1a1a; }
+html, body { height: 100%; margin: 0; }
+body { display: flex; flex-direction: column; color: #1a1a1a; font-family: "Source Sans Pro", system-ui, sans-serif; }
 header { flex: none; padding: 10px 16px 8px; }
 header h1 { margin: 0 0 2px; font-size: 22px; }
 header p { margin: 2px 0; font-size: 14px; }
 header .subtle { color: #555555; }
-#map { flex: 1 1 auto; height: auto !important; min-height: 420px; }
-.leaflet-tooltip { white-space: normal; width: max-content; max-width: 320px; }
+main, #sid-map, #sid-map .sid-map, #sid-map .layout, #sid-map .map-box { display: flex; flex-direction: column; flex: 1 1 auto; }
+#sid-map .layout { display: grid; }
+#sid-map .map { flex: 1 1 auto; height: auto !important; min-height: 420px; }
+#sid-map .details { max-height: none; align-self: start; }
 """
+PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+{styles}
+<style>{page_css}</style>
+</head>
+<body>
+{header}<main><div id="sid-map"></div></main>
+{scripts}
+</body>
+</html>
+"""
+
+
+#: The id of the element that holds the map's arguments (JSON) in the page.
+DATA_ID = "sid-map-data"
 
 
 class MissingLeaflet(AtlasError):
@@ -68,7 +91,7 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
         When ``scripts/install_leaflet.sh`` (``make install``) has not been run.
     """
     title = (title or "").strip() or style.default_title(view.lang)
-    page = _inline_assets(mapassets.page())
+    styles, scripts, module = _inline_assets()
     model = build(cov, view)
     # The Datenstand and the data version stand in every file, as on every picture.
     lines = [model.subtitle, model.figures_line, model.currency, model.data_version]
@@ -78,30 +101,43 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
         + "".join(f'<p class="{cls}">{html.escape(line)}</p>' for cls, line in zip(classes, lines))
         + "</header>\n"
     )
-    render = f'<script>window.postMessage({{type: "streamlit:render", args: {_script_json(map_args(cov, model))}}}, "*");</script>\n'
-    if view.lang != "de":
-        page = page.replace('<html lang="de">', f'<html lang="{view.lang}">', 1)
-    page = page.replace("<title>Abdeckungskarte</title>", f"<title>{html.escape(title)}</title>", 1)
-    page = page.replace("</head>", f"<style>{PAGE_CSS}</style>\n</head>", 1)
-    page = page.replace("<body>\n", f"<body>\n{header}", 1)
-    page = page.replace("</body>", f"{render}</body>", 1)
+    # The map's arguments as data, then its module and the call Streamlit would make: the same mount, the
+    # page's element.
+    mount = (
+        f'<script type="application/json" id="{DATA_ID}">{_script_json(map_args(cov, model))}</script>\n'
+        f'<script type="module">\n{module}\n'
+        f'mountMap({{parentElement: document.getElementById("sid-map"), '
+        f'data: JSON.parse(document.getElementById("{DATA_ID}").textContent)}});\n</script>'
+    )
+    page = PAGE.format(
+        lang=html.escape(view.lang),
+        title=html.escape(title),
+        styles=styles,
+        page_css=PAGE_CSS,
+        header=header,
+        scripts=f"{scripts}\n{mount}",
+    )
     return page.encode("utf-8")
 
 
-def _inline_assets(page: str) -> str:
-    """Replace the component page's stylesheet and script links by the files' contents."""
+def _inline_assets() -> tuple[str, str, str]:
+    """The component's files as the page inlines them: stylesheets, plain scripts, and the map module's text."""
     if mapassets.missing():
         raise MissingLeaflet(
             "the HTML map needs Leaflet and topojson-client: run `make install` once "
             f"(scripts/install_leaflet.sh installs them into {mapassets.LEAFLET_DIR.parent})"
         )
-
-    def inline(asset: mapassets.Asset, reference: str) -> str:
+    styles, scripts, module = [], [], ""
+    for asset in mapassets.assets():
         # An inlined file must not end its own element early; "</" only occurs in strings there.
         text = asset.text().replace("</", "<\\/")
-        return f"<style>\n{text}\n</style>" if asset.kind == "css" else f"<script>\n{text}\n</script>"
-
-    return mapassets.rewrite(page, inline)
+        if asset.kind == "css":
+            styles.append(f"<style>\n{text}\n</style>")
+        elif asset.kind == "js":
+            scripts.append(f"<script>\n{text}\n</script>")
+        else:
+            module = text
+    return "\n".join(styles), "\n".join(scripts), module
 
 
 def _script_json(value) -> str:

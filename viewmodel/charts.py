@@ -137,11 +137,11 @@ def _as_of_sentence(as_of: DataAsOf | None, start: dt.date, end: dt.date, lang: 
     return " " + sentence + (" " + t("chart_after_as_of", lang) + "." if as_of.day < end else "")
 
 
-def _common(lang: str, start: dt.date, end: dt.date, title: str, frame_title: str) -> dict:
+def _common(lang: str, start: dt.date, end: dt.date, title: str, label: str) -> dict:
     return {
         "lang": lang,
         "title": title,
-        "frameTitle": frame_title,
+        "label": label,  # the chart's accessible name ("Diagramm: …"): what it is and what it shows
         "keys": t("chart_keys", lang),
         "left": t("chart_left", lang),
         "position": t("map_position", lang),

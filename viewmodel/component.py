@@ -96,7 +96,16 @@ def component_args(
 
 
 # The map's own words (keyboard help, live-region phrases, control names), by i18n key.
-MAP_WORDS = ("map_frame_title", "map_label", "map_position", "map_left", "map_legend", "map_zoom_in", "map_zoom_out")
+MAP_WORDS = (
+    "map_label",
+    "map_position",
+    "map_left",
+    "map_legend",
+    "map_zoom_in",
+    "map_zoom_out",
+    "map_details_close",
+    "map_failed",
+)
 
 
 def accessibility(model: ViewModel) -> dict:

@@ -533,13 +533,14 @@ TEXTS = {
     ),
     "export_data": ("Daten der Ansicht", "Data of the view"),
     # accessibility (issue 11): map keyboard and words, table views, Erklärung, feedback
-    "map_frame_title": ("Abdeckungskarte", "Coverage map"),
     "map_label": (
         "Karte der Abdeckung. Pfeiltasten: Gebiete nacheinander ansehen, Pos1 und Ende: erstes "
-        "und letztes; Plus und Minus: zoomen; Escape: Auswahl beenden.",
+        "und letztes; Eingabe: Angaben zum Gebiet öffnen; Plus und Minus: zoomen; Escape: Auswahl beenden.",
         "Coverage map. Arrow keys: go through the areas one by one, Home and End: first and last; "
-        "plus and minus: zoom; Escape: end the selection.",
+        "Enter: open the area's details; plus and minus: zoom; Escape: end the selection.",
     ),
+    "map_details_close": ("Schließen", "Close"),
+    "map_failed": ("Karte konnte nicht geladen werden", "The map could not be loaded"),
     "map_position": ("{i} von {n}", "{i} of {n}"),
     "map_left": ("Auswahl beendet.", "Selection ended."),
     "map_legend": ("Legende", "Legend"),

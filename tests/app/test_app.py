@@ -168,11 +168,9 @@ def test_a_compare_date_after_the_stichtag_is_not_applied():
 
 
 def announced(app: AppTest) -> str:
-    """The text of the page's polite announcement (a visually hidden status region until the map speaks it)."""
-    import re
-
-    (region,) = [h.proto.body for h in app.get("html") if "sid-announcement" in h.proto.body]
-    return re.sub(r"<[^>]+>", "", region)
+    """What the page's one live region for views, the map's, is told to say (its ``announcement`` argument)."""
+    (args,) = components(app, "coverage_map")
+    return args["announcement"]
 
 
 def test_a_stichtag_change_and_a_place_search_are_announced():
@@ -187,7 +185,7 @@ def test_a_stichtag_change_and_a_place_search_are_announced():
     app.text_input(key="w_place_query").input("Bielefeld").run()
     assert html.unescape(announced(app)).startswith("Bielefeld gefunden: noch nicht abgedeckt")
     app.text_input(key="w_place_query").input("<b>x</b>").run()
-    assert "&lt;b&gt;x&lt;/b&gt;" in announced(app)  # escaped: said as the text typed
+    assert "<b>x</b>" in announced(app)  # plain text: the live region sets it as text, never as markup
 
 
 def test_compare_date_gives_deltas():
@@ -356,18 +354,20 @@ def test_tables_and_the_embed_code_are_sent_once_asked_for_and_then_follow_the_s
     assert set(table.value["Status"]) == {"noch nicht abgedeckt"} and "2024-01-31" in app.code[0].value
 
 
-def charts(app: AppTest) -> dict:
-    """The two timeline chart components by key: their arguments (``dashboard.chartview``)."""
+def components(app: AppTest, name: str) -> list[dict]:
+    """The data of each component v2 ``name`` on the page (``sid-atlas.<name>``), in page order."""
     import json
 
-    return {
-        args.pop("key"): args
-        for args in (
-            json.loads(element.proto.json_args)
-            for element in app.get("component_instance") or app.get("unknown")
-            if element.proto.component_name.endswith(".timeline_chart")
-        )
-    }
+    return [
+        json.loads(element.proto.json)
+        for element in app.get("bidi_component")
+        if element.proto.component_name == f"sid-atlas.{name}"
+    ]
+
+
+def charts(app: AppTest) -> dict:
+    """The two timeline chart components by key: their arguments (``dashboard.chartview``)."""
+    return {args.pop("name"): args for args in components(app, "timeline_chart")}
 
 
 def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
@@ -389,7 +389,7 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     assert shown["chart-sizes"]["rules"] == [["2024-02-01", "Stichtag: 1. Februar 2024"]]
     assert coverage_args["height"] == chartview.HEIGHTS["coverage"]
     data = json.loads((chartview.CHART_DIR / coverage_args["data"]).read_text(encoding="utf-8"))
-    assert data["lang"] == "de" and data["frameTitle"] == "Diagramm: Abdeckung im Verlauf"
+    assert data["lang"] == "de" and data["label"] == "Diagramm: Abdeckung im Verlauf"
     cov = store.load_coverage()
     # The points end at the Datenstand, marked by its rule; the time after it is a band, no point.
     as_of = provenance.data_as_of(cov)
@@ -425,13 +425,7 @@ def test_the_english_charts_have_their_own_words():
 
 def map_focus(app: AppTest) -> str | None:
     """The unit the map is told to zoom to (its component's ``focus`` argument)."""
-    import json
-
-    (args,) = (
-        json.loads(element.proto.json_args)
-        for element in app.get("component_instance") or app.get("unknown")
-        if element.proto.component_name.endswith(".coverage_map")
-    )
+    (args,) = components(app, "coverage_map")
     return args.get("focus")
 
 

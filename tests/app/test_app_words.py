@@ -44,10 +44,10 @@ def page_text(app: AppTest) -> str:
     for frame in app.dataframe:
         parts.append(frame.value.to_csv(sep="|", index=False))
     parts += [expander.label for expander in app.expander]
-    for element in app.get("component_instance") or app.get("unknown"):
-        args = json.loads(element.proto.json_args)
-        if "legend" in args:  # the map: its legend and its accessible description
-            parts += [item["label"] for item in args["legend"]] + [args["a11y"]["description"]]
+    for element in app.get("bidi_component"):
+        args = json.loads(element.proto.json)
+        if "legend" in args:  # the map: its legend, its accessible description and what its live region says
+            parts += [item["label"] for item in args["legend"]] + [args["a11y"]["description"], args["announcement"]]
     return "\n".join(parts)
 
 

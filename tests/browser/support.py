@@ -90,12 +90,53 @@ def csp_violations(page) -> list[str]:
     return [text for text in page.console if "Content Security Policy" in text or "Refused to" in text]
 
 
-def map_frame(page):
-    """The map component's frame, once its first render has drawn the units."""
-    page.wait_for_selector("iframe[src*='coverage_map']", timeout=30_000)
-    frame = next(f for f in page.frames if "coverage_map" in f.url)
-    frame.wait_for_function("() => window.sidMap && window.sidMap.drawn > 0", timeout=30_000)
-    return frame
+MAP = "[data-testid=coverage-map]"
+
+
+def map_root(page):
+    """The map component (in the page, in its shadow root), once its first render has drawn the units.
+
+    A locator: Playwright's CSS selectors pierce open shadow roots, so
+    ``map_root(page).locator("path[data-status]")`` finds the units.
+    """
+    page.wait_for_function("() => window.sidMap && window.sidMap.drawn > 0", timeout=30_000)
+    return page.locator(MAP)
+
+
+def in_map(page, expression: str, arg=None):
+    """``expression`` (a function of the map's root element and ``arg``) evaluated in the page.
+
+    ``document.querySelector`` stops at the component's shadow root; the root
+    element (``window.sidMap.root``) does not.
+    """
+    return page.evaluate(f"(arg) => ({expression})(window.sidMap.root, arg)", arg)
+
+
+def wait_in_map(page, expression: str, arg=None, timeout: int = 30_000) -> None:
+    """Wait until ``expression`` (as for :func:`in_map`) is true."""
+    page.wait_for_function(
+        f"(arg) => window.sidMap && window.sidMap.root && ({expression})(window.sidMap.root, arg)",
+        arg=arg,
+        timeout=timeout,
+    )
+
+
+def deep_focus(page) -> dict:
+    """What has the keyboard focus, looking into the components' shadow roots.
+
+    ``component`` is the ``data-testid`` of the map or chart it is in (or ""),
+    ``part`` that of the nearest element inside it that has one (the legend, the details panel).
+    """
+    return page.evaluate("""() => {
+        let a = document.activeElement;
+        while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+        const inside = a && a.getRootNode() !== document;
+        const root = inside ? a.getRootNode().querySelector('.sid-map, .sid-chart') : null;
+        const part = inside ? a.closest('[data-testid]') : null;
+        return {tag: a ? a.tagName : '', id: a ? a.id : '', component: root ? root.dataset.testid : '',
+                part: part ? part.dataset.testid : '',
+                label: a ? (a.getAttribute('aria-label') || a.textContent || '').trim().slice(0, 40) : ''};
+    }""")
 
 
 def shoot(page, name: str) -> None:

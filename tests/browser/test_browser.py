@@ -17,17 +17,20 @@ from tests.browser.support import (
     EDITOR_PASSWORD,
     LOCAL_HOSTS,
     csp_violations,
-    map_frame,
+    in_map,
+    map_root,
     shoot,
     sign_in,
+    wait_in_map,
 )
 
 pytestmark = pytest.mark.browser
 
 
-def covered_count(frame) -> int:
-    return frame.evaluate(
-        "(covered) => document.querySelectorAll(covered.map(s => `path[data-status=${s}]`).join(',')).length",
+def covered_count(page) -> int:
+    return in_map(
+        page,
+        "(root, covered) => root.querySelectorAll(covered.map(s => `path[data-status=${s}]`).join(',')).length",
         list(COVERED),
     )
 
@@ -41,72 +44,80 @@ def previous_day(page) -> None:
 
 def test_detmold_accession_day_and_the_day_before(app_url, page):
     page.goto(f"{app_url}/?date=2024-02-01&region=057")
-    frame = map_frame(page)
-    frame.wait_for_function("() => document.querySelectorAll('path[data-status]').length === 70")
-    assert covered_count(frame) == 70
+    root = map_root(page)
+    wait_in_map(page, "(root) => root.querySelectorAll('path[data-status]').length === 70")
+    assert covered_count(page) == 70
     page.get_by_text("70 von 70").first.wait_for()
-    frame.evaluate("() => { window.__sameFrame = true; }")
+    # In the page itself: no frame, and the map's element is marked to tell a re-mount from a restyle.
+    assert page.locator("iframe").count() == 0
+    root.evaluate("(el) => { el.__sameMap = true; }")
     geometry_before = [url for url in page.requests if "/geo/" in url]
     shoot(page, "map-detmold-2024-02-01.png")
 
     previous_day(page)
     page.get_by_text("31. Januar 2024").first.wait_for()
-    frame.wait_for_function(
-        "(covered) => covered.every(s => !document.querySelector(`path[data-status=${s}]`))",
-        arg=list(COVERED),
-        timeout=10_000,
+    wait_in_map(
+        page, "(root, covered) => covered.every(s => !root.querySelector(`path[data-status=${s}]`))", list(COVERED)
     )
     page.get_by_text("0 von 70").first.wait_for()
-    assert covered_count(frame) == 0
-    assert frame.evaluate("() => document.querySelectorAll('path[data-status]').length") == 70
+    assert covered_count(page) == 0
+    assert in_map(page, "(root) => root.querySelectorAll('path[data-status]').length") == 70
     shoot(page, "map-detmold-2024-01-31.png")
 
-    # Restyled in place: the same frame, and no geometry fetched again.
-    assert frame.evaluate("() => window.__sameFrame === true")
+    # Restyled in place: the same element, and no geometry fetched again.
+    assert in_map(page, "(root) => root.__sameMap === true")
     geometry_after = [url for url in page.requests if "/geo/" in url]
     # Units, the Bezirke around them, and the fixed tooltip table (viewmodel.tips), each once.
     assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 3
-    assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
+    assert all(count == 1 for count in page.evaluate("() => Object.values(window.sidMap.fetches)"))
 
     # The tooltip is put together from the fixed table and the state of the day shown.
-    frame.locator("path[data-status]").first.hover()
-    tip = frame.locator(".leaflet-tooltip")
+    root.locator("path[data-status]").first.hover()
+    tip = root.get_by_test_id("map-tooltip")
     tip.wait_for()
     assert "Kreis:" in tip.inner_text() and "Status: noch nicht abgedeckt" in tip.inner_text()
 
 
 def test_map_draws_offline_and_asks_no_other_host(app_url, page):
     page.goto(f"{app_url}/?date=2024-02-01")
-    frame = map_frame(page)
-    assert frame.evaluate("() => window.sidMap.drawn") == 396
-    assert frame.evaluate("() => typeof L") == "object"  # Leaflet came from the app
-    assert frame.locator("[data-testid=map-legend]").is_visible()
+    root = map_root(page)
+    assert page.evaluate("() => window.sidMap.drawn") == 396
+    assert page.evaluate("() => typeof L") == "object"  # Leaflet came from the app
+    assert root.get_by_test_id("map-legend").is_visible()
+    page.wait_for_function(
+        "() => window.sidCharts && Object.values(window.sidCharts).filter(c => c.drawn).length === 2"
+    )
     page.wait_for_load_state("networkidle")
     shoot(page, "map-nrw-2024-02-01.png")
     outside = sorted(
         {url for url in page.requests if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS}
     )
     assert outside == []
-    # Served as users get it: sid-atlas serve's German shell under its Content-Security-Policy.
+    # Served as users get it: sid-atlas serve's German shell under its Content-Security-Policy. The
+    # components' code came as files of the app (a blob: URL, as Streamlit makes of inline code, is refused).
     assert page.evaluate("() => document.documentElement.lang") == "de"
     assert csp_violations(page) == []
+    scripts = [url for url in page.requests if "/_stcore/bidi-components/" in url and ".js" in url.split("?")[0][-3:]]
+    assert any("sid-atlas.coverage_map/index.js" in url for url in scripts), scripts
+    assert any("sid-atlas.timeline_chart/index.js" in url for url in scripts), scripts
+    assert not [url for url in page.requests if url.startswith("blob:")]
 
 
 def test_tiles_load_only_once_a_basemap_is_chosen(app_url, page):
     page.goto(f"{app_url}/?date=2024-02-01&region=057")
-    frame = map_frame(page)
-    frame.evaluate("() => { window.__sameFrame = true; }")
+    root = map_root(page)
+    root.evaluate("(el) => { el.__sameMap = true; }")
     assert not [url for url in page.requests if "tile" in url]
     chooser = page.get_by_role("combobox", name="Grundkarte")
     chooser.click()
     chooser.press("ArrowDown")  # opens the option list
     page.get_by_role("option", name="basemap.de grau").click()
-    frame.wait_for_function("() => document.querySelectorAll('img.leaflet-tile').length > 0")
+    wait_in_map(page, "(root) => root.querySelectorAll('img.leaflet-tile').length > 0")
     tiles = [url for url in page.requests if "geodatenzentrum.de" in url]
     assert tiles, "choosing basemap.de requests its tiles (blocked here)"
-    # The units stay drawn and the frame is the same: the basemap is a layer, not a re-mount.
-    assert frame.evaluate("() => window.__sameFrame === true && window.sidMap.drawn === 70")
-    assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
+    # The units stay drawn and the map is the same: the basemap is a layer, not a re-mount.
+    assert in_map(page, "(root) => root.__sameMap === true") and page.evaluate("() => window.sidMap.drawn") == 70
+    assert all(count == 1 for count in page.evaluate("() => Object.values(window.sidMap.fetches)"))
     shoot(page, "map-detmold-basemapde-offline.png")
 
 
@@ -128,7 +139,7 @@ def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverag
     from loaders.viewstate import ViewState
 
     page.goto(f"{app_url}/?date=2024-02-01&region=057")
-    map_frame(page)
+    map_root(page)
     section = page.get_by_role("heading", name="Export für die Presse")
     section.scroll_into_view_if_needed()
     page.get_by_text("Dateien für diese Ansicht anbieten").click()  # nothing is built before
@@ -174,8 +185,16 @@ def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_p
     assert page.evaluate("() => document.querySelectorAll('path[data-new=\"1\"]').length") == 70
     assert page.evaluate("() => window.sidMap.fresh") == 70
     assert page.locator("[data-testid=map-legend]").is_visible()
+    # One document: the title is its one h1, the map its one main, in the view's language.
+    assert page.locator("h1").count() == 1 and page.locator("main").count() == 1
+    assert page.evaluate("() => document.documentElement.lang") == "de"
     page.hover('path[data-new="1"] >> nth=0')
-    page.get_by_text("neu seit 31. Januar 2024").first.wait_for()
+    page.get_by_test_id("map-tooltip").get_by_text("neu seit 31. Januar 2024").wait_for()
+    # A click opens the unit's details beside the map, with the tooltip's words.
+    page.click('path[data-new="1"] >> nth=0')
+    details = page.get_by_test_id("map-details")
+    details.wait_for()
+    assert "neu seit 31. Januar 2024" in details.inner_text()
     shoot(page, "export-html-offline.png")
     context.close()
     assert errors == [] and [url for url in asked if not url.startswith(("file:", "data:"))] == []
@@ -185,7 +204,7 @@ def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_p
 def gemeinden_covered(page, url: str) -> str:
     """The "Belegt abgedeckte Gemeinden" figure of RB Detmold on 1 March 2023, documented accessions only."""
     page.goto(f"{url}/?date=2023-03-01&region=057&evidence=documented")
-    map_frame(page)
+    map_root(page)
     figure = (
         page.get_by_test_id("stMetric").filter(has_text="Belegt abgedeckte Gemeinden").get_by_test_id("stMetricValue")
     )
@@ -289,21 +308,21 @@ def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
 def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_url, page):
     """Issue 9 as a person sees it: coverage hatched where it rests on inference, documented where it is."""
     page.goto(f"{app_url}/?date=2024-02-01&level=regierungsbezirk")
-    frame = map_frame(page)
-    frame.wait_for_function("() => document.querySelectorAll('path[data-status]').length === 5")
+    root = map_root(page)
+    wait_in_map(page, "(root) => root.querySelectorAll('path[data-status]').length === 5")
     # Every Bezirk is fully covered, and every one mostly by inference (Düsseldorf 3 of 66 documented).
-    assert frame.evaluate("() => document.querySelectorAll('path[data-status=full][data-inferred=\"1\"]').length") == 5
-    legend = frame.get_by_test_id("map-legend").inner_text()
+    assert root.locator('path[data-status=full][data-inferred="1"]').count() == 5
+    legend = root.get_by_test_id("map-legend").inner_text()
     assert "alle Gemeinden abgedeckt" in legend and "schraffiert" in legend
     page.get_by_text("davon 23 belegt ·").first.wait_for()  # the figures line; the split under the cards:
     page.get_by_text("Gemeinden: 23 (13 einzeln, 10 über den Kreis)").first.wait_for()
     shoot(page, "map-nrw-regierungsbezirke-2024-02-01.png")
 
     page.goto(f"{app_url}/?date=2023-01-01&region=055")
-    frame = map_frame(page)
-    frame.wait_for_function("() => document.querySelectorAll('path[data-status]').length === 78")
-    documented = frame.evaluate(
-        "() => [...document.querySelectorAll('path[data-inferred=\"0\"]')].map(p => p.dataset.status).sort()"
+    map_root(page)
+    wait_in_map(page, "(root) => root.querySelectorAll('path[data-status]').length === 78")
+    documented = in_map(
+        page, "(root) => [...root.querySelectorAll('path[data-inferred=\"0\"]')].map(p => p.dataset.status).sort()"
     )
     # Kreis Recklinghausen's 10 Gemeinden through their documented Kreis; Rheine and Tecklenburg on their own.
     assert documented == ["member"] * 2 + ["via_kreis"] * 10
@@ -311,13 +330,14 @@ def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_ur
     shoot(page, "map-recklinghausen-2023-01-01.png")
 
 
-def test_component_files_are_cached_with_validators(app_url):
-    """The map's files: versioned references, a year for hashed ones, ETags and 304s (dashboard/assets.py)."""
+@pytest.mark.parametrize("component", ["coverage_map", "timeline_chart"])
+def test_component_files_are_cached_with_validators(app_url, component):
+    """A component's files: versioned references, a year for hashed ones, ETags and 304s (dashboard/assets.py)."""
     import re
     import urllib.error
     import urllib.request
 
-    base = f"{app_url}/component/dashboard.mapview.coverage_map"
+    base = f"{app_url}/_stcore/bidi-components/sid-atlas.{component}"
 
     def get(path: str, tag: str | None = None):
         request = urllib.request.Request(base + path, headers={"If-None-Match": tag} if tag else {})
@@ -327,14 +347,17 @@ def test_component_files_are_cached_with_validators(app_url):
         except urllib.error.HTTPError as error:  # urllib raises for 304
             return error.code, error.headers, b""
 
-    status, headers, page = get("/index.html")
-    assert status == 200 and headers["ETag"] and headers["Cache-Control"] == "max-age=60"
-    references = re.findall(r'(?:src|href)="([^"]+)"', page.decode())
-    assert references and all(re.search(r"\?v=[0-9a-f]{12}$", ref) for ref in references)
-    assert get("/index.html", headers["ETag"])[0] == 304
-    for ref in references:
-        status, ref_headers, _ = get("/" + ref)
-        assert status == 200 and ref_headers["Cache-Control"] == "public, max-age=31536000, immutable", ref
-        assert get("/" + ref, ref_headers["ETag"])[0] == 304
-    assert get("/map.js")[1]["Cache-Control"] == "public, max-age=86400"  # without its hash: a day
+    for entry, kind in (("/index.js", "javascript"), ("/index.css", "text/css")):
+        status, headers, body = get(entry)
+        assert status == 200 and headers["ETag"] and headers["Cache-Control"] == "max-age=60", entry
+        assert kind in headers["Content-Type"], headers["Content-Type"]  # a module needs a JavaScript type
+        references = re.findall(r'(?:import |from |url\()"\.?/?([^"]+)"', body.decode())
+        assert references and all(re.search(r"\?v=[0-9a-f]{12}$", ref) for ref in references), references
+        assert get(entry, headers["ETag"])[0] == 304
+        for ref in references:
+            status, ref_headers, _ = get("/" + ref)
+            assert status == 200 and ref_headers["Cache-Control"] == "public, max-age=31536000, immutable", ref
+            assert get("/" + ref, ref_headers["ETag"])[0] == 304
+    own = "/map.js" if component == "coverage_map" else "/chart.js"
+    assert get(own)[1]["Cache-Control"] == "public, max-age=86400"  # without its hash: a day
     assert get("/../app.py")[0] in (400, 404)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.browser.support import shoot
+from tests.browser.support import map_root, shoot, wait_in_map
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,13 @@ def agree(page, expected: dict, stand: str) -> None:
 
 
 def announcement(page) -> str:
-    return page.get_by_test_id("sid-announcement").text_content()
+    """What the page's one live region for views, the map's, said last."""
+    return map_root(page).locator("#announce").text_content()
+
+
+def announced(page, test: str) -> None:
+    """Wait until the map's live region's text passes ``test`` (a JavaScript function of the text)."""
+    wait_in_map(page, f"(root) => ({test})(root.querySelector('#announce').textContent)")
 
 
 def test_h1_jump_to_koeln_clears_the_later_compare_date_and_says_so_then_kreis_keeps_the_stichtag(person):
@@ -90,8 +96,8 @@ def test_h1_jump_to_koeln_clears_the_later_compare_date_and_says_so_then_kreis_k
     notice.wait_for()
     assert notice.get_attribute("role") == "status"  # polite: st.info, not st.warning's alert
     assert "er läge nach dem Stichtag 8. September 2023" in notice.inner_text()
+    announced(page, "(text) => text.startsWith('Vergleich mit 25. September 2023 aufgehoben')")
     said = announcement(page)
-    assert said.startswith("Vergleich mit 25. September 2023 aufgehoben")
     assert "Stand 8. September 2023" in said and re.search(r"Abgedeckt sind \d+ von 396 Gemeinden", said)
     shoot(page, "page-h1-after-jump.png")
 
@@ -120,29 +126,23 @@ def test_h1_two_vortag_keep_the_days_the_person_stepped_to(person):
 def test_a_stichtag_change_and_a_place_search_are_announced_politely(person):
     page = person
     opened(page, "date=2024-02-01&region=057")
-    region = page.get_by_test_id("sid-announcement")
+    region = map_root(page).locator("#announce")
     assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") == "polite"
     assert announcement(page) == ""
     slider = page.get_by_role("slider", name="Stichtag")
     slider.focus()
     slider.press("ArrowLeft")  # the keyboard, as a person without a mouse moves the day
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=sid-announcement]').textContent.includes('31. Januar 2024')"
-    )
+    announced(page, "(text) => text.includes('31. Januar 2024')")
     said = announcement(page)
     assert "Regierungsbezirk Detmold, Stand 31. Januar 2024" in said and "Abgedeckt sind 0 von 70 Gemeinden" in said
     search = page.get_by_role("textbox", name="Ort auf der Karte suchen")
     search.fill("Bielefeld")
     search.press("Enter")
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=sid-announcement]').textContent.startsWith('Bielefeld gefunden')"
-    )
+    announced(page, "(text) => text.startsWith('Bielefeld gefunden')")
     assert announcement(page) == "Bielefeld gefunden: noch nicht abgedeckt."
     search.fill("berg")
     search.press("Enter")
-    page.wait_for_function(
-        "() => / Treffer(, die ersten \\d+)?: /.test(document.querySelector('[data-testid=sid-announcement]').textContent)"
-    )
+    announced(page, "(text) => / Treffer(, die ersten \\d+)?: /.test(text)")
 
 
 def test_focus_stays_on_a_download_button_after_the_download(person):

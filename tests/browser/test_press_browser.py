@@ -85,14 +85,10 @@ def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, 
     assert "host=1" in page.evaluate("() => document.cookie")
     frame.wait_for_selector("text=Abgedeckt", timeout=60_000)
     assert frame.evaluate("() => { document.cookie = 'probe=1; SameSite=None; Secure'; return document.cookie; }") == ""
-    map_frame = None
-    for _ in range(120):
-        map_frame = next((f for f in page.frames if "coverage_map" in f.url), None)
-        if map_frame is not None:
-            break
-        page.wait_for_timeout(500)
-    assert map_frame is not None, [f.url for f in page.frames]
-    map_frame.wait_for_function("() => window.sidMap && window.sidMap.drawn === 70", timeout=60_000)
+    # The map is in the embed's own page (a component in it, no frame of its own) and draws there.
+    frame.wait_for_function("() => window.sidMap && window.sidMap.drawn === 70", timeout=60_000)
+    assert [f.url for f in page.frames if "coverage_map" in f.url] == []
+    assert frame.locator("[data-testid=coverage-map] #map").is_visible()
     frame.get_by_text("Zum vollständigen Atlas").wait_for()
     assert (
         frame.locator("[data-testid=stSidebar]").count() == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from loaders import provenance
-from tests.browser.support import ARTIFACTS, map_frame, shoot
+from tests.browser.support import ARTIFACTS, map_root, shoot, wait_in_map
 from tests.helpers import word_problems
 from viewmodel.i18n import format_date
 
@@ -21,11 +21,11 @@ pytestmark = pytest.mark.browser
 def test_detmold_under_documented_only_as_a_person_reads_it(app_url, page, coverage):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{app_url}/?date=2024-02-01&region=057&evidence=documented")
-    frame = map_frame(page)
+    root = map_root(page)
     as_of = provenance.data_as_of(coverage)
     page.get_by_text(f"Datenstand: {format_date(as_of.day)}").first.wait_for()
 
-    legend = frame.locator("[data-testid=map-legend]")
+    legend = root.get_by_test_id("map-legend")
     legend_text = legend.inner_text()
     assert "nicht einzeln belegt" in legend_text and "Mitglied – einzeln belegt" in legend_text
     assert word_problems(legend_text, documented_only=True) == []
@@ -36,19 +36,17 @@ def test_detmold_under_documented_only_as_a_person_reads_it(app_url, page, cover
     search.click()
     page.keyboard.type("Bielefeld")
     page.keyboard.press("Enter")
-    frame.wait_for_function("() => window.sidMap.selected === '05711000'")
-    tip = frame.locator(".leaflet-tooltip").filter(has_text="Bielefeld")
+    page.wait_for_function("() => window.sidMap.selected === '05711000'")
+    tip = root.get_by_test_id("map-tooltip").filter(has_text="Bielefeld")
     tip.wait_for()
     said = tip.inner_text()
     assert "Status: nicht einzeln belegt – abgeleitet abgedeckt seit 1. Februar 2024 (Beitritt des RB Detmold)" in said
     assert word_problems(said, documented_only=True) == []
     # The live region is emptied and filled again a moment later (so a repeated phrase is announced again).
-    frame.wait_for_function("() => document.getElementById('announce').textContent.includes('Bielefeld')")
-    announced = frame.locator("#announce").text_content()
+    wait_in_map(page, "(root) => root.querySelector('#announce').textContent.includes('Bielefeld')")
+    announced = root.locator("#announce").text_content()
     assert "nicht einzeln belegt" in announced and word_problems(announced, documented_only=True) == []
-    page.locator("iframe[src*='coverage_map']").screenshot(
-        path=str(ARTIFACTS / "words-tooltip-bielefeld-documented.png")
-    )
+    root.screenshot(path=str(ARTIFACTS / "words-tooltip-bielefeld-documented.png"))
 
     page.get_by_text("Kartenbeschreibung").click()
     shown = page.get_by_test_id("stExpander").filter(has_text="Kartenbeschreibung").get_by_test_id("stText")
@@ -64,11 +62,11 @@ def test_detmold_under_documented_only_as_a_person_reads_it(app_url, page, cover
 def test_a_new_bezirk_keeps_its_partial_fill_and_is_ringed(app_url, page):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{app_url}/?date=2024-02-01&compare=2024-01-31&level=regierungsbezirk&evidence=documented")
-    frame = map_frame(page)
-    frame.wait_for_function("() => document.querySelectorAll('path[data-status]').length === 5")
+    root = map_root(page)
+    wait_in_map(page, "(root) => root.querySelectorAll('path[data-status]').length === 5")
     # Detmold: partial (1 of 70 documented), new since the compare date, drawn in its own fill with a ring.
-    assert frame.evaluate("() => document.querySelectorAll('path[data-status=partial][data-new=\"1\"]').length") == 1
-    assert frame.evaluate("() => window.sidMap.fresh") == 1
-    legend = frame.locator("[data-testid=map-legend]").inner_text()
+    assert root.locator('path[data-status=partial][data-new="1"]').count() == 1
+    assert page.evaluate("() => window.sidMap.fresh") == 1
+    legend = root.get_by_test_id("map-legend").inner_text()
     assert "neu seit 31. Januar 2024" in legend and "einzelne Gemeinden belegt" in legend
-    page.locator("iframe[src*='coverage_map']").screenshot(path=str(ARTIFACTS / "words-ring-detmold-new.png"))
+    root.screenshot(path=str(ARTIFACTS / "words-ring-detmold-new.png"))

@@ -88,12 +88,16 @@ def test_the_server_hands_out_the_chart_files_versioned_and_its_data_for_a_year(
     from dashboard import assets, chartview, mapassets
 
     prefix = next(p for p, folder in mapassets.FOLDERS.items() if folder == CHART_DIR)
-    status, body, headers = assets.response(prefix + "index.html", "", None)
-    page = body.decode("utf-8")
+    assert prefix == "/_stcore/bidi-components/sid-atlas.timeline_chart/"  # where Streamlit asks for them
+    status, body, headers = assets.response(prefix + "index.js", "", None)
+    entry = body.decode("utf-8")
     assert status == 200 and headers["cache-control"] == assets.INDEX
-    assert f'src="chart.js?v={mapassets.digest(CHART_DIR / "chart.js")}"' in page
-    assert f'href="chart.css?v={mapassets.digest(CHART_DIR / "chart.css")}"' in page
-    assert assets.response(prefix + "index.html", "", headers["etag"])[0] == 304
+    assert headers["content-type"].split(";")[0] in ("text/javascript", "application/javascript")
+    assert f'export {{ default }} from "./chart.js?v={mapassets.digest(CHART_DIR / "chart.js")}";' in entry
+    assert assets.response(prefix + "index.js", "", headers["etag"])[0] == 304
+    status, body, headers = assets.response(prefix + "index.css", "", None)
+    assert status == 200 and headers["cache-control"] == assets.INDEX
+    assert f'@import url("chart.css?v={mapassets.digest(CHART_DIR / "chart.css")}");' in body.decode("utf-8")
     url = chartview.data_url({"days": ["2024-02-01"]}, "test-unit")
     try:
         status, body, headers = assets.response(prefix + url, "", None)

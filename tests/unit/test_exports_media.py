@@ -65,7 +65,10 @@ def test_html_loads_nothing_from_the_network(hostile_html):
     text = hostile_html.read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img|iframe)[^>]*\b(src|href)\s*=", text, re.IGNORECASE)
     assert not re.search(r"url\(\s*['\"]?https?://", text)
-    assert text.count("<script>") == 4  # Leaflet, topojson-client, map.js, the render call
+    # Leaflet and topojson-client; the map's arguments (data, not code); map.js with the call that mounts it.
+    assert text.count("<script>") == 2 and text.count('<script type="module">') == 1
+    assert text.count('<script type="application/json" id="sid-map-data">') == 1
+    assert len(re.findall(r"<script\b", text)) == 4
 
 
 def test_html_escapes_a_hostile_member_name_and_the_title(hostile_html):

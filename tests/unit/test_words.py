@@ -216,7 +216,9 @@ def test_pictures_alt_text_and_standalone_html(coverage):
                 header = re.sub(r"<[^>]+>", "\n", re.search(r"<header>.*?</header>", page, re.S).group(0))
                 assert word_problems(header, documented_only=documented_only) == [], header
                 assert as_of.source in header
-                args = json.loads(re.search(r'"streamlit:render", args: (\{.*\})\}, "\*"\);', page).group(1))
+                args = json.loads(
+                    re.search(r'<script type="application/json" id="sid-map-data">(.*?)</script>', page).group(1)
+                )
                 legend = "\n".join(item["label"] for item in args["legend"])
                 assert word_problems(legend + "\n" + args["a11y"]["description"], documented_only=documented_only) == []
                 units = {unit.key: unit.evidence for unit in viewmodel.build(coverage, shown).units.itertuples()}
