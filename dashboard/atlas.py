@@ -456,6 +456,9 @@ def main() -> None:
             _ticker()
     st.html(page_style())
     st.container(key="atlas_title").title(t("title", view.lang))
+    from dashboard.navigation import easy_language_link  # BITV NRW § 17 (2): one step from the start page
+
+    easy_language_link(st, view.lang)
     state.full_run = True  # day_view tells its own reruns from this one
     day_view(basemap)
     lower_sections(view, cov)
