@@ -40,7 +40,8 @@ def main() -> None:
     reviewed, template = bitv.statement_template(lang)
     slots = {
         "scope": lambda: bitv.scope_markdown(configured, lang),
-        "failures": lambda: bitv.failures_markdown(lang),
+        "failures": lambda: bitv.failures_markdown(lang, bitv.open_failures(configured)),
+        "dgs_state": lambda: t("statement_dgs_ready" if configured.dgs_ready else "statement_dgs_missing", lang),
         "reviewed": lambda: bitv.reviewed_words(configured, reviewed, lang),
         "contact": lambda: bitv.contact_markdown(configured, lang),
     }

@@ -255,6 +255,7 @@ AREA_WORDS = {
 }
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_SENTENCE_GAP = re.compile(r"(?<=[.?!]) (?=\S)")
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,13 @@ def failures(path: Path = FAILURES) -> list[Failure]:
     return out
 
 
+def open_failures(settings: Settings | None = None, entries: list[Failure] | None = None) -> list[Failure]:
+    """The entries still open here: "open" in the file, less the DGS video where this deployment has one."""
+    entries = failures() if entries is None else entries
+    resolved = {"dgs-video"} if settings is not None and settings.dgs_ready else set()
+    return [f for f in entries if f.status == "open" and f.id not in resolved]
+
+
 def failures_markdown(lang: str, entries: list[Failure] | None = None) -> str:
     """The open failures as Markdown: a bold area, then one item per failure with its criteria and alternative.
 
@@ -307,18 +315,18 @@ def failures_markdown(lang: str, entries: list[Failure] | None = None) -> str:
     --------
     >>> entry = Failure("x", "map", ("1.1.1",), "open", "remains", ("Die Karte ist ein Bild.", "The map is a picture."), None)
     >>> print(failures_markdown("en", [entry, entry.__class__(**{**entry.__dict__, "status": "fixed"})]))
-    **Map**
+    ### Map
     <BLANKLINE>
     - The map is a picture. (WCAG 1.1.1)
     """
-    entries = failures() if entries is None else entries
+    entries = open_failures() if entries is None else [f for f in entries if f.status == "open"]
     pick = 1 if lang == "en" else 0
     blocks = []
     for area in AREAS:
-        items = [f for f in entries if f.area == area and f.status == "open"]
+        items = [f for f in entries if f.area == area]
         if not items:
             continue
-        lines = [f"**{AREA_WORDS[area][pick]}**", ""]
+        lines = [f"### {AREA_WORDS[area][pick]}", ""]
         for item in items:
             text, alternative = item.words(lang)
             criteria = ", ".join(item.wcag)
@@ -396,11 +404,11 @@ def scope_markdown(settings: Settings, lang: str) -> str:
         )
     if not (settings.operator_name and settings.site_url):
         text += " " + (
-            "(Der Betrieb trägt sie mit `SID_ATLAS_OPERATOR_NAME` und `SID_ATLAS_SITE_URL` oder in "
-            "`[accessibility]` der Datei `.streamlit/secrets.toml` ein.)"
+            "(Der Betrieb trägt sie mit SID_ATLAS_OPERATOR_NAME und SID_ATLAS_SITE_URL oder im Abschnitt "
+            "„accessibility“ der Datei „.streamlit/secrets.toml“ ein.)"
             if de
-            else "(Operations set them with `SID_ATLAS_OPERATOR_NAME` and `SID_ATLAS_SITE_URL` or in "
-            "`[accessibility]` of `.streamlit/secrets.toml`.)"
+            else "(Operations set them with SID_ATLAS_OPERATOR_NAME and SID_ATLAS_SITE_URL or in the section "
+            "“accessibility” of “.streamlit/secrets.toml”.)"
         )
     return text
 
@@ -420,12 +428,12 @@ def contact_markdown(settings: Settings, lang: str) -> str:
     if not rows:
         return (
             "**Weitere Kontaktwege: nicht konfiguriert.** Der Betrieb trägt Anschrift, E-Mail und Telefon der "
-            "verantwortlichen Stelle mit `SID_ATLAS_OPERATOR_ADDRESS`, `SID_ATLAS_OPERATOR_EMAIL` und "
-            "`SID_ATLAS_OPERATOR_PHONE` ein (oder in `[accessibility]` der Datei `.streamlit/secrets.toml`)."
+            "verantwortlichen Stelle mit SID_ATLAS_OPERATOR_ADDRESS, SID_ATLAS_OPERATOR_EMAIL und "
+            "SID_ATLAS_OPERATOR_PHONE ein (oder im Abschnitt „accessibility“ der Datei „.streamlit/secrets.toml“)."
             if de
             else "**Other ways to reach us: not configured.** Operations set the responsible body's address, "
-            "e-mail and telephone with `SID_ATLAS_OPERATOR_ADDRESS`, `SID_ATLAS_OPERATOR_EMAIL` and "
-            "`SID_ATLAS_OPERATOR_PHONE` (or in `[accessibility]` of `.streamlit/secrets.toml`)."
+            "e-mail and telephone with SID_ATLAS_OPERATOR_ADDRESS, SID_ATLAS_OPERATOR_EMAIL and "
+            "SID_ATLAS_OPERATOR_PHONE (or in the section “accessibility” of “.streamlit/secrets.toml”)."
         )
     intro = "Sie erreichen die verantwortliche Stelle auch so:" if de else "You can also reach the responsible body:"
     return intro + "\n\n" + "\n".join(rows)
@@ -447,6 +455,17 @@ def easy_template() -> str:
     return _COMMENT.sub("", (DOCS / "leichte-sprache.de.md").read_text(encoding="utf-8"))
 
 
+def line_by_line(markdown: str) -> str:
+    r"""Markdown whose every line stays a line on screen (Leichte Sprache: one sentence, one line).
+
+    Examples
+    --------
+    >>> line_by_line("Erster Satz.\nZweiter Satz.\n\n- Punkt\n  mehr")
+    'Erster Satz.  \nZweiter Satz.\n\n- Punkt  \n  mehr'
+    """
+    return re.sub(r"(?<=\S)\n(?=[^\n])", "  \n", markdown)
+
+
 def easy_barriers_markdown(entries: list[Failure] | None = None) -> str:
     """The open failures that have words in Leichter Sprache, one item each.
 
@@ -456,8 +475,10 @@ def easy_barriers_markdown(entries: list[Failure] | None = None) -> str:
     >>> easy_barriers_markdown([entry, Failure("y", "map", (), "fixed", "", ("", ""), None, "Behoben.")])
     '- Die Karte ist ein Bild.'
     """
-    entries = failures() if entries is None else entries
-    return "\n".join(f"- {f.easy}" for f in entries if f.status == "open" and f.easy)
+    entries = open_failures() if entries is None else entries
+    # One sentence, one line: an entry's sentences stay in its list item.
+    items = [_SENTENCE_GAP.sub("\n  ", f.easy) for f in entries if f.status == "open" and f.easy]
+    return "\n".join(f"- {item}" for item in items)
 
 
 def easy_contact_markdown(settings: Settings) -> str:

@@ -33,9 +33,9 @@ def _to_german() -> None:
 def dgs_place(configured: bitv.Settings) -> None:
     """The DGS video with captions, or the sentence that it is missing."""
     if not configured.dgs_ready:
-        st.markdown(bitv.DGS_MISSING)
+        st.markdown(bitv.line_by_line(bitv.DGS_MISSING))
         return
-    st.markdown(bitv.DGS_READY)
+    st.markdown(bitv.line_by_line(bitv.DGS_READY))
     assert configured.dgs_video is not None and configured.dgs_captions is not None
     st.video(
         str(configured.dgs_video),
@@ -59,7 +59,7 @@ def main() -> None:
     st.title(title)
     configured = settings()
     slots = {
-        "barriers": lambda: bitv.easy_barriers_markdown(),
+        "barriers": lambda: bitv.easy_barriers_markdown(bitv.open_failures(configured)),
         "contact": lambda: bitv.easy_contact_markdown(configured),
     }
     widgets = {
@@ -71,10 +71,10 @@ def main() -> None:
         if kind == "text" or piece in slots:
             text += piece if kind == "text" else slots[piece]()
             continue
-        st.markdown(text)
+        st.markdown(bitv.line_by_line(text))
         text = ""
         widgets[piece]()
-    st.markdown(text)
+    st.markdown(bitv.line_by_line(text))
     accessibility.feedback_form(f"/{EASY.url_path}", "de", key="feedback_easy")
 
 

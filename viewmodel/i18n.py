@@ -865,6 +865,14 @@ TEXTS = {
         "too. A video in German Sign Language (DGS) is to have its place on the German page.",
     ),
     "easy_read_german": ("Die Seite auf Deutsch lesen", "Read the page in German (Leichte Sprache)"),
+    "statement_dgs_missing": (
+        "Ein Video in Deutscher Gebärdensprache (DGS) gibt es noch nicht; sein Platz ist auf derselben Seite.",
+        "There is no video in German Sign Language (DGS) yet; its place is on the same page.",
+    ),
+    "statement_dgs_ready": (
+        "Auf derselben Seite erklärt ein Video in Deutscher Gebärdensprache (DGS) mit Untertiteln die Anwendung.",
+        "On the same page a video in German Sign Language (DGS) with captions explains the application.",
+    ),
 }
 
 KIND_LABELS = {

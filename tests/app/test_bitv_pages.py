@@ -160,6 +160,10 @@ def test_the_dgs_video_is_shown_with_captions_and_without_autoplay(monkeypatch, 
     assert element.proto.autoplay is False and element.proto.muted is False
     assert [track.label for track in element.proto.subtitles] == ["Deutsch"]
     assert "Das Video hat Unter·titel." in markdown(app) and "Das Video fehlt noch." not in markdown(app)
+    assert "Es gibt noch kein Video in Gebärden·sprache." not in markdown(app)  # its failure is resolved here
+    statement = markdown(page("barrierefreiheit.py"))
+    assert "ein Video in Deutscher Gebärdensprache (DGS) mit Untertiteln" in statement
+    assert "Es gibt noch kein Video in Deutscher Gebärdensprache" not in statement
 
 
 def test_the_static_embed_has_alt_text_and_both_embeds_link_to_leichte_sprache():

@@ -44,12 +44,12 @@ def test_an_incomplete_failure_is_refused(tmp_path):
 
 def test_open_failures_are_listed_by_area_with_criteria_and_alternative():
     text = bitv.failures_markdown("de")
-    assert text.startswith("**Karte**")
+    assert text.startswith("### Karte")
     assert "(WCAG 1.1.1, 1.4.11)" in text and "Alternative: Die „Kartenbeschreibung“" in text
     assert "PDF-Exporte waren ohne Struktur" not in text  # fixed
     assert "(BITV NRW § 17 (2))" in text and "(alle Kriterien)" in text
     english = bitv.failures_markdown("en")
-    assert english.startswith("**Map**") and "(all criteria)" in english and "Karte" not in english
+    assert english.startswith("### Map") and "(all criteria)" in english and "Karte" not in english
 
 
 # -- settings ----------------------------------------------------------------------------------------
@@ -103,6 +103,13 @@ def test_video_and_captions_must_be_real_files_of_bounded_size(tmp_path):
     assert bitv.configured({"SID_ATLAS_DGS_VIDEO": str(tmp_path / "ordner.mp4")}, {}).problems
 
 
+def test_a_configured_dgs_video_resolves_its_failure_on_both_pages(tmp_path):
+    ready = bitv.Settings(dgs_video=tmp_path / "dgs.mp4", dgs_captions=tmp_path / "dgs.vtt")
+    assert "dgs-video" in {f.id for f in bitv.open_failures(bitv.Settings())}
+    assert "dgs-video" not in {f.id for f in bitv.open_failures(ready)}
+    assert "Gebärden·sprache" not in bitv.easy_barriers_markdown(bitv.open_failures(ready))
+
+
 def test_what_is_missing_is_said_not_made_up():
     empty = bitv.Settings()
     for lang, words in (("de", "nicht konfiguriert"), ("en", "not configured")):
@@ -119,7 +126,7 @@ def test_the_templates_have_a_review_date_and_only_known_slots():
         reviewed, text = bitv.statement_template(lang)
         assert reviewed is not None and reviewed <= dt.date.today()
         slots = [piece for kind, piece in bitv.split_template(text) if kind == "slot"]
-        assert slots == ["scope", "failures", "easy_link", "reviewed", "contact"], lang
+        assert slots == ["scope", "failures", "dgs_state", "easy_link", "reviewed", "contact"], lang
         assert "<!--" not in text
     assert bitv.statement_template("de")[0] == bitv.statement_template("en")[0]
     slots = [piece for kind, piece in bitv.split_template(bitv.easy_template()) if kind == "slot"]
