@@ -505,7 +505,7 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
 
 
 def _bounded(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
+    text = textfit.shown(text)
     return text if len(text) <= limit else text[:limit] + " …"
 
 

@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from exports.textfit import FONT
+from loaders.errors import InputError
 from viewmodel import palette
 
 TEMPLATE = Path(__file__).with_name("taggedpdf.typ")
@@ -59,13 +60,22 @@ def render_pdf(fig: Figure, title: str, alt: str, lang: str) -> bytes:
     import typst
 
     page = layout(fig, title, alt, lang)
-    return typst.compile(
-        _template(),
-        font_paths=[_font_dir()],
-        ignore_system_fonts=True,
-        pdf_standards=STANDARD,
-        sys_inputs={"page": json.dumps(page, ensure_ascii=False), "picture": picture_svg(fig)},
-    )
+    try:
+        return typst.compile(
+            _template(),
+            font_paths=[_font_dir()],
+            ignore_system_fonts=True,
+            pdf_standards=STANDARD,
+            sys_inputs={"page": json.dumps(page, ensure_ascii=False), "picture": picture_svg(fig)},
+        )
+    except typst.TypstError as error:
+        # PDF/UA-1 allows no glyph a font lacks: a character of the words given that no font here has.
+        if "could not be displayed" not in str(error):
+            raise
+        raise InputError(
+            "the PDF cannot show a character of the title, Unterzeile or note (no font here has it): "
+            + str(error).split("error: ", 1)[-1][:200]
+        ) from None
 
 
 def layout(fig: Figure, title: str, alt: str, lang: str) -> dict:

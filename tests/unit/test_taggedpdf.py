@@ -195,3 +195,18 @@ def test_a_title_with_markup_characters_stays_those_characters(coverage, tmp_pat
     assert title in " ".join(reader.pages[0].extract_text().split("\n"))
     findings, _, _ = _check(tmp_path, data)
     assert findings == []
+
+
+def test_control_and_direction_characters_never_reach_a_picture(coverage, tmp_path):
+    """A headline pasted with a NUL, a bell or a right-to-left override: shown without them, in PDF and SVG."""
+    import xml.etree.ElementTree as ET
+
+    title = "Detmold\x00 ist\x07 dabei \u202eevil"
+    data = export(coverage, NRW, "pdf", preset="square", title=title, subtitle="Unter\x1bzeile", note="Quelle\x00")
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.metadata.title == "Detmold ist dabei evil"
+    assert "Unter zeile" in reader.pages[0].extract_text()
+    findings, _, _ = _check(tmp_path, data)
+    assert findings == []
+    root = ET.fromstring(export(coverage, NRW, "svg", preset="square", title=title))
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "Detmold ist dabei evil"
