@@ -173,3 +173,11 @@ def test_leichte_sprache_has_no_konjunktiv_no_genitive_article_and_numbers_as_di
         assert not words & KONJUNKTIV, sentence
         assert not words & NUMBER_WORDS, sentence
         assert " des " not in f" {sentence.lower()} ", sentence
+
+
+def test_the_sign_in_page_links_leichte_sprache_too():
+    """The one page of the site that Streamlit does not draw (BITV NRW § 17 (2): one step from every page)."""
+    from dashboard.navigation import EASY
+    from dashboard.webserver import signin_form
+
+    assert f'<a href="/atlas/{EASY.url_path}">Leichte Sprache</a>' in signin_form("/atlas")
