@@ -35,7 +35,7 @@ from dashboard import (
     timeline,
 )
 from dashboard.mapview import render_map
-from dashboard.navigation import page_lang
+from dashboard.navigation import easy_language_link, page_lang
 from dashboard.notices import for_viewers, plain
 from dashboard.session import Session
 from exports import animation
@@ -366,6 +366,7 @@ def main() -> None:
             _ticker()
     st.html(page_style())
     st.container(key="atlas_title").title(t("title", view.lang))
+    easy_language_link(st, view.lang)  # BITV NRW § 17 (2): one step from the start page
     day_view(basemap)
     lower_sections(now, cov)
     # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.

@@ -1,7 +1,7 @@
 """The dashboard's pages, declared once: ``st.navigation`` runs them, the sidebar links them.
 
 Each page is a module of this package run as a Streamlit page (``atlas.py``,
-``register_page.py``, ``barrierefreiheit.py``); :data:`PAGES` names its file,
+``register_page.py``, ``barrierefreiheit.py``, ``leichte_sprache.py``); :data:`PAGES` names its file,
 its URL and its label. :func:`run` (called by the entry point ``app.py``)
 registers them with ``st.navigation`` — Streamlit's own list stays hidden,
 the sidebar shows :func:`page_links` in the page's language instead — and
@@ -10,7 +10,9 @@ sign-in redirect (``/_sid/anmelden`` → ``/register``) and the docs use them.
 
 The page's language is the atlas's view (:func:`dashboard.session.current_view`, set by
 its language toggle), else ``?lang=en`` in the address, else German. The
-register and the Erklärung have the same toggle (:func:`language_toggle`).
+register, the Erklärung and „Leichte Sprache“ have the same toggle (:func:`language_toggle`).
+„Leichte Sprache“ is one step from every page: a link in the sidebar, one
+under the atlas's title (:func:`easy_language_link`) and one in the embed's footer.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ class PageSpec:
 ATLAS = PageSpec("atlas.py", "", "page_atlas")
 REGISTER = PageSpec("register_page.py", "register", "page_register")
 STATEMENT = PageSpec("barrierefreiheit.py", "barrierefreiheit", "page_accessibility")
-PAGES = (ATLAS, REGISTER, STATEMENT)
+# BITV NRW § 17 (2): the start page's explanations in Leichter Sprache (and the place of the DGS video).
+EASY = PageSpec("leichte_sprache.py", "leichte-sprache", "page_easy_language")
+PAGES = (ATLAS, REGISTER, STATEMENT, EASY)
 
 
 def page_lang() -> str:
@@ -61,9 +65,20 @@ def _page(spec: PageSpec, lang: str) -> st.Page:
 
 
 def page_links(container, pages: list[st.Page]) -> None:
-    """The sidebar's links to every page (atlas, register, Erklärung zur Barrierefreiheit)."""
+    """The sidebar's links to every page (atlas, register, Erklärung zur Barrierefreiheit, Leichte Sprache)."""
     for page in pages:
         container.page_link(page)
+
+
+def page_links_to(container, specs: list[PageSpec], lang: str) -> None:
+    """Links to some of the pages, inside a page's text (the sidebar has :func:`page_links`)."""
+    for spec in specs:
+        container.page_link(str(HERE / spec.file), label=t(spec.label, lang))
+
+
+def easy_language_link(container, lang: str) -> None:
+    """The link to „Leichte Sprache“ that the atlas shows under its title (one step from the start page)."""
+    container.page_link(str(HERE / EASY.file), label=t(EASY.label, lang), icon=":material/menu_book:")
 
 
 def _set_lang() -> None:

@@ -9,7 +9,8 @@ will not fit.
 The embed view (``?iframe=1``) is the map of one view and nothing else a page
 around it would not want: map, legend, Stand, figures, the Datenstand (a frame
 that always shows "today" says its figures are the Datenstand's), attribution
-and a link to the full atlas. Frame it from another site by listing that site in
+and links to the full atlas and to „Leichte Sprache“. The static embed's
+picture has the view's description as its alt text. Frame it from another site by listing that site in
 ``$SID_ATLAS_FRAME_ANCESTORS`` (see ``dashboard/webserver.py``); it needs no
 cookie, so it works with third-party cookies blocked.
 """
@@ -421,9 +422,9 @@ def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution
     model = view_model(view)
     height = _embed_height(params)
     if params.get(STATIC_PARAM) == "1":
-        # The picture carries title, Stand, figures, legend and credits itself.
-        st.image(_static_png(cov, view), width="stretch")
-        st.caption(alt_text(cov, view))
+        # The picture carries title, Stand, figures, legend and credits itself; its alt text is the view's
+        # description (the same as the PNG's embedded one), so it is not repeated as a caption.
+        st.image(_static_png(cov, view), width="stretch", alt=alt_text(cov, view))
     else:
         st.markdown(f"**{plain(model.subtitle)}**  \n{plain(model.figures_line)}")
         st.caption(plain(model.currency))
@@ -431,10 +432,16 @@ def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution
             model, basemap="none", attribution=attribution, key="embed-map", height=max(200, height - EMBED_CHROME_PX)
         )
     atlas = "?" + urlencode(view.to_params())
-    # The attribution is on the map (interactive) or in the picture (static); below it only the way out,
-    # in a new tab: the full atlas must not replace the map inside someone else's page.
+    # The attribution is on the map (interactive) or in the picture (static); below it only the ways out,
+    # in a new tab: the full atlas must not replace the map inside someone else's page. „Leichte Sprache“
+    # is one of them (BITV NRW § 17 (2): one step from every page; the embed has no sidebar).
+    from dashboard.navigation import EASY  # navigation imports this module
+
+    easy = EASY.url_path + ("?lang=en" if lang == "en" else "")
     st.markdown(
         f'<small><a href="{html.escape(atlas)}" target="_blank" rel="noopener">'
-        f"{html.escape(t('embed_full_atlas', lang))}</a></small>",
+        f"{html.escape(t('embed_full_atlas', lang))}</a> · "
+        f'<a href="{html.escape(easy)}" target="_blank" rel="noopener">'
+        f"{html.escape(t(EASY.label, lang))}</a></small>",
         unsafe_allow_html=True,
     )

@@ -496,7 +496,7 @@ def _loopback(host: str) -> bool:
 
 
 def signin_form(base: str, message: str = "", name: str = "") -> str:
-    """The sign-in page (German, no script: the CSP allows none inline)."""
+    """The sign-in page (German, no script: the CSP allows none inline); it links „Leichte Sprache“ as every page does."""
     from register.editors import MAX_NAME
 
     notice = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
@@ -514,7 +514,8 @@ button{{margin-top:1.2rem;padding:.5rem 1rem;font-size:1rem}}.error{{color:#a00}
 <button type="submit">Anmelden</button></form>
 <p class="hint">Jede Bearbeiterin und jeder Bearbeiter hat ein eigenes Konto; das Änderungsprotokoll nennt es.
 Nach 30 Minuten ohne Aktivität und spätestens nach 8 Stunden endet die Anmeldung.</p>
-<p><a href="{html.escape(base)}{REGISTER_PAGE}">Zurück zum Register</a></p></body></html>"""
+<p><a href="{html.escape(base)}{REGISTER_PAGE}">Zurück zum Register</a> ·
+<a href="{html.escape(base)}/leichte-sprache">Leichte Sprache</a></p></body></html>"""
 
 
 def _base() -> str:

@@ -368,15 +368,19 @@ def _frame(ax, view: ViewState, box_aspect: float) -> None:
     ax.set_gid("map")
 
 
-def _legend_handles(panel_list: list[Panel]) -> list[Patch]:
-    """The view model's legend entries (of every panel) as matplotlib patches: statuses, then "new", then "outside"."""
+def legend_items(panel_list: list[Panel]) -> list[dict]:
+    """The view model's legend entries of every panel, once each: statuses, then "new", then "outside"."""
     seen: dict[tuple, dict] = {}
     for panel in panel_list:
         for item in panel.model.legend:
             seen.setdefault((item["status"], item["inferred"]), item)
     last = {"new": 1, "muted": 2}
-    items = sorted(seen.values(), key=lambda item: last.get(item["status"], 0))  # stable: first seen first
-    return [_legend_handle(item) for item in items]
+    return sorted(seen.values(), key=lambda item: last.get(item["status"], 0))  # stable: first seen first
+
+
+def _legend_handles(panel_list: list[Panel]) -> list[Patch]:
+    """:func:`legend_items` as matplotlib patches."""
+    return [_legend_handle(item) for item in legend_items(panel_list)]
 
 
 def _legend_handle(item: dict) -> Patch:
@@ -410,6 +414,19 @@ class Texts:
     subtitle: str | None = None
     note: str | None = None
     version: str | None = None  # the data version, a footer line above the credits
+
+
+def page_text(fig: Figure, text, role: str, lines: list[str]) -> None:
+    """Note a text of the page outside the picture proper: the tagged PDF sets it as text of its own.
+
+    ``role``: "title" (the heading), "header" (Unterzeile, the view's lines),
+    "after" (words below the charts) or "footer" (source note, data version,
+    credits); ``lines`` as broken for the page. :mod:`exports.taggedpdf` reads
+    size, weight, colour and place from the matplotlib ``text`` itself.
+    """
+    if not hasattr(fig, "sid_texts"):
+        fig.sid_texts = []
+    fig.sid_texts.append((role, text, list(lines)))
 
 
 # Title sizes tried in turn: a long headline steps down before it is refused.
@@ -451,8 +468,8 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
     colours = (palette.SUBTLE_INK, palette.INK, palette.SUBTLE_INK)
     for text, size, colour in zip(lines, sizes, colours):
         blocks.append((textfit.wrap(text, room, size * s, separator=" · "), size, "normal", colour))
-    for wrapped, size, weight, colour in blocks:
-        fig.text(
+    for index, (wrapped, size, weight, colour) in enumerate(blocks):
+        text = fig.text(
             margin / width,
             y / height,
             "\n".join(wrapped),
@@ -463,6 +480,7 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
             va="top",
             linespacing=1.25,
         )
+        page_text(fig, text, "title" if index == 0 else "header", wrapped)
         y -= len(wrapped) * size * line
     header_bottom = y - 0.12 * s
 
@@ -471,7 +489,7 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
     footer = textfit.wrap(" · ".join(credits), room, credit_size * s, separator=" · ")
     if texts.note:
         footer = textfit.wrap(_bounded(texts.note), room, credit_size * s) + footer
-    fig.text(
+    text = fig.text(
         margin / width,
         margin / height,
         "\n".join(footer),
@@ -481,12 +499,13 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
         va="bottom",
         linespacing=1.35,
     )
+    page_text(fig, text, "footer", footer)
     footer_top = margin + len(footer) * credit_size * line + 0.12 * s
     return header_bottom, footer_top
 
 
 def _bounded(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
+    text = textfit.shown(text)
     return text if len(text) <= limit else text[:limit] + " …"
 
 
@@ -518,7 +537,8 @@ def build_figure(
     lines = [model.subtitle, model.figures_line, model.currency]
     header_bottom, footer_top = header_footer(fig, preset, texts, lines)
 
-    handles = _legend_handles(panel_list)
+    items = legend_items(panel_list)
+    handles = [_legend_handle(item) for item in items]
     legend_size = 10 * s
     minx, miny, maxx, maxy = focus_bounds(view)
     data_aspect = (maxx - minx) / (maxy - miny)
@@ -559,6 +579,10 @@ def build_figure(
 
     for handle, label in zip(handles, labels):
         handle.set_label(label)
+    # What the tagged PDF draws itself: the maps (with their headings) as one picture, the legend as text.
+    top = max(y0 + h for _, y0, _, h in boxes) + heading
+    left, bottom = min(x for x, _, _, _ in boxes), min(y0 for _, y0, _, _ in boxes)
+    fig.sid_picture = (left, bottom, max(x + w for x, _, w, _ in boxes) - left, top - bottom)
     lx, ly, lw, lh = legend_box
     legend_ax = fig.add_axes((lx / width, ly / height, lw / width, lh / height))
     legend_ax.set_axis_off()
@@ -576,7 +600,30 @@ def build_figure(
         borderaxespad=0,
         labelcolor=palette.INK,
     )
+    legend_ax.set_gid("legend")
+    fig.sid_legend = Legend(
+        t(f"level_plural_{view.level}", view.lang),
+        tuple(items),
+        tuple(labels),
+        legend_box,
+        legend_loc,
+        ncols,
+        legend_size,
+    )
     return fig
+
+
+@dataclass(frozen=True)
+class Legend:
+    """The legend as laid out on the page, for the tagged PDF to set as text (boxes in inches from the bottom left)."""
+
+    title: str
+    items: tuple[dict, ...]  # the view model's entries: status, label, inferred
+    labels: tuple[str, ...]  # each entry's label as broken for the page ("\n" between lines)
+    box: tuple[float, float, float, float]
+    loc: str  # "center left" (beside the map) or "upper left" (below it)
+    ncols: int
+    size: float  # points
 
 
 # Legend handle, its padding and the gap to the label, in units of the legend's font size.
@@ -638,33 +685,29 @@ def render_map(
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
         fig = build_figure(cov, view, preset, title, subtitle, note, raster=fmt == "png")
-        return save(fig, fmt, preset, title, alt)
+        return save(fig, fmt, preset, title, alt, view.lang)
 
 
-def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "") -> bytes:
-    """A press figure as PNG, SVG or PDF, title and alt text embedded, no time stamps (call inside ``rc_context(RC)``)."""
+def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "", lang: str = "de") -> bytes:
+    """A press figure as PNG, SVG or tagged PDF, title and alt text embedded, no time stamps (call inside ``rc_context(RC)``).
+
+    The PDF is typeset anew from the figure's layout (:mod:`exports.taggedpdf`):
+    matplotlib's own PDF has no structure tree, so screen readers got its text
+    in drawing order and no alt text for the map.
+    """
     import io
 
     if fmt == "png":
         return _png(fig, preset.dpi, title, alt)
-    metadata = {
-        "svg": {"Date": None, "Creator": None, "Title": title},
-        "pdf": {
-            "CreationDate": None,
-            "ModDate": None,
-            "Creator": None,
-            "Producer": None,
-            "Title": title,
-            "Subject": alt,
-        },
-    }[fmt]
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=preset.dpi, metadata=metadata, facecolor="white")
-    if fmt == "svg":
-        from exports.vector import finish_svg
+    if fmt == "pdf":
+        from exports.taggedpdf import render_pdf
 
-        return finish_svg(buffer.getvalue().decode("utf-8"), alt).encode("utf-8")
-    return buffer.getvalue()
+        return render_pdf(fig, title, alt, lang)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", dpi=preset.dpi, metadata={"Date": None, "Creator": None, "Title": title})
+    from exports.vector import finish_svg
+
+    return finish_svg(buffer.getvalue().decode("utf-8"), title, alt, lang).encode("utf-8")
 
 
 def _png(fig: Figure, dpi: int, title: str, alt: str = "") -> bytes:

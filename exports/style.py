@@ -27,8 +27,10 @@ def default_title(lang: str = "de", region_name: str | None = None) -> str:
 
 
 def title_for(cov, view, title: str | None) -> str:
-    """``title`` without surrounding blanks, or the default for the view's region and language."""
-    title = " ".join((title or "").split())
+    """``title`` as a picture shows it (:func:`exports.textfit.shown`), or the default for the view's region and language."""
+    from exports.textfit import shown
+
+    title = shown(title or "")
     return title or default_title(view.lang, cov.name_of(view.region) if view.region else None)
 
 

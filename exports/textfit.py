@@ -21,6 +21,23 @@ class TitleTooLong(InputError):
     """The title needs more than :data:`MAX_TITLE_LINES` lines on the chosen page."""
 
 
+# Characters no picture shows: C0/C1 controls (XML cannot hold most of them, a tagged PDF refuses
+# them) and the bidirectional overrides and isolates (they reorder what follows: spoofing).
+_UNSHOWN = {*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_UNSHOWN_TABLE = dict.fromkeys(_UNSHOWN, " ")
+
+
+def shown(text: str) -> str:
+    r"""``text`` as a picture can show it: controls and direction overrides become blanks, blanks collapsed.
+
+    Examples
+    --------
+    >>> shown("Detmold\x00 ist\u202e dabei\n")
+    'Detmold ist dabei'
+    """
+    return " ".join(text.translate(_UNSHOWN_TABLE).split())
+
+
 @functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width of one line of ``text`` in points at ``size`` points.

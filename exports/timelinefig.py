@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from exports import style, textfit
-from exports.mapfig import RC, Texts, header_footer, save
+from exports.mapfig import RC, Texts, header_footer, page_text, save
 from loaders import accessions, provenance
 from loaders.coverage import Coverage
 from loaders.viewstate import FIRST_DAY, ViewState
@@ -125,7 +125,7 @@ def build_timeline(
         (x0 / width, (base + 2 * legend_h + lower_h + gap) / height, chart_w / width, upper_h / height), sharex=lower
     )
     if undated_lines:
-        fig.text(
+        undated_text = fig.text(
             x0 / width,
             bottom / height,
             "\n".join(undated_lines),
@@ -135,6 +135,9 @@ def build_timeline(
             va="bottom",
             linespacing=1.25,
         )
+        page_text(fig, undated_text, "after", undated_lines)
+    # The tagged PDF's picture: the charts with their event labels, between header and footer.
+    fig.sid_picture = (margin, base, width - 2 * margin, top - base)
 
     days = pd.to_datetime(frame["day"])
     upper.step(
@@ -249,4 +252,4 @@ def render_timeline(
     """PNG, SVG or PDF of the timeline, finished like the maps (embedded font, alt text)."""
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        return save(build_timeline(cov, view, preset, title, subtitle, note), fmt, preset, title, alt)
+        return save(build_timeline(cov, view, preset, title, subtitle, note), fmt, preset, title, alt, view.lang)

@@ -900,6 +900,25 @@ TEXTS = {
         "nennen Sie uns bitte die Fehlernummer {id}.",
         "Something went wrong here. Please reload the page. If it happens again, please tell us the error number {id}.",
     ),
+    # -- the page „Leichte Sprache“ (BITV NRW § 17 (2); dashboard/leichte_sprache.py) --
+    "page_easy_language": ("Leichte Sprache", "Leichte Sprache (easy-to-read German)"),
+    "easy_english_note": (
+        "Diese Seite erklärt den Atlas in Leichter Sprache (BITV NRW § 17). Es gibt sie nur auf Deutsch.",
+        "This page explains the atlas in *Leichte Sprache*: easy-to-read German, with short sentences and every "
+        "hard word explained. The accessibility ordinance of North Rhine-Westphalia (BITV NRW § 17) asks for "
+        "these explanations in German: what the site contains, how to use it and what its accessibility "
+        "statement says. The page is in German only; the atlas and the accessibility statement are in English "
+        "too. A video in German Sign Language (DGS) is to have its place on the German page.",
+    ),
+    "easy_read_german": ("Die Seite auf Deutsch lesen", "Read the page in German (Leichte Sprache)"),
+    "statement_dgs_missing": (
+        "Ein Video in Deutscher Gebärdensprache (DGS) gibt es noch nicht; sein Platz ist auf derselben Seite.",
+        "There is no video in German Sign Language (DGS) yet; its place is on the same page.",
+    ),
+    "statement_dgs_ready": (
+        "Auf derselben Seite erklärt ein Video in Deutscher Gebärdensprache (DGS) mit Untertiteln die Anwendung.",
+        "On the same page a video in German Sign Language (DGS) with captions explains the application.",
+    ),
 }
 
 KIND_LABELS = {

@@ -319,14 +319,14 @@ def test_a_reversed_date_pair_in_the_url_is_swapped_with_a_notice():
 
 
 def test_pages_share_one_sidebar_of_links_and_the_language():
-    """Every page lists the same three links; the Erklärung follows the atlas's language (and its toggle)."""
+    """Every page lists the same four links; the Erklärung follows the atlas's language (and its toggle)."""
     app = run(lang="en")
-    labels = [link.label for link in app.get("page_link")]
-    assert labels == ["Coverage atlas", "Membership register", "Accessibility"]
+    labels = [link.label for link in app.sidebar.get("page_link")]
+    assert labels == ["Coverage atlas", "Membership register", "Accessibility", "Leichte Sprache (easy-to-read German)"]
     app.switch_page("barrierefreiheit.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == "Accessibility statement"
-    assert [link.label for link in app.get("page_link")] == labels
+    assert [link.label for link in app.sidebar.get("page_link")] == labels
     assert url(app).get("lang") == "en"  # the address reproduces the page
     app.toggle(key="w_page_lang").set_value(False).run()
     assert app.title[0].value == "Erklärung zur Barrierefreiheit" and app.session_state.page.view.lang == "de"

@@ -44,6 +44,7 @@ def page_text(app: AppTest) -> str:
     for frame in app.dataframe:
         parts.append(frame.value.to_csv(sep="|", index=False))
     parts += [expander.label for expander in app.expander]
+    parts += [img.alt for image in app.get("image") for img in image.proto.imgs]  # a picture's alt text is read
     for element in app.get("bidi_component"):
         args = json.loads(element.proto.json)
         if "legend" in args:  # the map: its legend, its accessible description and what its live region says
@@ -73,5 +74,5 @@ def test_the_embeds_of_today_name_the_datenstand():
     assert named in interactive and "sind die des Datenstands" in interactive
     assert word_problems(interactive) == []
     static = page_text(run(iframe="1", region="057", static="1"))
-    assert named in static and "sind die des Datenstands" in static  # the picture's alt text under it
+    assert named in static and "sind die des Datenstands" in static  # the picture's alt text
     assert word_problems(static) == []

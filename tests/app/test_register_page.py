@@ -99,6 +99,7 @@ def test_the_register_page_speaks_the_atlas_language(db, cookies, account):
         "Abdeckungsatlas",
         "Mitgliederregister",
         "Barrierefreiheit",
+        "Leichte Sprache",
     ]
 
 

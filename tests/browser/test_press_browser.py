@@ -99,14 +99,24 @@ def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, 
     context.close()
 
 
-def test_static_embed_shows_the_picture_and_its_description(host, atlas, blocking_browser):
+def test_static_embed_shows_the_picture_with_its_description_as_alt_text(host, atlas, blocking_browser):
+    """The picture's accessible name is the view's description (not a caption read twice); the footer links out."""
+    from exports.render import alt_text
+    from loaders import store
+
     params = embed_params(ViewState(DAY), interactive=False, newest=False, height=700)
     context = blocking_browser.new_context(viewport={"width": 1100, "height": 900}, locale="de-DE")
     page = context.new_page()
     page.goto(_host_page(host, atlas, params, "statisch.html"))
     frame = _embed_frame(page)
     frame.wait_for_selector("img", timeout=90_000)
-    frame.get_by_text("396 von 396 Gemeinden", exact=False).first.wait_for(timeout=30_000)  # the description
+    description = alt_text(store.load_coverage(), ViewState(DAY))
+    assert "396 von 396 Gemeinden" in description
+    image = frame.get_by_role("img", name=description, exact=True)
+    assert image.count() == 1 and image.get_attribute("alt") == description
+    assert frame.get_by_text("396 von 396 Gemeinden", exact=False).count() == 0  # not repeated as visible text
+    frame.get_by_role("link", name="Zum vollständigen Atlas").wait_for()
+    assert frame.get_by_role("link", name="Leichte Sprache").get_attribute("href") == "leichte-sprache"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "embed-static.png"), full_page=True)
     context.close()

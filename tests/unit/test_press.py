@@ -21,7 +21,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from exports import mapfig, style
-from exports.render import export
+from exports.render import alt_text, export
 from exports.textfit import TitleTooLong
 from loaders.viewstate import ViewState
 from tests.helpers import sid_atlas
@@ -194,6 +194,20 @@ def test_alt_text_is_in_svg_png_and_pdf(coverage):
     assert root.find(f"{SVG}title").text.startswith("#sicherimDienst")
     _alt_facts(Image.open(io.BytesIO(export(coverage, DETMOLD, "png"))).text["Description"])
     _alt_facts(PdfReader(io.BytesIO(export(coverage, DETMOLD, "pdf"))).metadata["/Subject"])
+
+
+@pytest.mark.parametrize("picture", ["map", "timeline"])
+def test_svg_is_one_named_image_in_its_language(coverage, picture):
+    """role="img", xml:lang, the headline as <title>, the description as <desc>, both named by aria-labelledby."""
+    for view in (DETMOLD, DETMOLD.with_(lang="en")):
+        root = ET.fromstring(export(coverage, view, "svg", picture=picture, title="Detmold & <Lippe>"))
+        assert root.get("role") == "img"
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == view.lang == root.get("lang")
+        title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+        assert root.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
+        assert list(root).index(title) == 0 and list(root).index(desc) == 1
+        assert title.text == "Detmold & <Lippe>"
+        assert desc.text == alt_text(coverage, view, picture=picture)
 
 
 def test_alt_text_is_in_the_gif(coverage):
