@@ -365,8 +365,9 @@ def main() -> None:
         with st.sidebar:
             _ticker()
     st.html(page_style())
-    st.container(key="atlas_title").title(t("title", view.lang))
-    easy_language_link(st, view.lang)  # BITV NRW § 17 (2): one step from the start page
+    title = st.container(key="atlas_title", gap="xsmall")
+    title.title(t("title", view.lang))
+    easy_language_link(title, view.lang)  # BITV NRW § 17 (2): one step from the start page
     day_view(basemap)
     lower_sections(now, cov)
     # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.

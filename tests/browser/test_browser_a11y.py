@@ -485,7 +485,8 @@ def test_phone_layout_map_follows_the_title_and_the_legend_folds(register_app, b
     map_box = the_map.bounding_box()
     cards = page.get_by_test_id("stMetric").first.bounding_box()
     assert map_box["y"] < cards["y"], "the map comes before the figure cards"
-    assert map_box["y"] <= 0.55 * PHONE["height"], f"the map starts at {map_box['y']} px, below 55 % of the screen"
+    # 57 %: the line „Leichte Sprache“ under the title (BITV NRW § 17 (2), one step from the start page) costs 24 px.
+    assert map_box["y"] <= 0.57 * PHONE["height"], f"the map starts at {map_box['y']} px, below 57 % of the screen"
     assert map_box["x"] >= 0 and map_box["x"] + map_box["width"] <= PHONE["width"] + 1
     assert map_box["height"] <= 0.75 * PHONE["height"]
     # Nothing wider than the screen (WCAG 1.4.10): neither the document nor Streamlit's own scrolling container.
