@@ -228,7 +228,7 @@ class CoverageMap {
     }
     this.restyle();
     // What a person hears of this run: the page's announcement of a view change (never on the first draw),
-    // then the unit the place search chose. One message, so neither cuts the other off.
+    // or else the unit the place search chose. One message, so neither cuts the other off.
     const said = [];
     const announcement = next.announcement || "";
     if (this.shown.announcement !== null && announcement && announcement !== this.shown.announcement) {
@@ -238,7 +238,9 @@ class CoverageMap {
     if (next.focus !== this.shown.focus) {   // the place search chose a unit: zoom to it and show its tooltip
       this.shown.focus = next.focus;
       const at = next.focus ? this.unitOrder().findIndex((layer) => layer.feature.id === next.focus) : -1;
-      if (at >= 0) said.push(this.select(at, {zoomTo: true, source: "search"}));
+      const words = at >= 0 ? this.select(at, {zoomTo: true, source: "search"}) : "";
+      // The page's announcement already names what the search found („Bielefeld gefunden: …“): not twice.
+      if (words && !said.length) said.push(words);
     }
     this.refreshWords();
     if (said.length) this.announce(said.join(" "));
