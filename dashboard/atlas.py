@@ -21,9 +21,6 @@ and the fragment's elements themselves.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from pathlib import Path
 
 import streamlit as st
 
@@ -31,6 +28,7 @@ import register
 from dashboard import (
     accessibility,
     chartview,
+    datatable,
     figures,
     members,
     press,
@@ -52,8 +50,6 @@ from viewmodel.i18n import format_date, format_int, t
 PLAY_SECONDS = 1.5
 # The Stichtag row's widths in pixels: one line on a desktop, wrapped into three on a phone (390 px).
 DAY_SLIDER_WIDTH, DAY_FIELD_WIDTH, JUMP_WIDTH = 340, 140, 230
-# The page's few layout rules (phone header and title), scoped to keyed containers.
-STYLE = Path(__file__).with_name("atlas.css")
 BASEMAPS = ("none", "osm", "basemapde")
 # The figure cards' widths in pixels (Gemeinden, population, area, Kreise, Bezirksregierungen): they wrap on a phone.
 CARD_WIDTHS = (440, 200, 200, 220, 280)
@@ -421,15 +417,8 @@ def _map_first(drawn) -> bool:
     return True
 
 
-@functools.cache
-def page_style() -> str:
-    """``atlas.css`` without its comments and line breaks: the comments are for the file's readers, not for every page."""
-    css = re.sub(r"/\*.*?\*/", "", STYLE.read_text(encoding="utf-8"), flags=re.S)
-    return f"<style>{' '.join(css.split())}</style>"
-
-
 def main() -> None:
-    st.set_page_config(page_title="#sicherimDienst – Abdeckungsatlas", layout="wide")
+    st.set_page_config(page_title=t("page_title_atlas", page_lang()), layout="wide")
     state = st.session_state
     today = dt.date.today()
     try:
@@ -454,7 +443,6 @@ def main() -> None:
     if state.get("playing"):
         with st.sidebar:
             _ticker()
-    st.html(page_style())
     st.container(key="atlas_title").title(t("title", view.lang))
     state.full_run = True  # day_view tells its own reruns from this one
     day_view(basemap)
@@ -479,32 +467,50 @@ def lower_sections(view: ViewState, cov) -> None:
     # only once asked for.
     if st.toggle(t("members_open", lang), key="w_members_open"):
         table = members.search(member_table(view), st.text_input(t("search", lang), key="w_search"), lang)
-        st.dataframe(table, hide_index=True, width="stretch")
-
+        stamped = accessibility.stamper(cov, view)
         # The file says which view it is: a members list without its Stichtag, filter and Datenstand would mislead.
-        def stamped() -> bytes:
-            return members.members_csv(
-                table, view.date, view.evidence, lang, provenance.data_as_of(cov), viewmodel.data_version(cov)
-            )
-
-        st.download_button(
-            t("download", lang),
-            data=stamped,
-            file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
-            mime="text/csv",
+        datatable.show(
+            members.members_datatable(
+                table,
+                t("members_caption", lang, date=format_date(view.date, lang), n=format_int(len(table), lang)),
+                lang,
+                f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
+                stamped,
+                t("members_list", lang),
+            ),
+            "members",
+            lang,
         )
         statewide = view_model(view).statewide
         if len(statewide):
             with st.expander(f"{t('statewide', lang)} ({len(statewide)})"):
                 st.caption(t("statewide_note", lang))
-                st.dataframe(
-                    members.members_table(statewide, viewmodel.words_of(cov, view)), hide_index=True, width="stretch"
+                datatable.show(
+                    members.members_datatable(
+                        members.members_table(statewide, viewmodel.words_of(cov, view)),
+                        t("statewide", lang),
+                        lang,
+                        f"sicherimdienst-landesweite-mitglieder-{view.date.isoformat()}.csv",
+                        stamped,
+                    ),
+                    "statewide",
+                    lang,
                 )
         undated = undated_table(view.region, lang)
         if len(undated):
             with st.expander(t("undated", lang, n=len(undated))):
                 st.caption(t("undated_note", lang))
-                st.dataframe(undated, hide_index=True, width="stretch")
+                datatable.show(
+                    members.members_datatable(
+                        undated,
+                        t("undated", lang, n=len(undated)),
+                        lang,
+                        "sicherimdienst-undatierte-mitglieder.csv",
+                        accessibility.stamper(cov, view, day=False),
+                    ),
+                    "undated",
+                    lang,
+                )
 
     press.export_section(view, lang, coverage, frame_count)
     press.embed_section(view, lang, title_for(cov, view, None))
@@ -580,7 +586,7 @@ def day_view(basemap: str) -> None:
             card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True, width=width
         )
     st.caption(figures.detail_line(now, lang) + "  \n" + figures.documented_line(now, lang))
-    accessibility.map_table_section(model)
+    accessibility.map_table_section(model, accessibility.stamper(cov, view))
 
     st.header(t("timeline", lang))
     chartview.render_chart(
@@ -590,13 +596,26 @@ def day_view(basemap: str) -> None:
         key="chart-coverage",
     )
     accessibility.chart_table(
-        t("timeline_table", lang), "w_timeline_table", lambda: timeline_rows(view.evidence, view.region, today, lang)
+        t("timeline_table", lang),
+        "w_timeline_table",
+        lambda: accessibility.timeline_datatable(
+            timeline_rows(view.evidence, view.region, today, lang),
+            lang,
+            f"sicherimdienst-verlauf-{view.evidence}-{view.region or 'nrw'}.csv",
+            accessibility.stamper(cov, view, day=False),
+        ),
+        lang,
     )
     chartview.render_chart(
         sizes_chart(today, lang), charts.rules(view.date, None, lang), chartview.HEIGHTS["sizes"], key="chart-sizes"
     )
     accessibility.chart_table(
-        t("sizes_table", lang), "w_sizes_table", lambda: tables.sizes_table(accessions.read_network_sizes(), lang)
+        t("sizes_table", lang),
+        "w_sizes_table",
+        lambda: accessibility.sizes_datatable(
+            accessions.read_network_sizes(), lang, accessibility.stamper(cov, view, day=False, evidence=False)
+        ),
+        lang,
     )
 
     st.header(t("members", lang))
