@@ -571,7 +571,8 @@ def day_view(basemap: str) -> None:
     # the data version, and the Datenstand (above the map instead when the Stichtag lies after it).
     under = "" if model.beyond_data_as_of else f"{plain(model.currency)}  \n"
     st.container(key="credits").caption(
-        f"{under}{t('attribution', lang)}: {credits.credit_markdown()} · {model.data_version}"
+        f"{under}{t('attribution', lang)}: {credits.credit_markdown(lang=lang)} · {model.data_version}",
+        unsafe_allow_html=lang != "de",  # only for the credits' lang="de" (their text is escaped)
     )
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
