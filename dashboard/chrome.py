@@ -241,6 +241,9 @@ def shell(text: str, base: str = "", lang: str = "de") -> str:
     </head>
     <noscript>Bitte JavaScript einschalten, um diese Seite zu sehen.</noscript>
     """
+    for anchor in ('<html lang="en">', "<title>Streamlit</title>", "</head>", "<noscript>"):
+        if anchor not in text:
+            raise RuntimeError(f"Streamlit's index.html changed (docs/streamlit-upgrade.md): no {anchor!r}")
     text = text.replace('<html lang="en">', f'<html lang="{lang}">', 1)
     text = text.replace("<title>Streamlit</title>", "<title>#sicherimDienst</title>", 1)
     text = re.sub(
@@ -249,6 +252,10 @@ def shell(text: str, base: str = "", lang: str = "de") -> str:
         text,
         count=1,
     )
+    if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+        raise RuntimeError(
+            "Streamlit's index.html has an inline script the CSP would block (docs/streamlit-upgrade.md)"
+        )
     text = text.replace(
         "</head>",
         f'<link rel="stylesheet" href="{base}{PAGE_STYLE_PATH}">'
