@@ -85,7 +85,16 @@ def _text(value) -> str:
 
 
 def _attributes(**values) -> str:
-    return "".join(f' {name.replace("_", "-")}="{html.escape(str(value))}"' for name, value in values.items() if value)
+    """HTML attributes from keywords (``data_sort`` -> ``data-sort``, ``class_`` -> ``class``); None or "" leaves one out.
+
+    Examples
+    --------
+    >>> _attributes(class_="a b", data_sort=3, aria_sort=None, title='"x"')
+    ' class="a b" data-sort="3" title="&quot;x&quot;"'
+    """
+    return "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{html.escape(str(value))}"' for name, value in values.items() if value
+    )
 
 
 def table_html(table: Table, key: str, lang: str = "de") -> str:
