@@ -429,6 +429,9 @@ def test_nothing_is_cut_off_at_320_css_pixels_and_at_200_and_400_percent(registe
     page.screenshot(path=str(ARTIFACTS / f"chrome-reflow-{width}-x{scale}.png"), full_page=True)
     assert max(found["widths"]) <= width, found
     assert found["cut"] == [], found["cut"]
+    # A wide table scrolls sideways in its box; its caption wraps inside the box, in view.
+    caption = page.locator(".sid-table caption").first.bounding_box()
+    assert caption["x"] >= 0 and caption["x"] + caption["width"] <= width + 1, caption
     # The headline figure is whole.
     figure = page.locator("[data-testid=stMetricValue]").first
     assert figure.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1") and "396 von 396" in figure.inner_text()
@@ -561,6 +564,7 @@ def test_the_register_shows_tables_to_viewers(register_app, browser):
     page = new_page(browser, DESKTOP)
     page.goto(f"{register_app}/register")
     page.get_by_role("heading", name="Verlauf").wait_for()
+    page.locator(".sid-table caption", has_text="Verlauf").wait_for()  # the heading comes first, the tables after
     captions = page.locator(".sid-table caption").all_inner_texts()
     assert captions[0].startswith("Mitglieder im Register (") and captions[1] == "Verlauf"
     assert page.locator("[data-testid=stDataFrame]").count() == 0
