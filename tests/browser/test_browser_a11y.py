@@ -178,7 +178,7 @@ def test_a_typed_date_applies_on_enter_and_day_buttons_step(register_app, browse
     page = new_page(browser, DESKTOP)
     page.goto(f"{register_app}/?date=2024-02-01&region=057")
     map_frame(page)
-    day = page.get_by_label(re.compile(r"^day, Stichtag als Datum"))
+    day = page.get_by_label(re.compile(r"^Tag, Stichtag als Datum"))
     day.focus()
     page.keyboard.type("15")
     page.keyboard.press("Enter")
