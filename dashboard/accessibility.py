@@ -17,14 +17,15 @@ import pandas as pd
 import streamlit as st
 
 import register
+from dashboard import datatable
 from dashboard.notices import plain
 from loaders.errors import AtlasError
 from loaders.viewstate import ViewState
 from register import feedback
 from viewmodel import places
-from viewmodel.i18n import t
+from viewmodel.i18n import format_date, t
 from viewmodel.model import ViewModel
-from viewmodel.tables import map_table
+from viewmodel.tables import map_table, sizes_table
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -91,27 +92,113 @@ def map_description(model: ViewModel) -> None:
         folded.text(model.description)
 
 
-def map_table_section(model: ViewModel) -> None:
+def map_table_section(model: ViewModel, stamped: Callable[[pd.DataFrame], bytes] | None = None) -> None:
     """The map as a sortable table (the skip link's target), sent once asked for.
 
     Its heading and switch are always there; the table itself (about 110 KB
     for NRW's Gemeinden) would otherwise go to every viewer on every Stichtag
-    change (issue 13). Once opened it stays open and follows the map.
+    change (issue 13). Once opened it stays open and follows the map. Its CSV
+    is the rows shown, with the view's stamps when ``stamped`` writes them
+    (:func:`dashboard.members.view_csv`).
     """
     lang = model.state.lang
     st.header(t("map_table", lang), anchor=TABLE_ANCHOR)
     st.caption(t("map_table_note", lang))
     # Keyed: once opened, the switch stays on across Stichtag changes.
     if st.toggle(t("map_table_open", lang), key="w_map_table_open"):
-        st.dataframe(map_table(model), hide_index=True, width="stretch")
+        datatable.show(map_datatable(model, stamped), "map", lang)
 
 
-def chart_table(label: str, key: str, table: Callable[[], pd.DataFrame]) -> None:
+def map_datatable(model: ViewModel, stamped: Callable[[pd.DataFrame], bytes] | None = None) -> datatable.Table:
+    """The map's table as :mod:`dashboard.datatable` draws it: named by level, region and Stichtag, by name."""
+    state, lang = model.state, model.state.lang
+    frame = map_table(model)
+    name = t("col_name", lang)
+    caption = t(
+        "map_table_caption",
+        lang,
+        units=t(f"level_plural_{state.level}", lang),
+        region=model.region_name,
+        date=format_date(state.date, lang),
+    )
+    return datatable.Table(
+        frame,
+        caption,
+        row_header=name,
+        sorted_by=(name, "ascending"),
+        # Sources are German titles (press releases, local papers) in either view.
+        cell_langs={t("col_source", lang): "de"},
+        file_name=f"sicherimdienst-tabelle-{state.level}-{state.region or 'nrw'}-{state.date.isoformat()}.csv",
+        csv=(lambda: stamped(frame)) if stamped else None,
+        name=t("map_table", lang),
+    )
+
+
+def chart_table(label: str, key: str, table: Callable[[], datatable.Table], lang: str = "de") -> None:
     """A chart's data as a table under it, folded; built and sent only once opened (issue 13)."""
     # on_change="rerun": the expander reports opening, so a closed one costs one element per Stichtag change.
     folded = st.expander(label, key=key, on_change="rerun")
     if folded.open:
-        folded.dataframe(table(), hide_index=True, width="stretch")
+        datatable.show(table(), key, lang, folded)
+
+
+def timeline_datatable(rows: pd.DataFrame, lang: str, file_name: str, stamped=None) -> datatable.Table:
+    """The coverage chart's table (:func:`viewmodel.tables.timeline_table`): one row per change day."""
+    date = t("col_date", lang)
+    return datatable.Table(
+        rows,
+        t("timeline_caption", lang),
+        row_header=date,
+        sorted_by=(date, "ascending"),
+        file_name=file_name,
+        csv=(lambda: stamped(rows)) if stamped else None,
+        name=t("timeline_name", lang),
+    )
+
+
+def sizes_datatable(sizes: pd.DataFrame, lang: str, stamped=None) -> datatable.Table:
+    """The network sizes chart's table (:func:`viewmodel.tables.sizes_table`), each wording in its own language.
+
+    The wording is the source's German quote where there is one, else the
+    figure as published, noted in English (``network_sizes.csv``).
+    """
+    frame = sizes_table(sizes, lang)
+    quoted = sizes.get("quote", pd.Series([""] * len(sizes))).fillna("").astype(str).tolist()
+    return datatable.Table(
+        frame,
+        t("sizes_caption", lang),
+        row_header=t("col_date", lang),
+        cell_langs={
+            t("sizes_published", lang): ["de" if quote else "en" for quote in quoted],
+            t("col_source", lang): "de",
+        },
+        file_name="sicherimdienst-netzwerkgroesse.csv",
+        csv=(lambda: stamped(frame)) if stamped else None,
+        name=t("sizes_name", lang),
+    )
+
+
+def stamper(cov, view: ViewState, day: bool = True, evidence: bool = True) -> Callable[[pd.DataFrame], bytes]:
+    """What a table's download writes: its rows with the view's stamps (:func:`dashboard.members.view_csv`).
+
+    ``day``: the table is of the Stichtag (the map's, the members), not of every day (a chart's);
+    ``evidence``: it follows the evidence filter (the network sizes do not).
+    """
+    from dashboard.members import view_csv
+    from loaders import provenance
+    from viewmodel.model import data_version
+
+    def stamped(frame: pd.DataFrame) -> bytes:
+        return view_csv(
+            frame,
+            view.lang,
+            provenance.data_as_of(cov),
+            data_version(cov),
+            day=view.date if day else None,
+            evidence=view.evidence if evidence else None,
+        )
+
+    return stamped
 
 
 def day_buttons(container, lang: str, shift: Callable[[int], None]) -> None:

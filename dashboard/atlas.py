@@ -18,9 +18,6 @@ so moving the day reruns only that fragment and never redraws the sidebar.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from pathlib import Path
 
 import streamlit as st
 
@@ -28,6 +25,7 @@ from dashboard import (
     accessibility,
     caches,
     chartview,
+    datatable,
     figures,
     members,
     press,
@@ -51,8 +49,6 @@ from viewmodel.i18n import format_date, format_int, t
 PLAY_SECONDS = 1.5
 # The Stichtag row's widths in pixels: one line on a desktop, wrapped into three on a phone (390 px).
 DAY_SLIDER_WIDTH, DAY_FIELD_WIDTH, JUMP_WIDTH = 340, 140, 230
-# The page's few layout rules (phone header and title), scoped to keyed containers.
-STYLE = Path(__file__).with_name("atlas.css")
 BASEMAPS = ("none", "osm", "basemapde")
 # The figure cards' widths in pixels (Gemeinden, population, area, Kreise, Bezirksregierungen): they wrap on a phone.
 CARD_WIDTHS = (440, 200, 200, 220, 280)
@@ -332,15 +328,8 @@ def stichtag_controls(lang: str, today: dt.date, playing: bool) -> None:
 
 
 # -- page -------------------------------------------------------------------
-@functools.cache
-def page_style() -> str:
-    """``atlas.css`` without its comments and line breaks: the comments are for the file's readers, not for every page."""
-    css = re.sub(r"/\*.*?\*/", "", STYLE.read_text(encoding="utf-8"), flags=re.S)
-    return f"<style>{' '.join(css.split())}</style>"
-
-
 def main() -> None:
-    st.set_page_config(page_title="#sicherimDienst – Abdeckungsatlas", layout="wide")
+    st.set_page_config(page_title=t("page_title_atlas", page_lang()), layout="wide")
     today = dt.date.today()
     try:
         if caches.ready():
@@ -364,7 +353,6 @@ def main() -> None:
     if now.playing:
         with st.sidebar:
             _ticker()
-    st.html(page_style())
     title = st.container(key="atlas_title", gap="xsmall")
     title.title(t("title", view.lang))
     easy_language_link(title, view.lang)  # BITV NRW § 17 (2): one step from the start page
@@ -389,35 +377,50 @@ def lower_sections(now: Session, cov) -> None:
     if st.toggle(t("members_open", lang), key="w_members_open"):
         now.shows_day_below()
         table = members.search(member_table(view), st.text_input(t("search", lang), key="w_search"), lang)
-        st.dataframe(table, hide_index=True, width="stretch")
-
+        stamped = accessibility.stamper(cov, view)
         # The file says which view it is: a members list without its Stichtag, filter and Datenstand would mislead.
-        def stamped() -> bytes:
-            return members.members_csv(
-                table, view.date, view.evidence, lang, provenance.data_as_of(cov), viewmodel.data_version(cov)
-            )
-
-        # "ignore": a download changes nothing on the page (page.js keeps the focus on the button).
-        st.download_button(
-            t("download", lang),
-            data=stamped,
-            file_name=f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
-            mime="text/csv",
-            key="w_members_download",
-            on_click="ignore",
+        datatable.show(
+            members.members_datatable(
+                table,
+                t("members_caption", lang, date=format_date(view.date, lang), n=format_int(len(table), lang)),
+                lang,
+                f"sicherimdienst-mitglieder-{view.date.isoformat()}.csv",
+                stamped,
+                t("members_list", lang),
+            ),
+            "members",
+            lang,
         )
         statewide = view_model(view).statewide
         if len(statewide):
             with st.expander(f"{t('statewide', lang)} ({len(statewide)})"):
                 st.caption(t("statewide_note", lang))
-                st.dataframe(
-                    members.members_table(statewide, viewmodel.words_of(cov, view)), hide_index=True, width="stretch"
+                datatable.show(
+                    members.members_datatable(
+                        members.members_table(statewide, viewmodel.words_of(cov, view)),
+                        t("statewide", lang),
+                        lang,
+                        f"sicherimdienst-landesweite-mitglieder-{view.date.isoformat()}.csv",
+                        stamped,
+                    ),
+                    "statewide",
+                    lang,
                 )
         undated = undated_table(view.region, lang)
         if len(undated):
             with st.expander(t("undated", lang, n=len(undated))):
                 st.caption(t("undated_note", lang))
-                st.dataframe(undated, hide_index=True, width="stretch")
+                datatable.show(
+                    members.members_datatable(
+                        undated,
+                        t("undated", lang, n=len(undated)),
+                        lang,
+                        "sicherimdienst-undatierte-mitglieder.csv",
+                        accessibility.stamper(cov, view, day=False),
+                    ),
+                    "undated",
+                    lang,
+                )
 
     if press.export_section(view, lang, coverage, frame_count):
         now.shows_day_below()
@@ -495,7 +498,8 @@ def day_view(basemap: str) -> None:
     # the data version, and the Datenstand (above the map instead when the Stichtag lies after it).
     under = "" if model.beyond_data_as_of else f"{plain(model.currency)}  \n"
     st.container(key="credits").caption(
-        f"{under}{t('attribution', lang)}: {credits.credit_markdown()} · {model.data_version}"
+        f"{under}{t('attribution', lang)}: {credits.credit_markdown(lang=lang)} · {model.data_version}",
+        unsafe_allow_html=lang != "de",  # only for the credits' lang="de" (their text is escaped)
     )
     if view.evidence == "all":
         st.caption(t("inferred_note", lang))
@@ -510,7 +514,7 @@ def day_view(basemap: str) -> None:
             card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True, width=width
         )
     st.caption(figures.detail_line(now_figures, lang) + "  \n" + figures.documented_line(now_figures, lang))
-    accessibility.map_table_section(model)
+    accessibility.map_table_section(model, accessibility.stamper(cov, view))
 
     st.header(t("timeline", lang))
     chartview.render_chart(
@@ -520,13 +524,26 @@ def day_view(basemap: str) -> None:
         key="chart-coverage",
     )
     accessibility.chart_table(
-        t("timeline_table", lang), "w_timeline_table", lambda: timeline_rows(view.evidence, view.region, today, lang)
+        t("timeline_table", lang),
+        "w_timeline_table",
+        lambda: accessibility.timeline_datatable(
+            timeline_rows(view.evidence, view.region, today, lang),
+            lang,
+            f"sicherimdienst-verlauf-{view.evidence}-{view.region or 'nrw'}.csv",
+            accessibility.stamper(cov, view, day=False),
+        ),
+        lang,
     )
     chartview.render_chart(
         sizes_chart(today, lang), charts.rules(view.date, None, lang), chartview.HEIGHTS["sizes"], key="chart-sizes"
     )
     accessibility.chart_table(
-        t("sizes_table", lang), "w_sizes_table", lambda: tables.sizes_table(accessions.read_network_sizes(), lang)
+        t("sizes_table", lang),
+        "w_sizes_table",
+        lambda: accessibility.sizes_datatable(
+            accessions.read_network_sizes(), lang, accessibility.stamper(cov, view, day=False, evidence=False)
+        ),
+        lang,
     )
 
     st.header(t("members", lang))

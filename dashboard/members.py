@@ -69,16 +69,58 @@ def members_csv(table: pd.DataFrame, day: dt.date, evidence: str, lang: str, as_
     >>> text.splitlines()[1]
     'Stadt Erkrath,einzeln belegt,2024-02-01,"alle Beitritte, auch abgeleitete",2024-02-01,ots,1 (abc)'
     """
-    stamped = table.assign(
-        **{
-            t("stichtag", lang): day.isoformat(),
-            t("col_evidence_filter", lang): filter_label(evidence, lang),
-            t("col_data_as_of", lang): as_of.day.isoformat() if as_of else "",
-            t("col_data_as_of_source", lang): as_of.source if as_of else "",
-            t("col_data_version", lang): f"{version.version} ({version.digest})",
-        }
+    return view_csv(table, lang, as_of, version, day=day, evidence=evidence)
+
+
+def view_csv(
+    table: pd.DataFrame, lang: str, as_of, version, day: dt.date | None = None, evidence: str | None = None
+) -> bytes:
+    """A table of the page as a CSV that says its view: the Stichtag and evidence filter where it has them, the
+    Datenstand and the data version always (a table without them would mislead once passed on).
+
+    Every table's download on the pages writes this (:mod:`dashboard.datatable`); formulas are
+    neutralised (:func:`loaders.tables.to_csv_bytes`).
+
+    Examples
+    --------
+    >>> from loaders.provenance import DataAsOf, DataVersion
+    >>> table = pd.DataFrame({"Datum": ["1. Februar 2024"], "Quelle": ["=HYPERLINK(1)"]})
+    >>> text = view_csv(table, "en", None, DataVersion("1", "abc", dt.date(2024, 2, 1))).decode("utf-8-sig")
+    >>> text.splitlines()
+    ['Datum,Quelle,Data as of,Source of the data as of,Data version', "1. Februar 2024,'=HYPERLINK(1),,,1 (abc)"]
+    """
+    stamps = {}
+    if day is not None:
+        stamps[t("stichtag", lang)] = day.isoformat()
+    if evidence is not None:
+        stamps[t("col_evidence_filter", lang)] = filter_label(evidence, lang)
+    stamps |= {
+        t("col_data_as_of", lang): as_of.day.isoformat() if as_of else "",
+        t("col_data_as_of_source", lang): as_of.source if as_of else "",
+        t("col_data_version", lang): f"{version.version} ({version.digest})",
+    }
+    return to_csv_bytes(table.assign(**stamps))
+
+
+def members_datatable(table: pd.DataFrame, caption: str, lang: str, file_name: str, csv=None, name: str | None = None):
+    """A members table (:func:`members_table`) as the pages draw it (:class:`dashboard.datatable.Table`).
+
+    Its rows stand in the order of their accession (ISO date), then by name; a
+    source and a note are German in either view. ``csv`` writes the download
+    (:func:`view_csv` with the view's stamps).
+    """
+    from dashboard.datatable import Table
+
+    return Table(
+        table,
+        caption,
+        row_header=t("col_name", lang),
+        sorted_by=(t("col_joined_iso", lang), "ascending"),
+        cell_langs={t("col_source", lang): "de", t("col_note", lang): "de"},
+        file_name=file_name,
+        csv=(lambda: csv(table)) if csv else None,
+        name=name,
     )
-    return to_csv_bytes(stamped)
 
 
 def search(table: pd.DataFrame, query: str, lang: str = "de") -> pd.DataFrame:

@@ -1,9 +1,11 @@
-// The page shell's own script: sid-atlas serve adds it to Streamlit's index.html (dashboard/webserver.py)
+// The page shell's own script: sid-atlas serve adds it to Streamlit's index.html (dashboard/chrome.py)
 // and serves it from the app itself (the Content-Security-Policy allows no inline script and no CDN).
+// Where it reads Streamlit's markup (test ids, classes), docs/streamlit-upgrade.md lists it.
 "use strict";
 (() => {
   // WCAG 3.1.1: the page speaks the view's language. The view keeps it in the URL (?lang=en), which
-  // Streamlit rewrites through the History API when the language toggle changes it.
+  // Streamlit rewrites through the History API when the language toggle changes it. Streamlit's own words
+  // follow it too: its bundles are served rewritten to choose by <html lang> (dashboard/chrome.py).
   function followLanguage() {
     const lang = new URLSearchParams(window.location.search).get("lang") === "en" ? "en" : "de";
     if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
@@ -109,4 +111,77 @@
     event.preventDefault();
     target.focus();
   }, true);
+
+  // WCAG 2.4.3: a collapsed sidebar is off screen but Streamlit leaves its controls in the Tab order (13 of
+  // them on the atlas at 390 px): while it is collapsed it is inert, out of the Tab order and the
+  // accessibility tree; opened, it is live again. Streamlit marks the state on the sidebar itself.
+  function inertSidebar() {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar) return;
+    const collapsed = bar.getAttribute("aria-expanded") === "false" || bar.dataset.collapsed === "true";
+    if (bar.inert !== collapsed) bar.inert = collapsed;
+  }
+
+  // The product's tables (dashboard/datatable.py): each header cell's button sorts the rows, ascending
+  // first, then the other way; aria-sort marks the column and the table's status line says the new order.
+  // Streamlit redraws a table when its rows change (a new Stichtag): the order chosen stays.
+  const orders = new Map();   // table key -> {column: header text, order: "ascending" | "descending"}
+
+  function sortKey(cell, kind) {
+    const raw = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
+    if (raw === "") return null;
+    return kind === "number" ? Number(raw) : raw;
+  }
+
+  function sortTable(box, column, order, announce) {
+    const table = box.querySelector("table");
+    const heads = [...table.tHead.rows[0].cells];
+    const index = heads.findIndex((th) => th.textContent.trim() === column);
+    if (index < 0) return;
+    const kind = heads[index].dataset.kind;
+    const words = new Intl.Collator(document.documentElement.lang || "de", {numeric: true, sensitivity: "base"});
+    const compare = kind === "text" ? words.compare : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    const sign = order === "descending" ? -1 : 1;
+    const rows = [...table.tBodies[0].rows].map((row, i) => ({row, i, key: sortKey(row.cells[index], kind)}));
+    rows.sort((a, b) => {
+      if (a.key === null || b.key === null) return (a.key === null) - (b.key === null) || a.i - b.i;   // empty last
+      return sign * compare(a.key, b.key) || a.i - b.i;
+    });
+    table.tBodies[0].append(...rows.map((entry) => entry.row));
+    heads.forEach((th, i) => (i === index ? th.setAttribute("aria-sort", order) : th.removeAttribute("aria-sort")));
+    orders.set(box.dataset.sidTable, {column, order});
+    const status = box.querySelector(".sid-table-status");
+    if (announce && status) {
+      status.textContent = box.dataset.sorted.replace("{column}", column).replace("{order}", box.dataset[order]);
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest(".sid-table thead button") : null;
+    if (!button) return;
+    const th = button.closest("th");
+    const box = button.closest(".sid-table");
+    sortTable(box, th.textContent.trim(), th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending", true);
+  });
+
+  function keepOrders() {
+    for (const box of document.querySelectorAll(".sid-table")) {
+      const chosen = orders.get(box.dataset.sidTable);
+      const th = chosen && [...box.querySelectorAll("thead th")].find((cell) => cell.textContent.trim() === chosen.column);
+      if (th && th.getAttribute("aria-sort") !== chosen.order) sortTable(box, chosen.column, chosen.order, false);
+    }
+  }
+
+  // One observer for what follows Streamlit's redraws (it draws the page as messages arrive).
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(() => {
+      pending = false;
+      inertSidebar();
+      keepOrders();
+    });
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                        attributeFilter: ["aria-expanded", "data-collapsed"]});
 })();

@@ -18,11 +18,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import register
-from dashboard import accessibility, members, webserver
+from dashboard import accessibility, datatable, members, webserver
 from dashboard import register_view as view
 from dashboard.navigation import page_lang
 from loaders.accessions import QUOTE_LIMIT
@@ -140,7 +141,7 @@ def lockout_section(reg: register.Register, editor: str, lang: str) -> None:
         return
     st.header(t("reg_lockouts", lang))
     st.caption(t("reg_lockouts_note", lang, n=signin.LOCKOUT_AFTER))
-    st.dataframe(
+    frame = pd.DataFrame(
         [
             {
                 t("reg_lock_kind", lang): t(
@@ -150,9 +151,10 @@ def lockout_section(reg: register.Register, editor: str, lang: str) -> None:
                 t("reg_lock_failures", lang): row["failures"],
             }
             for row in locked
-        ],
-        hide_index=True,
-        key="w_lockouts",
+        ]
+    )
+    datatable.show(
+        datatable.Table(frame, t("reg_lockouts", lang), row_header=t("reg_lock_value", lang)), "lockouts", lang
     )
     if st.button(t("reg_unlock", lang), key="w_unlock", icon=":material/lock_open:") and confirmed(reg, editor, lang):
         signin.lift(reg.engine, by=editor)
@@ -246,7 +248,7 @@ def upload_section(reg: register.Register, editor: str, latest: int | None, lang
         if ignored:
             st.caption(view.plain(t(key, lang, columns=", ".join(ignored))))
     (st.warning if summary["needs_attention"] else st.info)(view.plain(view.report_counts(report, lang)))
-    st.dataframe(view.report_table(report, lang), hide_index=True, width="stretch", key="w_report")
+    datatable.show(datatable.Table(view.report_table(report, lang), t("reg_report_caption", lang)), "report", lang)
     changes = report.count("insert") + report.count("update")
     if st.button(
         t("reg_commit", lang),
@@ -348,7 +350,12 @@ def undo_section(reg: register.Register, editor: str, history: list[dict], lang:
 def history_section(reg: register.Register, history: list[dict], lang: str) -> None:
     st.header(t("reg_history", lang))
     st.caption(t("reg_history_note", lang))
-    st.dataframe(view.history_table(history, lang), hide_index=True, width="stretch", key="w_history")
+    number = t("reg_col_no", lang)
+    datatable.show(
+        datatable.Table(view.history_table(history, lang), t("reg_history", lang), sorted_by=(number, "descending")),
+        "history",
+        lang,
+    )
     entries = {e["id"]: e for e in history}
     shown = st.selectbox(
         t("reg_history_entry", lang),
@@ -359,7 +366,11 @@ def history_section(reg: register.Register, history: list[dict], lang: str) -> N
         format_func=lambda i: view.entry_item(entries[i], lang),
     )
     if shown is not None:
-        st.dataframe(view.changes_table(reg.changes_of(shown), lang), hide_index=True, width="stretch")
+        datatable.show(
+            datatable.Table(view.changes_table(reg.changes_of(shown), lang), t("reg_changes_caption", lang, id=shown)),
+            "changes",
+            lang,
+        )
 
 
 def feedback_section(lang: str) -> None:
@@ -387,7 +398,7 @@ def feedback_section(lang: str) -> None:
     first = (number - 1) * feedback.PAGE_SIZE + 1
     st.caption(t("reg_feedback_range", lang, first=first, last=first + len(reports) - 1, total=total))
     # A data frame shows every value as text, never as markup: a report cannot inject anything.
-    st.dataframe(view.feedback_table(reports, lang), hide_index=True, width="stretch", key="w_feedback")
+    datatable.show(datatable.Table(view.feedback_table(reports, lang), t("reg_feedback", lang)), "feedback", lang)
 
 
 # -- page ----------------------------------------------------------------------------------------
@@ -433,7 +444,18 @@ def main() -> None:
         st.text_input(t("reg_search", lang), key="w_register_search"),
         lang,
     )
-    st.dataframe(shown, hide_index=True, width="stretch", key="w_memberships")
+    # The register's own download (below) is its full dump; the table shows what the search found.
+    name = t("col_name", lang)
+    datatable.show(
+        datatable.Table(
+            shown,
+            t("reg_members_caption", lang, n=len(shown)),
+            row_header=name,
+            cell_langs={t("col_source", lang): "de", t("reg_note", lang): "de"},
+        ),
+        "memberships",
+        lang,
+    )
     st.download_button(
         t("reg_download", lang),
         data=reg.export,

@@ -13,8 +13,8 @@ Who may edit
 
 What is shown
     Tables with plain values, their headers and words in German or English
-    (:func:`viewmodel.i18n.t`): Streamlit's ``st.dataframe`` draws cells as
-    text, so names from uploaded files need no escaping here. What the
+    (:func:`viewmodel.i18n.t`): the page's tables (:mod:`dashboard.datatable`)
+    escape every cell, so names from uploaded files need no escaping here. What the
     partner-list checker says about a row (its messages) comes from
     ``loaders`` in German.
 """
@@ -322,7 +322,7 @@ def _precision(text: str) -> str:
 def feedback_table(reports: list[dict], lang: str = "de") -> pd.DataFrame:
     """Reports of the form "Barriere oder Fehler melden", newest first, as the register page lists them.
 
-    Values stay plain text: ``st.dataframe`` never renders them as markup. A
+    Values stay plain text: the page's table escapes every cell, never renders it as markup. A
     report sent again word for word is one row with its count and last time.
 
     Examples

@@ -39,8 +39,8 @@ Everything else
     Security headers on every response (:func:`security_headers`; framing
     only for the embed view, :func:`frame_policy`), ``/_stcore/metrics``
     from the loopback only, ``/_stcore/health`` ``ok`` only while the
-    coverage model loads, the page shell in German (``<html lang="de">``,
-    the connection-lost dialog; :data:`viewmodel.i18n.FRONTEND`), long
+    coverage model loads, the page shell and Streamlit's words in the page's
+    language (:mod:`dashboard.chrome`), long
     caching for the map's content-hashed geometry, and session ids removed
     from every log line.
 """
@@ -64,14 +64,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from dashboard import assets
+from dashboard import assets, chrome
 
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
 SIGNIN_PATH = "/_sid/anmelden"
-# The shell's own script (page language, Enter in date fields): dashboard/page.js.
-PAGE_SCRIPT_PATH = "/_sid/seite.js"
-PAGE_SCRIPT = Path(__file__).resolve().parent / "page.js"
 REGISTER_PAGE = "/register"
 FRAME_ANCESTORS_ENV = "SID_ATLAS_FRAME_ANCESTORS"
 # An editor's session holds one partner list at a time; a little more room for a replaced one.
@@ -348,71 +345,6 @@ def frame_policy(rel: str, query: str) -> bool:
     from dashboard.press import EMBED_PARAM
 
     return rel in ("", "/") and parse_qs(query).get(EMBED_PARAM) == ["1"]
-
-
-# -- the German page shell ----------------------------------------------------------------------------
-def german_index(text: str) -> str:
-    """Streamlit's index.html in German, without its one inline script (which the CSP would block).
-
-    Examples
-    --------
-    >>> print(german_index('<html lang="en"><title>Streamlit</title><script>\\n window.prerenderReady = false\\n</script>'
-    ...                    '<noscript>You need to enable JavaScript to run this app.</noscript>'))
-    <html lang="de"><title>#sicherimDienst</title><noscript>Bitte JavaScript einschalten, um diese Seite zu sehen.</noscript>
-    """
-    text = text.replace('<html lang="en">', '<html lang="de">', 1)
-    text = text.replace("<title>Streamlit</title>", "<title>#sicherimDienst</title>", 1)
-    text = re.sub(
-        r"(<!--[^>]*prerenderReady[^>]*-->\s*)?<script>\s*window\.prerenderReady = false\s*</script>\s*",
-        "",
-        text,
-        count=1,
-    )
-    return re.sub(
-        r"<noscript>.*?</noscript>",
-        "<noscript>Bitte JavaScript einschalten, um diese Seite zu sehen.</noscript>",
-        text,
-        count=1,
-        flags=re.DOTALL,
-    )
-
-
-def with_page_script(text: str, base: str = "") -> str:
-    """The shell with the project's page script (:data:`PAGE_SCRIPT`) loaded from the app itself.
-
-    Examples
-    --------
-    >>> with_page_script("<head><title>x</title></head>", "/atlas")
-    '<head><title>x</title><script src="/atlas/_sid/seite.js" defer></script></head>'
-    """
-    return text.replace("</head>", f'<script src="{base}{PAGE_SCRIPT_PATH}" defer></script></head>', 1)
-
-
-def german_bundles(static_dir: Path) -> dict[str, bytes]:
-    """Streamlit's script bundles that hold the connection dialog's words, translated; by URL path.
-
-    Raises
-    ------
-    RuntimeError
-        A text of :data:`viewmodel.i18n.FRONTEND` is in no bundle (another
-        Streamlit version): better a failed start than an English dialog.
-    """
-    from viewmodel.i18n import FRONTEND
-
-    patched: dict[str, bytes] = {}
-    missing = set(FRONTEND)
-    for path in sorted((static_dir / "static" / "js").glob("*.js")):
-        text = path.read_text(encoding="utf-8")
-        found = [english for english in FRONTEND if f"`{english}`" in text]
-        if not found:
-            continue
-        for english in found:
-            text = text.replace(f"`{english}`", f"`{FRONTEND[english]}`")
-        missing.difference_update(found)
-        patched[f"/static/js/{path.name}"] = text.encode("utf-8")
-    if missing:
-        raise RuntimeError(f"Streamlit's frontend lacks texts to translate: {sorted(missing)}")
-    return patched
 
 
 # -- health ----------------------------------------------------------------------------------------------
@@ -835,9 +767,13 @@ class Guard:
         self.base = _base()
         static = Path(file_util.get_static_dir())
         self.original_index = (static / "index.html").read_bytes()
-        self.index = with_page_script(german_index(self.original_index.decode("utf-8")), self.base).encode("utf-8")
-        self.page_script = PAGE_SCRIPT.read_bytes()
-        self.bundles = german_bundles(static)
+        # The page shell in each language (dashboard/chrome.py), its own script and style, Streamlit's words.
+        self.shells = {
+            lang: chrome.shell(self.original_index.decode("utf-8"), self.base, lang).encode("utf-8")
+            for lang in ("de", "en")
+        }
+        self.shell_files = {path: (file.read_bytes(), kind) for path, (file, kind) in chrome.SHELL_FILES.items()}
+        self.bundles = chrome.translated_bundles(static)
         self.settings = Settings.from_env(address=str(config.get_option("server.address") or ""))
         self.headers = {
             framed: [
@@ -885,8 +821,9 @@ class Guard:
             await self.app(scope, receive, _answering(send, *await self.health.check(), head=method == "HEAD"))
         elif rel.startswith("/_stcore/upload_file/") and method in ("PUT", "DELETE"):
             await self._upload(scope, rel, receive, send)
-        elif method in ("GET", "HEAD") and rel == PAGE_SCRIPT_PATH:
-            await _plain(send, 200, self.page_script, "text/javascript; charset=utf-8", head=method == "HEAD")
+        elif method in ("GET", "HEAD") and rel in self.shell_files:
+            body, kind = self.shell_files[rel]
+            await _plain(send, 200, body, kind, head=method == "HEAD")
         elif method in ("GET", "HEAD") and rel in self.bundles:
             await _plain(
                 send,
@@ -917,7 +854,13 @@ class Guard:
             await self.app(
                 scope,
                 receive,
-                _german_shell(send, self.index, self.original_index) if method in ("GET", "HEAD") else send,
+                _german_shell(
+                    send,
+                    self.shells[chrome.shell_lang(scope.get("query_string", b"").decode("latin-1"))],
+                    self.original_index,
+                )
+                if method in ("GET", "HEAD")
+                else send,
             )
 
     async def _upload(self, scope, rel: str, receive, send) -> None:
@@ -1100,7 +1043,7 @@ def _answering(send, status: int, text: str, head: bool = False):
 
 
 def _german_shell(send, index: bytes, original: bytes):
-    """Replace Streamlit's index.html (the shell of every page) by the German one, whatever path served it.
+    """Replace Streamlit's index.html (the shell of every page) by ours (:func:`dashboard.chrome.shell`), whatever path served it.
 
     Only Streamlit's own ``original`` is replaced: other HTML (a component's
     ``index.html`` in the map's iframe, the sign-in page) passes unchanged. A

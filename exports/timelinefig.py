@@ -170,7 +170,7 @@ def build_timeline(
     upper.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     upper.set_ylabel(t("axis_share", lang), fontsize=size)
 
-    for column, colour, marker in (("people", palette.DARK, "o"), ("organisations", palette.NEW, "s")):
+    for column, colour, marker in (("people", palette.DARK, "o"), ("organisations", palette.LIGHT, "s")):
         points = sizes.dropna(subset=[column])
         lower.plot(
             pd.to_datetime(points["day"]),

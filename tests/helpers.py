@@ -427,3 +427,79 @@ def invented_names_list(units: pd.DataFrame, rows: int = 19_990) -> bytes:
     names = units.loc[units["level"] == "gemeinde", "name"].tolist()
     lines = "".join(f"{names[n % len(names)]} {n};01.02.2024\n" for n in range(rows))
     return ("Name;Beitritt\n" + lines).encode()
+
+
+# -- the pages' tables (dashboard/datatable.py) ------------------------------------------------------
+class ShownTable:
+    """One table of a page as its markup says it: caption, header cells, rows (texts), and how it is marked up.
+
+    ``value`` holds the rows as shown (a DataFrame of texts, like the grid's ``value`` did); ``header``
+    the header cells' attributes by column (``scope``, ``data-kind``, ``aria-sort``); ``row_headers``
+    whether each row's first cell was a ``<th scope="row">``; ``sort_keys`` the cells' ``data-sort``
+    (None where the text is the key); ``langs`` the cells' ``lang`` (None: the page's).
+    """
+
+    def __init__(self, caption: str, header: dict[str, dict], rows: list[list], attributes: list[list[dict]]):
+        self.caption = caption
+        self.header = header
+        self.value = pd.DataFrame(rows, columns=list(header))
+        self.row_headers = [cells[0]["tag"] == "th" and cells[0].get("scope") == "row" for cells in attributes]
+        self.sort_keys = [[cell.get("data-sort") for cell in cells] for cells in attributes]
+        self.langs = [[cell.get("lang") for cell in cells] for cells in attributes]
+
+
+def read_tables(markup: str) -> list[ShownTable]:
+    """The tables in the markup of ``dashboard.datatable`` (an ``st.html`` body or a page's HTML)."""
+    from html.parser import HTMLParser
+
+    found: list[ShownTable] = []
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.text, self.where = None, None
+            self.caption, self.header, self.rows, self.cells = "", {}, [], []
+            self.row, self.cell_attrs = [], []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table":
+                self.caption, self.header, self.rows, self.cells = "", {}, [], []
+            elif tag == "caption":
+                self.where, self.text = "caption", ""
+            elif tag == "thead":
+                self.section = "head"
+            elif tag == "tbody":
+                self.section = "body"
+            elif tag == "tr":
+                self.row, self.cell_attrs = [], []
+            elif tag in ("th", "td"):
+                self.where, self.text, self.attrs = tag, "", {"tag": tag, **attrs}
+
+        def handle_data(self, data):
+            if self.where is not None:
+                self.text += data
+
+        def handle_endtag(self, tag):
+            if tag == "caption":
+                self.caption, self.where = self.text.strip(), None
+            elif tag in ("th", "td") and self.where:
+                if self.section == "head":
+                    self.header[self.text.strip()] = self.attrs
+                else:
+                    self.row.append(self.text)
+                    self.cell_attrs.append(self.attrs)
+                self.where = None
+            elif tag == "tr" and self.section == "body":
+                self.rows.append(self.row)
+                self.cells.append(self.cell_attrs)
+            elif tag == "table":
+                found.append(ShownTable(self.caption, self.header, self.rows, self.cells))
+
+    Reader().feed(markup)
+    return found
+
+
+def app_tables(app) -> list[ShownTable]:
+    """Every table an AppTest run drew (``st.html`` elements of ``dashboard.datatable``), in page order."""
+    return [table for element in app.get("html") for table in read_tables(element.proto.body)]

@@ -52,16 +52,20 @@ def credit_line(separator: str = " · ") -> str:
     return separator.join(credit_pieces())
 
 
-def credit_markdown(separator: str = " · ") -> str:
+def credit_markdown(separator: str = " · ", lang: str = "de") -> str:
     """The credits for a Markdown caption: the same text, the licence's address a link to its text.
 
     Written out, Markdown would make a link of the address anyway (an ``http://`` one); here it
     is the licence text's own ``https://`` address, and the page styles it (``.st-key-credits``).
+    The statements are the licences' required wording, in German; on a page in another ``lang``
+    they are marked as German (WCAG 3.1.2), which needs the caption's HTML allowed.
 
     Examples
     --------
     >>> print(credit_markdown().split(" · ")[0])
     © GeoBasis\\-DE / BKG \\(2025\\), Daten verändert, dl\\-de/by\\-2\\-0 ([www.govdata.de/dl-de/by-2-0](https://www.govdata.de/dl-de/by-2-0))
+    >>> credit_markdown(lang="en").startswith('<span lang="de">©') and credit_markdown(lang="en").endswith("</span>")
+    True
     """
     from loaders.sources import manifest
 
@@ -71,7 +75,8 @@ def credit_markdown(separator: str = " · ") -> str:
         address = next((a for a in links if piece.endswith(f"({a})")), None)
         text = piece.removesuffix(f" ({address})") if address else piece
         out.append(_escaped(text) + (f" ([{address}]({links[address]}))" if address else ""))
-    return separator.join(out)
+    joined = separator.join(out)
+    return joined if lang == "de" else f'<span lang="de">{joined}</span>'  # escaped text: no markup of its own
 
 
 def _escaped(text: str) -> str:

@@ -550,8 +550,10 @@ TEXTS = {
     "skip_to_table": ("Zur Tabelle", "To the table"),
     "map_table": ("Tabelle zur Karte", "Table of the map"),
     "map_table_note": (
-        "Jedes Gebiet der Karte mit Status, Evidenz, Datum und Quelle; ein Klick auf eine Spaltenüberschrift sortiert.",
-        "Every area of the map with status, evidence, date and source; click a column heading to sort.",
+        "Jedes Gebiet der Karte mit Status, Evidenz, Datum und Quelle; jede Spaltenüberschrift ist eine Schaltfläche, "
+        "die nach dieser Spalte sortiert (auch mit der Tastatur).",
+        "Every area of the map with status, evidence, date and source; every column heading is a button that sorts "
+        "by its column (with the keyboard too).",
     ),
     "map_table_open": ("Tabelle zeigen", "Show the table"),
     "col_status": ("Status", "Status"),
@@ -919,6 +921,26 @@ TEXTS = {
         "Auf derselben Seite erklärt ein Video in Deutscher Gebärdensprache (DGS) mit Untertiteln die Anwendung.",
         "On the same page a video in German Sign Language (DGS) with captions explains the application.",
     ),
+    # -- the page's chrome (dashboard/chrome.py, dashboard/datatable.py, dashboard/page.js) --
+    "page_title_atlas": ("#sicherimDienst – Abdeckungsatlas", "#sicherimDienst – coverage atlas"),
+    # the tables (dashboard/datatable.py): a sort button's announcement, the download of a table's rows
+    "table_sorted": ("Sortiert nach {column}, {order}.", "Sorted by {column}, {order}."),
+    "table_ascending": ("aufsteigend", "ascending"),
+    "table_descending": ("absteigend", "descending"),
+    "table_csv": ("{table} als CSV herunterladen", "Download {table} as CSV"),
+    "map_table_caption": ("{units} – {region}, Stand {date}", "{units} – {region}, as of {date}"),
+    "timeline_caption": (
+        "Abdeckung an jedem Tag, an dem sie sich ändert: Gemeinden und Einwohner",
+        "Coverage on every day it changes: municipalities and population",
+    ),
+    "sizes_caption": ("Veröffentlichte Größe des Netzwerks", "Published size of the network"),
+    "members_caption": ("Organisationen im Netzwerk am {date} ({n})", "Organisations in the network on {date} ({n})"),
+    "members_list": ("Mitgliederliste", "Members list"),
+    "timeline_name": ("Verlaufstabelle", "Timeline table"),
+    "sizes_name": ("Tabelle der Netzwerkgröße", "Network size table"),
+    "reg_report_caption": ("Prüfung der Datei, Zeile für Zeile", "The file's check, row by row"),
+    "reg_changes_caption": ("Änderungen des Eintrags {id}", "Changes of entry {id}"),
+    "reg_members_caption": ("Mitglieder im Register ({n})", "Members in the register ({n})"),
 }
 
 KIND_LABELS = {
@@ -1019,17 +1041,151 @@ def format_partial(text: str, precision: str, lang: str = "de") -> str:
     return str(first.year)
 
 
-# Streamlit's own frontend (served translated by dashboard.webserver): the connection
-# indicator and the dialog shown when the server is lost. Keys are the exact texts of
-# the installed Streamlit's bundle; the server refuses to start if one is missing.
-FRONTEND = {
-    "Connection error": "Verbindung unterbrochen",
-    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:": "Der Server antwortet nicht. Läuft er noch? Neu starten im Terminal mit:",
-    "streamlit run yourscript.py": "make run",
-    "Streamlit server is not responding. Are you connected to the internet?": "Der Server antwortet nicht. Besteht eine Internetverbindung? Die Seite verbindet sich "
-    "von selbst neu, sobald er wieder erreichbar ist.",
-    "Connecting": "Verbinde",
-    "Connecting to Streamlit server": "Verbindung zum Server wird aufgebaut",
-    "Unable to connect to Streamlit server": "Keine Verbindung zum Server",
-    "Connection lost. Please wait for the app to reconnect, then try again.": "Verbindung verloren. Bitte warten, bis die Seite wieder verbunden ist, dann erneut versuchen.",
+# Streamlit's own words on the pages, by the script bundle that holds them -> {key: (German, English)}.
+# dashboard/chrome.py, the one place that applies this table, turns each into a choice by the page's
+# language (``<html lang>``, which dashboard/page.js keeps), so one bundle serves both views; React-aria's
+# fields follow the same language through their locale (dashboard.chrome.LOCALES). A key is the bundle's
+# JavaScript template literal as it is spelled there, ending the key: `…` (the whole literal), `…${ (its text
+# before a placeholder) or }…${ (between two); ${…} inside stands for one placeholder, which {0}, {1} … put
+# back. Source text before the literal narrows the key to where it is shown ("aria-label":`Sidebar`).
+# The English is ours where Streamlit's speaks to a developer. Every key must be found in the installed
+# Streamlit (tests/unit/test_chrome.py; the server refuses to start otherwise): docs/streamlit-upgrade.md.
+FRONTEND: dict[str, dict[str, tuple[str, str]]] = {
+    "index": {
+        # the page's frame
+        "`Skip to main content`": ("Zum Inhalt springen", "Skip to main content"),
+        '"aria-label":`Sidebar`': ("Seitenleiste", "Sidebar"),
+        "`Collapse sidebar`": ("Seitenleiste einklappen", "Collapse sidebar"),
+        "`Expand sidebar`": ("Seitenleiste ausklappen", "Expand sidebar"),
+        '"aria-label":`Running...`': ("Die Seite wird aktualisiert …", "The page is updating …"),
+        "`Stopping...`": ("Wird angehalten …", "Stopping …"),
+        "`Stopping...`:`Stop`": ("Anhalten", "Stop"),
+        "`Please wait...`": ("Bitte warten …", "Please wait …"),
+        # an address that names no page
+        "`Page not found`": ("Seite nicht gefunden", "Page not found"),
+        "`You have requested page /${…}, but no corresponding file was found in the app's pages/ directory`": (
+            "Die Seite „/{0}“ gibt es nicht",
+            "There is no page “/{0}”",
+        ),
+        "`The page that you have requested does not seem to exist`": (
+            "Die angeforderte Seite gibt es nicht",
+            "The page you asked for does not exist",
+        ),
+        "`${…}. Running the app's main page.`": ("{0}. Gezeigt wird die Startseite.", "{0}. Showing the start page."),
+        # the connection indicator and the dialog shown when the server is lost
+        "`Connection error`": ("Verbindung unterbrochen", "Connection lost"),
+        "`Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:`": (
+            "Der Server antwortet nicht. Läuft er noch? Neu starten im Terminal mit:",
+            "The server does not answer. Is it still running? Restart it in a terminal with:",
+        ),
+        "`streamlit run yourscript.py`": ("make run", "make run"),
+        "`Streamlit server is not responding. Are you connected to the internet?`": (
+            "Der Server antwortet nicht. Besteht eine Internetverbindung? Die Seite verbindet sich "
+            "von selbst neu, sobald er wieder erreichbar ist.",
+            "The server does not answer. Is the network connected? The page reconnects by itself as soon as "
+            "the server can be reached again.",
+        ),
+        "`Connecting`": ("Verbinde", "Connecting"),
+        "`Connecting to Streamlit server`": ("Verbindung zum Server wird aufgebaut", "Connecting to the server"),
+        "`Unable to connect to Streamlit server`": ("Keine Verbindung zum Server", "Cannot connect to the server"),
+        "`Connection lost. Please wait for the app to reconnect, then try again.`": (
+            "Verbindung verloren. Bitte warten, bis die Seite wieder verbunden ist, dann erneut versuchen.",
+            "Connection lost. Please wait until the page is connected again, then try again.",
+        ),
+    },
+    "StreamlitMarkdown": {
+        # a help icon's name ("Hilfe zu Vergleich mit") and a heading's anchor link
+        "`Help for ${": ("Hilfe zu ", "Help for "),
+        '"aria-label":`Link to heading`': ("Link zu dieser Überschrift", "Link to this heading"),
+    },
+    "InputInstructions": {
+        # under a text field while it is being edited
+        "`Press Enter to ${…}`": ("Mit der Eingabetaste {0}", "Press Enter to {0}"),
+        "`submit form`": ("absenden", "submit the form"),
+        "`apply`": ("übernehmen", "apply"),
+        "`Press ${": ("Mit ", "Press "),
+        "`Ctrl`": ("Strg", "Ctrl"),
+        "}+Enter to ${": ("+Eingabetaste ", "+Enter to "),
+    },
+    "NumberInput": {
+        '"aria-label":`Increment`': ("Erhöhen", "Increase"),
+        '"aria-label":`Decrement`': ("Verringern", "Decrease"),
+        "`Number is outside the allowed range. Please enter a value between ${…} and ${…}.`": (
+            "Die Zahl liegt außerhalb des erlaubten Bereichs. Bitte einen Wert von {0} bis {1} eingeben.",
+            "The number is outside the allowed range. Please enter a value from {0} to {1}.",
+        ),
+        "`Number is below the allowed range. Please enter a value greater than or equal to ${…}.`": (
+            "Die Zahl ist zu klein. Bitte mindestens {0} eingeben.",
+            "The number is too small. Please enter at least {0}.",
+        ),
+        "`Number is below the allowed range.`": ("Die Zahl ist zu klein.", "The number is too small."),
+        "`Number is above the allowed range. Please enter a value less than or equal to ${…}.`": (
+            "Die Zahl ist zu groß. Bitte höchstens {0} eingeben.",
+            "The number is too large. Please enter at most {0}.",
+        ),
+        "`Number is above the allowed range.`": ("Die Zahl ist zu groß.", "The number is too large."),
+    },
+    "Selectbox": {
+        "`No results`": ("Keine Treffer", "No results"),
+        '"aria-label":`Clear value`': ("Auswahl löschen", "Clear the selection"),
+        '"aria-label":`Open`': ("Liste öffnen", "Open the list"),
+    },
+    "utils": {
+        # a select box's placeholder
+        "`Choose an option`": ("Bitte wählen", "Please choose"),
+        "`No options to select`": ("Nichts zur Auswahl", "Nothing to choose"),
+        # the file uploader's messages (editors)
+        "`File must be ${": ("Die Datei darf höchstens ", "The file must be "),
+        "} or smaller.`": (" groß sein.", " or smaller."),
+        "`${…} files are not allowed.`": (
+            "Dateien vom Typ {0} sind nicht erlaubt.",
+            "Files of type {0} are not allowed.",
+        ),
+        "`File size is too small.`": ("Die Datei ist zu klein.", "The file is too small."),
+        "`Only one file is allowed.`": ("Nur eine Datei ist erlaubt.", "Only one file is allowed."),
+        "`Unexpected error. Please try again.`": (
+            "Unerwarteter Fehler. Bitte noch einmal versuchen.",
+            "Unexpected error. Please try again.",
+        ),
+        "`Cancel upload of ${…}`": ("Hochladen von {0} abbrechen", "Cancel the upload of {0}"),
+        "`Remove ${…}`": ("{0} entfernen", "Remove {0}"),
+        "`Upload failed`": ("Hochladen fehlgeschlagen", "Upload failed"),
+    },
+    "DateInput": {
+        "`Choose date`": ("Datum im Kalender wählen", "Choose a date in the calendar"),
+        "`Use arrow keys to navigate dates. Enter to select. Escape to close.`": (
+            "Mit den Pfeiltasten von Tag zu Tag, mit der Eingabetaste wählen, mit Escape schließen.",
+            "Arrow keys move from day to day, Enter chooses, Escape closes.",
+        ),
+        '"aria-label":`Clear date`': ("Datum löschen", "Clear the date"),
+    },
+    "ReorderedSegments": {
+        '"aria-label":`Previous month`': ("Vorheriger Monat", "Previous month"),
+        '"aria-label":`Next month`': ("Nächster Monat", "Next month"),
+        "`**Error**: Date set outside allowed range. Please select a date on or before ${…}.`": (
+            "**Fehler**: Das Datum liegt außerhalb des erlaubten Bereichs. Bitte ein Datum bis {0} wählen.",
+            "**Error**: the date is outside the allowed range. Please choose a date up to {0}.",
+        ),
+        "`**Error**: Date set outside allowed range. Please select a date on or after ${…}.`": (
+            "**Fehler**: Das Datum liegt außerhalb des erlaubten Bereichs. Bitte ein Datum ab {0} wählen.",
+            "**Error**: the date is outside the allowed range. Please choose a date from {0} on.",
+        ),
+        "`**Error**: Date set outside allowed range. Please select a date between ${…} and ${…}.`": (
+            "**Fehler**: Das Datum liegt außerhalb des erlaubten Bereichs. Bitte ein Datum vom {0} bis {1} wählen.",
+            "**Error**: the date is outside the allowed range. Please choose a date from {0} to {1}.",
+        ),
+    },
+    "DownloadButton": {
+        "`Download failed`": ("Download fehlgeschlagen", "Download failed"),
+    },
+    "useCopyToClipboard": {
+        # the copy button of a code block (the embed code)
+        "`Copy to clipboard`": ("In die Zwischenablage kopieren", "Copy to clipboard"),
+        "`Copied`": ("Kopiert", "Copied"),
+    },
+    "FileUploader": {
+        "`Drag and drop a file here`": ("Datei hierher ziehen", "Drag and drop a file here"),
+        "`${…} per file`": ("höchstens {0} je Datei", "at most {0} per file"),
+        "`Upload directories`:`Upload`": ("Datei wählen", "Choose a file"),
+    },
 }

@@ -12,8 +12,12 @@ not covered, partly covered and covered fills differ from each other by at
 least 3:1; of the ring's two tones one stands 3:1 against any fill (the orange
 against the dark fill, the dark line against the others); a not-covered
 unit's grey edge is 3:1 against its own fill; legend swatches have an edge of
-3:1 against the legend's white; the map's focus ring is dark on a white halo,
-3:1 against any fill.
+3:1 against the legend's white (on screen and in every picture); the map's focus
+ring is dark on a white halo, 3:1 against any fill. Hatching is the status's
+colour on white (screen) or white on it (pictures): 3:1 either way. The orange
+is never a mark on its own: beside white or a light fill (2:1) the ring's dark
+line carries it, so no series, line or swatch is drawn in orange alone (the
+charts' second series is the light blue).
 """
 
 from __future__ import annotations

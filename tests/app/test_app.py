@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import provenance, store
 from tests import helpers
+from tests.helpers import app_tables
 from viewmodel.credits import credit_line, credit_markdown
 from viewmodel.i18n import format_date
 from viewmodel.text import version_text
@@ -231,7 +232,7 @@ def test_play_at_the_end_starts_from_the_beginning():
 
 def members_frame(app):
     """The members table (the first with a column "Art"; the map's table view comes before it)."""
-    return next(d.value for d in app.dataframe if "Art" in d.value.columns)
+    return next(table.value for table in app_tables(app) if "Art" in table.value.columns)
 
 
 def test_members_table_search_and_undated_note():
@@ -251,9 +252,11 @@ def test_members_table_search_and_undated_note():
     # One body, one row: Erkrath's own release (documented) is its row; Düsseldorf's event does not count it twice.
     found = members_frame(app)
     assert sorted(zip(found["Name"], found["Evidenz"])) == [("Stadt Erkrath", "einzeln belegt")]
-    assert app.get("download_button")
+    # The product's own CSV (stamped with the view), named after the list; no grid and its own download anywhere.
+    assert "Mitgliederliste als CSV herunterladen" in {b.proto.label for b in app.get("download_button")}
+    assert not app.dataframe
     undated = [e for e in app.expander if "ohne bekanntes Beitrittsdatum" in e.label]
-    assert undated and "Kreis Mettmann" in undated[0].dataframe[0].value["Name"].tolist()
+    assert undated and "Kreis Mettmann" in app_tables(undated[0])[0].value["Name"].tolist()
 
 
 def test_documented_only_changes_the_figures():
@@ -340,17 +343,17 @@ def test_the_embedded_map_has_no_sidebar_links():
 def test_tables_and_the_embed_code_are_sent_once_asked_for_and_then_follow_the_stichtag():
     """Issue 13: a Stichtag change sends statuses and figures, not 400-row tables nobody opened."""
     app = run(date="2024-02-01", region="057")
-    assert not app.dataframe and not app.code
+    assert not app_tables(app) and not app.code
     app.toggle(key="w_map_table_open").set_value(True).run()
     app.toggle(key="w_embed_open").set_value(True).run()
-    (table,) = app.dataframe
+    (table,) = app_tables(app)
     assert len(table.value) == 70 and "<iframe" in app.code[0].value and "2024-02-01" in app.code[0].value
     assert set(table.value["Status"]) == {
         "abgedeckt – abgeleitet aus dem Beitritt des RB Detmold (1. Februar 2024)",
         "Mitglied – einzeln belegt",
     }
     app.slider(key="w_slider").set_value(D(2024, 1, 31)).run()
-    (table,) = app.dataframe  # still open, and moved with the map: the day before Detmold joined
+    (table,) = app_tables(app)  # still open, and moved with the map: the day before Detmold joined
     assert set(table.value["Status"]) == {"noch nicht abgedeckt"} and "2024-01-31" in app.code[0].value
 
 

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import provenance, store
-from tests.helpers import APP, word_problems
+from tests.helpers import APP, app_tables, word_problems
 from viewmodel.i18n import format_date
 
 VIEWS = (
@@ -41,8 +41,9 @@ def page_text(app: AppTest) -> str:
         parts += [str(element.value) for element in app.get(kind)]
     for card in app.metric:
         parts += [card.label, str(card.value), str(card.delta or ""), str(card.proto.help or "")]
-    for frame in app.dataframe:
-        parts.append(frame.value.to_csv(sep="|", index=False))
+    for table in app_tables(app):
+        parts.append(table.caption)
+        parts.append(table.value.to_csv(sep="|", index=False))
     parts += [expander.label for expander in app.expander]
     parts += [img.alt for image in app.get("image") for img in image.proto.imgs]  # a picture's alt text is read
     for element in app.get("bidi_component"):
@@ -60,7 +61,7 @@ def test_the_page_never_overstates(params, evidence, lang):
     app.toggle(key="w_map_table_open").set_value(True).run()
     app.toggle(key="w_members_open").set_value(True).run()
     text = page_text(app)
-    assert len(app.dataframe) >= 2 and "|" in text  # the map table and the members list were read
+    assert len(app_tables(app)) >= 2 and "|" in text  # the map table and the members list were read
     assert word_problems(text, documented_only=evidence == "documented") == []
     as_of = provenance.data_as_of(store.load_coverage())
     assert f"{'Datenstand' if lang == 'de' else 'Data as of'}: {format_date(as_of.day, lang)}" in text

@@ -6,6 +6,7 @@ Fixtures are in ``conftest.py`` beside this file; test modules import the plain 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -164,3 +166,47 @@ def launch(playwright, *extra: str):
         return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra))
     except Error as error:
         unavailable(f"chromium does not start: {error}")
+
+
+# -- accessibility: pages that may load only the app, axe-core injected -------------------------------------
+AXE = PROJECT_ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def new_page(browser, viewport: dict, **options):
+    """A page that may load only the app; CSP bypassed so axe can be injected."""
+    context = browser.new_context(viewport=viewport, locale="de-DE", bypass_csp=True, **options)
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOCAL_HOSTS else route.abort(),
+    )
+    return context.new_page()
+
+
+def axe(target, name: str, tags: list[str] = WCAG_TAGS) -> list[dict]:
+    """Run axe-core in a page or frame; the violations of ``tags``. Best-practice findings are printed."""
+    if not AXE.is_file():
+        unavailable(f"{AXE} is missing (make install)")
+    if not target.evaluate("() => typeof window.axe === 'object'"):
+        target.evaluate(AXE.read_text(encoding="utf-8"))  # CDP evaluation: runs whatever the page's CSP
+    result = target.evaluate(
+        """async (tags) => {
+        const found = await axe.run(document, {runOnly: {type: 'tag', values: tags.concat(['best-practice'])},
+                                               resultTypes: ['violations']});
+        return found.violations.map(v => ({id: v.id, tags: v.tags, impact: v.impact, help: v.help,
+                                           nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""",
+        tags,
+    )
+    wcag = [v for v in result if set(v["tags"]) & set(tags)]
+    for finding in result:
+        if finding not in wcag:
+            print(
+                f"axe best practice [{name}]: {finding['id']} ({finding['impact']}): {finding['help']} "
+                f"{finding['nodes']}"
+            )
+    return wcag
+
+
+def report(violations: list[dict]) -> str:
+    return json.dumps(violations, ensure_ascii=False, indent=1)

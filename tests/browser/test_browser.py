@@ -224,12 +224,12 @@ def expect(locator):
 
 
 def cell(table, text: str):
-    """Wait for a cell of an ``st.dataframe`` holding ``text``.
+    """Wait for a cell of one of the page's tables (``dashboard/datatable.py``) holding ``text``.
 
-    The grid draws on a canvas; its cells exist as text only in the grid's
-    accessibility table, which is in the page but not "visible".
+    The cells are table cells (``td`` or the row's ``th``); a long table scrolls in its own box,
+    so a cell may be in the page but out of view.
     """
-    table.locator("[role=gridcell]", has_text=text).first.wait_for(state="attached")
+    table.locator("tbody td, tbody th", has_text=text).first.wait_for(state="attached")
 
 
 EDIT_CONTROLS = ("Übernehmen", "Rückgängig machen", "Änderung speichern", "Abmelden")
@@ -268,7 +268,7 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
 
     page.locator("input[type=file]").set_input_files(str(partner_list))
     page.get_by_text("2 Zeilen: 1 neu, 0 geändert, 0 unverändert; 1 Zeile braucht Aufmerksamkeit").wait_for()
-    report = page.get_by_test_id("stDataFrame").first
+    report = page.locator(".sid-table").first
     cell(report, "mehrdeutig")
     cell(report, "05711000")
     shoot(page, "register-editor-preview.png")
@@ -280,10 +280,10 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
     expect(page.get_by_text("2 Zeilen:")).to_have_count(0)
     page.get_by_label("Suche (Name, Schlüssel, Quelle)").fill("Bielefeld")
     page.get_by_label("Suche (Name, Schlüssel, Quelle)").press("Enter")
-    members = page.get_by_test_id("stDataFrame").first
+    members = page.locator(".sid-table").first
     cell(members, "Februar 2023")
     cell(members, "Bielefeld")
-    cell(page.get_by_test_id("stDataFrame").nth(1), f"app:{EDITOR}")  # the history names the editor's account
+    cell(page.locator(".sid-table").nth(1), f"app:{EDITOR}")  # the history names the editor's account
     shoot(page, "register-editor-committed.png")
     assert csp_violations(page) == []
 
@@ -295,7 +295,7 @@ def test_an_editor_signs_in_uploads_checks_and_commits(register_app, page, tmp_p
 def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
     page.goto(f"{register_app}/register")
     page.get_by_role("heading", name="Verlauf").wait_for()
-    cell(page.get_by_test_id("stDataFrame").first, "Gewerkschaft")
+    cell(page.locator(".sid-table").first, "Gewerkschaft")
     # Without the cookie: a link to the sign-in page, nothing that edits.
     link = page.get_by_role("link", name="Anmelden zum Bearbeiten")
     link.wait_for()

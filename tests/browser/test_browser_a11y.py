@@ -8,79 +8,33 @@ pages run with ``bypass_csp`` only so that axe can be injected; ``test_browser.p
 
 from __future__ import annotations
 
-import json
 import re
-from urllib.parse import urlsplit
 
 import pytest
-
-from loaders.paths import PROJECT_ROOT
 
 # register_app: sid-register_app serve with a register of its own (feedback is stored there) and an editor account.
 from tests.browser.support import (
     ARTIFACTS,
     EDITOR,
     EDITOR_PASSWORD,
-    LOCAL_HOSTS,
+    WCAG_TAGS,
+    axe,
     deep_focus,
     in_map,
     map_root,
+    new_page,
+    report,
     sign_in,
-    unavailable,
     wait_in_map,
 )
 
 pytestmark = pytest.mark.browser
 
-AXE = PROJECT_ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}
 # Tab presses from the top of the page to the map's table view (sidebar, header, Stichtag row, search, map …).
 MAX_TABS_TO_TABLE = 60
-
-
-def new_page(browser, viewport: dict, **options):
-    """A page that may load only the app; CSP bypassed so axe can be injected."""
-    context = browser.new_context(viewport=viewport, locale="de-DE", bypass_csp=True, **options)
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOCAL_HOSTS else route.abort(),
-    )
-    return context.new_page()
-
-
-def axe(target, name: str, tags: list[str] = WCAG_TAGS) -> list[dict]:
-    """Run axe-core in a page (its components' shadow roots included); the violations of ``tags``.
-
-    Best-practice findings are printed.
-    """
-    if not AXE.is_file():
-        unavailable(f"{AXE} is missing (make install)")
-    if not target.evaluate("() => typeof window.axe === 'object'"):
-        target.evaluate(AXE.read_text(encoding="utf-8"))  # CDP evaluation: runs whatever the page's CSP
-    result = target.evaluate(
-        """async (tags) => {
-        const found = await axe.run(document, {runOnly: {type: 'tag', values: tags.concat(['best-practice'])},
-                                               resultTypes: ['violations']});
-        return found.violations.map(v => ({id: v.id, tags: v.tags, impact: v.impact, help: v.help,
-                                           nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-    }""",
-        tags,
-    )
-    wcag = [v for v in result if set(v["tags"]) & set(tags)]
-    for finding in result:
-        if finding not in wcag:
-            print(
-                f"axe best practice [{name}]: {finding['id']} ({finding['impact']}): {finding['help']} "
-                f"{finding['nodes']}"
-            )
-    return wcag
-
-
-def report(violations: list[dict]) -> str:
-    return json.dumps(violations, ensure_ascii=False, indent=1)
 
 
 def shoot(page, name: str, full_page: bool = True) -> None:
@@ -128,7 +82,7 @@ def test_atlas_page_with_its_map_and_charts_has_no_wcag_violations(register_app,
     )
     # The table view is sent once asked for (issue 13): open it so axe checks it too.
     page.get_by_text("Tabelle zeigen" if lang == "de" else "Show the table").click()
-    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.locator(".sid-table table").first.wait_for()
     page.wait_for_load_state("networkidle")
     name = f"{region or 'nrw'}-{lang}-{viewport['width']}"
     # One document: map and charts in the page (no frame), one h1, one main, the page's language everywhere.
@@ -176,7 +130,7 @@ def focus_path(page) -> str:
         const a = document.activeElement;
         const section = a && a.closest('[data-testid]');
         return (a ? a.tagName : '') + ':' + (section ? section.dataset.testid : '') + ':'
-            + (a && a.closest('[data-testid=stDataFrame]') ? 'table' : '');
+            + (a && a.closest('.sid-table') ? 'table' : '');
     }""")
 
 
@@ -203,7 +157,7 @@ def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_
         if not opened and page.evaluate("() => !!document.activeElement.closest('.st-key-w_map_table_open')"):
             # The table's switch (the table is sent once asked for): Space opens it, the next Tab enters it.
             page.keyboard.press("Space")
-            page.locator("[data-testid=stDataFrame]").first.wait_for()
+            page.locator(".sid-table table").first.wait_for()
             opened = True
         if where.endswith(":table"):
             break
@@ -427,7 +381,7 @@ def test_a_typed_date_applies_on_enter_and_day_buttons_step(register_app, browse
     page = new_page(browser, DESKTOP)
     page.goto(f"{register_app}/?date=2024-02-01&region=057")
     map_root(page)
-    day = page.get_by_label(re.compile(r"^day, Stichtag als Datum"))
+    day = page.get_by_label(re.compile(r"^Tag, Stichtag als Datum"))
     day.focus()
     page.keyboard.type("15")
     page.keyboard.press("Enter")
@@ -606,7 +560,7 @@ def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app
     page.wait_for_function("() => location.search.includes('date=2024-02-02')")
     # The charts' tables are built once opened (issue 13).
     page.get_by_text("Verlauf als Tabelle").click()
-    page.get_by_test_id("stExpander").filter(has_text="Verlauf als Tabelle").get_by_test_id("stDataFrame").wait_for()
+    page.get_by_test_id("stExpander").filter(has_text="Verlauf als Tabelle").locator(".sid-table table").wait_for()
     form = page.get_by_test_id("stForm")
     form.scroll_into_view_if_needed()
     message = form.get_by_label("Ihre Nachricht")
@@ -625,9 +579,9 @@ def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app
 
     sign_in(page, register_app, EDITOR, EDITOR_PASSWORD)
     page.get_by_role("heading", name="Meldungen: Barrieren und Fehler").wait_for()
-    reports = page.get_by_test_id("stDataFrame").last
-    reports.locator("[role=gridcell]", has_text="/?date=2024-02-02&region=057").first.wait_for(state="attached")
-    reports.locator("[role=gridcell]", has_text="<b>Kontrast</b>").first.wait_for(state="attached")
+    reports = page.locator(".sid-table").last
+    reports.locator("tbody td", has_text="/?date=2024-02-02&region=057").first.wait_for(state="attached")
+    reports.locator("tbody td", has_text="<b>Kontrast</b>").first.wait_for(state="attached")
     found = axe(page, "register (editor)")
     assert found == [], report(found)
     page.context.close()

@@ -24,7 +24,7 @@ import pytest
 
 import register
 from benchmarks.sessions import run_sync
-from dashboard import webserver
+from dashboard import chrome, webserver
 from deploy import scaleout
 from register import signin
 from tests.deploy.conftest import EDITOR, served_alone
@@ -159,7 +159,8 @@ def test_headers_german_shell_and_loopback_metrics(served):
     assert "frame-ancestors 'none'" in csp and headers["X-Frame-Options"] == "DENY"  # the register is never framed
     assert "server" not in {name.lower() for name in headers}
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
-    bundle = next(path for path in webserver.german_bundles(Path(__import__("streamlit").__file__).parent / "static"))
+    bundles = chrome.translated_bundles(Path(__import__("streamlit").__file__).parent / "static")
+    bundle = next(path for path in bundles if "/index." in path)
     assert "Verbindung unterbrochen" in request(base + bundle)[2].decode()
     assert request(base + "/_stcore/health")[2] == b"ok"
 
