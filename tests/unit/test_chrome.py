@@ -178,7 +178,7 @@ def test_the_checklist_names_every_configuration_key_path_and_message(checklist)
         keys |= set(re.findall(r"get_option\([\"']([\w.]+)[\"']\)", path.read_text(encoding="utf-8")))
     paths = set()
     for path in product_files(".py", ".js", ".template", ".conf"):
-        paths |= {f"_stcore/{p}" for p in re.findall(r"_stcore/(\w+)", path.read_text(encoding="utf-8"))}
+        paths |= {f"_stcore/{p}" for p in re.findall(r"_stcore/([\w-]+)", path.read_text(encoding="utf-8"))}
     messages = set(webserver.BACKMSG_POLICY) | set(webserver.BACKEND_OPERATIONS)
     sessions = (PROJECT_ROOT / "benchmarks" / "sessions.py").read_text(encoding="utf-8")
     messages |= set(re.findall(r"(?:kind|element_kind|WhichOneof\(\"type\"\)) == \"(\w+)\"", sessions))
