@@ -283,8 +283,9 @@ FOCUS_JS = (
     "() => {"
     + CONTRAST_JS
     + """
-  const a = document.activeElement;
+  let a = document.activeElement;
   if (!a || a === document.body) return null;
+  while (a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;  // into the map and charts
   const r = a.getBoundingClientRect();
   const where = {tag: a.tagName, name: (a.getAttribute('aria-label') || a.textContent || '').trim().slice(0, 40),
                  inSidebar: !!a.closest('[data-testid=stSidebar]'),
