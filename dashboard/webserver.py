@@ -72,6 +72,10 @@ SIGNIN_PATH = "/_sid/anmelden"
 # The shell's own script (page language, Enter in date fields): dashboard/page.js.
 PAGE_SCRIPT_PATH = "/_sid/seite.js"
 PAGE_SCRIPT = Path(__file__).resolve().parent / "page.js"
+#: The script ``sid-atlas serve`` runs (:mod:`dashboard.serve`); Streamlit reads the package's settings beside it
+#: (``dashboard/.streamlit/config.toml``, its script-level configuration), wherever the package is installed.
+LAUNCHER = Path(__file__).resolve().parent / "serve.py"
+STREAMLIT_CONFIG = LAUNCHER.parent / ".streamlit" / "config.toml"
 REGISTER_PAGE = "/register"
 FRAME_ANCESTORS_ENV = "SID_ATLAS_FRAME_ANCESTORS"
 # An editor's session holds one partner list at a time; a little more room for a replaced one.

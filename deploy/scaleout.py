@@ -121,7 +121,9 @@ def max_body() -> str:
     >>> max_body()
     '6m'
     """
-    with open(REPO / ".streamlit" / "config.toml", "rb") as handle:
+    from dashboard.webserver import STREAMLIT_CONFIG
+
+    with open(STREAMLIT_CONFIG, "rb") as handle:
         megabytes = tomllib.load(handle).get("server", {}).get("maxUploadSize", 200)
     return f"{int(megabytes) + 1}m"
 
