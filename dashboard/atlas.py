@@ -32,6 +32,7 @@ from dashboard import (
     accessibility,
     chartview,
     figures,
+    freshness,
     members,
     press,
     timeline,
@@ -108,7 +109,7 @@ def follow_register() -> None:
 
 @st.cache_data(show_spinner=False)
 def events():
-    return accessions.read_events().sort_values("date").reset_index(drop=True)
+    return chartview.events()
 
 
 def attribution() -> str:
@@ -137,10 +138,7 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def coverage_chart(evidence: str, region: str | None, today: dt.date, lang: str) -> str:
     """The URL of the coverage chart's data (it does not depend on the Stichtag): points up to the Datenstand."""
-    cov = coverage()
-    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
-    chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
-    return chartview.data_url(chart, f"coverage-{evidence}-{region or 'nrw'}-{lang}")
+    return chartview.coverage_url(coverage(), evidence, region, today, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -154,10 +152,7 @@ def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
 @st.cache_resource(show_spinner=False, max_entries=8)
 def sizes_chart(today: dt.date, lang: str) -> str:
     """The URL of the network sizes chart's data."""
-    chart = charts.sizes_chart(
-        accessions.read_network_sizes(), FIRST_DAY, today, lang, provenance.data_as_of(coverage())
-    )
-    return chartview.data_url(chart, f"sizes-{lang}")
+    return chartview.sizes_url(coverage(), today, lang)
 
 
 def member_table(day: dt.date, evidence: str, region: str | None, lang: str):
@@ -437,6 +432,7 @@ def main() -> None:
     if press.is_embed(st.query_params):
         # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
         press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
+        freshness.watch()  # an embed left open on a page follows a register change too
         return
     if "view" not in state:
         state.view, state.notices = ViewState.from_params(st.query_params.to_dict(), today=today)
@@ -457,6 +453,7 @@ def main() -> None:
     lower_sections(view, cov)
     # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
     accessibility.feedback_form(lambda: accessibility.view_url(state.view), view.lang)
+    freshness.watch()  # a page left open follows a register change made anywhere (dashboard/freshness.py)
 
 
 # The switches of the sections below the day's fragment: while one is on, a Stichtag change reruns the whole page.

@@ -46,7 +46,7 @@ def test_detmold_accession_day_and_the_day_before(app_url, page):
     assert covered_count(frame) == 70
     page.get_by_text("70 von 70").first.wait_for()
     frame.evaluate("() => { window.__sameFrame = true; }")
-    geometry_before = [url for url in page.requests if "/geo/" in url]
+    geometry_before = [url for url in page.requests if "/_sid/daten/" in url and "/chart-" not in url]
     shoot(page, "map-detmold-2024-02-01.png")
 
     previous_day(page)
@@ -63,7 +63,7 @@ def test_detmold_accession_day_and_the_day_before(app_url, page):
 
     # Restyled in place: the same frame, and no geometry fetched again.
     assert frame.evaluate("() => window.__sameFrame === true")
-    geometry_after = [url for url in page.requests if "/geo/" in url]
+    geometry_after = [url for url in page.requests if "/_sid/daten/" in url and "/chart-" not in url]
     # Units, the Bezirke around them, and the fixed tooltip table (viewmodel.tips), each once.
     assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 3
     assert all(count == 1 for count in frame.evaluate("() => Object.values(window.sidMap.fetches)"))
