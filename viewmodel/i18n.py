@@ -713,6 +713,10 @@ TEXTS = {
         "nennen Sie uns bitte die Fehlernummer {id}.",
         "Something went wrong here. Please reload the page. If it happens again, please tell us the error number {id}.",
     ),
+    "reconnected": (
+        "Die Verbindung wurde wiederhergestellt; die Ansicht wurde aus der Adresse neu geladen.",
+        "The connection was restored; the view was reloaded from the address.",
+    ),
 }
 
 KIND_LABELS = {
