@@ -919,6 +919,11 @@ TEXTS = {
         "Auf derselben Seite erklärt ein Video in Deutscher Gebärdensprache (DGS) mit Untertiteln die Anwendung.",
         "On the same page a video in German Sign Language (DGS) with captions explains the application.",
     ),
+    # -- a session that moved to another replica (dashboard/failover.py) --
+    "reconnected": (
+        "Die Verbindung wurde wiederhergestellt; die Ansicht wurde aus der Adresse neu geladen.",
+        "The connection was restored; the view was reloaded from the address.",
+    ),
 }
 
 KIND_LABELS = {
