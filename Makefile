@@ -17,7 +17,7 @@ SERIAL := browser or server or deploy or serial
 # Parallel workers for the first pass of `make test` (pytest-xdist); JOBS=0: one process.
 JOBS   ?= auto
 
-.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean audit
+.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean audit wheel
 
 # Exactly the versions in requirements.lock (hash-checked), then the project itself without
 # resolving anything: if pyproject.toml needs a package the lock lacks, the install fails
@@ -38,6 +38,12 @@ assets: $(LEAFLET) $(TOPOJSON) $(AXE)
 
 $(LEAFLET) $(TOPOJSON) $(AXE) &: scripts/install_leaflet.sh
 	scripts/install_leaflet.sh
+
+# The atlas as a wheel in dist/, for a virtual environment anywhere (README, "Installing"): every asset
+# inside, Leaflet and topojson-client built in from the npm-installed copy (hence after `assets`).
+wheel: install
+	rm -rf build dist/sid_atlas-*.whl
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
 
 prepare: install
 	$(VENV)/bin/sid-atlas prepare
@@ -94,4 +100,5 @@ bench: prepare
 	$(PY) -m benchmarks $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) geodata/cache data artifacts dashboard/map_component/vendor dashboard/map_component/geo tests/vendor
+	rm -rf $(VENV) cache data artifacts build dist dashboard/map_component/vendor tests/vendor \
+	  geodata/cache dashboard/map_component/geo dashboard/chart_component/data

@@ -11,4 +11,5 @@ collect_ignore = [
     "dashboard/serve.py",
     "benchmarks/baseline_app.py",
     "benchmarks/germany_app.py",
+    "benchmarks/map_app.py",  # draws the map component on import (registered only inside a running server)
 ]

@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --create: the new register starts empty, not with the shipped data (to restore a dump)",
     )
-    register = commands.add_parser("register", help="the membership register: export, undo, history")
+    register = commands.add_parser("register", help="the membership register: export, undo, history, init")
     register_commands = register.add_subparsers(dest="register_command", required=True, parser_class=_Parser)
     dump = register_commands.add_parser(
         "export",
@@ -124,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("import_id", type=_import_id, metavar="IMPORT_ID")
     history = register_commands.add_parser("history", parents=[db], help="imports and undos, newest first")
     history.add_argument("--limit", type=_count, default=20, metavar="N")
+    register_commands.add_parser(
+        "init",
+        parents=[db],
+        help="make every table of the register (seeded with the shipped data if new) or bring it to this "
+        "version: as the database's owner, so that the servers may run with a role that only reads and "
+        "writes rows (docs/operations.md)",
+    )
 
     editors = commands.add_parser("editors", help="editors' accounts for signing in to the register page")
     editor_commands = editors.add_subparsers(dest="editors_command", required=True, parser_class=_Parser)

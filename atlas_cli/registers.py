@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser, create: bool = False) -> None
         "--db",
         metavar="URL",
         help="SQLAlchemy URL of the register, without a password (default: $SID_ATLAS_REGISTER_URL, "
-        "[connections.register] in .streamlit/secrets.toml, else data/register.sqlite)",
+        "[connections.register] in ./.streamlit/secrets.toml, else register.sqlite in $SID_ATLAS_DATA)",
     )
     parser.add_argument(
         "--db-password-file",

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import random
 import time
@@ -211,32 +212,46 @@ def source_address(url: str, viewer: int) -> tuple[str, int] | None:
 
 
 class Viewer:
-    """One browser tab's worth of Streamlit session, driven over the websocket."""
+    """One browser tab's worth of Streamlit session, driven over the websocket.
 
-    def __init__(self, base: str, viewer: int):
+    ``cookie``: the ``sid_replica`` value a browser got from nginx (its replica
+    by affinity; without one, nginx spreads the sockets). :meth:`reconnect`
+    does what the browser does when its socket drops: connect again, asking to
+    resume the session it had (by id), and run the page from its address.
+    """
+
+    def __init__(self, base: str, viewer: int, cookie: str | None = None):
         self.ws_url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.origin = base
         self.viewer = viewer
+        self.cookie = cookie
         self.ws = None
+        self.session_id: str | None = None
         self.slider_id: str | None = None
         self.slider_fragment = ""  # the fragment the slider is drawn in: its change reruns only that, as in a browser
         self.query = ""
+        self.alerts: list[str] = []  # the info/warning/error boxes of the last run
         self.cache = MessageCache()
 
-    async def open(self, day: dt.date) -> Run:
-        """Connect and run the page as a visit to ``/?date=<day>`` would."""
+    async def _connect(self, resume: str | None = None) -> None:
         import websockets
 
-        # The browser offers compression and so does the app's config: measure with it.
+        # The browser offers compression and so does the app's config: measure with it. Resuming, it names its
+        # session third in the subprotocol list (the second is the XSRF token, which these viewers lack).
         self.ws = await websockets.connect(
             self.ws_url,
-            subprotocols=["streamlit"],
+            subprotocols=["streamlit", "x", resume] if resume else ["streamlit"],
             origin=self.origin,
             max_size=None,
             open_timeout=RUN_TIMEOUT_S,
             local_addr=source_address(self.ws_url, self.viewer),
+            additional_headers={"Cookie": f"sid_replica={self.cookie}"} if self.cookie else None,
         )
-        self.query = f"date={day.isoformat()}"
+
+    async def open(self, day: dt.date | None = None, query: str | None = None) -> Run:
+        """Connect and run the page as a visit to ``/?date=<day>`` (or ``/?<query>``) would."""
+        await self._connect()
+        self.query = f"date={day.isoformat()}" if query is None else query
         run = await self._rerun(None)
         if self.slider_id is None:
             raise RuntimeError("the page has no slider")
@@ -245,6 +260,19 @@ class Viewer:
     async def change(self, day: dt.date) -> Run:
         """Move the Stichtag slider to ``day``, as releasing the slider in the browser does."""
         return await self._rerun(day)
+
+    async def rerun(self) -> Run:
+        """Run the page again from its address, as a click elsewhere on the page would."""
+        return await self._rerun(None)
+
+    async def reconnect(self) -> Run:
+        """Connect again after the socket dropped, asking to resume this session; run the page from its address."""
+        previous = self.session_id
+        with contextlib.suppress(Exception):
+            await self.ws.close()
+        self.slider_id, self.slider_fragment = None, ""
+        await self._connect(resume=previous)
+        return await self._rerun(None)
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -265,6 +293,7 @@ class Viewer:
         started = time.perf_counter()
         await self.ws.send(request.SerializeToString())
         figure_ms = figure = title = None
+        self.alerts = []
         payload = refs = 0
         async with asyncio.timeout(RUN_TIMEOUT_S):
             while True:
@@ -284,6 +313,7 @@ class Viewer:
                     self.cache.keep(msg.hash, raw)
                 if kind == "new_session":
                     self.cache.max_age = msg.new_session.config.max_cached_message_age
+                    self.session_id = msg.new_session.initialize.session_id or self.session_id
                 elif kind == "script_finished":
                     if msg.script_finished not in (
                         ForwardMsg.FINISHED_SUCCESSFULLY,
@@ -306,6 +336,8 @@ class Viewer:
                         figure_ms, figure = (time.perf_counter() - started) * 1000, element.metric.body
                     elif element_kind == "heading" and title is None:
                         title = element.heading.body
+                    elif element_kind == "alert":
+                        self.alerts.append(element.alert.body)
 
 
 class _Crowd:

@@ -9,8 +9,9 @@ lifetime, no ETag), so every visit downloaded Leaflet, topojson-client and
   (:mod:`dashboard.mapassets`), refer to their scripts and styles with a
   content hash (``map.js?v=…``); each is reused for a minute and then
   revalidated with its ETag (a 304 of a few bytes when nothing changed);
-- the files it refers to, and the content-hashed geometry, tooltip and chart
-  data files, are ``immutable`` for a year: a changed file has another URL;
+- the files they refer to are ``immutable`` for a year: a changed file has
+  another URL (the page's data files — geometry, tooltips, charts — are not
+  component files: :mod:`dashboard.datafiles` serves them from the cache);
 - anything else below the component (a file asked for without its hash)
   gets an ETag and a day's lifetime.
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import re
 from pathlib import Path
 
 from dashboard import mapassets
@@ -34,7 +34,6 @@ ENTRIES = (ENTRY_JS, ENTRY_CSS)
 YEAR = "public, max-age=31536000, immutable"
 INDEX = "max-age=60"  # then revalidated with its ETag (304 when unchanged)
 OTHER = "public, max-age=86400"
-_HASHED = re.compile(r"^(geo|data)/[^/]+-[0-9a-f]{12}\.json$")
 _MEMO: dict[Path, tuple] = {}
 
 
@@ -112,14 +111,14 @@ def cache_control(rel: str, query: str, digest: str = "") -> str:
     --------
     >>> cache_control(PREFIX + "index.js", ""), cache_control(PREFIX + "map.js", "v=0123456789ab", "0123456789ab")
     ('max-age=60', 'public, max-age=31536000, immutable')
-    >>> cache_control(PREFIX + "geo/units-0123456789ab.json", ""), cache_control(PREFIX + "map.js", "v=1")
-    ('public, max-age=31536000, immutable', 'public, max-age=86400')
+    >>> cache_control(PREFIX + "map.js", "v=1")
+    'public, max-age=86400'
     """
     found = _split(rel)
     name = found[1] if found else ""
     if name in ENTRIES:
         return INDEX
-    if _HASHED.match(name) or (digest and query == f"v={digest}"):
+    if digest and query == f"v={digest}":
         return YEAR
     return OTHER
 

@@ -27,6 +27,7 @@ from dashboard import (
     chartview,
     datatable,
     figures,
+    freshness,
     members,
     press,
     session,
@@ -61,7 +62,7 @@ def coverage():
 
 
 def events():
-    return caches.remember("events", None, lambda: accessions.read_events().sort_values("date").reset_index(drop=True))
+    return chartview.events()
 
 
 def attribution() -> str:
@@ -90,14 +91,7 @@ def view_model(view: ViewState) -> viewmodel.ViewModel:
 
 def coverage_chart(evidence: str, region: str | None, today: dt.date, lang: str) -> str:
     """The URL of the coverage chart's data (it does not depend on the Stichtag): points up to the Datenstand."""
-
-    def make() -> str:
-        cov = coverage()
-        frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
-        chart = charts.coverage_chart(frame, events(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
-        return chartview.data_url(chart, f"coverage-{evidence}-{region or 'nrw'}-{lang}")
-
-    return caches.remember("coverage_chart", (evidence, region, today, lang), make)
+    return chartview.coverage_url(coverage(), evidence, region, today, lang)
 
 
 def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
@@ -113,14 +107,7 @@ def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
 
 def sizes_chart(today: dt.date, lang: str) -> str:
     """The URL of the network sizes chart's data."""
-
-    def make() -> str:
-        chart = charts.sizes_chart(
-            accessions.read_network_sizes(), FIRST_DAY, today, lang, provenance.data_as_of(coverage())
-        )
-        return chartview.data_url(chart, f"sizes-{lang}")
-
-    return caches.remember("sizes_chart", (today, lang), make, size=8)
+    return chartview.sizes_url(coverage(), today, lang)
 
 
 def member_table(view: ViewState):
@@ -344,6 +331,7 @@ def main() -> None:
     if press.is_embed(st.query_params):
         # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
         press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
+        freshness.watch()  # an embed left open on a page follows a register change too
         return
     now = page()
     now.page_run(data)
@@ -360,6 +348,7 @@ def main() -> None:
     lower_sections(now, cov)
     # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
     accessibility.feedback_form(lambda: accessibility.view_url(page().view), view.lang)
+    freshness.watch()  # a page left open follows a register change made anywhere (dashboard/freshness.py)
 
 
 def lower_sections(now: Session, cov) -> None:

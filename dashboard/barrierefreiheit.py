@@ -1,11 +1,11 @@
 """The "Erklärung zur Barrierefreiheit" (BITV NRW §4) and the feedback form (§5): the page ``/barrierefreiheit``.
 
-The statement's text is a template in ``docs/barrierefreiheit.de.md`` / ``.en.md``
-(its head holds the day of the last review); the page fills its slots
+The statement's text is a template in ``dashboard/texts/barrierefreiheit.de.md`` / ``.en.md``
+(package data; its head holds the day of the last review); the page fills its slots
 (:func:`dashboard.bitv.split_template`) from what only the deployment knows —
 the responsible body, the address covered, contacts besides the form
 (:func:`dashboard.bitv.configured`) — and from the one list of known failures,
-``docs/barrierefreiheit.maengel.toml`` (open entries only). What is not
+``dashboard/texts/barrierefreiheit.maengel.toml`` (open entries only). What is not
 configured says so plainly. The page is drawn in the language of
 :func:`dashboard.navigation.page_lang` (the atlas's, or ``?lang=en``).
 """

@@ -36,7 +36,6 @@ from pathlib import Path
 
 from exports.publisher import check_email, check_name, check_url
 from loaders.errors import InputError
-from loaders.paths import PROJECT_ROOT
 from register.config import SECRETS_PATH
 
 SECTION = "accessibility"
@@ -241,8 +240,9 @@ CHECKS = {
 
 
 # -- the statement's text -------------------------------------------------------------------------
-DOCS = PROJECT_ROOT / "docs"
-FAILURES = DOCS / "barrierefreiheit.maengel.toml"
+#: The statement's and the Leichte-Sprache page's texts and the list of known failures: package data of :mod:`dashboard`.
+TEXTS = Path(__file__).resolve().parent / "texts"
+FAILURES = TEXTS / "barrierefreiheit.maengel.toml"
 AREAS = ("map", "charts", "controls", "tables", "language", "exports", "pages")
 AREA_WORDS = {
     "map": ("Karte", "Map"),
@@ -342,7 +342,7 @@ def failures_markdown(lang: str, entries: list[Failure] | None = None) -> str:
 
 def statement_template(lang: str) -> tuple[dt.date | None, str]:
     """The statement's template in ``lang``: the review date of its head and its text without head and comments."""
-    text = (DOCS / f"barrierefreiheit.{lang}.md").read_text(encoding="utf-8")
+    text = (TEXTS / f"barrierefreiheit.{lang}.md").read_text(encoding="utf-8")
     reviewed = None
     if text.startswith("---\n"):
         head, text = text[4:].split("\n---\n", 1)
@@ -452,7 +452,7 @@ def reviewed_words(settings: Settings, template_day: dt.date | None, lang: str) 
 # -- the page in Leichter Sprache -----------------------------------------------------------------
 def easy_template() -> str:
     """The text of the page „Leichte Sprache“ (German only) without its comments."""
-    return _COMMENT.sub("", (DOCS / "leichte-sprache.de.md").read_text(encoding="utf-8"))
+    return _COMMENT.sub("", (TEXTS / "leichte-sprache.de.md").read_text(encoding="utf-8"))
 
 
 def line_by_line(markdown: str) -> str:

@@ -19,8 +19,11 @@ one instance is kept by ``st.cache_resource`` (:func:`process`), so
 Streamlit's metrics (``/_stcore/metrics``, for the operator) show what it
 holds, and an editor's "Clear cache" empties it too. Not here, because they
 are not data: database connections (``register_page.open_register``, the
-feedback engine) and the map's geometry files (:mod:`dashboard.mapview`, from
-the boundaries, which never change while the process runs).
+feedback engine) and the page's data files (:mod:`dashboard.datafiles`: files in
+the cache directory, content-addressed, so another data version has another
+name; the charts' URLs are kept on the coverage model, so they go with the
+generation, and the geometry's per process, since the boundaries never change
+while it runs).
 """
 
 from __future__ import annotations

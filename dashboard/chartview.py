@@ -7,31 +7,94 @@ is announced in a polite live region, Escape leaves.
 
 What a chart shows comes from :mod:`viewmodel.charts` (words, colours,
 points). It depends on the evidence filter, region, language and today, not
-on the Stichtag, so it is written once into a content-hashed file in the
-component's folder (like the map's geometry), fetched once by the browser,
-and a Stichtag change sends only the file's URL, the Stichtag / compare rules
-and the chart's height (about 150 bytes per chart).
+on the Stichtag, so it is written once into a content-addressed data file
+(:mod:`dashboard.datafiles`, like the map's geometry), fetched once by the
+browser, and a Stichtag change sends only the file's URL, the Stichtag /
+compare rules and the chart's height (about 150 bytes per chart).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 
-from dashboard.mapassets import CHART_DIR
+from dashboard import datafiles
 from dashboard.mapassets import CHART_NAME as NAME
-from dashboard.mapview import declared, write_geometry
+from dashboard.mapview import declared
+from loaders import accessions, provenance, store
+from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, LANGUAGES, REGION_KEYS
+from viewmodel import charts
+from viewmodel.model import remember
 
-DATA_DIR = CHART_DIR / "data"
 # Chart heights in pixels, fixed by the server (title, plot and a legend that wraps on a phone).
 HEIGHTS = {"coverage": 380, "sizes": 440}  # sizes: and the list of values published without a date
 
 
 def data_url(chart: dict, stem: str) -> str:
-    """Write a chart's data (:mod:`viewmodel.charts`) into the component's folder once; its URL relative to it."""
-    payload = json.dumps(chart, ensure_ascii=False, separators=(",", ":")).encode()
-    return write_geometry(f"chart-{stem}", payload, folder=DATA_DIR)
+    """Write a chart's data (:mod:`viewmodel.charts`) as a data file once (:mod:`dashboard.datafiles`); its URL."""
+    return datafiles.data_url(f"chart-{stem}", payload(chart))
+
+
+def payload(chart: dict) -> bytes:
+    """A chart's data as the browser fetches it (JSON)."""
+    return json.dumps(chart, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def render_chart(url: str, rules: list[list[str]], height: int, key: str) -> None:
     """Draw (first run) or move the rules of (later runs) the chart whose data is at ``url``."""
     declared(NAME)(key=key, data={"name": key, "data": url, "rules": rules, "height": height})
+
+
+@functools.cache
+def events():
+    """The regional events in date order (the charts mark them; the atlas's playback stops at them)."""
+    return accessions.read_events().sort_values("date").reset_index(drop=True)
+
+
+def coverage_chart(cov, evidence: str, region: str | None, today: dt.date, lang: str) -> dict:
+    """The coverage chart's data (it does not depend on the Stichtag): points up to the Datenstand."""
+    frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
+    return charts.coverage_chart(frame, events(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
+
+
+def sizes_chart(cov, today: dt.date, lang: str) -> dict:
+    """The network sizes chart's data."""
+    return charts.sizes_chart(accessions.read_network_sizes(), FIRST_DAY, today, lang, provenance.data_as_of(cov))
+
+
+def coverage_url(cov, evidence: str, region: str | None, today: dt.date, lang: str) -> str:
+    """The URL of :func:`coverage_chart`'s file, written once per coverage model and argument tuple."""
+    return remember(
+        cov,
+        ("chart-url", "coverage", evidence, region, today, lang),
+        lambda: data_url(coverage_chart(cov, evidence, region, today, lang), coverage_stem(evidence, region, lang)),
+    )
+
+
+def coverage_stem(evidence: str, region: str | None, lang: str) -> str:
+    return f"coverage-{evidence}-{region or 'nrw'}-{lang}"
+
+
+def sizes_url(cov, today: dt.date, lang: str) -> str:
+    """The URL of :func:`sizes_chart`'s file, written once per coverage model and argument tuple."""
+    return remember(
+        cov, ("chart-url", "sizes", today, lang), lambda: data_url(sizes_chart(cov, today, lang), f"sizes-{lang}")
+    )
+
+
+@datafiles.recipe("chart-coverage")
+def _coverage_again(evidence: str, region: str, lang: str) -> bytes:
+    """A coverage chart's bytes from its stem's words (``chart-coverage-<evidence>-<region|nrw>-<lang>``)."""
+    key = None if region == "nrw" else region
+    if evidence not in EVIDENCE_CHOICES or (key is not None and key not in REGION_KEYS) or lang not in LANGUAGES:
+        raise ValueError("no such chart")
+    return payload(coverage_chart(store.load_coverage(), evidence, key, dt.date.today(), lang))
+
+
+@datafiles.recipe("chart-sizes")
+def _sizes_again(lang: str) -> bytes:
+    """The sizes chart's bytes from its stem's words (``chart-sizes-<lang>``)."""
+    if lang not in LANGUAGES:
+        raise ValueError("no such chart")
+    return payload(sizes_chart(store.load_coverage(), dt.date.today(), lang))

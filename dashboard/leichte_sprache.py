@@ -4,7 +4,7 @@ What the atlas contains, how to use it, the essentials of the Erklärung zur
 Barrierefreiheit and where to read on — in Leichter Sprache, German only (it
 is a German-language requirement; the English view says so in English and
 offers the German text, since German text read as English would be garbled:
-WCAG 3.1.2). The text is ``docs/leichte-sprache.de.md``; its slots are filled
+WCAG 3.1.2). The text is ``dashboard/texts/leichte-sprache.de.md``; its slots are filled
 from the one list of known failures (the entries with words in Leichter
 Sprache) and from the deployment's settings (:mod:`dashboard.bitv`).
 

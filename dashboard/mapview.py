@@ -21,8 +21,8 @@ map script, so every rerun resends it (measured with 270 KB of GeoJSON: about
 333 KB over the websocket and 44–111 ms of server time per Stichtag change),
 and any style change alters the script hash, which re-mounts the iframe
 (flicker, Leaflet reloaded, zoom lost). This component instead writes the
-geometry once to a file in its folder, the browser fetches it once, and a
-rerun sends only ``{key: status}`` (a few bytes per unit), restyled in place.
+geometry once to a data file, the browser fetches it once, and a rerun sends
+only ``{key: status}`` (a few bytes per unit), restyled in place.
 
 Why components v2: a v1 component is an iframe, a document of its own (its
 own ``h1``, ``main`` and ``lang``, tooltips cut at its edge, a frame to
@@ -33,36 +33,37 @@ through a ``blob:`` URL, which the Content-Security-Policy refuses.
 
 Geometry travels as TopoJSON (each shared border once, about half the bytes
 of GeoJSON), decoded in the page by topojson-client. It is derived from
-licensed data, so it is written at run time into the git-ignored
-``map_component/geo/``; Leaflet and topojson-client are installed from the
+licensed data, so it is written at run time into the cache, content-addressed,
+and served by the server's data route (:mod:`dashboard.datafiles`:
+``/_sid/daten/<stem>-<hash>.json``, the URLs :func:`geometry_url` and
+:func:`tips_url` return); Leaflet and topojson-client are installed from the
 npm registry by ``scripts/install_leaflet.sh`` into ``map_component/vendor/``
-(``make install``). All are served from the component's folder
-(``/_stcore/bidi-components/sid-atlas.coverage_map/``) and fetched with URLs
-relative to ``map.js``, so no CDN, no static-serving switch and no
-dependence on the app's base path.
+(``make install``) and built into the wheel. They are served from the
+component's folder (``/_stcore/bidi-components/sid-atlas.coverage_map/``) and
+fetched with URLs relative to ``map.js``; the data files' URLs are absolute
+paths (below the app's base path, if any), which ``map.js`` resolves the same
+way. So no CDN, no static-serving switch and nothing written into the package.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import threading
-from pathlib import Path
 
 import streamlit as st
 from streamlit.components import v2 as components_v2
 
-from dashboard import mapassets
+from dashboard import datafiles, mapassets
 from dashboard.mapassets import CHART_DIR, COMPONENT_DIR
 from loaders import store, webgeometry
-from loaders.paths import atomic_write
+from loaders.boundaries import LEVELS
+from loaders.viewstate import LANGUAGES, REGION_KEYS, VIEW_LEVELS
 from viewmodel import tips
 from viewmodel.component import component_args, fixed_payload, label_points
 from viewmodel.model import ViewModel
 from viewmodel.tips import TipTable
 
-GEOMETRY_DIR = COMPONENT_DIR / "geo"
 # Tiles are optional decoration: the map is complete without them, and they are
 # only requested once a person picks a basemap.
 BASEMAPS = {
@@ -155,31 +156,42 @@ def lod_for(region: str | None) -> str:
 
 @functools.cache
 def geometry_url(level: str, region: str | None) -> str:
-    """Write the TopoJSON of one NRW view once and return its URL relative to the component page."""
-    lod = lod_for(region)
-    web = store.load_web_units(lod)
+    """Write the TopoJSON of one NRW view once (:mod:`dashboard.datafiles`); its URL."""
+    return write_geometry(geometry_stem(level, region), geometry_payload(level, region))
+
+
+def geometry_stem(level: str, region: str | None) -> str:
+    """The data file stem of a view's geometry: ``geo-<level>-<region|nrw>-<lod>``."""
+    return f"geo-{level}-{region or 'nrw'}-{lod_for(region)}"
+
+
+def geometry_payload(level: str, region: str | None) -> bytes:
+    """The TopoJSON of the units of ``level`` (in ``region``) at the level of detail for it."""
+    web = store.load_web_units(lod_for(region))
     keys = None
     if region is not None:
         in_level = web[web["level"] == level]
         keys = in_level.loc[in_level["key"].str.startswith(region), "key"]
-    return write_geometry(f"{level}-{region or 'nrw'}-{lod}", webgeometry.to_topojson(web, level, keys).encode())
+    return webgeometry.to_topojson(web, level, keys).encode()
 
 
-def write_geometry(stem: str, payload: bytes, prune: bool = True, folder: Path = GEOMETRY_DIR) -> str:
-    """Write a JSON payload (TopoJSON, by default) into ``folder`` of a component once; its URL relative to the component.
+def write_geometry(stem: str, payload: bytes) -> str:
+    """Write a JSON payload (TopoJSON, by default) as the data file of ``stem`` once; its URL.
 
-    The file name carries a content hash, so a browser never keeps stale
-    geometry and a changed file is fetched again exactly once; older files of
-    the same ``stem`` are removed.
+    The file name carries a content hash (:func:`dashboard.datafiles.data_url`),
+    so a browser never keeps stale geometry and a changed file is fetched again
+    exactly once.
     """
-    name = f"{stem}-{hashlib.sha256(payload).hexdigest()[:12]}.json"
-    target = folder / name
-    if not target.is_file():
-        for stale in folder.glob(f"{stem}-*.json") if prune else ():
-            stale.unlink()
-        with atomic_write(target) as handle:
-            handle.write(payload)
-    return f"{folder.name}/{name}"
+    return datafiles.data_url(stem, payload)
+
+
+@datafiles.recipe("geo")
+def _geometry_again(level: str, region: str, lod: str) -> bytes:
+    """A geometry file's bytes from its stem's words (``geo-<level>-<region|nrw>-<lod>``): rebuilt on request."""
+    key = None if region == "nrw" else region
+    if level not in LEVELS or (key is not None and key not in REGION_KEYS) or lod != lod_for(key):
+        raise ValueError("no such view")
+    return geometry_payload(level, key)
 
 
 @functools.cache
@@ -195,17 +207,35 @@ def bezirk_labels() -> tuple[dict, ...]:
 _TIPS_URLS: dict[int, tuple] = {}
 
 
+def tips_payload(table: TipTable) -> bytes:
+    """The map's fixed content (tooltip table, styles, labels) as the browser fetches it (JSON)."""
+    fixed = fixed_payload(table, list(bezirk_labels()))
+    return json.dumps(fixed, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def tips_url(table: TipTable, stem: str) -> str:
-    """Write the map's fixed content (tooltip table, styles, labels) beside the geometry once; its URL.
+    """Write the map's fixed content (:func:`tips_payload`) as a data file once; its URL.
 
     Content-hashed like the geometry, so browsers keep it for good.
     """
     known = _TIPS_URLS.get(id(table))
     if known is None or known[0] is not table:  # the id of a table that is gone may be reused
-        fixed = fixed_payload(table, list(bezirk_labels()))
-        payload = json.dumps(fixed, ensure_ascii=False, separators=(",", ":")).encode()
-        known = _TIPS_URLS[id(table)] = (table, write_geometry(f"tips-{stem}", payload, prune=False))
+        known = _TIPS_URLS[id(table)] = (table, write_geometry(f"tips-{stem}", tips_payload(table)))
     return known[1]
+
+
+def tips_stem(level: str, region: str | None, lang: str) -> str:
+    """The stem :func:`tips_url` is given for a view (the rebuild reads it back)."""
+    return f"{level}-{region or 'nrw'}-{lang}"
+
+
+@datafiles.recipe("tips")
+def _tips_again(level: str, region: str, lang: str) -> bytes:
+    """A tooltip table's bytes from its stem's words (``tips-<level>-<region|nrw>-<lang>``): rebuilt on request."""
+    key = None if region == "nrw" else region
+    if level not in VIEW_LEVELS or (key is not None and key not in REGION_KEYS) or lang not in LANGUAGES:
+        raise ValueError("no such view")
+    return tips_payload(tips.fixed_table(store.load_coverage(), level, key, lang))
 
 
 def render_map(
@@ -253,7 +283,7 @@ def render_map(
         model,
         units_url=geometry_url(level, region),
         tips=table,
-        tips_url=tips_url(table, f"{level}-{region or 'nrw'}-{lang}"),
+        tips_url=tips_url(table, tips_stem(level, region, lang)),
         # In a Bezirk view the other Bezirke are drawn muted around it.
         context_url=None if region is None else geometry_url("regierungsbezirk", None),
         labels=list(bezirk_labels()),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import press, session
+from dashboard import failover, press, session
 from loaders.viewstate import LANGUAGES
 from viewmodel.i18n import t
 
@@ -106,6 +106,7 @@ def run() -> None:
     current = st.navigation(pages, position="hidden")
     atlas = current.url_path == ""
     # The embedded map (``/?embed=…``, for an iframe) has no sidebar at all.
+    failover.notice(lang)  # a session whose replica was lost says so once (dashboard/failover.py)
     if not (atlas and press.is_embed(st.query_params)):
         page_links(st.sidebar, pages)
         if not atlas:

@@ -40,9 +40,9 @@ Everything else
     only for the embed view, :func:`frame_policy`), ``/_stcore/metrics``
     from the loopback only, ``/_stcore/health`` ``ok`` only while the
     coverage model loads, the page shell and Streamlit's words in the page's
-    language (:mod:`dashboard.chrome`), long
-    caching for the map's content-hashed geometry, and session ids removed
-    from every log line.
+    language (:mod:`dashboard.chrome`), the page's data files (map geometry,
+    tooltips, charts) content-addressed under ``/_sid/daten/``
+    (:mod:`dashboard.datafiles`), and session ids removed from every log line.
 """
 
 from __future__ import annotations
@@ -64,11 +64,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from dashboard import assets, chrome
+from dashboard import assets, chrome, datafiles
 
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
 SIGNIN_PATH = "/_sid/anmelden"
+#: The script ``sid-atlas serve`` runs (:mod:`dashboard.serve`); Streamlit reads the package's settings beside it
+#: (``dashboard/.streamlit/config.toml``, its script-level configuration), wherever the package is installed.
+LAUNCHER = Path(__file__).resolve().parent / "serve.py"
+STREAMLIT_CONFIG = LAUNCHER.parent / ".streamlit" / "config.toml"
 REGISTER_PAGE = "/register"
 FRAME_ANCESTORS_ENV = "SID_ATLAS_FRAME_ANCESTORS"
 # An editor's session holds one partner list at a time; a little more room for a replaced one.
@@ -83,7 +87,6 @@ HASHING_QUEUE = 16
 # How long an uploader grant outlives the page run that made it (each run renews it).
 UPLOADER_SECONDS = 3600
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-HASHED_GEOMETRY = re.compile(r"^/component/[^/]+/geo/[^/]+-[0-9a-f]{12}\.json$")
 
 # -- the wire's limits (README, "Sicherheit") --
 # The largest message a browser sends is a rerun carrying every widget's value: 16.3 KB measured in
@@ -833,15 +836,9 @@ class Guard:
                 {"cache-control": "public, max-age=31536000, immutable"},
                 head=method == "HEAD",
             )
-        elif method in ("GET", "HEAD") and (
-            answer := assets.response(
-                rel,
-                scope.get("query_string", b"").decode("latin-1"),
-                dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1"),
-            )
-        ):
-            # The map component's files with lifetimes and ETags (dashboard/assets.py).
+        elif method in ("GET", "HEAD") and (answer := await self._file(rel, scope)):
             status, body, headers = answer
+            headers = dict(headers)
             await _plain(
                 send,
                 status,
@@ -862,6 +859,18 @@ class Guard:
                 if method in ("GET", "HEAD")
                 else send,
             )
+
+    async def _file(self, rel: str, scope) -> tuple[int, bytes, dict[str, str]] | None:
+        """Status, body and headers of one of our files, or None when ``rel`` names none.
+
+        The page's data files (geometry, tooltips, charts) from the cache or
+        rebuilt (:mod:`dashboard.datafiles`); the components' files with
+        lifetimes and ETags (:mod:`dashboard.assets`).
+        """
+        etag = dict(scope["headers"]).get(b"if-none-match", b"").decode("latin-1")
+        if rel.startswith(datafiles.ROUTE):
+            return await datafiles.answer(rel, etag)
+        return assets.response(rel, scope.get("query_string", b"").decode("latin-1"), etag)
 
     async def _upload(self, scope, rel: str, receive, send) -> None:
         from streamlit import runtime
@@ -943,8 +952,6 @@ class Guard:
 
     def _decorated(self, send, rel: str, scope):
         extra = list(self.headers[frame_policy(rel, scope.get("query_string", b"").decode("latin-1"))])
-        if HASHED_GEOMETRY.match(rel):
-            extra.append((b"cache-control", b"public, max-age=31536000, immutable"))
         https = outside_https(scope)
         if https:
             extra.append((b"strict-transport-security", HSTS.encode()))
@@ -1146,11 +1153,39 @@ def no_outside_calls() -> None:
 def preflight(env: Mapping[str, str] = os.environ, address: str = "") -> Settings:
     """Everything the server needs checked before it listens; the settings, or a ValueError/RuntimeError naming the fault."""
     settings = Settings.from_env(env, address)
+    writable_cache()
+    from dashboard import freshness
+
+    freshness.period(env)  # a wrong $SID_ATLAS_FOLLOW_SECONDS stops the start, not the first page
     problems = protocol_problems()
     if problems:
         raise RuntimeError(f"Streamlit's client messages changed, decide in dashboard/webserver.py: {problems}")
     no_outside_calls()
     return settings
+
+
+def writable_cache() -> Path:
+    """The cache directory (``$SID_ATLAS_CACHE``), created and written to once; a ValueError naming it if it cannot be.
+
+    Everything the server derives at run time goes there (:mod:`loaders.paths`);
+    a replica that cannot write it would fail every viewer's first page instead.
+    """
+    import tempfile
+
+    from loaders import paths
+
+    where = paths.cache_root()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=where):
+            pass
+    except OSError as error:
+        raise ValueError(
+            f"{paths.CACHE_ENV}: cannot write the cache directory {where} ({error.strerror or error}); "
+            "give a writable folder (README, Operations)"
+        ) from None
+    os.environ.setdefault("MPLCONFIGDIR", str(where / "matplotlib"))  # matplotlib's font list, for press exports
+    return where
 
 
 def run(script: Path, port: int, address: str, settings: Settings) -> None:

@@ -121,7 +121,9 @@ def max_body() -> str:
     >>> max_body()
     '6m'
     """
-    with open(REPO / ".streamlit" / "config.toml", "rb") as handle:
+    from dashboard.webserver import STREAMLIT_CONFIG
+
+    with open(STREAMLIT_CONFIG, "rb") as handle:
         megabytes = tomllib.load(handle).get("server", {}).get("maxUploadSize", 200)
     return f"{int(megabytes) + 1}m"
 
@@ -204,15 +206,43 @@ def outer_proxy(address: str | None) -> str:
     return "\n".join(lines)
 
 
-def render_config(listen: int, replica_ports: Sequence[int], prefix: Path, *, outer: str | None = None) -> str:
-    """The nginx configuration for a proxy on ``127.0.0.1:listen`` in front of the replicas.
+def endpoint(value: int | str) -> str:
+    """A replica's or the proxy's ``address:port``: a bare port is one on 127.0.0.1.
+
+    Examples
+    --------
+    >>> endpoint(8601), endpoint("8601"), endpoint("10.0.0.11:8501"), endpoint("[2001:db8::b]:8501")
+    ('127.0.0.1:8601', '127.0.0.1:8601', '10.0.0.11:8501', '[2001:db8::b]:8501')
+    >>> endpoint("atlas-b:8501")
+    Traceback (most recent call last):
+    ValueError: not an address:port: 'atlas-b:8501'
+    """
+    import ipaddress
+
+    text = str(value)
+    if text.isdigit():
+        text = f"127.0.0.1:{text}"
+    host, _, port = text.rpartition(":")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        raise ValueError(f"not an address:port: {text!r}") from None
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"not an address:port: {text!r}")
+    return text
+
+
+def render_config(
+    listen: int | str, replica_ports: Sequence[int | str], prefix: Path, *, outer: str | None = None
+) -> str:
+    """The nginx configuration for a proxy on ``listen`` in front of the replicas.
 
     Parameters
     ----------
-    listen : int
-        The proxy's port on 127.0.0.1.
-    replica_ports : sequence of int
-        The replicas' ports on 127.0.0.1, at least one.
+    listen : int or str
+        The proxy's ``address:port``, or a port on 127.0.0.1.
+    replica_ports : sequence of int or str
+        The replicas' ``address:port`` (on their hosts), or ports on 127.0.0.1; at least one.
     prefix : path-like
         Directory for nginx's pid file, logs and temp files.
     outer : str, optional
@@ -221,11 +251,13 @@ def render_config(listen: int, replica_ports: Sequence[int], prefix: Path, *, ou
     """
     if not replica_ports:
         raise ValueError("at least one replica port is needed")
-    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in replica_ports)
+    servers = "\n".join(
+        f"        server {endpoint(replica)} max_fails=1 fail_timeout=10s;" for replica in replica_ports
+    )
     return (
         TEMPLATE.read_text(encoding="utf-8")
         .replace("@PREFIX@", str(prefix))
-        .replace("@LISTEN@", str(listen))
+        .replace("@LISTEN@", endpoint(listen))
         .replace("@SERVERS@", servers)
         .replace("@MAX_BODY@", max_body())
         .replace("@OUTER_PROXY@", outer_proxy(outer))
@@ -469,14 +501,18 @@ def main(argv: list[str] | None = None) -> int:
         help="run: replicas and nginx until Ctrl-C (default); render: print the nginx configuration",
     )
     parser.add_argument("--db", metavar="URL", help=f"the shared register (default: ${REGISTER_ENV})")
-    parser.add_argument("--port", type=int, default=8080, help="the proxy's port on 127.0.0.1 (default 8080)")
+    parser.add_argument(
+        "--port",
+        default="8080",
+        metavar="[ADDRESS:]PORT",
+        help="the proxy's port on 127.0.0.1, or ADDRESS:PORT (render only; default 8080)",
+    )
     parser.add_argument(
         "--replica-ports",
-        type=int,
         nargs="+",
-        default=[8601, 8602],
-        metavar="PORT",
-        help="the replicas' ports on 127.0.0.1 (default 8601 8602)",
+        default=["8601", "8602"],
+        metavar="[ADDRESS:]PORT",
+        help="the replicas' ports on 127.0.0.1, or ADDRESS:PORT on their hosts (render only; default 8601 8602)",
     )
     parser.add_argument("--prefix", type=Path, help="render: nginx's directory for pid, logs and temp files")
     parser.add_argument(
@@ -499,6 +535,9 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as error:
             raise SystemExit(f"scaleout: {error}") from None
         return 0
+    if not (args.port.isdigit() and all(port.isdigit() for port in args.replica_ports)):
+        raise SystemExit("scaleout: run starts everything on 127.0.0.1: give ports only (ADDRESS:PORT is for render)")
+    args.port, args.replica_ports = int(args.port), [int(port) for port in args.replica_ports]
     url = _register_url(args.db)
     # SIGTERM (e.g. from a service manager) stops everything like Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

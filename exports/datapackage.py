@@ -501,7 +501,7 @@ def _iso(day: dt.date) -> str | None:
 def credit_lines(facts: PackageFacts) -> list[str]:
     """The credits the licences require, each naming its licence: BKG (dl-de/by-2-0), DVG2 (dl-de/zero-2-0), the accessions.
 
-    The source's own credit (``geodata/sources.toml``) comes first, then its licence's
+    The source's own credit (``loaders/shipped/sources.toml``) comes first, then its licence's
     identifier if the credit does not name it already, title and address.
     """
     specs = manifest()

@@ -4,7 +4,7 @@ One description per column, used twice: as the field ``description`` (and
 ``constraints.enum``) in ``datapackage.json`` and in the package's
 ``README.txt``. The allowed values of a coded column come from the code that
 makes them (:data:`loaders.coverage.STATUSES`, :data:`loaders.dates.PRECISIONS`,
-:data:`loaders.accessions.KINDS`, the events in ``geodata/events.csv`` …), so a
+:data:`loaders.accessions.KINDS`, the events in ``loaders/shipped/events.csv`` …), so a
 new code cannot appear in a file without a test noticing that it has no meaning
 here. Columns of words (``status_text``) are not listed as codes: they are the
 view model's words, and the README quotes the ones the file holds.
@@ -303,7 +303,7 @@ KIND_MEANING: dict[str, Text] = {
 
 
 def event_meaning(lang: str) -> dict[str, str]:
-    """The regional events (``geodata/events.csv``) and ``separate``, in words.
+    """The regional events (``loaders/shipped/events.csv``) and ``separate``, in words.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Who joined #sicherimDienst when: the shipped accession data and its expansion.
 
-Three small tables live in ``geodata/``:
+Three small tables live in ``loaders/shipped/``:
 
 ``accessions.csv``
     One row per documented accession of a body (name as published, kind, key,

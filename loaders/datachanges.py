@@ -1,4 +1,4 @@
-"""What a change of the membership data changed: rows, figures, the Datenstand — for ``geodata/CHANGELOG.md``.
+"""What a change of the membership data changed: rows, figures, the Datenstand — for ``loaders/shipped/CHANGELOG.md``.
 
 Two folders of data tables (``accessions.csv``, ``events.csv``,
 ``network_sizes.csv``, optionally ``confirmations.csv``; e.g. an older version
@@ -14,8 +14,8 @@ its own coverage model:
 - the Datenstand and the content hash of each.
 
 Run it as ``python -m loaders.datachanges OLD_FOLDER [NEW_FOLDER]`` (the new
-folder defaults to the shipped ``geodata/``), or ``--digest [FOLDER]`` for the
-content hash that ``geodata/data-version.toml`` records.
+folder defaults to the shipped ``loaders/shipped/``), or ``--digest [FOLDER]`` for the
+content hash that ``loaders/shipped/data-version.toml`` records.
 
 Examples
 --------
@@ -263,8 +263,10 @@ def render(result: Comparison) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders.datachanges", description=__doc__.splitlines()[0])
     parser.add_argument("old", nargs="?", help="folder with the older tables")
-    parser.add_argument("new", nargs="?", default=str(SHIPPED_DIR), help="folder with the newer tables (geodata/)")
-    parser.add_argument("--digest", action="store_true", help="print the content hash of OLD (or geodata/)")
+    parser.add_argument(
+        "new", nargs="?", default=str(SHIPPED_DIR), help="folder with the newer tables (loaders/shipped/)"
+    )
+    parser.add_argument("--digest", action="store_true", help="print the content hash of OLD (or loaders/shipped/)")
     args = parser.parse_args(argv)
     if args.digest:
         print(digest_of(read_version(args.old or SHIPPED_DIR)))

@@ -50,7 +50,7 @@ from loaders.paths import SHARED_GEODATA_DIR, atomic_write, cache_dir
 from loaders.webgeometry import GRID_DEGREES, to_topojson
 
 ENV_SOURCE = "SID_ATLAS_GERMANY"
-DEFAULT_DIR = SHARED_GEODATA_DIR / "bkg-vg250-ew"
+DEFAULT_DIR = None if SHARED_GEODATA_DIR is None else SHARED_GEODATA_DIR / "bkg-vg250-ew"
 PATTERN = "de-*.geojson"
 LEVELS = ("land", "kreis", "gemeinde")
 # Bump when the cached tables change shape or the web tolerance changes.
@@ -97,7 +97,7 @@ def resolve_paths(source: Path | str | list | tuple | None = None) -> list[Path]
     source : path, list of paths or None
         A folder (all ``de-*.geojson`` in it), one file, or a list of files.
         ``None`` falls back to ``$SID_ATLAS_GERMANY`` (a folder or file), then
-        to ``../shared/geodata/bkg-vg250-ew/``.
+        to ``../shared/geodata/bkg-vg250-ew/`` beside a checkout.
 
     Raises
     ------
@@ -106,6 +106,8 @@ def resolve_paths(source: Path | str | list | tuple | None = None) -> list[Path]
     """
     if source is None:
         source = os.environ.get(ENV_SOURCE) or DEFAULT_DIR
+    if source is None:
+        raise SourceError(f"no VG250-EW source: set ${ENV_SOURCE} or pass the files")
     items = [source] if isinstance(source, (str, Path)) else list(source)
     paths: list[Path] = []
     for item in map(Path, items):

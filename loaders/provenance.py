@@ -43,10 +43,10 @@ table or the register's), the events, the published sizes and the
 confirmations, each row as its column values in a fixed column order, rows
 sorted —, so the same rows give the same hash whatever their order, CSV
 quoting, line endings or whether they come from a file or the register.
-``geodata/data-version.toml`` names the shipped version, its date and its
+``loaders/shipped/data-version.toml`` names the shipped version, its date and its
 hash; data whose hash differs from it (a register that was edited, an own
 table) is version ``<shipped>+<hash>`` of origin ``register`` or ``file``.
-``geodata/CHANGELOG.md`` says per version which rows changed and which
+``loaders/shipped/CHANGELOG.md`` says per version which rows changed and which
 figures moved; a test fails when the shipped hash has no entry there.
 
 Examples
@@ -127,7 +127,7 @@ class DataVersion:
 
 @dataclass(frozen=True)
 class ShippedVersion:
-    """``geodata/data-version.toml``: the shipped data's version, date and content hash."""
+    """``loaders/shipped/data-version.toml``: the shipped data's version, date and content hash."""
 
     version: str
     day: dt.date

@@ -1,7 +1,9 @@
-"""Find, fetch and verify the official source files named in ``geodata/sources.toml``.
+"""Find, fetch and verify the official source files named in the shipped manifest (``loaders/shipped/sources.toml``).
 
 Resolution order for each file: an explicit path (``--source`` or
-``$SID_ATLAS_GEODATA``), the cache, ``../shared/geodata/``, then a download.
+``$SID_ATLAS_GEODATA``, the official geodata folder), the cache,
+``../shared/geodata/`` beside a checkout (:data:`loaders.paths.SHARED_GEODATA_DIR`,
+a developer convenience), then a download.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class ResolvedSource:
 
 
 def manifest() -> dict[str, SourceSpec]:
-    """The source manifest shipped in ``geodata/sources.toml``."""
+    """The source manifest shipped in ``loaders/shipped/sources.toml``."""
     with MANIFEST.open("rb") as handle:
         data = tomllib.load(handle)
     return {key: SourceSpec(id=key, **value) for key, value in data.items()}
@@ -132,7 +134,7 @@ def resolve(
             return ResolvedSource(spec, cached, "cache")
         cached.unlink()  # a damaged cache entry is rebuilt, not trusted
 
-    for candidate in _candidates(SHARED_GEODATA_DIR, spec):
+    for candidate in _candidates(SHARED_GEODATA_DIR, spec) if SHARED_GEODATA_DIR is not None else ():
         if candidate.is_file():
             return ResolvedSource(spec, _verified(candidate, spec, "shared"), "shared")
 
@@ -144,10 +146,11 @@ def resolve(
             reason = str(error)
     else:
         reason = "download disabled"
+    place = SHARED_GEODATA_DIR / spec.folder if SHARED_GEODATA_DIR is not None else f"FOLDER/{spec.folder}"
     raise SourceError(
         f"no source for {spec.file} ({reason}). Provide it in one of three ways: "
-        f"(1) sid-atlas prepare --source FOLDER or ${ENV_SOURCE}=FOLDER; "
-        f"(2) place it in {SHARED_GEODATA_DIR / spec.folder}; "
+        f"(1) sid-atlas prepare --source FOLDER or ${ENV_SOURCE}=FOLDER (the official geodata folder); "
+        f"(2) place it in {place}; "
         f"(3) allow a download from {spec.url} (or set ${ENV_MIRROR} to a mirror)"
     )
 

@@ -1,12 +1,13 @@
 """The membership register: documented accessions in a database, with their whole history.
 
 Where it lives
-    SQLite by default (``data/register.sqlite``, git-ignored), created and
+    SQLite by default (``register.sqlite`` in ``$SID_ATLAS_DATA``, in a
+    checkout its git-ignored ``data/``: :func:`default_path`), created and
     seeded from the shipped accession data on first use; any SQLAlchemy URL
     otherwise — PostgreSQL is the production target. :func:`configured_url`
     follows Streamlit's ``st.connection`` conventions: ``--db URL``, else
     ``$SID_ATLAS_REGISTER_URL``, else ``[connections.register]`` in
-    ``.streamlit/secrets.toml``.
+    ``.streamlit/secrets.toml`` of the working directory.
 
 The rooms
     :mod:`register.config`
@@ -41,7 +42,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from register.config import CONNECTION_NAME, DEFAULT_PATH, SECRETS_PATH, URL_ENV, configured_url, default_url
+from register.config import CONNECTION_NAME, SECRETS_PATH, URL_ENV, configured_url, default_path, default_url
 from register.errors import RegisterError
 
 if TYPE_CHECKING:
@@ -61,7 +62,6 @@ _LAZY = {
 
 __all__ = [
     "CONNECTION_NAME",
-    "DEFAULT_PATH",
     "EDITABLE",
     "SECRETS_PATH",
     "SEED_USER",
@@ -70,6 +70,7 @@ __all__ = [
     "Register",
     "RegisterError",
     "configured_url",
+    "default_path",
     "default_url",
     "identity",
     "open_configured",

@@ -12,12 +12,13 @@ import tomllib
 from pathlib import Path
 
 from loaders.errors import InputError
-from loaders.paths import PROJECT_ROOT
+from loaders.paths import data_root
 
 URL_ENV = "SID_ATLAS_REGISTER_URL"
-SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+#: Streamlit's secrets file of the working directory (relative: resolved where a command or the server runs,
+#: the file ``st.secrets`` reads there too). ``make run`` runs in the checkout, so it is the checkout's.
+SECRETS_PATH = Path(".streamlit") / "secrets.toml"
 CONNECTION_NAME = "register"
-DEFAULT_PATH = PROJECT_ROOT / "data" / "register.sqlite"
 
 
 def configured_url(explicit: str | None = None, secrets_path: Path = SECRETS_PATH) -> str | None:
@@ -72,6 +73,11 @@ def configured_url(explicit: str | None = None, secrets_path: Path = SECRETS_PAT
     )
 
 
+def default_path() -> Path:
+    """The embedded SQLite register: ``register.sqlite`` in the data folder (:func:`loaders.paths.data_root`)."""
+    return data_root() / "register.sqlite"
+
+
 def default_url() -> str:
-    """The embedded SQLite register under the git-ignored ``data/`` folder."""
-    return f"sqlite:///{DEFAULT_PATH}"
+    """The embedded SQLite register (:func:`default_path`), when no other is configured."""
+    return f"sqlite:///{default_path()}"

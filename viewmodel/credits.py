@@ -1,6 +1,6 @@
 """The credits the geodata licences require: one text for the screen, every picture and every export.
 
-Built from ``geodata/sources.toml``: each source's required statements, each
+Built from ``loaders/shipped/sources.toml``: each source's required statements, each
 followed by the licence it stands under, the mandatory BKG credit first (DVG2's
 licence, dl-de/zero-2-0, requires none; its suggested credit follows as a
 courtesy). dl-de/by-2-0 asks for a reference to the licence text, so its

@@ -941,6 +941,11 @@ TEXTS = {
     "reg_report_caption": ("Prüfung der Datei, Zeile für Zeile", "The file's check, row by row"),
     "reg_changes_caption": ("Änderungen des Eintrags {id}", "Changes of entry {id}"),
     "reg_members_caption": ("Mitglieder im Register ({n})", "Members in the register ({n})"),
+    # -- a session that moved to another replica (dashboard/failover.py) --
+    "reconnected": (
+        "Die Verbindung wurde wiederhergestellt; die Ansicht wurde aus der Adresse neu geladen.",
+        "The connection was restored; the view was reloaded from the address.",
+    ),
 }
 
 KIND_LABELS = {

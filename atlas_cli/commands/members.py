@@ -46,11 +46,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_register(args: argparse.Namespace) -> int:
-    """``register export|undo|history``: the register's dump, an undo, the import history."""
+    """``register export|undo|history|init``: the register's dump, an undo, the import history, its tables."""
     import register
 
     if args.register_command == "export":
         check_out(args.out)
+    if args.register_command == "init":
+        return _init(args)
     with registers.open_register(args) as reg:
         if args.register_command == "export":
             text = reg.export(at=args.at)
@@ -65,6 +67,25 @@ def cmd_register(args: argparse.Namespace) -> int:
             print(f"Import {args.import_id} rückgängig gemacht (Eintrag #{undo_id})")
         else:
             sys.stdout.write(register.render_history(reg.history(args.limit)))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Every table the register and the server use (membership history, editors, sign-ins, feedback), made now.
+
+    The server makes a missing table on first use; made here by the owner, the
+    replicas never need more than to read and write rows.
+    """
+    from register import editors, feedback, schema, signin
+
+    with registers.open_register(args, create=True) as reg:
+        for module in (editors, signin, feedback):
+            module.ensure(reg.engine)
+        entries = len(reg.history(None))
+        print(
+            f"Register bereit: {reg.safe_url} (Schema-Version {schema.SCHEMA_VERSION}, {entries} Einträge; "
+            "Tabellen für Register, Konten, Anmeldungen und Rückmeldungen)"
+        )
     return 0
 
 

@@ -13,21 +13,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     A wrong setting in the environment (``$SID_ATLAS_FRAME_ANCESTORS``,
     ``$SID_ATLAS_TRUSTED_PROXY``, ``$SID_ATLAS_SERVER_NAMES``) is one line and
-    exit code 2, before anything listens.
+    exit code 2, before anything listens. The server's Streamlit settings are
+    the package's own (``dashboard/.streamlit/config.toml``, read beside the
+    entry script wherever the package is installed); the working directory
+    stays where it was started, so its ``.streamlit/secrets.toml`` is the one read.
     """
-    from loaders.paths import PROJECT_ROOT
-
-    launcher = PROJECT_ROOT / "dashboard" / "serve.py"
-    if not launcher.is_file():
-        raise InputError("the dashboard is not installed in this checkout")
     from dashboard import webserver
 
     try:
         settings = webserver.preflight(os.environ, args.address)
     except ValueError as error:
         raise InputError(str(error)) from None
-    # Streamlit reads .streamlit/config.toml from the working directory; run from the
-    # project root so its settings (no usage statistics, static serving) always apply.
-    os.chdir(PROJECT_ROOT)
-    webserver.run(launcher, args.port, args.address, settings)
+    webserver.run(webserver.LAUNCHER, args.port, args.address, settings)
     return 0

@@ -376,7 +376,7 @@ def charts(app: AppTest) -> dict:
 def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     import json
 
-    from dashboard import chartview
+    from dashboard import chartview, datafiles
     from loaders import provenance, store
     from loaders.viewstate import FIRST_DAY, ViewState
     from viewmodel.model import build
@@ -391,7 +391,7 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     ]
     assert shown["chart-sizes"]["rules"] == [["2024-02-01", "Stichtag: 1. Februar 2024"]]
     assert coverage_args["height"] == chartview.HEIGHTS["coverage"]
-    data = json.loads((chartview.CHART_DIR / coverage_args["data"]).read_text(encoding="utf-8"))
+    data = json.loads(datafiles.path_of(coverage_args["data"]).read_text(encoding="utf-8"))
     assert data["lang"] == "de" and data["label"] == "Diagramm: Abdeckung im Verlauf"
     cov = store.load_coverage()
     # The points end at the Datenstand, marked by its rule; the time after it is a band, no point.
@@ -417,11 +417,11 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
 def test_the_english_charts_have_their_own_words():
     import json
 
-    from dashboard import chartview
+    from dashboard import datafiles
 
     shown = charts(run(date="2024-02-01", lang="en"))
     assert shown["chart-coverage"]["rules"] == [["2024-02-01", "Reference date: 1 February 2024"]]
-    data = json.loads((chartview.CHART_DIR / shown["chart-sizes"]["data"]).read_text(encoding="utf-8"))
+    data = json.loads(datafiles.path_of(shown["chart-sizes"]["data"]).read_text(encoding="utf-8"))
     assert data["lang"] == "en" and data["title"].startswith("Published network size")
     assert "arrow keys" in data["keys"]
 

@@ -51,7 +51,7 @@ def test_detmold_accession_day_and_the_day_before(app_url, page):
     # In the page itself: no frame, and the map's element is marked to tell a re-mount from a restyle.
     assert page.locator("iframe").count() == 0
     root.evaluate("(el) => { el.__sameMap = true; }")
-    geometry_before = [url for url in page.requests if "/geo/" in url]
+    geometry_before = [url for url in page.requests if "/_sid/daten/" in url and "/chart-" not in url]
     shoot(page, "map-detmold-2024-02-01.png")
 
     previous_day(page)
@@ -66,7 +66,7 @@ def test_detmold_accession_day_and_the_day_before(app_url, page):
 
     # Restyled in place: the same element, and no geometry fetched again.
     assert in_map(page, "(root) => root.__sameMap === true")
-    geometry_after = [url for url in page.requests if "/geo/" in url]
+    geometry_after = [url for url in page.requests if "/_sid/daten/" in url and "/chart-" not in url]
     # Units, the Bezirke around them, and the fixed tooltip table (viewmodel.tips), each once.
     assert geometry_after == geometry_before and len(set(geometry_before)) == len(geometry_before) == 3
     assert all(count == 1 for count in page.evaluate("() => Object.values(window.sidMap.fetches)"))

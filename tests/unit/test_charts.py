@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dashboard.chartview import CHART_DIR
+from dashboard.mapassets import CHART_DIR
 from loaders import accessions, provenance
 from loaders.errors import DataError
 from loaders.viewstate import FIRST_DAY
@@ -85,7 +85,9 @@ def test_an_undated_size_is_listed_never_plotted():
 
 
 def test_the_server_hands_out_the_chart_files_versioned_and_its_data_for_a_year():
-    from dashboard import assets, chartview, mapassets
+    import asyncio
+
+    from dashboard import assets, chartview, datafiles, mapassets
 
     prefix = next(p for p, folder in mapassets.FOLDERS.items() if folder == CHART_DIR)
     assert prefix == "/_stcore/bidi-components/sid-atlas.timeline_chart/"  # where Streamlit asks for them
@@ -100,10 +102,11 @@ def test_the_server_hands_out_the_chart_files_versioned_and_its_data_for_a_year(
     assert f'@import url("chart.css?v={mapassets.digest(CHART_DIR / "chart.css")}");' in body.decode("utf-8")
     url = chartview.data_url({"days": ["2024-02-01"]}, "test-unit")
     try:
-        status, body, headers = assets.response(prefix + url, "", None)
+        status, body, headers = asyncio.run(datafiles.answer(url, None))
         assert status == 200 and body == b'{"days":["2024-02-01"]}' and headers["cache-control"] == assets.YEAR
+        assert url.startswith("/_sid/daten/chart-test-unit-") and assets.response(prefix + url, "", None) is None
     finally:
-        (CHART_DIR / url).unlink()
+        datafiles.path_of(url).unlink()
     assert assets.response(prefix + "../map_component/map.js", "", None) is None
 
 

@@ -37,12 +37,12 @@ def test_source_dates_are_as_sure_as_their_provenance():
 
 
 def test_the_credit_text_lives_in_one_place():
-    allowed = {"geodata/sources.toml", "viewmodel/credits.py", "exports/style.py"}
+    allowed = {"loaders/shipped/sources.toml", "viewmodel/credits.py", "exports/style.py"}
     found = set()
     for pattern in ("*.py", "*.js", "*.html", "*.toml"):
         for path in ROOT.rglob(pattern):
             relative = path.relative_to(ROOT).as_posix()
-            if relative.startswith((".venv/", "tests/", "geodata/cache/")) or "/vendor/" in relative:
+            if relative.startswith((".venv/", "tests/", "cache/", "build/")) or "/vendor/" in relative:
                 continue
             if "GeoBasis-DE" in path.read_text(encoding="utf-8", errors="ignore"):
                 found.add(relative)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.webserver import STREAMLIT_CONFIG
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from register.partnerlist import read_partner_list
@@ -445,7 +446,7 @@ def test_check_the_register_upload_and_the_streamlit_server_share_the_file_cap()
 
     from dashboard import register_view
 
-    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads(STREAMLIT_CONFIG.read_text())
     assert LIMITS.file_bytes == register_view.MAX_UPLOAD_MB * 1024 * 1024
     assert config["server"]["maxUploadSize"] == register_view.MAX_UPLOAD_MB
 

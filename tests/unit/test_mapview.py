@@ -11,7 +11,8 @@ from dataclasses import replace
 import pytest
 from shapely import Point
 
-from dashboard import mapview
+from dashboard import datafiles, mapview
+from loaders.paths import cache_dir
 from loaders.viewstate import ViewState
 from tests.helpers import decode
 from viewmodel import palette
@@ -102,9 +103,9 @@ def test_no_tiles_unless_chosen(model):
 )
 def test_geometry_file_is_written_once_and_fits_the_budget(level, region, limit_kb):
     url = mapview.geometry_url(level, region)
-    path = mapview.COMPONENT_DIR / url
+    path = datafiles.path_of(url)
     data = path.read_bytes()
-    assert url.startswith("geo/") and path.parent == mapview.GEOMETRY_DIR
+    assert url.startswith(f"/_sid/daten/geo-{level}-{region or 'nrw'}-") and path.parent == cache_dir() / "daten"
     assert len(data) <= limit_kb * 1024 and len(gzip.compress(data)) <= 100 * 1024
     assert json.loads(data)["type"] == "Topology"
     assert all(key.startswith(region or "05") for key in decode(data))

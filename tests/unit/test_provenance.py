@@ -120,8 +120,8 @@ def test_the_content_hash_changes_with_any_cell(tmp_path):
 def test_the_shipped_data_is_the_version_its_manifest_names(coverage):
     manifest = provenance.shipped_manifest()
     assert provenance.shipped_digest() == manifest.digest, (
-        "the shipped data changed: give it a new version and date in geodata/data-version.toml with the hash "
-        "printed by `python -m loaders.datachanges --digest`, and write its entry in geodata/CHANGELOG.md"
+        "the shipped data changed: give it a new version and date in loaders/shipped/data-version.toml with the hash "
+        "printed by `python -m loaders.datachanges --digest`, and write its entry in loaders/shipped/CHANGELOG.md"
     )
     version = provenance.data_version(coverage)
     assert version == provenance.DataVersion(manifest.version, manifest.digest, manifest.day, "shipped")
@@ -132,7 +132,7 @@ def test_the_changelog_names_the_current_version_and_its_hash():
     manifest = provenance.shipped_manifest()
     text = provenance.CHANGELOG.read_text(encoding="utf-8")
     heading = f"## {manifest.version} – {manifest.day.isoformat()}"
-    assert heading in text, f"geodata/CHANGELOG.md has no entry {heading!r}"
+    assert heading in text, f"loaders/shipped/CHANGELOG.md has no entry {heading!r}"
     entry = text.split(heading, 1)[1].split("\n## ", 1)[0]
     assert f"`{manifest.digest}`" in entry, "the CHANGELOG entry does not name the version's content hash"
     # The newest entry comes first.

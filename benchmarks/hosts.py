@@ -1,0 +1,569 @@
+"""Hosts for real: the atlas installed from its wheel on two replica hosts, nginx and PostgreSQL on hosts of their own.
+
+Each host is a Linux network namespace with an address of its own on one
+bridge (in a namespace of its own too), so every packet between them crosses a
+network interface and nothing reaches any other network: there is no route
+out. The names of everything made here begin with ``sidh-`` and a random tag;
+:class:`Network` removes all of it again, whatever happened.
+
+- ``db`` (10.21.0.10): a PostgreSQL cluster of its own, with an owner role
+  that makes the register's tables (``sid-atlas register init``) and a
+  least-privilege role the replicas use (rows only);
+- ``a``, ``b`` (10.21.0.11, .12): ``sid-atlas serve`` from a fresh virtual
+  environment with the wheel built from the checkout installed, made
+  read-only, run as an unprivileged user, each with its own cache directory
+  (:func:`install`);
+- ``proxy`` (10.21.0.2): nginx with the shipped template
+  (``deploy.scaleout.render_config``);
+- ``client`` (10.21.0.100): every browser and viewer — one address for all,
+  as a ministry behind one NAT.
+
+The code of the test and the benchmark reaches the client host by running in
+a thread that has joined its namespace (:func:`inside`): sockets opened there
+(urllib, websockets, Chromium started from there) are the client host's.
+
+Needs root (``ip netns``), iproute2, nginx, PostgreSQL's server programs and
+util-linux's ``setpriv``; :func:`missing` says what is not there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.server import REPO
+
+SUBNET = "10.21.0"
+HOSTS = {"proxy": 2, "db": 10, "a": 11, "b": 12, "client": 100}
+REPLICAS = ("a", "b")
+REPLICA_PORT, PROXY_PORT, PG_PORT = 8501, 8080, 5432
+NOBODY = 65534  # the replicas run as nobody/nogroup, as the unit runs them as sid-atlas
+OWNER, APP = "atlas_owner", "atlas_app"
+CLONE_NEWNET = 0x40000000
+#: How often an idle page checks the register here (production: 60 s, dashboard/freshness.py).
+FOLLOW_SECONDS = 5
+
+
+def missing() -> str | None:
+    """Why the hosts cannot be built here (None: they can)."""
+    if os.geteuid() != 0:
+        return "network namespaces need root (ip netns); CI runs as root"
+    for name, package in (("ip", "iproute2"), ("setpriv", "util-linux"), ("runuser", "util-linux")):
+        if not shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin"):
+            return f"{name} is not installed (apt-get install {package})"
+    from deploy import scaleout
+
+    if scaleout.find_nginx() is None:
+        return "nginx is not installed (apt-get install nginx)"
+    if postgres_bin() is None:
+        return "PostgreSQL's server programs are not installed (apt-get install postgresql)"
+    return None
+
+
+def postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+def address(host: str) -> str:
+    return f"{SUBNET}.{HOSTS[host]}"
+
+
+# -- the network -----------------------------------------------------------------------------------
+def _run(argv: Sequence[str], **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run(list(argv), capture_output=True, text=True, timeout=kwargs.pop("timeout", 120), **kwargs)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return done
+
+
+class Network:
+    """The namespaces, the bridge and the processes started in them; all removed on :meth:`close`."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.tag = f"sidh-{secrets.token_hex(3)}"
+        self.processes: list[subprocess.Popen] = []
+        self.cleanups: list[Callable[[], None]] = []
+        self.made: list[str] = []
+
+    def ns(self, host: str) -> str:
+        return f"{self.tag}-{host}"
+
+    def up(self) -> Network:
+        bridge = self.ns("net")
+        _run(["ip", "netns", "add", bridge])
+        self.made.append(bridge)
+        _run(["ip", "-n", bridge, "link", "add", "br0", "type", "bridge"])
+        _run(["ip", "-n", bridge, "link", "set", "br0", "up"])
+        for host in HOSTS:
+            name = self.ns(host)
+            _run(["ip", "netns", "add", name])
+            self.made.append(name)
+            # One cable per host: eth0 in the host, port-<host> in the bridge's namespace.
+            _run(
+                [
+                    "ip",
+                    "-n",
+                    bridge,
+                    "link",
+                    "add",
+                    f"port-{host}",
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    "eth0",
+                    "netns",
+                    name,
+                ]
+            )
+            _run(["ip", "-n", bridge, "link", "set", f"port-{host}", "master", "br0", "up"])
+            _run(["ip", "-n", name, "addr", "add", f"{address(host)}/24", "dev", "eth0"])
+            _run(["ip", "-n", name, "link", "set", "eth0", "up"])
+            _run(["ip", "-n", name, "link", "set", "lo", "up"])
+        return self
+
+    def exec(self, host: str, argv: Sequence[str], user: int | None = None) -> list[str]:
+        """``argv`` on ``host`` (as ``user``, else root)."""
+        prefix = ["ip", "netns", "exec", self.ns(host)]
+        if user is not None:
+            prefix += ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--"]
+        return prefix + [str(a) for a in argv]
+
+    def run(self, host: str, argv: Sequence[str], *, user: int | None = None, **kwargs) -> subprocess.CompletedProcess:
+        return _run(self.exec(host, argv, user), **kwargs)
+
+    def start(
+        self, host: str, argv: Sequence[str], log: Path, *, user: int | None = None, **kwargs
+    ) -> subprocess.Popen:
+        """A long-running process on ``host``, in its own session (stopped by its id on :meth:`close`)."""
+        with open(log, "ab") as out:
+            process = subprocess.Popen(
+                self.exec(host, argv, user), stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **kwargs
+            )
+        self.processes.append(process)
+        return process
+
+    def unplug(self, host: str) -> None:
+        """Pull ``host``'s cable: nothing reaches it, nothing it sends arrives (its processes keep running)."""
+        _run(["ip", "-n", self.ns("net"), "link", "set", f"port-{host}", "down"])
+
+    def plug(self, host: str) -> None:
+        _run(["ip", "-n", self.ns("net"), "link", "set", f"port-{host}", "up"])
+
+    def close(self) -> None:
+        for cleanup in reversed(self.cleanups):
+            with contextlib.suppress(Exception):
+                cleanup()
+        for process in self.processes:
+            stop(process)
+        for name in reversed(self.made):
+            subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30)
+        self.made.clear()
+
+
+def stop(process: subprocess.Popen, grace: float = 10) -> None:
+    """Stop a process of ours and its group (by id): SIGTERM, then SIGKILL after ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
+
+
+def inside(net: Network, host: str, task: Callable[[], object], timeout: float = 600) -> object:
+    """``task()`` in a thread that has joined ``host``'s network namespace: its sockets and children are that host's."""
+
+    def joined():
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/run/netns/{net.ns(host)}", os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), f"setns into {net.ns(host)}")
+        finally:
+            os.close(fd)
+        return task()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(joined).result(timeout=timeout)
+
+
+def fetch(url: str, cookie: str | None = None, timeout: float = 10) -> tuple[int, bytes, dict[str, str]]:
+    """GET ``url`` (from the thread's host), optionally as the browser with the replica cookie ``cookie``."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(url, headers={"Cookie": f"sid_replica={cookie}"} if cookie else {})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+# -- the database host ---------------------------------------------------------------------------
+@dataclass
+class Database:
+    owner_url: str
+    app_url: str
+    folder: Path
+
+
+def start_database(net: Network, folder: Path) -> Database:
+    """A PostgreSQL cluster on the database host: the owner and the replicas' role, each with a password."""
+    bindir = postgres_bin()
+    folder.mkdir(parents=True)
+    shutil.chown(folder, "postgres", "postgres")
+    folder.chmod(0o700)
+    as_postgres = ["runuser", "-u", "postgres", "--"]
+    data = folder / "data"
+    _run(
+        [
+            *as_postgres,
+            bindir / "initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+        ]
+    )
+    with open(data / "pg_hba.conf", "a", encoding="utf-8") as hba:
+        hba.write(f"host all all {SUBNET}.0/24 scram-sha-256\n")
+    options = (
+        f"-c listen_addresses={address('db')} -p {PG_PORT} -k {folder} "
+        # A host that vanished mid-transaction must not hold the register's write lock for hours.
+        "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
+        "-c idle_in_transaction_session_timeout=60s"
+    )
+    net.run(
+        "db", [*as_postgres, bindir / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w", "-o", options, "start"]
+    )
+    net.cleanups.append(
+        lambda: net.run("db", [*as_postgres, bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"], timeout=60)
+    )
+    owner_pw, app_pw = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
+    # The roles and grants of docs/operations.md ("PostgreSQL roles").
+    sql = f"""
+        CREATE ROLE {OWNER} LOGIN PASSWORD '{owner_pw}';
+        CREATE ROLE {APP} LOGIN PASSWORD '{app_pw}';
+        CREATE DATABASE atlas OWNER {OWNER};
+        \\c atlas
+        REVOKE ALL ON SCHEMA public FROM PUBLIC;
+        GRANT USAGE ON SCHEMA public TO {APP};
+        ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER} IN SCHEMA public
+            GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP};
+        ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {APP};
+    """
+    psql(net, folder, sql)
+    base = f"postgresql+psycopg://{{user}}:{{pw}}@{address('db')}:{PG_PORT}/atlas"
+    return Database(base.format(user=OWNER, pw=owner_pw), base.format(user=APP, pw=app_pw), folder)
+
+
+def psql(net: Network, folder: Path, sql: str, database: str = "postgres") -> str:
+    """SQL as the cluster's superuser over its socket (in ``folder``), on the database host."""
+    bindir = postgres_bin()
+    return net.run(
+        "db",
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            bindir / "psql",
+            "-h",
+            folder,
+            "-p",
+            PG_PORT,
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qAt",
+        ],
+        input=sql,
+    ).stdout
+
+
+# -- the installed atlas -------------------------------------------------------------------------
+def checkout_copy(dest: Path) -> Path:
+    """The checkout's tracked files and the npm-installed assets (``make install``), as a clean clone would hold them."""
+    from dashboard import mapassets
+
+    listed = _run(["git", "-C", REPO, "ls-files", "-z"]).stdout.split("\0")
+    vendor = [
+        p.relative_to(REPO).as_posix() for folder in {v.parent for v in mapassets.VENDOR} for p in folder.rglob("*")
+    ]
+    for relative in filter(None, listed + vendor):
+        source, target = REPO / relative, dest / relative
+        if source.is_dir() and not source.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target, follow_symlinks=False)
+    return dest
+
+
+def build_wheel(source: Path, out: Path) -> Path:
+    """``pip wheel`` of the tree ``source`` (``make wheel`` does the same in the checkout)."""
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            out,
+            source,
+        ],
+        timeout=300,
+    )
+    (wheel,) = out.glob("sid_atlas-*.whl")
+    return wheel
+
+
+def install(wheel: Path, venv: Path) -> Path:
+    """A fresh virtual environment with ``wheel`` installed by pip; the ``sid-atlas`` it provides.
+
+    The third-party packages are the locked ones this checkout's environment
+    holds (``requirements.lock``), linked in read-only through a ``.pth``
+    file, so the test needs no package index; the atlas itself — code and every
+    asset — comes from the wheel alone (``pip check`` confirms its
+    dependencies are met).
+    """
+    subprocess.run([sys._base_executable, "-m", "venv", venv], check=True, capture_output=True, timeout=300)
+    own = Path(sysconfig.get_paths()["purelib"])
+    # A folder named site-packages, as where they are installed (Streamlit tells an install from a source tree so).
+    deps = venv.parent / f"{venv.name}-locked-deps" / "site-packages"
+    deps.mkdir(parents=True)
+    skip = (
+        "sid_atlas",
+        "__editable__",
+        "_distutils_hack",
+        "distutils-precedence",
+        "pip",
+        "setuptools",
+        "pkg_resources",
+        "__pycache__",
+    )
+    for entry in own.iterdir():
+        if not entry.name.startswith(skip) and entry.suffix != ".pth":
+            (deps / entry.name).symlink_to(entry)
+    (site,) = (venv / "lib").glob("python3*/site-packages")
+    (site / "sid_atlas_locked_deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    python = venv / "bin" / "python"
+    _run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", wheel], timeout=300)
+    _run([python, "-m", "pip", "check"])
+    return venv / "bin" / "sid-atlas"
+
+
+def read_only(*paths: Path) -> None:
+    """No write permission left for anyone (the installed tree, the checkout copy); symbolic links are skipped."""
+    for path in paths:
+        for item in [path, *path.rglob("*")]:
+            if not item.is_symlink():
+                item.chmod(item.stat().st_mode & ~0o222)
+
+
+def writable(*paths: Path) -> None:
+    """Give write permission back (before the temporary folder is removed)."""
+    for path in paths:
+        for item in [path, *path.rglob("*")] if path.exists() else []:
+            if not item.is_symlink():
+                item.chmod(item.stat().st_mode | 0o200)
+
+
+def tree_state(path: Path) -> dict[str, tuple[int, int]]:
+    """Every file below ``path`` with its size and modification time: two states differ if anything was written."""
+    return {
+        item.relative_to(path).as_posix(): (item.lstat().st_size, item.lstat().st_mtime_ns) for item in path.rglob("*")
+    }
+
+
+@dataclass
+class Installed:
+    """The wheel installed and made read-only, the checkout copy it was built from, and a folder per replica host."""
+
+    root: Path
+    checkout: Path
+    wheel: Path
+    cli: Path
+
+    @property
+    def venv(self) -> Path:
+        return self.cli.parent.parent
+
+    def states(self) -> dict[str, dict]:
+        return {"venv": tree_state(self.venv), "checkout": tree_state(self.checkout)}
+
+
+@contextlib.contextmanager
+def installed_atlas(root: Path) -> Iterator[Installed]:
+    """Copy the checkout, build its wheel, install it into a fresh venv, make both read-only; writable again afterwards."""
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o755)  # the unprivileged replicas must reach what is below
+    checkout = checkout_copy(root / "checkout")
+    wheel = build_wheel(checkout, root / "dist")
+    cli = install(wheel, root / "venv")
+    made = Installed(root, checkout, wheel, cli)
+    read_only(made.venv, checkout)
+    try:
+        yield made
+    finally:
+        writable(made.venv, checkout)
+
+
+def host_folders(root: Path, host: str) -> dict[str, Path]:
+    """A replica host's cache and data folders (written by the replica's user) and its settings folder (read-only)."""
+    folders = {"cache": root / f"cache-{host}", "data": root / f"data-{host}", "etc": root / f"etc-{host}"}
+    for name, folder in folders.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        if name != "etc":
+            os.chown(folder, NOBODY, NOBODY)
+    return folders
+
+
+def replica_env(db_url: str, folders: dict[str, Path], geodata: Path, follow: float = FOLLOW_SECONDS) -> dict[str, str]:
+    """The environment of a replica on its own host (what /etc/sid-atlas/env and the unit set in production)."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": str(folders["cache"]),
+        "SID_ATLAS_REGISTER_URL": db_url,
+        "SID_ATLAS_TRUSTED_PROXY": address("proxy"),
+        "SID_ATLAS_SERVER_NAMES": address("proxy"),
+        "SID_ATLAS_CACHE": str(folders["cache"]),
+        "SID_ATLAS_DATA": str(folders["data"]),
+        "SID_ATLAS_GEODATA": str(geodata),
+        "SID_ATLAS_FOLLOW_SECONDS": f"{follow:g}",
+        "XDG_CACHE_HOME": str(folders["cache"]),
+    }
+
+
+# -- the whole set-up ----------------------------------------------------------------------------
+@dataclass
+class Site:
+    """The running hosts: URLs as the client host reaches them, and what the test needs to act on them."""
+
+    net: Network
+    atlas: Installed
+    db: Database
+    env: dict[str, dict[str, str]]  # replica host -> its environment
+    replicas: dict[str, subprocess.Popen] = field(default_factory=dict)
+    nginx_prefix: Path | None = None
+
+    @property
+    def proxy(self) -> str:
+        return f"http://{address('proxy')}:{PROXY_PORT}"
+
+    def replica_url(self, host: str) -> str:
+        return f"http://{address(host)}:{REPLICA_PORT}"
+
+    def upstream(self, host: str) -> str:
+        return f"{address(host)}:{REPLICA_PORT}"
+
+    def cli(self, host: str, *args: str, timeout: float = 300) -> str:
+        """``sid-atlas …`` on a replica host, as its service user, with its environment; stdout."""
+        done = self.net.run(
+            host, [self.atlas.cli, *args], user=NOBODY, env=self.env[host], cwd=self.env[host]["HOME"], timeout=timeout
+        )
+        return done.stdout
+
+    def start_replica(self, host: str) -> subprocess.Popen:
+        folder = self.atlas.root
+        process = self.net.start(
+            host,
+            [self.atlas.cli, "serve", "--port", REPLICA_PORT, "--address", address(host)],
+            folder / f"replica-{host}.log",
+            user=NOBODY,
+            env=self.env[host],
+            cwd=folder / f"etc-{host}",
+        )
+        self.replicas[host] = process
+        return process
+
+    def wait_healthy(self, url: str, timeout: float = 240) -> None:
+        def poll():
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                with contextlib.suppress(OSError):
+                    if fetch(url + "/_stcore/health", timeout=3)[:2] == (200, b"ok"):
+                        return
+                for host, process in self.replicas.items():
+                    if process.poll() is not None:
+                        raise RuntimeError(f"replica {host} exited: see {self.atlas.root / f'replica-{host}.log'}")
+                time.sleep(0.5)
+            raise RuntimeError(f"{url} not healthy within {timeout:.0f} s")
+
+        inside(self.net, "client", poll, timeout=timeout + 30)
+
+    def access_log(self) -> list[str]:
+        return (self.nginx_prefix / "access.log").read_text(encoding="utf-8").splitlines()
+
+
+@contextlib.contextmanager
+def site(workdir: Path, geodata: Path, *, follow: float = FOLLOW_SECONDS) -> Iterator[Site]:
+    """Build the hosts, start PostgreSQL, the two replicas and nginx; take everything down afterwards."""
+    from deploy import scaleout
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    net = Network(workdir)
+    try:
+        net.up()
+        with installed_atlas(workdir / "atlas") as atlas:
+            db = start_database(net, workdir / "db")
+            env = {}
+            for host in REPLICAS:
+                folders = host_folders(atlas.root, host)
+                env[host] = replica_env(db.app_url, folders, geodata, follow)
+            running = Site(net, atlas, db, env)
+            # The owner makes the tables once (from host a, as an operator would); then the grants cover them.
+            owner_env = {**env["a"], "SID_ATLAS_REGISTER_URL": db.owner_url}
+            net.run("a", [atlas.cli, "register", "init"], user=NOBODY, env=owner_env, cwd=env["a"]["HOME"], timeout=600)
+            for host in REPLICAS:
+                running.start_replica(host)
+            for host in REPLICAS:
+                running.wait_healthy(running.replica_url(host))
+            prefix = workdir / "nginx"
+            prefix.mkdir()
+            conf = prefix / "nginx.conf"
+            conf.write_text(
+                scaleout.render_config(
+                    f"{address('proxy')}:{PROXY_PORT}", [running.upstream(h) for h in REPLICAS], prefix
+                ),
+                encoding="utf-8",
+            )
+            binary = scaleout.find_nginx()
+            command = [binary, "-p", prefix, "-e", prefix / "error.log", "-c", conf]
+            net.run("proxy", [*command, "-t", "-q"])
+            net.start("proxy", command, prefix / "nginx.out")
+            running.nginx_prefix = prefix
+            running.wait_healthy(running.proxy, timeout=60)
+            yield running
+    finally:
+        net.close()
