@@ -87,7 +87,7 @@ def test_the_route_serves_it_immutable_with_its_hash_as_etag():
 )
 def test_any_other_name_below_the_route_is_a_plain_404(name):
     status, body, headers = get(datafiles.ROUTE + name)
-    assert (status, body, headers["cache-control"]) == (404, "Nicht gefunden.".encode(), "no-store")
+    assert (status, body, headers["cache-control"]) == (404, b"Nicht gefunden.", "no-store")
 
 
 def test_a_replica_without_the_file_rebuilds_it_byte_identically(other_replica):
