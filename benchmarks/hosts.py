@@ -881,3 +881,60 @@ def partner_list(folder: Path, name: str) -> Path:
     path.write_text(f"Name;Art;AGS;Beitritt\n{name};Verband;05111000;01.03.2024\n", encoding="utf-8")
     path.chmod(0o644)
     return path
+
+
+def follow_times(site: Site, folder: Path, *, idle: bool = True) -> dict[str, float]:
+    """Seconds from an import on host a to host b's page showing it: at a viewer's next click, and on an idle page.
+
+    The idle page is a Chromium page on b opened before the import and not touched
+    (``idle=False``: not measured).
+    """
+    placed = assign(site, 16, prefix="follows")
+    on_b = next(c for c, h in placed.items() if h == "b")
+    listed = partner_list(folder, f"Verband Folge-Probe {secrets.token_hex(3)}")
+    before, _ = members_on(site, on_b)
+    out: dict[str, float] = {}
+
+    def import_on_a() -> float:
+        site.cli("a", "import", str(listed))
+        return time.monotonic()
+
+    if not idle:
+        done = import_on_a()
+        shown, _ = members_on(site, on_b)
+        out["click"] = time.monotonic() - done
+        if shown != before + 1:
+            raise RuntimeError(f"host b shows {shown} members, expected {before + 1}")
+        return out
+
+    def watch(browser) -> None:
+        context = browser.new_context(locale="de-DE")
+        try:
+            context.add_cookies([{"name": "sid_replica", "value": on_b, "url": site.proxy}])
+            page = context.new_page()
+            page.goto(f"{site.proxy}/?date={dt.date.today().isoformat()}&evidence=documented")
+            page.get_by_text(f"{before} Organisationen").first.wait_for(timeout=120_000)
+            done = import_on_a()
+            shown, _ = members_on(site, next(c for c, h in placed.items() if h == "b" and c != on_b))
+            out["click"] = time.monotonic() - done
+            page.get_by_text(f"{before + 1} Organisationen").first.wait_for(timeout=300_000)
+            out["idle"] = time.monotonic() - done
+            if shown != before + 1:
+                raise RuntimeError(f"host b shows {shown} members, expected {before + 1}")
+        finally:
+            context.close()
+
+    def in_chromium() -> None:
+        from playwright.sync_api import sync_playwright
+
+        from benchmarks import browser
+
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+            try:
+                watch(chromium)
+            finally:
+                chromium.close()
+
+    inside(site.net, "client", in_chromium, timeout=600)
+    return out
