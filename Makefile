@@ -39,7 +39,7 @@ assets: $(LEAFLET) $(TOPOJSON) $(AXE)
 $(LEAFLET) $(TOPOJSON) $(AXE) &: scripts/install_leaflet.sh
 	scripts/install_leaflet.sh
 
-# The atlas as a wheel in dist/, for a virtual environment anywhere (README, "Installing"): every asset
+# The atlas as a wheel in dist/, for a virtual environment anywhere (docs/operations.md): every asset
 # inside, Leaflet and topojson-client built in from the npm-installed copy (hence after `assets`).
 wheel: install
 	rm -rf build dist/sid_atlas-*.whl

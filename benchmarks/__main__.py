@@ -14,7 +14,11 @@ and after it (see :mod:`benchmarks.report` for the rows and targets):
   process (:mod:`benchmarks.sweep`);
 - whole-process command-line costs (:mod:`benchmarks.cli_cost`);
 - the Deutschland scope: cold prepare, first session after it, geometry
-  bytes, CPU per change (:mod:`benchmarks.germany_scope`).
+  bytes, CPU per change (:mod:`benchmarks.germany_scope`);
+- separate hosts (network namespaces, root only; ``--only hosts``): how soon
+  one replica host follows an import made on another, sessions per replica
+  host at p95 ≤ 1 s, and the failover time when a host is lost
+  (:mod:`benchmarks.hosts`).
 
 Writes ``artifacts/bench.json``; ``python -m benchmarks.report --readme
 README.md`` puts its table into the README. ``--quick`` (``make bench
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -74,6 +79,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-germany", action="store_true", help="skip the Deutschland scope")
     parser.add_argument("--no-export", action="store_true", help="skip the A4 PNG export process")
     parser.add_argument(
+        "--no-hosts", action="store_true", help="skip the separate hosts (network namespaces; needs root)"
+    )
+    parser.add_argument(
         "--only",
         nargs="+",
         choices=PARTS,
@@ -92,12 +100,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.quick:
         args.batches, args.batch, args.counts, args.changes, args.think = 1, 2, [2], 1, 0.2
         args.cli_repeats, args.no_browser, args.no_nginx, args.no_germany, args.no_export = 1, True, True, True, True
+        args.no_hosts = True
         args.reruns = 0
     return args
 
 
 # The parts of a run, in the order they run; ``--only`` picks some of them.
-PARTS = ("websocket", "apptest", "browser", "nginx", "sweep", "cli", "press", "germany")
+PARTS = ("websocket", "apptest", "browser", "nginx", "sweep", "cli", "press", "germany", "hosts")
 
 
 def wanted(args: argparse.Namespace, part: str) -> bool:
@@ -117,6 +126,7 @@ def wanted(args: argparse.Namespace, part: str) -> bool:
         "browser": args.no_browser,
         "nginx": args.no_nginx,
         "germany": args.no_germany,
+        "hosts": args.no_hosts,
     }
     return (args.only is None or part in args.only) and not skipped.get(part, False)
 
@@ -268,6 +278,13 @@ def main(argv=None) -> int:
             "de_scope_read is the Deutschland data alone."
         )
 
+    if wanted(args, "hosts"):
+        run.part(
+            "separate hosts",
+            ("hosts_failover", "hosts_follow_click", "hosts_follow_idle", "hosts_sessions_per_replica"),
+            lambda: hosts_part(args, logs, run),
+        )
+
     rows = report.rows(run.results)
     print()
     print(report.format_table(rows))
@@ -379,6 +396,67 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     passing = [s for s in steps if s.passed and s.memory_per_session is not None]
     out["load_memory"] = (
         Series([passing[-1].memory_per_session]) if passing else Series(error="no passing session count")
+    )
+    return out
+
+
+def hosts_part(args, logs: Path, run: Run) -> dict[str, Series]:
+    """Issue 21 on separate hosts (benchmarks/hosts.py): follow times, sessions per replica, failover."""
+    import shutil
+    import tempfile
+
+    from benchmarks import hosts, sweep
+    from loaders import paths
+
+    reason = hosts.missing()
+    if reason:
+        raise RuntimeError(reason)
+    geodata = os.environ.get(paths.GEODATA_ENV) or paths.SHARED_GEODATA_DIR
+    if geodata is None:
+        raise RuntimeError("no official geodata folder (../shared/geodata or $SID_ATLAS_GEODATA)")
+    root = Path(tempfile.mkdtemp(prefix="sidh-bench-", dir="/tmp"))
+    root.chmod(0o755)
+    out: dict[str, Series] = {}
+    try:
+        # The idle check at its production period (dashboard/freshness.py), so the idle figure is the real one.
+        with hosts.site(root, Path(geodata), follow=60) as site:
+            lists = site.workdir / "lists"
+            lists.mkdir()
+            follows = [hosts.follow_times(site, lists, idle=not args.no_browser)]
+            follows += [hosts.follow_times(site, lists, idle=False) for _ in range(2)]
+            out["hosts_follow_click"] = Series([f["click"] * 1000 for f in follows])
+            out["hosts_follow_idle"] = (
+                Series([f["idle"] * 1000 for f in follows if "idle" in f])
+                if not args.no_browser
+                else Series(error="--no-browser")
+            )
+            # People behind addresses of their own (one address may hold 50 websockets at nginx).
+            sources = site.net.more_addresses("client", 64)
+            passing = 0
+            for count in sorted(c for c in args.counts if c <= 200):
+                load = hosts.sessions_load(site, count, changes=args.changes, think_s=args.think, sources=sources)
+                p95 = report.percentile(load.change_ms, 95)
+                ok = not load.errors and p95 is not None and p95 <= sweep.P95_LIMIT_MS
+                print(f"  {count} sessions {load.per_replica()}: p95 {p95 or 0:.0f} ms, {len(load.errors)} errors")
+                if not ok:
+                    break
+                passing = count
+            out["hosts_sessions_per_replica"] = Series([passing / len(hosts.REPLICAS)])
+            moved = hosts.failover(site, 40, down="a", sources=sources)
+            if moved.errors or moved.untouched_errors:
+                out["hosts_failover"] = Series(error=(moved.errors + moved.untouched_errors)[0])
+            else:
+                out["hosts_failover"] = Series([s * 1000 for s in moved.moved_s])
+    finally:
+        hosts.writable(root)
+        shutil.rmtree(root, ignore_errors=True)
+    run.notes.append(
+        "hosts_*: benchmarks/hosts.py — nginx, two replica hosts (the wheel installed read-only, run as nobody) "
+        "and PostgreSQL as Linux network namespaces. follow: `sid-atlas import` on host a, then host b's page at a "
+        "viewer's next run (3 samples) and on an idle Chromium page (the fragment's 60 s check); sessions per "
+        "replica: the largest count of the sweep with p95 (change -> page sent) <= 1 s and no errors, halved "
+        "(viewers from 64 addresses; a lower bound when the sweep's largest count passed); failover: 40 sessions "
+        "moving every second, host a's cable pulled, seconds until each of its sessions ran a page on host b (p95)."
     )
     return out
 

@@ -28,9 +28,12 @@ util-linux's ``setpriv``; :func:`missing` says what is not there.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
+import datetime as dt
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -56,6 +59,17 @@ OWNER, APP = "atlas_owner", "atlas_app"
 CLONE_NEWNET = 0x40000000
 #: How often an idle page checks the register here (production: 60 s, dashboard/freshness.py).
 FOLLOW_SECONDS = 5
+#: The proxy host's ``net.ipv4.tcp_retries2`` (docs/operations.md): a replica host that vanished leaves what a
+#: browser sends it unacknowledged, and the kernel gives up on the connection after about 25 s instead of 15 min.
+PROXY_TCP_RETRIES2 = 6
+
+
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def tool(name: str) -> str:
+    """A system program's path (``/usr/sbin`` is not on every ``$PATH``), or its bare name."""
+    return shutil.which(name, path=SYSTEM_PATH) or name
 
 
 def missing() -> str | None:
@@ -63,7 +77,7 @@ def missing() -> str | None:
     if os.geteuid() != 0:
         return "network namespaces need root (ip netns); CI runs as root"
     for name, package in (("ip", "iproute2"), ("setpriv", "util-linux"), ("runuser", "util-linux")):
-        if not shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin"):
+        if not shutil.which(name, path=SYSTEM_PATH):
             return f"{name} is not installed (apt-get install {package})"
     from deploy import scaleout
 
@@ -77,6 +91,13 @@ def missing() -> str | None:
 def postgres_bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     return found[-1].parent if found else None
+
+
+def unprivileged(user: int = NOBODY) -> list[str]:
+    """The prefix that runs a command as ``user`` when we are root (root ignores file modes), else nothing."""
+    if os.geteuid() != 0:
+        return []
+    return [tool("setpriv"), f"--reuid={user}", f"--regid={user}", "--clear-groups", "--"]
 
 
 def address(host: str) -> str:
@@ -106,18 +127,18 @@ class Network:
 
     def up(self) -> Network:
         bridge = self.ns("net")
-        _run(["ip", "netns", "add", bridge])
+        _run([tool("ip"), "netns", "add", bridge])
         self.made.append(bridge)
-        _run(["ip", "-n", bridge, "link", "add", "br0", "type", "bridge"])
-        _run(["ip", "-n", bridge, "link", "set", "br0", "up"])
+        _run([tool("ip"), "-n", bridge, "link", "add", "br0", "type", "bridge"])
+        _run([tool("ip"), "-n", bridge, "link", "set", "br0", "up"])
         for host in HOSTS:
             name = self.ns(host)
-            _run(["ip", "netns", "add", name])
+            _run([tool("ip"), "netns", "add", name])
             self.made.append(name)
             # One cable per host: eth0 in the host, port-<host> in the bridge's namespace.
             _run(
                 [
-                    "ip",
+                    tool("ip"),
                     "-n",
                     bridge,
                     "link",
@@ -132,17 +153,26 @@ class Network:
                     name,
                 ]
             )
-            _run(["ip", "-n", bridge, "link", "set", f"port-{host}", "master", "br0", "up"])
-            _run(["ip", "-n", name, "addr", "add", f"{address(host)}/24", "dev", "eth0"])
-            _run(["ip", "-n", name, "link", "set", "eth0", "up"])
-            _run(["ip", "-n", name, "link", "set", "lo", "up"])
+            _run([tool("ip"), "-n", bridge, "link", "set", f"port-{host}", "master", "br0", "up"])
+            _run([tool("ip"), "-n", name, "addr", "add", f"{address(host)}/24", "dev", "eth0"])
+            _run([tool("ip"), "-n", name, "link", "set", "eth0", "up"])
+            _run([tool("ip"), "-n", name, "link", "set", "lo", "up"])
         return self
+
+    def more_addresses(self, host: str, count: int) -> list[str]:
+        """``count`` further addresses on ``host`` (10.21.0.150 …): people behind addresses of their own."""
+        extra = [f"{SUBNET}.{150 + i}" for i in range(count)]
+        present = _run([tool("ip"), "-n", self.ns(host), "-brief", "addr", "show", "dev", "eth0"]).stdout
+        for added in extra:
+            if f" {added}/" not in f" {present} ":
+                _run([tool("ip"), "-n", self.ns(host), "addr", "add", f"{added}/24", "dev", "eth0"])
+        return extra
 
     def exec(self, host: str, argv: Sequence[str], user: int | None = None) -> list[str]:
         """``argv`` on ``host`` (as ``user``, else root)."""
-        prefix = ["ip", "netns", "exec", self.ns(host)]
+        prefix = [tool("ip"), "netns", "exec", self.ns(host)]
         if user is not None:
-            prefix += ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--"]
+            prefix += unprivileged(user)
         return prefix + [str(a) for a in argv]
 
     def run(self, host: str, argv: Sequence[str], *, user: int | None = None, **kwargs) -> subprocess.CompletedProcess:
@@ -161,19 +191,26 @@ class Network:
 
     def unplug(self, host: str) -> None:
         """Pull ``host``'s cable: nothing reaches it, nothing it sends arrives (its processes keep running)."""
-        _run(["ip", "-n", self.ns("net"), "link", "set", f"port-{host}", "down"])
+        _run([tool("ip"), "-n", self.ns("net"), "link", "set", f"port-{host}", "down"])
 
     def plug(self, host: str) -> None:
-        _run(["ip", "-n", self.ns("net"), "link", "set", f"port-{host}", "up"])
+        _run([tool("ip"), "-n", self.ns("net"), "link", "set", f"port-{host}", "up"])
 
     def close(self) -> None:
+        # The hosts' logs outlive them, for whoever reads a failure (artifacts/hosts/).
+        kept = REPO / "artifacts" / "hosts"
+        with contextlib.suppress(OSError):
+            kept.mkdir(parents=True, exist_ok=True)
+            for log in [*self.workdir.rglob("*.log"), *self.workdir.rglob("nginx.out")]:
+                if log.is_file() and log.stat().st_size < 20_000_000:
+                    shutil.copy(log, kept / log.relative_to(self.workdir).as_posix().replace("/", "-"))
         for cleanup in reversed(self.cleanups):
             with contextlib.suppress(Exception):
                 cleanup()
         for process in self.processes:
             stop(process)
         for name in reversed(self.made):
-            subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=30)
+            subprocess.run([tool("ip"), "netns", "del", name], capture_output=True, timeout=30)
         self.made.clear()
 
 
@@ -191,10 +228,16 @@ def stop(process: subprocess.Popen, grace: float = 10) -> None:
         process.wait(5)
 
 
-def inside(net: Network, host: str, task: Callable[[], object], timeout: float = 600) -> object:
-    """``task()`` in a thread that has joined ``host``'s network namespace: its sockets and children are that host's."""
+def inside(net: Network | None, host: str, task: Callable[[], object], timeout: float = 600) -> object:
+    """``task()`` in a thread that has joined ``host``'s network namespace: its sockets and children are that host's.
+
+    Without a network (``net`` None), in a plain thread of its own (for Playwright's sync API, which refuses a
+    thread with an asyncio loop).
+    """
 
     def joined():
+        if net is None:
+            return task()
         libc = ctypes.CDLL(None, use_errno=True)
         fd = os.open(f"/run/netns/{net.ns(host)}", os.O_RDONLY)
         try:
@@ -233,7 +276,7 @@ def start_database(net: Network, folder: Path) -> Database:
     folder.mkdir(parents=True)
     shutil.chown(folder, "postgres", "postgres")
     folder.chmod(0o700)
-    as_postgres = ["runuser", "-u", "postgres", "--"]
+    as_postgres = [tool("runuser"), "-u", "postgres", "--"]
     data = folder / "data"
     _run(
         [
@@ -474,6 +517,7 @@ class Site:
     atlas: Installed
     db: Database
     env: dict[str, dict[str, str]]  # replica host -> its environment
+    workdir: Path
     replicas: dict[str, subprocess.Popen] = field(default_factory=dict)
     nginx_prefix: Path | None = None
 
@@ -495,7 +539,7 @@ class Site:
         return done.stdout
 
     def start_replica(self, host: str) -> subprocess.Popen:
-        folder = self.atlas.root
+        folder = self.workdir
         process = self.net.start(
             host,
             [self.atlas.cli, "serve", "--port", REPLICA_PORT, "--address", address(host)],
@@ -516,7 +560,7 @@ class Site:
                         return
                 for host, process in self.replicas.items():
                     if process.poll() is not None:
-                        raise RuntimeError(f"replica {host} exited: see {self.atlas.root / f'replica-{host}.log'}")
+                        raise RuntimeError(f"replica {host} exited: see {self.workdir / f'replica-{host}.log'}")
                 time.sleep(0.5)
             raise RuntimeError(f"{url} not healthy within {timeout:.0f} s")
 
@@ -527,43 +571,370 @@ class Site:
 
 
 @contextlib.contextmanager
-def site(workdir: Path, geodata: Path, *, follow: float = FOLLOW_SECONDS) -> Iterator[Site]:
-    """Build the hosts, start PostgreSQL, the two replicas and nginx; take everything down afterwards."""
+def site(
+    workdir: Path, geodata: Path, *, follow: float = FOLLOW_SECONDS, atlas: Installed | None = None
+) -> Iterator[Site]:
+    """Build the hosts, start PostgreSQL, the two replicas and nginx; take everything down afterwards.
+
+    ``atlas``: an installation made before (:func:`installed_atlas`); else one is made in ``workdir``.
+    """
     from deploy import scaleout
 
     workdir.mkdir(parents=True, exist_ok=True)
+    workdir.chmod(0o755)
     net = Network(workdir)
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(net.close)
         net.up()
-        with installed_atlas(workdir / "atlas") as atlas:
-            db = start_database(net, workdir / "db")
-            env = {}
-            for host in REPLICAS:
-                folders = host_folders(atlas.root, host)
-                env[host] = replica_env(db.app_url, folders, geodata, follow)
-            running = Site(net, atlas, db, env)
-            # The owner makes the tables once (from host a, as an operator would); then the grants cover them.
-            owner_env = {**env["a"], "SID_ATLAS_REGISTER_URL": db.owner_url}
-            net.run("a", [atlas.cli, "register", "init"], user=NOBODY, env=owner_env, cwd=env["a"]["HOME"], timeout=600)
-            for host in REPLICAS:
-                running.start_replica(host)
-            for host in REPLICAS:
-                running.wait_healthy(running.replica_url(host))
-            prefix = workdir / "nginx"
-            prefix.mkdir()
-            conf = prefix / "nginx.conf"
-            conf.write_text(
-                scaleout.render_config(
-                    f"{address('proxy')}:{PROXY_PORT}", [running.upstream(h) for h in REPLICAS], prefix
-                ),
-                encoding="utf-8",
-            )
-            binary = scaleout.find_nginx()
-            command = [binary, "-p", prefix, "-e", prefix / "error.log", "-c", conf]
-            net.run("proxy", [*command, "-t", "-q"])
-            net.start("proxy", command, prefix / "nginx.out")
-            running.nginx_prefix = prefix
-            running.wait_healthy(running.proxy, timeout=60)
-            yield running
-    finally:
-        net.close()
+        if atlas is None:
+            atlas = stack.enter_context(installed_atlas(workdir / "atlas"))
+        db = start_database(net, workdir / "db")
+        env = {host: replica_env(db.app_url, host_folders(workdir, host), geodata, follow) for host in REPLICAS}
+        running = Site(net, atlas, db, env, workdir)
+        # The owner makes the tables once (from host a, as an operator would); then the grants cover them.
+        owner_env = {**env["a"], "SID_ATLAS_REGISTER_URL": db.owner_url}
+        net.run("a", [atlas.cli, "register", "init"], user=NOBODY, env=owner_env, cwd=env["a"]["HOME"], timeout=600)
+        for host in REPLICAS:
+            running.start_replica(host)
+        for host in REPLICAS:
+            running.wait_healthy(running.replica_url(host))
+        prefix = workdir / "nginx"
+        prefix.mkdir()
+        conf = prefix / "nginx.conf"
+        conf.write_text(
+            scaleout.render_config(f"{address('proxy')}:{PROXY_PORT}", [running.upstream(h) for h in REPLICAS], prefix),
+            encoding="utf-8",
+        )
+        # nginx's 30 s websocket timeout restarts with every message a browser sends; a page that keeps sending
+        # (a viewer clicking, the idle check) would stay on a vanished replica until the kernel gives up.
+        net.run("proxy", ["sh", "-c", f"echo {PROXY_TCP_RETRIES2} > /proc/sys/net/ipv4/tcp_retries2"])
+        command = [scaleout.find_nginx(), "-p", prefix, "-e", prefix / "error.log", "-c", conf]
+        net.run("proxy", [*command, "-t", "-q"])
+        net.start("proxy", command, prefix / "nginx.out")
+        running.nginx_prefix = prefix
+        running.wait_healthy(running.proxy, timeout=60)
+        yield running
+
+
+# -- what the test and the benchmark measure on the hosts ------------------------------------------
+MEMBERS = re.compile(r"(\d+) Organisationen \(Personen")
+RECONNECTED = "Die Verbindung wurde wiederhergestellt"
+
+
+def host_of(upstream: str) -> str:
+    """The replica host of an ``upstream=`` entry of nginx's log (the last one tried: the one that answered)."""
+    last = upstream.split(", ")[-1].strip()
+    return next(host for host in REPLICAS if last == f"{address(host)}:{REPLICA_PORT}")
+
+
+def assign(site: Site, count: int, prefix: str = "viewer") -> dict[str, str]:
+    """``count`` browsers' ``sid_replica`` cookies, all from the client host's one address, and each one's replica host.
+
+    Each cookie asks for the page three times: nginx must answer all three from one replica (affinity by cookie,
+    not by address: every request comes from 10.21.0.100).
+    """
+
+    def run() -> dict[str, str]:
+        placed = {}
+        for i in range(count):
+            cookie = f"{prefix}-{i}-{secrets.token_hex(4)}"
+            seen = set()
+            tried = []
+            for _ in range(3):
+                before = len(site.access_log())
+                status, _, _ = fetch(site.proxy + "/", cookie)
+                if status != 200:
+                    raise RuntimeError(f"the page answered {status} for {cookie}")
+                deadline = time.monotonic() + 5
+                while len(lines := site.access_log()) <= before and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                tried.append(lines[-1].rsplit("upstream=", 1)[1])
+                seen.add(host_of(tried[-1]))
+            if len(seen) != 1:
+                errors = (site.nginx_prefix / "error.log").read_text(encoding="utf-8").splitlines()[-5:]
+                raise RuntimeError(f"{cookie} was answered by {tried}: no affinity; nginx: {errors}")
+            placed[cookie] = seen.pop()
+        return placed
+
+    return inside(site.net, "client", run)
+
+
+@dataclass
+class Load:
+    """Sessions through the proxy: where each was, how long each change took, what went wrong."""
+
+    placed: dict[str, str]
+    open_ms: list[float] = field(default_factory=list)
+    change_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def per_replica(self) -> dict[str, int]:
+        return {host: sum(1 for h in self.placed.values() if h == host) for host in REPLICAS}
+
+
+async def _crowd(site: Site, placed: dict[str, str], ramp_s: float, sources: Sequence[str] = ()) -> tuple[list, Load]:
+    from benchmarks import sessions
+
+    load = Load(placed)
+    viewers = [
+        sessions.Viewer(site.proxy, i, cookie, sources[i % len(sources)] if sources else None)
+        for i, cookie in enumerate(placed)
+    ]
+
+    async def arrive(viewer) -> None:
+        await asyncio.sleep(viewer.viewer * ramp_s)
+        try:
+            run = await viewer.open(sessions.days_for(viewer.viewer)[0])
+            load.open_ms.append(run.finished_ms)
+        except Exception as error:  # counted, not raised: one viewer's failure is a result
+            load.errors.append(f"viewer {viewer.viewer} open: {type(error).__name__}: {error}")
+
+    await asyncio.gather(*(arrive(v) for v in viewers))
+    return viewers, load
+
+
+async def _moves(viewers, load: Load, changes: int, think_s: float) -> None:
+    import random
+
+    from benchmarks import sessions
+
+    async def move(viewer) -> None:
+        rng = random.Random(viewer.viewer)
+        before, after = sessions.days_for(viewer.viewer)
+        for i in range(changes):
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
+            try:
+                run = await viewer.change(after if i % 2 == 0 else before)
+                load.change_ms.append(run.finished_ms)
+            except Exception as error:
+                load.errors.append(f"viewer {viewer.viewer} change: {type(error).__name__}: {error}")
+                return
+
+    await asyncio.gather(*(move(v) for v in viewers))
+
+
+def warm_up(site: Site) -> None:
+    """One session on each replica, as a first visitor: the page's modules and caches loaded before a crowd arrives."""
+    from benchmarks import sessions
+
+    placed = assign(site, 12, prefix="warm")
+    firsts = [next(c for c, h in placed.items() if h == host) for host in REPLICAS if host in placed.values()]
+
+    async def run() -> None:
+        for cookie in firsts:
+            viewer = sessions.Viewer(site.proxy, 0, cookie)
+            try:
+                await viewer.open(sessions.DAY_BEFORE)
+                await viewer.change(sessions.DAY_AFTER)
+            finally:
+                await viewer.close()
+
+    inside(site.net, "client", lambda: asyncio.run(run()))
+
+
+def sessions_load(
+    site: Site,
+    count: int,
+    *,
+    changes: int = 2,
+    think_s: float = 2.0,
+    ramp_s: float = 0.25,
+    sources: Sequence[str] = (),
+) -> Load:
+    """``count`` sessions through the proxy (each with its own cookie), all open at once, each moving the Stichtag.
+
+    They arrive ``ramp_s`` apart. Without ``sources`` all come from the client host's one address, and nginx lets
+    one address open 2 websockets a second beyond a burst of 40 and hold 50 (README, „Sicherheit“); with them,
+    viewer *i* connects from ``sources[i % len(sources)]``.
+    """
+    warm_up(site)
+    placed = assign(site, count, prefix=f"load{count}")
+
+    async def run() -> Load:
+        viewers, load = await _crowd(site, placed, ramp_s, sources)
+        try:
+            await _moves([v for v in viewers if v.ws is not None], load, changes, think_s)
+        finally:
+            await asyncio.gather(*(v.close() for v in viewers), return_exceptions=True)
+        return load
+
+    return inside(site.net, "client", lambda: asyncio.run(run()), timeout=900)
+
+
+@dataclass
+class Failover:
+    """A replica host taken down under load: per session of it, seconds from the cut to a page run on the other."""
+
+    placed: dict[str, str]
+    moved_s: list[float] = field(default_factory=list)
+    notices: int = 0
+    errors: list[str] = field(default_factory=list)
+    untouched_errors: list[str] = field(default_factory=list)  # the other host's sessions
+
+
+def failover(
+    site: Site,
+    count: int,
+    down: str = "a",
+    *,
+    think_s: float = 1.0,
+    limit_s: float = 120.0,
+    plug_back: bool = True,
+    sources: Sequence[str] = (),
+) -> Failover:
+    """``count`` sessions moving the Stichtag every ``think_s`` seconds; ``down``'s cable is pulled; how they fare.
+
+    A session of the lost host does what the browser does: when its socket
+    drops (the proxy host's kernel gives up on the data it sent, :data:`PROXY_TCP_RETRIES2`, or nginx closes
+    it after 30 s without traffic) it
+    connects again, asking to resume its session, and runs the page from its
+    address; nginx sends it to the other replica. The cable stays out until
+    every such session ran a page there (or ``limit_s`` passed), then it is
+    plugged back in — unless ``plug_back`` is false (the caller then does, with
+    :meth:`Network.plug`). ``sources``: the client addresses the sessions come
+    from, in turn (a crowd behind one address shares that address's limits).
+    """
+    warm_up(site)
+    placed = assign(site, count, prefix="failover")
+    result = Failover(placed)
+
+    async def run() -> None:
+        viewers, load = await _crowd(site, placed, 0.25, sources)
+        result.errors.extend(load.errors)
+        cut = asyncio.Event()
+        cut_at: list[float] = []
+        lost = [v for v in viewers if placed[v.cookie] == down and v.ws is not None]
+        recovered = asyncio.Event()
+        pending = {v.viewer for v in lost}
+        stop = asyncio.Event()
+
+        async def keep_moving(viewer) -> None:
+            from benchmarks import sessions
+
+            before, after = sessions.days_for(viewer.viewer)
+            i = 0
+            while not stop.is_set():
+                await asyncio.sleep(think_s)
+                i += 1
+                try:
+                    await viewer.change(after if i % 2 else before)
+                except Exception as error:
+                    if placed[viewer.cookie] != down or not cut.is_set():
+                        (result.untouched_errors if placed[viewer.cookie] != down else result.errors).append(
+                            f"viewer {viewer.viewer}: {type(error).__name__}: {error}"
+                        )
+                        return
+                    # Its replica is gone: connect again (the browser retries every second or so) until a page runs.
+                    while not stop.is_set():
+                        try:
+                            await viewer.reconnect()
+                        except Exception:
+                            await asyncio.sleep(1.0)
+                            continue
+                        result.moved_s.append(time.monotonic() - cut_at[0])
+                        result.notices += any(RECONNECTED in alert for alert in viewer.alerts)
+                        pending.discard(viewer.viewer)
+                        if not pending:
+                            recovered.set()
+                        break
+
+        movers = [asyncio.create_task(keep_moving(v)) for v in viewers if v.ws is not None]
+        try:
+            await asyncio.sleep(3 * think_s)
+            await asyncio.to_thread(site.net.unplug, down)
+            cut_at.append(time.monotonic())
+            cut.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(recovered.wait(), limit_s)
+            if pending:
+                result.errors.append(f"{len(pending)} of {len(lost)} sessions did not reach the other replica")
+        finally:
+            if plug_back:
+                await asyncio.to_thread(site.net.plug, down)
+            stop.set()
+            await asyncio.gather(*movers, return_exceptions=True)
+            await asyncio.gather(*(v.close() for v in viewers), return_exceptions=True)
+
+    inside(site.net, "client", lambda: asyncio.run(run()), timeout=limit_s + 300)
+    return result
+
+
+def members_on(site: Site, cookie: str) -> tuple[int, set[str]]:
+    """Run the page of documented members as the browser with ``cookie``: the members count it shows, its data files."""
+    from benchmarks import sessions
+
+    async def run():
+        viewer = sessions.Viewer(site.proxy, 0, cookie)
+        try:
+            await viewer.open(query=f"date={dt.date.today().isoformat()}&evidence=documented")
+            shown = next(int(m.group(1)) for text in viewer.texts if (m := MEMBERS.search(text)))
+            return shown, set(viewer.data_urls)
+        finally:
+            await viewer.close()
+
+    return inside(site.net, "client", lambda: asyncio.run(run()))
+
+
+def partner_list(folder: Path, name: str) -> Path:
+    """A partner list with one body the shipped register lacks (readable by the replicas' user)."""
+    path = folder / f"{name.lower().replace(' ', '-')}.csv"
+    path.write_text(f"Name;Art;AGS;Beitritt\n{name};Verband;05111000;01.03.2024\n", encoding="utf-8")
+    path.chmod(0o644)
+    return path
+
+
+def follow_times(site: Site, folder: Path, *, idle: bool = True) -> dict[str, float]:
+    """Seconds from an import on host a to host b's page showing it: at a viewer's next click, and on an idle page.
+
+    The idle page is a Chromium page on b opened before the import and not touched
+    (``idle=False``: not measured).
+    """
+    placed = assign(site, 16, prefix="follows")
+    on_b = next(c for c, h in placed.items() if h == "b")
+    listed = partner_list(folder, f"Verband Folge-Probe {secrets.token_hex(3)}")
+    before, _ = members_on(site, on_b)
+    out: dict[str, float] = {}
+
+    def import_on_a() -> float:
+        site.cli("a", "import", str(listed))
+        return time.monotonic()
+
+    if not idle:
+        done = import_on_a()
+        shown, _ = members_on(site, on_b)
+        out["click"] = time.monotonic() - done
+        if shown != before + 1:
+            raise RuntimeError(f"host b shows {shown} members, expected {before + 1}")
+        return out
+
+    def watch(browser) -> None:
+        context = browser.new_context(locale="de-DE")
+        try:
+            context.add_cookies([{"name": "sid_replica", "value": on_b, "url": site.proxy}])
+            page = context.new_page()
+            page.goto(f"{site.proxy}/?date={dt.date.today().isoformat()}&evidence=documented")
+            page.get_by_text(f"{before} Organisationen").first.wait_for(timeout=120_000)
+            done = import_on_a()
+            shown, _ = members_on(site, next(c for c, h in placed.items() if h == "b" and c != on_b))
+            out["click"] = time.monotonic() - done
+            page.get_by_text(f"{before + 1} Organisationen").first.wait_for(timeout=300_000)
+            out["idle"] = time.monotonic() - done
+            if shown != before + 1:
+                raise RuntimeError(f"host b shows {shown} members, expected {before + 1}")
+        finally:
+            context.close()
+
+    def in_chromium() -> None:
+        from playwright.sync_api import sync_playwright
+
+        from benchmarks import browser
+
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
+            try:
+                watch(chromium)
+            finally:
+                chromium.close()
+
+    inside(site.net, "client", in_chromium, timeout=600)
+    return out

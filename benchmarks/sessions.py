@@ -40,6 +40,7 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import random
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ MICROS_PER_DAY = 86_400 * 1_000_000
 RAMP_S = 0.1  # between two viewers' arrivals: 50 viewers arrive within 5 s
 RUN_TIMEOUT_S = 30.0  # one script run (open or change); longer is an error, not a wait
 SETTLE_S = 1.0  # let the server finish sending before its memory is read
+DATA_URL = re.compile(rb"/_sid/daten/[a-z0-9.-]+-[0-9a-f]{16}\.json")
 
 
 def days_for(viewer: int) -> tuple[dt.date, dt.date]:
@@ -220,17 +222,20 @@ class Viewer:
     resume the session it had (by id), and run the page from its address.
     """
 
-    def __init__(self, base: str, viewer: int, cookie: str | None = None):
+    def __init__(self, base: str, viewer: int, cookie: str | None = None, source: str | None = None):
         self.ws_url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.origin = base
         self.viewer = viewer
         self.cookie = cookie
+        self.source = source  # the client address to connect from (else :func:`source_address`)
         self.ws = None
         self.session_id: str | None = None
         self.slider_id: str | None = None
         self.slider_fragment = ""  # the fragment the slider is drawn in: its change reruns only that, as in a browser
         self.query = ""
         self.alerts: list[str] = []  # the info/warning/error boxes of the last run
+        self.texts: list[str] = []  # its markdown and captions
+        self.data_urls: set[str] = set()  # the data files its components were given (dashboard/datafiles.py)
         self.cache = MessageCache()
 
     async def _connect(self, resume: str | None = None) -> None:
@@ -244,7 +249,7 @@ class Viewer:
             origin=self.origin,
             max_size=None,
             open_timeout=RUN_TIMEOUT_S,
-            local_addr=source_address(self.ws_url, self.viewer),
+            local_addr=(self.source, 0) if self.source else source_address(self.ws_url, self.viewer),
             additional_headers={"Cookie": f"sid_replica={self.cookie}"} if self.cookie else None,
         )
 
@@ -293,7 +298,7 @@ class Viewer:
         started = time.perf_counter()
         await self.ws.send(request.SerializeToString())
         figure_ms = figure = title = None
-        self.alerts = []
+        self.alerts, self.texts = [], []
         payload = refs = 0
         async with asyncio.timeout(RUN_TIMEOUT_S):
             while True:
@@ -338,6 +343,11 @@ class Viewer:
                         title = element.heading.body
                     elif element_kind == "alert":
                         self.alerts.append(element.alert.body)
+                    elif element_kind == "markdown":
+                        self.texts.append(element.markdown.body)
+                    elif element_kind in ("component_instance", "bidi_component"):
+                        found = DATA_URL.findall(element.SerializeToString())
+                        self.data_urls.update(url.decode("ascii") for url in found)
 
 
 class _Crowd:

@@ -158,6 +158,22 @@ def sign_in(page, url: str, name: str, password: str) -> None:
     page.wait_for_url(f"{url}/register")
 
 
+def with_chromium(task):
+    """``task(browser)`` in a Debian Chromium of its own, started and closed here; its result.
+
+    Call it in a thread without an asyncio loop (Playwright's sync API refuses one): the browser tests'
+    session-wide Playwright keeps one in the main thread.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            return task(browser)
+        finally:
+            browser.close()
+
+
 def launch(playwright, *extra: str):
     """Debian's Chromium (never a downloaded browser) with the project's flags."""
     from playwright.sync_api import Error

@@ -113,3 +113,36 @@ def served_alone(folder: Path, units, password: str) -> Iterator[tuple[str, str,
         scaleout.replica(scaleout.free_port(), url, folder / "serve.log") as running,
     ):
         yield running.url, url, folder / "serve.log"
+
+
+def official_geodata() -> Path:
+    """The official geodata folder ($SID_ATLAS_GEODATA, else ../shared/geodata beside the checkout), or fail/skip."""
+    from loaders import paths
+
+    folder = os.environ.get(paths.GEODATA_ENV) or paths.SHARED_GEODATA_DIR
+    if folder is None or not Path(folder).is_dir():
+        unavailable("no official geodata folder (../shared/geodata or $SID_ATLAS_GEODATA)")
+    return Path(folder)
+
+
+@pytest.fixture(scope="session")
+def installed():
+    """The wheel built from the checkout, installed into a fresh virtual environment, read-only (benchmarks/hosts.py).
+
+    Made once per session, in a folder an unprivileged user may enter; removed afterwards.
+    """
+    import tempfile
+
+    from benchmarks import hosts
+    from dashboard import mapassets
+
+    program("git", "git")
+    if mapassets.missing():
+        unavailable("Leaflet and topojson-client are not installed (make install): the wheel would lack them")
+    root = Path(tempfile.mkdtemp(prefix="sidh-installed-", dir="/tmp"))
+    root.chmod(0o755)  # the unprivileged servers must reach the installation below it
+    try:
+        with hosts.installed_atlas(root / "atlas") as atlas:
+            yield atlas
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -27,38 +27,21 @@ import pytest
 from benchmarks import hosts
 from loaders import paths
 from tests.browser import support
-from tests.deploy.conftest import program, unavailable
-from tests.deploy.test_scaleout import CHROMIUM, in_chromium
+from tests.deploy.conftest import official_geodata, unavailable
 
 pytestmark = [pytest.mark.deploy, pytest.mark.server, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def installed():
-    """The wheel installed and read-only, in a folder an unprivileged user may enter; removed afterwards."""
-    program("git", "git")
-    if not os.access(CHROMIUM, os.X_OK):
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from dashboard import mapassets
-
-    if mapassets.missing():
-        unavailable("Leaflet and topojson-client are not installed (make install): the wheel would lack them")
-    geodata = os.environ.get(paths.GEODATA_ENV) or paths.SHARED_GEODATA_DIR
-    if geodata is None or not Path(geodata).is_dir():
-        unavailable("no official geodata folder (../shared/geodata or $SID_ATLAS_GEODATA)")
-    root = Path(tempfile.mkdtemp(prefix="sidh-installed-", dir="/tmp"))
-    root.chmod(0o755)  # the unprivileged server must reach the installation below it
-    try:
-        with hosts.installed_atlas(root / "atlas") as atlas:
-            yield atlas, Path(geodata)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+def chromium():
+    if not os.access(support.CHROMIUM, os.X_OK):
+        unavailable(f"{support.CHROMIUM} is missing (apt-get install chromium)")
 
 
 def test_the_wheel_holds_every_asset_and_nothing_derived(installed):
     import zipfile
 
-    atlas, _ = installed
+    atlas = installed
     names = set(zipfile.ZipFile(atlas.wheel).namelist())
     for asset in (
         "dashboard/atlas.css",
@@ -122,8 +105,7 @@ def served(atlas: hosts.Installed, geodata: Path, folder: Path):
         paths.GEODATA_ENV: str(geodata),
     }
     port = scaleout.free_port()
-    as_user = ["setpriv", f"--reuid={hosts.NOBODY}", f"--regid={hosts.NOBODY}", "--clear-groups", "--"]
-    command = [*(as_user if os.geteuid() == 0 else []), str(atlas.cli), "serve", "--port", str(port)]
+    command = [*hosts.unprivileged(), str(atlas.cli), "serve", "--port", str(port)]
     log = folder / "serve.log"
     with open(log, "wb") as out:
         # The working directory is the read-only checkout: nothing may be written relative to it either.
@@ -141,10 +123,10 @@ def served(atlas: hosts.Installed, geodata: Path, folder: Path):
         hosts.stop(process)
 
 
-def test_the_installed_atlas_serves_from_a_read_only_tree(installed, tmp_path):
+def test_the_installed_atlas_serves_from_a_read_only_tree(installed, chromium):
     from PIL import Image
 
-    atlas, geodata = installed
+    atlas, geodata = installed, official_geodata()
     before = atlas.states()
     folder = Path(tempfile.mkdtemp(prefix="sidh-served-", dir="/tmp"))
     folder.chmod(0o755)
@@ -191,7 +173,7 @@ def test_the_installed_atlas_serves_from_a_read_only_tree(installed, tmp_path):
                 finally:
                     context.close()
 
-            drawn, png, pdf, pages, answers = in_chromium(visit)
+            drawn, png, pdf, pages, answers = hosts.inside(None, "", lambda: support.with_chromium(visit))
             text = log.read_text(errors="replace")
             cached = {p.relative_to(cache).as_posix() for p in cache.rglob("*")}
             stored = list(data.iterdir())
@@ -222,14 +204,13 @@ def test_the_installed_atlas_serves_from_a_read_only_tree(installed, tmp_path):
     assert not stored  # no register configured and no report sent: the data folder stays empty
 
 
-def test_an_unwritable_cache_stops_the_start_with_one_line(installed, tmp_path):
-    atlas, geodata = installed
+def test_an_unwritable_cache_stops_the_start_with_one_line(installed):
+    atlas = installed
     folder = Path(tempfile.mkdtemp(prefix="sidh-nocache-", dir="/tmp"))
     try:
         folder.chmod(0o555)  # the cache's parent: nothing can be made in it (root too runs unprivileged below)
-        as_user = ["setpriv", f"--reuid={hosts.NOBODY}", f"--regid={hosts.NOBODY}", "--clear-groups", "--"]
         done = subprocess.run(
-            [*(as_user if os.geteuid() == 0 else []), str(atlas.cli), "serve", "--port", "1"],
+            [*hosts.unprivileged(), str(atlas.cli), "serve", "--port", "1"],
             env={"PATH": "/usr/bin:/bin", paths.CACHE_ENV: str(folder / "cache"), "HOME": str(folder)},
             cwd=atlas.checkout,
             capture_output=True,
