@@ -36,7 +36,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import sysconfig
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.server import REPO
+from deploy.scaleout import stop  # a process of ours and its group: SIGTERM, then SIGKILL
 
 SUBNET = "10.21.0"
 HOSTS = {"proxy": 2, "db": 10, "a": 11, "b": 12, "client": 100}
@@ -212,20 +212,6 @@ class Network:
         for name in reversed(self.made):
             subprocess.run([tool("ip"), "netns", "del", name], capture_output=True, timeout=30)
         self.made.clear()
-
-
-def stop(process: subprocess.Popen, grace: float = 10) -> None:
-    """Stop a process of ours and its group (by id): SIGTERM, then SIGKILL after ``grace`` seconds."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 def inside(net: Network | None, host: str, task: Callable[[], object], timeout: float = 600) -> object:
