@@ -44,7 +44,7 @@ def test_the_wheel_holds_every_asset_and_nothing_derived(installed):
     atlas = installed
     names = set(zipfile.ZipFile(atlas.wheel).namelist())
     for asset in (
-        "dashboard/atlas.css",
+        "dashboard/page.css",
         "dashboard/page.js",
         "dashboard/.streamlit/config.toml",
         "dashboard/texts/barrierefreiheit.de.md",
