@@ -12,4 +12,5 @@ collect_ignore = [
     "benchmarks/baseline_app.py",
     "benchmarks/germany_app.py",
     "benchmarks/map_app.py",  # draws the map component on import (registered only inside a running server)
+    "benchmarks/served_app.py",  # needs SID_BENCH_SCRIPT: the app it serves
 ]

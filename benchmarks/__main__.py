@@ -317,7 +317,13 @@ def browser_part(app: apps.App, args, logs: Path) -> dict[str, Series]:
 
     from benchmarks import browser, server
 
-    with server.streamlit_server(app.script, logs / f"{app.name}-browser.log") as base, sync_playwright() as pw:
+    # Every app behind sid-atlas serve's routes (the page's data files come from one of them): benchmarks/served_app.py.
+    served = server.streamlit_process(
+        server.REPO / "benchmarks" / "served_app.py",
+        logs / f"{app.name}-browser.log",
+        env={"SID_BENCH_SCRIPT": str(app.script)},
+    )
+    with served as (base, _), sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
         try:
             result = browser.measure(chromium, base, app, opens=args.opens)
