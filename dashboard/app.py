@@ -1,4 +1,7 @@
-"""The #sicherimDienst coverage atlas: ``streamlit run dashboard/app.py`` (``sid-atlas serve`` runs it too).
+"""The #sicherimDienst coverage atlas, as ``sid-atlas serve`` runs it (:mod:`dashboard.serve`).
+
+A bare ``streamlit run dashboard/app.py`` runs the pages without the server's
+routes: no sign-in, and no ``/_sid/daten/``, so map and charts stay empty.
 
 The entry point only: :mod:`dashboard.navigation` declares the pages (the
 atlas, the register, the Erklärung zur Barrierefreiheit) and runs the one the
