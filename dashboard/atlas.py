@@ -483,7 +483,7 @@ def day_view(basemap: str) -> None:
         announcement=said,
     )
     accessibility.map_description(model)
-    # The credits with the licence text's address as a link (styled dark in atlas.css: a caption is faded),
+    # The credits with the licence text's address as a link (styled dark in page.css: a caption is faded),
     # the data version, and the Datenstand (above the map instead when the Stichtag lies after it).
     under = "" if model.beyond_data_as_of else f"{plain(model.currency)}  \n"
     st.container(key="credits").caption(

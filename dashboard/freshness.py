@@ -5,7 +5,7 @@ model; an import, edit or undo committed anywhere (another replica, another
 host, ``sid-atlas import``) adds an entry, and a replica follows it:
 
 - **on every page run**: the atlas asks for the newest entry
-  (``dashboard.atlas.follow_register``) and rebuilds its caches once it changed;
+  (:func:`dashboard.caches.follow`) and rebuilds its caches once it changed;
   so any viewer's next click shows the change;
 - **for a viewer who does not click** (a projector in a meeting, an embed on a
   news site): :func:`watch` puts a small fragment on the page that every
@@ -101,7 +101,7 @@ def follow() -> bool:
     """Drop this process's coverage model once the register has an entry it has not followed; whether it did.
 
     For the server's own use (a data file's rebuild); the page follows with
-    its caches in ``dashboard.atlas.follow_register``. The first call of a
+    its caches in :func:`dashboard.caches.follow`. The first call of a
     process always drops it (what the model was built from is not known).
     """
     from loaders import store

@@ -167,7 +167,7 @@ def changed(message: str) -> None:
 
     The dashboard needs no word from here: each of its runs asks the register
     for its newest entry and rebuilds its caches when that changed
-    (``follow_register`` in app.py), whichever page, process or command made it.
+    (:func:`dashboard.caches.follow`), whichever page, process or command made it.
     """
     state = st.session_state
     state.register_notice = message
