@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -54,7 +55,7 @@ accounts = sa.Table(
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
     sa.Column("revoked_by", sa.Text),
 )
-_ready: set[int] = set()
+_ready: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
 _hasher = PasswordHasher()
 # Compared against when a name is no account: the same work as for a real one.
 _DUMMY = _hasher.hash("no account has this password, it only costs the same time")

@@ -8,6 +8,7 @@ Every database failure leaves this module as a :class:`register.errors.RegisterE
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,9 +111,12 @@ def transaction(engine: sa.Engine, write: bool = False) -> Iterator[sa.Connectio
             yield conn
 
 
-def create_once(engine: sa.Engine, tables: sa.MetaData, ready: set[int]) -> None:
-    """Create ``tables`` in the register database once per engine (``ready`` remembers the engines)."""
-    if id(engine) in ready:
+def create_once(engine: sa.Engine, tables: sa.MetaData, ready: weakref.WeakSet[sa.Engine]) -> None:
+    """Create ``tables`` in the register database once per engine (``ready`` remembers the engines).
+
+    A weak set, not ids: an engine's id is reused once it is collected, and a new database then
+    looked ready (seen in CI as "no such table")."""
+    if engine in ready:
         return
     with _ready_lock, reported(engine):
         try:
@@ -121,4 +125,4 @@ def create_once(engine: sa.Engine, tables: sa.MetaData, ready: set[int]) -> None
             # Two replicas creating the tables at once: one wins, the other finds them.
             if not all(sa.inspect(engine).has_table(t.name) for t in tables.sorted_tables):
                 raise
-        ready.add(id(engine))
+        ready.add(engine)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import weakref
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -70,7 +71,7 @@ _ADDED = {
     "repeats": "INTEGER NOT NULL DEFAULT 1",
     "last_at": "TIMESTAMP WITH TIME ZONE",
 }
-_ready: set[int] = set()
+_ready: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
 
 
 class Refused(InputError):
@@ -137,7 +138,7 @@ def address_subject(address: str, day: dt.date) -> str:
 def ensure(engine: sa.Engine) -> None:
     """Create the tables once per engine (another process may race to it); add the columns an earlier
     version's table lacks."""
-    if id(engine) in _ready:
+    if engine in _ready:
         return
     with reported(engine):
         inspector = sa.inspect(engine)

@@ -47,6 +47,7 @@ import hashlib
 import ipaddress
 import logging
 import secrets as random_tokens
+import weakref
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -87,7 +88,7 @@ sessions = sa.Table(
 )
 # The tables of the shared password: its sign-ins named whatever was typed, so none may outlive it.
 RETIRED = ("register_signins", "register_signin_attempts")
-_ready: set[int] = set()
+_ready: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def ensure(engine: sa.Engine) -> None:
     """Create this module's tables once per engine (another process may race), retiring the shared password's."""
-    if id(engine) in _ready:
+    if engine in _ready:
         return
     editors.ensure(engine)
     with reported(engine):

@@ -4,6 +4,7 @@ words, the map's table, the feedback store (issue 11). The browser half is ``tes
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import re
 
@@ -257,3 +258,13 @@ def test_a_feedback_table_of_an_earlier_version_gets_the_new_columns(tmp_path):
     assert not feedback.submit(engine, "neu", "/").repeated
     old, new = reversed(feedback.newest(engine))
     assert (old["message"], old["repeats"], new["message"]) == ("alt", 1, "neu")
+
+
+def test_a_new_database_gets_its_tables_even_when_an_old_engine_is_gone(tmp_path):
+    # CI once saw "no such table": a collected engine's id was reused by the next one, which then looked ready.
+    for n in range(30):
+        engine = sa.create_engine(f"sqlite:///{tmp_path / f'register-{n}.sqlite'}")
+        assert feedback.count(engine) == 0
+        engine.dispose()
+        del engine
+        gc.collect()
