@@ -17,7 +17,7 @@ SERIAL := browser or server or deploy or serial
 # Parallel workers for the first pass of `make test` (pytest-xdist); JOBS=0: one process.
 JOBS   ?= auto
 
-.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean audit wheel
+.PHONY: run test test-fast lint fix lock upgrade prepare install assets bench clean audit wheel docs
 
 # Exactly the versions in requirements.lock (hash-checked), then the project itself without
 # resolving anything: if pyproject.toml needs a package the lock lacks, the install fails
@@ -98,6 +98,10 @@ audit: install
 # QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs).
 bench: prepare
 	$(PY) -m benchmarks $(if $(QUICK),--quick)
+
+# docs/cli.md from the argparse parser (atlas_cli/reference.py); tests/unit/test_docs.py fails while it is stale.
+docs: install
+	$(PY) -m atlas_cli.reference docs/cli.md
 
 clean:
 	rm -rf $(VENV) cache data artifacts build dist dashboard/map_component/vendor tests/vendor \

@@ -78,15 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     coverage = commands.add_parser("coverage", help="coverage as of a Stichtag")
     coverage.add_argument("--date", type=_date, required=True, help="Stichtag, YYYY-MM-DD")
-    coverage.add_argument("--level", choices=LEVELS, default="regierungsbezirk")
+    coverage.add_argument("--level", choices=LEVELS, default="regierungsbezirk", help="the units listed")
     coverage.add_argument("--region", help="Regierungsbezirk (e.g. 057) or Kreis key (e.g. 05766)")
-    coverage.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
+    coverage.add_argument(
+        "--evidence", choices=EVIDENCE_FILTERS, default="all", help="all accessions, or documented ones only"
+    )
     coverage.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
-    coverage.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    coverage.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="a table for the terminal, or the rows every data export writes",
+    )
     coverage.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the words (status_text, table)")
 
     serve = commands.add_parser("serve", help="start the dashboard")
-    serve.add_argument("--port", type=_port, default=8501)
+    serve.add_argument("--port", type=_port, default=8501, help="TCP port to listen on (1-65535)")
     serve.add_argument(
         "--address",
         default="127.0.0.1",
@@ -95,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="per-row report on a partner list (CSV or XLSX) before import")
     check.add_argument("file", type=Path, help="partner list: CSV (comma/semicolon) or XLSX")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="a report to read, or JSON")
 
     db = _Parser(add_help=False)
     registers.add_arguments(db)
@@ -121,9 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("--out", type=Path, help="file to write (replaced atomically); default: standard output")
     dump.add_argument("--at", type=_date, help="the register as it stood at the end of this day (UTC)")
     undo = register_commands.add_parser("undo", parents=[db], help="undo an import (itself recorded as changes)")
-    undo.add_argument("import_id", type=_import_id, metavar="IMPORT_ID")
+    undo.add_argument(
+        "import_id", type=_import_id, metavar="IMPORT_ID", help="the entry's number (see 'register history')"
+    )
     history = register_commands.add_parser("history", parents=[db], help="imports and undos, newest first")
-    history.add_argument("--limit", type=_count, default=20, metavar="N")
+    history.add_argument("--limit", type=_count, default=20, metavar="N", help="the newest N entries")
     register_commands.add_parser(
         "init",
         parents=[db],
@@ -141,11 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     add = editor_commands.add_parser(
         "add", parents=[creating], help="create an account (name: a-z, 0-9, . _ - @)", description=password_help
     )
-    add.add_argument("name", metavar="NAME")
+    add.add_argument("name", metavar="NAME", help="the account's name, e.g. anna.beispiel")
     passwd = editor_commands.add_parser(
         "passwd", parents=[db], help="set a new password (the account's sign-ins end)", description=password_help
     )
-    passwd.add_argument("name", metavar="NAME")
+    passwd.add_argument("name", metavar="NAME", help="the account")
     for command in (add, passwd):
         source = command.add_mutually_exclusive_group()
         source.add_argument("--password-file", type=Path, metavar="FILE", help="the first line of FILE")
@@ -154,11 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = editor_commands.add_parser(
         "revoke", parents=[db], help="end an account for good (its sign-ins end; the name is never reused)"
     )
-    revoke.add_argument("name", metavar="NAME")
+    revoke.add_argument("name", metavar="NAME", help="the account")
     unlock = editor_commands.add_parser(
         "unlock", parents=[db], help="lift sign-in lockouts: of one account or address, or all"
     )
-    unlock.add_argument("subject", nargs="?", metavar="NAME_OR_ADDRESS")
+    unlock.add_argument(
+        "subject", nargs="?", metavar="NAME_OR_ADDRESS", help="an account or a client address; none: every lockout"
+    )
 
     export = commands.add_parser("export", help="press export of a view: map, animation or the data behind it")
     export.add_argument("--date", type=_date, help="Stichtag, YYYY-MM-DD (required except for gif/mp4)")
@@ -172,8 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="gif/mp4: one frame per month or per day on which coverage changes",
     )
     export.add_argument("--region", help="Regierungsbezirk key (051, 053, 055, 057 or 059)")
-    export.add_argument("--level", choices=VIEW_LEVELS, default="gemeinde")
-    export.add_argument("--evidence", choices=EVIDENCE_FILTERS, default="all")
+    export.add_argument("--level", choices=VIEW_LEVELS, default="gemeinde", help="the units drawn")
+    export.add_argument(
+        "--evidence", choices=EVIDENCE_FILTERS, default="all", help="all accessions, or documented ones only"
+    )
     export.add_argument("--preset", choices=EXPORT_PRESETS, default="16x9", help="page size of a map")
     export.add_argument(
         "--title",
@@ -190,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the picture and the data")
     export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
-    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="the kind of file written")
     export.add_argument("--out", type=Path, required=True, help="file to write (replaced atomically)")
     package = export.add_argument_group(
         "open-data package (--format datapackage)",
