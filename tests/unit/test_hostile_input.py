@@ -451,8 +451,8 @@ def test_check_the_register_upload_and_the_streamlit_server_share_the_file_cap()
     assert config["server"]["maxUploadSize"] == register_view.MAX_UPLOAD_MB
 
 
-def test_the_readme_states_the_caps_the_reader_applies():
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Sicherheit") :]
+def test_the_security_page_states_the_caps_the_reader_applies():
+    page = (PROJECT_ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    section = page[page.index("## Limits when reading partner lists") :]
     for what, how_much in LIMITS.describe():
         assert f"| {what} | {how_much} |" in section
