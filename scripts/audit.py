@@ -164,7 +164,7 @@ def main() -> int:
         print(
             "make audit could not ask an advisory database from here, so it claims nothing. Run it where "
             "PyPI's per-release JSON API (or OSV's API) and the npm registry's advisory endpoint answer "
-            "(see README, Abhängigkeiten)."
+            "(see CONTRIBUTING.md, Dependencies)."
         )
         return 3
     return 0

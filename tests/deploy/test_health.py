@@ -2,8 +2,8 @@
 
 The health route only says the server accepts connections; the second half
 shows that right after start a real websocket session also gets the whole
-page, title and figures included, i.e. the coverage data loaded (README,
-"Betrieb / Operations").
+page, title and figures included, i.e. the coverage data loaded (docs/operations.md,
+"Health and metrics").
 """
 
 from __future__ import annotations

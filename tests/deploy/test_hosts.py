@@ -163,7 +163,7 @@ def test_host_a_down_under_load_then_back(site):
     view = "/?date=2023-09-08&level=kreis&region=053"
 
     # The load comes from 16 addresses of the client host: behind the browser's own address, 40 others' reconnects
-    # would use up that address's handshakes (nginx: 2 a second beyond 40) and message rate (README, „Sicherheit“).
+    # would use up that address's handshakes (nginx: 2 a second beyond 40) and message rate (docs/security.md).
     others = site.net.more_addresses("client", 16)
 
     def watched(browser):

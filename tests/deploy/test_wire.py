@@ -1,4 +1,4 @@
-"""The wire of ``sid-atlas serve`` alone, as an anonymous client meets it (README, "Sicherheit").
+"""The wire of ``sid-atlas serve`` alone, as an anonymous client meets it (docs/security.md).
 
 A real server on a free port with a throw-away SQLite register and an editor
 password (as ``test_security.py``); clients speak Streamlit's protocol by hand

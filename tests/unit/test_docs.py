@@ -29,7 +29,15 @@ DOCS = PROJECT_ROOT / "docs"
 CONFIGURATION = DOCS / "configuration.md"
 STREAMLIT_CONFIG = PROJECT_ROOT / "dashboard" / ".streamlit" / "config.toml"
 PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-MARKDOWN = sorted([README, PROJECT_ROOT / "CONTRIBUTING.md", PROJECT_ROOT / "CHANGELOG.md", *DOCS.glob("*.md")])
+MARKDOWN = sorted(
+    [
+        README,
+        PROJECT_ROOT / "CONTRIBUTING.md",
+        PROJECT_ROOT / "CHANGELOG.md",
+        PROJECT_ROOT / "deploy" / "README.md",
+        *DOCS.glob("*.md"),
+    ]
+)
 ENV_NAME = re.compile(r"SID_ATLAS_[A-Z0-9_]+")
 
 
