@@ -191,6 +191,38 @@ def test_every_streamlit_setting_is_documented():
     assert not_on_the_page(keys, CONFIGURATION.read_text(encoding="utf-8")) == []
 
 
+def settings_file_pairs(folders: list[Path]) -> set[tuple[str, str]]:
+    """(variable, key) for every setting the code reads from the environment or else from ``secrets.toml``.
+
+    The code declares such a setting as a tuple of strings holding the variable and the key of its
+    ``secrets.toml`` table (``("SID_ATLAS_OPERATOR_NAME", "operator_name")``, with a flag before them
+    where the command line has one).
+    """
+    pairs = set()
+    for folder in folders:
+        for source in folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Tuple):
+                    continue
+                words = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                names = [w for w in words if ENV_NAME.fullmatch(w)]
+                keys = [w for w in words if re.fullmatch(r"[a-z][a-z0-9_]*", w)]
+                if len(words) == len(node.elts) and len(names) == 1 and len(keys) == 1:
+                    pairs.add((names[0], keys[0]))
+    return pairs
+
+
+def not_in_one_row(pairs: set[tuple[str, str]], page: str) -> list[tuple[str, str]]:
+    rows = page.splitlines()
+    return sorted(pair for pair in pairs if not any(f"`{pair[0]}`" in row and f"`{pair[1]}`" in row for row in rows))
+
+
+def test_every_secrets_key_is_documented_beside_its_variable():
+    pairs = settings_file_pairs(code_folders())
+    assert ("SID_ATLAS_OPERATOR_NAME", "operator_name") in pairs and ("SID_ATLAS_BASE_URL", "base_url") in pairs
+    assert not_in_one_row(pairs, CONFIGURATION.read_text(encoding="utf-8")) == []
+
+
 def test_a_variable_or_setting_added_undocumented_fails(tmp_path):
     page = CONFIGURATION.read_text(encoding="utf-8")
     package = tmp_path / "newpackage"
@@ -205,6 +237,13 @@ def test_a_variable_or_setting_added_undocumented_fails(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(STREAMLIT_CONFIG.read_text(encoding="utf-8") + "\n[logger]\nlevel = 'info'\n", encoding="utf-8")
     assert not_on_the_page(streamlit_settings(config), page) == ["logger.level"]
+    (package / "settings.py").write_text(
+        'SETTINGS = {"x": ("--x", "SID_ATLAS_BASE_URL", "base_address"), "y": ("SID_ATLAS_SITE_URL", "site_url")}\n',
+        encoding="utf-8",
+    )
+    pairs = settings_file_pairs([package])
+    assert pairs == {("SID_ATLAS_BASE_URL", "base_address"), ("SID_ATLAS_SITE_URL", "site_url")}
+    assert not_in_one_row(pairs, page) == [("SID_ATLAS_BASE_URL", "base_address")]
 
 
 # -- changelog, licence, catalogue entry -----------------------------------------------------------------------
