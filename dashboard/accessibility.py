@@ -184,8 +184,8 @@ def stamper(cov, view: ViewState, day: bool = True, evidence: bool = True) -> Ca
     ``day``: the table is of the Stichtag (the map's, the members), not of every day (a chart's);
     ``evidence``: it follows the evidence filter (the network sizes do not).
     """
-    from viewmodel.memberlist import view_csv
     from loaders import provenance
+    from viewmodel.memberlist import view_csv
     from viewmodel.model import data_version
 
     def stamped(frame: pd.DataFrame) -> bytes:

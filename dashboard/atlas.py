@@ -40,7 +40,7 @@ from loaders import accessions, provenance
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
-from viewmodel import cards, charts, credits, describe, memberlist, playback, tables
+from viewmodel import charts, credits, describe, memberlist, playback, tables
 from viewmodel import model as viewmodel
 from viewmodel.i18n import format_date, format_int, t
 

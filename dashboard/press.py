@@ -27,7 +27,8 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dashboard import mapassets, webserver
+import webparts.components
+from dashboard import webserver
 from dashboard.notices import plain
 from exports import animation
 from exports.publisher import Publisher, configured
@@ -156,7 +157,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
     stem = f"sicherimdienst-{view.date.isoformat()}-{view.region or 'nrw'}-{view.level}"
 
     st.markdown(f"**{t('export_map', lang)}**")
-    no_leaflet = bool(mapassets.missing())
+    no_leaflet = bool(webparts.components.missing())
     for column, fmt in zip(st.columns(len(MAP_DOWNLOADS)), MAP_DOWNLOADS):
         if fmt == "html":
             _download(

@@ -52,7 +52,7 @@ figures moved; a test fails when the shipped hash has no entry there.
 Examples
 --------
 >>> from loaders import store
->>> cov = store.load_coverage()
+>>> cov = store.load_shipped_coverage()
 >>> as_of = data_as_of(cov)
 >>> as_of.day, as_of.source
 (datetime.date(2025, 11, 14), 'presseportal.de/blaulicht/pm/166917/6158483 (Meldung vom 14.11.2025)')
@@ -274,7 +274,7 @@ def figures_day(cov, day: dt.date) -> dt.date:
     Examples
     --------
     >>> from loaders import store
-    >>> cov = store.load_coverage()
+    >>> cov = store.load_shipped_coverage()
     >>> figures_day(cov, dt.date(2026, 12, 7)), figures_day(cov, dt.date(2024, 2, 1))
     (datetime.date(2025, 11, 14), datetime.date(2024, 2, 1))
     """

@@ -40,10 +40,10 @@ def describe(model: ViewModel) -> str:
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> text = describe(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057",
+    >>> text = describe(build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057",
     ...                                                         compare=dt.date(2024, 1, 31))))
     >>> "70 von 70 Gemeinden" in text and "davon 1 einzeln belegt" in text and "70 Gemeinden neu" in text
     True
@@ -245,10 +245,10 @@ def announcement(model: ViewModel, change: Change, search: Search | None = None)
 
     Examples
     --------
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> model = build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
+    >>> model = build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
     >>> said = announcement(model, Change("stichtag"))
     >>> said.startswith("Karte: Gemeinden, Regierungsbezirk Detmold, Stand 1. Februar 2024 (alle Beitritte")
     True

@@ -20,10 +20,10 @@ def entries(model: ViewModel) -> dict[str, str]:
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> found = entries(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), level="kreis", region="057")))
+    >>> found = entries(build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), level="kreis", region="057")))
     >>> list(found)[:2]
     ['Bielefeld (05711)', 'Gütersloh (05754)']
     """

@@ -8,7 +8,7 @@ import pytest
 
 from viewmodel import i18n
 from viewmodel.cards import cards as figure_cards
-from viewmodel.cards import detail_line, documented_line
+from viewmodel.cards import detail_line
 
 D = dt.date
 

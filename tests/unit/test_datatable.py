@@ -13,12 +13,11 @@ import pandas as pd
 import pytest
 
 from dashboard import accessibility, datatable
-from viewmodel import memberlist
 from dashboard.datatable import TALL_ROWS, Table, table_html
 from loaders import provenance
 from loaders.viewstate import ViewState
 from tests.helpers import read_tables
-from viewmodel import tables
+from viewmodel import memberlist, tables
 from viewmodel.i18n import format_date, format_int, format_partial, format_pct
 from viewmodel.model import build, data_version, organisations, words_of
 from viewmodel.sorting import column_keys, date_key, number_key

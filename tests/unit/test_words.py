@@ -26,8 +26,8 @@ from exports.render import export
 from loaders import provenance
 from loaders.viewstate import ViewState
 from tests.helpers import ISO_DAY, sid_atlas, word_problems
-from viewmodel import model as viewmodel
 from viewmodel import memberlist
+from viewmodel import model as viewmodel
 from viewmodel.tables import map_table
 
 D = dt.date
