@@ -31,7 +31,7 @@ from dashboard import (
     session,
 )
 from dashboard.mapview import render_map
-from dashboard.navigation import easy_language_link, page_lang
+from dashboard.navigation import easy_language_link, is_embed, page_lang
 from dashboard.notices import for_viewers, plain
 from dashboard.session import Session
 from exports import animation
@@ -40,7 +40,7 @@ from loaders import accessions, provenance
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
-from viewmodel import charts, credits, describe, memberlist, playback, tables
+from viewmodel import cards, charts, credits, describe, memberlist, playback, tables
 from viewmodel import model as viewmodel
 from viewmodel.i18n import format_date, format_int, t
 
@@ -325,7 +325,7 @@ def main() -> None:
     except AtlasError as error:
         st.error(for_viewers(error, page_lang()))
         st.stop()
-    if press.is_embed(st.query_params):
+    if is_embed(st.query_params):
         # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
         press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
         freshness.watch()  # an embed left open on a page follows a register change too
@@ -494,9 +494,9 @@ def day_view(basemap: str) -> None:
 
     # One wrapping row, not two rows of columns: the same cards in 6 elements instead of 13, which a Stichtag
     # change sends and Streamlit builds each time. "396 von 396 (100,0 %)" needs its wider card to stay readable.
-    cards = st.container(horizontal=True, key="figure_cards")
+    row = st.container(horizontal=True, key="figure_cards")
     for card, width in zip(cards.cards(now_figures, then, view.compare, lang, view.evidence), CARD_WIDTHS):
-        cards.metric(
+        row.metric(
             card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True, width=width
         )
     st.caption(cards.detail_line(now_figures, lang) + "  \n" + cards.documented_line(now_figures, lang))

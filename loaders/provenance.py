@@ -385,9 +385,10 @@ def note_origin(cov, origin: str, changed_on: dt.date | None = None) -> None:
     cov.__dict__.pop("_data_version", None)
 
 
-def shipped_digest() -> str:
-    """The content hash of the shipped files as they are now (what ``data-version.toml`` must record)."""
-    from loaders import store
+def shipped_digest(units: pd.DataFrame) -> str:
+    """The content hash of the shipped files as they are now (what ``data-version.toml`` must record).
 
-    units = store.load_attributes()
+    ``units`` is the official unit table (:func:`loaders.store.load_attributes`),
+    which the accession rows are read against.
+    """
     return content_digest(accessions.read_accessions(units=units, events=accessions.read_events()))

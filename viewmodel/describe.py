@@ -16,12 +16,15 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from loaders.viewstate import Notice
 from viewmodel.i18n import format_date, format_int, t
-from viewmodel.model import ViewModel
 from viewmodel.places import Search, entry_name
 from viewmodel.text import documented_count, filter_label, how_counted, people
+
+if TYPE_CHECKING:  # the model reads this module (ViewModel.description): the type only, no import at run time
+    from viewmodel.model import ViewModel
 
 # Name at most this many units in a list; the rest is counted.
 MAX_NAMED = 8

@@ -7,8 +7,10 @@ every browser with every page (9 KB) and was rebuilt on every Stichtag change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from viewmodel.model import ViewModel
+if TYPE_CHECKING:  # describe, which the model reads, reads this module: the type only, no import at run time
+    from viewmodel.model import ViewModel
 
 #: Hits shown to choose from; a longer list asks for a more exact name.
 MAX_HITS = 8
