@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-LEAFLET := dashboard/map_component/vendor/leaflet/leaflet.js
-TOPOJSON := dashboard/map_component/vendor/topojson-client/topojson-client.min.js
+LEAFLET := webparts/map_component/vendor/leaflet/leaflet.js
+TOPOJSON := webparts/map_component/vendor/topojson-client/topojson-client.min.js
 AXE    := tests/vendor/axe-core/axe.min.js
 PORT   ?= 8501
 
@@ -104,5 +104,5 @@ docs: install
 	$(PY) -m atlas_cli.reference docs/cli.md
 
 clean:
-	rm -rf $(VENV) cache data artifacts build dist dashboard/map_component/vendor tests/vendor \
+	rm -rf $(VENV) cache data artifacts build dist webparts/map_component/vendor tests/vendor \
 	  geodata/cache dashboard/map_component/geo dashboard/chart_component/data

@@ -27,7 +27,7 @@ FOLIUM_STATE_JS = """() => {
   return {drawn: paths.length, signature: JSON.stringify(fills)};
 }"""
 
-# Our map publishes what it has drawn (dashboard/map_component/map.js:
+# Our map publishes what it has drawn (webparts/map_component/map.js:
 # window.sidMap.drawn = restyled unit paths, .counts = per status), so there
 # is no need to guess from the DOM.
 OURS_STATE_JS = """() => {

@@ -21,6 +21,7 @@ from streamlit_folium import st_folium
 
 from loaders import store
 from loaders.dates import parse_iso_day
+from register import atlasdata
 
 COLOURS = {"member": "#1b7837", "via_kreis": "#7fbf7b", "not_yet": "#d9d9d9"}
 
@@ -35,7 +36,7 @@ def gemeinden_wgs84():
 
 @st.cache_resource
 def coverage():
-    return store.load_coverage()
+    return atlasdata.load_coverage()
 
 
 def initial_day() -> dt.date:

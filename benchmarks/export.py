@@ -18,10 +18,10 @@ VIEW_DAY = dt.date(2024, 2, 1)
 def measure(repeats: int = 5) -> Series:
     """Wall-clock milliseconds of ``export(..., "png", preset="a4")`` for NRW at Gemeinde level."""
     from exports.render import export
-    from loaders import store
     from loaders.viewstate import ViewState
+    from register import atlasdata
 
-    cov = store.load_coverage()
+    cov = atlasdata.load_coverage()
     view = ViewState(VIEW_DAY)
     export(cov, view, "png", preset="a4")
     samples = []

@@ -340,11 +340,11 @@ def psql(net: Network, folder: Path, sql: str, database: str = "postgres") -> st
 # -- the installed atlas -------------------------------------------------------------------------
 def checkout_copy(dest: Path) -> Path:
     """The checkout's tracked files and the npm-installed assets (``make install``), as a clean clone would hold them."""
-    from dashboard import mapassets
+    from webparts import components
 
     listed = _run(["git", "-C", REPO, "ls-files", "-z"]).stdout.split("\0")
     vendor = [
-        p.relative_to(REPO).as_posix() for folder in {v.parent for v in mapassets.VENDOR} for p in folder.rglob("*")
+        p.relative_to(REPO).as_posix() for folder in {v.parent for v in components.VENDOR} for p in folder.rglob("*")
     ]
     for relative in filter(None, listed + vendor):
         source, target = REPO / relative, dest / relative

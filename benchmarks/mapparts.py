@@ -11,8 +11,8 @@ import datetime as dt
 
 import streamlit as st
 
-from loaders import store
 from loaders.viewstate import ViewState
+from register import atlasdata
 from viewmodel import model
 from viewmodel.component import component_args
 from viewmodel.credits import credit_line
@@ -22,7 +22,7 @@ ATTRIBUTION = credit_line()
 
 @st.cache_resource
 def coverage():
-    return store.load_coverage()
+    return atlasdata.load_coverage()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -17,10 +17,10 @@ DAY = dt.date(2024, 2, 1)
 def measure() -> dict[str, Series]:
     """Bytes of each press file for the views named in the module docstring (one sample: the files are deterministic)."""
     from exports.render import export
-    from loaders import store
     from loaders.viewstate import ViewState
+    from register import atlasdata
 
-    cov = store.load_coverage()
+    cov = atlasdata.load_coverage()
     nrw = ViewState(DAY)
     detmold = ViewState(DAY, region="057", compare=dt.date(2024, 1, 31))
     return {

@@ -99,7 +99,7 @@ def map_table_section(model: ViewModel, stamped: Callable[[pd.DataFrame], bytes]
     for NRW's Gemeinden) would otherwise go to every viewer on every Stichtag
     change (issue 13). Once opened it stays open and follows the map. Its CSV
     is the rows shown, with the view's stamps when ``stamped`` writes them
-    (:func:`dashboard.members.view_csv`).
+    (:func:`viewmodel.memberlist.view_csv`).
     """
     lang = model.state.lang
     st.header(t("map_table", lang), anchor=TABLE_ANCHOR)
@@ -179,13 +179,13 @@ def sizes_datatable(sizes: pd.DataFrame, lang: str, stamped=None) -> datatable.T
 
 
 def stamper(cov, view: ViewState, day: bool = True, evidence: bool = True) -> Callable[[pd.DataFrame], bytes]:
-    """What a table's download writes: its rows with the view's stamps (:func:`dashboard.members.view_csv`).
+    """What a table's download writes: its rows with the view's stamps (:func:`viewmodel.memberlist.view_csv`).
 
     ``day``: the table is of the Stichtag (the map's, the members), not of every day (a chart's);
     ``evidence``: it follows the evidence filter (the network sizes do not).
     """
-    from dashboard.members import view_csv
     from loaders import provenance
+    from viewmodel.memberlist import view_csv
     from viewmodel.model import data_version
 
     def stamped(frame: pd.DataFrame) -> bytes:

@@ -6,7 +6,7 @@ lifetime, no ETag), so every visit downloaded Leaflet, topojson-client and
 :func:`response`):
 
 - the entry files Streamlit asks for by name, ``index.js`` and ``index.css``
-  (:mod:`dashboard.mapassets`), refer to their scripts and styles with a
+  (:mod:`webparts.components`), refer to their scripts and styles with a
   content hash (``map.js?v=…``); each is reused for a minute and then
   revalidated with its ETag (a 304 of a few bytes when nothing changed);
 - the files they refer to are ``immutable`` for a year: a changed file has
@@ -15,9 +15,9 @@ lifetime, no ETag), so every visit downloaded Leaflet, topojson-client and
 - anything else below the component (a file asked for without its hash)
   gets an ETag and a day's lifetime.
 
-The files are read from the folders of :data:`dashboard.mapassets.FOLDERS`
+The files are read from the folders of :data:`webparts.components.FOLDERS`
 directly, so they are served even before a session has registered the
-component; which files a page loads, :mod:`dashboard.mapassets` says.
+component; which files a page loads, :mod:`webparts.components` says.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from dashboard import mapassets
-from dashboard.mapassets import COMPONENT_DIR, ENTRY_CSS, ENTRY_JS, FOLDERS
+from webparts import components
+from webparts.components import COMPONENT_DIR, ENTRY_CSS, ENTRY_JS, FOLDERS
 
-PREFIX = mapassets.URL_PREFIX  # the map's files (the examples below)
+PREFIX = components.URL_PREFIX  # the map's files (the examples below)
 ENTRIES = (ENTRY_JS, ENTRY_CSS)
 YEAR = "public, max-age=31536000, immutable"
 INDEX = "max-age=60"  # then revalidated with its ETag (304 when unchanged)
@@ -77,7 +77,7 @@ def _content(path: Path) -> tuple[bytes, str]:
     if path.name in ENTRIES and path.parent in FOLDERS.values():
         data = versioned(data.decode("utf-8"), path.parent).encode("utf-8")
     tag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
-    _MEMO[path] = ((stat.st_mtime_ns, stat.st_size), data, tag, mapassets.digest(path))
+    _MEMO[path] = ((stat.st_mtime_ns, stat.st_size), data, tag, components.digest(path))
     return data, tag
 
 
@@ -92,13 +92,13 @@ def versioned(entry: str, folder: Path = COMPONENT_DIR) -> str:
     'import "https://example.org/x.js";'
     """
 
-    def add(asset: mapassets.Asset, reference: str) -> str:
+    def add(asset: components.Asset, reference: str) -> str:
         if not asset.path.is_file():
             return reference
         quoted = f'"{asset.specifier}"'
         return reference.replace(quoted, f'"{asset.specifier}?v={asset.digest()}"', 1)
 
-    return mapassets.rewrite(entry, add, folder)
+    return components.rewrite(entry, add, folder)
 
 
 def cache_control(rel: str, query: str, digest: str = "") -> str:

@@ -26,15 +26,12 @@ from dashboard import (
     caches,
     chartview,
     datatable,
-    figures,
     freshness,
-    members,
     press,
     session,
-    timeline,
 )
 from dashboard.mapview import render_map
-from dashboard.navigation import easy_language_link, page_lang
+from dashboard.navigation import easy_language_link, is_embed, page_lang
 from dashboard.notices import for_viewers, plain
 from dashboard.session import Session
 from exports import animation
@@ -43,7 +40,7 @@ from loaders import accessions, provenance
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
-from viewmodel import charts, credits, describe, tables
+from viewmodel import cards, charts, credits, describe, memberlist, playback, tables
 from viewmodel import model as viewmodel
 from viewmodel.i18n import format_date, format_int, t
 
@@ -116,7 +113,7 @@ def member_table(view: ViewState):
     return caches.remember(
         "members",
         (viewmodel.member_period(cov, view.date), view.evidence, view.region, view.lang),
-        lambda: members.members_table(
+        lambda: memberlist.members_table(
             viewmodel.organisations(cov, view.date, view.evidence, view.region), viewmodel.words_of(cov, view)
         ),
     )
@@ -128,7 +125,7 @@ def undated_table(region: str | None, lang: str):
     def make():
         cov = coverage()
         words = viewmodel.words_of(cov, ViewState(FIRST_DAY, lang=lang))
-        return members.members_table(members.undated_members(cov.accessions, region), words)
+        return memberlist.members_table(memberlist.undated_members(cov.accessions, region), words)
 
     return caches.remember("undated", (region, lang), make)
 
@@ -308,7 +305,7 @@ def stichtag_controls(lang: str, today: dt.date, playing: bool) -> None:
             t("step_mode", lang),
             "w_step_mode",
             lang,
-            options=timeline.STEP_MODES,
+            options=playback.STEP_MODES,
             format_func=lambda mode: t(f"step_{mode}", lang),
             help=t("step_help", lang),
         )
@@ -328,7 +325,7 @@ def main() -> None:
     except AtlasError as error:
         st.error(for_viewers(error, page_lang()))
         st.stop()
-    if press.is_embed(st.query_params):
+    if is_embed(st.query_params):
         # The map-only view for an iframe: no sidebar, no URL rewriting, nothing else built.
         press.embed_page(st.query_params.to_dict(), cov, view_model, attribution(), render_map)
         freshness.watch()  # an embed left open on a page follows a register change too
@@ -365,11 +362,11 @@ def lower_sections(now: Session, cov) -> None:
     # only once asked for.
     if st.toggle(t("members_open", lang), key="w_members_open"):
         now.shows_day_below()
-        table = members.search(member_table(view), st.text_input(t("search", lang), key="w_search"), lang)
+        table = memberlist.search(member_table(view), st.text_input(t("search", lang), key="w_search"), lang)
         stamped = accessibility.stamper(cov, view)
         # The file says which view it is: a members list without its Stichtag, filter and Datenstand would mislead.
         datatable.show(
-            members.members_datatable(
+            datatable.members_datatable(
                 table,
                 t("members_caption", lang, date=format_date(view.date, lang), n=format_int(len(table), lang)),
                 lang,
@@ -385,8 +382,8 @@ def lower_sections(now: Session, cov) -> None:
             with st.expander(f"{t('statewide', lang)} ({len(statewide)})"):
                 st.caption(t("statewide_note", lang))
                 datatable.show(
-                    members.members_datatable(
-                        members.members_table(statewide, viewmodel.words_of(cov, view)),
+                    datatable.members_datatable(
+                        memberlist.members_table(statewide, viewmodel.words_of(cov, view)),
                         t("statewide", lang),
                         lang,
                         f"sicherimdienst-landesweite-mitglieder-{view.date.isoformat()}.csv",
@@ -400,7 +397,7 @@ def lower_sections(now: Session, cov) -> None:
             with st.expander(t("undated", lang, n=len(undated))):
                 st.caption(t("undated_note", lang))
                 datatable.show(
-                    members.members_datatable(
+                    datatable.members_datatable(
                         undated,
                         t("undated", lang, n=len(undated)),
                         lang,
@@ -497,12 +494,12 @@ def day_view(basemap: str) -> None:
 
     # One wrapping row, not two rows of columns: the same cards in 6 elements instead of 13, which a Stichtag
     # change sends and Streamlit builds each time. "396 von 396 (100,0 %)" needs its wider card to stay readable.
-    cards = st.container(horizontal=True, key="figure_cards")
-    for card, width in zip(figures.cards(now_figures, then, view.compare, lang, view.evidence), CARD_WIDTHS):
-        cards.metric(
+    row = st.container(horizontal=True, key="figure_cards")
+    for card, width in zip(cards.cards(now_figures, then, view.compare, lang, view.evidence), CARD_WIDTHS):
+        row.metric(
             card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True, width=width
         )
-    st.caption(figures.detail_line(now_figures, lang) + "  \n" + figures.documented_line(now_figures, lang))
+    st.caption(cards.detail_line(now_figures, lang) + "  \n" + cards.documented_line(now_figures, lang))
     accessibility.map_table_section(model, accessibility.stamper(cov, view))
 
     st.header(t("timeline", lang))

@@ -1,6 +1,6 @@
 """Every cache of the atlas page, and its one invalidation: a newer register entry starts a new generation.
 
-A *generation* is one coverage model (:func:`loaders.store.load_coverage`)
+A *generation* is one coverage model (:func:`register.atlasdata.load_coverage`)
 and one memo of everything the page derives from it — play stops, jump list,
 chart data, tables, counts, search entries, the static embed's picture —
 keyed by what each depends on. When the register has a newer entry (an import,
@@ -36,8 +36,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders import store
 from loaders.errors import AtlasError
+from register import atlasdata
 
 #: Entries kept per name in one generation's memo (least recently used dropped beyond it).
 MEMO_SIZE = 64
@@ -108,14 +108,14 @@ class Caches:
         known, newest = entry()
         with self._lock:
             if known and self._seen is not _UNSEEN and newest != self._seen:
-                store.load_coverage.cache_clear()
+                atlasdata.load_coverage.cache_clear()
             if known:
                 self._seen = newest
         return self.generation().number
 
     def generation(self) -> Generation:
-        """The generation of the model :func:`loaders.store.load_coverage` holds now (new: an empty memo)."""
-        cov = store.load_coverage()
+        """The generation of the model :func:`register.atlasdata.load_coverage` holds now (new: an empty memo)."""
+        cov = atlasdata.load_coverage()
         with self._lock:
             if self._current is None or self._current.coverage is not cov:
                 self._current = Generation(next(_NUMBERS), cov)
@@ -170,7 +170,7 @@ def coverage():
 
 def ready() -> bool:
     """Whether the model is loaded (the first page of a process waits for it otherwise)."""
-    return store.load_coverage.cache_info().currsize > 0
+    return atlasdata.load_coverage.cache_info().currsize > 0
 
 
 def remember(name: str, key: Hashable, make: Callable[[], Any], size: int = MEMO_SIZE) -> Any:

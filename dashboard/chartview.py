@@ -20,12 +20,13 @@ import functools
 import json
 
 from dashboard import datafiles
-from dashboard.mapassets import CHART_NAME as NAME
 from dashboard.mapview import declared
-from loaders import accessions, provenance, store
+from loaders import accessions, provenance
 from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, LANGUAGES, REGION_KEYS
+from register import atlasdata
 from viewmodel import charts
 from viewmodel.model import remember
+from webparts.components import CHART_NAME as NAME
 
 # Chart heights in pixels, fixed by the server (title, plot and a legend that wraps on a phone).
 HEIGHTS = {"coverage": 380, "sizes": 440}  # sizes: and the list of values published without a date
@@ -89,7 +90,7 @@ def _coverage_again(evidence: str, region: str, lang: str) -> bytes:
     key = None if region == "nrw" else region
     if evidence not in EVIDENCE_CHOICES or (key is not None and key not in REGION_KEYS) or lang not in LANGUAGES:
         raise ValueError("no such chart")
-    return payload(coverage_chart(store.load_coverage(), evidence, key, dt.date.today(), lang))
+    return payload(coverage_chart(atlasdata.load_coverage(), evidence, key, dt.date.today(), lang))
 
 
 @datafiles.recipe("chart-sizes")
@@ -97,4 +98,4 @@ def _sizes_again(lang: str) -> bytes:
     """The sizes chart's bytes from its stem's words (``chart-sizes-<lang>``)."""
     if lang not in LANGUAGES:
         raise ValueError("no such chart")
-    return payload(sizes_chart(store.load_coverage(), dt.date.today(), lang))
+    return payload(sizes_chart(atlasdata.load_coverage(), dt.date.today(), lang))

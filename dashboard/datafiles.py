@@ -86,9 +86,9 @@ def name_for(stem: str, payload: bytes) -> str:
 
 def url_of(name: str) -> str:
     """The URL a page fetches ``name`` from (below Streamlit's base path, if any)."""
-    from dashboard.webserver import _base
+    from dashboard.appconfig import base_path
 
-    return _base() + ROUTE + name
+    return base_path() + ROUTE + name
 
 
 def path_of(url: str) -> Path:
@@ -136,9 +136,8 @@ def recipe(kind: str):
 
 
 def _recipes() -> dict[str, Callable[..., bytes]]:
-    # The modules that declare them: imported here, so a replica can rebuild before its first page run.
-    from dashboard import chartview, mapview  # noqa: F401
-
+    # The modules that declare them (chartview, mapview) are imported by the server at its start
+    # (dashboard.webserver.lifespan) and by every page that names a data file; not from here, which they import.
     return _RECIPES
 
 

@@ -209,3 +209,22 @@ def show(table: Table, key: str, lang: str = "de", container=None) -> None:
             icon=":material/download:",
             key=f"w_csv_{_ident(key)}",
         )
+
+
+def members_datatable(table: pd.DataFrame, caption: str, lang: str, file_name: str, csv=None, name: str | None = None):
+    """A members table (:func:`viewmodel.memberlist.members_table`) as the pages draw it (:class:`Table`).
+
+    Its rows stand in the order of their accession (ISO date), then by name; a
+    source and a note are German in either view. ``csv`` writes the download
+    (:func:`viewmodel.memberlist.view_csv` with the view's stamps).
+    """
+    return Table(
+        table,
+        caption,
+        row_header=t("col_name", lang),
+        sorted_by=(t("col_joined_iso", lang), "ascending"),
+        cell_langs={t("col_source", lang): "de", t("col_note", lang): "de"},
+        file_name=file_name,
+        csv=(lambda: csv(table)) if csv else None,
+        name=name,
+    )

@@ -104,7 +104,7 @@ def follow() -> bool:
     its caches in :func:`dashboard.caches.follow`. The first call of a
     process always drops it (what the model was built from is not known).
     """
-    from loaders import store
+    from register import atlasdata
 
     if not configured():
         return False
@@ -117,7 +117,7 @@ def follow() -> bool:
             return False
         _followed["entry"] = entry
         _followed["generation"] += 1
-    store.load_coverage.cache_clear()
+    atlasdata.load_coverage.cache_clear()
     return True
 
 

@@ -28,7 +28,7 @@ Why components v2: a v1 component is an iframe, a document of its own (its
 own ``h1``, ``main`` and ``lang``, tooltips cut at its edge, a frame to
 create before anything is drawn). A v2 component mounts in the page, in a
 shadow root of its own (its styles and Leaflet's stay inside). Its code must
-come as files (:mod:`dashboard.mapassets`): inline code would be loaded
+come as files (:mod:`webparts.components`): inline code would be loaded
 through a ``blob:`` URL, which the Content-Security-Policy refuses.
 
 Geometry travels as TopoJSON (each shared border once, about half the bytes
@@ -37,7 +37,7 @@ licensed data, so it is written at run time into the cache, content-addressed,
 and served by the server's data route (:mod:`dashboard.datafiles`:
 ``/_sid/daten/<stem>-<hash>.json``, the URLs :func:`geometry_url` and
 :func:`tips_url` return); Leaflet and topojson-client are installed from the
-npm registry by ``scripts/install_leaflet.sh`` into ``map_component/vendor/``
+npm registry by ``scripts/install_leaflet.sh`` into ``webparts/map_component/vendor/``
 (``make install``) and built into the wheel. They are served from the
 component's folder (``/_stcore/bidi-components/sid-atlas.coverage_map/``) and
 fetched with URLs relative to ``map.js``; the data files' URLs are absolute
@@ -54,15 +54,17 @@ import threading
 import streamlit as st
 from streamlit.components import v2 as components_v2
 
-from dashboard import datafiles, mapassets
-from dashboard.mapassets import CHART_DIR, COMPONENT_DIR
+import webparts.components
+from dashboard import datafiles
 from loaders import store, webgeometry
 from loaders.boundaries import LEVELS
 from loaders.viewstate import LANGUAGES, REGION_KEYS, VIEW_LEVELS
+from register import atlasdata
 from viewmodel import tips
 from viewmodel.component import component_args, fixed_payload, label_points
 from viewmodel.model import ViewModel
 from viewmodel.tips import TipTable
+from webparts.components import CHART_DIR, COMPONENT_DIR
 
 # Tiles are optional decoration: the map is complete without them, and they are
 # only requested once a person picks a basemap.
@@ -89,7 +91,7 @@ _DECLARING = threading.Lock()
 
 
 def declared(name: str):
-    """A component of ours (:data:`dashboard.mapassets.NAME` or ``CHART_NAME``), registered once; its mount function.
+    """A component of ours (:data:`webparts.components.NAME` or ``CHART_NAME``), registered once; its mount function.
 
     Streamlit finds a v2 component's folder (its ``asset_dir``) in the
     manifest of an installed package's ``pyproject.toml``; an editable or
@@ -109,10 +111,16 @@ def declared(name: str):
         with _DECLARING:  # sessions run in threads: the first draws of two must not register twice
             known = _DECLARED.get((id(manager), name))
             if known is None or known[0] is not manager or manager is None:
-                if manager is not None and manager.get_component_asset_root(f"{mapassets.PROJECT}.{name}") is None:
+                if (
+                    manager is not None
+                    and manager.get_component_asset_root(f"{webparts.components.PROJECT}.{name}") is None
+                ):
                     _register(manager)
                 mount = components_v2.component(
-                    f"{mapassets.PROJECT}.{name}", js=mapassets.ENTRY_JS, css=mapassets.ENTRY_CSS, isolate_styles=True
+                    f"{webparts.components.PROJECT}.{name}",
+                    js=webparts.components.ENTRY_JS,
+                    css=webparts.components.ENTRY_CSS,
+                    isolate_styles=True,
                 )
                 known = _DECLARED[(id(manager), name)] = (manager, mount)
     return known[1]
@@ -121,9 +129,9 @@ def declared(name: str):
 def _register(manager) -> None:
     from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
-    folders = {mapassets.NAME: COMPONENT_DIR, mapassets.CHART_NAME: CHART_DIR}
+    folders = {webparts.components.NAME: COMPONENT_DIR, webparts.components.CHART_NAME: CHART_DIR}
     manifest = ComponentManifest(
-        name=mapassets.PROJECT,
+        name=webparts.components.PROJECT,
         version="0",
         components=[ComponentConfig(name=name, asset_dir=folder.name) for name, folder in folders.items()],
     )
@@ -136,7 +144,7 @@ def _noop() -> None:
 
 def _component(**kwargs):
     """Draw the map component (registered on first use: see :func:`declared`); its ``drawn`` state."""
-    result = declared(mapassets.NAME)(default={"drawn": None}, on_drawn_change=_noop, **kwargs)
+    result = declared(webparts.components.NAME)(default={"drawn": None}, on_drawn_change=_noop, **kwargs)
     return result.get("drawn")
 
 
@@ -235,7 +243,7 @@ def _tips_again(level: str, region: str, lang: str) -> bytes:
     key = None if region == "nrw" else region
     if level not in VIEW_LEVELS or (key is not None and key not in REGION_KEYS) or lang not in LANGUAGES:
         raise ValueError("no such view")
-    return tips_payload(tips.fixed_table(store.load_coverage(), level, key, lang))
+    return tips_payload(tips.fixed_table(atlasdata.load_coverage(), level, key, lang))
 
 
 def render_map(
@@ -278,7 +286,7 @@ def render_map(
     level, region, lang = model.state.level, model.state.region, model.state.lang
     # Names, keys, Kreise and sources travel once, in a file the browser caches;
     # a rerun sends statuses and line positions only (viewmodel.tips).
-    table = tips.fixed_table(store.load_coverage(), level, region, lang)
+    table = tips.fixed_table(atlasdata.load_coverage(), level, region, lang)
     args = component_args(
         model,
         units_url=geometry_url(level, region),
@@ -303,7 +311,7 @@ def announcement_of(model: ViewModel) -> str:
     >>> import datetime as dt
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> announcement_of(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057")))
+    >>> announcement_of(build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057")))
     'Stand: 1. Februar 2024 · Regierungsbezirk Detmold. Abgedeckt: 70 von 70 Gemeinden · davon 1 einzeln belegt · 2,09 Mio. Einwohner.'
     """
     return f"{model.subtitle}. {model.figures_line}."
@@ -315,7 +323,7 @@ def draw(args: dict, key: str = "coverage-map"):
     Returns the map's ``drawn`` state: None until the page has drawn the map
     once, then True (``map.js`` reports it, or that it could not draw).
     """
-    if mapassets.missing():
+    if webparts.components.missing():
         st.error("Die Karte braucht Leaflet und topojson-client: bitte einmal `make install` ausführen.")
         return True  # nothing will report: the rest of the page must not wait
     # Unless told otherwise (``fit``: the embed's fixed height) the map fills the window below its top.

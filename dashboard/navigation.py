@@ -17,16 +17,25 @@ under the atlas's title (:func:`easy_language_link`) and one in the embed's foot
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import failover, press, session
+from dashboard import failover, session
 from loaders.viewstate import LANGUAGES
 from viewmodel.i18n import t
 
 HERE = Path(__file__).resolve().parent
+# Streamlit keeps "embed" for itself (``?embed=true`` hides its chrome; st.query_params never shows it),
+# so the atlas's map-only view (dashboard.press) has its own parameter and the code asks for both.
+EMBED_PARAM = "iframe"
+
+
+def is_embed(params: Mapping[str, str]) -> bool:
+    """Whether a page's parameters ask for the map-only view an embed shows (no sidebar, no links around it)."""
+    return params.get(EMBED_PARAM) == "1"
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,7 @@ def run() -> None:
     atlas = current.url_path == ""
     # The embedded map (``/?embed=…``, for an iframe) has no sidebar at all.
     failover.notice(lang)  # a session whose replica was lost says so once (dashboard/failover.py)
-    if not (atlas and press.is_embed(st.query_params)):
+    if not (atlas and is_embed(st.query_params)):
         page_links(st.sidebar, pages)
         if not atlas:
             language_toggle(st.sidebar, lang)

@@ -27,7 +27,9 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dashboard import mapassets, webserver
+import webparts.components
+from dashboard import appconfig
+from dashboard.navigation import EASY, EMBED_PARAM
 from dashboard.notices import plain
 from exports import animation
 from exports.publisher import Publisher, configured
@@ -56,9 +58,6 @@ DOWNLOAD_LABELS = {
 FILE_SUFFIX = {"datapackage": "zip"}
 LOG = logging.getLogger("sid_atlas.press")
 
-# Streamlit keeps "embed" for itself (``?embed=true`` hides its chrome; st.query_params never shows it),
-# so the atlas's map-only view has its own parameter and the code asks for both.
-EMBED_PARAM = "iframe"
 STATIC_PARAM = "static"
 HEIGHT_PARAM = "height"
 EMBED_HEIGHTS = (300, 1200)
@@ -156,7 +155,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
     stem = f"sicherimdienst-{view.date.isoformat()}-{view.region or 'nrw'}-{view.level}"
 
     st.markdown(f"**{t('export_map', lang)}**")
-    no_leaflet = bool(mapassets.missing())
+    no_leaflet = bool(webparts.components.missing())
     for column, fmt in zip(st.columns(len(MAP_DOWNLOADS)), MAP_DOWNLOADS):
         if fmt == "html":
             _download(
@@ -266,7 +265,7 @@ def package_publisher(lang: str) -> tuple[Publisher, str]:
     every file. An invalid setting is logged, never shown (it may name a server path).
     """
     try:
-        publisher = configured(secrets=webserver.secrets())
+        publisher = configured(secrets=appconfig.secrets())
     except InputError as error:
         LOG.warning("publisher settings ignored: %s", error)
         return Publisher(), t("export_package_invalid", lang)
@@ -390,10 +389,6 @@ def embed_section(view: ViewState, lang: str, title: str) -> bool:
     return True
 
 
-def is_embed(params: Mapping[str, str]) -> bool:
-    return params.get(EMBED_PARAM) == "1"
-
-
 def _embed_height(params: Mapping[str, str]) -> int:
     """The iframe's height from the URL, kept within :data:`EMBED_HEIGHTS`.
 
@@ -435,8 +430,6 @@ def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution
     # The attribution is on the map (interactive) or in the picture (static); below it only the ways out,
     # in a new tab: the full atlas must not replace the map inside someone else's page. „Leichte Sprache“
     # is one of them (BITV NRW § 17 (2): one step from every page; the embed has no sidebar).
-    from dashboard.navigation import EASY  # navigation imports this module
-
     easy = EASY.url_path + ("?lang=en" if lang == "en" else "")
     st.markdown(
         f'<small><a href="{html.escape(atlas)}" target="_blank" rel="noopener">'

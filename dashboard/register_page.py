@@ -23,13 +23,14 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import register
-from dashboard import accessibility, datatable, members, webserver
+from dashboard import accessibility, datatable, webserver
 from dashboard import register_view as view
 from dashboard.navigation import page_lang
 from loaders.accessions import QUOTE_LIMIT
 from loaders.dates import parse_typed_date
 from loaders.errors import AtlasError
 from register import editors, feedback, signin
+from viewmodel import memberlist
 from viewmodel.i18n import kind_label, t
 
 LOG = logging.getLogger(__name__)
@@ -439,7 +440,7 @@ def main() -> None:
 
     st.header(t("reg_members", lang))
     st.caption(t("reg_members_note", lang, n=len(table)))
-    shown = members.search(
+    shown = memberlist.search(
         view.memberships_table(table, lang),
         st.text_input(t("reg_search", lang), key="w_register_search"),
         lang,

@@ -35,10 +35,10 @@ import datetime as dt
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 
-from dashboard.timeline import STEP_MODES, next_stop
 from loaders.boundaries import LAND_KEY
 from loaders.viewstate import FIRST_DAY, Notice, ViewState
 from viewmodel.describe import Change
+from viewmodel.playback import STEP_MODES, next_stop
 
 #: Where the page keeps its one Session in ``st.session_state``.
 STATE_KEY = "page"

@@ -65,6 +65,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from dashboard import assets, chrome, datafiles
+from dashboard.appconfig import base_path as _base
+from dashboard.appconfig import secrets
 
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
@@ -130,17 +132,6 @@ def request_cookies() -> Mapping[str, str]:
     import streamlit as st
 
     return st.context.cookies
-
-
-def secrets() -> Mapping:
-    """The app's secrets; none at all is a valid configuration (read-only, shipped data)."""
-    import streamlit as st
-    from streamlit.errors import StreamlitSecretNotFoundError
-
-    try:
-        return st.secrets.to_dict()
-    except (FileNotFoundError, StreamlitSecretNotFoundError):
-        return {}
 
 
 def signin_url() -> str:
@@ -333,7 +324,7 @@ def security_headers(ancestors: Sequence[str] = (), framed: bool = True) -> dict
 def frame_policy(rel: str, query: str) -> bool:
     """Whether the response to ``rel`` (path below the base) may be framed: the embed view only.
 
-    The embed view is the atlas page with ``?iframe=1`` (:func:`dashboard.press.is_embed`).
+    The embed view is the atlas page with ``?iframe=1`` (:func:`dashboard.navigation.is_embed`).
     Map and charts are components in the page (no frame of their own). The
     register, the sign-in form and every other page are never framed, by the
     app itself neither.
@@ -345,7 +336,7 @@ def frame_policy(rel: str, query: str) -> bool:
     >>> frame_policy("/", "region=057"), frame_policy("/register", "iframe=1"), frame_policy("/_sid/anmelden", "")
     (False, False, False)
     """
-    from dashboard.press import EMBED_PARAM
+    from dashboard.navigation import EMBED_PARAM
 
     return rel in ("", "/") and parse_qs(query).get(EMBED_PARAM) == ["1"]
 
@@ -451,13 +442,6 @@ button{{margin-top:1.2rem;padding:.5rem 1rem;font-size:1rem}}.error{{color:#a00}
 Nach 30 Minuten ohne Aktivität und spätestens nach 8 Stunden endet die Anmeldung.</p>
 <p><a href="{html.escape(base)}{REGISTER_PAGE}">Zurück zum Register</a> ·
 <a href="{html.escape(base)}/leichte-sprache">Leichte Sprache</a></p></body></html>"""
-
-
-def _base() -> str:
-    from streamlit import config
-
-    base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}" if base else ""
 
 
 _hashing = {"waiting": 0}
@@ -1266,7 +1250,11 @@ async def lifespan(_app):
 
     if register_view.sign_in_mode(secrets()) == "retired":
         LOG.error("editing is off: %s", register_view.RETIRED_PASSWORD)
-    import dashboard.press  # noqa: F401 -- frame_policy reads it on every response: imported before the first
+    import dashboard.navigation  # noqa: F401 -- frame_policy reads it on every response: imported before the first
+
+    # The modules that declare the data files' recipes (dashboard.datafiles.recipe), so that a replica can
+    # rebuild a file a page asks for before its own first page run.
+    from dashboard import chartview, mapview  # noqa: F401
 
     _state["active"] = True
     try:

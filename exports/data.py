@@ -22,8 +22,8 @@ def data_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
-    >>> table = data_table(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
+    >>> from register import atlasdata
+    >>> table = data_table(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
     >>> len(table), int(table["gemeinden_covered_documented"].sum()), table["stichtag"].iat[0]
     (70, 1, '2024-02-01')
     >>> table.set_index("key").loc["05711000", "status_text"]

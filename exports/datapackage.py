@@ -328,8 +328,8 @@ def accession_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from loaders import store
-    >>> table = accession_table(store.load_coverage(), ViewState(dt.date(2024, 2, 1)))
+    >>> from register import atlasdata
+    >>> table = accession_table(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1)))
     >>> table.loc[table["name"] == "Landtag NRW", ["kind", "key", "sitz_ags"]].to_dict("records")
     [{'kind': 'parlament', 'key': None, 'sitz_ags': '05111000'}]
     """
@@ -366,8 +366,8 @@ def build_package(
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
-    >>> data = build_package(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"), draft=True)
+    >>> from register import atlasdata
+    >>> data = build_package(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"), draft=True)
     >>> sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())[:4]
     ['CITATION.cff', 'NAMENSNENNUNG.txt', 'README.txt', 'datapackage.json']
     """

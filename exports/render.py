@@ -69,7 +69,7 @@ def export(
     Parameters
     ----------
     cov : Coverage
-        The coverage model (``loaders.store.load_coverage()``).
+        The coverage model (``register.atlasdata.load_coverage()``).
     view : ViewState
         Stichtag, compare date, level, region and evidence filter.
     fmt : str
@@ -148,8 +148,8 @@ def alt_text(cov: Coverage, view: ViewState, *, start: dt.date | None = None, pi
 
     Examples
     --------
-    >>> from loaders import store
-    >>> text = alt_text(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
+    >>> from register import atlasdata
+    >>> text = alt_text(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
     >>> "1. Februar 2024" in text and "70 von 70 Gemeinden" in text
     True
     """

@@ -1,9 +1,9 @@
 """Standalone interactive map: one HTML file that opens offline, without a server or a CDN.
 
-The map *is* the dashboard's map component — ``dashboard/map_component/map.js``
+The map *is* the dashboard's map component — ``webparts/map_component/map.js``
 — so hatching, outlines, labels, legend, tooltip and details panel are drawn by
 the same code as in the app. Every file the component loads (as
-:mod:`dashboard.mapassets` lists them: Leaflet's JS and CSS, topojson-client,
+:mod:`webparts.components` lists them: Leaflet's JS and CSS, topojson-client,
 ``map.css``, ``map.js``) is inlined, the TopoJSON geometry travels as a
 ``data:`` URL that ``map.js`` fetches like its usual file, and the page calls
 the module's mount function as Streamlit would. Its arguments come from
@@ -22,13 +22,13 @@ import base64
 import html
 import json
 
-from dashboard import mapassets
 from exports import style
 from loaders.coverage import Coverage
 from loaders.errors import AtlasError
 from loaders.viewstate import ViewState
 from viewmodel.component import component_args, label_points
 from viewmodel.model import ViewModel, build
+from webparts import components
 
 # Full window map below a short header; overrides the fixed height map.js sets for the map.
 PAGE_CSS = """
@@ -122,13 +122,13 @@ def render_html(cov: Coverage, view: ViewState, title: str | None = None) -> byt
 
 def _inline_assets() -> tuple[str, str, str]:
     """The component's files as the page inlines them: stylesheets, plain scripts, and the map module's text."""
-    if mapassets.missing():
+    if components.missing():
         raise MissingLeaflet(
             "the HTML map needs Leaflet and topojson-client: run `make install` once "
-            f"(scripts/install_leaflet.sh installs them into {mapassets.LEAFLET_DIR.parent})"
+            f"(scripts/install_leaflet.sh installs them into {components.LEAFLET_DIR.parent})"
         )
     styles, scripts, module = [], [], ""
-    for asset in mapassets.assets():
+    for asset in components.assets():
         # An inlined file must not end its own element early; "</" only occurs in strings there.
         text = asset.text().replace("</", "<\\/")
         if asset.kind == "css":

@@ -52,7 +52,7 @@ figures moved; a test fails when the shipped hash has no entry there.
 Examples
 --------
 >>> from loaders import store
->>> cov = store.load_coverage()
+>>> cov = store.load_shipped_coverage()
 >>> as_of = data_as_of(cov)
 >>> as_of.day, as_of.source
 (datetime.date(2025, 11, 14), 'presseportal.de/blaulicht/pm/166917/6158483 (Meldung vom 14.11.2025)')
@@ -274,7 +274,7 @@ def figures_day(cov, day: dt.date) -> dt.date:
     Examples
     --------
     >>> from loaders import store
-    >>> cov = store.load_coverage()
+    >>> cov = store.load_shipped_coverage()
     >>> figures_day(cov, dt.date(2026, 12, 7)), figures_day(cov, dt.date(2024, 2, 1))
     (datetime.date(2025, 11, 14), datetime.date(2024, 2, 1))
     """
@@ -385,9 +385,10 @@ def note_origin(cov, origin: str, changed_on: dt.date | None = None) -> None:
     cov.__dict__.pop("_data_version", None)
 
 
-def shipped_digest() -> str:
-    """The content hash of the shipped files as they are now (what ``data-version.toml`` must record)."""
-    from loaders import store
+def shipped_digest(units: pd.DataFrame) -> str:
+    """The content hash of the shipped files as they are now (what ``data-version.toml`` must record).
 
-    units = store.load_attributes()
+    ``units`` is the official unit table (:func:`loaders.store.load_attributes`),
+    which the accession rows are read against.
+    """
     return content_digest(accessions.read_accessions(units=units, events=accessions.read_events()))

@@ -149,32 +149,18 @@ def load_attributes() -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def accession_table(members: Path | str | None = None):
-    """The documented accessions: a given table, else the register when one is configured, else the shipped data.
+def accession_rows(members: Path | str | None = None):
+    """The accessions of a given table, else the shipped data: the rows, their origin and the day they last changed.
 
-    A register counts as configured only through ``$SID_ATLAS_REGISTER_URL`` or
-    ``.streamlit/secrets.toml`` (see :func:`register.config.configured_url`);
-    without either, nothing here touches a database.
+    The origin is ``"file"`` or ``"shipped"`` (the day: the file's modification
+    date, or None for the shipped data). Whether a configured register takes the
+    place of the shipped data is decided above ``loaders``, by
+    :func:`register.atlasdata.load_coverage`; nothing here touches a database.
     """
-    return _accession_rows(members)[0]
-
-
-def _accession_rows(members: Path | str | None):
-    """:func:`accession_table`, with where the rows came from and the day they last changed (None: shipped)."""
     import datetime as dt
 
     from loaders import accessions
-    from register.config import configured_url
 
-    # SQLAlchemy (0.15 s to import) is loaded only when a register is configured.
-    if members is None and configured_url() is not None:
-        import register
-
-        configured = register.open_configured()
-        if configured is not None:
-            with configured:
-                changed = configured.last_changed()
-                return configured.table(), "register", changed.date() if changed else None
     table = accessions.read_accessions(
         members or accessions.ACCESSIONS_CSV, load_attributes(), accessions.read_events()
     )
@@ -184,14 +170,26 @@ def _accession_rows(members: Path | str | None):
     return table, "file", modified
 
 
-@functools.cache
-def load_coverage(members: Path | str | None = None):
-    """The coverage model from :func:`accession_table` (cached per process), its origin noted for the data version."""
+def coverage_of(table, origin: str = "shipped", changed_on=None):
+    """The coverage model of an accession table, its origin noted for the data version (not cached).
+
+    ``table``, ``origin`` and ``changed_on`` as :func:`accession_rows` returns them;
+    :func:`register.atlasdata.load_coverage` is the cached model the atlas shows.
+    """
     from loaders import accessions, coverage, provenance
 
     units = load_attributes()
     events = accessions.read_events()
-    table, origin, changed_on = _accession_rows(members)
     cov = coverage.build(units, accessions.expand_events(table, events, units))
     provenance.note_origin(cov, origin, changed_on)
     return cov
+
+
+@functools.cache
+def load_shipped_coverage():
+    """The coverage model of the shipped accessions (cached per process), never of a register.
+
+    For what ``loaders`` computes and checks itself (its doctests, the shipped
+    data's version); the atlas shows :func:`register.atlasdata.load_coverage`.
+    """
+    return coverage_of(*accession_rows())

@@ -27,6 +27,9 @@ The rooms
         "Barriere oder Fehler melden" form, in the same database.
     :mod:`register.render`
         What an import did, for the terminal.
+    :mod:`register.atlasdata`
+        Which accessions the atlas shows: a given table, else this register when
+        one is configured, else the shipped data (:func:`register.atlasdata.load_coverage`).
 
 One body is one membership: :func:`loaders.accessions.identity` decides, for
 the shipped table, the partner-list check and the register alike. Organisations

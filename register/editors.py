@@ -137,10 +137,12 @@ def add(engine: sa.Engine, name: str, password: str, by: str, now: dt.datetime |
     return name
 
 
-def set_password(engine: sa.Engine, name: str, password: str, now: dt.datetime | None = None) -> None:
-    """Give the active account ``name`` a new password; its open sign-ins end."""
-    from register import signin
+def store_password(engine: sa.Engine, name: str, password: str, now: dt.datetime | None = None) -> str:
+    """Give the active account ``name`` a new password; its name as stored.
 
+    Its open sign-ins are not touched here: :func:`register.signin.set_password`
+    calls this and ends them (sign-ins build on accounts, not the other way round).
+    """
     name = account_name(name)
     check_password(password, name)
     ensure(engine)
@@ -153,13 +155,15 @@ def set_password(engine: sa.Engine, name: str, password: str, now: dt.datetime |
         ).rowcount
     if not changed:
         raise InputError(f"no active account {name!r} (sid-atlas editors list)")
-    signin.end_sessions_of(engine, name)
+    return name
 
 
-def revoke(engine: sa.Engine, name: str, by: str, now: dt.datetime | None = None) -> None:
-    """End the account ``name`` for good: it cannot sign in, its open sign-ins end, its name stays taken."""
-    from register import signin
+def end_account(engine: sa.Engine, name: str, by: str, now: dt.datetime | None = None) -> str:
+    """End the account ``name`` for good: it cannot sign in, its name stays taken; its name as stored.
 
+    Its open sign-ins are not touched here: :func:`register.signin.revoke` calls
+    this and ends them.
+    """
     name = account_name(name)
     ensure(engine)
     with reported(engine), engine.begin() as conn:
@@ -170,7 +174,7 @@ def revoke(engine: sa.Engine, name: str, by: str, now: dt.datetime | None = None
         ).rowcount
     if not changed:
         raise InputError(f"no active account {name!r} (sid-atlas editors list)")
-    signin.end_sessions_of(engine, name)
+    return name
 
 
 def listing(engine: sa.Engine) -> list[dict]:

@@ -268,6 +268,16 @@ def sign_out(engine: sa.Engine, token: str | None) -> bool:
         return conn.execute(sessions.delete().where(sessions.c.token_sha256 == token_hash(token))).rowcount > 0
 
 
+def set_password(engine: sa.Engine, name: str, password: str, now: dt.datetime | None = None) -> None:
+    """Give the active account ``name`` a new password (:func:`register.editors.store_password`); its open sign-ins end."""
+    end_sessions_of(engine, editors.store_password(engine, name, password, now))
+
+
+def revoke(engine: sa.Engine, name: str, by: str, now: dt.datetime | None = None) -> None:
+    """End the account ``name`` for good (:func:`register.editors.end_account`); its open sign-ins end."""
+    end_sessions_of(engine, editors.end_account(engine, name, by, now))
+
+
 def end_sessions_of(engine: sa.Engine, editor: str) -> int:
     """End every sign-in of the account ``editor`` (revoked, or a new password); how many there were."""
     ensure(engine)

@@ -20,7 +20,7 @@ AXE_CORE=4.14.1
 SHA_AXE_JS=29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-VENDOR="$ROOT/dashboard/map_component/vendor"
+VENDOR="$ROOT/webparts/map_component/vendor"
 
 if ! command -v npm >/dev/null 2>&1; then
     echo "error: npm is needed once to install Leaflet $LEAFLET and topojson-client $TOPOJSON_CLIENT for the map" \

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from loaders import store
+from register import atlasdata
 
 # The PostgreSQL server of the register tests (.ci/run starts one; scripts/test_postgres.sh prints its URL).
 PG_ENV = "SID_ATLAS_TEST_PG_URL"
@@ -34,7 +35,7 @@ def units():
 @pytest.fixture(scope="session")
 def coverage():
     """The coverage model from the shipped accession data."""
-    return store.load_coverage()
+    return atlasdata.load_coverage()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

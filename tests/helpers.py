@@ -49,7 +49,7 @@ def sid_atlas(
     emptied around such a call.
     """
     from atlas_cli import main
-    from loaders import store
+    from register import atlasdata
 
     argv = [str(arg) for arg in args]
     out, err = io.StringIO(), io.StringIO()
@@ -63,8 +63,8 @@ def sid_atlas(
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-            store.load_coverage.cache_clear()
-            stack.callback(store.load_coverage.cache_clear)
+            atlasdata.load_coverage.cache_clear()
+            stack.callback(atlasdata.load_coverage.cache_clear)
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
         try:

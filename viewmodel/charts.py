@@ -278,10 +278,10 @@ def timeline_marks_text(cov, day: dt.date, lang: str = "de") -> str:
 
     Examples
     --------
-    >>> from loaders import store
-    >>> timeline_marks_text(store.load_coverage(), dt.date(2026, 12, 7))[:80]
+    >>> from register import atlasdata
+    >>> timeline_marks_text(atlasdata.load_coverage(), dt.date(2026, 12, 7))[:80]
     ' Die Linien enden am Datenstand, 14. November 2025; danach keine Angaben. Ohne D'
-    >>> timeline_marks_text(store.load_coverage(), dt.date(2024, 2, 1))
+    >>> timeline_marks_text(atlasdata.load_coverage(), dt.date(2024, 2, 1))
     ''
     """
     as_of = provenance.data_as_of(cov)

@@ -1,4 +1,4 @@
-"""The arguments of the map component (``dashboard/map_component``), built from a view model.
+"""The arguments of the map component (``webparts/map_component``), built from a view model.
 
 One builder for the dashboard's map and the standalone HTML export, so both
 draw the same statuses, colours, legend and tooltips. Everything ``map.js``
@@ -119,10 +119,10 @@ def accessibility(model: ViewModel) -> dict:
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> a11y = accessibility(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), lang="en")))
+    >>> a11y = accessibility(build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), lang="en")))
     >>> a11y["lang"], a11y["words"]["map_legend"], a11y["description"][:40]
     ('en', 'Legend', 'Map: Municipalities, North Rhine-Westpha')
     """

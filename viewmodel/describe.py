@@ -16,12 +16,15 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from loaders.viewstate import Notice
 from viewmodel.i18n import format_date, format_int, t
-from viewmodel.model import ViewModel
 from viewmodel.places import Search, entry_name
 from viewmodel.text import documented_count, filter_label, how_counted, people
+
+if TYPE_CHECKING:  # the model reads this module (ViewModel.description): the type only, no import at run time
+    from viewmodel.model import ViewModel
 
 # Name at most this many units in a list; the rest is counted.
 MAX_NAMED = 8
@@ -40,10 +43,10 @@ def describe(model: ViewModel) -> str:
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> text = describe(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057",
+    >>> text = describe(build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057",
     ...                                                         compare=dt.date(2024, 1, 31))))
     >>> "70 von 70 Gemeinden" in text and "davon 1 einzeln belegt" in text and "70 Gemeinden neu" in text
     True
@@ -245,10 +248,10 @@ def announcement(model: ViewModel, change: Change, search: Search | None = None)
 
     Examples
     --------
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> model = build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
+    >>> model = build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
     >>> said = announcement(model, Change("stichtag"))
     >>> said.startswith("Karte: Gemeinden, Regierungsbezirk Detmold, Stand 1. Februar 2024 (alle Beitritte")
     True

@@ -410,7 +410,7 @@ TEXTS = {
     "series_organisations": ("Organisationen", "Organisations"),
     "series": ("Reihe", "Series"),
     "event": ("Ereignis", "Event"),
-    # the keyboard-operable charts (dashboard/chart_component)
+    # the keyboard-operable charts (webparts/chart_component)
     "chart_coverage_title": ("Abdeckung im Verlauf", "Coverage over time"),
     "chart_frame_coverage": ("Diagramm: Abdeckung im Verlauf", "Chart: coverage over time"),
     "chart_frame_sizes": ("Diagramm: veröffentlichte Netzwerkgröße", "Chart: published network size"),

@@ -163,8 +163,8 @@ def build(cov: Coverage, state: ViewState, *, tooltips: bool = True) -> ViewMode
 
     Examples
     --------
-    >>> from loaders import store
-    >>> model = build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
+    >>> from register import atlasdata
+    >>> model = build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
     >>> model.figures_line
     'Abgedeckt: 70 von 70 Gemeinden · davon 1 einzeln belegt · 2,09 Mio. Einwohner'
     >>> model.units.set_index("key").loc["05766040", ["status", "evidence", "status_text"]].tolist()
@@ -198,8 +198,8 @@ def coverage_key(cov: Coverage, state: ViewState) -> tuple:
 
     Examples
     --------
-    >>> from loaders import store
-    >>> cov = store.load_coverage()
+    >>> from register import atlasdata
+    >>> cov = atlasdata.load_coverage()
     >>> a, b = ViewState(dt.date(2024, 2, 1)), ViewState(dt.date(2024, 3, 15))
     >>> coverage_key(cov, a) == coverage_key(cov, b)   # no change date lies between them
     True
@@ -225,8 +225,8 @@ def remember(cov: Coverage, key: tuple, make):
 
     Examples
     --------
-    >>> from loaders import store
-    >>> cov = store.load_coverage()
+    >>> from register import atlasdata
+    >>> cov = atlasdata.load_coverage()
     >>> remember(cov, ("example",), lambda: [1]) is remember(cov, ("example",), lambda: [2])
     True
     """
@@ -532,8 +532,8 @@ def organisations(cov: Coverage, day: dt.date, evidence: str, region: str | None
 
     Examples
     --------
-    >>> from loaders import store
-    >>> rows = organisations(store.load_coverage(), dt.date(2024, 2, 1), "all")
+    >>> from register import atlasdata
+    >>> rows = organisations(atlasdata.load_coverage(), dt.date(2024, 2, 1), "all")
     >>> erkrath = rows[rows["key"] == "05158004"]
     >>> len(erkrath), erkrath["evidence"].tolist()
     (1, ['documented'])

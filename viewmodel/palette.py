@@ -39,7 +39,7 @@ DOT_INK = "#555555"  # the dots of an undated documented membership
 SWATCH_EDGE = "#595959"  # legend swatches: 3:1 (7:1) against the legend's white
 FOCUS_INK = "#000000"  # the map's focus ring, drawn over a white halo
 FOCUS_HALO = "#ffffff"
-# The timeline charts (dashboard/chart_component): lines and markers 3:1 against white, text 4.5:1.
+# The timeline charts (webparts/chart_component): lines and markers 3:1 against white, text 4.5:1.
 STICHTAG = "#c0392b"  # the Stichtag's rule (5.4:1)
 GRID = "#e3e3e3"  # grid lines: decoration only, below the 3:1 of the data
 

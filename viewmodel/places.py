@@ -7,8 +7,10 @@ every browser with every page (9 KB) and was rebuilt on every Stichtag change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from viewmodel.model import ViewModel
+if TYPE_CHECKING:  # describe, which the model reads, reads this module: the type only, no import at run time
+    from viewmodel.model import ViewModel
 
 #: Hits shown to choose from; a longer list asks for a more exact name.
 MAX_HITS = 8
@@ -20,10 +22,10 @@ def entries(model: ViewModel) -> dict[str, str]:
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> found = entries(build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), level="kreis", region="057")))
+    >>> found = entries(build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), level="kreis", region="057")))
     >>> list(found)[:2]
     ['Bielefeld (05711)', 'Gütersloh (05754)']
     """

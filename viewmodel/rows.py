@@ -43,8 +43,8 @@ def view_fields(cov: Coverage, day: dt.date, compare: dt.date | None, evidence: 
 
     Examples
     --------
-    >>> from loaders import store
-    >>> fields = view_fields(store.load_coverage(), dt.date(2024, 2, 1), None, "all")
+    >>> from register import atlasdata
+    >>> fields = view_fields(atlasdata.load_coverage(), dt.date(2024, 2, 1), None, "all")
     >>> fields["stichtag"], fields["data_as_of"] >= "2024-02-01", bool(fields["data_version_digest"])
     ('2024-02-01', True, True)
     """

@@ -27,10 +27,10 @@ def map_table(model: ViewModel) -> pd.DataFrame:
     Examples
     --------
     >>> import datetime as dt
-    >>> from loaders import store
+    >>> from register import atlasdata
     >>> from loaders.viewstate import ViewState
     >>> from viewmodel.model import build
-    >>> model = build(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"), tooltips=False)
+    >>> model = build(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"), tooltips=False)
     >>> table = map_table(model)
     >>> len(table), list(table.columns)
     (70, ['Name', 'Schlüssel', 'Status', 'Evidenz', 'Abgedeckt seit', 'Quelle'])

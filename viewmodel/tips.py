@@ -63,8 +63,8 @@ def fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> Tip
 
     Examples
     --------
-    >>> from loaders import store
-    >>> table = fixed_table(store.load_coverage(), "gemeinde", "057", "de")
+    >>> from register import atlasdata
+    >>> table = fixed_table(atlasdata.load_coverage(), "gemeinde", "057", "de")
     >>> len(table.keys), table.lines[table.pool[0][0]]
     (70, '<b>Bielefeld</b> (05711000)')
     """
@@ -209,8 +209,8 @@ def decode(table: TipTable, state: dict) -> dict[str, list]:
 
     Examples
     --------
-    >>> from loaders import store
-    >>> cov = store.load_coverage()
+    >>> from register import atlasdata
+    >>> cov = atlasdata.load_coverage()
     >>> model = build(cov, ViewState(dt.date(2024, 2, 1), region="057"))
     >>> table = fixed_table(cov, "gemeinde", "057", "de")
     >>> decode(table, state_payload(table, model)) == model.features()

@@ -24,14 +24,15 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Coverage as of a Stichtag: the view model's unit rows, as every data export writes them."""
-    from loaders import provenance, store
+    from loaders import provenance
     from loaders.viewstate import check_day
+    from register import atlasdata
     from viewmodel import model, text
     from viewmodel.rows import data_rows, unit_rows
 
     check_members(args.members)
     check_day(args.date, dt.date.today(), "--date")
-    cov = store.load_coverage(str(args.members) if args.members else None)
+    cov = atlasdata.load_coverage(str(args.members) if args.members else None)
     units = unit_rows(cov, args.date, args.level, args.region, args.evidence, args.lang)
     if args.format != "table":
         rows = data_rows(cov, units, args.date, None, args.evidence)

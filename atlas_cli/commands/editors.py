@@ -79,12 +79,12 @@ def cmd_editors(args: argparse.Namespace) -> int:
     if command == "passwd":
         password = read_password(args)
         with registers.open_register(args) as reg:
-            editors.set_password(reg.engine, args.name, password)
+            signin.set_password(reg.engine, args.name, password)
         print(f"Neues Passwort für {editors.account_name(args.name)}; offene Anmeldungen beendet")
         return 0
     with registers.open_register(args) as reg:
         if command == "revoke":
-            editors.revoke(reg.engine, args.name, by=cli_user())
+            signin.revoke(reg.engine, args.name, by=cli_user())
             print(f"Konto {editors.account_name(args.name)} widerrufen; offene Anmeldungen beendet")
         elif command == "unlock":
             cleared = signin.lift(reg.engine, by=cli_user(), subject=args.subject)

@@ -13,7 +13,7 @@ ALT_TEXT_FORMATS = ("png", "svg", "pdf", "gif", "mp4")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from loaders import store
+    from register import atlasdata
 
     view = export_view(args)
     publisher = None
@@ -27,7 +27,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     # matplotlib is loaded only for this command, never with the loaders package.
     from exports.render import alt_text, export
 
-    cov = store.load_coverage(str(args.members) if args.members else None)
+    cov = atlasdata.load_coverage(str(args.members) if args.members else None)
     data = export(
         cov,
         view,

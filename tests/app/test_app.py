@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import provenance, store
+from loaders import provenance
+from register import atlasdata
 from tests import helpers
 from tests.helpers import app_tables
 from viewmodel.credits import credit_line, credit_markdown
@@ -52,7 +53,7 @@ def test_default_load_shows_today_for_all_nrw():
     assert not app.warning
     assert url(app) == {"date": dt.date.today().isoformat()}
     # The credits, each with its licence, the mandatory BKG credit first (viewmodel.credits), and the data version.
-    version = version_text(provenance.data_version(store.load_coverage()))
+    version = version_text(provenance.data_version(atlasdata.load_coverage()))
     assert any(c.value == f"Daten: {credit_markdown()} · {version}" for c in app.caption)
     assert "dl-de/by-2-0" in credit_line() and credit_line().startswith("© GeoBasis-DE / BKG")
 
@@ -294,9 +295,9 @@ def test_a_stichtag_change_within_one_coverage_period_rebuilds_no_model(monkeypa
     app.slider(key="w_slider").set_value(D(2024, 3, 2)).run()  # no coverage change after 1 Feb 2024
     assert not app.exception and built == []
     assert "2. März 2024" in app.caption[0].value
-    from loaders import store
+    from register import atlasdata
 
-    store.load_coverage().__dict__.pop("_viewmodel_memo", None)  # forget what other tests built
+    atlasdata.load_coverage().__dict__.pop("_viewmodel_memo", None)  # forget what other tests built
     app.slider(key="w_slider").set_value(D(2023, 3, 2)).run()  # another coverage period
     assert built
 
@@ -377,8 +378,9 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     import json
 
     from dashboard import chartview, datafiles
-    from loaders import provenance, store
+    from loaders import provenance
     from loaders.viewstate import FIRST_DAY, ViewState
+    from register import atlasdata
     from viewmodel.model import build
 
     app = run(date="2024-02-01", region="057", compare="2023-09-08")
@@ -393,7 +395,7 @@ def test_the_timeline_charts_are_two_components_whose_data_waits_in_a_file():
     assert coverage_args["height"] == chartview.HEIGHTS["coverage"]
     data = json.loads(datafiles.path_of(coverage_args["data"]).read_text(encoding="utf-8"))
     assert data["lang"] == "de" and data["label"] == "Diagramm: Abdeckung im Verlauf"
-    cov = store.load_coverage()
+    cov = atlasdata.load_coverage()
     # The points end at the Datenstand, marked by its rule; the time after it is a band, no point.
     as_of = provenance.data_as_of(cov)
     days = cov.timeline("all", "057", start=FIRST_DAY, end=as_of.day)["day"]

@@ -14,7 +14,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import provenance, store
+from loaders import provenance
+from register import atlasdata
 from tests.helpers import APP, app_tables, word_problems
 from viewmodel.i18n import format_date
 
@@ -63,13 +64,13 @@ def test_the_page_never_overstates(params, evidence, lang):
     text = page_text(app)
     assert len(app_tables(app)) >= 2 and "|" in text  # the map table and the members list were read
     assert word_problems(text, documented_only=evidence == "documented") == []
-    as_of = provenance.data_as_of(store.load_coverage())
+    as_of = provenance.data_as_of(atlasdata.load_coverage())
     assert f"{'Datenstand' if lang == 'de' else 'Data as of'}: {format_date(as_of.day, lang)}" in text
 
 
 def test_the_embeds_of_today_name_the_datenstand():
     """ "Immer der neueste Stand": the frame shows today's date, so it says whose figures it shows."""
-    as_of = provenance.data_as_of(store.load_coverage())
+    as_of = provenance.data_as_of(atlasdata.load_coverage())
     named = f"Datenstand: {format_date(as_of.day)}"
     interactive = page_text(run(iframe="1", region="057"))
     assert named in interactive and "sind die des Datenstands" in interactive

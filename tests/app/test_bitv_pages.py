@@ -169,12 +169,12 @@ def test_the_dgs_video_is_shown_with_captions_and_without_autoplay(monkeypatch, 
 
 def test_the_static_embed_has_alt_text_and_both_embeds_link_to_leichte_sprache():
     from exports.render import alt_text
-    from loaders import store
     from loaders.viewstate import ViewState
+    from register import atlasdata
 
     app = page("", iframe="1", static="1", region="057", date="2024-02-01")
     [image] = app.get("image")
-    expected = alt_text(store.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
+    expected = alt_text(atlasdata.load_coverage(), ViewState(dt.date(2024, 2, 1), region="057"))
     assert [img.alt for img in image.proto.imgs] == [expected]
     assert not any(expected in c.value for c in app.caption)  # not read twice
     for params in ({"iframe": "1", "static": "1"}, {"iframe": "1"}):

@@ -140,7 +140,7 @@ def test_the_retired_shared_password_switches_editing_off(db, cookies, account):
 def test_a_revoked_account_is_a_viewer_on_its_next_run(db, cookies):
     app = editor(db, cookies)
     assert app.get("file_uploader")
-    editors.revoke(register.Register(db).engine, "anna.beispiel", by="cli:chief")
+    signin.revoke(register.Register(db).engine, "anna.beispiel", by="cli:chief")
     app.run()
     assert not app.get("file_uploader") and not labels(app) & EDIT_LABELS
 

@@ -102,7 +102,7 @@ def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, 
 def test_static_embed_shows_the_picture_with_its_description_as_alt_text(host, atlas, blocking_browser):
     """The picture's accessible name is the view's description (not a caption read twice); the footer links out."""
     from exports.render import alt_text
-    from loaders import store
+    from register import atlasdata
 
     params = embed_params(ViewState(DAY), interactive=False, newest=False, height=700)
     context = blocking_browser.new_context(viewport={"width": 1100, "height": 900}, locale="de-DE")
@@ -110,7 +110,7 @@ def test_static_embed_shows_the_picture_with_its_description_as_alt_text(host, a
     page.goto(_host_page(host, atlas, params, "statisch.html"))
     frame = _embed_frame(page)
     frame.wait_for_selector("img", timeout=90_000)
-    description = alt_text(store.load_coverage(), ViewState(DAY))
+    description = alt_text(atlasdata.load_coverage(), ViewState(DAY))
     assert "396 von 396 Gemeinden" in description
     image = frame.get_by_role("img", name=description, exact=True)
     assert image.count() == 1 and image.get_attribute("alt") == description

@@ -134,10 +134,10 @@ def installed():
     import tempfile
 
     from benchmarks import hosts
-    from dashboard import mapassets
+    from webparts import components
 
     program("git", "git")
-    if mapassets.missing():
+    if components.missing():
         unavailable("Leaflet and topojson-client are not installed (make install): the wheel would lack them")
     root = Path(tempfile.mkdtemp(prefix="sidh-installed-", dir="/tmp"))
     root.chmod(0o755)  # the unprivileged servers must reach the installation below it

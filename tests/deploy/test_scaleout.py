@@ -28,8 +28,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from deploy import scaleout
-from loaders import store
-from register import URL_ENV, Register
+from register import URL_ENV, Register, atlasdata
 from tests import helpers
 from tests.deploy.conftest import unavailable
 
@@ -141,7 +140,7 @@ def drop_caches() -> None:
     """Forget every process-wide cache of the app, so no other test sees this one's register."""
     st.cache_resource.clear()
     st.cache_data.clear()
-    store.load_coverage.cache_clear()
+    atlasdata.load_coverage.cache_clear()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from viewmodel.i18n import format_int
 from viewmodel.model import build
 from viewmodel.tables import map_table, timeline_table
 
-MAP_CSS = PROJECT_ROOT / "dashboard" / "map_component" / "map.css"
+MAP_CSS = PROJECT_ROOT / "webparts" / "map_component" / "map.css"
 PAPER = "#fbfbf8"  # the map's background without a basemap (map.css #map)
 LEGEND = "#ffffff"
 # The categories a map distinguishes by colour, and the colour each is drawn with ("new": its ring's band).

@@ -7,8 +7,8 @@ import functools
 import pytest
 
 from dashboard import caches
-from loaders import store
 from loaders.errors import AtlasError
+from register import atlasdata
 
 
 class Model:
@@ -24,7 +24,7 @@ class Model:
 def fresh(monkeypatch):
     """caches on an empty process: no generation yet, a stand-in loader."""
     Model.built = 0
-    monkeypatch.setattr(store, "load_coverage", functools.cache(Model))
+    monkeypatch.setattr(atlasdata, "load_coverage", functools.cache(Model))
     made = caches.Caches()
     monkeypatch.setattr(caches, "process", lambda: made)
     return made
@@ -58,7 +58,7 @@ def test_a_newer_register_entry_is_the_one_invalidation(fresh):
 
 
 def test_the_first_generation_takes_the_model_the_server_warmed(fresh):
-    warmed = store.load_coverage()
+    warmed = atlasdata.load_coverage()
     caches.follow(entries(3))
     assert caches.coverage() is warmed and Model.built == 1
 
@@ -74,7 +74,7 @@ def test_a_model_replaced_under_the_page_starts_a_new_generation(fresh):
     """Whoever clears the loader's cache (a test, the CLI with another register) never gets the old memo."""
     caches.follow(entries(None))
     caches.remember("stops", "all", lambda: [1])
-    store.load_coverage.cache_clear()
+    atlasdata.load_coverage.cache_clear()
     assert caches.remember("stops", "all", lambda: [2]) == [2]
 
 

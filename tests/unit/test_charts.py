@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from dashboard.mapassets import CHART_DIR
 from loaders import accessions, provenance
 from loaders.errors import DataError
 from loaders.viewstate import FIRST_DAY
 from tests.unit.test_accessibility import contrast
 from viewmodel import charts
 from viewmodel.tables import sizes_table, timeline_table
+from webparts.components import CHART_DIR
 
 WHITE = "#ffffff"
 TODAY = dt.date(2026, 12, 1)
@@ -87,19 +87,20 @@ def test_an_undated_size_is_listed_never_plotted():
 def test_the_server_hands_out_the_chart_files_versioned_and_its_data_for_a_year():
     import asyncio
 
-    from dashboard import assets, chartview, datafiles, mapassets
+    from dashboard import assets, chartview, datafiles
+    from webparts import components
 
-    prefix = next(p for p, folder in mapassets.FOLDERS.items() if folder == CHART_DIR)
+    prefix = next(p for p, folder in components.FOLDERS.items() if folder == CHART_DIR)
     assert prefix == "/_stcore/bidi-components/sid-atlas.timeline_chart/"  # where Streamlit asks for them
     status, body, headers = assets.response(prefix + "index.js", "", None)
     entry = body.decode("utf-8")
     assert status == 200 and headers["cache-control"] == assets.INDEX
     assert headers["content-type"].split(";")[0] in ("text/javascript", "application/javascript")
-    assert f'export {{ default }} from "./chart.js?v={mapassets.digest(CHART_DIR / "chart.js")}";' in entry
+    assert f'export {{ default }} from "./chart.js?v={components.digest(CHART_DIR / "chart.js")}";' in entry
     assert assets.response(prefix + "index.js", "", headers["etag"])[0] == 304
     status, body, headers = assets.response(prefix + "index.css", "", None)
     assert status == 200 and headers["cache-control"] == assets.INDEX
-    assert f'@import url("chart.css?v={mapassets.digest(CHART_DIR / "chart.css")}");' in body.decode("utf-8")
+    assert f'@import url("chart.css?v={components.digest(CHART_DIR / "chart.css")}");' in body.decode("utf-8")
     url = chartview.data_url({"days": ["2024-02-01"]}, "test-unit")
     try:
         status, body, headers = asyncio.run(datafiles.answer(url, None))

@@ -25,7 +25,7 @@ from viewmodel.i18n import FRONTEND
 STATIC = Path(streamlit.__file__).parent / "static"
 CHECKLIST = PROJECT_ROOT / "docs" / "streamlit-upgrade.md"
 # What the product is made of (the tests find Streamlit's elements by test id too; they fail on their own).
-PRODUCT = ("dashboard", "benchmarks", "deploy", "loaders", "viewmodel", "exports", "register", "atlas_cli")
+PRODUCT = ("dashboard", "webparts", "benchmarks", "deploy", "loaders", "viewmodel", "exports", "register", "atlas_cli")
 SKIPPED = ("vendor", "geo", "data", "__pycache__")
 PUBLIC_MODULES = {"streamlit", "streamlit.components.v1", "streamlit.components.v2", "streamlit.testing.v1"}
 

@@ -9,8 +9,8 @@ import stat
 import pytest
 
 from dashboard import chartview, datafiles, freshness, mapview
-from loaders import store
 from loaders.paths import cache_dir
+from register import atlasdata
 
 
 def get(url: str, etag: str | None = None):
@@ -33,7 +33,7 @@ def other_replica(monkeypatch, tmp_path):
 
 def page_urls() -> dict[str, str]:
     """One file of each kind as the atlas page makes them (mapview, chartview)."""
-    cov = store.load_coverage()
+    cov = atlasdata.load_coverage()
     today = dt.date.today()
     return {
         "geo": mapview.geometry_url("gemeinde", "057"),
@@ -119,7 +119,7 @@ def test_a_name_this_data_does_not_make_is_a_404_and_asked_again_costs_nothing(o
 
 
 def test_a_rebuild_follows_the_register_first(other_replica, monkeypatch):
-    url = chartview.sizes_url(store.load_coverage(), dt.date.today(), "de")
+    url = chartview.sizes_url(atlasdata.load_coverage(), dt.date.today(), "de")
     other_replica()
     followed = []
     monkeypatch.setattr(freshness, "follow", lambda: followed.append(True) or False)

@@ -12,12 +12,12 @@ import random
 import pandas as pd
 import pytest
 
-from dashboard import accessibility, members
+from dashboard import accessibility, datatable
 from dashboard.datatable import TALL_ROWS, Table, table_html
 from loaders import provenance
 from loaders.viewstate import ViewState
 from tests.helpers import read_tables
-from viewmodel import tables
+from viewmodel import memberlist, tables
 from viewmodel.i18n import format_date, format_int, format_partial, format_pct
 from viewmodel.model import build, data_version, organisations, words_of
 from viewmodel.sorting import column_keys, date_key, number_key
@@ -72,7 +72,7 @@ def test_each_column_of_the_products_tables_sorts_by_its_kind(coverage):
     # Undated sizes sort last, as empty cells do.
     assert column_keys(sizes["Datum"].tolist())[1].count(None) == (sizes["Datum"] == "Datum unbekannt").sum() > 0
     rows = organisations(coverage, dt.date(2024, 2, 1), "all", None)
-    listed = members.members_table(rows, words_of(coverage, ViewState(dt.date(2024, 2, 1))))
+    listed = memberlist.members_table(rows, words_of(coverage, ViewState(dt.date(2024, 2, 1))))
     assert column_keys(listed["Beitritt"].tolist())[0] == "date"
     assert column_keys(listed["Beitrittsdatum (ISO)"].tolist())[0] == "date"
 
@@ -145,7 +145,7 @@ def test_the_chart_and_member_tables_name_their_files_and_languages(coverage):
     assert "Reference date" not in csv and "Evidence filter" not in csv and "Data version" in csv
     view = view.with_(lang="de")
     rows = organisations(coverage, view.date, "all", None)
-    listed = members.members_table(rows, words_of(coverage, view))
-    shown = members.members_datatable(listed, "Liste", "de", "liste.csv", accessibility.stamper(coverage, view))
+    listed = memberlist.members_table(rows, words_of(coverage, view))
+    shown = datatable.members_datatable(listed, "Liste", "de", "liste.csv", accessibility.stamper(coverage, view))
     assert shown.sorted_by == ("Beitrittsdatum (ISO)", "ascending") and shown.row_header == "Name"
     assert "Stichtag" in shown.csv().decode("utf-8-sig").splitlines()[0]

@@ -33,9 +33,9 @@ from pypdf import PdfReader
 from atlas_cli.parser import EXPORT_FORMATS, EXPORT_PRESETS
 from exports import mapfig, style
 from exports.render import FORMATS, export
-from loaders import store
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
+from register import atlasdata
 from tests.helpers import REFERENCE_DIR, shipped_accessions_with, sid_atlas
 from viewmodel import palette
 
@@ -172,7 +172,7 @@ def _fonts(page):
 def formula_coverage(tmp_path_factory):
     """The shipped accessions, with Düsseldorf's source turned into spreadsheet formulas."""
     path = shipped_accessions_with(tmp_path_factory.mktemp("members"), "05111000", source="=1+1")
-    return store.load_coverage(str(path))
+    return atlasdata.load_coverage(str(path))
 
 
 def test_xlsx_keeps_a_formula_like_text_as_text(formula_coverage):

@@ -14,13 +14,13 @@ import re
 import pytest
 from PIL import Image
 
-from dashboard import mapassets
 from exports import animation, standalone, style
 from exports.render import export
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
 from tests.helpers import shipped_accessions_with, sid_atlas
+from webparts import components
 
 pytestmark = pytest.mark.media
 
@@ -84,7 +84,7 @@ def test_html_is_deterministic(coverage):
 
 
 def test_html_without_leaflet_is_a_clear_error(coverage, monkeypatch, tmp_path):
-    monkeypatch.setattr(mapassets, "VENDOR", (tmp_path / "missing" / "leaflet.js",))
+    monkeypatch.setattr(components, "VENDOR", (tmp_path / "missing" / "leaflet.js",))
     with pytest.raises(standalone.MissingLeaflet, match="make install"):
         export(coverage, ViewState(DETMOLD_DAY), "html")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard import failover, freshness
-from loaders import store
 from loaders.errors import AtlasError
+from register import atlasdata
 
 
 class FakeRegister:
@@ -47,7 +47,7 @@ def test_many_asking_within_a_second_cost_one_query(reg):
 
 def test_the_model_is_dropped_once_per_new_entry(reg, monkeypatch):
     dropped = []
-    monkeypatch.setattr(store.load_coverage, "cache_clear", lambda: dropped.append(True))
+    monkeypatch.setattr(atlasdata.load_coverage, "cache_clear", lambda: dropped.append(True))
     assert freshness.follow() and freshness.generation() == 1  # a process's first look: what it built from is unknown
     reg.clock["now"] += 2
     assert not freshness.follow() and freshness.generation() == 1

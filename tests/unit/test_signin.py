@@ -77,19 +77,19 @@ def test_passwords_that_are_refused(engine, password, message):
 def test_a_revoked_account_cannot_sign_in_its_sessions_end_and_its_name_is_never_reused(engine, anna):
     token = signin.succeeded(engine, anna, "203.0.113.9", now=T0)
     assert signin.editor_of(engine, token, now=T0 + minutes(1))[0] == "anna"
-    editors.revoke(engine, "anna", by="cli:chief")
+    signin.revoke(engine, "anna", by="cli:chief")
     assert signin.editor_of(engine, token, now=T0 + minutes(2)) is None
     assert editors.verify(engine, "anna", PASSWORD) is None and not editors.is_active(engine, "anna")
     with pytest.raises(InputError, match="never given twice"):
         editors.add(engine, "anna", PASSWORD, by="cli:test")
     with pytest.raises(InputError, match="no active account"):
-        editors.revoke(engine, "anna", by="cli:chief")
+        signin.revoke(engine, "anna", by="cli:chief")
     assert editors.listing(engine)[0]["revoked_by"] == "cli:chief"
 
 
 def test_a_new_password_ends_open_sign_ins(engine, anna):
     token = signin.succeeded(engine, anna, "203.0.113.9", now=T0)
-    editors.set_password(engine, "anna", "Neues-Passwort-2025")
+    signin.set_password(engine, "anna", "Neues-Passwort-2025")
     assert signin.editor_of(engine, token, now=T0 + minutes(1)) is None
     assert editors.verify(engine, "anna", "Neues-Passwort-2025") == "anna"
     assert editors.verify(engine, "anna", PASSWORD) is None

@@ -22,11 +22,11 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from dashboard import members
 from exports.render import export
 from loaders import provenance
 from loaders.viewstate import ViewState
 from tests.helpers import ISO_DAY, sid_atlas, word_problems
+from viewmodel import memberlist
 from viewmodel import model as viewmodel
 from viewmodel.tables import map_table
 
@@ -298,8 +298,8 @@ def test_members_list_counts_each_body_once_with_its_own_evidence(coverage):
         for lang in LANGUAGES:
             view = ViewState(day, evidence=evidence, lang=lang)
             rows = viewmodel.organisations(coverage, day, evidence)
-            table = members.members_table(rows, viewmodel.words_of(coverage, view))
-            data = members.members_csv(table, day, evidence, lang, as_of, version)
+            table = memberlist.members_table(rows, viewmodel.words_of(coverage, view))
+            data = memberlist.members_csv(table, day, evidence, lang, as_of, version)
             cells = _csv_cells(data)
             name, evidence_column = ("Name", "Evidenz") if lang == "de" else ("Name", "Evidence")
             for cell in cells:

@@ -25,7 +25,7 @@ This module is the one place that reads them:
 - :data:`VENDOR` and :func:`missing`: Leaflet and topojson-client, installed
   from the npm registry by ``scripts/install_leaflet.sh`` (``make install``).
 
-No Streamlit and no view model here: ``exports`` imports this module too.
+No Streamlit and no view model here: ``dashboard`` and ``exports`` both import this module.
 """
 
 from __future__ import annotations

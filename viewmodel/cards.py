@@ -1,7 +1,7 @@
 """The headline figures as cards: value at the Stichtag, change since the compare date.
 
 Pure: takes the dictionaries of :meth:`loaders.coverage.Coverage.summary`
-and returns text; ``app.py`` hands each card to ``st.metric``.
+and returns text; :mod:`dashboard.atlas` hands each card to ``st.metric``.
 """
 
 from __future__ import annotations

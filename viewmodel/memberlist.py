@@ -102,27 +102,6 @@ def view_csv(
     return to_csv_bytes(table.assign(**stamps))
 
 
-def members_datatable(table: pd.DataFrame, caption: str, lang: str, file_name: str, csv=None, name: str | None = None):
-    """A members table (:func:`members_table`) as the pages draw it (:class:`dashboard.datatable.Table`).
-
-    Its rows stand in the order of their accession (ISO date), then by name; a
-    source and a note are German in either view. ``csv`` writes the download
-    (:func:`view_csv` with the view's stamps).
-    """
-    from dashboard.datatable import Table
-
-    return Table(
-        table,
-        caption,
-        row_header=t("col_name", lang),
-        sorted_by=(t("col_joined_iso", lang), "ascending"),
-        cell_langs={t("col_source", lang): "de", t("col_note", lang): "de"},
-        file_name=file_name,
-        csv=(lambda: csv(table)) if csv else None,
-        name=name,
-    )
-
-
 def search(table: pd.DataFrame, query: str, lang: str = "de") -> pd.DataFrame:
     """Rows whose name, key or source contains ``query`` (case-insensitive, plain text).
 
