@@ -26,7 +26,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import typing
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -56,6 +58,26 @@ FOREVER = np.datetime64("9999-12-31", "D")
 _NONE = np.array(None, dtype=object)
 # Figures that are summed over Gemeinden, each with its documented part.
 SUMMED = ("gemeinden", "population", "area_km2")
+
+
+class Summary(TypedDict):
+    """:meth:`Coverage.summary`: the headline figures of a region at a day, each with its documented part."""
+
+    gemeinden_total: int
+    gemeinden_covered: int
+    gemeinden_covered_documented: int
+    population_total: int
+    population_covered: int
+    population_covered_documented: int
+    area_km2_total: float
+    area_km2_covered: float
+    area_km2_covered_documented: float
+    kreise_total: int
+    kreise_in: int
+    kreise_in_documented: int
+    bezirksregierungen_total: int
+    bezirksregierungen_in: int
+    bezirksregierungen_in_documented: int
 
 
 @dataclass(frozen=True)
@@ -323,7 +345,7 @@ class Coverage:
             out = out[out["key"].str.startswith(region)]
         return out.drop(columns=["valid_from", "valid_until"]).reset_index(drop=True)
 
-    def summary(self, day: dt.date, region: str | None = None, evidence: str = "all") -> dict:
+    def summary(self, day: dt.date, region: str | None = None, evidence: str = "all") -> Summary:
         """Headline figures for a region (None = NRW) as of ``day``, each with its documented part.
 
         Keys: ``gemeinden_total``, ``gemeinden_covered``,
@@ -337,7 +359,7 @@ class Coverage:
         if region:
             g = g[g["key"].str.startswith(region)]
         covered, documented = g["covered"].to_numpy(), g["documented"].to_numpy()
-        out = {}
+        out: dict[str, int | float] = {}
         for name, column in (("gemeinden", None), ("population", "population"), ("area_km2", "area_km2")):
             values = np.ones(len(g), dtype=int) if column is None else g[column].to_numpy()
             cast = float if name == "area_km2" else int
@@ -353,7 +375,7 @@ class Coverage:
             out[f"{name}_total"] = len(keys)
             out[f"{name}_in"] = int(member.sum())
             out[f"{name}_in_documented"] = int((paths["documented"] >= 0).sum())
-        return out
+        return typing.cast(Summary, out)  # the keys of Summary, built by the loops above
 
     def change_dates(self, evidence: str = "all") -> list[dt.date]:
         """Every day on which some membership starts or ends, sorted."""
@@ -401,7 +423,7 @@ class Coverage:
         )
         rows = []
         for day in days:
-            s = self.summary(day, region, evidence)
+            s = dict(self.summary(day, region, evidence))
             rows.append({"day": day, **{k: s[k] for k in fields}})
         frame = pd.DataFrame(rows)
         if len(frame):

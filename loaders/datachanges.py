@@ -32,6 +32,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 import pandas as pd
 
@@ -40,7 +41,8 @@ from loaders.coverage import Coverage
 from loaders.paths import SHIPPED_DIR
 
 REGIONS = (None, "051", "053", "055", "057", "059")
-FIGURES = (
+# The Coverage.summary figures compared, as a type (keys of the Summary) and in order.
+Figure = Literal[
     "gemeinden_covered",
     "gemeinden_covered_documented",
     "population_covered",
@@ -49,7 +51,8 @@ FIGURES = (
     "kreise_in_documented",
     "bezirksregierungen_in",
     "bezirksregierungen_in_documented",
-)
+]
+FIGURES: tuple[Figure, ...] = get_args(Figure)
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def component_args(
         neither styles nor labels (they are in that file): what a rerun sends
         then is a few bytes per unit.
     """
-    compact = tips is not None and bool(tips_url)
+    compact = tips if tips_url else None  # the fixed tooltip table, where the page fetches it
     return {
         "level": model.state.level,
         "region": model.state.region,
@@ -79,8 +79,8 @@ def component_args(
         "context_url": context_url,
         # Per unit [status, hatched, tooltip, new] — or, with a fixed tooltip table, its compact state.
         **(
-            {"tips_url": tips_url, "state": state_payload(tips, model)}
-            if compact
+            {"tips_url": tips_url, "state": state_payload(compact, model)}
+            if compact is not None
             else {"features": model.features(), "styles": palette.styles(), "labels": labels}
         ),
         "legend": [

@@ -1038,7 +1038,10 @@ def format_partial(text: str, precision: str, lang: str = "de") -> str:
         return format_partial_german(text, precision)
     if precision == "unknown" or not text:
         return t("date_unknown", lang)
-    first, _ = period_bounds(text, precision)
+    bounds = period_bounds(text, precision)
+    if bounds is None:  # not a date at its precision
+        return t("date_unknown", lang)
+    first, _ = bounds
     if precision == "day":
         return format_date(first, lang)
     if precision == "month":

@@ -26,7 +26,7 @@ import pandas as pd
 
 from loaders import accessions, provenance
 from loaders.boundaries import LAND_KEY
-from loaders.coverage import Coverage
+from loaders.coverage import Coverage, Summary
 from loaders.viewstate import ViewState
 from viewmodel import text
 from viewmodel.i18n import t
@@ -92,9 +92,9 @@ class ViewModel:
 
     state: ViewState
     units: pd.DataFrame  # UNIT_COLUMNS + HELPER_COLUMNS (+ "tooltip", "tip_state" when built with tooltips)
-    now: dict  # Coverage.summary at the Stichtag, region and evidence of the view, with the split (figures)
-    then: dict | None  # the same at the compare date
-    legend: list[dict]  # {"status", "label", "inferred"} in display order (plain text)
+    now: text.Figures  # Coverage.summary at the Stichtag, region and evidence of the view, with the split
+    then: Summary | None  # Coverage.summary at the compare date
+    legend: list[text.LegendEntry]  # in display order (plain text)
     figures_line: str
     subtitle: str
     currency: str  # the Datenstand, and that the figures are the Datenstand's when the Stichtag is later
@@ -265,7 +265,7 @@ def _coverage_part(cov: Coverage, state: ViewState, tooltips: bool) -> dict:
     lang = state.lang
     words = words_of(cov, state)
     units = unit_table(cov, state)
-    now = {**cov.summary(state.date, state.region, state.evidence), **documented_split(units)}
+    now: text.Figures = {**cov.summary(state.date, state.region, state.evidence), **documented_split(units)}
     then = cov.summary(state.compare, state.region, state.evidence) if state.compare else None
     region_name = t("region_nrw", lang) if state.region is None else cov.name_of(state.region)
     if state.region is not None:
@@ -291,7 +291,7 @@ def _coverage_part(cov: Coverage, state: ViewState, tooltips: bool) -> dict:
     )
 
 
-def documented_split(units: pd.DataFrame) -> dict:
+def documented_split(units: pd.DataFrame) -> text.DocumentedSplit:
     """How the view's documented Gemeinden are documented, and how many rest on inference alone.
 
     The units of a view partition its region, so their sums are the region's.
@@ -359,7 +359,7 @@ def unit_rows(
     else:
         for column in ("since", "precision", "certain_by", "event", "source"):
             table[column] = None
-        table["via"] = np.where(table["gemeinden_covered"] > 0, "gemeinden", None)
+        table["via"] = np.where(table["gemeinden_covered"] > 0, "gemeinden", None)  # type: ignore[call-overload]  # numpy's stubs leave out None (an object array)
         table["kreis_key"] = None
         group = {"land": pd.Series(LAND_KEY, index=g.index), "kreis": g["kreis_key"], "regierungsbezirk": g["rb_key"]}[
             level

@@ -36,15 +36,37 @@ import datetime as dt
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pandas as pd
 
+from loaders.coverage import Summary
 from loaders.numbers import format_decimal
 from viewmodel.i18n import format_date, format_int, format_partial, t
 
 # The order of the legend (and of the statuses a map shows).
 STATUS_ORDER = ("member", "full", "via_kreis", "partial", "undated", "not_yet")
 EVIDENCE_CLASSES = ("documented", "inferred")
+
+
+class DocumentedSplit(TypedDict):
+    """How the documented Gemeinden of a view are documented, and how many rest on inference alone."""
+
+    gemeinden_documented_one_by_one: int
+    gemeinden_documented_via_kreis: int
+    gemeinden_inferred_only: int  # covered by inference alone, under any evidence filter
+
+
+class Figures(Summary, DocumentedSplit):
+    """:meth:`Coverage.summary <loaders.coverage.Coverage.summary>` with its :class:`DocumentedSplit`."""
+
+
+class LegendEntry(TypedDict):
+    """One legend entry in display order: a status (or "new", "muted"), its plain-text label, hatched or not."""
+
+    status: str
+    label: str
+    inferred: bool
 
 
 @dataclass(frozen=True)
@@ -382,9 +404,8 @@ def body_text(unit, w: Words) -> str:
         if unit.body_member_undated and unit.body_member_evidence == "inferred":
             text += "; " + t("body_undated", lang)
         return text
-    text = t("body_undated", lang) if unit.body_member is None else None
-    if text is None:
-        text = t("st_not_documented" if w.documented_only else "body_none", lang)
+    none = "st_not_documented" if w.documented_only else "body_none"
+    text = t("body_undated" if unit.body_member is None else none, lang)
     if w.documented_only and unit.body_inferred_since:
         text += " – " + t(
             "body_inferred_besides",
@@ -421,7 +442,7 @@ def _legend_label(status: str, hatched: bool, w: Words) -> str:
     return t(f"lg_{status}_{evidence}", lang)
 
 
-def legend(shown, *, new: bool, region: str | None, w: Words) -> list[dict]:
+def legend(shown, *, new: bool, region: str | None, w: Words) -> list[LegendEntry]:
     """Legend entries ``{"status", "label", "inferred"}``: one per fill and hatching shown, then "new" and "muted".
 
     ``shown`` is the set of ``(status, hatched)`` pairs the view draws.
@@ -435,7 +456,7 @@ def legend(shown, *, new: bool, region: str | None, w: Words) -> list[dict]:
      ('not_yet', False, 'noch nicht abgedeckt'), ('muted', False, 'außerhalb der Auswahl')]
     """
     pairs = set(shown)
-    out = [
+    out: list[LegendEntry] = [
         {"status": status, "label": _legend_label(status, hatched, w), "inferred": hatched}
         for status in STATUS_ORDER
         for hatched in (False, True)
@@ -476,7 +497,7 @@ def _people_change(before: int, after: int, lang: str) -> str:
     return f"{people(before, lang)} → {people(after, lang)}"
 
 
-def figures_line(now: dict, then: dict | None = None, lang: str = "de", evidence: str = "all") -> str:
+def figures_line(now: Figures, then: Summary | None = None, lang: str = "de", evidence: str = "all") -> str:
     """The headline figures with their documented part (app, every export, CLI).
 
     ``now`` is :meth:`Coverage.summary` with the view model's split

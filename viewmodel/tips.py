@@ -77,7 +77,7 @@ def _fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> Ti
     base = build(cov, state).units
     words = words_of(cov, state)
     heads = [head for head, _ in text.tooltip_lines(base, words, kreis_names(cov), cov.kreisfrei)]
-    candidates = [[] for _ in range(len(base))]
+    candidates: list[list[str]] = [[] for _ in range(len(base))]
     for frame in _candidate_frames(cov, base, level, words):
         for i, (_, rest) in enumerate(text.tooltip_lines(frame, words, kreis_names(cov), cov.kreisfrei)):
             candidates[i].extend(rest)
