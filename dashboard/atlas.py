@@ -18,6 +18,7 @@ so moving the day reruns only that fragment and never redraws the sidebar.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -269,7 +270,7 @@ def stichtag_controls(lang: str, today: dt.date, playing: bool) -> None:
     """
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
     _widget(row.slider, t("stichtag", lang), "w_slider", lang, **_days(today), width=DAY_SLIDER_WIDTH)
-    group = {"horizontal": True, "vertical_alignment": "bottom", "gap": "xsmall", "width": "content"}
+    group: dict[str, Any] = {"horizontal": True, "vertical_alignment": "bottom", "gap": "xsmall", "width": "content"}
     day = row.container(**group, key="stichtag_day")
     # Named for assistive technology; on screen the slider's label beside it says what the date is.
     _widget(

@@ -46,7 +46,10 @@ def open_register(url: str) -> register.Register:
 
 
 def session_id() -> str:
-    return get_script_run_ctx().session_id
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        raise RuntimeError("the register page runs only inside a Streamlit script run")
+    return ctx.session_id
 
 
 def password_editor(reg: register.Register) -> str | None:
@@ -114,12 +117,11 @@ def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
     if editor:
         token = webserver.request_cookies().get(webserver.COOKIE)
         bar.success(t("reg_signed_in", lang, who=view.plain(editor)))
-        bar.button(
-            t("reg_sign_out", lang),
-            key="w_logout",
-            icon=":material/logout:",
-            on_click=lambda: signin.sign_out(reg.engine, token),
-        )
+
+        def sign_out() -> None:
+            signin.sign_out(reg.engine, token)
+
+        bar.button(t("reg_sign_out", lang), key="w_logout", icon=":material/logout:", on_click=sign_out)
         return f"app:{editor}"
     bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
     bar.caption(t("reg_sign_in_idle", lang, idle=signin.IDLE_MINUTES, hours=signin.SESSION_HOURS))
@@ -339,9 +341,8 @@ def undo_section(reg: register.Register, editor: str, history: list[dict], lang:
         placeholder=t("reg_entry_placeholder", lang),
         format_func=lambda i: f"{view.entry_item(candidates[i], lang)} · {candidates[i]['user_name']}",
     )
-    if right.button(t("reg_undo", lang), key="w_undo", icon=":material/undo:", disabled=chosen is None) and confirmed(
-        reg, editor, lang
-    ):
+    clicked = right.button(t("reg_undo", lang), key="w_undo", icon=":material/undo:", disabled=chosen is None)
+    if clicked and chosen is not None and confirmed(reg, editor, lang):
         undo_id = attempt(lambda: reg.undo_import(chosen, editor), lang)
         if undo_id is not None:
             changed(t("reg_undone", lang, entry=chosen, undo=undo_id))

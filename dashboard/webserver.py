@@ -58,6 +58,7 @@ import secrets as tokens
 import sys
 import threading
 import time
+import typing
 from collections.abc import Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -65,6 +66,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from dashboard import assets, chrome, datafiles
+
+
+class _HeldUploads(typing.Protocol):
+    """What the upload limit reads of Streamlit's in-memory upload store (private; docs/streamlit-upgrade.md)."""
+
+    file_storage: dict[str, dict[str, typing.Any]]
+    _total_bytes: int
+
 
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
@@ -303,7 +312,7 @@ def security_headers(ancestors: Sequence[str] = (), framed: bool = True) -> dict
     """
     from dashboard.mapview import BASEMAPS
 
-    tiles = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(b["url"])) for b in BASEMAPS.values() if b})
+    tiles = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(str(b["url"]))) for b in BASEMAPS.values() if b})
     policy = "; ".join(
         [
             "default-src 'self'",
@@ -888,7 +897,8 @@ class Guard:
         except ValueError:
             await _plain(send, 411, "Content-Length required")
             return
-        manager = runtime.get_instance().uploaded_file_mgr
+        # Streamlit's server keeps uploads in memory; its own count is private (read-only here).
+        manager = typing.cast(_HeldUploads, runtime.get_instance().uploaded_file_mgr)
         held = sum(len(f.data) for f in manager.file_storage.get(session_id, {}).values())
         process = manager._total_bytes + sum(self.pending.values())
         if (
@@ -1243,7 +1253,7 @@ def redact_session_ids() -> None:
             record.msg, record.args = UUID.sub("<session>", message), ()
         return record
 
-    redacting.sid_redacting = True
+    redacting.sid_redacting = True  # type: ignore[attr-defined]  # a mark on the function, read by getattr above
     logging.setLogRecordFactory(redacting)
 
 
