@@ -276,7 +276,9 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}; see {log}")
+            args = process.args
+            program = args if isinstance(args, str | bytes | os.PathLike) else args[0]
+            raise RuntimeError(f"{os.fsdecode(program)} exited with {process.returncode}; see {log}")
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
                 if response.status == 200:
