@@ -89,7 +89,7 @@ SESSION_UPLOAD_MB = 12
 PROCESS_UPLOAD_MB = 64
 # A sign-in form is two short fields.
 MAX_FORM_BYTES = 8 * 1024
-# Password hashes compared at once per process (Argon2id: 64 MiB and ~0.2 s each), and how many
+# Password hashes compared at once per process (Argon2id: 64 MiB and a fraction of a second of CPU each), and how many
 # sign-ins may wait for their turn before one is told to come back later.
 HASHING_AT_ONCE = 1
 HASHING_QUEUE = 16
@@ -109,7 +109,7 @@ MAX_MESSAGE_BYTES = 64 * 1024
 SOCKETS_PER_ADDRESS = 50
 SOCKETS_PER_PROCESS = 400
 # Websocket messages per second, sustained and in a burst: per tab, per address, per process. A
-# person sends one per click or release (a page run costs 50-100 ms of CPU). Beyond the rate a
+# person sends one per click or release (a page run costs a fraction of a second of CPU). Beyond the rate a
 # socket is read later: its messages wait in the client's TCP buffer (uvicorn reads one message at
 # a time), not in the server's memory; a flood from one address gets that address's rate, no more.
 TAB_RATE = (5.0, 20)

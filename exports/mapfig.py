@@ -66,9 +66,9 @@ def geometry(level: str, lod: str = "detail") -> pd.DataFrame:
 def _projected(lod: str) -> pd.DataFrame:
     """Every level of one level of detail in EPSG:25832, from a derived file beside the web geometry.
 
-    Reading the web geometry and projecting it took 0.1 s of every export
-    process and needed geopandas and pyproj; the projected outlines as WKB in
-    an ``.npz`` (no pickle) read in a few milliseconds. The file notes size and
+    Reading the web geometry and projecting it cost every export process a
+    noticeable share of its time and needed geopandas and pyproj; the projected
+    outlines as WKB in an ``.npz`` (no pickle) read almost at once. The file notes size and
     modification time of the web geometry it came from and is rebuilt when they
     differ (e.g. after ``sid-atlas prepare --rebuild``).
     """
@@ -248,8 +248,8 @@ def _plot_hatched_once(ax, paths: list[Path], fill: str, edge: str, linewidth: f
     """Hatched units for a raster picture: fills, then one hatch over all of them, then their edges.
 
     Agg renders a hatch tile (one inch square: 300 x 300 px at 300 dpi) for
-    every hatched path it draws; one path per unit made the hatch 0.4 s of an
-    A4 PNG. One compound path needs one tile, and its pattern is anchored to
+    every hatched path it draws; one path per unit made the hatch the larger
+    part of an A4 PNG's time. One compound path needs one tile, and its pattern is anchored to
     the canvas like every unit's, so the pixels are those of fill, hatch, edge
     per unit. Vector files keep one path per unit (a second copy of every unit
     would double them).
@@ -344,7 +344,7 @@ def _candidates(polygon, centre, steps: int = 9):
 def _bezirk_names() -> dict[str, str]:
     from loaders.store import load_attributes
 
-    units = load_attributes()  # the names only: the full-resolution geometry took 0.1 s to read
+    units = load_attributes()  # the names only: the full-resolution geometry is slow to read
     bezirke = units[units["level"] == "regierungsbezirk"]
     return dict(zip(bezirke["key"], bezirke["name"].astype(str)))
 
@@ -720,8 +720,8 @@ def _png(fig: Figure, dpi: int, title: str, alt: str = "") -> bytes:
 
     The page is opaque white, so matplotlib's RGBA would store an alpha channel
     of nothing but 255. Rows go unfiltered into zlib at level 1: Pillow's
-    adaptive row filters took half of its 0.15 s for an A4 page, and on flat map
-    colours they made the file larger, not smaller (1.40 MB vs 1.14 MB).
+    adaptive row filters took about half of its time for an A4 page, and on flat
+    map colours they made the file larger, not smaller.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

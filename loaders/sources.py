@@ -168,7 +168,7 @@ def fetch(
 
     The file appears at ``target`` only once complete and verified.
     """
-    # Here, not at the top: urllib.request (http.client, ssl, email) is 60 ms of every command's start.
+    # Here, not at the top: urllib.request (http.client, ssl, email) would slow every command's start.
     import urllib.error
     import urllib.request
 

@@ -166,7 +166,7 @@ def _accession_rows(members: Path | str | None):
     from loaders import accessions
     from register.config import configured_url
 
-    # SQLAlchemy (0.15 s to import) is loaded only when a register is configured.
+    # SQLAlchemy (slow to import) is loaded only when a register is configured.
     if members is None and configured_url() is not None:
         import register
 

@@ -53,7 +53,7 @@ reports = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("contact", sa.String(MAX_CONTACT), nullable=False),
     sa.Column("lang", sa.String(MAX_LANG), nullable=False),
-    # Added in issue 19 (a table of an earlier version gets them on first use, see ensure()).
+    # Added later (a table of an earlier version gets them on first use, see ensure()).
     sa.Column("fingerprint", sa.String(64), index=True),
     sa.Column("repeats", sa.Integer, nullable=False, server_default="1"),
     sa.Column("last_at", sa.DateTime(timezone=True)),

@@ -163,7 +163,7 @@ QUALIFIER_WORDS = {
 SUGGESTION_CUTOFF = 80
 SUGGESTIONS = 3
 # Distinct unknown names per file that get similar names suggested: each costs a fuzzy search over
-# every unit (~1.5 ms); a list of 20,000 invented names would otherwise take half a minute.
+# every unit; a list of 20,000 invented names would otherwise take tens of seconds.
 SUGGESTION_BUDGET = 1000
 # The longest official name in NRW has 40 characters, the longest body's name in a partner list
 # fits on a letterhead: a longer cell is no name (and every step of matching stays cheap).
@@ -260,7 +260,7 @@ def split_qualifier(text: str) -> tuple[str, str] | None:
     """``(base, qualifier)`` of a name ending in "(…)", "/…" or "an der …"/"am …"; None without one.
 
     One pass over the text (a regular expression with a lazy base and three
-    alternatives took quadratic time: 3.7 s for a name of 32,000 characters).
+    alternatives took quadratic time: seconds for a name of 32,000 characters).
     It finds what ``^(.+?)\\s*(?:\\(([^)]*)\\)|/(.+)|\\s(?:an der|am)\\s(.+))$`` found: the
     shortest base before any of the three forms (tests/unit/test_resolve.py
     compares the two on random names).

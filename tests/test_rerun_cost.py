@@ -1,4 +1,4 @@
-"""What a Stichtag change recomputes and sends (issue 13, "Near the floor").
+"""What a Stichtag change recomputes and sends.
 
 Never timed: the tests count what is built and look at what would be sent.
 The figures themselves come from ``make bench`` (benchmarks/).

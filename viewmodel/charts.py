@@ -1,4 +1,4 @@
-"""What the two timeline charts show: series, points with their words, axes, event marks (issue 11).
+"""What the two timeline charts show: series, points with their words, axes, event marks.
 
 Pure (no Streamlit). :mod:`dashboard.chartview` writes a chart's data once
 into a content-hashed file beside the chart component (it depends on the

@@ -1,5 +1,5 @@
 """Accessibility without a browser: contrast of the one palette, colour-vision deficiencies, the view in
-words, the map's table, the feedback store (issue 11). The browser half is ``test_browser_a11y.py``."""
+words, the map's table, the feedback store. The browser half is ``test_browser_a11y.py``."""
 
 from __future__ import annotations
 

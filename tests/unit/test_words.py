@@ -1,4 +1,4 @@
-"""Words that never overstate (issue 18): the text of every output, for each status × evidence filter × language.
+"""Words that never overstate: the text of every output, for each status × evidence filter × language.
 
 No output calls an inferred unit "eigener Beitritt" or "Mitglied"/"member" without its
 evidence word, and under "nur belegte Beitritte" none calls a unit that is not documented one
