@@ -63,6 +63,7 @@ def coverage():
 
 
 def events():
+    """The regional events in date order (:func:`dashboard.chartview.events`)."""
     return chartview.events()
 
 
@@ -159,6 +160,7 @@ def jump_items(lang: str) -> dict[str, str]:
 
 
 def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
+    """How many frames an animation from ``start`` to ``end`` by ``step`` has (remembered per process)."""
     return caches.remember(
         "frame_count",
         (start, end, step, evidence),
@@ -169,7 +171,7 @@ def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
 
 # -- the session's state and the widgets' changes -----------------------------------------------
 def page() -> Session:
-    """This session's page state (made from the URL on its first run)."""
+    """The page state of this session (made from the URL on its first run)."""
     known = st.session_state.get(session.STATE_KEY)
     return known if known is not None else session.of(st.session_state, st.query_params.to_dict(), dt.date.today())
 
@@ -317,6 +319,7 @@ def stichtag_controls(lang: str, today: dt.date, playing: bool) -> None:
 
 # -- page -------------------------------------------------------------------
 def main() -> None:
+    """The atlas page: one Streamlit run of the view its URL and widgets name."""
     st.set_page_config(page_title=t("page_title_atlas", page_lang()), layout="wide")
     today = dt.date.today()
     try:

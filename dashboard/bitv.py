@@ -273,6 +273,7 @@ class Failure:
     easy: str | None = None  # the essentials in Leichter Sprache (the page /leichte-sprache)
 
     def words(self, lang: str) -> tuple[str, str | None]:
+        """The shortcoming's text and its alternative (None: none) in ``lang``."""
         pick = 1 if lang == "en" else 0
         return self.text[pick], None if self.alternative is None else self.alternative[pick]
 

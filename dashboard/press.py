@@ -391,6 +391,7 @@ def embed_section(view: ViewState, lang: str, title: str) -> bool:
 
 
 def is_embed(params: Mapping[str, str]) -> bool:
+    """Whether the page's query asks for the embed view."""
     return params.get(EMBED_PARAM) == "1"
 
 

@@ -46,6 +46,7 @@ def open_register(url: str) -> register.Register:
 
 
 def session_id() -> str:
+    """The id of this Streamlit session."""
     ctx = get_script_run_ctx()
     if ctx is None:
         raise RuntimeError("the register page runs only inside a Streamlit script run")
@@ -213,6 +214,7 @@ def with_upload(name: str, data: bytes, action: Callable[[str, bytes], T], lang:
 
 
 def upload_section(reg: register.Register, editor: str, latest: int | None, lang: str) -> None:
+    """The import: a partner list uploaded, checked, shown and imported on confirmation."""
     state = st.session_state
     st.header(t("reg_import", lang))
     st.caption(t("reg_import_note", lang, mb=view.MAX_UPLOAD_MB))
@@ -281,6 +283,7 @@ def upload_section(reg: register.Register, editor: str, latest: int | None, lang
 
 
 def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
+    """One body's accession edited by hand."""
     st.header(t("reg_edit", lang))
     choices = view.body_choices(table)
     ident = st.selectbox(
@@ -331,6 +334,7 @@ def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
 
 
 def undo_section(reg: register.Register, editor: str, history: list[dict], lang: str) -> None:
+    """An import or edit undone on confirmation."""
     candidates = {e["id"]: e for e in view.undoable(history, register.SEED_USER)}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     chosen = left.selectbox(
@@ -349,6 +353,7 @@ def undo_section(reg: register.Register, editor: str, history: list[dict], lang:
 
 
 def history_section(reg: register.Register, history: list[dict], lang: str) -> None:
+    """The register's history as a table, and one entry in full on request."""
     st.header(t("reg_history", lang))
     st.caption(t("reg_history_note", lang))
     number = t("reg_col_no", lang)
@@ -404,6 +409,7 @@ def feedback_section(lang: str) -> None:
 
 # -- page ----------------------------------------------------------------------------------------
 def main() -> None:
+    """The register page: sign-in, import, the members, edits, history, undo, lockouts and feedback."""
     lang = page_lang()
     title = t("page_register", lang)
     st.set_page_config(page_title=f"{title} – #sicherimDienst", layout="wide")

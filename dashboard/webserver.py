@@ -153,6 +153,7 @@ def secrets() -> Mapping:
 
 
 def signin_url() -> str:
+    """The sign-in endpoint's path under the server's base URL."""
     return _base() + SIGNIN_PATH
 
 
@@ -165,6 +166,7 @@ def allow_uploads(session_id: str, cookie: str, value: str) -> None:
 
 
 def forbid_uploads(session_id: str) -> None:
+    """Take the upload grant back from ``session_id``."""
     with _uploaders_lock:
         _uploaders.pop(session_id, None)
 
@@ -219,6 +221,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, address: str = "") -> Settings:
+        """The settings from the environment (``address``: the one the server listens on)."""
         proxies = env.get(TRUSTED_PROXY_ENV, "").replace(",", " ").split()
         for proxy in proxies:
             try:
@@ -373,6 +376,7 @@ class CoverageHealth:
         self._task: asyncio.Future | None = None
 
     async def check(self) -> tuple[int, str]:
+        """The health answer: status code and body."""
         from dashboard import caches
 
         if self._task is None or self._task.done():
@@ -706,12 +710,15 @@ class Rate:
         self.due = 0.0  # the theoretical arrival time of the next event
 
     def wait(self, now: float) -> float:
+        """Seconds a message arriving at ``now`` waits for its turn."""
         return max(0.0, round(max(self.due, now) - self.tolerance - now, 6))  # to the µs: no float dust
 
     def take(self, now: float, wait: float) -> None:
+        """Count a message that arrived at ``now`` and waited ``wait`` seconds."""
         self.due = max(self.due, now + wait) + self.interval
 
     def idle(self, now: float) -> bool:
+        """Whether the rate has nothing owed at ``now`` (it may be forgotten)."""
         return self.due <= now
 
 
@@ -733,6 +740,7 @@ class Wire:
         return None
 
     def close(self, address: str) -> None:
+        """Count a closed websocket of ``address``."""
         self.sockets[address] -= 1
         if not self.sockets[address]:
             del self.sockets[address]
@@ -799,6 +807,7 @@ class Guard:
         self.wire = Wire()
 
     async def __call__(self, scope, receive, send):
+        """Answer or pass on one ASGI request: limits, headers, health, sign-in and the page's files."""
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
@@ -1271,6 +1280,7 @@ def setup_logging() -> None:
 
 @asynccontextmanager
 async def lifespan(_app):
+    """The server's lifetime: logging set up, the sign-in checked, the server marked active until it ends."""
     setup_logging()
     from dashboard import register_view
 
@@ -1286,12 +1296,14 @@ async def lifespan(_app):
 
 
 def routes() -> list:
+    """The routes the server adds to Streamlit's: the sign-in endpoint."""
     from starlette.routing import Route
 
     return [Route(_base() + SIGNIN_PATH, signin_endpoint, methods=["GET", "POST"])]
 
 
 def middleware() -> list:
+    """The middleware the server puts before Streamlit's app: :class:`Guard`."""
     from starlette.middleware import Middleware
 
     return [Middleware(Guard)]

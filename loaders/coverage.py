@@ -89,9 +89,11 @@ class Membership:
     row: np.ndarray  # index into Coverage.accessions, -1 = none
 
     def active(self, day: np.datetime64, index=slice(None)) -> np.ndarray:
+        """Which memberships (of ``index``) are valid on ``day``."""
         return (self.valid_from[index] <= day) & (day < self.valid_until[index])
 
     def take(self, index) -> Membership:
+        """The memberships at ``index``."""
         return Membership(self.valid_from[index], self.valid_until[index], self.row[index])
 
 
@@ -120,6 +122,7 @@ class Coverage:
         return region
 
     def name_of(self, key: str) -> str:
+        """The name of a unit by its key; NRW for no key."""
         if key in (None, "", LAND_KEY):
             return "Nordrhein-Westfalen"
         return self._names.get(key, key)
@@ -136,6 +139,7 @@ class Coverage:
         return pd.Series(self.units.index, index=self.units["level"] + ":" + self.units["key"])
 
     def unit_indices(self, level: str, keys) -> np.ndarray:
+        """The positions of ``keys`` of ``level`` among the model's units."""
         return self._unit_index.loc[level + ":" + pd.Index(keys, dtype=object)].to_numpy(dtype=int)
 
     def newest_documented_day(self) -> dt.date | None:
@@ -453,7 +457,7 @@ def _aggregate(g: pd.DataFrame, group: pd.Series) -> pd.DataFrame:
 
 
 def _aggregate_status(units: pd.DataFrame, body_undated: np.ndarray) -> np.ndarray:
-    """full / partial / undated / not_yet from the coverage of a unit's Gemeinden."""
+    """The status of a unit (full, partial, undated, not_yet) from the coverage of its Gemeinden."""
     covered, total = units["gemeinden_covered"].to_numpy(), units["gemeinden_total"].to_numpy()
     undated = body_undated | (units["gemeinden_undated"].to_numpy() > 0)
     return np.where(covered == total, "full", np.where(covered > 0, "partial", np.where(undated, "undated", "not_yet")))
@@ -473,6 +477,7 @@ def _no_body(n: int) -> pd.DataFrame:
 
 
 def check_evidence(evidence: str) -> str:
+    """``evidence`` if it is one of :data:`EVIDENCE_FILTERS`, else an :class:`InputError`."""
     if evidence not in EVIDENCE_FILTERS:
         raise InputError(f"unknown evidence filter {evidence!r}: choose all or documented")
     return evidence

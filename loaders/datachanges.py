@@ -66,6 +66,7 @@ class RowChange:
 
     @property
     def columns(self) -> list[str]:
+        """The columns whose values differ between before and after (none for an added or removed row)."""
         if self.before is None or self.after is None:
             return []
         return [c for c in self.after if self.before.get(c, "") != self.after.get(c, "")]
@@ -85,6 +86,8 @@ class FigureMove:
 
 @dataclass
 class Comparison:
+    """What changed between two versions of the tables: rows, figures and statewide members."""
+
     rows: list[RowChange] = field(default_factory=list)
     figures: list[FigureMove] = field(default_factory=list)
     statewide: list[tuple[str, int, int]] = field(default_factory=list)  # (what, before, after)
@@ -125,10 +128,12 @@ def read_version(folder: Path | str, units: pd.DataFrame | None = None) -> Versi
 
 
 def digest_of(version: Version) -> str:
+    """The content digest of a version's tables (the data version)."""
     return provenance.content_digest(version.accessions, version.events, version.sizes, version.confirmations)
 
 
 def as_of(version: Version) -> provenance.DataAsOf | None:
+    """The Datenstand of a version: its newest dated source."""
     sources = provenance.dated_sources(version.accessions, version.events, version.sizes, version.confirmations)
     return provenance.as_of_sources(version.coverage, sources)
 
@@ -264,6 +269,7 @@ def render(result: Comparison) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m loaders.datachanges``: compare two versions of the tables; the exit code."""
     parser = argparse.ArgumentParser(prog="python -m loaders.datachanges", description=__doc__.splitlines()[0])
     parser.add_argument("old", nargs="?", help="folder with the older tables")
     parser.add_argument(

@@ -185,9 +185,11 @@ class Unit:
         return self.level in levels or (self.kreisfrei and "kreis" in levels)
 
     def label(self) -> str:
+        """The unit as a person reads it: level, name and key."""
         return f"{LEVEL_LABEL[self.level]} {self.name} ({self.key})"
 
     def as_dict(self) -> dict:
+        """The unit as JSON-ready fields."""
         return {"level": self.level, "key": self.key, "name": self.name}
 
 
@@ -204,6 +206,7 @@ class Resolution:
 
     @property
     def key(self) -> str | None:
+        """The key of the unit found, or of the seat a body was matched by."""
         return self.unit.key if self.unit else self.seat_key
 
 

@@ -474,8 +474,10 @@ def _other_paths(cov: Coverage, g: pd.DataFrame, shown_rows: np.ndarray) -> list
 
 
 def other_path(path: str, described: dict, i: int) -> tuple[str, dict]:
-    """One further path of a Gemeinde's coverage: ``(path, its accession's words)``, from row ``i`` of
-    :meth:`Coverage.describe_rows` (the tooltips' "also" lines)."""
+    """One further path of a Gemeinde's coverage: ``(path, its accession's words)``.
+
+    From row ``i`` of :meth:`Coverage.describe_rows` (the tooltips' "also" lines).
+    """
     return (
         path,
         {
@@ -498,7 +500,7 @@ def _new(
     compare: dt.date | None,
     table: pd.DataFrame,
 ) -> np.ndarray:
-    """Per unit: has its coverage risen since the compare date?"""
+    """Per unit: whether its coverage rose since the compare date."""
     if compare is None:
         return np.zeros(len(table), dtype=bool)
     before = cov.as_of(compare, level, region, evidence).set_index("key")

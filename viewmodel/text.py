@@ -90,6 +90,7 @@ class Words:
 
     @property
     def documented_only(self) -> bool:
+        """Whether the view counts documented accessions only."""
         return self.evidence == "documented"
 
 
@@ -555,7 +556,7 @@ def datenstand(as_of, lang: str = "de") -> str:
 
 
 def beyond(date: dt.date, as_of) -> bool:
-    """Does the Stichtag lie after the Datenstand (so the view shows the Datenstand's figures)?"""
+    """Whether the Stichtag lies after the Datenstand (so the view shows the Datenstand's figures)."""
     return as_of is not None and date > as_of.day
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the CLI imports pandas and the model only for the commands 
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
+    """``sid-atlas prepare``: the boundaries from source, joined and cached; prints what it wrote."""
     from loaders import store
 
     report = store.prepare(args.source, download=not args.no_download, rebuild=True)
