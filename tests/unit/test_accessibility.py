@@ -260,6 +260,7 @@ def test_a_feedback_table_of_an_earlier_version_gets_the_new_columns(tmp_path):
     assert (old["message"], old["repeats"], new["message"]) == ("alt", 1, "neu")
 
 
+@pytest.mark.slow  # many databases created and collected
 def test_a_new_database_gets_its_tables_even_when_an_old_engine_is_gone(tmp_path):
     # CI once saw "no such table": a collected engine's id was reused by the next one, which then looked ready.
     for n in range(30):
