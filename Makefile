@@ -66,9 +66,8 @@ test: install lint
 	$(PY) -m pytest -m "$(SERIAL)"; second=$$?; \
 	[ $$first -eq 0 ] && [ $$second -eq 0 ]
 
-# The inner loop: unit tests, doctests and AppTest, serially. No promise in seconds: it took 355 s at
-# load 7.5 on two shared cores (634 s before the slowest tests moved behind `slow` and `media`);
-# every marked test still runs in `make test`.
+# The inner loop: unit tests, doctests and AppTest, serially. No promise in seconds (it depends on the
+# machine and its load); the slowest tests sit behind the markers in FAST and still run in `make test`.
 test-fast: install
 	$(PY) -m pytest -m "$(FAST)"
 
