@@ -9,6 +9,8 @@ tooltips arrive escaped from :mod:`viewmodel.text`.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from viewmodel import palette
 from viewmodel.i18n import t
@@ -18,7 +20,7 @@ from viewmodel.tips import TipTable, state_payload
 MAP_HEIGHT = 580
 
 
-def label_points(keys, points, names) -> list[dict]:
+def label_points(keys: Iterable[str], points: Iterable[Any], names: Mapping[str, str]) -> list[dict]:
     """Label records ``{key, name, lat, lon}``; names are escaped because they become HTML.
 
     Examples

@@ -208,7 +208,7 @@ class Change:
     kind: str = "none"
     notices: tuple[Notice, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in CHANGE_KINDS:
             raise ValueError(f"unknown change {self.kind!r}")
 

@@ -966,7 +966,7 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def t(key: str, lang: str = "de", **fields) -> str:
+def t(key: str, lang: str = "de", **fields: object) -> str:
     """The text for ``key`` in ``lang`` with ``fields`` filled in.
 
     Examples

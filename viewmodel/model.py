@@ -19,7 +19,9 @@ import datetime as dt
 import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -82,6 +84,7 @@ HELPER_COLUMNS = [
     "body_inferred_event",
     "body_undated_source",
 ]
+T = TypeVar("T")
 # How far a Kreis or Regierungsbezirk has come; "new" means this rose since the compare date.
 _RANK = {"full": 2, "partial": 1}
 
@@ -134,7 +137,7 @@ def words_of(cov: Coverage, state: ViewState, level: str | None = None) -> text.
     )
 
 
-def data_version(cov: Coverage):
+def data_version(cov: Coverage) -> provenance.DataVersion:
     """The data version of ``cov`` (:func:`loaders.provenance.data_version`), computed once per model."""
     return remember(cov, ("data_version",), lambda: provenance.data_version(cov))
 
@@ -220,7 +223,7 @@ MEMO_SIZE = 128
 _MEMO_LOCK = threading.Lock()  # sessions run in threads; building happens outside the lock
 
 
-def remember(cov: Coverage, key: tuple, make):
+def remember(cov: Coverage, key: tuple, make: Callable[[], T]) -> T:
     """``make()`` once per ``key`` and coverage model (least recently used dropped beyond MEMO_SIZE).
 
     Examples
@@ -400,7 +403,7 @@ def unit_rows(
     return table
 
 
-def _one(values: pd.Series):
+def _one(values: pd.Series) -> Any:
     unique = pd.unique(values)
     return unique[0] if len(unique) == 1 else None
 
@@ -448,7 +451,7 @@ def _body_helpers(cov: Coverage, table: pd.DataFrame, day: dt.date, level: str, 
     table["body_undated_source"] = cov.describe_rows(cov.undated[index])["source"]
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 

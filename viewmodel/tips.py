@@ -24,6 +24,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,7 +147,7 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str, words: text
     return frames
 
 
-def _put(frame: pd.DataFrame, column: str, values) -> None:
+def _put(frame: pd.DataFrame, column: str, values: Any) -> None:
     # As objects: pandas would turn None among strings into NaN, which the words do not expect.
     frame[column] = pd.Series(list(values), index=frame.index, dtype=object)
 
