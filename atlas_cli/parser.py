@@ -69,6 +69,7 @@ def _count(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``sid-atlas`` parser: every command, its options and their help."""
     parser = _Parser(prog=PROG, description="Coverage atlas of #sicherimDienst in NRW.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 

@@ -29,7 +29,7 @@ def one_line(error: BaseException) -> str:
 
 
 def plain(value: Any) -> Any:
-    """numpy / pandas scalars to JSON-friendly Python values."""
+    """Convert numpy and pandas scalars to JSON-friendly Python values."""
     if value is None:
         return None
     if hasattr(value, "item"):

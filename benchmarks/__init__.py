@@ -1,1 +1,1 @@
-"""``make bench``: our dashboard against the straightforward folium build, side by side (issue 3)."""
+"""``make bench``: our dashboard against the straightforward folium build, side by side."""

@@ -30,6 +30,7 @@ when a target is missed: that is a result, not an error).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -211,7 +212,7 @@ def main(argv=None) -> int:
 
     if wanted(args, "browser"):
         for app in (apps.TRIVIAL, apps.MAP_ONLY, apps.OURS):
-            run.part(f"{app.name}: Chromium", (f"open_{app.name}",), lambda app=app: browser_part(app, args, logs))
+            run.part(f"{app.name}: Chromium", (f"open_{app.name}",), functools.partial(browser_part, app, args, logs))
         run.notes.append(
             "open_*: fresh browser context (empty HTTP cache), page open -> the app's map reports all 396 "
             "Gemeinden drawn (trivial app: its figure shows); first open discarded. change_ours: keyboard on "
@@ -399,10 +400,8 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     run.sweeps["one process"] = [vars(s) for s in steps]
     run.notes.extend(filter(None, [sweep.knee_note("knee_one", steps)]))
     out = {"knee_one": Series([float(sweep.knee(steps))])}
-    passing = [s for s in steps if s.passed and s.memory_per_session is not None]
-    out["load_memory"] = (
-        Series([passing[-1].memory_per_session]) if passing else Series(error="no passing session count")
-    )
+    passing = [s.memory_per_session for s in steps if s.passed and s.memory_per_session is not None]
+    out["load_memory"] = Series([passing[-1]]) if passing else Series(error="no passing session count")
     return out
 
 

@@ -279,7 +279,8 @@ def _one_visit(context, base: str, app: App) -> tuple[int, int]:
     try:
         ws = WsRecorder()
         ws.attach(page)
-        received, cached = {}, set()
+        received: dict[str, float] = {}
+        cached: set[str] = set()
         cdp = context.new_cdp_session(page)
         cdp.on(
             "Network.loadingFinished",

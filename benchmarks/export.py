@@ -1,4 +1,4 @@
-"""Export time of the press picture: an A4 portrait PNG at 300 dpi (issue 4, target <= 2 s).
+"""Export time of the press picture: an A4 portrait PNG at 300 dpi (target <= 2 s).
 
 Measured in this process with warm caches, as the dashboard's download button
 and a second ``sid-atlas export`` in a session see it: the first export (imports,

@@ -30,7 +30,7 @@ from loaders import germany  # noqa: E402
 
 
 @st.cache_resource(show_spinner="Lade Deutschland …")
-def germany_view() -> tuple[str, dict[str, dict], int]:
+def germany_view() -> tuple[str, dict[str, list], int]:
     """Geometry URL, the ``not_yet`` feature of every Gemeinde, and the population of Germany (once).
 
     Everything is read from what ``loaders.germany.prepare`` wrote: no

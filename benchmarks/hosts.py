@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from benchmarks.server import REPO
 from deploy.scaleout import stop  # a process of ours and its group: SIGTERM, then SIGKILL
@@ -93,6 +94,14 @@ def postgres_bin() -> Path | None:
     return found[-1].parent if found else None
 
 
+def _bindir() -> Path:
+    """:func:`postgres_bin`, which :func:`missing` checked before any host started."""
+    found = postgres_bin()
+    if found is None:
+        raise RuntimeError("PostgreSQL's server programs are not installed (apt-get install postgresql)")
+    return found
+
+
 def unprivileged(user: int = NOBODY) -> list[str]:
     """The prefix that runs a command as ``user`` when we are root (root ignores file modes), else nothing."""
     if os.geteuid() != 0:
@@ -105,7 +114,7 @@ def address(host: str) -> str:
 
 
 # -- the network -----------------------------------------------------------------------------------
-def _run(argv: Sequence[str], **kwargs) -> subprocess.CompletedProcess:
+def _run(argv: Sequence[str | os.PathLike[str]], **kwargs) -> subprocess.CompletedProcess:
     done = subprocess.run(list(argv), capture_output=True, text=True, timeout=kwargs.pop("timeout", 120), **kwargs)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, argv))} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
@@ -119,7 +128,7 @@ class Network:
         self.workdir = workdir
         self.tag = f"sidh-{secrets.token_hex(3)}"
         self.processes: list[subprocess.Popen] = []
-        self.cleanups: list[Callable[[], None]] = []
+        self.cleanups: list[Callable[[], object]] = []
         self.made: list[str] = []
 
     def ns(self, host: str) -> str:
@@ -168,18 +177,20 @@ class Network:
                 _run([tool("ip"), "-n", self.ns(host), "addr", "add", f"{added}/24", "dev", "eth0"])
         return extra
 
-    def exec(self, host: str, argv: Sequence[str], user: int | None = None) -> list[str]:
+    def exec(self, host: str, argv: Sequence[object], user: int | None = None) -> list[str]:
         """``argv`` on ``host`` (as ``user``, else root)."""
         prefix = [tool("ip"), "netns", "exec", self.ns(host)]
         if user is not None:
             prefix += unprivileged(user)
         return prefix + [str(a) for a in argv]
 
-    def run(self, host: str, argv: Sequence[str], *, user: int | None = None, **kwargs) -> subprocess.CompletedProcess:
+    def run(
+        self, host: str, argv: Sequence[object], *, user: int | None = None, **kwargs
+    ) -> subprocess.CompletedProcess:
         return _run(self.exec(host, argv, user), **kwargs)
 
     def start(
-        self, host: str, argv: Sequence[str], log: Path, *, user: int | None = None, **kwargs
+        self, host: str, argv: Sequence[object], log: Path, *, user: int | None = None, **kwargs
     ) -> subprocess.Popen:
         """A long-running process on ``host``, in its own session (stopped by its id on :meth:`close`)."""
         with open(log, "ab") as out:
@@ -214,14 +225,17 @@ class Network:
         self.made.clear()
 
 
-def inside(net: Network | None, host: str, task: Callable[[], object], timeout: float = 600) -> object:
+T = TypeVar("T")
+
+
+def inside(net: Network | None, host: str, task: Callable[[], T], timeout: float = 600) -> T:
     """``task()`` in a thread that has joined ``host``'s network namespace: its sockets and children are that host's.
 
     Without a network (``net`` None), in a plain thread of its own (for Playwright's sync API, which refuses a
     thread with an asyncio loop).
     """
 
-    def joined():
+    def joined() -> T:
         if net is None:
             return task()
         libc = ctypes.CDLL(None, use_errno=True)
@@ -258,7 +272,7 @@ class Database:
 
 def start_database(net: Network, folder: Path) -> Database:
     """A PostgreSQL cluster on the database host: the owner and the replicas' role, each with a password."""
-    bindir = postgres_bin()
+    bindir = _bindir()
     folder.mkdir(parents=True)
     shutil.chown(folder, "postgres", "postgres")
     folder.chmod(0o700)
@@ -312,7 +326,7 @@ def start_database(net: Network, folder: Path) -> Database:
 
 def psql(net: Network, folder: Path, sql: str, database: str = "postgres") -> str:
     """SQL as the cluster's superuser over its socket (in ``folder``), on the database host."""
-    bindir = postgres_bin()
+    bindir = _bindir()
     return net.run(
         "db",
         [
@@ -385,7 +399,8 @@ def install(wheel: Path, venv: Path) -> Path:
     asset — comes from the wheel alone (``pip check`` confirms its
     dependencies are met).
     """
-    subprocess.run([sys._base_executable, "-m", "venv", venv], check=True, capture_output=True, timeout=300)
+    base = sys._base_executable  # type: ignore[attr-defined]  # CPython's interpreter outside any venv, not in typeshed
+    subprocess.run([base, "-m", "venv", venv], check=True, capture_output=True, timeout=300)
     own = Path(sysconfig.get_paths()["purelib"])
     # A folder named site-packages, as where they are installed (Streamlit tells an install from a source tree so).
     deps = venv.parent / f"{venv.name}-locked-deps" / "site-packages"
@@ -552,8 +567,14 @@ class Site:
 
         inside(self.net, "client", poll, timeout=timeout + 30)
 
+    def nginx_file(self, name: str) -> Path:
+        """A file in the proxy's nginx prefix (its logs)."""
+        if self.nginx_prefix is None:
+            raise RuntimeError("the proxy has not started")
+        return self.nginx_prefix / name
+
     def access_log(self) -> list[str]:
-        return (self.nginx_prefix / "access.log").read_text(encoding="utf-8").splitlines()
+        return self.nginx_file("access.log").read_text(encoding="utf-8").splitlines()
 
 
 @contextlib.contextmanager
@@ -637,7 +658,7 @@ def assign(site: Site, count: int, prefix: str = "viewer") -> dict[str, str]:
                 tried.append(lines[-1].rsplit("upstream=", 1)[1])
                 seen.add(host_of(tried[-1]))
             if len(seen) != 1:
-                errors = (site.nginx_prefix / "error.log").read_text(encoding="utf-8").splitlines()[-5:]
+                errors = site.nginx_file("error.log").read_text(encoding="utf-8").splitlines()[-5:]
                 raise RuntimeError(f"{cookie} was answered by {tried}: no affinity; nginx: {errors}")
             placed[cookie] = seen.pop()
         return placed

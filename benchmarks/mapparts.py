@@ -2,7 +2,7 @@
 
 Both draw the dashboard's own map component with the dashboard's own
 per-unit features; only the page around the map differs. When the view
-model changes (issue 9), this is the one module of the benchmark to adapt.
+model changes, this is the one module of the benchmark to adapt.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sizes of the press files (issue 12): reported against their targets, never asserted in unit tests.
+"""Sizes of the press files: reported against their targets, never asserted in unit tests.
 
 SVG of NRW at Gemeinde level (16:9), SVG of one Regierungsbezirk with a
 compare date, PDF of NRW, and the open-data package — the bytes a newsroom's

@@ -179,7 +179,7 @@ class Series:
         return statistics.median(self.samples) if self.samples else None
 
     def to_json(self) -> dict:
-        out = {
+        out: dict[str, object] = {
             "median": self.median,
             "samples": [round(s, 3) for s in self.samples],
             "load_before": self.load_before,

@@ -43,6 +43,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from benchmarks.apps import DAY_AFTER, DAY_BEFORE
 
@@ -228,7 +229,7 @@ class Viewer:
         self.viewer = viewer
         self.cookie = cookie
         self.source = source  # the client address to connect from (else :func:`source_address`)
-        self.ws = None
+        self.ws: Any = None  # websockets' ClientConnection once connected
         self.session_id: str | None = None
         self.slider_id: str | None = None
         self.slider_fragment = ""  # the fragment the slider is drawn in: its change reruns only that, as in a browser
@@ -240,13 +241,14 @@ class Viewer:
 
     async def _connect(self, resume: str | None = None) -> None:
         import websockets
+        from websockets.typing import Origin, Subprotocol
 
         # The browser offers compression and so does the app's config: measure with it. Resuming, it names its
         # session third in the subprotocol list (the second is the XSRF token, which these viewers lack).
         self.ws = await websockets.connect(
             self.ws_url,
-            subprotocols=["streamlit", "x", resume] if resume else ["streamlit"],
-            origin=self.origin,
+            subprotocols=[Subprotocol(p) for p in (["streamlit", "x", resume] if resume else ["streamlit"])],
+            origin=Origin(self.origin),
             max_size=None,
             open_timeout=RUN_TIMEOUT_S,
             local_addr=(self.source, 0) if self.source else source_address(self.ws_url, self.viewer),
@@ -256,7 +258,11 @@ class Viewer:
     async def open(self, day: dt.date | None = None, query: str | None = None) -> Run:
         """Connect and run the page as a visit to ``/?date=<day>`` (or ``/?<query>``) would."""
         await self._connect()
-        self.query = f"date={day.isoformat()}" if query is None else query
+        if query is None:
+            if day is None:
+                raise ValueError("a visit needs a day or a query")
+            query = f"date={day.isoformat()}"
+        self.query = query
         run = await self._rerun(None)
         if self.slider_id is None:
             raise RuntimeError("the page has no slider")
@@ -390,7 +396,7 @@ async def _session(client: Viewer, crowd: _Crowd, changes: int, think_s: float, 
         for i in range(changes):
             await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
             run = await client.change(after if i % 2 == 0 else before)
-            if run.figure is None or run.figure == shown:
+            if run.figure is None or run.figure_ms is None or run.figure == shown:
                 result.errors.append(f"viewer {client.viewer}: figures did not change ({shown} -> {run.figure})")
             else:
                 result.change_ms.append(run.finished_ms)

@@ -1,4 +1,4 @@
-"""The atlas for everyone: text alternatives, table views, keyboard helpers and the feedback form (issue 11).
+"""The atlas for everyone: text alternatives, table views, keyboard helpers and the feedback form.
 
 Streamlit parts only; what they say comes from :mod:`viewmodel` (the
 description, the tables, the words). The atlas page (``atlas.py``) calls these
@@ -97,7 +97,7 @@ def map_table_section(model: ViewModel, stamped: Callable[[pd.DataFrame], bytes]
 
     Its heading and switch are always there; the table itself (about 110 KB
     for NRW's Gemeinden) would otherwise go to every viewer on every Stichtag
-    change (issue 13). Once opened it stays open and follows the map. Its CSV
+    change. Once opened it stays open and follows the map. Its CSV
     is the rows shown, with the view's stamps when ``stamped`` writes them
     (:func:`viewmodel.memberlist.view_csv`).
     """
@@ -135,7 +135,7 @@ def map_datatable(model: ViewModel, stamped: Callable[[pd.DataFrame], bytes] | N
 
 
 def chart_table(label: str, key: str, table: Callable[[], datatable.Table], lang: str = "de") -> None:
-    """A chart's data as a table under it, folded; built and sent only once opened (issue 13)."""
+    """A chart's data as a table under it, folded; built and sent only once opened."""
     # on_change="rerun": the expander reports opening, so a closed one costs one element per Stichtag change.
     folded = st.expander(label, key=key, on_change="rerun")
     if folded.open:

@@ -18,6 +18,7 @@ so moving the day reruns only that fragment and never redraws the sidebar.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -59,6 +60,7 @@ def coverage():
 
 
 def events():
+    """The regional events in date order (:func:`dashboard.chartview.events`)."""
     return chartview.events()
 
 
@@ -155,6 +157,7 @@ def jump_items(lang: str) -> dict[str, str]:
 
 
 def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
+    """How many frames an animation from ``start`` to ``end`` by ``step`` has (remembered per process)."""
     return caches.remember(
         "frame_count",
         (start, end, step, evidence),
@@ -165,7 +168,7 @@ def frame_count(start: dt.date, end: dt.date, step: str, evidence: str) -> int:
 
 # -- the session's state and the widgets' changes -----------------------------------------------
 def page() -> Session:
-    """This session's page state (made from the URL on its first run)."""
+    """The page state of this session (made from the URL on its first run)."""
     known = st.session_state.get(session.STATE_KEY)
     return known if known is not None else session.of(st.session_state, st.query_params.to_dict(), dt.date.today())
 
@@ -266,7 +269,7 @@ def stichtag_controls(lang: str, today: dt.date, playing: bool) -> None:
     """
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="xsmall", key="stichtag_row")
     _widget(row.slider, t("stichtag", lang), "w_slider", lang, **_days(today), width=DAY_SLIDER_WIDTH)
-    group = {"horizontal": True, "vertical_alignment": "bottom", "gap": "xsmall", "width": "content"}
+    group: dict[str, Any] = {"horizontal": True, "vertical_alignment": "bottom", "gap": "xsmall", "width": "content"}
     day = row.container(**group, key="stichtag_day")
     # Named for assistive technology; on screen the slider's label beside it says what the date is.
     _widget(
@@ -313,6 +316,7 @@ def stichtag_controls(lang: str, today: dt.date, playing: bool) -> None:
 
 # -- page -------------------------------------------------------------------
 def main() -> None:
+    """The atlas page: one Streamlit run of the view its URL and widgets name."""
     st.set_page_config(page_title=t("page_title_atlas", page_lang()), layout="wide")
     today = dt.date.today()
     try:

@@ -32,6 +32,7 @@ def settings() -> bitv.Settings:
 
 
 def main() -> None:
+    """The Erklärung zur Barrierefreiheit page."""
     lang = page_lang()
     title = t("statement_title", lang)
     st.set_page_config(page_title=f"{title} – #sicherimDienst", layout="wide")

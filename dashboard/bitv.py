@@ -30,9 +30,10 @@ import datetime as dt
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from exports.publisher import check_email, check_name, check_url
 from loaders.errors import InputError
@@ -227,7 +228,7 @@ def check_captions(value: str, where: str) -> Path:
     return path
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "operator_name": lambda value, where: check_name(value, where),
     "operator_address": check_address,
     "operator_email": lambda value, where: check_email(value, where),
@@ -272,6 +273,7 @@ class Failure:
     easy: str | None = None  # the essentials in Leichter Sprache (the page /leichte-sprache)
 
     def words(self, lang: str) -> tuple[str, str | None]:
+        """The shortcoming's text and its alternative (None: none) in ``lang``."""
         pick = 1 if lang == "en" else 0
         return self.text[pick], None if self.alternative is None else self.alternative[pick]
 

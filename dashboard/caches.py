@@ -160,6 +160,7 @@ def follow(entry: Callable[[], tuple[bool, object]] = newest_entry) -> int:
 
 
 def generation() -> Generation:
+    """The generation of the process's caches."""
     return process().generation()
 
 

@@ -74,6 +74,7 @@ def coverage_url(cov, evidence: str, region: str | None, today: dt.date, lang: s
 
 
 def coverage_stem(evidence: str, region: str | None, lang: str) -> str:
+    """The name of a coverage chart's data file for an evidence filter, region and language."""
     return f"coverage-{evidence}-{region or 'nrw'}-{lang}"
 
 

@@ -126,8 +126,17 @@ def _untagged(match: re.Match) -> bool:
     before = match.string[max(0, match.start() - 16) : match.start()]  # a keyword is short
     if not before or match.group().startswith(("}", '"')) or not re.search(r"[\w$)\]]$", before):
         return True
-    word = re.search(r"[\w$]*$", before).group()
+    trailing = re.search(r"[\w$]*$", before)  # always matches, perhaps the empty word
+    word = trailing.group() if trailing else ""
     return word in KEYWORDS and not re.search(r"[\w$.]$", before[: -len(word)] or " ")
+
+
+def _context(key: str) -> str:
+    """What a table key names before its literal (keys are checked against :data:`_KEY` when the table is read)."""
+    match = _KEY.fullmatch(key)
+    if match is None:
+        raise ValueError(f"not a frontend key: {key!r}")
+    return match.group("context")
 
 
 def bundle_name(path: Path) -> str:
@@ -149,9 +158,13 @@ def rewrite(text: str, table: Mapping[str, tuple[str, str]], code: Mapping[str, 
     """
     found = set()
     # The most specific first: a key whose source names another key's literal ("`Stopping...`:`Stop`").
-    for key in sorted(table, key=lambda key: -len(_KEY.fullmatch(key).group("context"))):
+    for key in sorted(table, key=lambda key: -len(_context(key))):
         pattern, replacement = rewriting(key, *table[key])
-        text, count = pattern.subn(lambda m, r=replacement: m.expand(r) if _untagged(m) else m.group(), text)
+
+        def replace(m: re.Match[str], r: str = replacement) -> str:
+            return m.expand(r) if _untagged(m) else m.group()
+
+        text, count = pattern.subn(replace, text)
         if count:
             found.add(key)
     for key, replacement in code.items():

@@ -26,6 +26,7 @@ import functools
 import os
 import threading
 import time
+from typing import Any
 
 from loaders.errors import AtlasError
 
@@ -35,8 +36,8 @@ DEFAULT_PERIOD = 60.0
 CHECK_SECONDS = 1.0
 _UNSET = object()
 _lock = threading.Lock()
-_newest = {"entry": _UNSET, "at": float("-inf")}
-_followed = {"entry": _UNSET, "generation": 0}
+_newest: dict[str, Any] = {"entry": _UNSET, "at": float("-inf")}
+_followed: dict[str, Any] = {"entry": _UNSET, "generation": 0}
 KEY = "sid_register_entry_drawn"
 
 

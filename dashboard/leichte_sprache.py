@@ -47,6 +47,7 @@ def dgs_place(configured: bitv.Settings) -> None:
 
 
 def main() -> None:
+    """The page in Leichter Sprache."""
     lang = page_lang()
     title = t(EASY.label, "de")
     st.set_page_config(page_title=f"{title} – #sicherimDienst", layout="wide")

@@ -47,7 +47,11 @@ def open_register(url: str) -> register.Register:
 
 
 def session_id() -> str:
-    return get_script_run_ctx().session_id
+    """The id of this Streamlit session."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        raise RuntimeError("the register page runs only inside a Streamlit script run")
+    return ctx.session_id
 
 
 def password_editor(reg: register.Register) -> str | None:
@@ -115,12 +119,11 @@ def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
     if editor:
         token = webserver.request_cookies().get(webserver.COOKIE)
         bar.success(t("reg_signed_in", lang, who=view.plain(editor)))
-        bar.button(
-            t("reg_sign_out", lang),
-            key="w_logout",
-            icon=":material/logout:",
-            on_click=lambda: signin.sign_out(reg.engine, token),
-        )
+
+        def sign_out() -> None:
+            signin.sign_out(reg.engine, token)
+
+        bar.button(t("reg_sign_out", lang), key="w_logout", icon=":material/logout:", on_click=sign_out)
         return f"app:{editor}"
     bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
     bar.caption(t("reg_sign_in_idle", lang, idle=signin.IDLE_MINUTES, hours=signin.SESSION_HOURS))
@@ -212,6 +215,7 @@ def with_upload(name: str, data: bytes, action: Callable[[str, bytes], T], lang:
 
 
 def upload_section(reg: register.Register, editor: str, latest: int | None, lang: str) -> None:
+    """The import: a partner list uploaded, checked, shown and imported on confirmation."""
     state = st.session_state
     st.header(t("reg_import", lang))
     st.caption(t("reg_import_note", lang, mb=view.MAX_UPLOAD_MB))
@@ -280,6 +284,7 @@ def upload_section(reg: register.Register, editor: str, latest: int | None, lang
 
 
 def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
+    """One body's accession edited by hand."""
     st.header(t("reg_edit", lang))
     choices = view.body_choices(table)
     ident = st.selectbox(
@@ -330,6 +335,7 @@ def edit_section(reg: register.Register, editor: str, table, lang: str) -> None:
 
 
 def undo_section(reg: register.Register, editor: str, history: list[dict], lang: str) -> None:
+    """An import or edit undone on confirmation."""
     candidates = {e["id"]: e for e in view.undoable(history, register.SEED_USER)}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     chosen = left.selectbox(
@@ -340,15 +346,15 @@ def undo_section(reg: register.Register, editor: str, history: list[dict], lang:
         placeholder=t("reg_entry_placeholder", lang),
         format_func=lambda i: f"{view.entry_item(candidates[i], lang)} · {candidates[i]['user_name']}",
     )
-    if right.button(t("reg_undo", lang), key="w_undo", icon=":material/undo:", disabled=chosen is None) and confirmed(
-        reg, editor, lang
-    ):
+    clicked = right.button(t("reg_undo", lang), key="w_undo", icon=":material/undo:", disabled=chosen is None)
+    if clicked and chosen is not None and confirmed(reg, editor, lang):
         undo_id = attempt(lambda: reg.undo_import(chosen, editor), lang)
         if undo_id is not None:
             changed(t("reg_undone", lang, entry=chosen, undo=undo_id))
 
 
 def history_section(reg: register.Register, history: list[dict], lang: str) -> None:
+    """The register's history as a table, and one entry in full on request."""
     st.header(t("reg_history", lang))
     st.caption(t("reg_history_note", lang))
     number = t("reg_col_no", lang)
@@ -404,6 +410,7 @@ def feedback_section(lang: str) -> None:
 
 # -- page ----------------------------------------------------------------------------------------
 def main() -> None:
+    """The register page: sign-in, import, the members, edits, history, undo, lockouts and feedback."""
     lang = page_lang()
     title = t("page_register", lang)
     st.set_page_config(page_title=f"{title} – #sicherimDienst", layout="wide")

@@ -167,6 +167,7 @@ class Session:
             self._changed(self.view.with_(compare=day), "view")
 
     def set_level(self, level: str) -> None:
+        """Show another level."""
         self._changed(self.view.with_(level=level), "view")
 
     def set_region(self, region: str | None) -> None:
@@ -174,12 +175,15 @@ class Session:
         self._changed(self.view.with_(region=None if region in (None, LAND_KEY) else region), "view")
 
     def set_evidence(self, evidence: str) -> None:
+        """Show another evidence filter."""
         self._changed(self.view.with_(evidence=evidence), "view")
 
     def set_language(self, lang: str) -> None:
+        """Show the view in another language."""
         self._changed(self.view.with_(lang=lang), "view")
 
     def set_step_mode(self, mode: str) -> None:
+        """Step the Stichtag by another step (one of :data:`STEP_MODES`)."""
         if mode not in STEP_MODES:
             raise ValueError(f"unknown step mode {mode!r}")
         self.step_mode = mode

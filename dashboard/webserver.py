@@ -58,6 +58,7 @@ import secrets as tokens
 import sys
 import threading
 import time
+import typing
 from collections.abc import Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -67,6 +68,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from dashboard import assets, chrome, datafiles
 from dashboard.appconfig import base_path as _base
 from dashboard.appconfig import secrets
+
+
+class _HeldUploads(typing.Protocol):
+    """What the upload limit reads of Streamlit's in-memory upload store (private; docs/streamlit-upgrade.md)."""
+
+    file_storage: dict[str, dict[str, typing.Any]]
+    _total_bytes: int
+
 
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
@@ -82,7 +91,7 @@ SESSION_UPLOAD_MB = 12
 PROCESS_UPLOAD_MB = 64
 # A sign-in form is two short fields.
 MAX_FORM_BYTES = 8 * 1024
-# Password hashes compared at once per process (Argon2id: 64 MiB and ~0.2 s each), and how many
+# Password hashes compared at once per process (Argon2id: 64 MiB and a fraction of a second of CPU each), and how many
 # sign-ins may wait for their turn before one is told to come back later.
 HASHING_AT_ONCE = 1
 HASHING_QUEUE = 16
@@ -102,7 +111,7 @@ MAX_MESSAGE_BYTES = 64 * 1024
 SOCKETS_PER_ADDRESS = 50
 SOCKETS_PER_PROCESS = 400
 # Websocket messages per second, sustained and in a burst: per tab, per address, per process. A
-# person sends one per click or release (a page run costs 50-100 ms of CPU). Beyond the rate a
+# person sends one per click or release (a page run costs a fraction of a second of CPU). Beyond the rate a
 # socket is read later: its messages wait in the client's TCP buffer (uvicorn reads one message at
 # a time), not in the server's memory; a flood from one address gets that address's rate, no more.
 TAB_RATE = (5.0, 20)
@@ -135,6 +144,7 @@ def request_cookies() -> Mapping[str, str]:
 
 
 def signin_url() -> str:
+    """The sign-in endpoint's path under the server's base URL."""
     return _base() + SIGNIN_PATH
 
 
@@ -147,6 +157,7 @@ def allow_uploads(session_id: str, cookie: str, value: str) -> None:
 
 
 def forbid_uploads(session_id: str) -> None:
+    """Take the upload grant back from ``session_id``."""
     with _uploaders_lock:
         _uploaders.pop(session_id, None)
 
@@ -201,6 +212,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, address: str = "") -> Settings:
+        """The settings from the environment (``address``: the one the server listens on)."""
         proxies = env.get(TRUSTED_PROXY_ENV, "").replace(",", " ").split()
         for proxy in proxies:
             try:
@@ -294,7 +306,7 @@ def security_headers(ancestors: Sequence[str] = (), framed: bool = True) -> dict
     """
     from dashboard.mapview import BASEMAPS
 
-    tiles = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(b["url"])) for b in BASEMAPS.values() if b})
+    tiles = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(str(b["url"]))) for b in BASEMAPS.values() if b})
     policy = "; ".join(
         [
             "default-src 'self'",
@@ -355,6 +367,7 @@ class CoverageHealth:
         self._task: asyncio.Future | None = None
 
     async def check(self) -> tuple[int, str]:
+        """The health answer: status code and body."""
         from dashboard import caches
 
         if self._task is None or self._task.done():
@@ -681,12 +694,15 @@ class Rate:
         self.due = 0.0  # the theoretical arrival time of the next event
 
     def wait(self, now: float) -> float:
+        """Seconds a message arriving at ``now`` waits for its turn."""
         return max(0.0, round(max(self.due, now) - self.tolerance - now, 6))  # to the µs: no float dust
 
     def take(self, now: float, wait: float) -> None:
+        """Count a message that arrived at ``now`` and waited ``wait`` seconds."""
         self.due = max(self.due, now + wait) + self.interval
 
     def idle(self, now: float) -> bool:
+        """Whether the rate has nothing owed at ``now`` (it may be forgotten)."""
         return self.due <= now
 
 
@@ -708,6 +724,7 @@ class Wire:
         return None
 
     def close(self, address: str) -> None:
+        """Count a closed websocket of ``address``."""
         self.sockets[address] -= 1
         if not self.sockets[address]:
             del self.sockets[address]
@@ -774,6 +791,7 @@ class Guard:
         self.wire = Wire()
 
     async def __call__(self, scope, receive, send):
+        """Answer or pass on one ASGI request: limits, headers, health, sign-in and the page's files."""
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
@@ -872,7 +890,8 @@ class Guard:
         except ValueError:
             await _plain(send, 411, "Content-Length required")
             return
-        manager = runtime.get_instance().uploaded_file_mgr
+        # Streamlit's server keeps uploads in memory; its own count is private (read-only here).
+        manager = typing.cast(_HeldUploads, runtime.get_instance().uploaded_file_mgr)
         held = sum(len(f.data) for f in manager.file_storage.get(session_id, {}).values())
         process = manager._total_bytes + sum(self.pending.values())
         if (
@@ -1227,7 +1246,7 @@ def redact_session_ids() -> None:
             record.msg, record.args = UUID.sub("<session>", message), ()
         return record
 
-    redacting.sid_redacting = True
+    redacting.sid_redacting = True  # type: ignore[attr-defined]  # a mark on the function, read by getattr above
     logging.setLogRecordFactory(redacting)
 
 
@@ -1245,6 +1264,7 @@ def setup_logging() -> None:
 
 @asynccontextmanager
 async def lifespan(_app):
+    """The server's lifetime: logging set up, the sign-in checked, the server marked active until it ends."""
     setup_logging()
     from dashboard import register_view
 
@@ -1264,12 +1284,14 @@ async def lifespan(_app):
 
 
 def routes() -> list:
+    """The routes the server adds to Streamlit's: the sign-in endpoint."""
     from starlette.routing import Route
 
     return [Route(_base() + SIGNIN_PATH, signin_endpoint, methods=["GET", "POST"])]
 
 
 def middleware() -> list:
+    """The middleware the server puts before Streamlit's app: :class:`Guard`."""
     from starlette.middleware import Middleware
 
     return [Middleware(Guard)]

@@ -98,6 +98,7 @@ class Replica:
 
     @property
     def url(self) -> str:
+        """Where the replica answers, on the loopback."""
         return f"http://127.0.0.1:{self.port}"
 
 
@@ -114,7 +115,7 @@ def find_nginx() -> str | None:
 
 
 def max_body() -> str:
-    """nginx's ``client_max_body_size``: Streamlit's ``server.maxUploadSize`` (MB) plus its 1 MB for the framing.
+    """The ``client_max_body_size`` of nginx: Streamlit's ``server.maxUploadSize`` (MB) plus its 1 MB for the framing.
 
     Examples
     --------
@@ -135,7 +136,7 @@ def last_upstream(prefix: Path) -> str:
 
 
 def error_pages() -> str:
-    """nginx's own error pages: an ``error_page`` per status and an internal location answering it.
+    """The error pages of nginx itself: an ``error_page`` per status and an internal location answering it.
 
     ``return 200`` in the page's location keeps the original status (nginx
     sends the error's code for an ``error_page`` redirect); ``always`` puts the
@@ -276,7 +277,9 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}; see {log}")
+            args = process.args
+            program = args if isinstance(args, str | bytes | os.PathLike) else args[0]
+            raise RuntimeError(f"{os.fsdecode(program)} exited with {process.returncode}; see {log}")
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -492,6 +495,7 @@ def _register_url(explicit: str | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m deploy.scaleout``: replicas behind nginx until Ctrl-C, or the nginx configuration; the exit code."""
     parser = argparse.ArgumentParser(prog="python -m deploy.scaleout", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "command",

@@ -158,7 +158,7 @@ def _packed(rgb: np.ndarray) -> np.ndarray:
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
 
 
 def render_mp4(pictures: list[Image.Image], alt: str = "") -> bytes:

@@ -217,6 +217,7 @@ class PackageFacts:
 
     @property
     def lang(self) -> str:
+        """The language of the package's words (the view's)."""
         return self.view.lang
 
     @property
@@ -432,6 +433,7 @@ def file_title(path: str, lang: str) -> str:
 
 
 def file_description(path: str, lang: str, view: ViewState) -> str:
+    """What a file of the package holds, in ``lang``, for the view it was written for."""
     i = 0 if lang == "de" else 1
     plain = path.removeprefix(DRAFT_PREFIX)
     level = next((lv for lv, f in LEVEL_FILES.items() if f == plain), None)
@@ -579,6 +581,7 @@ def _publisher_name(facts: PackageFacts) -> str:
 
 
 def keywords(lang: str) -> list[str]:
+    """The package's keywords in ``lang``."""
     return (
         ["sicherimDienst", "Gewaltprävention", "öffentlicher Dienst", "Nordrhein-Westfalen"]
         if lang == "de"

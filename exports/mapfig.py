@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib
 import numpy as np
@@ -24,16 +25,21 @@ from matplotlib.path import Path
 from shapely.ops import polylabel
 
 from exports import style, textfit
+from exports.taggedpdf import PressFigure
 from loaders.boundaries import CRS
 from loaders.coverage import Coverage
 from loaders.viewstate import ViewState
 from viewmodel import palette
 from viewmodel.i18n import format_date, t
 from viewmodel.model import ViewModel, build
+from viewmodel.text import LegendEntry
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Settings for building *and* saving; applied with rc_context so the host
 # process (e.g. the dashboard) keeps its own rcParams.
-RC = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs on every machine
     "svg.fonttype": "none",  # SVG text stays text
     "svg.hashsalt": "sid-atlas",  # stable element ids
@@ -60,9 +66,9 @@ def geometry(level: str, lod: str = "detail") -> pd.DataFrame:
 def _projected(lod: str) -> pd.DataFrame:
     """Every level of one level of detail in EPSG:25832, from a derived file beside the web geometry.
 
-    Reading the web geometry and projecting it took 0.1 s of every export
-    process and needed geopandas and pyproj; the projected outlines as WKB in
-    an ``.npz`` (no pickle) read in a few milliseconds. The file notes size and
+    Reading the web geometry and projecting it cost every export process a
+    noticeable share of its time and needed geopandas and pyproj; the projected
+    outlines as WKB in an ``.npz`` (no pickle) read almost at once. The file notes size and
     modification time of the web geometry it came from and is rebuilt when they
     differ (e.g. after ``sid-atlas prepare --rebuild``).
     """
@@ -127,7 +133,7 @@ def print_lod(metres_per_point: float) -> str:
     from loaders.lod import LODS
 
     fitting = [lod for lod, metres in LODS.items() if metres <= PRINT_TOLERANCE_PT * metres_per_point]
-    return max(fitting, key=LODS.get) if fitting else "detail"
+    return max(fitting, key=lambda lod: LODS[lod]) if fitting else "detail"
 
 
 @dataclass(frozen=True)
@@ -242,8 +248,8 @@ def _plot_hatched_once(ax, paths: list[Path], fill: str, edge: str, linewidth: f
     """Hatched units for a raster picture: fills, then one hatch over all of them, then their edges.
 
     Agg renders a hatch tile (one inch square: 300 x 300 px at 300 dpi) for
-    every hatched path it draws; one path per unit made the hatch 0.4 s of an
-    A4 PNG. One compound path needs one tile, and its pattern is anchored to
+    every hatched path it draws; one path per unit made the hatch the larger
+    part of an A4 PNG's time. One compound path needs one tile, and its pattern is anchored to
     the canvas like every unit's, so the pixels are those of fill, hatch, edge
     per unit. Vector files keep one path per unit (a second copy of every unit
     would double them).
@@ -278,7 +284,7 @@ def _label_regions(ax, rbs: pd.DataFrame, view: ViewState, scale: float, documen
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     view_box = box(x0, y0, x1, y1)
     metres_per_pt = (x1 - x0) / (ax.get_position().width * ax.figure.get_figwidth() * 72)
-    placed = []
+    placed: list[shapely.Geometry] = []
     order = sorted(zip(rbs["key"], rbs.geometry), key=lambda item: item[0] != view.region)
     for key, shape in order:
         chosen = view.region in (None, key)
@@ -338,7 +344,7 @@ def _candidates(polygon, centre, steps: int = 9):
 def _bezirk_names() -> dict[str, str]:
     from loaders.store import load_attributes
 
-    units = load_attributes()  # the names only: the full-resolution geometry took 0.1 s to read
+    units = load_attributes()  # the names only: the full-resolution geometry is slow to read
     bezirke = units[units["level"] == "regierungsbezirk"]
     return dict(zip(bezirke["key"], bezirke["name"].astype(str)))
 
@@ -368,9 +374,9 @@ def _frame(ax, view: ViewState, box_aspect: float) -> None:
     ax.set_gid("map")
 
 
-def legend_items(panel_list: list[Panel]) -> list[dict]:
+def legend_items(panel_list: list[Panel]) -> list[LegendEntry]:
     """The view model's legend entries of every panel, once each: statuses, then "new", then "outside"."""
-    seen: dict[tuple, dict] = {}
+    seen: dict[tuple[str, bool], LegendEntry] = {}
     for panel in panel_list:
         for item in panel.model.legend:
             seen.setdefault((item["status"], item["inferred"]), item)
@@ -383,7 +389,7 @@ def _legend_handles(panel_list: list[Panel]) -> list[Patch]:
     return [_legend_handle(item) for item in legend_items(panel_list)]
 
 
-def _legend_handle(item: dict) -> Patch:
+def _legend_handle(item: LegendEntry) -> Patch:
     look = palette.STYLES[item["status"]]
     if item["status"] == "new":
         # A ring, not a fill: the dark line on the orange band, around white.
@@ -416,7 +422,7 @@ class Texts:
     version: str | None = None  # the data version, a footer line above the credits
 
 
-def page_text(fig: Figure, text, role: str, lines: list[str]) -> None:
+def page_text(fig: PressFigure, text, role: str, lines: list[str]) -> None:
     """Note a text of the page outside the picture proper: the tagged PDF sets it as text of its own.
 
     ``role``: "title" (the heading), "header" (Unterzeile, the view's lines),
@@ -424,8 +430,6 @@ def page_text(fig: Figure, text, role: str, lines: list[str]) -> None:
     credits); ``lines`` as broken for the page. :mod:`exports.taggedpdf` reads
     size, weight, colour and place from the matplotlib ``text`` itself.
     """
-    if not hasattr(fig, "sid_texts"):
-        fig.sid_texts = []
     fig.sid_texts.append((role, text, list(lines)))
 
 
@@ -449,7 +453,7 @@ def check_title(title: str, preset: style.Preset) -> tuple[list[str], float]:
     return textfit.title_lines(title, room, TITLE_SIZES[-1] * s), TITLE_SIZES[-1]
 
 
-def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[str]) -> tuple[float, float]:
+def header_footer(fig: PressFigure, preset: style.Preset, texts: Texts, lines: list[str]) -> tuple[float, float]:
     """Title, Unterzeile and the view's lines on top, source note and credits below; (header bottom, footer top) in inches.
 
     Every text is broken at its measured width; the title at most into three lines
@@ -466,8 +470,8 @@ def header_footer(fig: Figure, preset: style.Preset, texts: Texts, lines: list[s
         blocks.append((textfit.wrap(_bounded(texts.subtitle), room, 14 * s), 14, "normal", palette.INK))
     sizes = (12, 11.5, 9)
     colours = (palette.SUBTLE_INK, palette.INK, palette.SUBTLE_INK)
-    for text, size, colour in zip(lines, sizes, colours):
-        blocks.append((textfit.wrap(text, room, size * s, separator=" · "), size, "normal", colour))
+    for words, size, colour in zip(lines, sizes, colours):
+        blocks.append((textfit.wrap(words, room, size * s, separator=" · "), size, "normal", colour))
     for index, (wrapped, size, weight, colour) in enumerate(blocks):
         text = fig.text(
             margin / width,
@@ -517,7 +521,7 @@ def build_figure(
     subtitle: str | None = None,
     note: str | None = None,
     raster: bool = False,
-) -> Figure:
+) -> PressFigure:
     """The press picture of ``view``: one map, or before/after when the view compares.
 
     Call inside ``matplotlib.rc_context(RC)`` so text and hatching use the export settings.
@@ -529,7 +533,7 @@ def build_figure(
     width, height = preset.size_inches
     s = preset.scale
     margin = 0.32 * s
-    fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
+    fig = PressFigure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
     panel_list = panels(cov, view)
     model = panel_list[-1].model
     texts = Texts(style.title_for(cov, view, title), subtitle, note, model.data_version)
@@ -562,7 +566,8 @@ def build_figure(
         shift = max(0.0, (content_w - used) / 2)  # map and legend centred together
         boxes = [(x + shift, y0, w, h) for x, y0, w, h in boxes]
         legend_box = (max(x + w for x, _, w, _ in boxes) + gap, footer_top, legend_w, map_h)
-        legend_loc, ncols = "center left", 1
+        legend_loc: Literal["center left", "upper left"] = "center left"
+        ncols = 1
         fig.sid_frame = (margin, footer_top, content_w - legend_w - gap, map_h)
     else:
         legend_h, labels, ncols = below[1], below[2], below[3]
@@ -618,7 +623,7 @@ class Legend:
     """The legend as laid out on the page, for the tagged PDF to set as text (boxes in inches from the bottom left)."""
 
     title: str
-    items: tuple[dict, ...]  # the view model's entries: status, label, inferred
+    items: tuple[LegendEntry, ...]  # the view model's entries
     labels: tuple[str, ...]  # each entry's label as broken for the page ("\n" between lines)
     box: tuple[float, float, float, float]
     loc: str  # "center left" (beside the map) or "upper left" (below it)
@@ -688,7 +693,7 @@ def render_map(
         return save(fig, fmt, preset, title, alt, view.lang)
 
 
-def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "", lang: str = "de") -> bytes:
+def save(fig: PressFigure, fmt: str, preset: style.Preset, title: str, alt: str = "", lang: str = "de") -> bytes:
     """A press figure as PNG, SVG or tagged PDF, title and alt text embedded, no time stamps (call inside ``rc_context(RC)``).
 
     The PDF is typeset anew from the figure's layout (:mod:`exports.taggedpdf`):
@@ -715,8 +720,8 @@ def _png(fig: Figure, dpi: int, title: str, alt: str = "") -> bytes:
 
     The page is opaque white, so matplotlib's RGBA would store an alpha channel
     of nothing but 255. Rows go unfiltered into zlib at level 1: Pillow's
-    adaptive row filters took half of its 0.15 s for an A4 page, and on flat map
-    colours they made the file larger, not smaller (1.40 MB vs 1.14 MB).
+    adaptive row filters took about half of its time for an A4 page, and on flat
+    map colours they made the file larger, not smaller.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -762,5 +767,5 @@ def png_bytes(width: int, height: int, filtered: bytes | np.ndarray, dpi: int, t
     for key, text in texts.items():
         if text:
             parts.append(chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + text.encode("utf-8")))
-    parts += [chunk(b"IDAT", zlib.compress(filtered, 1)), chunk(b"IEND", b"")]
+    parts += [chunk(b"IDAT", zlib.compress(filtered, 1)), chunk(b"IEND", b"")]  # type: ignore[arg-type]  # an array is a buffer; numpy's stubs do not say so
     return b"".join(parts)

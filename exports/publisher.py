@@ -77,6 +77,7 @@ class Publisher:
 
     @property
     def complete(self) -> bool:
+        """Whether every field the metadata needs is set."""
         return not self.missing()
 
     def missing(self) -> list[str]:
@@ -84,6 +85,7 @@ class Publisher:
         return [SETTINGS[name][0] for name in self.missing_fields()]
 
     def missing_fields(self) -> list[str]:
+        """The names of the fields not set."""
         return [f.name for f in fields(self) if getattr(self, f.name) is None]
 
     def missing_words(self, lang: str) -> str:

@@ -44,10 +44,12 @@ class Preset:
 
     @property
     def size_inches(self) -> tuple[float, float]:
+        """Width and height in inches at the preset's resolution."""
         return self.width_px / self.dpi, self.height_px / self.dpi
 
     @property
     def landscape(self) -> bool:
+        """Whether the page is clearly wider than high."""
         return self.width_px > 1.2 * self.height_px
 
     @property

@@ -25,6 +25,7 @@ import functools
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
 
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -34,8 +35,32 @@ from exports.textfit import FONT
 from loaders.errors import InputError
 from viewmodel import palette
 
+if TYPE_CHECKING:
+    from matplotlib.text import Text
+
+    from exports.mapfig import Legend
+    from viewmodel.text import LegendEntry
+
 TEMPLATE = Path(__file__).with_name("taggedpdf.typ")
-STANDARD = "ua-1"
+STANDARD: Final = "ua-1"
+
+
+class PressFigure(Figure):
+    """A matplotlib figure with the layout notes the tagged PDF reads (boxes in inches from the bottom left).
+
+    ``sid_texts``: each text of the page outside the picture as (role, the
+    matplotlib text, its lines as broken); ``sid_picture``: the picture's box;
+    ``sid_frame``: the room the maps had (maps only); ``sid_legend``: the
+    legend as laid out (maps only, else None).
+    """
+
+    sid_picture: tuple[float, float, float, float]
+    sid_frame: tuple[float, float, float, float]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sid_texts: list[tuple[str, Text, list[str]]] = []
+        self.sid_legend: Legend | None = None
 
 
 @functools.cache
@@ -51,7 +76,7 @@ def _font_dir() -> str:
     return str(Path(_font_file(False)).parent)
 
 
-def render_pdf(fig: Figure, title: str, alt: str, lang: str) -> bytes:
+def render_pdf(fig: PressFigure, title: str, alt: str, lang: str) -> bytes:
     """The tagged PDF of a press figure built by :func:`exports.mapfig.build_figure` or the timeline.
 
     The figure must carry its layout notes (``sid_texts``, ``sid_picture`` and,
@@ -61,7 +86,7 @@ def render_pdf(fig: Figure, title: str, alt: str, lang: str) -> bytes:
 
     page = layout(fig, title, alt, lang)
     try:
-        return typst.compile(
+        return typst.compile(  # type: ignore[call-overload]  # its stubs want the font paths of the input's type
             _template(),
             font_paths=[_font_dir()],
             ignore_system_fonts=True,
@@ -78,10 +103,10 @@ def render_pdf(fig: Figure, title: str, alt: str, lang: str) -> bytes:
         ) from None
 
 
-def layout(fig: Figure, title: str, alt: str, lang: str) -> dict:
+def layout(fig: PressFigure, title: str, alt: str, lang: str) -> dict:
     """What the Typst template sets, in inches from the page's bottom left (JSON-ready)."""
     width, height = fig.get_size_inches()
-    legend = getattr(fig, "sid_legend", None)
+    legend = fig.sid_legend
     return {
         "title": title,
         "alt": alt,
@@ -111,7 +136,7 @@ def _text_block(role: str, text, lines: list[str], width: float, height: float) 
     }
 
 
-def _legend(legend) -> dict:
+def _legend(legend: Legend) -> dict:
     entries = [{"lines": label.split("\n"), "swatch": swatch(item)} for item, label in zip(legend.items, legend.labels)]
     per_column = -(-len(entries) // legend.ncols)
     return {
@@ -125,7 +150,7 @@ def _legend(legend) -> dict:
     }
 
 
-def swatch(item: dict) -> dict:
+def swatch(item: LegendEntry) -> dict:
     """How a legend entry's swatch is drawn: the palette's fill, pattern and edge (the same as the map's).
 
     Examples
@@ -152,7 +177,7 @@ def swatch(item: dict) -> dict:
     return {"kind": "fill", "fill": look.fill, "pattern": pattern, "ink": palette.DOT_INK, "edge": palette.SWATCH_EDGE}
 
 
-def picture_svg(fig: Figure) -> str:
+def picture_svg(fig: PressFigure) -> str:
     """The figure's picture alone as SVG: the maps or charts without the texts and the legend the PDF sets itself."""
     from exports.vector import compact_path_data
 

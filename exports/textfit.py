@@ -50,7 +50,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     from matplotlib.ft2font import LoadFlags
 
     # What matplotlib.textpath.TextToPath measures (the font at 100 pt, unhinted, scaled), without
-    # importing textpath: it loads dviread and fontTools, 0.05 s of every export process.
+    # importing textpath: it loads dviread and fontTools at the start of every export process.
     font = _font(bold)
     font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
     return font.get_width_height()[0] / 64 * size / _MEASURE_PT

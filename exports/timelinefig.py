@@ -21,11 +21,11 @@ import datetime as dt
 import matplotlib
 import matplotlib.dates as mdates
 import pandas as pd
-from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from exports import style, textfit
 from exports.mapfig import RC, Texts, header_footer, page_text, save
+from exports.taggedpdf import PressFigure
 from loaders import accessions, provenance
 from loaders.coverage import Coverage
 from loaders.viewstate import FIRST_DAY, ViewState
@@ -68,13 +68,13 @@ def build_timeline(
     title: str | None = None,
     subtitle: str | None = None,
     note: str | None = None,
-) -> Figure:
+) -> PressFigure:
     """The timeline picture of ``view`` (its region and evidence filter, up to its Stichtag)."""
     lang = view.lang
     width, height = preset.size_inches
     s = preset.scale
     margin = 0.32 * s
-    fig = Figure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
+    fig = PressFigure(figsize=(width, height), dpi=preset.dpi, facecolor="white")
     model = build(cov, view, tooltips=False)
     lines = [model.subtitle, model.figures_line] + ([model.currency] if model.currency else [])
     top, bottom = header_footer(

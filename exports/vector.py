@@ -90,13 +90,15 @@ def compact_path(d: str) -> str:
         i += 3
         if letter == "M":
             flush()
-            if cx is None:
+            if cx is None or cy is None:
                 out.append("M" + _join([x, y]))
             else:
                 out.append("m" + _join([x - cx, y - cy]))
             cx, cy, sx, sy = x, y, x, y
             command = "l"
         else:
+            if cx is None or cy is None:
+                raise ValueError("SVG path data must start with M")
             if (x, y) == (cx, cy):
                 continue
             pending += [x - cx, y - cy]
@@ -138,7 +140,8 @@ def subset_font(chars: str, bold: bool) -> bytes:
 
 def _used_text(svg: str) -> tuple[str, str]:
     """The characters of normal and of bold text in the SVG."""
-    normal, bold = [], []
+    normal: list[str] = []
+    bold: list[str] = []
     for attributes, content in _TEXT.findall(svg):
         chars = html.unescape(re.sub(r"<[^>]+>", "", content))
         (bold if re.search(r"font-weight:\s*(bold|[6-9]00)", attributes) else normal).append(chars)

@@ -603,4 +603,5 @@ def read_confirmations(path: Path | str = CONFIRMATIONS_CSV) -> pd.DataFrame:
 
 
 def today() -> dt.date:
+    """Today's date."""
     return dt.date.today()

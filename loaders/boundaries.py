@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 # geopandas, pyogrio and shapely are imported inside the functions that read or
 # check geometry: the constants below are needed by every command (``sid-atlas
-# coverage`` among them), and the geo stack costs about 0.4 s of start-up.
+# coverage`` among them), and the geo stack is most of a command's start-up.
 
 CRS = "EPSG:25832"
 LEVELS = ("land", "regierungsbezirk", "kreis", "gemeinde")

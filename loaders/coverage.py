@@ -26,7 +26,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import typing
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -58,6 +60,26 @@ _NONE = np.array(None, dtype=object)
 SUMMED = ("gemeinden", "population", "area_km2")
 
 
+class Summary(TypedDict):
+    """:meth:`Coverage.summary`: the headline figures of a region at a day, each with its documented part."""
+
+    gemeinden_total: int
+    gemeinden_covered: int
+    gemeinden_covered_documented: int
+    population_total: int
+    population_covered: int
+    population_covered_documented: int
+    area_km2_total: float
+    area_km2_covered: float
+    area_km2_covered_documented: float
+    kreise_total: int
+    kreise_in: int
+    kreise_in_documented: int
+    bezirksregierungen_total: int
+    bezirksregierungen_in: int
+    bezirksregierungen_in_documented: int
+
+
 @dataclass(frozen=True)
 class Membership:
     """One class of membership intervals, by unit (index of ``Coverage.units``)."""
@@ -67,9 +89,11 @@ class Membership:
     row: np.ndarray  # index into Coverage.accessions, -1 = none
 
     def active(self, day: np.datetime64, index=slice(None)) -> np.ndarray:
+        """Which memberships (of ``index``) are valid on ``day``."""
         return (self.valid_from[index] <= day) & (day < self.valid_until[index])
 
     def take(self, index) -> Membership:
+        """The memberships at ``index``."""
         return Membership(self.valid_from[index], self.valid_until[index], self.row[index])
 
 
@@ -98,6 +122,7 @@ class Coverage:
         return region
 
     def name_of(self, key: str) -> str:
+        """The name of a unit by its key; NRW for no key."""
         if key in (None, "", LAND_KEY):
             return "Nordrhein-Westfalen"
         return self._names.get(key, key)
@@ -114,6 +139,7 @@ class Coverage:
         return pd.Series(self.units.index, index=self.units["level"] + ":" + self.units["key"])
 
     def unit_indices(self, level: str, keys) -> np.ndarray:
+        """The positions of ``keys`` of ``level`` among the model's units."""
         return self._unit_index.loc[level + ":" + pd.Index(keys, dtype=object)].to_numpy(dtype=int)
 
     def newest_documented_day(self) -> dt.date | None:
@@ -323,7 +349,7 @@ class Coverage:
             out = out[out["key"].str.startswith(region)]
         return out.drop(columns=["valid_from", "valid_until"]).reset_index(drop=True)
 
-    def summary(self, day: dt.date, region: str | None = None, evidence: str = "all") -> dict:
+    def summary(self, day: dt.date, region: str | None = None, evidence: str = "all") -> Summary:
         """Headline figures for a region (None = NRW) as of ``day``, each with its documented part.
 
         Keys: ``gemeinden_total``, ``gemeinden_covered``,
@@ -337,7 +363,7 @@ class Coverage:
         if region:
             g = g[g["key"].str.startswith(region)]
         covered, documented = g["covered"].to_numpy(), g["documented"].to_numpy()
-        out = {}
+        out: dict[str, int | float] = {}
         for name, column in (("gemeinden", None), ("population", "population"), ("area_km2", "area_km2")):
             values = np.ones(len(g), dtype=int) if column is None else g[column].to_numpy()
             cast = float if name == "area_km2" else int
@@ -353,7 +379,7 @@ class Coverage:
             out[f"{name}_total"] = len(keys)
             out[f"{name}_in"] = int(member.sum())
             out[f"{name}_in_documented"] = int((paths["documented"] >= 0).sum())
-        return out
+        return typing.cast(Summary, out)  # the keys of Summary, built by the loops above
 
     def change_dates(self, evidence: str = "all") -> list[dt.date]:
         """Every day on which some membership starts or ends, sorted."""
@@ -401,7 +427,7 @@ class Coverage:
         )
         rows = []
         for day in days:
-            s = self.summary(day, region, evidence)
+            s = dict(self.summary(day, region, evidence))
             rows.append({"day": day, **{k: s[k] for k in fields}})
         frame = pd.DataFrame(rows)
         if len(frame):
@@ -431,7 +457,7 @@ def _aggregate(g: pd.DataFrame, group: pd.Series) -> pd.DataFrame:
 
 
 def _aggregate_status(units: pd.DataFrame, body_undated: np.ndarray) -> np.ndarray:
-    """full / partial / undated / not_yet from the coverage of a unit's Gemeinden."""
+    """The status of a unit (full, partial, undated, not_yet) from the coverage of its Gemeinden."""
     covered, total = units["gemeinden_covered"].to_numpy(), units["gemeinden_total"].to_numpy()
     undated = body_undated | (units["gemeinden_undated"].to_numpy() > 0)
     return np.where(covered == total, "full", np.where(covered > 0, "partial", np.where(undated, "undated", "not_yet")))
@@ -451,6 +477,7 @@ def _no_body(n: int) -> pd.DataFrame:
 
 
 def check_evidence(evidence: str) -> str:
+    """``evidence`` if it is one of :data:`EVIDENCE_FILTERS`, else an :class:`InputError`."""
     if evidence not in EVIDENCE_FILTERS:
         raise InputError(f"unknown evidence filter {evidence!r}: choose all or documented")
     return evidence

@@ -32,6 +32,7 @@ import datetime as dt
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 import pandas as pd
 
@@ -40,7 +41,8 @@ from loaders.coverage import Coverage
 from loaders.paths import SHIPPED_DIR
 
 REGIONS = (None, "051", "053", "055", "057", "059")
-FIGURES = (
+# The Coverage.summary figures compared, as a type (keys of the Summary) and in order.
+Figure = Literal[
     "gemeinden_covered",
     "gemeinden_covered_documented",
     "population_covered",
@@ -49,7 +51,8 @@ FIGURES = (
     "kreise_in_documented",
     "bezirksregierungen_in",
     "bezirksregierungen_in_documented",
-)
+]
+FIGURES: tuple[Figure, ...] = get_args(Figure)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class RowChange:
 
     @property
     def columns(self) -> list[str]:
+        """The columns whose values differ between before and after (none for an added or removed row)."""
         if self.before is None or self.after is None:
             return []
         return [c for c in self.after if self.before.get(c, "") != self.after.get(c, "")]
@@ -82,6 +86,8 @@ class FigureMove:
 
 @dataclass
 class Comparison:
+    """What changed between two versions of the tables: rows, figures and statewide members."""
+
     rows: list[RowChange] = field(default_factory=list)
     figures: list[FigureMove] = field(default_factory=list)
     statewide: list[tuple[str, int, int]] = field(default_factory=list)  # (what, before, after)
@@ -122,10 +128,12 @@ def read_version(folder: Path | str, units: pd.DataFrame | None = None) -> Versi
 
 
 def digest_of(version: Version) -> str:
+    """The content digest of a version's tables (the data version)."""
     return provenance.content_digest(version.accessions, version.events, version.sizes, version.confirmations)
 
 
 def as_of(version: Version) -> provenance.DataAsOf | None:
+    """The Datenstand of a version: its newest dated source."""
     sources = provenance.dated_sources(version.accessions, version.events, version.sizes, version.confirmations)
     return provenance.as_of_sources(version.coverage, sources)
 
@@ -261,6 +269,7 @@ def render(result: Comparison) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m loaders.datachanges``: compare two versions of the tables; the exit code."""
     parser = argparse.ArgumentParser(prog="python -m loaders.datachanges", description=__doc__.splitlines()[0])
     parser.add_argument("old", nargs="?", help="folder with the older tables")
     parser.add_argument(

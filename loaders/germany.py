@@ -180,7 +180,7 @@ def clean_coverage(geometries) -> tuple[np.ndarray, np.ndarray]:
 
     Only polygons with invalid coverage edges and their direct neighbours are
     passed to ``shapely.coverage_clean`` (without snapping, so no vertex
-    moves): the whole of Germany would take ~3 s and rewrite every polygon.
+    moves): the whole of Germany would take seconds and rewrite every polygon.
     """
     geoms = np.asarray(geometries, dtype=object).copy()
     bad = _invalid_edge_positions(geoms)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def format_int(value: int, lang: str = "de") -> str:
+def format_int(value: float, lang: str = "de") -> str:
     """A whole number with thousands separators.
 
     Examples

@@ -42,6 +42,7 @@ class SourceSpec:
     licence_url: str = ""
 
     def download_url(self) -> str:
+        """Where the file is downloaded from: the official address, or the mirror in the environment."""
         mirror = os.environ.get(ENV_MIRROR)
         if mirror:
             return f"{mirror.rstrip('/')}/{self.folder}/{self.file}"
@@ -50,6 +51,8 @@ class SourceSpec:
 
 @dataclass(frozen=True)
 class ResolvedSource:
+    """A source file found: its spec, its path and where it came from."""
+
     spec: SourceSpec
     path: Path
     origin: str  # "explicit", "cache", "shared" or "download"
@@ -75,6 +78,7 @@ def gebietsstand() -> str:
 
 
 def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -168,7 +172,7 @@ def fetch(
 
     The file appears at ``target`` only once complete and verified.
     """
-    # Here, not at the top: urllib.request (http.client, ssl, email) is 60 ms of every command's start.
+    # Here, not at the top: urllib.request (http.client, ssl, email) would slow every command's start.
     import urllib.error
     import urllib.request
 

@@ -45,14 +45,17 @@ def _cache_stem() -> str:
 
 
 def units_cache_path() -> Path:
+    """The cached unit table with geometry, named by the sources it was built from."""
     return cache_dir() / f"units-{_cache_stem()}.parquet"
 
 
 def attributes_cache_path() -> Path:
+    """The cached unit attributes (names and keys, no geometry), named by their sources."""
     return cache_dir() / f"attributes-{_cache_stem()}.parquet"
 
 
 def web_cache_path(lod: str) -> Path:
+    """The cached web geometry of one level of detail, named by its sources."""
     return cache_dir() / f"web-{lod}-{_cache_stem()}.parquet"
 
 

@@ -106,9 +106,11 @@ class Notice:
 
     @classmethod
     def of(cls, key: str, severity: str = "info", **fields) -> Notice:
+        """A notice by its text key, severity and the values its text names."""
         return cls(key, tuple(fields.items()), severity)
 
     def values(self) -> dict[str, object]:
+        """The values the notice's text names."""
         return dict(self.fields)
 
 
@@ -151,6 +153,7 @@ class ViewState:
 
     @classmethod
     def default(cls, today: dt.date | None = None) -> ViewState:
+        """The view a visit without parameters gets: today, NRW, the default level and filter."""
         return cls(date=today or dt.date.today())
 
     @classmethod

@@ -170,6 +170,7 @@ def summarise(partners: PartnerList, reports: list[RowReport], path: str) -> dic
 
 
 def as_json_document(reports: list[RowReport], summary: dict) -> dict:
+    """The check's JSON document: one report per row and the summary."""
     return {"rows": [asdict(report) for report in reports], "summary": summary}
 
 

@@ -83,6 +83,7 @@ class ImportReport:
     import_id: int | None = None
 
     def count(self, action: str) -> int:
+        """How many usable rows the import gives ``action`` (insert, update or unchanged)."""
         return sum(a == action for a in self.actions.values())
 
 
@@ -120,6 +121,7 @@ class Register:
             raise
 
     def close(self) -> None:
+        """Release the database connections."""
         self.engine.dispose()
 
     def __enter__(self) -> Register:
@@ -130,6 +132,7 @@ class Register:
 
     @property
     def units(self) -> pd.DataFrame:
+        """The units (names and keys) the register resolves against, read once."""
         if self._units is None:
             from loaders import store  # names and keys only: no geometry is read
 
@@ -138,6 +141,7 @@ class Register:
 
     @property
     def events(self) -> pd.DataFrame:
+        """The regional events, read once."""
         if self._events is None:
             self._events = accessions.read_events()
         return self._events
@@ -150,6 +154,7 @@ class Register:
 
     @property
     def safe_url(self) -> str:
+        """The database URL without its password (for messages and logs)."""
         return engine.safe_url(self.engine)
 
     def _ensure_schema(self, seed: bool) -> None:

@@ -72,6 +72,7 @@ def _sqlite_begin(conn) -> None:
 
 
 def safe_url(engine: sa.Engine) -> str:
+    """``engine``'s URL without its password."""
     return engine.url.render_as_string(hide_password=True)
 
 
@@ -115,7 +116,8 @@ def create_once(engine: sa.Engine, tables: sa.MetaData, ready: weakref.WeakSet[s
     """Create ``tables`` in the register database once per engine (``ready`` remembers the engines).
 
     A weak set, not ids: an engine's id is reused once it is collected, and a new database then
-    looked ready (seen in CI as "no such table")."""
+    looked ready (seen in CI as "no such table").
+    """
     if engine in ready:
         return
     with _ready_lock, reported(engine):

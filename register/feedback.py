@@ -53,7 +53,7 @@ reports = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("contact", sa.String(MAX_CONTACT), nullable=False),
     sa.Column("lang", sa.String(MAX_LANG), nullable=False),
-    # Added in issue 19 (a table of an earlier version gets them on first use, see ensure()).
+    # Added later (a table of an earlier version gets them on first use, see ensure()).
     sa.Column("fingerprint", sa.String(64), index=True),
     sa.Column("repeats", sa.Integer, nullable=False, server_default="1"),
     sa.Column("last_at", sa.DateTime(timezone=True)),
@@ -91,8 +91,9 @@ class Stored:
 
 
 def clean(text, limit: int) -> str:
-    """``text`` as one stored value: a string, control and formatting characters (but line breaks and tabs)
-    dropped, trimmed, cut.
+    """``text`` as one stored value: a string without control and formatting characters, trimmed, cut.
+
+    Line breaks and tabs are kept.
 
     Examples
     --------
@@ -136,8 +137,10 @@ def address_subject(address: str, day: dt.date) -> str:
 
 
 def ensure(engine: sa.Engine) -> None:
-    """Create the tables once per engine (another process may race to it); add the columns an earlier
-    version's table lacks."""
+    """Create the tables once per engine (another process may race to it).
+
+    Adds the columns an earlier version's table lacks.
+    """
     if engine in _ready:
         return
     with reported(engine):

@@ -34,8 +34,10 @@ def merge(before: dict | None, given: dict, event_dates: dict[str, str], default
 
 
 def rebase_event(record: dict, event_dates: dict[str, str]) -> None:
-    """After a new accession date: a regional event stands for its own date, so a body dated
-    otherwise joined separately."""
+    """After a new accession date: a regional event stands for its own date.
+
+    So a body dated otherwise joined separately.
+    """
     if record["event"] in event_dates and event_dates[record["event"]] != record["joined_on"]:
         record["event"] = accessions.SEPARATE
 
@@ -72,6 +74,7 @@ def record_problems(record: dict, units: pd.DataFrame, events: pd.DataFrame, tod
 
 
 def future_problems(record: dict, today: dt.date) -> list[str]:
+    """What of a record's dates lies after ``today``."""
     problems = []
     for column in ("joined_on", "left_on", "not_before", "read_on"):
         text = record.get(column, "")

@@ -163,7 +163,7 @@ QUALIFIER_WORDS = {
 SUGGESTION_CUTOFF = 80
 SUGGESTIONS = 3
 # Distinct unknown names per file that get similar names suggested: each costs a fuzzy search over
-# every unit (~1.5 ms); a list of 20,000 invented names would otherwise take half a minute.
+# every unit; a list of 20,000 invented names would otherwise take tens of seconds.
 SUGGESTION_BUDGET = 1000
 # The longest official name in NRW has 40 characters, the longest body's name in a partner list
 # fits on a letterhead: a longer cell is no name (and every step of matching stays cheap).
@@ -185,9 +185,11 @@ class Unit:
         return self.level in levels or (self.kreisfrei and "kreis" in levels)
 
     def label(self) -> str:
+        """The unit as a person reads it: level, name and key."""
         return f"{LEVEL_LABEL[self.level]} {self.name} ({self.key})"
 
     def as_dict(self) -> dict:
+        """The unit as JSON-ready fields."""
         return {"level": self.level, "key": self.key, "name": self.name}
 
 
@@ -204,6 +206,7 @@ class Resolution:
 
     @property
     def key(self) -> str | None:
+        """The key of the unit found, or of the seat a body was matched by."""
         return self.unit.key if self.unit else self.seat_key
 
 
@@ -260,7 +263,7 @@ def split_qualifier(text: str) -> tuple[str, str] | None:
     """``(base, qualifier)`` of a name ending in "(…)", "/…" or "an der …"/"am …"; None without one.
 
     One pass over the text (a regular expression with a lazy base and three
-    alternatives took quadratic time: 3.7 s for a name of 32,000 characters).
+    alternatives took quadratic time: seconds for a name of 32,000 characters).
     It finds what ``^(.+?)\\s*(?:\\(([^)]*)\\)|/(.+)|\\s(?:an der|am)\\s(.+))$`` found: the
     shortest base before any of the three forms (tests/unit/test_resolve.py
     compares the two on random names).

@@ -136,6 +136,7 @@ def address_key(address: str) -> str:
 
 
 def token_hash(token: str) -> str:
+    """What the database stores of a sign-in token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
@@ -163,8 +164,11 @@ def ensure(engine: sa.Engine) -> None:
 
 
 def begin(engine: sa.Engine, account: str, address: str, now: dt.datetime | None = None) -> Gate:
-    """Count an attempt for ``address`` and, if it is one, the account ``account`` (as a failure until
-    :func:`succeeded`); its gate. Counters past :data:`FORGET_SECONDS` are deleted on the way."""
+    """Count an attempt for ``address`` and, if it is one, the account ``account``; its gate.
+
+    The attempt counts as a failure until :func:`succeeded`. Counters past
+    :data:`FORGET_SECONDS` are deleted on the way.
+    """
     ensure(engine)
     now = now or _now()
     forget = now - dt.timedelta(seconds=FORGET_SECONDS)
@@ -203,8 +207,10 @@ def succeeded(
     hours: float = SESSION_HOURS,
     now: dt.datetime | None = None,
 ) -> str:
-    """Clear the account's and the address's counters and open a sign-in for the account ``editor``;
-    the token for the cookie (never stored)."""
+    """Clear the account's and the address's counters and open a sign-in for the account ``editor``.
+
+    Returns the token for the cookie (never stored).
+    """
     ensure(engine)
     now = now or _now()
     editor = editors.account_name(editor)
@@ -233,8 +239,11 @@ def succeeded(
 
 
 def editor_of(engine: sa.Engine, token: str | None, now: dt.datetime | None = None) -> tuple[str, dt.datetime] | None:
-    """The account signed in with ``token`` and when that sign-in ends at the latest; None if unknown, idle
-    for :data:`IDLE_MINUTES`, past :data:`SESSION_HOURS` or of a revoked account. Renews the idle clock."""
+    """The account signed in with ``token`` and when that sign-in ends at the latest.
+
+    None if unknown, idle for :data:`IDLE_MINUTES`, past :data:`SESSION_HOURS`
+    or of a revoked account. Renews the idle clock.
+    """
     if not token:
         return None
     ensure(engine)

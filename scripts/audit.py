@@ -48,7 +48,7 @@ class Result:
 
 
 def vendored_versions(script: str) -> dict[str, str]:
-    """npm package → pinned version, from the text of install_leaflet.sh.
+    """Each npm package → its pinned version, from the text of install_leaflet.sh.
 
     Examples
     --------
@@ -87,6 +87,7 @@ def read_pip_audit(document: dict, service: str) -> Result:
 
 
 def audit_python() -> Result:
+    """requirements.lock against PyPI's and OSV's advisories (pip-audit), or why it was not checked."""
     binary = Path(sys.executable).with_name("pip-audit")
     if not binary.exists():
         return Result("Python (pip-audit)", False, reason="pip-audit is not installed (make install)")
@@ -114,6 +115,7 @@ def audit_python() -> Result:
 
 
 def audit_javascript() -> Result:
+    """The vendored JavaScript's pinned versions against npm's advisories (npm audit), or why not checked."""
     versions = vendored_versions(ASSETS.read_text(encoding="utf-8"))
     name = "JavaScript (npm audit: " + ", ".join(f"{p} {v}" for p, v in versions.items()) + ")"
     npm = shutil.which("npm")
@@ -148,6 +150,7 @@ def audit_javascript() -> Result:
 
 
 def main() -> int:
+    """Both audits, one line each; 0 clean, 1 vulnerable, 3 not checked."""
     results = [audit_python(), audit_javascript()]
     for result in results:
         if not result.checked:

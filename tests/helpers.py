@@ -81,7 +81,7 @@ def sid_atlas_process(*args: object, cwd: Path | None = None, timeout: float = 3
     )
 
 
-# -- words that never overstate (issue 18) --------------------------------------------------
+# -- words that never overstate --------------------------------------------------
 #: A word that says what a membership or coverage rests on.
 EVIDENCE_WORDS = ("belegt", "abgeleitet", "documented", "inferred")
 #: "Mitglied" / "member" as a word (not "Mitglieder", "membership", "body_member").
@@ -408,7 +408,7 @@ async def open_page(base: str, page: str, cookie: str | None = None, resume: str
 
 
 def issue_partner_list(path: Path) -> Path:
-    """Issue 19's partner list: a 32,000-character name in 490,000 rows all numbered 2 (65 KB of XLSX)."""
+    """A hostile partner list: a 32,000-character name in 490,000 rows all numbered 2 (65 KB of XLSX)."""
     strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Name</t></si><si><t>{"A" * 32_000}</t></si></sst>'
     write_xlsx(path, None, shared_strings=strings)
     add_streamed_part(

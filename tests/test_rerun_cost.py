@@ -1,4 +1,4 @@
-"""What a Stichtag change recomputes and sends (issue 13, "Near the floor").
+"""What a Stichtag change recomputes and sends.
 
 Never timed: the tests count what is built and look at what would be sent.
 The figures themselves come from ``make bench`` (benchmarks/).
@@ -92,6 +92,7 @@ def test_statewide_members_follow_their_own_dates(coverage):
         assert before.statewide.equals(viewmodel.statewide_members(coverage, day - dt.timedelta(days=1), "all"))
 
 
+@pytest.mark.slow  # every change day of five views, decoded
 @pytest.mark.parametrize(
     "level, region",
     [("gemeinde", None), ("gemeinde", "057"), ("kreis", None), ("regierungsbezirk", None), ("kreis", "051")],

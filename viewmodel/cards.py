@@ -7,10 +7,12 @@ and returns text; :mod:`dashboard.atlas` hands each card to ``st.metric``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from viewmodel.i18n import format_date, format_decimal, format_int, format_pct, format_signed, t
-from viewmodel.text import how_counted
+from viewmodel.text import Figures, how_counted
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Card:
     label: str
     value: str
     delta: str | None = None
-    delta_color: str = "normal"  # "off" for a zero change, so "±0" is not shown as a rise
+    delta_color: Literal["normal", "off"] = "normal"  # "off" for a zero change, so "±0" is not shown as a rise
     help: str | None = None
 
 
@@ -29,7 +31,11 @@ def _share(part: float, whole: float) -> float:
 
 
 def cards(
-    now: dict, then: dict | None = None, compare: dt.date | None = None, lang: str = "de", evidence: str = "all"
+    now: Mapping[str, Any],
+    then: Mapping[str, Any] | None = None,
+    compare: dt.date | None = None,
+    lang: str = "de",
+    evidence: str = "all",
 ) -> list[Card]:
     """Five cards: Gemeinden, population, area, Kreise, Bezirksregierungen.
 
@@ -130,7 +136,7 @@ def cards(
     return out
 
 
-def documented_line(now: dict, lang: str = "de") -> str:
+def documented_line(now: Figures, lang: str = "de") -> str:
     """How much of each card's count is documented (the rest is inferred), the Gemeinden split by how.
 
     Examples
@@ -152,7 +158,7 @@ def documented_line(now: dict, lang: str = "de") -> str:
     )
 
 
-def detail_line(now: dict, lang: str = "de") -> str:
+def detail_line(now: Figures, lang: str = "de") -> str:
     """The absolute numbers behind the percentage cards, as one caption line.
 
     Examples

@@ -1,4 +1,4 @@
-"""What the two timeline charts show: series, points with their words, axes, event marks (issue 11).
+"""What the two timeline charts show: series, points with their words, axes, event marks.
 
 Pure (no Streamlit). :mod:`dashboard.chartview` writes a chart's data once
 into a content-hashed file beside the chart component (it depends on the
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +27,9 @@ from loaders import accessions, provenance
 from loaders.dates import ENGLISH_MONTHS, GERMAN_MONTHS
 from loaders.errors import DataError
 from loaders.provenance import DataAsOf
+
+if TYPE_CHECKING:
+    from loaders.coverage import Coverage
 from viewmodel import palette
 from viewmodel.i18n import format_date, format_int, t
 from viewmodel.tables import sizes_table, timeline_table
@@ -41,7 +46,7 @@ def _series(name: str, colour: str, dash: str, marker: str, values: list, width:
     return {"name": name, "colour": colour, "dash": dash, "marker": marker, "width": width, "values": values}
 
 
-def _rounded(values) -> list:
+def _rounded(values: Iterable[float]) -> list:
     """Floats to 5 digits (finer than a chart shows), missing values as None (JSON null)."""
     return [None if pd.isna(v) else round(float(v), 5) for v in values]
 
@@ -250,7 +255,7 @@ def coverage_chart(
     }
 
 
-def time_axis_days(days) -> list[str]:
+def time_axis_days(days: Iterable[dt.date]) -> list[str]:
     """Days of points on a time axis as ISO text; a point without a day is an error, never a made-up day.
 
     Examples
@@ -270,7 +275,7 @@ def time_axis_days(days) -> list[str]:
     return out
 
 
-def timeline_marks_text(cov, day: dt.date, lang: str = "de") -> str:
+def timeline_marks_text(cov: Coverage, day: dt.date, lang: str = "de") -> str:
     """What the press timeline up to ``day`` marks beyond its lines, in words for its alt text.
 
     After the Datenstand: where the lines end and that nothing is known after it; and the sizes

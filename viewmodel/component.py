@@ -9,6 +9,8 @@ tooltips arrive escaped from :mod:`viewmodel.text`.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from viewmodel import palette
 from viewmodel.i18n import t
@@ -18,7 +20,7 @@ from viewmodel.tips import TipTable, state_payload
 MAP_HEIGHT = 580
 
 
-def label_points(keys, points, names) -> list[dict]:
+def label_points(keys: Iterable[str], points: Iterable[Any], names: Mapping[str, str]) -> list[dict]:
     """Label records ``{key, name, lat, lon}``; names are escaped because they become HTML.
 
     Examples
@@ -71,7 +73,7 @@ def component_args(
         neither styles nor labels (they are in that file): what a rerun sends
         then is a few bytes per unit.
     """
-    compact = tips is not None and bool(tips_url)
+    compact = tips if tips_url else None  # the fixed tooltip table, where the page fetches it
     return {
         "level": model.state.level,
         "region": model.state.region,
@@ -79,8 +81,8 @@ def component_args(
         "context_url": context_url,
         # Per unit [status, hatched, tooltip, new] — or, with a fixed tooltip table, its compact state.
         **(
-            {"tips_url": tips_url, "state": state_payload(tips, model)}
-            if compact
+            {"tips_url": tips_url, "state": state_payload(compact, model)}
+            if compact is not None
             else {"features": model.features(), "styles": palette.styles(), "labels": labels}
         ),
         "legend": [

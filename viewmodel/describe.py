@@ -162,7 +162,7 @@ def _write_body(model: ViewModel) -> list[str]:
     undated = named("undated")
     if undated:
         sentences.append(t("describe_undated", lang, names=_names(undated, lang)))
-    if model.then is not None:
+    if model.then is not None and state.compare is not None:  # a compare date gives both
         new = int(units["new"].sum())
         key = "describe_new_gemeinde" if new == 1 else "describe_new_gemeinden"
         count = t(key, lang, n=format_int(new, lang)) if state.level == "gemeinde" else ""
@@ -211,7 +211,7 @@ class Change:
     kind: str = "none"
     notices: tuple[Notice, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in CHANGE_KINDS:
             raise ValueError(f"unknown change {self.kind!r}")
 

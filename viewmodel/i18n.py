@@ -532,7 +532,7 @@ TEXTS = {
         "MP4 needs the imageio-ffmpeg package (`make install`).",
     ),
     "export_data": ("Daten der Ansicht", "Data of the view"),
-    # accessibility (issue 11): map keyboard and words, table views, Erklärung, feedback
+    # accessibility: map keyboard and words, table views, Erklärung, feedback
     "map_label": (
         "Karte der Abdeckung. Pfeiltasten: Gebiete nacheinander ansehen, Pos1 und Ende: erstes "
         "und letztes; Eingabe: Angaben zum Gebiet öffnen; Plus und Minus: zoomen; Escape: Auswahl beenden.",
@@ -851,7 +851,7 @@ TEXTS = {
     "reg_col_report": ("Meldung", "Report"),
     "reg_col_contact": ("Kontakt", "Contact"),
     "reg_col_lang": ("Sprache", "Language"),
-    # editors' accounts (issue 19)
+    # editors' accounts
     "reg_sign_in_idle": (
         "Die Anmeldung gilt nur in diesem Browser; sie endet nach {idle} Minuten ohne Aktivität, "
         "spätestens nach {hours} Stunden.",
@@ -869,7 +869,7 @@ TEXTS = {
         "Editing is switched off until sign-in uses individual accounts; the register stays readable.",
     ),
     "reg_lock_editor": ("Konto", "Account"),
-    # feedback bounded (issue 19)
+    # feedback bounded
     "feedback_repeated": (
         "Danke! Diese Meldung liegt schon vor (Nr. {id}); wir haben sie noch einmal gezählt.",
         "Thank you! This report is known already (no. {id}); we have counted it once more.",
@@ -966,7 +966,7 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def t(key: str, lang: str = "de", **fields) -> str:
+def t(key: str, lang: str = "de", **fields: object) -> str:
     """The text for ``key`` in ``lang`` with ``fields`` filled in.
 
     Examples
@@ -1038,7 +1038,10 @@ def format_partial(text: str, precision: str, lang: str = "de") -> str:
         return format_partial_german(text, precision)
     if precision == "unknown" or not text:
         return t("date_unknown", lang)
-    first, _ = period_bounds(text, precision)
+    bounds = period_bounds(text, precision)
+    if bounds is None:  # not a date at its precision
+        return t("date_unknown", lang)
+    first, _ = bounds
     if precision == "day":
         return format_date(first, lang)
     if precision == "month":

@@ -75,8 +75,10 @@ def members_csv(table: pd.DataFrame, day: dt.date, evidence: str, lang: str, as_
 def view_csv(
     table: pd.DataFrame, lang: str, as_of, version, day: dt.date | None = None, evidence: str | None = None
 ) -> bytes:
-    """A table of the page as a CSV that says its view: the Stichtag and evidence filter where it has them, the
-    Datenstand and the data version always (a table without them would mislead once passed on).
+    """A table of the page as a CSV that says its view.
+
+    The Stichtag and evidence filter where it has them, the Datenstand and the
+    data version always (a table without them would mislead once passed on).
 
     Every table's download on the pages writes this (:mod:`dashboard.datatable`); formulas are
     neutralised (:func:`loaders.tables.to_csv_bytes`).

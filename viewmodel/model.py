@@ -19,14 +19,16 @@ import datetime as dt
 import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from loaders import accessions, provenance
 from loaders.boundaries import LAND_KEY
-from loaders.coverage import Coverage
+from loaders.coverage import Coverage, Summary
 from loaders.viewstate import ViewState
 from viewmodel import text
 from viewmodel.i18n import t
@@ -82,6 +84,7 @@ HELPER_COLUMNS = [
     "body_inferred_event",
     "body_undated_source",
 ]
+T = TypeVar("T")
 # How far a Kreis or Regierungsbezirk has come; "new" means this rose since the compare date.
 _RANK = {"full": 2, "partial": 1}
 
@@ -92,9 +95,9 @@ class ViewModel:
 
     state: ViewState
     units: pd.DataFrame  # UNIT_COLUMNS + HELPER_COLUMNS (+ "tooltip", "tip_state" when built with tooltips)
-    now: dict  # Coverage.summary at the Stichtag, region and evidence of the view, with the split (figures)
-    then: dict | None  # the same at the compare date
-    legend: list[dict]  # {"status", "label", "inferred"} in display order (plain text)
+    now: text.Figures  # Coverage.summary at the Stichtag, region and evidence of the view, with the split
+    then: Summary | None  # Coverage.summary at the compare date
+    legend: list[text.LegendEntry]  # in display order (plain text)
     figures_line: str
     subtitle: str
     currency: str  # the Datenstand, and that the figures are the Datenstand's when the Stichtag is later
@@ -134,7 +137,7 @@ def words_of(cov: Coverage, state: ViewState, level: str | None = None) -> text.
     )
 
 
-def data_version(cov: Coverage):
+def data_version(cov: Coverage) -> provenance.DataVersion:
     """The data version of ``cov`` (:func:`loaders.provenance.data_version`), computed once per model."""
     return remember(cov, ("data_version",), lambda: provenance.data_version(cov))
 
@@ -220,7 +223,7 @@ MEMO_SIZE = 128
 _MEMO_LOCK = threading.Lock()  # sessions run in threads; building happens outside the lock
 
 
-def remember(cov: Coverage, key: tuple, make):
+def remember(cov: Coverage, key: tuple, make: Callable[[], T]) -> T:
     """``make()`` once per ``key`` and coverage model (least recently used dropped beyond MEMO_SIZE).
 
     Examples
@@ -265,7 +268,7 @@ def _coverage_part(cov: Coverage, state: ViewState, tooltips: bool) -> dict:
     lang = state.lang
     words = words_of(cov, state)
     units = unit_table(cov, state)
-    now = {**cov.summary(state.date, state.region, state.evidence), **documented_split(units)}
+    now: text.Figures = {**cov.summary(state.date, state.region, state.evidence), **documented_split(units)}
     then = cov.summary(state.compare, state.region, state.evidence) if state.compare else None
     region_name = t("region_nrw", lang) if state.region is None else cov.name_of(state.region)
     if state.region is not None:
@@ -291,7 +294,7 @@ def _coverage_part(cov: Coverage, state: ViewState, tooltips: bool) -> dict:
     )
 
 
-def documented_split(units: pd.DataFrame) -> dict:
+def documented_split(units: pd.DataFrame) -> text.DocumentedSplit:
     """How the view's documented Gemeinden are documented, and how many rest on inference alone.
 
     The units of a view partition its region, so their sums are the region's.
@@ -359,7 +362,7 @@ def unit_rows(
     else:
         for column in ("since", "precision", "certain_by", "event", "source"):
             table[column] = None
-        table["via"] = np.where(table["gemeinden_covered"] > 0, "gemeinden", None)
+        table["via"] = np.where(table["gemeinden_covered"] > 0, "gemeinden", None)  # type: ignore[call-overload]  # numpy's stubs leave out None (an object array)
         table["kreis_key"] = None
         group = {"land": pd.Series(LAND_KEY, index=g.index), "kreis": g["kreis_key"], "regierungsbezirk": g["rb_key"]}[
             level
@@ -400,7 +403,7 @@ def unit_rows(
     return table
 
 
-def _one(values: pd.Series):
+def _one(values: pd.Series) -> Any:
     unique = pd.unique(values)
     return unique[0] if len(unique) == 1 else None
 
@@ -448,7 +451,7 @@ def _body_helpers(cov: Coverage, table: pd.DataFrame, day: dt.date, level: str, 
     table["body_undated_source"] = cov.describe_rows(cov.undated[index])["source"]
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
@@ -474,8 +477,10 @@ def _other_paths(cov: Coverage, g: pd.DataFrame, shown_rows: np.ndarray) -> list
 
 
 def other_path(path: str, described: dict, i: int) -> tuple[str, dict]:
-    """One further path of a Gemeinde's coverage: ``(path, its accession's words)``, from row ``i`` of
-    :meth:`Coverage.describe_rows` (the tooltips' "also" lines)."""
+    """One further path of a Gemeinde's coverage: ``(path, its accession's words)``.
+
+    From row ``i`` of :meth:`Coverage.describe_rows` (the tooltips' "also" lines).
+    """
     return (
         path,
         {
@@ -498,7 +503,7 @@ def _new(
     compare: dt.date | None,
     table: pd.DataFrame,
 ) -> np.ndarray:
-    """Per unit: has its coverage risen since the compare date?"""
+    """Per unit: whether its coverage rose since the compare date."""
     if compare is None:
         return np.zeros(len(table), dtype=bool)
     before = cov.as_of(compare, level, region, evidence).set_index("key")

@@ -54,6 +54,7 @@ class Style:
     pattern: str | None = None  # "dots" for undated memberships; hatching is per unit (inferred)
 
     def as_dict(self) -> dict:
+        """The style as a plain dict (for JSON)."""
         return asdict(self)
 
 

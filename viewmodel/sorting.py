@@ -93,7 +93,7 @@ def number_key(text: str, lang: str = "de") -> float | None:
     return -value if found.group("sign") == "-" else value
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 

@@ -10,6 +10,8 @@ anything the map does not.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from viewmodel.i18n import format_date, format_int, format_partial, format_pct, t
@@ -105,7 +107,7 @@ def timeline_table(frame: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
 def sizes_table(sizes: pd.DataFrame, lang: str = "de") -> pd.DataFrame:
     """The published network sizes as a table (``read_network_sizes``), lower bounds as published."""
 
-    def count(value) -> str:
+    def count(value: Any) -> str:
         return "" if pd.isna(value) else format_int(int(value), lang)
 
     return pd.DataFrame(

@@ -34,17 +34,40 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import pandas as pd
 
+from loaders.coverage import Summary
 from loaders.numbers import format_decimal
+from loaders.provenance import DataAsOf, DataVersion
 from viewmodel.i18n import format_date, format_int, format_partial, t
 
 # The order of the legend (and of the statuses a map shows).
 STATUS_ORDER = ("member", "full", "via_kreis", "partial", "undated", "not_yet")
 EVIDENCE_CLASSES = ("documented", "inferred")
+
+
+class DocumentedSplit(TypedDict):
+    """How the documented Gemeinden of a view are documented, and how many rest on inference alone."""
+
+    gemeinden_documented_one_by_one: int
+    gemeinden_documented_via_kreis: int
+    gemeinden_inferred_only: int  # covered by inference alone, under any evidence filter
+
+
+class Figures(Summary, DocumentedSplit):
+    """:meth:`Coverage.summary <loaders.coverage.Coverage.summary>` with its :class:`DocumentedSplit`."""
+
+
+class LegendEntry(TypedDict):
+    """One legend entry in display order: a status (or "new", "muted"), its plain-text label, hatched or not."""
+
+    status: str
+    label: str
+    inferred: bool
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,7 @@ class Words:
 
     @property
     def documented_only(self) -> bool:
+        """Whether the view counts documented accessions only."""
         return self.evidence == "documented"
 
 
@@ -202,7 +226,7 @@ def rest_count(rest: int, inferred: int, lang: str) -> str:
 
 
 # -- a unit's status ------------------------------------------------------------------------------
-def status_text(unit, w: Words) -> str:
+def status_text(unit: Any, w: Words) -> str:
     """A unit's status in words with its evidence (tooltip, map table, CSV/XLSX/GeoJSON ``status_text``, CLI).
 
     ``unit`` is a row of the view model's unit table (:func:`viewmodel.model.unit_table`).
@@ -229,7 +253,7 @@ def status_text(unit, w: Words) -> str:
     return text
 
 
-def _gemeinde_status(unit, w: Words) -> str:
+def _gemeinde_status(unit: Any, w: Words) -> str:
     lang = w.lang
     if unit.status in ("member", "via_kreis"):
         if unit.evidence == "documented":
@@ -261,7 +285,7 @@ _AGGREGATE_LABELS = {
 }
 
 
-def _aggregate_status(unit, w: Words) -> str:
+def _aggregate_status(unit: Any, w: Words) -> str:
     lang = w.lang
     text = t(_AGGREGATE_LABELS[w.evidence][unit.status], lang)
     covered, documented = int(unit.gemeinden_covered), int(unit.gemeinden_covered_documented)
@@ -288,7 +312,7 @@ def _aggregate_status(unit, w: Words) -> str:
     return text
 
 
-def unit_evidence(unit, w: Words) -> str:
+def unit_evidence(unit: Any, w: Words) -> str:
     """The evidence column of the map table: how the unit's coverage is known ("" when not covered).
 
     Examples
@@ -313,7 +337,7 @@ def count_label(w: Words) -> str:
     return t("tip_gemeinden_documented" if w.documented_only else "tip_gemeinden", w.lang)
 
 
-def count_text(unit, w: Words) -> str:
+def count_text(unit: Any, w: Words) -> str:
     """A Kreis's or Bezirk's Gemeinden: how many are covered and how the covered ones are known.
 
     Examples
@@ -351,7 +375,7 @@ def body_label(level: str, key: str, kreisfrei: frozenset, lang: str) -> str:
     return t("body_kreisfrei" if level == "kreis" and key in kreisfrei else f"body_{level}", lang)
 
 
-def body_text(unit, w: Words) -> str:
+def body_text(unit: Any, w: Words) -> str:
     """The body's own membership in words, with its evidence.
 
     Examples
@@ -382,9 +406,8 @@ def body_text(unit, w: Words) -> str:
         if unit.body_member_undated and unit.body_member_evidence == "inferred":
             text += "; " + t("body_undated", lang)
         return text
-    text = t("body_undated", lang) if unit.body_member is None else None
-    if text is None:
-        text = t("st_not_documented" if w.documented_only else "body_none", lang)
+    none = "st_not_documented" if w.documented_only else "body_none"
+    text = t("body_undated" if unit.body_member is None else none, lang)
     if w.documented_only and unit.body_inferred_since:
         text += " – " + t(
             "body_inferred_besides",
@@ -395,7 +418,7 @@ def body_text(unit, w: Words) -> str:
     return text
 
 
-def shown_source(evidence: str | None, event: str | None, source, w: Words) -> str | None:
+def shown_source(evidence: str | None, event: str | None, source: str | None, w: Words) -> str | None:
     """The source a row is shown with: its own for documented rows, the regional event's for inferred ones.
 
     (An inferred row's own source text is a sentence about the event; its citation is the event's source.)
@@ -421,7 +444,7 @@ def _legend_label(status: str, hatched: bool, w: Words) -> str:
     return t(f"lg_{status}_{evidence}", lang)
 
 
-def legend(shown, *, new: bool, region: str | None, w: Words) -> list[dict]:
+def legend(shown: Iterable[tuple[str, bool]], *, new: bool, region: str | None, w: Words) -> list[LegendEntry]:
     """Legend entries ``{"status", "label", "inferred"}``: one per fill and hatching shown, then "new" and "muted".
 
     ``shown`` is the set of ``(status, hatched)`` pairs the view draws.
@@ -435,7 +458,7 @@ def legend(shown, *, new: bool, region: str | None, w: Words) -> list[dict]:
      ('not_yet', False, 'noch nicht abgedeckt'), ('muted', False, 'außerhalb der Auswahl')]
     """
     pairs = set(shown)
-    out = [
+    out: list[LegendEntry] = [
         {"status": status, "label": _legend_label(status, hatched, w), "inferred": hatched}
         for status in STATUS_ORDER
         for hatched in (False, True)
@@ -476,7 +499,7 @@ def _people_change(before: int, after: int, lang: str) -> str:
     return f"{people(before, lang)} → {people(after, lang)}"
 
 
-def figures_line(now: dict, then: dict | None = None, lang: str = "de", evidence: str = "all") -> str:
+def figures_line(now: Figures, then: Summary | None = None, lang: str = "de", evidence: str = "all") -> str:
     """The headline figures with their documented part (app, every export, CLI).
 
     ``now`` is :meth:`Coverage.summary` with the view model's split
@@ -526,19 +549,19 @@ def subtitle(date: dt.date, compare: dt.date | None, region_name: str, evidence:
     return " · ".join(parts)
 
 
-def datenstand(as_of, lang: str = "de") -> str:
+def datenstand(as_of: DataAsOf | None, lang: str = "de") -> str:
     """ "Datenstand: 1. Februar 2024 (source)" from :func:`loaders.provenance.data_as_of`."""
     if as_of is None:
         return t("datenstand_none", lang)
     return t("datenstand", lang, date=format_date(as_of.day, lang), source=as_of.source)
 
 
-def beyond(date: dt.date, as_of) -> bool:
-    """Does the Stichtag lie after the Datenstand (so the view shows the Datenstand's figures)?"""
+def beyond(date: dt.date, as_of: DataAsOf | None) -> bool:
+    """Whether the Stichtag lies after the Datenstand (so the view shows the Datenstand's figures)."""
     return as_of is not None and date > as_of.day
 
 
-def currency(date: dt.date, as_of, lang: str = "de") -> str:
+def currency(date: dt.date, as_of: DataAsOf | None, lang: str = "de") -> str:
     """The Datenstand of a view, and — when the Stichtag lies after it — that its figures are the Datenstand's.
 
     Examples
@@ -552,17 +575,17 @@ def currency(date: dt.date, as_of, lang: str = "de") -> str:
 2024: later accessions or exits are not recorded.']
     """
     text = datenstand(as_of, lang)
-    if beyond(date, as_of):
+    if as_of is not None and beyond(date, as_of):
         text += ". " + t("beyond_datenstand", lang, date=format_date(date, lang), as_of=format_date(as_of.day, lang))
     return text
 
 
-def version_text(version, lang: str = "de") -> str:
+def version_text(version: DataVersion, lang: str = "de") -> str:
     """ "Datenversion … (Prüfsumme …)" from :func:`loaders.provenance.data_version`."""
     return t("data_version", lang, version=version.version, digest=version.digest)
 
 
-def date_text(since, precision, certain_by, lang: str) -> str:
+def date_text(since: Any, precision: Any, certain_by: Any, lang: str) -> str:
     """A coverage date at its precision, with the day a source proves it by.
 
     Examples
@@ -652,7 +675,7 @@ def tooltip_lines(
     return out
 
 
-def _source_line(evidence: str | None, event: str | None, source, w: Words) -> str | None:
+def _source_line(evidence: str | None, event: str | None, source: str | None, w: Words) -> str | None:
     shown = shown_source(evidence, event, source, w)
     if not shown:
         return None
@@ -660,7 +683,7 @@ def _source_line(evidence: str | None, event: str | None, source, w: Words) -> s
     return f"{html.escape(t(label, w.lang))}: {html.escape(str(shown))}"
 
 
-def _gemeinde_lines(unit, w: Words, kreis_names: dict[str, str], word: dict) -> list[str]:
+def _gemeinde_lines(unit: Any, w: Words, kreis_names: dict[str, str], word: dict) -> list[str]:
     esc = html.escape
     lines = []
     # An inferred status names its event and day already; a documented one gets its date here.
@@ -682,7 +705,7 @@ def _gemeinde_lines(unit, w: Words, kreis_names: dict[str, str], word: dict) -> 
     return lines
 
 
-def _body_lines(unit, w: Words, kreisfrei: frozenset) -> list[str]:
+def _body_lines(unit: Any, w: Words, kreisfrei: frozenset) -> list[str]:
     """The body's own membership: "Kreisverwaltung: Mitglied seit … – einzeln belegt", then its sources."""
     esc = html.escape
     lines = [f"{esc(body_label(w.level, unit.key, kreisfrei, w.lang))}: {esc(body_text(unit, w))}"]

@@ -24,6 +24,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,7 @@ def _fixed_table(cov: Coverage, level: str, region: str | None, lang: str) -> Ti
     base = build(cov, state).units
     words = words_of(cov, state)
     heads = [head for head, _ in text.tooltip_lines(base, words, kreis_names(cov), cov.kreisfrei)]
-    candidates = [[] for _ in range(len(base))]
+    candidates: list[list[str]] = [[] for _ in range(len(base))]
     for frame in _candidate_frames(cov, base, level, words):
         for i, (_, rest) in enumerate(text.tooltip_lines(frame, words, kreis_names(cov), cov.kreisfrei)):
             candidates[i].extend(rest)
@@ -146,7 +147,7 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str, words: text
     return frames
 
 
-def _put(frame: pd.DataFrame, column: str, values) -> None:
+def _put(frame: pd.DataFrame, column: str, values: Any) -> None:
     # As objects: pandas would turn None among strings into NaN, which the words do not expect.
     frame[column] = pd.Series(list(values), index=frame.index, dtype=object)
 

@@ -96,6 +96,7 @@ class Asset:
 
     @property
     def path(self) -> Path:
+        """Where the file is."""
         return self.folder / self.ref
 
     @property
@@ -104,9 +105,11 @@ class Asset:
         return self.ref if self.kind == "css" else f"./{self.ref}"
 
     def text(self) -> str:
+        """The file's text."""
         return self.path.read_text(encoding="utf-8")
 
     def digest(self) -> str:
+        """The file's content digest (its version in the URL)."""
         return digest(self.path)
 
 

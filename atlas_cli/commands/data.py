@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from atlas_cli.parser import check_members
 from atlas_cli.render import coverage_records, render, table_text
 
+if TYPE_CHECKING:  # the CLI imports pandas and the model only for the commands that need them
+    from loaders.coverage import Coverage
+
 
 def cmd_prepare(args: argparse.Namespace) -> int:
+    """``sid-atlas prepare``: the boundaries from source, joined and cached; prints what it wrote."""
     from loaders import store
 
     report = store.prepare(args.source, download=not args.no_download, rebuild=True)
@@ -32,7 +37,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     check_members(args.members)
     check_day(args.date, dt.date.today(), "--date")
-    cov = atlasdata.load_coverage(str(args.members) if args.members else None)
+    cov: Coverage = atlasdata.load_coverage(str(args.members) if args.members else None)
     units = unit_rows(cov, args.date, args.level, args.region, args.evidence, args.lang)
     if args.format != "table":
         rows = data_rows(cov, units, args.date, None, args.evidence)
@@ -43,7 +48,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     words = text.Words(args.level, args.evidence, args.lang, events=model.events(cov))
     sys.stdout.write(table_text(units, words))
     # The same figures line as the app and every export, with its documented part; then the Datenstand.
-    now = {**cov.summary(args.date, args.region, args.evidence), **model.documented_split(units)}
+    now: text.Figures = {**cov.summary(args.date, args.region, args.evidence), **model.documented_split(units)}
     print(text.figures_line(now, None, args.lang, args.evidence))
     print(text.currency(args.date, provenance.data_as_of(cov), args.lang))
     print(text.version_text(model.data_version(cov), args.lang))

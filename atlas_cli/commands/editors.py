@@ -65,6 +65,7 @@ def _when(moment: dt.datetime | None) -> str:
 
 
 def cmd_editors(args: argparse.Namespace) -> int:
+    """``sid-atlas editors``: add, list and revoke the register's editors."""
     from register import editors, signin
 
     command = args.editors_command

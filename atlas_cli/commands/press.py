@@ -13,6 +13,7 @@ ALT_TEXT_FORMATS = ("png", "svg", "pdf", "gif", "mp4")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``sid-atlas export``: one view as a press file, written whole or not at all."""
     from register import atlasdata
 
     view = export_view(args)

@@ -134,7 +134,7 @@ def test_a_stichtag_moved_before_the_compare_date_keeps_the_day_and_clears_the_c
 
 
 def test_h1_jump_before_the_compare_date_then_a_level_click():
-    """The issue's H1 scenario headless: sidebar, URL and view agree after the jump and after the level click."""
+    """The H1 scenario (jump to a Stichtag, then change the level) headless: sidebar, URL and view agree after the jump and after the level click."""
     app = run(date="2024-02-01", compare="2023-09-25")
     app.selectbox(key="w_jump").set_value("2023-09-08").run()  # "Beitritt RB Köln – 8. September 2023"
     assert app.slider(key="w_slider").value == D(2023, 9, 8)
@@ -342,7 +342,7 @@ def test_the_embedded_map_has_no_sidebar_links():
 
 
 def test_tables_and_the_embed_code_are_sent_once_asked_for_and_then_follow_the_stichtag():
-    """Issue 13: a Stichtag change sends statuses and figures, not 400-row tables nobody opened."""
+    """A Stichtag change sends statuses and figures, not 400-row tables nobody opened."""
     app = run(date="2024-02-01", region="057")
     assert not app_tables(app) and not app.code
     app.toggle(key="w_map_table_open").set_value(True).run()

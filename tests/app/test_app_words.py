@@ -1,4 +1,4 @@
-"""The screen's words and both embeds (issue 18), headless: what a person reads never overstates.
+"""The screen's words and both embeds, headless: what a person reads never overstates.
 
 Every text element of the atlas page — headings, captions, notices, figure cards, the map
 table, the members list, the map's legend and description — for views that show every status,

@@ -52,7 +52,7 @@ def labels(app: AppTest) -> set[str]:
 def cookies(monkeypatch):
     """The served app (sign-in endpoint present) and the cookies the page's client sent, set per test.
 
-    AppTest has no HTTP client; the real cookie path is tests/test_security.py.
+    AppTest has no HTTP client; the real cookie path is tests/deploy/test_security.py.
     """
     jar: dict[str, str] = {}
     monkeypatch.setattr(webserver, "active", lambda: True)

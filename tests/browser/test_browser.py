@@ -311,7 +311,7 @@ def test_a_viewer_sees_the_register_but_no_edit_controls(register_app, page):
 
 
 def test_bezirke_read_as_mostly_inferred_and_recklinghausen_as_documented(app_url, page):
-    """Issue 9 as a person sees it: coverage hatched where it rests on inference, documented where it is."""
+    """Evidence as a person sees it: coverage hatched where it rests on inference, documented where it is."""
     page.goto(f"{app_url}/?date=2024-02-01&level=regierungsbezirk")
     root = map_root(page)
     wait_in_map(page, "(root) => root.querySelectorAll('path[data-status]').length === 5")

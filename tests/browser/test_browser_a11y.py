@@ -1,4 +1,4 @@
-"""Accessibility in a real browser (issue 11): axe-core, keyboard, language, phone and projector layouts,
+"""Accessibility in a real browser: axe-core, keyboard, language, phone and projector layouts,
 the feedback form. Debian's Chromium through Playwright against ``sid-register_app serve``, network cut off.
 
 axe-core comes from the npm registry at set-up (``scripts/install_leaflet.sh``, pinned sha256, into the
@@ -82,7 +82,7 @@ def test_atlas_page_with_its_map_and_charts_has_no_wcag_violations(register_app,
     page.wait_for_function(
         "() => window.sidCharts && Object.values(window.sidCharts).filter(c => c.drawn).length === 2"
     )
-    # The table view is sent once asked for (issue 13): open it so axe checks it too.
+    # The table view is sent once asked for: open it so axe checks it too.
     page.get_by_text("Tabelle zeigen" if lang == "de" else "Show the table").click()
     page.locator(".sid-table table").first.wait_for()
     page.wait_for_load_state("networkidle")
@@ -232,7 +232,7 @@ def tooltip_report(page) -> dict:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_ten_arrow_presses_leave_one_tooltip_off_the_ring_and_escape_leaves_none(register_app, browser, viewport):
-    """Issue 20: at most one tooltip, inside the map, never over the focused unit's ring; Escape leaves none."""
+    """At most one tooltip, inside the map, never over the focused unit's ring; Escape leaves none."""
     page = new_page(browser, viewport, **({"is_mobile": True, "has_touch": True} if viewport is PHONE else {}))
     page.goto(f"{register_app}/?date=2024-02-01&region=057")
     root = map_root(page)
@@ -341,7 +341,7 @@ def test_a_click_or_enter_opens_the_units_details_beside_or_under_the_map(regist
 
 
 def test_a_stichtag_change_is_announced_in_the_maps_live_region(register_app, browser):
-    """Issue 20, item 3: the new date and the covered figure, politely, in the page's one live region for views."""
+    """The new date and the covered figure, politely, in the page's one live region for views."""
     page = new_page(browser, DESKTOP)
     page.goto(f"{register_app}/?date=2024-01-31&region=057")
     root = map_root(page)
@@ -560,7 +560,7 @@ def test_feedback_is_stored_with_the_view_and_shown_to_editors_only(register_app
     # The form stands outside the Stichtag's fragment: a report names the view shown when it is sent.
     page.get_by_role("button", name="Folgetag").click()
     page.wait_for_function("() => location.search.includes('date=2024-02-02')")
-    # The charts' tables are built once opened (issue 13).
+    # The charts' tables are built once opened.
     page.get_by_text("Verlauf als Tabelle").click()
     page.get_by_test_id("stExpander").filter(has_text="Verlauf als Tabelle").locator(".sid-table table").wait_for()
     form = page.get_by_test_id("stForm")

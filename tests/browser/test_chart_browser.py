@@ -1,6 +1,6 @@
-"""The timeline charts in a real browser (issue 11): one tab stop each, arrow keys walk the points and
+"""The timeline charts in a real browser: one tab stop each, arrow keys walk the points and
 announce them politely, Escape leaves, hover shows the same tooltip, axe finds nothing in them.
-In the page itself since issue 20 (components v2, no iframe).
+In the page itself (components v2, no iframe).
 
 Debian's Chromium through Playwright against ``sid-atlas serve`` (its own register), network cut off.
 Screenshots: ``artifacts/chart-*.png``.

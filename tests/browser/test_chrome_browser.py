@@ -1,4 +1,4 @@
-"""The page's chrome as a person meets it (issue 20, items 4-6), in Debian's Chromium against ``sid-atlas serve``.
+"""The page's chrome as a person meets it, in Debian's Chromium against ``sid-atlas serve``.
 
 - Every word Streamlit shows or speaks is German in the German view and English in the English one:
   the pages are walked (sidebar open and closed, popover, select boxes, calendars, a year being typed,
@@ -26,7 +26,7 @@ from viewmodel.i18n import FRONTEND
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1400, "height": 900}
-# What Streamlit shows or speaks in English, as an auditor found it (issue 20), and react-aria's own.
+# What Streamlit shows or speaks in English, as an auditor found it, and react-aria's own.
 ENGLISH_FOUND = (
     "Skip to main content",
     "Sidebar",

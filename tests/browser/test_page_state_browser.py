@@ -1,4 +1,4 @@
-"""The page's state in Chromium as a person uses it (issue 20: H1, announcements, focus after a download).
+"""The page's state in Chromium as a person uses it (H1, announcements, focus after a download).
 
 After each step the address bar, the sidebar's fields and the view on screen say the same, and the
 Stichtag is the one the person set. Nothing here depends on how the map is drawn (frame or not): the

@@ -1,4 +1,4 @@
-"""The words a person reads on the map, in Chromium (issue 18): tooltip, legend, description, Datenstand, ring.
+"""The words a person reads on the map, in Chromium: tooltip, legend, description, Datenstand, ring.
 
 RB Detmold on 1 February 2024 under "nur belegte Beitritte": Bielefeld's tooltip says "nicht
 einzeln belegt" with the inference beside it, the legend and the map's description never say

@@ -1,4 +1,4 @@
-"""Issue 19 against running servers: sign-in through nginx with forged headers, hostile uploads read outside the
+"""Editors' sign-in and uploads against running servers: sign-in through nginx with forged headers, hostile uploads read outside the
 web process while other viewers are served, and SIGTERM during a parse.
 
 The register is a throw-away SQLite file with one editor account; the secrets come from a file of

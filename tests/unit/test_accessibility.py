@@ -1,5 +1,5 @@
 """Accessibility without a browser: contrast of the one palette, colour-vision deficiencies, the view in
-words, the map's table, the feedback store (issue 11). The browser half is ``test_browser_a11y.py``."""
+words, the map's table, the feedback store. The browser half is ``test_browser_a11y.py``."""
 
 from __future__ import annotations
 
@@ -260,6 +260,7 @@ def test_a_feedback_table_of_an_earlier_version_gets_the_new_columns(tmp_path):
     assert (old["message"], old["repeats"], new["message"]) == ("alt", 1, "neu")
 
 
+@pytest.mark.slow  # many databases created and collected
 def test_a_new_database_gets_its_tables_even_when_an_old_engine_is_gone(tmp_path):
     # CI once saw "no such table": a collected engine's id was reused by the next one, which then looked ready.
     for n in range(30):

@@ -1,4 +1,4 @@
-"""Coverage as of a Stichtag: the issue's expected figures and the edge cases."""
+"""Coverage as of a Stichtag: the expected figures and the edge cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The product's tables (issue 20, item 6): markup a screen reader reads as a table, sort keys that follow
+"""The product's tables: markup a screen reader reads as a table, sort keys that follow
 the formats the tables show, and a CSV of our own that neutralises formulas and says its view.
 
 The browser half (keyboard sorting, ``aria-sort``, the announcement) is ``tests/browser/test_chrome_browser.py``.

@@ -17,7 +17,7 @@ from loaders.viewstate import ViewState
 from loaders.webgeometry import to_topojson
 from tests.helpers import assert_valid_coverage, decode
 
-WEB_BYTES_GUARD = 2_000_000  # the budget for the file the map fetches (TopoJSON, measured 1.72 MB)
+WEB_BYTES_GUARD = 2_000_000  # the budget for the file the map fetches (TopoJSON)
 
 
 @pytest.fixture(scope="session")

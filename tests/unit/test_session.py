@@ -1,6 +1,6 @@
 """The atlas page's state without Streamlit (``dashboard/session.py``): transitions, notices, announcements, reruns.
 
-The issue's H1 scenario as a person tries it, step by step: after each step the
+The H1 scenario (jump to a Stichtag, then change the level) as a person tries it, step by step: after each step the
 view, the URL it writes and what every widget shows agree, and the Stichtag is
 the one the person set.
 """

@@ -142,6 +142,7 @@ def test_a_lock_ends_an_hour_after_the_last_attempt(engine, anna):
     assert not signin.begin(engine, "anna", "203.0.113.9", now=later).locked
 
 
+@pytest.mark.slow  # thousands of sign-in attempts against the database
 def test_the_counters_stay_bounded_through_thousands_of_attempts(engine, anna):
     """One rule: only accounts and addresses get counters, and a counter lives an hour after its last attempt."""
     for n in range(3000):

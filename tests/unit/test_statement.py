@@ -29,7 +29,7 @@ def test_every_failure_is_complete_in_both_languages():
         assert entry.text[0].endswith((".", "“", ")")) and entry.text[1].endswith((".", "”", ")")), entry.id
         if entry.alternative:
             assert all(entry.alternative), entry.id
-    # What issue 20 leaves to a human or to later work stays open; the exports' fix of this branch is marked fixed.
+    # What the audit leaves to a human or to later work stays open; the exports' fix of this branch is marked fixed.
     status = {f.id: f.status for f in entries}
     assert status["untagged-pdf"] == "fixed"
     assert status["dgs-video"] == status["easy-language-check"] == status["no-user-test"] == "open"

@@ -1,4 +1,4 @@
-"""Words that never overstate (issue 18): the text of every output, for each status × evidence filter × language.
+"""Words that never overstate: the text of every output, for each status × evidence filter × language.
 
 No output calls an inferred unit "eigener Beitritt" or "Mitglied"/"member" without its
 evidence word, and under "nur belegte Beitritte" none calls a unit that is not documented one
@@ -166,6 +166,7 @@ def _csv_cells(data: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+@pytest.mark.slow  # every data export of every view: the longest test of the inner loop
 def test_csv_xlsx_and_geojson(coverage):
     for view in views():
         rows = _csv_cells(export(coverage, view, "csv"))
@@ -198,6 +199,7 @@ def _svg_text(data: bytes) -> str:
     return "\n".join("".join(node.itertext()) for node in root.iter() if node.tag in (f"{ns}text", f"{ns}desc"))
 
 
+@pytest.mark.media
 def test_pictures_alt_text_and_standalone_html(coverage):
     as_of = provenance.data_as_of(coverage)
     for view in (BASE[1].with_(region="057"), BASE[4]):
@@ -226,6 +228,7 @@ def test_pictures_alt_text_and_standalone_html(coverage):
                     assert unit_problems(tip, units[key], shown) == [], (key, tip)
 
 
+@pytest.mark.slow  # the command line over every level and format
 def test_command_line_json_csv_and_table():
     for level in ("gemeinde", "kreis", "regierungsbezirk", "land"):
         for evidence in FILTERS:

@@ -1,5 +1,5 @@
 """Uploads read in a child process (register.worker): the same result as in-process, limits that end
-a child, and the issue's hostile partner list refused in flat memory."""
+a child, and a hostile partner list (tests.helpers) refused in flat memory."""
 
 from __future__ import annotations
 

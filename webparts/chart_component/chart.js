@@ -1,5 +1,5 @@
 // A timeline chart as plain SVG: a Streamlit component v2 (mounted in the page, no iframe), operable
-// by keyboard (issue 11).
+// by keyboard.
 //
 // The chart's data (series, points with their words, axes, event marks) is fetched once per URL
 // from a content-hashed file in this component's folder (dashboard/chartview.py writes it); a rerun
