@@ -13,6 +13,7 @@ import datetime as dt
 
 import pandas as pd
 
+from loaders.provenance import DataAsOf, DataVersion
 from loaders.tables import to_csv_bytes
 from viewmodel.i18n import format_partial, kind_label, t
 from viewmodel.text import Words, filter_label, member_evidence, shown_source
@@ -52,7 +53,9 @@ def members_table(rows: pd.DataFrame, w: Words) -> pd.DataFrame:
     return pd.DataFrame({t(column, lang): list(value) for column, value in zip(COLUMNS, values)})
 
 
-def members_csv(table: pd.DataFrame, day: dt.date, evidence: str, lang: str, as_of, version) -> bytes:
+def members_csv(
+    table: pd.DataFrame, day: dt.date, evidence: str, lang: str, as_of: DataAsOf, version: DataVersion
+) -> bytes:
     """The members list as a CSV that says its view: Stichtag, evidence filter, Datenstand and data version.
 
     Each row keeps its own evidence in „Evidenz“; the filter has a column of its own („Evidenzfilter“).
@@ -73,7 +76,12 @@ def members_csv(table: pd.DataFrame, day: dt.date, evidence: str, lang: str, as_
 
 
 def view_csv(
-    table: pd.DataFrame, lang: str, as_of, version, day: dt.date | None = None, evidence: str | None = None
+    table: pd.DataFrame,
+    lang: str,
+    as_of: DataAsOf | None,
+    version: DataVersion,
+    day: dt.date | None = None,
+    evidence: str | None = None,
 ) -> bytes:
     """A table of the page as a CSV that says its view.
 
