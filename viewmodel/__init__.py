@@ -19,6 +19,6 @@ model
     :func:`model.organisations` — the members, each body once.
 rows
     The unit rows every data export and ``sid-atlas coverage`` write.
-describe, tables, tips, component, places, charts
+describe, picture_tables, tips, component, places, charts
     The description, the table views, the map's tooltips and arguments, the place search, the charts.
 """

@@ -168,7 +168,7 @@ def test_the_dgs_video_is_shown_with_captions_and_without_autoplay(monkeypatch, 
 
 
 def test_the_static_embed_has_alt_text_and_both_embeds_link_to_leichte_sprache():
-    from exports.render import alt_text
+    from exports.dispatch import alt_text
     from loaders import store
     from loaders.viewstate import ViewState
 

@@ -101,7 +101,7 @@ def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, 
 
 def test_static_embed_shows_the_picture_with_its_description_as_alt_text(host, atlas, blocking_browser):
     """The picture's accessible name is the view's description (not a caption read twice); the footer links out."""
-    from exports.render import alt_text
+    from exports.dispatch import alt_text
     from loaders import store
 
     params = embed_params(ViewState(DAY), interactive=False, newest=False, height=700)

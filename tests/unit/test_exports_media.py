@@ -16,7 +16,7 @@ from PIL import Image
 
 from dashboard import mapassets
 from exports import animation, standalone, style
-from exports.render import export
+from exports.dispatch import export
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
