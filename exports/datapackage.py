@@ -47,7 +47,7 @@ import pandas as pd
 
 from exports import packagedocs, style
 from exports.data import data_table
-from exports.datawriters import ZIP_EPOCH, geojson_file
+from exports.datawriters import ZIP_EPOCH, file_table, geojson_file
 from exports.formats import MEDIA_TYPES
 from exports.publisher import Publisher, missing_message
 from loaders import accessions
@@ -474,7 +474,7 @@ def _table_resource(path: str, frame: pd.DataFrame, level: str | None, title: st
 def _geojson(cov: Coverage, facts: PackageFacts) -> bytes:
     """The view's units with the package's credits, Datenstand, data version and draft mark as foreign members."""
     view = facts.view
-    table = data_table(cov, view).drop(columns=["shown", "hatched"])
+    table = file_table(cov, view)
     collection = json.loads(geojson_file(table, view, facts.title))
     collection["attribution"] = " · ".join(credit_lines(facts))
     collection["data_as_of"] = _as_of_record(facts)

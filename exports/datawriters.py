@@ -16,7 +16,7 @@ import zipfile
 import pandas as pd
 
 from exports import style
-from exports.data import VIEW_COLUMNS
+from exports.data import VIEW_COLUMNS, data_table
 from loaders.coverage import Coverage
 from loaders.sources import gebietsstand
 from loaders.tables import fill_sheet, to_csv_bytes
@@ -27,6 +27,11 @@ from viewmodel.text import evidence_word, filter_label
 # Zip entries need some time; the earliest a zip can hold keeps XLSX files and packages identical.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def file_table(cov: Coverage, view: ViewState) -> pd.DataFrame:
+    """The view's table as every data file holds it: :func:`exports.data.data_table` without the map's drawing columns."""
+    return data_table(cov, view).drop(columns=["shown", "hatched"])
 
 
 def csv_file(table: pd.DataFrame) -> bytes:

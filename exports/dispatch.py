@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 from exports import datawriters, style
-from exports.data import data_table
 from exports.formats import ANIMATION_FORMATS, MAP_FORMATS, PICTURES
 from loaders.coverage import Coverage
 from loaders.errors import InputError
@@ -97,7 +96,7 @@ def export(
         pictures = animation.frames(cov, view, first, style.PRESETS[preset], title, step, subtitle, note)
         alt = alt_text(cov, view, start=first)
         return animation.render_gif(pictures, alt) if fmt == "gif" else animation.render_mp4(pictures, alt)
-    table = data_table(cov, view).drop(columns=["shown", "hatched"])
+    table = datawriters.file_table(cov, view)
     if fmt == "csv":
         return datawriters.csv_file(table)
     if fmt == "xlsx":
