@@ -23,7 +23,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import register
-from dashboard import accessibility, datatable, webserver
+from dashboard import accessibility, datatable, urls, webserver
 from dashboard import register_view as view
 from dashboard.navigation import page_lang
 from loaders.accessions import QUOTE_LIMIT
@@ -122,7 +122,7 @@ def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
             on_click=lambda: signin.sign_out(reg.engine, token),
         )
         return f"app:{editor}"
-    bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
+    bar.markdown(f"[{t('reg_sign_in_link', lang)}]({urls.signin()})")
     bar.caption(t("reg_sign_in_idle", lang, idle=signin.IDLE_MINUTES, hours=signin.SESSION_HOURS))
     return None
 

@@ -671,7 +671,7 @@ def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, 
     return [(x, top, half, tall), (x + half + gap, top, half, tall)]
 
 
-def render_map(
+def render_picture(
     cov: Coverage,
     view: ViewState,
     fmt: str,
@@ -680,11 +680,21 @@ def render_map(
     subtitle: str | None = None,
     note: str | None = None,
     alt: str = "",
+    picture: str = "map",
 ) -> bytes:
-    """PNG, SVG or PDF bytes of the view with ``alt`` (its description) embedded; the same inputs give the same bytes."""
+    """PNG, SVG or PDF of the view's map (``picture="map"``) or timeline, ``alt`` (its description) embedded.
+
+    Both pictures are finished alike (title, embedded font, alt text); the same
+    inputs give the same bytes.
+    """
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        fig = build_figure(cov, view, preset, title, subtitle, note, raster=fmt == "png")
+        if picture == "timeline":
+            from exports.timelinefig import build_timeline
+
+            fig = build_timeline(cov, view, preset, title, subtitle, note)
+        else:
+            fig = build_figure(cov, view, preset, title, subtitle, note, raster=fmt == "png")
         return save(fig, fmt, preset, title, alt, view.lang)
 
 

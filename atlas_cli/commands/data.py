@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 import sys
 
+from atlas_cli.output import coverage_records, render, table_text
 from atlas_cli.parser import check_members
-from atlas_cli.render import coverage_records, render, table_text
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
