@@ -79,10 +79,15 @@ def export(
 
         return build_package(cov, view, title, publisher=publisher, draft=draft)
     if fmt in MAP_FORMATS:
-        from exports.mapfig import render_picture
+        # One finish for both pictures (mapfig.render_picture); the timeline's module builds on mapfig's.
+        from exports import mapfig
 
-        alt = alt_text(cov, view, picture=picture)
-        return render_picture(cov, view, fmt, style.PRESETS[preset], title, subtitle, note, alt, picture=picture)
+        finish = (style.PRESETS[preset], title, subtitle, note, alt_text(cov, view, picture=picture))
+        if picture == "timeline":
+            from exports.timelinefig import build_timeline
+
+            return mapfig.render_picture(build_timeline, cov, view, fmt, *finish)
+        return mapfig.render_picture(mapfig.build_figure, cov, view, fmt, *finish, raster=fmt == "png")
     if fmt == "html":
         from exports.standalone import render_html
 

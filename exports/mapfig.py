@@ -10,6 +10,7 @@ resolution would look the same and draw slower.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib
@@ -672,6 +673,7 @@ def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, 
 
 
 def render_picture(
+    draw: Callable[..., Figure],
     cov: Coverage,
     view: ViewState,
     fmt: str,
@@ -680,22 +682,16 @@ def render_picture(
     subtitle: str | None = None,
     note: str | None = None,
     alt: str = "",
-    picture: str = "map",
+    **options,
 ) -> bytes:
-    """PNG, SVG or PDF of the view's map (``picture="map"``) or timeline, ``alt`` (its description) embedded.
+    """PNG, SVG or PDF of the figure ``draw`` makes of the view (:func:`build_figure`, the timeline's), ``alt`` embedded.
 
-    Both pictures are finished alike (title, embedded font, alt text); the same
-    inputs give the same bytes.
+    Every picture is finished alike (title, embedded font, alt text); the same
+    inputs give the same bytes. ``options`` go to ``draw``.
     """
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        if picture == "timeline":
-            from exports.timelinefig import build_timeline
-
-            fig = build_timeline(cov, view, preset, title, subtitle, note)
-        else:
-            fig = build_figure(cov, view, preset, title, subtitle, note, raster=fmt == "png")
-        return save(fig, fmt, preset, title, alt, view.lang)
+        return save(draw(cov, view, preset, title, subtitle, note, **options), fmt, preset, title, alt, view.lang)
 
 
 def save(fig: Figure, fmt: str, preset: style.Preset, title: str, alt: str = "", lang: str = "de") -> bytes:
