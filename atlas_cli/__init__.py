@@ -5,7 +5,7 @@ called by nobody in it: no module of ``loaders`` imports this package.
 
 - :mod:`atlas_cli.parser`: the arguments and their checks (a view through
   :meth:`loaders.viewstate.ViewState.checked`, as the dashboard's URL is checked);
-- :mod:`atlas_cli.render`: tables, CSV and JSON for the terminal, an error as one line;
+- :mod:`atlas_cli.output`: tables, CSV and JSON for the terminal, an error as one line;
 - :mod:`atlas_cli.commands`: one module per command group, heavy imports inside them.
 
 Every failure a user can cause ends in one line on stderr and exit code 2;
@@ -18,8 +18,8 @@ import os
 import sys
 
 from atlas_cli.commands import COMMANDS
+from atlas_cli.output import one_line
 from atlas_cli.parser import PROG, build_parser
-from atlas_cli.render import one_line
 from loaders.errors import AtlasError
 
 __all__ = ["PROG", "build_parser", "main"]

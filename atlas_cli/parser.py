@@ -4,7 +4,7 @@ A usage error is an :class:`~loaders.errors.InputError` (one line, exit code 2),
 any value the library refuses: days through :func:`loaders.viewstate.check_day`, the
 view of an export through :meth:`loaders.viewstate.ViewState.checked` (the same checks
 as the dashboard's URL). Nothing here imports more than ``loaders`` does for a
-coverage query.
+coverage query (and the import-free :mod:`exports.formats`).
 """
 
 from __future__ import annotations
@@ -15,19 +15,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from atlas_cli import registers
+from exports.formats import ANIMATION_FORMATS, FORMATS, PICTURES, PRESET_NAMES
 from loaders.boundaries import LEVELS
-from loaders.coverage import EVIDENCE_FILTERS
 from loaders.dates import parse_iso_day
 from loaders.errors import InputError
-from loaders.viewstate import LANGUAGES, VIEW_LEVELS, ViewState, check_day
+from loaders.viewstate import EVIDENCE_FILTERS, LANGUAGES, VIEW_LEVELS, ViewState, check_day
 
 PROG = "sid-atlas"
-# Mirrors exports.style.PRESETS and exports.render.FORMATS, kept here so that
-# --help does not import matplotlib; tests/unit/test_exports.py checks they agree.
-EXPORT_PRESETS = ("16x9", "square", "a4", "a4-landscape")
-EXPORT_FORMATS = ("png", "svg", "pdf", "html", "gif", "mp4", "csv", "xlsx", "geojson", "datapackage")
-EXPORT_PICTURES = ("map", "timeline")
-ANIMATION_FORMATS = ("gif", "mp4")
 # Flags of the open-data package only: field of exports.publisher.Publisher -> argparse dest.
 PUBLISHER_FLAGS = {"name": "publisher_name", "url": "publisher_url", "email": "contact_email", "base_url": "base_url"}
 # The register's ids are SQL INTEGER (32 bits on PostgreSQL): a larger number names no import.
@@ -188,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--evidence", choices=EVIDENCE_FILTERS, default="all", help="all accessions, or documented ones only"
     )
-    export.add_argument("--preset", choices=EXPORT_PRESETS, default="16x9", help="page size of a map")
+    export.add_argument("--preset", choices=PRESET_NAMES, default="16x9", help="page size of a map")
     export.add_argument(
         "--title",
         help="title, at most three lines on the page "
@@ -198,13 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--note", help="pictures: a source note above the credits")
     export.add_argument(
         "--picture",
-        choices=EXPORT_PICTURES,
+        choices=PICTURES,
         default="map",
         help="png/svg/pdf: the map of the view or its coverage timeline",
     )
     export.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the picture and the data")
     export.add_argument("--members", type=Path, help="accession table in the shipped CSV schema")
-    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="the kind of file written")
+    export.add_argument("--format", choices=FORMATS, required=True, help="the kind of file written")
     export.add_argument("--out", type=Path, required=True, help="file to write (replaced atomically)")
     package = export.add_argument_group(
         "open-data package (--format datapackage)",

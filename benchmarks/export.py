@@ -17,7 +17,7 @@ VIEW_DAY = dt.date(2024, 2, 1)
 
 def measure(repeats: int = 5) -> Series:
     """Wall-clock milliseconds of ``export(..., "png", preset="a4")`` for NRW at Gemeinde level."""
-    from exports.render import export
+    from exports.dispatch import export
     from loaders.viewstate import ViewState
     from register import atlasdata
 

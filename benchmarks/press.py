@@ -16,7 +16,7 @@ DAY = dt.date(2024, 2, 1)
 
 def measure() -> dict[str, Series]:
     """Bytes of each press file for the views named in the module docstring (one sample: the files are deterministic)."""
-    from exports.render import export
+    from exports.dispatch import export
     from loaders.viewstate import ViewState
     from register import atlasdata
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -25,7 +24,7 @@ from register import feedback
 from viewmodel import places
 from viewmodel.i18n import format_date, t
 from viewmodel.model import ViewModel
-from viewmodel.tables import map_table, sizes_table
+from viewmodel.picture_tables import map_table, sizes_table
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -143,7 +142,7 @@ def chart_table(label: str, key: str, table: Callable[[], datatable.Table], lang
 
 
 def timeline_datatable(rows: pd.DataFrame, lang: str, file_name: str, stamped=None) -> datatable.Table:
-    """The coverage chart's table (:func:`viewmodel.tables.timeline_table`): one row per change day."""
+    """The coverage chart's table (:func:`viewmodel.picture_tables.timeline_table`): one row per change day."""
     date = t("col_date", lang)
     return datatable.Table(
         rows,
@@ -157,7 +156,7 @@ def timeline_datatable(rows: pd.DataFrame, lang: str, file_name: str, stamped=No
 
 
 def sizes_datatable(sizes: pd.DataFrame, lang: str, stamped=None) -> datatable.Table:
-    """The network sizes chart's table (:func:`viewmodel.tables.sizes_table`), each wording in its own language.
+    """The network sizes chart's table (:func:`viewmodel.picture_tables.sizes_table`), each wording in its own language.
 
     The wording is the source's German quote where there is one, else the
     figure as published, noted in English (``network_sizes.csv``).
@@ -221,18 +220,6 @@ def _engine(url: str) -> sa.Engine:
 def feedback_engine() -> sa.Engine:
     """The register database: the configured one, else the embedded SQLite register under ``data/``."""
     return _engine(register.configured_url() or register.default_url())
-
-
-def view_url(view: ViewState) -> str:
-    """The address of a view, relative to the site (what a report is about).
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> view_url(ViewState(dt.date(2024, 2, 1), region="057"))
-    '/?date=2024-02-01&region=057'
-    """
-    return "/?" + urlencode(view.to_params())
 
 
 def feedback_form(url: str | Callable[[], str], lang: str, key: str = "feedback") -> None:

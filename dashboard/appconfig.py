@@ -1,4 +1,4 @@
-"""What the running app is configured with: its secrets and its base path (Streamlit's, read where asked).
+"""What the running app is configured with: its secrets (its base path: dashboard.urls).
 
 A small module below the pages and the server, so that a page (:mod:`dashboard.press`)
 and the data route (:mod:`dashboard.datafiles`) read them without importing the
@@ -19,11 +19,3 @@ def secrets() -> Mapping:
         return st.secrets.to_dict()
     except (FileNotFoundError, StreamlitSecretNotFoundError):
         return {}
-
-
-def base_path() -> str:
-    """Streamlit's ``server.baseUrlPath`` as a path prefix: ``""`` or ``"/atlas"`` (no slash at the end)."""
-    from streamlit import config
-
-    base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}" if base else ""

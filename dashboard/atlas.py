@@ -35,13 +35,14 @@ from dashboard.mapview import render_map
 from dashboard.navigation import easy_language_link, is_embed, page_lang
 from dashboard.notices import for_viewers, plain
 from dashboard.session import Session
+from dashboard.urls import view_address
 from exports import animation
 from exports.style import title_for
 from loaders import accessions, provenance
 from loaders.boundaries import LAND_KEY
 from loaders.errors import AtlasError
-from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
-from viewmodel import cards, charts, credits, describe, memberlist, playback, tables
+from loaders.viewstate import EVIDENCE_FILTERS, FIRST_DAY, REGION_KEYS, VIEW_LEVELS, ViewState
+from viewmodel import cards, charts, credits, describe, memberlist, picture_tables, playback
 from viewmodel import model as viewmodel
 from viewmodel.i18n import format_date, format_int, t
 
@@ -99,7 +100,7 @@ def timeline_rows(evidence: str, region: str | None, today: dt.date, lang: str):
     def make():
         cov = coverage()
         frame = cov.timeline(evidence, region, start=FIRST_DAY, end=provenance.figures_day(cov, today))
-        return tables.timeline_table(frame, lang)
+        return picture_tables.timeline_table(frame, lang)
 
     return caches.remember("timeline_rows", (evidence, region, today, lang), make)
 
@@ -246,7 +247,7 @@ def sidebar(lang: str, today: dt.date, cov) -> str:
         t("evidence", lang),
         "w_evidence",
         lang,
-        options=EVIDENCE_CHOICES,
+        options=EVIDENCE_FILTERS,
         format_func=lambda evidence: t(f"evidence_{evidence}", lang),
     )
     return bar.selectbox(
@@ -348,7 +349,7 @@ def main() -> None:
     day_view(basemap)
     lower_sections(now, cov)
     # Outside the fragment: a Stichtag change need not redraw it; a report names the view it was sent from.
-    accessibility.feedback_form(lambda: accessibility.view_url(page().view), view.lang)
+    accessibility.feedback_form(lambda: view_address(page().view), view.lang)
     freshness.watch()  # a page left open follows a register change made anywhere (dashboard/freshness.py)
 
 

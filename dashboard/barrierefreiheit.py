@@ -16,7 +16,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import accessibility, bitv, navigation, webserver
+from dashboard import accessibility, bitv, navigation, urls, webserver
 from dashboard.navigation import STATEMENT, page_lang
 from viewmodel.i18n import t
 
@@ -57,9 +57,7 @@ def main() -> None:
         if piece == "easy_link":
             navigation.easy_language_link(st, lang)
     st.markdown(text)
-    accessibility.feedback_form(
-        f"/{STATEMENT.url_path}" + ("?lang=en" if lang == "en" else ""), lang, key="feedback_statement"
-    )
+    accessibility.feedback_form(urls.page(STATEMENT.url_path, lang), lang, key="feedback_statement")
 
 
 if __name__ == "__main__":  # run as a page (dashboard/navigation.py); importing it draws nothing

@@ -22,7 +22,7 @@ import json
 from dashboard import datafiles
 from dashboard.mapview import declared
 from loaders import accessions, provenance
-from loaders.viewstate import EVIDENCE_CHOICES, FIRST_DAY, LANGUAGES, REGION_KEYS
+from loaders.viewstate import EVIDENCE_FILTERS, FIRST_DAY, LANGUAGES, REGION_KEYS
 from register import atlasdata
 from viewmodel import charts
 from viewmodel.model import remember
@@ -89,7 +89,7 @@ def sizes_url(cov, today: dt.date, lang: str) -> str:
 def _coverage_again(evidence: str, region: str, lang: str) -> bytes:
     """A coverage chart's bytes from its stem's words (``chart-coverage-<evidence>-<region|nrw>-<lang>``)."""
     key = None if region == "nrw" else region
-    if evidence not in EVIDENCE_CHOICES or (key is not None and key not in REGION_KEYS) or lang not in LANGUAGES:
+    if evidence not in EVIDENCE_FILTERS or (key is not None and key not in REGION_KEYS) or lang not in LANGUAGES:
         raise ValueError("no such chart")
     return payload(coverage_chart(atlasdata.load_coverage(), evidence, key, dt.date.today(), lang))
 

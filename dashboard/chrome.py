@@ -23,6 +23,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from dashboard import urls
+
 # The page's language as the rewritten bundles read it, wherever a text is shown (the shell sets it
 # from ?lang=, dashboard/page.js follows the address). Anything but English is German.
 ENGLISH = 'self.document?.documentElement.lang==="en"'
@@ -271,8 +273,8 @@ def shell(text: str, base: str = "", lang: str = "de") -> str:
         )
     text = text.replace(
         "</head>",
-        f'<link rel="stylesheet" href="{base}{PAGE_STYLE_PATH}">'
-        f'<script src="{base}{PAGE_SCRIPT_PATH}" defer></script></head>',
+        f'<link rel="stylesheet" href="{urls.path(PAGE_STYLE_PATH, base=base)}">'
+        f'<script src="{urls.path(PAGE_SCRIPT_PATH, base=base)}" defer></script></head>',
         1,
     )
     return re.sub(r"<noscript>.*?</noscript>", f"<noscript>{NOSCRIPT[lang]}</noscript>", text, count=1, flags=re.DOTALL)

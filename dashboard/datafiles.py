@@ -86,9 +86,9 @@ def name_for(stem: str, payload: bytes) -> str:
 
 def url_of(name: str) -> str:
     """The URL a page fetches ``name`` from (below Streamlit's base path, if any)."""
-    from dashboard.appconfig import base_path
+    from dashboard import urls
 
-    return base_path() + ROUTE + name
+    return urls.path(ROUTE + name)
 
 
 def path_of(url: str) -> Path:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import accessibility, bitv, navigation
+from dashboard import accessibility, bitv, navigation, urls
 from dashboard.barrierefreiheit import settings
 from dashboard.navigation import EASY, STATEMENT, page_lang
 from viewmodel.i18n import t
@@ -76,7 +76,7 @@ def main() -> None:
         text = ""
         widgets[piece]()
     st.markdown(bitv.line_by_line(text))
-    accessibility.feedback_form(f"/{EASY.url_path}", "de", key="feedback_easy")
+    accessibility.feedback_form(urls.page(EASY.url_path), "de", key="feedback_easy")
 
 
 if __name__ == "__main__":  # run as a page (dashboard/navigation.py); importing it draws nothing

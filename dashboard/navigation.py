@@ -23,7 +23,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import failover, session
+from dashboard import failover, session, urls
 from loaders.viewstate import LANGUAGES
 from viewmodel.i18n import t
 
@@ -47,11 +47,11 @@ class PageSpec:
     label: str
 
 
-ATLAS = PageSpec("atlas.py", "", "page_atlas")
-REGISTER = PageSpec("register_page.py", "register", "page_register")
-STATEMENT = PageSpec("barrierefreiheit.py", "barrierefreiheit", "page_accessibility")
+ATLAS = PageSpec("atlas.py", urls.ATLAS_PAGE, "page_atlas")
+REGISTER = PageSpec("register_page.py", urls.REGISTER_PAGE, "page_register")
+STATEMENT = PageSpec("barrierefreiheit.py", urls.STATEMENT_PAGE, "page_accessibility")
 # BITV NRW § 17 (2): the start page's explanations in Leichter Sprache (and the place of the DGS video).
-EASY = PageSpec("leichte_sprache.py", "leichte-sprache", "page_easy_language")
+EASY = PageSpec("leichte_sprache.py", urls.EASY_PAGE, "page_easy_language")
 PAGES = (ATLAS, REGISTER, STATEMENT, EASY)
 
 

@@ -22,40 +22,28 @@ import html
 import importlib.util
 import logging
 from collections.abc import Callable, Mapping
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 import streamlit.components.v1 as components
 
 import webparts.components
-from dashboard import appconfig
+from dashboard import appconfig, urls
 from dashboard.navigation import EASY, EMBED_PARAM
 from dashboard.notices import plain
-from exports import animation
+from exports import animation, formats
+from exports.dispatch import alt_text, export
 from exports.publisher import Publisher, configured
-from exports.render import MEDIA_TYPES, alt_text, export
 from exports.style import PRESETS, default_title
 from exports.textfit import TitleTooLong
 from loaders.errors import InputError
 from loaders.viewstate import FIRST_DAY, ViewState
 from viewmodel.i18n import format_date, t
 
-MAP_DOWNLOADS = ("png", "svg", "pdf", "html")
-ANIMATION_DOWNLOADS = ("gif", "mp4")
-DATA_DOWNLOADS = ("csv", "xlsx", "geojson", "datapackage")
-TIMELINE_DOWNLOADS = ("png", "svg", "pdf")
-DOWNLOAD_LABELS = {
-    "png": "PNG",
-    "svg": "SVG",
-    "pdf": "PDF",
-    "gif": "GIF",
-    "mp4": "MP4",
-    "csv": "CSV",
-    "xlsx": "XLSX",
-    "geojson": "GeoJSON",
-    "datapackage": "Open-Data-Paket (ZIP)",
-}
-FILE_SUFFIX = {"datapackage": "zip"}
+# The page's download rows, in the order of the one list of formats (:mod:`exports.formats`).
+MAP_DOWNLOADS = formats.MAP_FORMATS + formats.PAGE_FORMATS
+ANIMATION_DOWNLOADS = formats.ANIMATION_FORMATS
+DATA_DOWNLOADS = formats.DATA_FORMATS + formats.PACKAGE_FORMATS
+TIMELINE_DOWNLOADS = formats.MAP_FORMATS
 LOG = logging.getLogger("sid_atlas.press")
 
 STATIC_PARAM = "static"
@@ -91,8 +79,8 @@ def _download(
     column.download_button(
         label,
         data=lambda: export(cov(), view, fmt, **options),
-        file_name=f"{stem}.{FILE_SUFFIX.get(fmt, fmt)}",
-        mime=MEDIA_TYPES[fmt],
+        file_name=formats.file_name(stem, fmt),
+        mime=formats.MEDIA_TYPES[fmt],
         key=f"w_export_{key}",
         on_click="ignore",
         disabled=disabled,
@@ -174,7 +162,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
             _download(
                 column,
                 fmt,
-                DOWNLOAD_LABELS[fmt],
+                formats.LABELS[fmt],
                 cov,
                 view,
                 f"{stem}-{preset}",
@@ -191,7 +179,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
         _download(
             column,
             fmt,
-            t("export_timeline_button", lang, fmt=DOWNLOAD_LABELS[fmt]),
+            t("export_timeline_button", lang, fmt=formats.LABELS[fmt]),
             cov,
             view,
             f"{stem}-verlauf-{preset}",
@@ -216,7 +204,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
         _download(
             column,
             fmt,
-            DOWNLOAD_LABELS[fmt],
+            formats.LABELS[fmt],
             cov,
             view,
             f"sicherimdienst-{start}-bis-{view.date}-{preset}",
@@ -239,7 +227,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
     for column, fmt in zip(st.columns(len(DATA_DOWNLOADS)), DATA_DOWNLOADS):
         if fmt == "datapackage":
             draft = not publisher.complete
-            label = t("export_package_draft_button", lang) if draft else DOWNLOAD_LABELS[fmt]
+            label = t("export_package_draft_button", lang) if draft else formats.LABELS[fmt]
             _download(
                 column,
                 fmt,
@@ -253,7 +241,7 @@ def export_section(view: ViewState, lang: str, cov: Callable, frame_count: Calla
                 draft=draft,
             )
         else:
-            _download(column, fmt, DOWNLOAD_LABELS[fmt], cov, view, stem, fmt, title=title)
+            _download(column, fmt, formats.LABELS[fmt], cov, view, stem, fmt, title=title)
     st.caption(t("export_datapackage_note", lang) + " " + package_note)
     return True
 
@@ -336,16 +324,12 @@ def iframe_code(src: str, title: str, height: int) -> str:
     )
 
 
-def _page_base() -> str:
-    """The address the atlas is reached under (scheme, host, path), as the browser sent it."""
+def _page_url() -> str | None:
+    """The page's address as the browser sent it: the embed code needs its scheme and host."""
     try:
-        url = st.context.url or ""
+        return st.context.url
     except AttributeError:  # older Streamlit
-        url = ""
-    parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        return "/"
-    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
+        return None
 
 
 def embed_section(view: ViewState, lang: str, title: str) -> bool:
@@ -381,7 +365,9 @@ def embed_section(view: ViewState, lang: str, title: str) -> bool:
         step=20,
         key="w_embed_height",
     )
-    src = _page_base() + "?" + urlencode(embed_params(view, interactive=interactive, newest=newest, height=int(height)))
+    src = urls.absolute(
+        urls.atlas(embed_params(view, interactive=interactive, newest=newest, height=int(height))), _page_url()
+    )
     st.code(iframe_code(src, title, int(height)), language="html", wrap_lines=True)
     st.caption(t("embed_frame_note", lang))
     if st.toggle(t("embed_preview", lang), key="w_embed_preview"):
@@ -426,11 +412,11 @@ def embed_page(params: Mapping[str, str], cov, view_model: Callable, attribution
         render_map(
             model, basemap="none", attribution=attribution, key="embed-map", height=max(200, height - EMBED_CHROME_PX)
         )
-    atlas = "?" + urlencode(view.to_params())
+    atlas = urls.view_address(view)
     # The attribution is on the map (interactive) or in the picture (static); below it only the ways out,
     # in a new tab: the full atlas must not replace the map inside someone else's page. „Leichte Sprache“
     # is one of them (BITV NRW § 17 (2): one step from every page; the embed has no sidebar).
-    easy = EASY.url_path + ("?lang=en" if lang == "en" else "")
+    easy = urls.page(EASY.url_path, lang)
     st.markdown(
         f'<small><a href="{html.escape(atlas)}" target="_blank" rel="noopener">'
         f"{html.escape(t('embed_full_atlas', lang))}</a> · "

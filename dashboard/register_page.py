@@ -23,7 +23,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import register
-from dashboard import accessibility, datatable, webserver
+from dashboard import accessibility, datatable, urls, webserver
 from dashboard import register_view as view
 from dashboard.navigation import page_lang
 from loaders.accessions import QUOTE_LIMIT
@@ -125,7 +125,7 @@ def sign_in(config: Mapping, reg: register.Register, lang: str) -> str | None:
 
         bar.button(t("reg_sign_out", lang), key="w_logout", icon=":material/logout:", on_click=sign_out)
         return f"app:{editor}"
-    bar.markdown(f"[{t('reg_sign_in_link', lang)}]({webserver.signin_url()})")
+    bar.markdown(f"[{t('reg_sign_in_link', lang)}]({urls.signin()})")
     bar.caption(t("reg_sign_in_idle", lang, idle=signin.IDLE_MINUTES, hours=signin.SESSION_HOURS))
     return None
 

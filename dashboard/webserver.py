@@ -65,9 +65,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from dashboard import assets, chrome, datafiles
-from dashboard.appconfig import base_path as _base
+from dashboard import assets, chrome, datafiles, urls
 from dashboard.appconfig import secrets
+from dashboard.urls import SIGNIN_PATH  # noqa: F401 - the route's path, as tests and the proxy config know it
+from loaders.viewstate import LANGUAGES
 
 
 class _HeldUploads(typing.Protocol):
@@ -79,12 +80,10 @@ class _HeldUploads(typing.Protocol):
 
 LOG = logging.getLogger("sid_atlas.server")
 COOKIE = "sid_editor"
-SIGNIN_PATH = "/_sid/anmelden"
 #: The script ``sid-atlas serve`` runs (:mod:`dashboard.serve`); Streamlit reads the package's settings beside it
 #: (``dashboard/.streamlit/config.toml``, its script-level configuration), wherever the package is installed.
 LAUNCHER = Path(__file__).resolve().parent / "serve.py"
 STREAMLIT_CONFIG = LAUNCHER.parent / ".streamlit" / "config.toml"
-REGISTER_PAGE = "/register"
 FRAME_ANCESTORS_ENV = "SID_ATLAS_FRAME_ANCESTORS"
 # An editor's session holds one partner list at a time; a little more room for a replaced one.
 SESSION_UPLOAD_MB = 12
@@ -141,11 +140,6 @@ def request_cookies() -> Mapping[str, str]:
     import streamlit as st
 
     return st.context.cookies
-
-
-def signin_url() -> str:
-    """The sign-in endpoint's path under the server's base URL."""
-    return _base() + SIGNIN_PATH
 
 
 def allow_uploads(session_id: str, cookie: str, value: str) -> None:
@@ -446,15 +440,15 @@ def signin_form(base: str, message: str = "", name: str = "") -> str:
 label{{display:block;margin-top:1rem}}input{{width:100%;padding:.4rem;font-size:1rem}}
 button{{margin-top:1.2rem;padding:.5rem 1rem;font-size:1rem}}.error{{color:#a00}}.hint{{font-size:.9rem}}</style></head>
 <body><h1>Anmelden zum Bearbeiten</h1>{notice}
-<form method="post" action="{html.escape(base)}{SIGNIN_PATH}">
+<form method="post" action="{html.escape(urls.signin(base=base))}">
 <label>Kontoname<input name="name" maxlength="{MAX_NAME}" required value="{html.escape(name)}"
  autocomplete="username" autocapitalize="none" spellcheck="false"></label>
 <label>Passwort<input name="password" type="password" required autocomplete="current-password"></label>
 <button type="submit">Anmelden</button></form>
 <p class="hint">Jede Bearbeiterin und jeder Bearbeiter hat ein eigenes Konto; das Änderungsprotokoll nennt es.
 Nach 30 Minuten ohne Aktivität und spätestens nach 8 Stunden endet die Anmeldung.</p>
-<p><a href="{html.escape(base)}{REGISTER_PAGE}">Zurück zum Register</a> ·
-<a href="{html.escape(base)}/leichte-sprache">Leichte Sprache</a></p></body></html>"""
+<p><a href="{html.escape(urls.page(urls.REGISTER_PAGE, base=base))}">Zurück zum Register</a> ·
+<a href="{html.escape(urls.page(urls.EASY_PAGE, base=base))}">Leichte Sprache</a></p></body></html>"""
 
 
 _hashing = {"waiting": 0}
@@ -485,7 +479,7 @@ async def signin_endpoint(request):
     from dashboard import register_view as view
     from register import editors, signin
 
-    base = _base()
+    base = urls.base_path()
 
     def page(message: str = "", status: int = 200, name: str = ""):
         return HTMLResponse(signin_form(base, message, name), status_code=status, headers={"Cache-Control": "no-store"})
@@ -555,7 +549,7 @@ async def signin_endpoint(request):
         LOG.exception("sign-in: register failure")
         return page("Register nicht erreichbar. Bitte später noch einmal versuchen.", 503, name)
     signin.LOG.info("sign-in succeeded: editor=%s address=%s", editor, address)
-    response = RedirectResponse(base + REGISTER_PAGE, status_code=303)
+    response = RedirectResponse(urls.page(urls.REGISTER_PAGE, base=base), status_code=303)
     secure = outside_https(request.scope)
     response.set_cookie(
         COOKIE,
@@ -768,13 +762,13 @@ class Guard:
         from streamlit import config, file_util
 
         self.app = app
-        self.base = _base()
+        self.base = urls.base_path()
         static = Path(file_util.get_static_dir())
         self.original_index = (static / "index.html").read_bytes()
         # The page shell in each language (dashboard/chrome.py), its own script and style, Streamlit's words.
         self.shells = {
             lang: chrome.shell(self.original_index.decode("utf-8"), self.base, lang).encode("utf-8")
-            for lang in ("de", "en")
+            for lang in LANGUAGES
         }
         self.shell_files = {path: (file.read_bytes(), kind) for path, (file, kind) in chrome.SHELL_FILES.items()}
         self.bundles = chrome.translated_bundles(static)
@@ -1287,7 +1281,7 @@ def routes() -> list:
     """The routes the server adds to Streamlit's: the sign-in endpoint."""
     from starlette.routing import Route
 
-    return [Route(_base() + SIGNIN_PATH, signin_endpoint, methods=["GET", "POST"])]
+    return [Route(urls.signin(), signin_endpoint, methods=["GET", "POST"])]
 
 
 def middleware() -> list:

@@ -47,6 +47,8 @@ import pandas as pd
 
 from exports import packagedocs, style
 from exports.data import data_table
+from exports.datawriters import ZIP_EPOCH, file_table, geojson_file
+from exports.formats import MEDIA_TYPES
 from exports.publisher import Publisher, missing_message
 from loaders import accessions
 from loaders.coverage import Coverage
@@ -101,13 +103,12 @@ STATE_LEVEL = GEOCODING + "Level/state"
 DRAFT_STATUS = "http://purl.org/adms/status/UnderDevelopment"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 _FORMATS = {  # extension -> (EU file type, IANA media type)
-    "csv": ("CSV", "text/csv"),
-    "geojson": ("GEOJSON", "application/geo+json"),
+    "csv": ("CSV", MEDIA_TYPES["csv"]),
+    "geojson": ("GEOJSON", MEDIA_TYPES["geojson"]),
     "json": ("JSON", "application/json"),
     "cff": ("YAML", "application/yaml"),
     "txt": ("TXT", "text/plain"),
 }
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Distinct values of a column of words the README quotes at most.
 _QUOTED_VALUES = 12
 
@@ -416,7 +417,7 @@ def build_package(
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(name, _ZIP_EPOCH)
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
             info.external_attr = 0o644 << 16  # readable by everyone once unpacked
             archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
@@ -474,11 +475,9 @@ def _table_resource(path: str, frame: pd.DataFrame, level: str | None, title: st
 
 def _geojson(cov: Coverage, facts: PackageFacts) -> bytes:
     """The view's units with the package's credits, Datenstand, data version and draft mark as foreign members."""
-    from exports.render import _geojson as render_geojson
-
     view = facts.view
-    table = data_table(cov, view).drop(columns=["shown", "hatched"])
-    collection = json.loads(render_geojson(table, view, facts.title))
+    table = file_table(cov, view)
+    collection = json.loads(geojson_file(table, view, facts.title))
     collection["attribution"] = " · ".join(credit_lines(facts))
     collection["data_as_of"] = _as_of_record(facts)
     collection["data_version"] = _version_record(facts)

@@ -10,6 +10,7 @@ resolution would look the same and draw slower.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -676,7 +677,8 @@ def _split(box, count: int, preset: style.Preset, s: float, data_aspect: float, 
     return [(x, top, half, tall), (x + half + gap, top, half, tall)]
 
 
-def render_map(
+def render_picture(
+    draw: Callable[..., PressFigure],
     cov: Coverage,
     view: ViewState,
     fmt: str,
@@ -685,12 +687,16 @@ def render_map(
     subtitle: str | None = None,
     note: str | None = None,
     alt: str = "",
+    **options,
 ) -> bytes:
-    """PNG, SVG or PDF bytes of the view with ``alt`` (its description) embedded; the same inputs give the same bytes."""
+    """PNG, SVG or PDF of the figure ``draw`` makes of the view (:func:`build_figure`, the timeline's), ``alt`` embedded.
+
+    Every picture is finished alike (title, embedded font, alt text); the same
+    inputs give the same bytes. ``options`` go to ``draw``.
+    """
     title = style.title_for(cov, view, title)
     with matplotlib.rc_context(RC):
-        fig = build_figure(cov, view, preset, title, subtitle, note, raster=fmt == "png")
-        return save(fig, fmt, preset, title, alt, view.lang)
+        return save(draw(cov, view, preset, title, subtitle, note, **options), fmt, preset, title, alt, view.lang)
 
 
 def save(fig: PressFigure, fmt: str, preset: style.Preset, title: str, alt: str = "", lang: str = "de") -> bytes:

@@ -16,8 +16,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from loaders import accessions
-from loaders.coverage import EVIDENCE_CLASSES, EVIDENCE_FILTERS, STATUSES
+from loaders.accessions import EVIDENCE_CLASSES
+from loaders.coverage import STATUSES
 from loaders.dates import PRECISIONS
+from loaders.viewstate import EVIDENCE_FILTERS
 from viewmodel.i18n import format_date
 from viewmodel.text import filter_label
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exports.formats import PRESET_SIZES
 from viewmodel.i18n import t
 
 
@@ -58,13 +59,7 @@ class Preset:
         return min(self.size_inches) / 7.2
 
 
-PRESETS = {
-    "16x9": Preset(1920, 1080, 150),
-    "square": Preset(1080, 1080, 150),
-    # A4 at 300 dpi: 210 × 297 mm.
-    "a4": Preset(2480, 3508, 300),
-    "a4-landscape": Preset(3508, 2480, 300),
-}
+PRESETS = {name: Preset(*size) for name, size in PRESET_SIZES.items()}
 
 
 def attribution_pieces() -> list[str]:

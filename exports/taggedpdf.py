@@ -8,7 +8,7 @@ as a tagged document (``taggedpdf.typ`` beside this file):
 
 - the title as heading (``H1``), Unterzeile and the view's lines as paragraphs;
 - the map (or the charts) as one SVG picture in a ``Figure`` whose ``/Alt`` is
-  the view's description (:func:`exports.render.alt_text`);
+  the view's description (:func:`exports.dispatch.alt_text`);
 - the legend as a list of real text, its swatches drawn as artifacts;
 - source note, data version and credits as paragraphs;
 

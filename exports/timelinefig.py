@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from exports import style, textfit
-from exports.mapfig import RC, Texts, header_footer, page_text, save
+from exports.mapfig import Texts, header_footer, page_text
 from exports.taggedpdf import PressFigure
 from loaders import accessions, provenance
 from loaders.coverage import Coverage
@@ -237,19 +237,3 @@ def build_timeline(
             va="bottom",
         )
     return fig
-
-
-def render_timeline(
-    cov: Coverage,
-    view: ViewState,
-    fmt: str,
-    preset: style.Preset,
-    title: str | None = None,
-    subtitle: str | None = None,
-    note: str | None = None,
-    alt: str = "",
-) -> bytes:
-    """PNG, SVG or PDF of the timeline, finished like the maps (embedded font, alt text)."""
-    title = style.title_for(cov, view, title)
-    with matplotlib.rc_context(RC):
-        return save(build_timeline(cov, view, preset, title, subtitle, note), fmt, preset, title, alt, view.lang)

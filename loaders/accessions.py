@@ -56,6 +56,7 @@ from loaders.dates import PRECISIONS, parse_iso_day, period_bounds, precision_of
 from loaders.errors import DataError, preview
 from loaders.folding import fold
 from loaders.paths import SHIPPED_DIR
+from loaders.viewstate import VIEW_LEVELS
 
 ACCESSIONS_CSV = SHIPPED_DIR / "accessions.csv"
 EVENTS_CSV = SHIPPED_DIR / "events.csv"
@@ -77,7 +78,8 @@ KINDS = (
     "sozialversicherung",
     "sonstige",
 )
-EVIDENCE = ("documented", "inferred")
+# How an accession is known: documented one by one, or inferred (from a regional event).
+EVIDENCE_CLASSES = ("documented", "inferred")
 SEPARATE = "separate"
 COLUMNS = [
     "name",
@@ -197,9 +199,7 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None, events:
     """All problems of an accession table, as messages naming their row."""
     problems = []
     keys_by_level = (
-        {level: set(units.loc[units["level"] == level, "key"]) for level in ("gemeinde", "kreis", "regierungsbezirk")}
-        if units is not None
-        else None
+        {level: set(units.loc[units["level"] == level, "key"]) for level in VIEW_LEVELS} if units is not None else None
     )
     event_dates = dict(zip(events["event"], events["date"])) if events is not None else {}
     event_regions = dict(zip(events["event"], events["rb_key"])) if events is not None else {}
@@ -209,7 +209,7 @@ def validate_accessions(frame: pd.DataFrame, units: pd.DataFrame | None, events:
             problems.append(f"{where}: no name")
         if row["kind"] not in KINDS:
             problems.append(f"{where}: unknown kind {row['kind']!r} (one of {', '.join(KINDS)})")
-        if row["evidence"] not in EVIDENCE:
+        if row["evidence"] not in EVIDENCE_CLASSES:
             problems.append(f"{where}: evidence must be documented or inferred, not {row['evidence']!r}")
         if not row["source"]:
             problems.append(f"{where}: no source")

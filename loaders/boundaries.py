@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.errors import DataError, preview
+from loaders.viewstate import VIEW_LEVELS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 # coverage`` among them), and the geo stack is most of a command's start-up.
 
 CRS = "EPSG:25832"
-LEVELS = ("land", "regierungsbezirk", "kreis", "gemeinde")
+# The Land and the levels a view shows, coarsest first.
+LEVELS = ("land", *reversed(VIEW_LEVELS))
 EXPECTED_COUNTS = {"land": 1, "regierungsbezirk": 5, "kreis": 53, "gemeinde": 396}
 LAND_KEY = "05"
 COLUMNS = ["level", "key", "name", "kreis_key", "rb_key", "population", "area_km2", "geometry"]

@@ -33,13 +33,18 @@ from typing import TypedDict
 import numpy as np
 import pandas as pd
 
-from loaders.accessions import TERRITORIAL_KINDS, kreisfreie_kreis_keys, with_all_columns, with_validity
+from loaders.accessions import (
+    EVIDENCE_CLASSES,
+    TERRITORIAL_KINDS,
+    kreisfreie_kreis_keys,
+    with_all_columns,
+    with_validity,
+)
 from loaders.boundaries import LAND_KEY, LEVELS
 from loaders.errors import InputError
+from loaders.viewstate import EVIDENCE_FILTERS
 
-EVIDENCE_FILTERS = ("all", "documented")
-# Evidence classes of a row, and which of them each filter admits.
-EVIDENCE_CLASSES = ("documented", "inferred")
+# Which evidence classes (:data:`loaders.accessions.EVIDENCE_CLASSES`) each filter admits.
 ADMITTED = {"all": EVIDENCE_CLASSES, "documented": ("documented",)}
 # Status of a Gemeinde: covered by its own accession, through its Kreis, documented
 # without a date, or not (yet).

@@ -24,8 +24,10 @@ from dataclasses import dataclass, replace
 from loaders.dates import parse_iso_day
 from loaders.errors import InputError
 
+# The levels a view shows, finest first (with the Land above them: loaders.boundaries.LEVELS).
 VIEW_LEVELS = ("gemeinde", "kreis", "regierungsbezirk")
-EVIDENCE_CHOICES = ("all", "documented")
+# What a view admits: every accession, or only the documented ones.
+EVIDENCE_FILTERS = ("all", "documented")
 REGION_KEYS = ("051", "053", "055", "057", "059")
 LANGUAGES = ("de", "en")
 # The network was founded in January 2022; nothing can be covered before.
@@ -33,7 +35,7 @@ FIRST_DAY = dt.date(2022, 1, 1)
 # A URL value is echoed in a notice at most this long (a notice is not a place for a payload).
 NOTICE_VALUE_LIMIT = 40
 # The fields that take one of a few values, and what each takes.
-CHOICES = {"level": VIEW_LEVELS, "evidence": EVIDENCE_CHOICES, "region": REGION_KEYS, "lang": LANGUAGES}
+CHOICES = {"level": VIEW_LEVELS, "evidence": EVIDENCE_FILTERS, "region": REGION_KEYS, "lang": LANGUAGES}
 DEFAULTS = {"compare": None, "level": "gemeinde", "region": None, "evidence": "all", "lang": "de"}
 
 

@@ -25,7 +25,7 @@ The rooms
     :mod:`register.signin`, :mod:`register.feedback`
         Editors' sign-ins with brute-force counters, and the reports of the
         "Barriere oder Fehler melden" form, in the same database.
-    :mod:`register.render`
+    :mod:`register.reports`
         What an import did, for the terminal.
     :mod:`register.atlasdata`
         Which accessions the atlas shows: a given table, else this register when
@@ -50,7 +50,7 @@ from register.errors import RegisterError
 
 if TYPE_CHECKING:
     from register.core import EDITABLE, SEED_USER, ImportReport, Register, identity, open_configured
-    from register.render import render_history, render_text
+    from register.reports import render_history, render_text
 
 _LAZY = {
     "EDITABLE": "register.core",
@@ -59,8 +59,8 @@ _LAZY = {
     "Register": "register.core",
     "identity": "register.core",
     "open_configured": "register.core",
-    "render_history": "register.render",
-    "render_text": "register.render",
+    "render_history": "register.reports",
+    "render_text": "register.reports",
 }
 
 __all__ = [

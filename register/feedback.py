@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from loaders.errors import InputError
+from loaders.viewstate import LANGUAGES
 from register.engine import create_once, reported
 from register.text import hidden_characters
 
@@ -221,7 +222,7 @@ def submit(
             "url": clean(url, MAX_URL),
             "message": message,
             "contact": clean(contact, MAX_CONTACT),
-            "lang": lang if lang in ("de", "en") else "de",
+            "lang": lang if lang in LANGUAGES else "de",
             "fingerprint": print_,
             "repeats": 1,
         }

@@ -25,10 +25,10 @@ from rapidfuzz import fuzz, process
 
 from loaders.accessions import KINDS, TERRITORIAL_KINDS, kreisfreie_kreis_keys
 from loaders.folding import fold
+from loaders.viewstate import VIEW_LEVELS
 from register.text import hidden_characters
 
-LEVELS = ("gemeinde", "kreis", "regierungsbezirk")
-KIND_OF_LEVEL = {"gemeinde": "gemeinde", "kreis": "kreis", "regierungsbezirk": "bezirksregierung"}
+KIND_OF_LEVEL = {level: kind for kind, level in TERRITORIAL_KINDS.items()}
 LEVEL_LABEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "regierungsbezirk": "Bezirksregierung"}
 # The shipped kinds of bodies without territory (courts, unions, associations …).
 NON_TERRITORIAL = tuple(kind for kind in KINDS if kind not in TERRITORIAL_KINDS)
@@ -409,7 +409,7 @@ class Resolver:
         # folded base → [(unit, qualifier)]; "hinted" entries need their level said (Städteregion → Aachen).
         self._names: dict[str, list[tuple[Unit, str | None]]] = {}
         self._hinted: dict[str, list[tuple[Unit, str | None]]] = {}
-        for level in LEVELS:  # Gemeinden first: a kreisfreie Stadt's Kreis row joins its Gemeinde
+        for level in VIEW_LEVELS:  # Gemeinden first: a kreisfreie Stadt's Kreis row joins its Gemeinde
             for row in units[units["level"] == level].sort_values("key").itertuples():
                 if level == "kreis" and row.key in kreisfrei:
                     unit = self.by_key[f"{row.key}000"]
@@ -455,7 +455,7 @@ class Resolver:
             return self._body(inferred, key, [f"Art „{inferred}“ aus dem Namen abgeleitet (ohne Gebiet)"])
         if key is not None:
             return self._check_key(name, key, same_name, kind_levels)
-        name_levels = set(parsed.levels) or set(LEVELS)
+        name_levels = set(parsed.levels) or set(VIEW_LEVELS)
         fitting = [
             unit for unit in same_name if unit.fits(name_levels) and (kind_levels is None or unit.fits(kind_levels))
         ]
@@ -489,7 +489,7 @@ class Resolver:
                     f"{', '.join(u.label() for u in mismatched)}"
                 ],
             )
-        levels = name_levels & (kind_levels or set(LEVELS))
+        levels = name_levels & (kind_levels or set(VIEW_LEVELS))
         suggestions = self.suggest(parsed, levels if "regierungsbezirk" in said else levels - {"regierungsbezirk"})
         message = f"kein amtlicher Name passt zu {name!r}"
         if suggestions:

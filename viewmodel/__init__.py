@@ -27,7 +27,7 @@ cards
     The headline figures as cards: value at the Stichtag, change since the compare date.
 memberlist
     The members table as a person reads it, and its CSV stamped with the view.
-tables
+picture_tables
     Tables beside the pictures: the map as a table, the timeline charts as tables.
 sorting
     How a table's column sorts (numbers, dates, codes, words), read from the words it shows.

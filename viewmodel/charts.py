@@ -4,7 +4,7 @@ Pure (no Streamlit). :mod:`dashboard.chartview` writes a chart's data once
 into a content-hashed file beside the chart component (it depends on the
 evidence filter, region, language and today, never on the Stichtag), and a
 Stichtag change sends only :func:`rules`. The words of every point are the
-rows of the chart tables (:mod:`viewmodel.tables`), so the tooltip, the live
+rows of the chart tables (:mod:`viewmodel.picture_tables`), so the tooltip, the live
 region and the table under the chart say the same.
 
 The Datenstand (:mod:`loaders.provenance`) is a labelled rule on both charts;
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from loaders.coverage import Coverage
 from viewmodel import palette
 from viewmodel.i18n import format_date, format_int, t
-from viewmodel.tables import sizes_table, timeline_table
+from viewmodel.picture_tables import sizes_table, timeline_table
 
 # Markers say which series a point belongs to without colour (with the legend's words and the dash).
 MARKERS = ("circle", "square", "diamond")

@@ -11,8 +11,6 @@ import datetime as dt
 from loaders.dates import ENGLISH_MONTHS, format_german, format_partial_german, period_bounds
 from loaders.numbers import format_decimal, format_int  # noqa: F401 - re-exported for the dashboard
 
-LANGUAGES = ("de", "en")
-
 # key -> (German, English); ``{name}`` fields are filled by :func:`t`.
 TEXTS = {
     "title": ("#sicherimDienst – Abdeckungsatlas NRW", "#sicherimDienst – coverage atlas NRW"),

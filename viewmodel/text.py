@@ -47,7 +47,6 @@ from viewmodel.i18n import format_date, format_int, format_partial, t
 
 # The order of the legend (and of the statuses a map shows).
 STATUS_ORDER = ("member", "full", "via_kreis", "partial", "undated", "not_yet")
-EVIDENCE_CLASSES = ("documented", "inferred")
 
 
 class DocumentedSplit(TypedDict):

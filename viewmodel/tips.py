@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from loaders.accessions import EVIDENCE_CLASSES
 from loaders.coverage import Coverage
 from loaders.viewstate import ViewState
 from viewmodel import text
@@ -127,7 +128,7 @@ def _candidate_frames(cov: Coverage, base: pd.DataFrame, level: str, words: text
             frames.append(frame)
     elif level != "land":  # a Kreis's or Bezirksregierung's own accession, documented or inferred
         units = cov.unit_indices(level, base["key"])
-        for evidence in ("documented", "inferred"):
+        for evidence in EVIDENCE_CLASSES:
             rows = cov.own[evidence].row[units]
             d = _described(cov, rows)
             frame = base.copy()

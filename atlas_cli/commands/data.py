@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
+from atlas_cli.output import coverage_records, render, table_text
 from atlas_cli.parser import check_members
-from atlas_cli.render import coverage_records, render, table_text
 
 if TYPE_CHECKING:  # the CLI imports pandas and the model only for the commands that need them
     from loaders.coverage import Coverage

@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 
 from atlas_cli.files import write_file
-from atlas_cli.parser import ANIMATION_FORMATS, export_view, publisher_flags
+from atlas_cli.parser import export_view, publisher_flags
+from exports.formats import ANIMATION_FORMATS, PICTURE_FORMATS
 from loaders.errors import InputError
-
-# Formats that are pictures: their alt text is written beside them as NAME.alt.txt.
-ALT_TEXT_FORMATS = ("png", "svg", "pdf", "gif", "mp4")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -26,7 +24,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not publisher.complete and not args.draft:
             raise InputError(missing_message(publisher))
     # matplotlib is loaded only for this command, never with the loaders package.
-    from exports.render import alt_text, export
+    from exports.dispatch import alt_text, export
 
     cov = atlasdata.load_coverage(str(args.members) if args.members else None)
     data = export(
@@ -44,7 +42,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         draft=args.draft,
     )
     written = [(args.out, data)]
-    if args.format in ALT_TEXT_FORMATS:
+    if args.format in PICTURE_FORMATS:  # the alt text beside it as NAME.alt.txt
         alt = alt_text(cov, view, start=args.start if args.format in ANIMATION_FORMATS else None, picture=args.picture)
         # karte.png -> karte.alt.txt: the text a content system asks for beside the picture.
         written.append((args.out.with_suffix(".alt.txt"), (alt + "\n").encode("utf-8")))

@@ -168,7 +168,7 @@ def test_the_dgs_video_is_shown_with_captions_and_without_autoplay(monkeypatch, 
 
 
 def test_the_static_embed_has_alt_text_and_both_embeds_link_to_leichte_sprache():
-    from exports.render import alt_text
+    from exports.dispatch import alt_text
     from loaders.viewstate import ViewState
     from register import atlasdata
 
@@ -179,5 +179,5 @@ def test_the_static_embed_has_alt_text_and_both_embeds_link_to_leichte_sprache()
     assert not any(expected in c.value for c in app.caption)  # not read twice
     for params in ({"iframe": "1", "static": "1"}, {"iframe": "1"}):
         footer = markdown(page("", **params))
-        assert 'href="leichte-sprache"' in footer and ">Leichte Sprache</a>" in footer
-    assert 'href="leichte-sprache?lang=en"' in markdown(page("", iframe="1", lang="en"))
+        assert 'href="/leichte-sprache"' in footer and ">Leichte Sprache</a>" in footer
+    assert 'href="/leichte-sprache?lang=en"' in markdown(page("", iframe="1", lang="en"))

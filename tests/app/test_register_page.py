@@ -281,6 +281,37 @@ def test_the_feedback_form_folds_repeats_refuses_hidden_contacts_and_caps_a_sess
     assert feedback.count(engine) == feedback.PER_SESSION - 1 and feedback.newest(engine)[-1]["repeats"] == 2
 
 
+def test_behind_a_path_prefix_the_embed_link_and_the_feedback_report_name_the_same_page(db):
+    """Served below ``/atlas``: the report names the page the iframe shows, both under the prefix."""
+    import html
+    import re
+    from urllib.parse import parse_qsl, urlsplit
+
+    from streamlit import config
+
+    from dashboard import urls
+    from register import feedback
+
+    before = config.get_option("server.baseUrlPath")
+    config.set_option("server.baseUrlPath", "atlas")
+    urls.base_path.cache_clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.query_params.update(date="2024-02-01", region="057")
+        app.run()
+        app.toggle(key="w_embed_open").set_value(True).run()
+        src = html.unescape(re.search(r'<iframe src="([^"]+)"', app.code[0].value).group(1))
+        send(app, "Kontrast zu gering")
+    finally:
+        config.set_option("server.baseUrlPath", before)
+        urls.base_path.cache_clear()
+    (report,) = feedback.newest(register.Register(db).engine)
+    embed, reported = urlsplit(src), urlsplit(report["url"])
+    assert embed.path == reported.path == "/atlas/"
+    assert dict(parse_qsl(reported.query)) == {"date": "2024-02-01", "region": "057"}
+    assert set(parse_qsl(reported.query)) <= set(parse_qsl(embed.query))  # the same view, framed
+
+
 def test_editors_page_through_the_reports(db, cookies):
     from register import feedback
 

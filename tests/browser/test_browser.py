@@ -140,7 +140,7 @@ def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverag
 
     from PIL import Image
 
-    from exports.render import export
+    from exports.dispatch import export
     from loaders.viewstate import ViewState
 
     page.goto(f"{app_url}/?date=2024-02-01&region=057")
@@ -169,7 +169,7 @@ def test_export_downloads_are_the_files_of_the_view_shown(app_url, page, coverag
 def test_html_export_opens_offline_and_draws_every_unit(browser, coverage, tmp_path):
     import datetime as dt
 
-    from exports.render import export
+    from exports.dispatch import export
     from loaders.viewstate import ViewState
 
     path = tmp_path / "karte.html"

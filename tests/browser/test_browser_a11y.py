@@ -143,7 +143,7 @@ def test_keyboard_reaches_the_table_passing_the_map_in_three_presses_and_arrows_
 
     from loaders.viewstate import ViewState
     from viewmodel.model import build
-    from viewmodel.tables import map_table
+    from viewmodel.picture_tables import map_table
 
     page = new_page(browser, DESKTOP)
     page.goto(f"{register_app}/?date=2024-02-01&region=057")

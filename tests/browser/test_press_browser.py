@@ -101,7 +101,7 @@ def test_interactive_embed_draws_the_map_with_third_party_cookies_blocked(host, 
 
 def test_static_embed_shows_the_picture_with_its_description_as_alt_text(host, atlas, blocking_browser):
     """The picture's accessible name is the view's description (not a caption read twice); the footer links out."""
-    from exports.render import alt_text
+    from exports.dispatch import alt_text
     from register import atlasdata
 
     params = embed_params(ViewState(DAY), interactive=False, newest=False, height=700)
@@ -116,7 +116,7 @@ def test_static_embed_shows_the_picture_with_its_description_as_alt_text(host, a
     assert image.count() == 1 and image.get_attribute("alt") == description
     assert frame.get_by_text("396 von 396 Gemeinden", exact=False).count() == 0  # not repeated as visible text
     frame.get_by_role("link", name="Zum vollständigen Atlas").wait_for()
-    assert frame.get_by_role("link", name="Leichte Sprache").get_attribute("href") == "leichte-sprache"
+    assert frame.get_by_role("link", name="Leichte Sprache").get_attribute("href") == "/leichte-sprache"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "embed-static.png"), full_page=True)
     context.close()

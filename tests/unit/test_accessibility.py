@@ -21,7 +21,7 @@ from viewmodel.component import accessibility
 from viewmodel.describe import describe
 from viewmodel.i18n import format_int
 from viewmodel.model import build
-from viewmodel.tables import map_table, timeline_table
+from viewmodel.picture_tables import map_table, timeline_table
 
 MAP_CSS = PROJECT_ROOT / "webparts" / "map_component" / "map.css"
 PAPER = "#fbfbf8"  # the map's background without a basemap (map.css #map)

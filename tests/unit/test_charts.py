@@ -12,7 +12,7 @@ from loaders.errors import DataError
 from loaders.viewstate import FIRST_DAY
 from tests.unit.test_accessibility import contrast
 from viewmodel import charts
-from viewmodel.tables import sizes_table, timeline_table
+from viewmodel.picture_tables import sizes_table, timeline_table
 from webparts.components import CHART_DIR
 
 WHITE = "#ffffff"

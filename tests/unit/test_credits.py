@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from exports import style
-from exports.render import export
+from exports.dispatch import export
 from loaders.sources import gebietsstand, manifest
 from loaders.viewstate import ViewState
 from viewmodel.credits import credit_line, credit_pieces

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from exports import datapackage, packagedocs, publisher
+from exports.dispatch import export
 from exports.publisher import Publisher, configured
-from exports.render import export
 from loaders import accessions
 from loaders.coverage import STATUSES
 from loaders.errors import InputError

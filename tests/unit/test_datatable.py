@@ -17,7 +17,7 @@ from dashboard.datatable import TALL_ROWS, Table, table_html
 from loaders import provenance
 from loaders.viewstate import ViewState
 from tests.helpers import read_tables
-from viewmodel import memberlist, tables
+from viewmodel import memberlist, picture_tables
 from viewmodel.i18n import format_date, format_int, format_partial, format_pct
 from viewmodel.model import build, data_version, organisations, words_of
 from viewmodel.sorting import column_keys, date_key, number_key
@@ -50,7 +50,7 @@ def test_sort_keys_read_back_every_date_and_number_the_tables_write(lang):
 
 def test_each_column_of_the_products_tables_sorts_by_its_kind(coverage):
     model = build(coverage, ViewState(dt.date(2024, 2, 1)), tooltips=False)
-    kinds = {c: column_keys(v.tolist())[0] for c, v in tables.map_table(model).items()}
+    kinds = {c: column_keys(v.tolist())[0] for c, v in picture_tables.map_table(model).items()}
     assert kinds == {
         "Name": "text",
         "Schlüssel": "code",
@@ -60,14 +60,14 @@ def test_each_column_of_the_products_tables_sorts_by_its_kind(coverage):
         "Quelle": "text",
     }
     kreise = build(coverage, ViewState(dt.date(2024, 2, 1), level="kreis"), tooltips=False)
-    counted = tables.map_table(kreise)
+    counted = picture_tables.map_table(kreise)
     assert column_keys(counted["Gemeinden abgedeckt"].tolist())[0] == "number"
     frame = coverage.timeline("all", None, start=dt.date(2022, 1, 1), end=dt.date(2024, 2, 1))
-    timeline = tables.timeline_table(frame)
+    timeline = picture_tables.timeline_table(frame)
     assert [column_keys(v.tolist())[0] for _, v in timeline.items()] == ["date"] + ["number"] * 4
     from loaders.accessions import read_network_sizes
 
-    sizes = tables.sizes_table(read_network_sizes())
+    sizes = picture_tables.sizes_table(read_network_sizes())
     assert [column_keys(sizes[c].tolist())[0] for c in ("Datum", "Personen (Multiplikatoren)")] == ["date", "number"]
     # Undated sizes sort last, as empty cells do.
     assert column_keys(sizes["Datum"].tolist())[1].count(None) == (sizes["Datum"] == "Datum unbekannt").sum() > 0

@@ -30,9 +30,10 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from atlas_cli.parser import EXPORT_FORMATS, EXPORT_PRESETS
-from exports import mapfig, style
-from exports.render import FORMATS, export
+from atlas_cli.parser import build_parser
+from exports import formats, mapfig, style
+from exports.dispatch import export
+from exports.formats import FORMATS
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState
 from register import atlasdata
@@ -247,8 +248,14 @@ def test_picture_matches_the_reference_statistics(coverage, preset):
 
 
 # -- command line --------------------------------------------------------------------------
-def test_cli_choices_match_the_exports_package():
-    assert tuple(style.PRESETS) == EXPORT_PRESETS and EXPORT_FORMATS == FORMATS
+def test_cli_offers_exactly_what_the_exports_make():
+    """The CLI reads the one list (exports.formats) without loading the exports; every choice is one they make."""
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    choices = {action.dest: action.choices for action in commands["export"]._actions}
+    assert tuple(choices["format"]) == FORMATS and tuple(choices["preset"]) == tuple(style.PRESETS)
+    assert set(choices["picture"]) == set(formats.PICTURES)
+    # Every format has its media type and its label (test_same_view_gives_the_same_bytes makes each one).
+    assert set(formats.MEDIA_TYPES) == set(formats.LABELS) == set(FORMATS)
 
 
 def test_cli_writes_the_same_file_as_the_module(coverage, tmp_path):

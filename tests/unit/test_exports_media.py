@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from exports import animation, standalone, style
-from exports.render import export
+from exports.dispatch import export
 from loaders.errors import InputError
 from loaders.paths import PROJECT_ROOT
 from loaders.viewstate import ViewState

@@ -40,11 +40,7 @@ FLOORS = (
 FLOOR = {package: level for level, packages in enumerate(FLOORS) for package in packages}
 
 #: Circles between modules that may stay, each with why (at most one).
-ALLOWED_CIRCLES: dict[frozenset[str], str] = {
-    # exports.render dispatches every format to its writer, and the open-data package (datapackage) writes its GeoJSON
-    # with render's writer: tolerated until the data writers stand apart from the dispatcher; then this entry goes.
-    frozenset({"exports.datapackage", "exports.render"}): "dispatcher and data writer in one module",
-}
+ALLOWED_CIRCLES: dict[frozenset[str], str] = {}
 
 
 def packages(root: Path = PROJECT_ROOT) -> list[str]:

@@ -21,7 +21,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from exports import mapfig, style
-from exports.render import alt_text, export
+from exports.dispatch import alt_text, export
 from exports.textfit import TitleTooLong
 from loaders.viewstate import ViewState
 from tests.helpers import sid_atlas

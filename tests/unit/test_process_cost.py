@@ -19,9 +19,13 @@ import pytest
 from PIL import Image
 
 from loaders import store
+from loaders.paths import PROJECT_ROOT
 from register.config import URL_ENV, configured_url
 
-HEAVY = ("sqlalchemy", "geopandas", "shapely", "pyogrio", "topojson", "matplotlib", "streamlit", "exports")
+LIGHT = ("__init__", "formats")
+# Every module of the exports but the import-free list of formats (the CLI offers them as choices).
+EXPORTS = tuple(f"exports.{p.stem}" for p in sorted((PROJECT_ROOT / "exports").glob("*.py")) if p.stem not in LIGHT)
+HEAVY = ("sqlalchemy", "geopandas", "shapely", "pyogrio", "topojson", "matplotlib", "streamlit", *EXPORTS)
 PROBE = """
 import sys
 import atlas_cli
@@ -96,7 +100,7 @@ def test_a_cache_without_the_attribute_table_is_completed_once(tmp_path, monkeyp
 
 @pytest.mark.media
 def test_png_export_is_rgb_with_its_dpi_and_title(coverage):
-    from exports.render import export
+    from exports.dispatch import export
     from loaders.viewstate import ViewState
 
     data = export(coverage, ViewState(dt.date(2024, 2, 1)), "png", preset="square")

@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from atlas_cli import render
+from atlas_cli import output
 from loaders import tables
 
 
@@ -41,6 +41,6 @@ def test_to_csv_bytes_of_an_empty_table_keeps_the_header():
 
 
 def test_cli_csv_uses_the_same_neutralisation():
-    text = render.render([{"key": "05111000", "name": "=cmd|' /C calc'!A0"}], "csv", ["key", "name"])
+    text = output.render([{"key": "05111000", "name": "=cmd|' /C calc'!A0"}], "csv", ["key", "name"])
     assert text.splitlines()[1] == "05111000,'=cmd|' /C calc'!A0"
-    assert not hasattr(render, "_csv_safe")
+    assert not hasattr(output, "_csv_safe")

@@ -20,7 +20,7 @@ from pdfua import validate
 from pypdf import PdfReader
 
 from exports import mapfig, style
-from exports.render import alt_text, export
+from exports.dispatch import alt_text, export
 from loaders.viewstate import ViewState
 
 pytestmark = pytest.mark.media

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from exports import mapfig
-from exports.render import export
+from exports.dispatch import export
 from exports.standalone import map_args
 from loaders import provenance
 from loaders.viewstate import REGION_KEYS, VIEW_LEVELS, ViewState

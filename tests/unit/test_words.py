@@ -22,17 +22,16 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from exports.render import export
+from exports.dispatch import export
 from loaders import provenance
-from loaders.viewstate import ViewState
+from loaders.viewstate import EVIDENCE_FILTERS as FILTERS
+from loaders.viewstate import LANGUAGES, ViewState
 from tests.helpers import ISO_DAY, sid_atlas, word_problems
 from viewmodel import memberlist
 from viewmodel import model as viewmodel
-from viewmodel.tables import map_table
+from viewmodel.picture_tables import map_table
 
 D = dt.date
-LANGUAGES = ("de", "en")
-FILTERS = ("all", "documented")
 # Days and levels on which every status shows: 1 June 2023 (Münster's Gemeinden documented one by one,
 # through Kreis Recklinghausen and inferred; Witten; Menden undated; most not yet), Detmold's day compared
 # with the day before, and the Land after the Datenstand.
