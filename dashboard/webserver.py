@@ -38,8 +38,8 @@ The wire (:class:`Wire`, :func:`run`)
 Everything else
     Security headers on every response (:func:`security_headers`; framing
     only for the embed view, :func:`frame_policy`), ``/_stcore/metrics``
-    from the loopback only, ``/_stcore/health`` ``ok`` only while the
-    coverage model loads, the page shell and Streamlit's words in the page's
+    from the loopback only, ``/_stcore/health`` ``ok`` only once the
+    coverage model is loaded and the first page's work done (:func:`warm_first_page`), the page shell and Streamlit's words in the page's
     language (:mod:`dashboard.chrome`), the page's data files (map geometry,
     tooltips, charts) content-addressed under ``/_sid/daten/``
     (:mod:`dashboard.datafiles`), and session ids removed from every log line.
@@ -351,23 +351,71 @@ def frame_policy(rel: str, query: str) -> bool:
 
 
 # -- health ----------------------------------------------------------------------------------------------
-class CoverageHealth:
-    """``ok`` while the coverage model (the one the atlas shows) is loaded; loads it in a thread, never twice.
+def warm_first_page() -> None:
+    """The first page run's own work, done before any visitor comes: the page's imports, the default view's data.
 
-    It loads it as the atlas does (:func:`dashboard.caches.follow`), so a
-    replica warms the generation its first visitor is served from.
+    A restarted replica's first visitor would otherwise pay them (issue 23: 1.4 s
+    after health said ok). What is computed here lands in the same per-generation
+    caches (:func:`dashboard.caches.remember`) and data files the page reads, for
+    the view an address without parameters opens.
+    """
+    import datetime as dt
+
+    from dashboard import atlas, mapview, navigation  # noqa: F401 -- the page's imports, paid here
+    from loaders import store
+    from loaders.viewstate import ViewState
+    from viewmodel import tips
+
+    today = dt.date.today()
+    view, _ = ViewState.from_params({}, today=today)
+    level, region, lang = view.level, view.region, view.lang
+    atlas.view_model(view)
+    table = tips.fixed_table(store.load_coverage(), level, region, lang)
+    mapview.geometry_url(level, region)
+    mapview.tips_url(table, mapview.tips_stem(level, region, lang))
+    mapview.bezirk_labels()
+    atlas.stops(view.evidence)
+    atlas.jump_items(lang)
+    atlas.member_count(view.date, view.evidence, region)
+    atlas.coverage_chart(view.evidence, region, today, lang)
+    atlas.timeline_rows(view.evidence, region, today, lang)
+    atlas.sizes_chart(today, lang)
+    atlas.member_table(view)
+    atlas.undated_table(region, lang)
+
+
+class CoverageHealth:
+    """``ok`` while the coverage model (the one the atlas shows) is loaded and the first page warm.
+
+    It loads the model as the atlas does (:func:`dashboard.caches.follow`), so a
+    replica warms the generation its first visitor is served from, and then
+    does the first page run's own work once per generation
+    (:func:`warm_first_page`), so no visitor pays the start.
     """
 
     TIMEOUT = 1.5
 
     def __init__(self):
         self._task: asyncio.Future | None = None
+        self._warmed: int | None = None
 
-    async def check(self) -> tuple[int, str]:
+    def _follow_and_warm(self) -> int:
         from dashboard import caches
 
+        generation = caches.follow()
+        if generation != self._warmed:
+            started = time.perf_counter()
+            try:
+                warm_first_page()
+                LOG.info("first page warm (generation %s, %.1f s)", generation, time.perf_counter() - started)
+            except Exception:  # noqa: BLE001 -- a warm-up is an optimisation: the page itself shows what fails
+                LOG.exception("first page warm-up failed")
+            self._warmed = generation
+        return generation
+
+    async def check(self) -> tuple[int, str]:
         if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(asyncio.to_thread(caches.follow))
+            self._task = asyncio.ensure_future(asyncio.to_thread(self._follow_and_warm))
         try:
             await asyncio.wait_for(asyncio.shield(self._task), self.TIMEOUT)
         except TimeoutError:

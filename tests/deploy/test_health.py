@@ -3,7 +3,8 @@
 The health route only says the server accepts connections; the second half
 shows that right after start a real websocket session also gets the whole
 page, title and figures included, i.e. the coverage data loaded (README,
-"Betrieb / Operations").
+"Betrieb / Operations"). As ``sid-atlas serve`` runs it, health says ``ok``
+only once the first page's work is done, so no visitor pays the start (issue 23).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from benchmarks.server import streamlit_process
 from benchmarks.sessions import Viewer, run_sync
+from benchmarks.apps import SERVED
 from tests.helpers import APP
 from viewmodel.i18n import t
 
@@ -37,3 +39,14 @@ def test_health_says_ok_and_the_first_session_gets_the_page(tmp_path):
         run = run_sync(first_visit(base))
     assert run.title == t("title", "de")
     assert run.figure == "396 von 396 (100,0 %)"  # all NRW Gemeinden once Detmold joined
+
+
+def test_served_health_says_ok_only_after_the_first_page_is_warm(tmp_path):
+    log = tmp_path / "server.log"
+    with streamlit_process(SERVED, log) as (base, _):
+        # streamlit_process returned once health said ok: the warm-up has run by then, and said so.
+        assert "first page warm (generation" in log.read_text(encoding="utf-8")
+        assert "warm-up failed" not in log.read_text(encoding="utf-8")
+        run = run_sync(first_visit(base))
+    assert run.title == t("title", "de")
+    assert run.figure == "396 von 396 (100,0 %)"
