@@ -384,13 +384,48 @@ def warm_first_page() -> None:
     atlas.undated_table(region, lang)
 
 
+async def visit_self(server: tuple[str, int], timeout: float = 120.0) -> None:
+    """One page run over the server's own websocket, as a first visitor's browser asks for it.
+
+    What :func:`warm_first_page` cannot reach is Streamlit's own first run of a
+    script in a process (its lazy imports, the script's compilation, the first
+    session): about 0.6 s for even a one-slider app, which the first visitor
+    would otherwise pay. The run is a plain visit to ``/`` from the loopback,
+    through the same checks as any other (own origin, counted per address).
+    """
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    host, port = server
+    netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    request = BackMsg()
+    request.rerun_script.query_string = ""
+    async with (
+        asyncio.timeout(timeout),
+        websockets.connect(
+            f"ws://{netloc}{_base()}/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=f"http://{netloc}",
+            max_size=None,
+        ) as socket,
+    ):
+        await socket.send(request.SerializeToString())
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await socket.recv())
+            if message.WhichOneof("type") == "script_finished":
+                return
+
+
 class CoverageHealth:
     """``ok`` while the coverage model (the one the atlas shows) is loaded and the first page warm.
 
     It loads the model as the atlas does (:func:`dashboard.caches.follow`), so a
     replica warms the generation its first visitor is served from, and then
     does the first page run's own work once per generation
-    (:func:`warm_first_page`), so no visitor pays the start.
+    (:func:`warm_first_page`) and one real page run over its own websocket
+    (:func:`visit_self`), so no visitor pays the start.
     """
 
     TIMEOUT = 1.5
@@ -398,6 +433,7 @@ class CoverageHealth:
     def __init__(self):
         self._task: asyncio.Future | None = None
         self._warmed: int | None = None
+        self._visited: int | None = None
 
     def _follow_and_warm(self) -> int:
         from dashboard import caches
@@ -413,9 +449,22 @@ class CoverageHealth:
             self._warmed = generation
         return generation
 
-    async def check(self) -> tuple[int, str]:
+    async def _prepare(self, server) -> int:
+        generation = await asyncio.to_thread(self._follow_and_warm)
+        if generation != self._visited and isinstance(server, tuple | list) and len(server) == 2 and server[1]:
+            started = time.perf_counter()
+            try:
+                await visit_self((str(server[0]), int(server[1])))
+                LOG.info("first page run done (%.1f s)", time.perf_counter() - started)
+            except Exception:  # noqa: BLE001 -- as the warm-up: the first visitor then pays it, nothing worse
+                LOG.warning("first page run before health failed", exc_info=True)
+            self._visited = generation
+        return generation
+
+    async def check(self, server=None) -> tuple[int, str]:
+        """``server``: the ASGI scope's (host, port) the probe came in on; the first page run goes there."""
         if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(asyncio.to_thread(self._follow_and_warm))
+            self._task = asyncio.ensure_future(self._prepare(server))
         try:
             await asyncio.wait_for(asyncio.shield(self._task), self.TIMEOUT)
         except TimeoutError:
@@ -869,7 +918,9 @@ class Guard:
             await _plain(send, 403, "forbidden")
         elif rel == "/_stcore/health" and method in ("GET", "HEAD"):
             # Streamlit's own endpoint still answers: it sets the XSRF cookie that uploads need.
-            await self.app(scope, receive, _answering(send, *await self.health.check(), head=method == "HEAD"))
+            await self.app(
+                scope, receive, _answering(send, *await self.health.check(scope.get("server")), head=method == "HEAD")
+            )
         elif rel.startswith("/_stcore/upload_file/") and method in ("PUT", "DELETE"):
             await self._upload(scope, rel, receive, send)
         elif method in ("GET", "HEAD") and rel in self.shell_files:
