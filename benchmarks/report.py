@@ -178,6 +178,12 @@ METRICS = (
     Metric("script_ours", "Browser script time per change (Chromium): dashboard", "ms"),
     Metric("restart_floor", "Restart → first page computed: floor (bare streamlit run)", "ms"),
     Metric("restart_ours", "Restart → first page computed: dashboard (as sid-atlas serve)", "ms"),
+    Metric(
+        "first_second_floor",
+        "Restarted floor (no warm-up): first visitor's page run ÷ the second's",
+        "ratio",
+        ratio_of=("first_visit_floor", "second_visit_floor"),
+    ),
     Metric("first_visit_ours", "Restarted dashboard: first visitor's page run", "ms"),
     Metric("second_visit_ours", "Restarted dashboard: second visitor's page run", "ms"),
     Metric("geometry_raw", "Geometry to the browser, raw (NRW Gemeinden)", "bytes"),
@@ -617,6 +623,69 @@ def markdown(doc: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def results_of(doc: dict) -> dict[str, Series]:
+    """A run's series back from its JSON, so its rows can be made again (with today's metric list)."""
+    return {
+        key: Series(
+            list(item.get("samples") or []),
+            error=item.get("error"),
+            load_before=item.get("load_before"),
+            load_after=item.get("load_after"),
+        )
+        for key, item in (doc.get("series") or {}).items()
+    }
+
+
+def side_by_side(docs: list[dict], *, targets_only: bool = False) -> str:
+    """Several runs in one table: per figure each run's value, verdict and load; the runs named by time and commit.
+
+    A figure is only as good as its reproduction: two runs side by side show its spread.
+
+    Examples
+    --------
+    >>> one = {"created": "t1", "machine": {"commit": "abc"}, "series": {
+    ...     "cpu_ours": {"samples": [30.0], "load_before": 1.0, "load_after": 1.5},
+    ...     "cpu_floor": {"samples": [10.0], "load_before": 1.0, "load_after": 1.5}}}
+    >>> two = {"created": "t2", "machine": {"commit": "abc"}, "series": {
+    ...     "cpu_ours": {"samples": [36.0], "load_before": 4.0, "load_after": 4.2},
+    ...     "cpu_floor": {"samples": [20.0], "load_before": 4.0, "load_after": 4.2}}}
+    >>> text = side_by_side([one, two], targets_only=True)
+    >>> "run 1: t1, commit abc" in text
+    True
+    >>> "| Server CPU per Stichtag change ÷ one-slider floor (ratio) | ≤ 2× | 3.00× **FAIL** (1.0 → 1.5) | 1.80× pass (4.0 → 4.2) |" in text
+    True
+    """
+    runs = [rows(results_of(doc)) for doc in docs]
+    lines = [
+        "; ".join(
+            f"run {i + 1}: {doc.get('created', '?')}, commit {doc.get('machine', {}).get('commit', '?')}, "
+            f"load at start {' / '.join(str(x) for x in doc.get('machine', {}).get('loadavg_at_start') or []) or '?'}"
+            for i, doc in enumerate(docs)
+        )
+        + ".",
+        "",
+        "| figure | target | " + " | ".join(f"run {i + 1} (load)" for i in range(len(docs))) + " |",
+        "|---|---|" + "---|" * len(docs),
+    ]
+    for index, metric in enumerate(METRICS):
+        if targets_only and metric.target is None:
+            continue
+        cells = []
+        for table in runs:
+            row = table[index]
+            if row["value"] is None:
+                cells.append("not measured")
+                continue
+            verdict_text = {"pass": " pass", "FAIL": " **FAIL**"}.get(row["verdict"], "")
+            cells.append(f"{format_value(metric.unit, row['value'])}{verdict_text} ({_load_text(row['load'])})")
+        if all(cell == "not measured" for cell in cells):
+            continue
+        ratio = " (ratio)" if metric.ratio_of or metric.unit == "ratio" else ""
+        target = metric.target.text if metric.target else ""
+        lines.append(f"| {metric.label}{ratio} | {target} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def replace_section(text: str, table: str) -> str:
     """``text`` with what lies between the bench markers replaced by ``table``.
 
@@ -633,22 +702,34 @@ def replace_section(text: str, table: str) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n\n")[0])
-    parser.add_argument("json", nargs="?", type=Path, default=Path("artifacts/bench.json"))
-    parser.add_argument("--readme", type=Path, help="write the table into this README's bench section")
+    parser.add_argument(
+        "json", nargs="*", type=Path, help="one run's JSON (default artifacts/bench.json), or several side by side"
+    )
+    parser.add_argument(
+        "--readme", type=Path, help="write the table between the bench markers of this page (docs/performance.md)"
+    )
     args = parser.parse_args(argv)
-    try:
-        doc = json.loads(args.json.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"benchmarks.report: cannot read {args.json}: {error}", file=sys.stderr)
-        return 2
-    if doc.get("schema") != SCHEMA_VERSION:
-        print(
-            f"benchmarks.report: {args.json} has schema {doc.get('schema')}, expected {SCHEMA_VERSION}: "
-            "rerun make bench",
-            file=sys.stderr,
+    docs = []
+    for path in args.json or [Path("artifacts/bench.json")]:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            print(f"benchmarks.report: cannot read {path}: {error}", file=sys.stderr)
+            return 2
+        if doc.get("schema") != SCHEMA_VERSION:
+            print(
+                f"benchmarks.report: {path} has schema {doc.get('schema')}, expected {SCHEMA_VERSION}: "
+                "rerun make bench",
+                file=sys.stderr,
+            )
+            return 2
+        docs.append(doc)
+    if len(docs) == 1:
+        table = markdown(docs[0])
+    else:
+        table = "\n".join(
+            [side_by_side(docs)] + [f"Run {i + 1} in full:\n\n{markdown(doc)}" for i, doc in enumerate(docs)]
         )
-        return 2
-    table = markdown(doc)
     if args.readme is None:
         sys.stdout.write(table)
         return 0
