@@ -184,6 +184,7 @@ METRICS = (
         "ratio",
         ratio_of=("first_visit_floor", "second_visit_floor"),
     ),
+    Metric("first_visit_floor", "Restarted floor: first visitor's page run", "ms"),
     Metric("first_visit_ours", "Restarted dashboard: first visitor's page run", "ms"),
     Metric("second_visit_ours", "Restarted dashboard: second visitor's page run", "ms"),
     Metric("geometry_raw", "Geometry to the browser, raw (NRW Gemeinden)", "bytes"),
