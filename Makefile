@@ -95,8 +95,9 @@ $(VENV)/bin/pip-compile:
 audit: install
 	$(PY) scripts/audit.py
 
-# QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs).
-# The bench's own peers (folium, streamlit-folium) come from the `bench` extra, pinned in the lock like the rest
+# The atlas beside a one-slider floor app, ratios as medians of pairs (docs/performance.md). QUICK=1: a small run
+# of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs); ONLY="restart cli":
+# some parts (python -m benchmarks --only). The bench's own peers (folium, streamlit-folium) come from the `bench` extra, pinned in the lock like the rest
 # (so no network beyond `make install`'s); the runtime does not depend on them.
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
