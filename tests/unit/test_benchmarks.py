@@ -268,3 +268,29 @@ def test_one_part_alone_measures_only_that_part(tmp_path):
     series = json.loads(out.read_text(encoding="utf-8"))["series"]
     assert set(series) == {"cli_coverage", "cli_geopandas", "cli_coverage_ratio"}
     assert series["cli_coverage_ratio"]["samples"] and series["cli_coverage_ratio"]["load_before"] is not None
+
+
+def test_two_runs_go_side_by_side_into_the_performance_page(tmp_path):
+    paths = []
+    for number, (ours, floor, load) in enumerate([(30.0, 10.0, 1.0), (36.0, 20.0, 4.0)], start=1):
+        results = {
+            "cpu_ours": Series([ours], load_before=load, load_after=load),
+            "cpu_floor": Series([floor], load_before=load, load_after=load),
+        }
+        doc = report.to_json(
+            report.rows(results),
+            machine={"cores": 2, "commit": f"c0ffee{number}", "loadavg_at_start": [load, load, load]},
+            notes=[],
+            settings={},
+            results=results,
+        )
+        path = tmp_path / f"run{number}.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        paths.append(str(path))
+    page = tmp_path / "performance.md"
+    page.write_text(f"# Performance\n{report.README_START}\n{report.README_END}\n", encoding="utf-8")
+    assert report.main([*paths, "--readme", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert "commit c0ffee1" in text and "commit c0ffee2" in text
+    assert "| ≤ 2× | 3.00× **FAIL** (1.0 → 1.0) | 1.80× pass (4.0 → 4.0) |" in text  # each run with its load
+    assert text.count("Run 1 in full") == 1 and text.count("Run 2 in full") == 1
