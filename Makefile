@@ -89,7 +89,7 @@ fix: install
 LOCKFLAGS ?=
 lock: $(VENV)/bin/pip-compile
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-	  --extra test --extra dev --no-emit-index-url --no-emit-find-links \
+	  --extra test --extra dev --extra bench --no-emit-index-url --no-emit-find-links \
 	  --output-file $(LOCK) $(LOCKFLAGS) pyproject.toml
 
 upgrade:
@@ -104,9 +104,18 @@ $(VENV)/bin/pip-compile:
 audit: install
 	$(PY) scripts/audit.py
 
-# QUICK=1: a small run of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs).
-bench: prepare
-	$(PY) -m benchmarks $(if $(QUICK),--quick)
+# The atlas beside a one-slider floor app, ratios as medians of pairs (docs/performance.md). QUICK=1: a small run
+# of the websocket, sweep and command-line parts (what tests/unit/test_benchmarks.py runs); ONLY="restart cli":
+# some parts (python -m benchmarks --only). The bench's own peers (folium, streamlit-folium) come from the `bench` extra, pinned in the lock like the rest
+# (so no network beyond `make install`'s); the runtime does not depend on them.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --no-index --no-build-isolation -e '.[bench]' \
+	  || { echo "$(LOCK) does not cover the bench extra: run make lock" >&2; exit 1; }
+	touch $@
+
+bench: prepare $(BENCH_STAMP)
+	$(PY) -m benchmarks $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 
 # docs/cli.md from the argparse parser (atlas_cli/reference.py); tests/unit/test_docs.py fails while it is stale.
 docs: install

@@ -1,7 +1,5 @@
 """``python -m atlas_cli``: the ``sid-atlas`` command without its entry-point script."""
 
-import sys
+from atlas_cli import run
 
-from atlas_cli import main
-
-sys.exit(main())
+run()

@@ -1,18 +1,26 @@
 """``python -m benchmarks`` (``make bench``): the dashboard beside Streamlit's floor, in one run.
 
 Measured side by side in one run, each figure with the load average before
-and after it (see :mod:`benchmarks.report` for the rows and targets):
+and after it and the run with its commit (see :mod:`benchmarks.report` for the
+rows and the targets of issue 23). The yardstick is the floor, a one-slider,
+one-text app (:mod:`benchmarks.floor_app`); the ten-widget trivial app stays
+as context. Every ratio is a median of pairs measured in turn:
 
-- a Stichtag change on a real server over the websocket, for the trivial
-  app (ten widgets: the floor), the map alone and the dashboard: server CPU,
-  latency and payload per change (:mod:`benchmarks.floor`); AppTest as a
-  second, in-process figure for the dashboard (:mod:`benchmarks.rerun`);
-- page open -> drawn in headless Chromium for the same three apps, and a
-  Stichtag change -> map and figures updated (:mod:`benchmarks.browser`);
-- two replicas behind nginx: bytes of a first and a returning visit, and the
-  load sweep (10 … 200 sessions, the knee); the same sweep against one
-  process (:mod:`benchmarks.sweep`);
-- whole-process command-line costs (:mod:`benchmarks.cli_cost`);
+- a Stichtag change on real servers over the websocket, floor, trivial app,
+  map alone and dashboard interleaved in one server lifetime: server CPU,
+  latency, payload raw and on the wire, elements per change
+  (:mod:`benchmarks.floor`); AppTest as a second, in-process figure for the
+  dashboard (:mod:`benchmarks.rerun`);
+- page open -> drawn and click -> restyled in headless Chromium, floor,
+  trivial app and dashboard taking turns; browser script time per change
+  (:mod:`benchmarks.browser`);
+- restart -> first page computed, floor and atlas alternately with fresh
+  servers (:mod:`benchmarks.restart`);
+- two replicas behind nginx: bytes of a first and a returning visit (raw and
+  on the wire), and the load sweep (10 … 600 sessions until p95 passes 1 s;
+  the knee); the same sweep against one process, with memory per session as a
+  slope (:mod:`benchmarks.sweep`);
+- whole-process command-line costs, in pairs (:mod:`benchmarks.cli_cost`);
 - the Deutschland scope: cold prepare, first session after it, geometry
   bytes, CPU per change (:mod:`benchmarks.germany_scope`);
 - separate hosts (network namespaces, root only; ``--only hosts``): how soon
@@ -21,7 +29,7 @@ and after it (see :mod:`benchmarks.report` for the rows and targets):
   (:mod:`benchmarks.hosts`).
 
 Writes ``artifacts/bench.json``; ``python -m benchmarks.report --readme
-README.md`` puts its table into the README. ``--quick`` (``make bench
+docs/performance.md`` puts its table into the performance page. ``--quick`` (``make bench
 QUICK=1``) runs a small version of the websocket, sweep and command-line
 parts only, for the test suite. Exit status 1 when a measurement failed (not
 when a target is missed: that is a result, not an error).
@@ -71,6 +79,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--cli-repeats", type=int, default=5, help="whole-process pairs per command (default 5)")
     parser.add_argument("--prepares", type=int, default=2, help="cold Germany prepares (default 2)")
     parser.add_argument(
+        "--restarts", type=int, default=3, help="fresh-server turns per app for restart -> first page (default 3)"
+    )
+    parser.add_argument(
         "--baseline",
         action="store_true",
         help="also measure the straightforward folium build over the websocket (slow)",
@@ -96,18 +107,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.json is None:
-        # A part run alone never replaces the full run's file, which the README table is made from.
+        # A part run alone never replaces the full run's file, which the performance page's table is made from.
         args.json = ARTIFACTS / ("bench.json" if args.only is None else f"bench-{'-'.join(args.only)}.json")
     if args.quick:
         args.batches, args.batch, args.counts, args.changes, args.think = 1, 2, [2], 1, 0.2
         args.cli_repeats, args.no_browser, args.no_nginx, args.no_germany, args.no_export = 1, True, True, True, True
         args.no_hosts = True
-        args.reruns = 0
+        args.reruns, args.restarts = 0, 0
     return args
 
 
 # The parts of a run, in the order they run; ``--only`` picks some of them.
-PARTS = ("websocket", "apptest", "browser", "nginx", "sweep", "cli", "press", "germany", "hosts")
+PARTS = ("websocket", "apptest", "browser", "restart", "nginx", "sweep", "cli", "press", "germany", "hosts")
 
 
 def wanted(args: argparse.Namespace, part: str) -> bool:
@@ -128,6 +139,7 @@ def wanted(args: argparse.Namespace, part: str) -> bool:
         "nginx": args.no_nginx,
         "germany": args.no_germany,
         "hosts": args.no_hosts,
+        "restart": not args.restarts,
     }
     return (args.only is None or part in args.only) and not skipped.get(part, False)
 
@@ -166,34 +178,35 @@ def main(argv=None) -> int:
 
     from benchmarks import floor
 
-    floor_apps = [apps.TRIVIAL, apps.MAP_ONLY, apps.OURS] + ([apps.BASELINE] if args.baseline else [])
+    floor_apps = [apps.FLOOR, apps.TRIVIAL, apps.MAP_ONLY, apps.OURS] + ([apps.BASELINE] if args.baseline else [])
     if args.quick:
-        floor_apps = [apps.TRIVIAL, apps.OURS]
-    if not wanted(args, "websocket"):
-        floor_apps = []
-    for app in floor_apps:
+        floor_apps = [apps.FLOOR, apps.OURS]
+    if wanted(args, "websocket"):
+        kinds = ("cpu", "latency", "payload_new", "wire_new", "elements", "payload_seen", "first_open")
 
-        def over_websocket(app=app):
-            got = floor.measure(app.script, logs / f"{app.name}-floor.log", batches=args.batches, batch=args.batch)
-            return {f"{kind}_{app.name}": series for kind, series in got.items()}
+        def over_websocket():
+            scripts = {app.name: app.script for app in floor_apps}
+            return floor.measure(scripts, logs, batches=args.batches, batch=args.batch)
 
         run.part(
-            f"{app.name}: Stichtag changes over the websocket",
-            tuple(f"{k}_{app.name}" for k in ("cpu", "latency", "payload_new", "payload_seen", "first_open")),
+            "Stichtag changes over the websocket, every app interleaved",
+            tuple(f"{k}_{app.name}" for app in floor_apps for k in kinds),
             over_websocket,
         )
-    if floor_apps:
         run.notes.append(
-            "cpu_*/latency_*/payload_*: one viewer on a fresh server moves the Stichtag to a day not shown before, "
-            "across four coverage periods in turn (so neither the browser's message cache nor the figures stay the "
-            f"same); {args.batches} batches of {args.batch} changes after 3 warm-up changes. CPU = the server "
-            "process's user+system time (/proc/<pid>/stat) per change; payload = websocket bytes after "
-            "decompression, the viewer reporting its cached message hashes and the slider's fragment like the browser."
+            "cpu_*/latency_*/payload_*/wire_*/elements_*: one server per app, all up at once; one viewer each "
+            "(the browser's protocol: first run with the address, the slider's change as a rerun of its fragment, "
+            "the message cache) moves the Stichtag to a day not shown before, across four coverage periods in turn; "
+            f"{args.batches} batches of {args.batch} changes per app after 3 warm-up changes, the apps taking turns "
+            "batch by batch (who goes first rotates), so ratios are medians of batch pairs. CPU = the server "
+            "process's user+system time (/proc/<pid>/stat) per change; payload raw = websocket messages after "
+            "decompression, on the wire = bytes read from the socket (compressed frames); elements = delta "
+            "messages per change."
         )
     if args.baseline:
         run.notes.append(
-            "*_baseline: the straightforward build (benchmarks/baseline_app.py, folium); its payload "
-            "per change is its geometry, resent on every rerun."
+            "*_baseline: the straightforward build (benchmarks/baseline_app.py, folium, from the bench extra); its "
+            "payload per change is its geometry, resent on every rerun."
         )
 
     if wanted(args, "apptest"):
@@ -211,18 +224,41 @@ def main(argv=None) -> int:
         )
 
     if wanted(args, "browser"):
-        for app in (apps.TRIVIAL, apps.MAP_ONLY, apps.OURS):
-            run.part(f"{app.name}: Chromium", (f"open_{app.name}",), functools.partial(browser_part, app, args, logs))
+        browser_apps = (apps.FLOOR, apps.TRIVIAL, apps.OURS)
+        run.part(
+            "Chromium, every app interleaved",
+            tuple(f"{k}_{app.name}" for app in browser_apps for k in ("open", "change", "script", "frames")),
+            lambda: browser_part(browser_apps, args, logs),
+        )
         run.notes.append(
-            "open_*: fresh browser context (empty HTTP cache), page open -> the app's map reports all 396 "
-            "Gemeinden drawn (trivial app: its figure shows); first open discarded. change_ours: keyboard on "
-            "the Stichtag slider -> map restyled and figures changed."
+            "open_*/change_*/script_*: one server per app as `sid-atlas serve` serves (benchmarks/served_app.py), all "
+            "up at once; the apps' page opens take turns (A B C, B C A …), so open_i of two apps form a pair. Fresh "
+            "browser context (empty HTTP cache), page open -> the app's map reports all 396 Gemeinden drawn (floor "
+            "and trivial app: their figure shows); first open discarded. change_*: keyboard on the Stichtag slider "
+            "-> map restyled and figures changed; script_*: Chromium's ScriptDuration (CDP Performance) from the "
+            "key press until the socket was quiet for 0.75 s, for the change to a day not shown before."
+        )
+
+    if wanted(args, "restart"):
+        from benchmarks import restart
+
+        run.part(
+            "restart -> first page",
+            ("restart_floor", "restart_ours", "first_visit_ours", "second_visit_ours"),
+            lambda: restart.measure({"floor": apps.FLOOR.script, "ours": apps.SERVED}, logs, rounds=args.restarts),
+        )
+        run.notes.append(
+            "restart_*: a fresh server process, its health polled every 0.25 s; when it says ok a first viewer opens "
+            "the page, then a second; restart = process start -> the first viewer's page run finished. The atlas as "
+            "`sid-atlas serve` runs it (its health warms the first page), the floor as a bare `streamlit run`; "
+            f"{args.restarts} turns of each, alternately with fresh servers (after one unmeasured turn each), "
+            "ratios pair by pair."
         )
 
     if wanted(args, "nginx"):
         run.part(
             "two replicas behind nginx",
-            ("cold_open_bytes", "warm_open_bytes", "warm_open_ws", "knee_two"),
+            ("cold_open_bytes", "cold_open_raw", "warm_open_bytes", "warm_open_ws", "knee_two"),
             lambda: nginx_part(args, logs, run),
         )
     from benchmarks import sweep
@@ -306,33 +342,52 @@ def main(argv=None) -> int:
 
     with atomic_write(args.json, "w") as handle:
         handle.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {args.json} ({doc['elapsed_s']:.0f} s); README table: python -m benchmarks.report --readme README.md")
+    print(
+        f"wrote {args.json} ({doc['elapsed_s']:.0f} s); table: python -m benchmarks.report --readme docs/performance.md"
+    )
     errors = [(key, s.error) for key, s in run.results.items() if s.error]
     for key, error in errors:
         print(f"error: {key}: {error}", file=sys.stderr)
     return 1 if errors else 0
 
 
-def browser_part(app: apps.App, args, logs: Path) -> dict[str, Series]:
+def browser_part(browser_apps, args, logs: Path) -> dict[str, Series]:
+    import contextlib
+
     from playwright.sync_api import sync_playwright
 
     from benchmarks import browser, server
 
     # Every app behind sid-atlas serve's routes (the page's data files come from one of them): benchmarks/served_app.py.
-    served = server.streamlit_process(
-        server.REPO / "benchmarks" / "served_app.py",
-        logs / f"{app.name}-browser.log",
-        env={"SID_BENCH_SCRIPT": str(app.script)},
-    )
-    with served as (base, _), sync_playwright() as pw:
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for app in browser_apps:
+            served = server.streamlit_process(
+                server.REPO / "benchmarks" / "served_app.py",
+                logs / f"{app.name}-browser.log",
+                env={"SID_BENCH_SCRIPT": str(app.script)},
+            )
+            base, _ = stack.enter_context(served)
+            servers[app.name] = (base, app)
+        pw = stack.enter_context(sync_playwright())
         chromium = pw.chromium.launch(executable_path=browser.CHROMIUM, args=browser.CHROMIUM_ARGS)
         try:
-            result = browser.measure(chromium, base, app, opens=args.opens)
+            results = browser.measure_interleaved(chromium, servers, opens=args.opens)
         finally:
             chromium.close()
-    out = {f"open_{app.name}": result.page_open}
-    if app is apps.OURS:
-        out.update(change_ours=result.change, geometry_raw=result.geometry_raw, geometry_gzip=result.geometry_gzip)
+    out: dict[str, Series] = {}
+    for name, result in results.items():
+        out.update(
+            {
+                f"open_{name}": result.page_open,
+                f"change_{name}": result.change,
+                f"script_{name}": result.script,
+                f"frames_{name}": result.frames,
+            }
+        )
+    ours = results.get(apps.OURS.name)
+    if ours is not None:
+        out.update(geometry_raw=ours.geometry_raw, geometry_gzip=ours.geometry_gzip)
     return out
 
 
@@ -357,25 +412,31 @@ def nginx_part(args, logs: Path, run: Run) -> dict[str, Series]:
                         cold, warm = browser.open_bytes(chromium, proxy, apps.OURS)
                     finally:
                         chromium.close()
-                print(f"  visit bytes (HTTP + websocket): first {cold[0]} + {cold[1]}, returning {warm[0]} + {warm[1]}")
+                print(
+                    f"  visit bytes on the wire (HTTP + websocket): first {cold.http_wire} + {cold.ws_wire}, "
+                    f"returning {warm.http_wire} + {warm.ws_wire}; raw first {cold.http_raw} + {cold.ws_raw}"
+                )
                 out.update(
-                    cold_open_bytes=Series([float(sum(cold))]),
-                    warm_open_bytes=Series([float(sum(warm))]),
-                    warm_open_ws=Series([float(warm[1])]),
+                    cold_open_bytes=Series([float(cold.wire)]),
+                    cold_open_raw=Series([float(cold.raw)]),
+                    warm_open_bytes=Series([float(warm.wire)]),
+                    warm_open_ws=Series([float(warm.ws_wire)]),
                 )
             except Exception as exc:  # the sweep below still runs
                 traceback.print_exc()
                 reason = f"{type(exc).__name__}: {exc}"
                 out.update(
                     cold_open_bytes=Series(error=reason),
+                    cold_open_raw=Series(error=reason),
                     warm_open_bytes=Series(error=reason),
                     warm_open_ws=Series(error=reason),
                 )
             run.notes.append(
-                "cold/warm_open_bytes: the dashboard as `sid-atlas serve` runs it (dashboard/serve.py), two replicas "
+                "cold/warm_open_*: the dashboard as `sid-atlas serve` runs it (dashboard/serve.py), two replicas "
                 "through nginx (deploy/nginx.conf.template), a first visit in a fresh browser context, then a new "
-                "tab in the same context; HTTP as transferred (encoded body + headers), websocket as payload "
-                "(after decompression; warm_open_ws is that part)."
+                "tab in the same context; HTTP and websocket counted alike: on the wire = HTTP as transferred "
+                "(encoded body + headers) plus the websocket's messages as permessage-deflate sends them (computed "
+                "from the decompressed messages Chromium reports); raw = decoded bodies plus decompressed messages."
             )
         steps = sweep.run(
             proxy, None, counts=args.counts, changes=args.changes, think_s=args.think, ramp_s=sessions.RAMP_S
@@ -400,8 +461,10 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
     run.sweeps["one process"] = [vars(s) for s in steps]
     run.notes.extend(filter(None, [sweep.knee_note("knee_one", steps)]))
     out = {"knee_one": Series([float(sweep.knee(steps))])}
-    passing = [s.memory_per_session for s in steps if s.passed and s.memory_per_session is not None]
-    out["load_memory"] = Series([passing[-1]]) if passing else Series(error="no passing session count")
+    per_session = sweep.memory_per_session(steps)
+    out["load_memory"] = (
+        Series([per_session]) if per_session is not None else Series(error="fewer than two session counts measured")
+    )
     return out
 
 

@@ -1,4 +1,4 @@
-"""The two builds under comparison and how the harness sees each one's map.
+"""The apps under comparison (floor, trivial app, map alone, atlas) and how the harness sees each one's map.
 
 Each app is opened at the same view (NRW, Gemeinde level) on the day before
 Detmold's accession and moved to the day itself: 70 Gemeinden change state,
@@ -56,7 +56,7 @@ class App:
         return self.script.is_file()
 
 
-# The trivial app has no map: it is "drawn" once its figure shows, and its
+# The floor and trivial apps have no map: one is "drawn" once its figure shows, and its
 # signature is that figure (the day), so a change is seen the same way.
 TRIVIAL_STATE_JS = """() => {
   const m = document.querySelector('[data-testid="stMetricValue"]');
@@ -68,6 +68,9 @@ BASELINE = App("baseline", REPO / "benchmarks" / "baseline_app.py", "streamlit_f
 OURS = App("ours", REPO / "dashboard" / "app.py", "", OURS_STATE_JS)
 # What `sid-atlas serve` runs: the same pages with dashboard.webserver's routes (cache headers, CSP).
 SERVED = REPO / "dashboard" / "serve.py"
+# The floor of issue 23 (one slider, one text) and, as context, the ten-widget app; neither has a map: each is
+# "drawn" once its figure shows, and its signature is that figure (the day).
+FLOOR = App("floor", REPO / "benchmarks" / "floor_app.py", "", TRIVIAL_STATE_JS, expected_drawn=1)
 TRIVIAL = App("trivial", REPO / "benchmarks" / "trivial_app.py", "", TRIVIAL_STATE_JS, expected_drawn=1)
 MAP_ONLY = App("map", REPO / "benchmarks" / "map_app.py", "", OURS_STATE_JS, figures=False)
 

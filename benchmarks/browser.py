@@ -43,6 +43,8 @@ class BrowserResult:
     ws_open: Series = field(default_factory=Series)
     ws_change: Series = field(default_factory=Series)
     ws_change_gzip: Series = field(default_factory=Series)
+    script: Series = field(default_factory=Series)  # ms of JavaScript per change to a new day (CDP ScriptDuration)
+    frames: Series = field(default_factory=Series)  # websocket messages per change to a new day
     geometry_raw: Series = field(default_factory=Series)
     geometry_gzip: Series = field(default_factory=Series)
     geometry_urls: list[str] = field(default_factory=list)
@@ -65,6 +67,12 @@ class WsRecorder:
 
     def since(self, start: float) -> bytes:
         return b"".join(data for t, data in self.frames if t >= start)
+
+    def count_since(self, start: float) -> int:
+        return sum(1 for t, _ in self.frames if t >= start)
+
+    def messages_since(self, start: float) -> list[bytes]:
+        return [data for t, data in self.frames if t >= start]
 
     def largest_since(self, start: float, count: int = 4, minimum: int = 10_000) -> list[str]:
         """The biggest frames since ``start``, each with a few words from its start.
@@ -163,87 +171,109 @@ def new_context(browser, *, refuse_external: bool = True):
     return context, external
 
 
+def script_seconds(cdp) -> float:
+    """Seconds of JavaScript the page has run so far (Chromium's ``ScriptDuration``, CDP ``Performance``)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "ScriptDuration")
+
+
 def measure(browser, base: str, app: App, *, opens: int, log=print) -> BrowserResult:
-    """Open ``app`` ``opens`` + 1 times (the first is a discarded warm-up), change the date twice each.
+    """Open ``app`` ``opens`` + 1 times (the first is a discarded warm-up), change the date twice each."""
+    return measure_interleaved(browser, {app.name: (base, app)}, opens=opens, log=log)[app.name]
+
+
+def measure_interleaved(browser, servers: dict[str, tuple[str, App]], *, opens: int, log=print) -> dict:
+    """Every app's opens in turn (A B A B …, who goes first rotating), so sample ``i`` of two apps form a pair.
 
     Parameters
     ----------
     browser
         A launched Playwright Chromium.
-    base : str
-        The app server's base URL.
-    app : App
-        Which app, and how to read its map state.
+    servers : dict
+        App name -> (its running server's base URL, the app).
     opens : int
-        Measured page opens; every open also yields two Stichtag changes.
+        Measured page opens per app; every open also yields two Stichtag changes.
     """
-    result = BrowserResult()
+    from benchmarks.floor import rotated
+
+    results = {name: BrowserResult() for name in servers}
     for rep in range(opens + 1):
-        warmup = rep == 0
-        context, refused = new_context(browser)
-        try:
-            page = context.new_page()
-            ws = WsRecorder()
-            ws.attach(page)
-            responses = []
-            page.on("response", lambda r: responses.append(r) if r.request.resource_type in ("fetch", "xhr") else None)
-            start = time.perf_counter()
-            page.goto(app.url(base, DAY_BEFORE), wait_until="commit")
-            drawn_at = wait_until(
-                page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn, OPEN_TIMEOUT_S
+        for name in rotated(list(servers), rep):
+            base, app = servers[name]
+            _one_open(browser, base, app, results[name], rep, log)
+    return results
+
+
+def _one_open(browser, base: str, app: App, result: BrowserResult, rep: int, log) -> None:
+    warmup = rep == 0
+    context, refused = new_context(browser)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        ws = WsRecorder()
+        ws.attach(page)
+        responses = []
+        page.on("response", lambda r: responses.append(r) if r.request.resource_type in ("fetch", "xhr") else None)
+        start = time.perf_counter()
+        page.goto(app.url(base, DAY_BEFORE), wait_until="commit")
+        drawn_at = wait_until(
+            page, lambda: (map_state(page, app) or {}).get("drawn", 0) >= app.expected_drawn, OPEN_TIMEOUT_S
+        )
+        if drawn_at is None:
+            raise RuntimeError(
+                f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s (state {map_state(page, app)})"
             )
-            if drawn_at is None:
-                raise RuntimeError(
-                    f"{app.name}: map not drawn within {OPEN_TIMEOUT_S:.0f} s (state {map_state(page, app)})"
+        if not warmup:
+            result.page_open.samples.append((drawn_at - start) * 1000)
+        # Figures may still be arriving: wait for them and for a quiet socket.
+        if app.figures:
+            wait_until(page, lambda: figures(page) != "", 10)
+        ws.wait_quiet(page)
+        if rep == 1:
+            result.ws_open.samples.append(len(ws.since(start)))
+            geo = [(r.url, r.body()) for r in responses if r.ok and _is_geometry(r)]
+            result.geometry_urls = [url for url, _ in geo]
+            result.geometry_raw.samples.append(sum(len(body) for _, body in geo))
+            result.geometry_gzip.samples.append(sum(len(gzip.compress(body, 6)) for _, body in geo))
+        for old, new in ((DAY_BEFORE, DAY_AFTER), (DAY_AFTER, DAY_BEFORE)):
+            before_map, before_figs = map_state(page, app), figures(page)
+
+            def updated():
+                state = map_state(page, app)
+                return (
+                    state is not None
+                    and state["drawn"] >= app.expected_drawn
+                    and state["signature"] != before_map["signature"]
+                    and (not app.figures or figures(page) not in ("", before_figs))
                 )
-            if not warmup:
-                result.page_open.samples.append((drawn_at - start) * 1000)
-            # Figures may still be arriving: wait for them and for a quiet socket.
-            if app.figures:
-                wait_until(page, lambda: figures(page) != "", 10)
+
+            script_before = script_seconds(cdp)
+            begin = set_date(page, old, new)
+            done = wait_until(page, updated, CHANGE_TIMEOUT_S)
+            if done is None:
+                raise RuntimeError(
+                    f"{app.name}: map/figures not updated {old} -> {new} within {CHANGE_TIMEOUT_S:.0f} s"
+                )
             ws.wait_quiet(page)
-            if rep == 1:
-                result.ws_open.samples.append(len(ws.since(start)))
-                geo = [(r.url, r.body()) for r in responses if r.ok and _is_geometry(r)]
-                result.geometry_urls = [url for url, _ in geo]
-                result.geometry_raw.samples.append(sum(len(body) for _, body in geo))
-                result.geometry_gzip.samples.append(sum(len(gzip.compress(body, 6)) for _, body in geo))
-            for old, new in ((DAY_BEFORE, DAY_AFTER), (DAY_AFTER, DAY_BEFORE)):
-                before_map, before_figs = map_state(page, app), figures(page)
-
-                def updated():
-                    state = map_state(page, app)
-                    return (
-                        state is not None
-                        and state["drawn"] >= app.expected_drawn
-                        and state["signature"] != before_map["signature"]
-                        and (not app.figures or figures(page) not in ("", before_figs))
-                    )
-
-                begin = set_date(page, old, new)
-                done = wait_until(page, updated, CHANGE_TIMEOUT_S)
-                if done is None:
-                    raise RuntimeError(
-                        f"{app.name}: map/figures not updated {old} -> {new} within {CHANGE_TIMEOUT_S:.0f} s"
-                    )
-                ws.wait_quiet(page)
-                if not warmup:
-                    result.change.samples.append((done - begin) * 1000)
-                if not warmup and old == DAY_BEFORE:
-                    # Bytes only for the change to a day this page has not shown yet:
-                    # going back is answered from Streamlit's message cache (the
-                    # browser already holds those bytes), which says nothing of a new date.
-                    payload = ws.since(begin)
-                    if not result.largest_change_frames:
-                        result.largest_change_frames = ws.largest_since(begin)
-                    result.ws_change.samples.append(len(payload))
-                    result.ws_change_gzip.samples.append(len(gzip.compress(payload, 6)))
-            log(f"  {app.name} open {rep}{' (warm-up)' if warmup else ''}: {(drawn_at - start) * 1000:.0f} ms")
-        finally:
-            context.close()
-        if refused:
-            result.external.setdefault("refused", []).extend(refused)
-    return result
+            if not warmup:
+                result.change.samples.append((done - begin) * 1000)
+            if not warmup and old == DAY_BEFORE:
+                # Bytes and script time only for the change to a day this page has not shown yet:
+                # going back is answered from Streamlit's message cache (the
+                # browser already holds those bytes), which says nothing of a new date.
+                result.script.samples.append((script_seconds(cdp) - script_before) * 1000)
+                payload = ws.since(begin)
+                result.frames.samples.append(float(ws.count_since(begin)))
+                if not result.largest_change_frames:
+                    result.largest_change_frames = ws.largest_since(begin)
+                result.ws_change.samples.append(len(payload))
+                result.ws_change_gzip.samples.append(len(gzip.compress(payload, 6)))
+        log(f"  {app.name} open {rep}{' (warm-up)' if warmup else ''}: {(drawn_at - start) * 1000:.0f} ms")
+    finally:
+        context.close()
+    if refused:
+        result.external.setdefault("refused", []).extend(refused)
 
 
 def _is_geometry(response) -> bool:
@@ -255,16 +285,37 @@ def _is_geometry(response) -> bool:
     return b'"FeatureCollection"' in head or b'"Topology"' in head
 
 
-def open_bytes(browser, base: str, app: App, log=print) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Bytes a visitor receives to see ``app``'s map, (HTTP, websocket): a first visit, then a second one.
+@dataclass(frozen=True)
+class VisitBytes:
+    """What one visit received: HTTP and websocket, each raw and on the wire."""
 
-    HTTP counts as received from the network: Chromium's own ``encodedDataLength``
-    per finished request (headers and body as transferred, so compression
-    shows, and a response from the HTTP cache counts 0). Websocket messages
-    count as payload. The second visit is a new tab in the same context, so the
-    HTTP cache of the first applies, as for a returning reader. The two parts are
-    kept apart because only HTTP can be cached: the websocket carries the page
-    itself, which a new session always receives.
+    http_wire: int  # as transferred: encoded bodies and headers (encodedDataLength); 0 for the HTTP cache
+    http_raw: int  # bodies as decoded (dataLength)
+    ws_wire: int  # the websocket's messages as permessage-deflate sends them (report.permessage_deflate_size)
+    ws_raw: int  # the websocket's messages, decompressed
+
+    @property
+    def wire(self) -> int:
+        return self.http_wire + self.ws_wire
+
+    @property
+    def raw(self) -> int:
+        return self.http_raw + self.ws_raw
+
+
+def open_bytes(browser, base: str, app: App, log=print) -> tuple[VisitBytes, VisitBytes]:
+    """Bytes a visitor receives to see ``app``'s map: a first visit, then a second one.
+
+    Counted the same way for HTTP and the websocket, twice: raw (bodies decoded,
+    messages decompressed) and on the wire (HTTP as Chromium's own
+    ``encodedDataLength`` per finished request, headers included, a response
+    from the HTTP cache counting 0; the websocket's messages as
+    permessage-deflate sends them, :func:`benchmarks.report.permessage_deflate_size`,
+    since the browser hands out only decompressed messages). The second visit
+    is a new tab in the same context, so the HTTP cache of the first applies,
+    as for a returning reader. HTTP and websocket are also kept apart because
+    only HTTP can be cached: the websocket carries the page itself, which a new
+    session always receives.
     """
     context, _ = new_context(browser, refuse_external=False)
     try:
@@ -274,17 +325,26 @@ def open_bytes(browser, base: str, app: App, log=print) -> tuple[tuple[int, int]
         context.close()
 
 
-def _one_visit(context, base: str, app: App) -> tuple[int, int]:
+def _one_visit(context, base: str, app: App) -> VisitBytes:
+    from benchmarks.report import permessage_deflate_size
+
     page = context.new_page()
     try:
         ws = WsRecorder()
         ws.attach(page)
         received: dict[str, float] = {}
+        decoded: dict[str, float] = {}
         cached: set[str] = set()
         cdp = context.new_cdp_session(page)
         cdp.on(
             "Network.loadingFinished",
             lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]),
+        )
+        cdp.on(
+            "Network.dataReceived",
+            lambda event: decoded.__setitem__(
+                event["requestId"], decoded.get(event["requestId"], 0) + event["dataLength"]
+            ),
         )
         # A response from the HTTP cache may still report its size: it was not transferred.
         cdp.on("Network.requestServedFromCache", lambda event: cached.add(event["requestId"]))
@@ -306,6 +366,12 @@ def _one_visit(context, base: str, app: App) -> tuple[int, int]:
         page.wait_for_load_state("networkidle")
         ws.wait_quiet(page)
         cdp.detach()
-        return int(sum(n for rid, n in received.items() if rid not in cached)), len(ws.since(start))
+        messages = ws.messages_since(start)
+        return VisitBytes(
+            http_wire=int(sum(n for rid, n in received.items() if rid not in cached)),
+            http_raw=int(sum(n for rid, n in decoded.items() if rid not in cached)),
+            ws_wire=permessage_deflate_size(messages),
+            ws_raw=sum(map(len, messages)),
+        )
     finally:
         page.close()

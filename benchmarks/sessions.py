@@ -127,8 +127,10 @@ class Run:
     figure_ms: float | None  # first st.metric of the run arrived
     figure: str | None  # its value, e.g. "326 von 396 (82,3 %)"
     title: str | None  # the first heading, i.e. the page title
-    payload: int = 0  # websocket payload bytes received for this run (after decompression)
+    payload: int = 0  # websocket payload bytes received for this run (after decompression): "raw"
     cache_refs: int = 0  # elements the server sent as a reference to the viewer's cache
+    wire: int = 0  # bytes read from the socket for this run (compressed frames and their headers): "on the wire"
+    elements: int = 0  # delta messages (elements and blocks) the run sent: what the browser redraws
 
 
 class MessageCache:
@@ -238,6 +240,7 @@ class Viewer:
         self.texts: list[str] = []  # its markdown and captions
         self.data_urls: set[str] = set()  # the data files its components were given (dashboard/datafiles.py)
         self.cache = MessageCache()
+        self.wire_bytes = 0  # read from the socket so far, as the kernel handed them over
 
     async def _connect(self, resume: str | None = None) -> None:
         import websockets
@@ -254,6 +257,14 @@ class Viewer:
             local_addr=(self.source, 0) if self.source else source_address(self.ws_url, self.viewer),
             additional_headers={"Cookie": f"sid_replica={self.cookie}"} if self.cookie else None,
         )
+        # Bytes on the wire: count what the transport hands the protocol, before websockets decompresses it.
+        received = self.ws.data_received
+
+        def counting(data: bytes) -> None:
+            self.wire_bytes += len(data)
+            received(data)
+
+        self.ws.data_received = counting
 
     async def open(self, day: dt.date | None = None, query: str | None = None) -> Run:
         """Connect and run the page as a visit to ``/?date=<day>`` (or ``/?<query>``) would."""
@@ -302,10 +313,11 @@ class Viewer:
             widget.double_array_value.data.append(slider_micros(day))
             request.rerun_script.fragment_id = self.slider_fragment
         started = time.perf_counter()
+        wire_before = self.wire_bytes
         await self.ws.send(request.SerializeToString())
         figure_ms = figure = title = None
         self.alerts, self.texts = [], []
-        payload = refs = 0
+        payload = refs = elements = 0
         async with asyncio.timeout(RUN_TIMEOUT_S):
             while True:
                 raw = await self.ws.recv()
@@ -332,7 +344,11 @@ class Viewer:
                     ):
                         raise RuntimeError(f"script finished with status {msg.script_finished}")
                     self.cache.finish_run()
-                    return Run((time.perf_counter() - started) * 1000, figure_ms, figure, title, payload, refs)
+                    took = (time.perf_counter() - started) * 1000
+                    wire = self.wire_bytes - wire_before
+                    return Run(took, figure_ms, figure, title, payload, refs, wire, elements)
+                if kind == "delta":
+                    elements += 1
                 if kind == "page_info_changed":
                     # The app rewrites the URL; the browser sends the new one with the next rerun.
                     self.query = msg.page_info_changed.query_string

@@ -38,8 +38,8 @@ The wire (:class:`Wire`, :func:`run`)
 Everything else
     Security headers on every response (:func:`security_headers`; framing
     only for the embed view, :func:`frame_policy`), ``/_stcore/metrics``
-    from the loopback only, ``/_stcore/health`` ``ok`` only while the
-    coverage model loads, the page shell and Streamlit's words in the page's
+    from the loopback only, ``/_stcore/health`` ``ok`` only once the
+    coverage model is loaded and the first page's work done (:func:`warm_first_page`), the page shell and Streamlit's words in the page's
     language (:mod:`dashboard.chrome`), the page's data files (map geometry,
     tooltips, charts) content-addressed under ``/_sid/daten/``
     (:mod:`dashboard.datafiles`), and session ids removed from every log line.
@@ -348,24 +348,120 @@ def frame_policy(rel: str, query: str) -> bool:
 
 
 # -- health ----------------------------------------------------------------------------------------------
-class CoverageHealth:
-    """``ok`` while the coverage model (the one the atlas shows) is loaded; loads it in a thread, never twice.
+def warm_first_page() -> None:
+    """The first page run's own work, done before any visitor comes: the page's imports, the default view's data.
 
-    It loads it as the atlas does (:func:`dashboard.caches.follow`), so a
-    replica warms the generation its first visitor is served from.
+    A restarted replica's first visitor would otherwise pay them (issue 23: 1.4 s
+    after health said ok). What is computed here lands in the same per-generation
+    caches (:func:`dashboard.caches.remember`) and data files the page reads, for
+    the view an address without parameters opens.
+    """
+    import datetime as dt
+
+    from dashboard import atlas, mapview, navigation  # noqa: F401 -- the page's imports, paid here
+    from loaders import store
+    from loaders.viewstate import ViewState
+    from viewmodel import tips
+
+    today = dt.date.today()
+    view, _ = ViewState.from_params({}, today=today)
+    level, region, lang = view.level, view.region, view.lang
+    atlas.view_model(view)
+    table = tips.fixed_table(store.load_coverage(), level, region, lang)
+    mapview.geometry_url(level, region)
+    mapview.tips_url(table, mapview.tips_stem(level, region, lang))
+    mapview.bezirk_labels()
+    atlas.stops(view.evidence)
+    atlas.jump_items(lang)
+    atlas.member_count(view.date, view.evidence, region)
+    atlas.coverage_chart(view.evidence, region, today, lang)
+    atlas.timeline_rows(view.evidence, region, today, lang)
+    atlas.sizes_chart(today, lang)
+    atlas.member_table(view)
+    atlas.undated_table(region, lang)
+
+
+async def visit_self(server: tuple[str, int], timeout: float = 120.0) -> None:
+    """One page run over the server's own websocket, as a first visitor's browser asks for it.
+
+    What :func:`warm_first_page` cannot reach is Streamlit's own first run of a
+    script in a process (its lazy imports, the script's compilation, the first
+    session): about 0.6 s for even a one-slider app, which the first visitor
+    would otherwise pay. The run is a plain visit to ``/`` from the loopback,
+    through the same checks as any other (own origin, counted per address).
+    """
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    host, port = server
+    netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    request = BackMsg()
+    request.rerun_script.query_string = ""
+    async with (
+        asyncio.timeout(timeout),
+        websockets.connect(
+            f"ws://{netloc}{_base()}/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=f"http://{netloc}",
+            max_size=None,
+        ) as socket,
+    ):
+        await socket.send(request.SerializeToString())
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await socket.recv())
+            if message.WhichOneof("type") == "script_finished":
+                return
+
+
+class CoverageHealth:
+    """``ok`` while the coverage model (the one the atlas shows) is loaded and the first page warm.
+
+    It loads the model as the atlas does (:func:`dashboard.caches.follow`), so a
+    replica warms the generation its first visitor is served from, and then
+    does the first page run's own work once per generation
+    (:func:`warm_first_page`) and one real page run over its own websocket
+    (:func:`visit_self`), so no visitor pays the start.
     """
 
     TIMEOUT = 1.5
 
     def __init__(self):
         self._task: asyncio.Future | None = None
+        self._warmed: int | None = None
+        self._visited: int | None = None
 
-    async def check(self) -> tuple[int, str]:
-        """The health answer: status code and body."""
+    def _follow_and_warm(self) -> int:
         from dashboard import caches
 
+        generation = caches.follow()
+        if generation != self._warmed:
+            started = time.perf_counter()
+            try:
+                warm_first_page()
+                LOG.info("first page warm (generation %s, %.1f s)", generation, time.perf_counter() - started)
+            except Exception:  # noqa: BLE001 -- a warm-up is an optimisation: the page itself shows what fails
+                LOG.exception("first page warm-up failed")
+            self._warmed = generation
+        return generation
+
+    async def _prepare(self, server) -> int:
+        generation = await asyncio.to_thread(self._follow_and_warm)
+        if generation != self._visited and isinstance(server, tuple | list) and len(server) == 2 and server[1]:
+            started = time.perf_counter()
+            try:
+                await visit_self((str(server[0]), int(server[1])))
+                LOG.info("first page run done (%.1f s)", time.perf_counter() - started)
+            except Exception:  # noqa: BLE001 -- as the warm-up: the first visitor then pays it, nothing worse
+                LOG.warning("first page run before health failed", exc_info=True)
+            self._visited = generation
+        return generation
+
+    async def check(self, server=None) -> tuple[int, str]:
+        """``server``: the ASGI scope's (host, port) the probe came in on; the first page run goes there."""
         if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(asyncio.to_thread(caches.follow))
+            self._task = asyncio.ensure_future(self._prepare(server))
         try:
             await asyncio.wait_for(asyncio.shield(self._task), self.TIMEOUT)
         except TimeoutError:
@@ -817,7 +913,9 @@ class Guard:
             await _plain(send, 403, "forbidden")
         elif rel == "/_stcore/health" and method in ("GET", "HEAD"):
             # Streamlit's own endpoint still answers: it sets the XSRF cookie that uploads need.
-            await self.app(scope, receive, _answering(send, *await self.health.check(), head=method == "HEAD"))
+            await self.app(
+                scope, receive, _answering(send, *await self.health.check(scope.get("server")), head=method == "HEAD")
+            )
         elif rel.startswith("/_stcore/upload_file/") and method in ("PUT", "DELETE"):
             await self._upload(scope, rel, receive, send)
         elif method in ("GET", "HEAD") and rel in self.shell_files:

@@ -497,9 +497,10 @@ TEXTS = {
     # press export
     "export": ("Export für die Presse", "Press export"),
     "export_intro": (
-        "Karte, Animation und Daten genau dieser Ansicht – dieselben Dateien wie mit "
-        "`sid-atlas export`. Jede Datei wird erst beim Klick erzeugt.",
-        "Map, animation and data of exactly this view – the same files as `sid-atlas export`. "
+        # No inline code: it alone would make the page load a monospace web font (issue 23).
+        "Karte, Animation und Daten genau dieser Ansicht – dieselben Dateien wie mit dem Befehl "
+        "„sid-atlas export“. Jede Datei wird erst beim Klick erzeugt.",
+        "Map, animation and data of exactly this view – the same files as the command “sid-atlas export”. "
         "Each file is made when you click.",
     ),
     "export_open": ("Dateien für diese Ansicht anbieten", "Offer files for this view"),

@@ -3,7 +3,8 @@
 The health route only says the server accepts connections; the second half
 shows that right after start a real websocket session also gets the whole
 page, title and figures included, i.e. the coverage data loaded (docs/operations.md,
-"Health and metrics").
+"Health and metrics"). As ``sid-atlas serve`` runs it, health says ``ok``
+only once the first page's work is done, so no visitor pays the start.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from benchmarks.apps import SERVED
 from benchmarks.server import streamlit_process
 from benchmarks.sessions import Viewer, run_sync
 from tests.helpers import APP
@@ -37,3 +39,15 @@ def test_health_says_ok_and_the_first_session_gets_the_page(tmp_path):
         run = run_sync(first_visit(base))
     assert run.title == t("title", "de")
     assert run.figure == "396 von 396 (100,0 %)"  # all NRW Gemeinden once Detmold joined
+
+
+def test_served_health_says_ok_only_after_the_first_page_is_warm(tmp_path):
+    log = tmp_path / "server.log"
+    with streamlit_process(SERVED, log) as (base, _):
+        # streamlit_process returned once health said ok: the warm-up has run by then, and said so.
+        assert "first page warm (generation" in log.read_text(encoding="utf-8")
+        assert "first page run done" in log.read_text(encoding="utf-8")  # Streamlit's own first run, paid too
+        assert "failed" not in log.read_text(encoding="utf-8")
+        run = run_sync(first_visit(base))
+    assert run.title == t("title", "de")
+    assert run.figure == "396 von 396 (100,0 %)"
