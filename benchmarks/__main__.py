@@ -38,7 +38,6 @@ when a target is missed: that is a result, not an error).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import sys

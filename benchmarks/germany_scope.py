@@ -77,5 +77,5 @@ def measure(*, prepares: int, batches: int, batch: int, log_dir: Path, log=print
         "de_geometry_raw": Series([float(len(raw))]),
         "de_geometry_gzip": Series([float(len(gzip.compress(raw, 6)))]),
     }
-    out["de_cpu"] = floor.measure(SCRIPT, log_dir / "germany-changes.log", batches=batches, batch=batch, log=log)["cpu"]
+    out["de_cpu"] = floor.measure({"de": SCRIPT}, log_dir, batches=batches, batch=batch, log=log)["cpu_de"]
     return out

@@ -61,8 +61,8 @@ def measure(apps: dict[str, Path], log_dir: Path, *, rounds: int, log=print) -> 
                 into.append(value)
             log(f"  {name}: start -> first page {total:.0f} ms (first run {first:.0f} ms, second {second:.0f} ms)")
     out: dict[str, Series] = {}
-    for name, (total, first, second) in got.items():
-        out[f"restart_{name}"] = Series(total)
-        out[f"first_visit_{name}"] = Series(first)
-        out[f"second_visit_{name}"] = Series(second)
+    for name, (totals, firsts, seconds) in got.items():
+        out[f"restart_{name}"] = Series(totals)
+        out[f"first_visit_{name}"] = Series(firsts)
+        out[f"second_visit_{name}"] = Series(seconds)
     return out

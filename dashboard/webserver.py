@@ -359,15 +359,15 @@ def warm_first_page() -> None:
     import datetime as dt
 
     from dashboard import atlas, mapview, navigation  # noqa: F401 -- the page's imports, paid here
-    from loaders import store
     from loaders.viewstate import ViewState
+    from register import atlasdata
     from viewmodel import tips
 
     today = dt.date.today()
     view, _ = ViewState.from_params({}, today=today)
     level, region, lang = view.level, view.region, view.lang
     atlas.view_model(view)
-    table = tips.fixed_table(store.load_coverage(), level, region, lang)
+    table = tips.fixed_table(atlasdata.load_coverage(), level, region, lang)
     mapview.geometry_url(level, region)
     mapview.tips_url(table, mapview.tips_stem(level, region, lang))
     mapview.bezirk_labels()
@@ -393,6 +393,7 @@ async def visit_self(server: tuple[str, int], timeout: float = 120.0) -> None:
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.typing import Origin, Subprotocol
 
     host, port = server
     netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -401,9 +402,9 @@ async def visit_self(server: tuple[str, int], timeout: float = 120.0) -> None:
     async with (
         asyncio.timeout(timeout),
         websockets.connect(
-            f"ws://{netloc}{_base()}/_stcore/stream",
-            subprotocols=["streamlit"],
-            origin=f"http://{netloc}",
+            f"ws://{netloc}{urls.path('/_stcore/stream')}",
+            subprotocols=[Subprotocol("streamlit")],
+            origin=Origin(f"http://{netloc}"),
             max_size=None,
         ) as socket,
     ):
