@@ -751,7 +751,7 @@ def sessions_load(
     """``count`` sessions through the proxy (each with its own cookie), all open at once, each moving the Stichtag.
 
     They arrive ``ramp_s`` apart. Without ``sources`` all come from the client host's one address, and nginx lets
-    one address open 2 websockets a second beyond a burst of 40 and hold 50 (README, „Sicherheit“); with them,
+    one address open 2 websockets a second beyond a burst of 40 and hold 50 (docs/security.md); with them,
     viewer *i* connects from ``sources[i % len(sources)]``.
     """
     warm_up(site)

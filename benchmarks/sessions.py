@@ -201,7 +201,7 @@ def source_address(url: str, viewer: int) -> tuple[str, int] | None:
     """Viewers of a loopback server each from an address of their own, as people are (127.0.0.2 …).
 
     The server and nginx limit websockets and messages per client address
-    (README, "Sicherheit"); hundreds of viewers from 127.0.0.1 would be one
+    (docs/security.md); hundreds of viewers from 127.0.0.1 would be one
     client over its limits.
 
     Examples

@@ -98,7 +98,7 @@ HASHING_QUEUE = 16
 UPLOADER_SECONDS = 3600
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
-# -- the wire's limits (README, "Sicherheit") --
+# -- the wire's limits (docs/security.md, "The wire") --
 # The largest message a browser sends is a rerun carrying every widget's value: 16.3 KB measured in
 # Chromium with every toggle on and every text field of the atlas and the register filled with 3-byte
 # characters, to its limit or 2,000 (tests/deploy/test_wire.py measures it again and wants it below
@@ -1238,7 +1238,7 @@ def no_outside_calls() -> None:
     socket towards a public resolver for the internal one) to print URLs at
     start and to allow websockets from those addresses; the first blocks the
     event loop for seconds. The Guard accepts only same-origin websockets, so
-    neither is needed; nothing else in the server calls out (README, "Sicherheit").
+    neither is needed; nothing else in the server calls out (docs/security.md).
     """
     from streamlit import net_util
 
@@ -1278,7 +1278,7 @@ def writable_cache() -> Path:
     except OSError as error:
         raise ValueError(
             f"{paths.CACHE_ENV}: cannot write the cache directory {where} ({error.strerror or error}); "
-            "give a writable folder (README, Operations)"
+            "give a writable folder (docs/operations.md, \"The cache directory\")"
         ) from None
     os.environ.setdefault("MPLCONFIGDIR", str(where / "matplotlib"))  # matplotlib's font list, for press exports
     return where

@@ -6,8 +6,8 @@ accession rows, one from *inferred* rows — and whether a documented but
 undated accession exists. A question "as of day D" is then a handful of numpy
 comparisons over 396 rows.
 
-Rules (README, "Rules")
------------------------
+Rules (docs/data.md)
+--------------------
 - A Gemeinde is *covered* on D when a membership of its own or of its Kreis is
   active on D. Its coverage is *documented* when any documented path covers it
   (its own documented accession, or its Kreis's); otherwise *inferred*.

@@ -9,8 +9,8 @@ reads and writes the same places:
 - **the official geodata folder**: ``$SID_ATLAS_GEODATA``
   (:func:`geodata_dir`), read-only;
 - **the cache**: one directory, ``$SID_ATLAS_CACHE`` (:func:`cache_dir`) —
-  everything derived at run time, each kind under a content key (README,
-  "Operations" and ``docs/operations.md`` list them); deleting it is always safe;
+  everything derived at run time, each kind under a content key (``docs/operations.md``,
+  "The cache directory", lists them); deleting it is always safe;
 - **state**: the register database (``$SID_ATLAS_REGISTER_URL`` …); only the
   embedded SQLite register and its feedback use a folder, ``$SID_ATLAS_DATA``
   (:func:`data_dir`).

@@ -71,7 +71,7 @@ class Limits:
     held: int = 10_000  # elements inside one item held while it is read (a cell, a shared string, a relationship)
 
     def describe(self) -> list[tuple[str, str]]:
-        """The caps as (what, how much) pairs in German, as the README lists them.
+        """The caps as (what, how much) pairs in German, as docs/security.md lists them.
 
         Examples
         --------

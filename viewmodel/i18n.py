@@ -612,10 +612,10 @@ TEXTS = {
     "export_package_draft": (
         "Das Open-Data-Paket ist ein Entwurf, jede Datei ist so gekennzeichnet: es fehlen {missing}. "
         "Herausgeber, Kontakt und Adresse legt der Betrieb fest (`[publisher]` in `.streamlit/secrets.toml` "
-        "oder `SID_ATLAS_PUBLISHER_NAME` …, siehe README).",
+        "oder `SID_ATLAS_PUBLISHER_NAME` …, siehe docs/configuration.md).",
         "The open-data package is a draft, and every file says so: {missing} missing. "
         "Publisher, contact and address are set by the operators (`[publisher]` in `.streamlit/secrets.toml` "
-        "or `SID_ATLAS_PUBLISHER_NAME` …, see the README).",
+        "or `SID_ATLAS_PUBLISHER_NAME` …, see docs/configuration.md).",
     ),
     "export_package_invalid": (
         "Die Herausgeber-Angaben der Konfiguration sind ungültig; das Open-Data-Paket ist deshalb ein Entwurf.",
@@ -653,10 +653,10 @@ TEXTS = {
     "reg_none": (
         "Es ist kein Register eingerichtet: das Dashboard zeigt die mitgelieferten Beitrittsdaten. "
         "Einrichten mit `SID_ATLAS_REGISTER_URL` oder `[connections.register]` in "
-        "`.streamlit/secrets.toml` (siehe README).",
+        "`.streamlit/secrets.toml` (siehe docs/configuration.md).",
         "No register is set up: the dashboard shows the shipped accession data. "
         "Set one up with `SID_ATLAS_REGISTER_URL` or `[connections.register]` in "
-        "`.streamlit/secrets.toml` (see the README).",
+        "`.streamlit/secrets.toml` (see docs/configuration.md).",
     ),
     "reg_unreachable": (
         "Register nicht erreichbar. Bitte später noch einmal versuchen.",
