@@ -58,7 +58,7 @@ _REGISTERS: dict[str, Any] = {}  # the configured register by its URL (one conne
 _REGISTERS_LOCK = threading.Lock()
 
 
-def _register():
+def configured_register():
     """The configured register (one per URL and process), or None when the page shows the shipped data."""
     import register
 
@@ -77,7 +77,7 @@ def newest_entry(reg=None) -> tuple[bool, object]:
     ``known`` is False when the register cannot be asked just now: the data
     already loaded stays correct as of its entry, and a page beats an error.
     """
-    reg = _register() if reg is None else reg
+    reg = configured_register() if reg is None else reg
     if reg is None:
         return True, None
     try:

@@ -145,12 +145,12 @@ def rebuild(name: str) -> Path | None:
     """Make the file ``name`` from this replica's data, if it comes out exactly so; its path, else None.
 
     Blocking (reads the data, may build a model): call it in a thread. A stem
-    already made at the current data generation (:func:`dashboard.freshness.generation`)
+    already made at the current data generation (:func:`dashboard.caches.follow`)
     with another digest is refused without making it again.
     """
     import datetime as dt
 
-    from dashboard import freshness
+    from dashboard import caches
 
     found = NAME.fullmatch(name)
     if found is None:
@@ -164,8 +164,8 @@ def rebuild(name: str) -> Path | None:
             break
     else:
         return None
-    freshness.follow()  # the newest register entry first: the page that asked may have run after a change
-    generation = (freshness.generation(), dt.date.today())
+    # The newest register entry first (the page that asked may have run after a change), as a page run follows it.
+    generation = (caches.follow(), dt.date.today())
     with _lock:
         known = _MADE.get(stem)
     if known is not None and known[0] == generation and known[1] != digest:

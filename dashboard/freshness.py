@@ -13,7 +13,11 @@ host, ``sid-atlas import``) adds an entry, and a replica follows it:
   newest entry with the one the page was drawn at and reruns the page when it
   differs — so an idle page shows a change within one period plus a page run;
 - **for a data file asked of a replica that has not drawn it**
-  (:func:`dashboard.datafiles.rebuild`): :func:`follow` first.
+  (:func:`dashboard.datafiles.rebuild`): :func:`dashboard.caches.follow` first.
+
+One follower (:func:`dashboard.caches.follow`) and one register per process
+(:func:`dashboard.caches.configured_register`); this module adds the idle
+page's check and the rate-limited newest entry it asks for.
 
 The newest entry is one indexed one-row query, asked at most once per
 :data:`CHECK_SECONDS` per process however many sessions ask (:func:`newest_entry`).
@@ -64,13 +68,6 @@ def period(env=os.environ) -> float:
     return seconds
 
 
-@functools.cache
-def _register():
-    import register
-
-    return register.open_configured()
-
-
 def configured() -> bool:
     """Whether a register is configured (without one the shipped data never change while the process runs)."""
     from register.config import configured_url
@@ -90,41 +87,14 @@ def newest_entry(max_age: float = CHECK_SECONDS):
     with _lock:
         if now - _newest["at"] < max_age and _newest["entry"] is not _UNSET:
             return _newest["entry"]
-    reg = _register()
+    from dashboard.caches import configured_register
+
+    reg = configured_register()
     rows = reg.history(1) if reg is not None else []
     entry = rows[0]["id"] if rows else None
     with _lock:
         _newest["entry"], _newest["at"] = entry, now
     return entry
-
-
-def follow() -> bool:
-    """Drop this process's coverage model once the register has an entry it has not followed; whether it did.
-
-    For the server's own use (a data file's rebuild); the page follows with
-    its caches in :func:`dashboard.caches.follow`. The first call of a
-    process always drops it (what the model was built from is not known).
-    """
-    from register import atlasdata
-
-    if not configured():
-        return False
-    try:
-        entry = newest_entry()
-    except AtlasError:
-        return False  # unreachable for a moment: the data at hand stay as correct as they were
-    with _lock:
-        if _followed["entry"] == entry:
-            return False
-        _followed["entry"] = entry
-        _followed["generation"] += 1
-    atlasdata.load_coverage.cache_clear()
-    return True
-
-
-def generation() -> int:
-    """How many times :func:`follow` dropped the model in this process: what a rebuilt file was made from."""
-    return _followed["generation"]
 
 
 def watch() -> None:

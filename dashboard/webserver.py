@@ -1278,7 +1278,7 @@ def writable_cache() -> Path:
     except OSError as error:
         raise ValueError(
             f"{paths.CACHE_ENV}: cannot write the cache directory {where} ({error.strerror or error}); "
-            "give a writable folder (docs/operations.md, \"The cache directory\")"
+            'give a writable folder (docs/operations.md, "The cache directory")'
         ) from None
     os.environ.setdefault("MPLCONFIGDIR", str(where / "matplotlib"))  # matplotlib's font list, for press exports
     return where

@@ -64,7 +64,7 @@ def test_the_first_generation_takes_the_model_the_server_warmed(fresh):
 
 
 def test_without_a_register_one_generation_serves_the_process(fresh, monkeypatch):
-    monkeypatch.setattr(caches, "_register", lambda: None)
+    monkeypatch.setattr(caches, "configured_register", lambda: None)
     assert caches.newest_entry() == (True, None)
     number = caches.follow()
     assert [caches.follow() for _ in range(3)] == [number] * 3 and Model.built == 1

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from dashboard import chartview, datafiles, freshness, mapview
+from dashboard import caches, chartview, datafiles, mapview
 from loaders.paths import cache_dir
 from register import atlasdata
 
@@ -122,7 +122,7 @@ def test_a_rebuild_follows_the_register_first(other_replica, monkeypatch):
     url = chartview.sizes_url(atlasdata.load_coverage(), dt.date.today(), "de")
     other_replica()
     followed = []
-    monkeypatch.setattr(freshness, "follow", lambda: followed.append(True) or False)
+    monkeypatch.setattr(caches, "follow", lambda: followed.append(True) or 1)
     assert get(url)[0] == 200 and followed == [True]
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import failover, freshness
+from dashboard import caches, failover, freshness
 from loaders.errors import AtlasError
-from register import atlasdata
 
 
 class FakeRegister:
@@ -25,10 +24,9 @@ class FakeRegister:
 @pytest.fixture
 def reg(monkeypatch):
     fake = FakeRegister()
-    monkeypatch.setattr(freshness, "_register", lambda: fake)
+    monkeypatch.setattr(caches, "configured_register", lambda: fake)
     monkeypatch.setattr(freshness, "configured", lambda: True)
     monkeypatch.setattr(freshness, "_newest", {"entry": freshness._UNSET, "at": float("-inf")})
-    monkeypatch.setattr(freshness, "_followed", {"entry": freshness._UNSET, "generation": 0})
     clock = {"now": 1000.0}
     monkeypatch.setattr(freshness.time, "monotonic", lambda: clock["now"])
     fake.clock = clock
@@ -45,24 +43,11 @@ def test_many_asking_within_a_second_cost_one_query(reg):
     assert freshness.newest_entry(max_age=0) == 4 and reg.asked == 3
 
 
-def test_the_model_is_dropped_once_per_new_entry(reg, monkeypatch):
-    dropped = []
-    monkeypatch.setattr(atlasdata.load_coverage, "cache_clear", lambda: dropped.append(True))
-    assert freshness.follow() and freshness.generation() == 1  # a process's first look: what it built from is unknown
-    reg.clock["now"] += 2
-    assert not freshness.follow() and freshness.generation() == 1
-    reg.entries.append(9)
-    reg.clock["now"] += 2
-    assert freshness.follow() and freshness.generation() == 2 and len(dropped) == 2
-    # The register unreachable for a moment: what is loaded stays, nothing raises.
+def test_the_idle_check_and_the_page_ask_the_same_register(reg):
+    # One register per process (dashboard.caches): the idle page's check asks it, as every page run's follow does.
+    assert freshness.newest_entry() == 3 and caches.newest_entry(reg) == (True, 3)
     reg.down = True
-    reg.clock["now"] += 2
-    assert not freshness.follow() and len(dropped) == 2
-
-
-def test_without_a_register_there_is_nothing_to_follow(monkeypatch):
-    monkeypatch.setattr(freshness, "configured", lambda: False)
-    assert freshness.follow() is False
+    assert caches.newest_entry(reg) == (False, None)  # unreachable: the page keeps what it has (test_caches.py)
 
 
 @pytest.mark.parametrize("value", ["-1", "90000", "nan", "1e9"])
