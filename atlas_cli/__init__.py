@@ -55,7 +55,7 @@ def run() -> None:
     register committed. What the interpreter would still do is tear down the big
     modules a command imports (matplotlib, pyarrow, geopandas) and run their
     ``atexit`` hooks, none of which writes anything of ours: 0.2-0.5 s after the
-    last file, longer than some commands' own work (issue 23). So the log
+    last file, longer than some commands' own work. So the log
     handlers and the standard streams are flushed, then the process ends without
     that teardown. ``SystemExit`` (``--help``, ``serve``) leaves the usual way.
     Tests call :func:`main` in-process and are not affected.

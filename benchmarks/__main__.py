@@ -2,7 +2,7 @@
 
 Measured side by side in one run, each figure with the load average before
 and after it and the run with its commit (see :mod:`benchmarks.report` for the
-rows and the targets of issue 23). The yardstick is the floor, a one-slider,
+rows and the targets in docs/performance.md). The yardstick is the floor, a one-slider,
 one-text app (:mod:`benchmarks.floor_app`); the ten-widget trivial app stays
 as context. Every ratio is a median of pairs measured in turn:
 
@@ -468,7 +468,7 @@ def sweep_part(args, logs: Path, run: Run) -> dict[str, Series]:
 
 
 def hosts_part(args, logs: Path, run: Run) -> dict[str, Series]:
-    """Issue 21 on separate hosts (benchmarks/hosts.py): follow times, sessions per replica, failover."""
+    """Replicas on separate hosts (benchmarks/hosts.py): follow times, sessions per replica, failover."""
     import shutil
     import tempfile
 

@@ -68,7 +68,7 @@ BASELINE = App("baseline", REPO / "benchmarks" / "baseline_app.py", "streamlit_f
 OURS = App("ours", REPO / "dashboard" / "app.py", "", OURS_STATE_JS)
 # What `sid-atlas serve` runs: the same pages with dashboard.webserver's routes (cache headers, CSP).
 SERVED = REPO / "dashboard" / "serve.py"
-# The floor of issue 23 (one slider, one text) and, as context, the ten-widget app; neither has a map: each is
+# The floor (one slider, one text) and, as context, the ten-widget app; neither has a map: each is
 # "drawn" once its figure shows, and its signature is that figure (the day).
 FLOOR = App("floor", REPO / "benchmarks" / "floor_app.py", "", TRIVIAL_STATE_JS, expected_drawn=1)
 TRIVIAL = App("trivial", REPO / "benchmarks" / "trivial_app.py", "", TRIVIAL_STATE_JS, expected_drawn=1)

@@ -2,7 +2,7 @@
 
 Whatever a Stichtag change costs here is Streamlit's own least price for a
 run (session, one widget state, two elements, websocket), so ``make bench``
-states the atlas's costs as multiples of it (issue 23). The slider is the
+states the atlas's costs as multiples of it. The slider is the
 dashboard's own Stichtag widget (:func:`benchmarks.apps.stichtag_slider`), so
 every app is driven by the same message or key press; like the atlas, the
 slider lives in a fragment, so a change reruns only that (the protocol the

@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Bump when the JSON layout changes, so readers of old artifacts can tell.
-SCHEMA_VERSION = 3  # 3: issue 23 (floor app, pair ratios, wire bytes, memory slope)
+SCHEMA_VERSION = 3  # 3: floor app, pair ratios, wire bytes, memory slope
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
 @dataclass(frozen=True)
 class Target:
-    """One budget of issue 13, inclusive; ``at_least`` for figures that must be large enough."""
+    """One budget (docs/performance.md), inclusive; ``at_least`` for figures that must be large enough."""
 
     limit: float
     text: str
@@ -58,7 +58,7 @@ class Metric:
     ratio_of: tuple[str, str] | None = None
 
 
-# Issue 23's targets first (ratios against the one-slider floor, medians of pairs), then issue 13's and 21's
+# The floor targets first (ratios against the one-slider floor, medians of pairs), then the earlier budgets and the hosts'
 # that still stand, then the figures behind them. "KB" is 1000 bytes.
 METRICS = (
     Metric(
@@ -130,7 +130,7 @@ METRICS = (
         Target(600_000, "≤ 600 KB"),
     ),
     Metric("pdf_nrw", "Press PDF, NRW at Gemeinde level", "bytes", Target(1_000_000, "≤ 1 MB")),
-    # Issue 21, separate hosts (benchmarks/hosts.py); the bounds are docs/operations.md's.
+    # Separate hosts (benchmarks/hosts.py); the bounds are docs/operations.md's.
     Metric(
         "hosts_failover",
         "Host a's cable pulled under load: its sessions' first page on host b",

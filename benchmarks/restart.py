@@ -1,4 +1,4 @@
-"""Restart -> first page computed: what a restarted replica's first visitor waits, beside the floor's (issue 23).
+"""Restart -> first page computed: what a restarted replica's first visitor waits, beside the floor's.
 
 A fresh server process is started and its health endpoint polled (every
 0.25 s, as ``deploy.scaleout`` and a load balancer do); the moment it says

@@ -16,7 +16,7 @@ message cache): :class:`benchmarks.sessions.Viewer`.
 Memory per session is the slope of the server's resident memory over the
 sessions held, fitted across every count of the sweep (one server lifetime):
 a single before/after delta mostly measures what the allocator returned
-meanwhile (issue 23 saw −106 KB).
+meanwhile (one delta once came out at −106 KB).
 """
 
 from __future__ import annotations

@@ -351,8 +351,8 @@ def frame_policy(rel: str, query: str) -> bool:
 def warm_first_page() -> None:
     """The first page run's own work, done before any visitor comes: the page's imports, the default view's data.
 
-    A restarted replica's first visitor would otherwise pay them (issue 23: 1.4 s
-    after health said ok). What is computed here lands in the same per-generation
+    A restarted replica's first visitor would otherwise pay them (over a second
+    after health said ok, measured by ``make bench``'s restart part). What is computed here lands in the same per-generation
     caches (:func:`dashboard.caches.remember`) and data files the page reads, for
     the view an address without parameters opens.
     """

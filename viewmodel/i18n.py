@@ -497,7 +497,7 @@ TEXTS = {
     # press export
     "export": ("Export für die Presse", "Press export"),
     "export_intro": (
-        # No inline code: it alone would make the page load a monospace web font (issue 23).
+        # No inline code: it alone would make the page load a monospace web font.
         "Karte, Animation und Daten genau dieser Ansicht – dieselben Dateien wie mit dem Befehl "
         "„sid-atlas export“. Jede Datei wird erst beim Klick erzeugt.",
         "Map, animation and data of exactly this view – the same files as the command “sid-atlas export”. "

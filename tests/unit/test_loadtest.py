@@ -70,7 +70,7 @@ def test_knee_rows_and_sweep_table_in_the_readme_markdown():
     results = {"knee_one": Series([float(sweep.knee(steps))])}
     rows = report.rows(results)
     knee = next(r for r in rows if r["metric"].key == "knee_one")
-    assert knee["value"] == 10 and knee["verdict"] == "FAIL"  # target: at least 300 (issue 23)
+    assert knee["value"] == 10 and knee["verdict"] == "FAIL"  # target: at least 300 (docs/performance.md)
     doc = report.to_json(
         rows, machine={}, notes=[], settings={}, results=results, sweeps={"one process": [vars(s) for s in steps]}
     )
