@@ -267,8 +267,8 @@ def feedback_form(url: str | Callable[[], str], lang: str, key: str = "feedback"
 
 
 def _reporter() -> str:
-    """The client's address as :func:`dashboard.webserver.client_address` names it (for the daily cap only)."""
-    from dashboard import webserver
+    """The client's address as :func:`dashboard.peers.client_address` names it (for the daily cap only)."""
+    from dashboard.peers import client_address
 
     # Streamlit gives None for a client on the loopback (nginx, or a local browser).
-    return webserver.client_address(st.context.ip_address or "127.0.0.1", st.context.headers)
+    return client_address(st.context.ip_address or "127.0.0.1", st.context.headers)

@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import json
 
-from dashboard import datafiles
+from dashboard import datafiles, urls
 from dashboard.mapview import declared
 from loaders import accessions, provenance
 from loaders.viewstate import EVIDENCE_FILTERS, FIRST_DAY, LANGUAGES, REGION_KEYS
@@ -68,7 +68,7 @@ def coverage_url(cov, evidence: str, region: str | None, today: dt.date, lang: s
     """The URL of :func:`coverage_chart`'s file, written once per coverage model and argument tuple."""
     return remember(
         cov,
-        ("chart-url", "coverage", evidence, region, today, lang),
+        ("chart-url", "coverage", evidence, region, today, lang, urls.base_path()),
         lambda: data_url(coverage_chart(cov, evidence, region, today, lang), coverage_stem(evidence, region, lang)),
     )
 
@@ -81,7 +81,9 @@ def coverage_stem(evidence: str, region: str | None, lang: str) -> str:
 def sizes_url(cov, today: dt.date, lang: str) -> str:
     """The URL of :func:`sizes_chart`'s file, written once per coverage model and argument tuple."""
     return remember(
-        cov, ("chart-url", "sizes", today, lang), lambda: data_url(sizes_chart(cov, today, lang), f"sizes-{lang}")
+        cov,
+        ("chart-url", "sizes", today, lang, urls.base_path()),
+        lambda: data_url(sizes_chart(cov, today, lang), f"sizes-{lang}"),
     )
 
 

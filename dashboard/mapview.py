@@ -55,7 +55,7 @@ import streamlit as st
 from streamlit.components import v2 as components_v2
 
 import webparts.components
-from dashboard import datafiles
+from dashboard import datafiles, urls
 from loaders import store, webgeometry
 from loaders.boundaries import LEVELS
 from loaders.viewstate import LANGUAGES, REGION_KEYS, VIEW_LEVELS
@@ -162,9 +162,14 @@ def lod_for(region: str | None) -> str:
     return "overview" if region is None else "region"
 
 
-@functools.cache
 def geometry_url(level: str, region: str | None) -> str:
     """Write the TopoJSON of one NRW view once (:mod:`dashboard.datafiles`); its URL."""
+    return _geometry_url(level, region, urls.base_path())
+
+
+@functools.cache
+def _geometry_url(level: str, region: str | None, base: str) -> str:
+    # The base path is part of the key: a URL remembered under one base is wrong under another.
     return write_geometry(geometry_stem(level, region), geometry_payload(level, region))
 
 
@@ -227,9 +232,11 @@ def tips_url(table: TipTable, stem: str) -> str:
     Content-hashed like the geometry, so browsers keep it for good.
     """
     known = _TIPS_URLS.get(id(table))
-    if known is None or known[0] is not table:  # the id of a table that is gone may be reused
-        known = _TIPS_URLS[id(table)] = (table, write_geometry(f"tips-{stem}", tips_payload(table)))
-    return known[1]
+    base = urls.base_path()
+    # The id of a table that is gone may be reused; a URL remembered under another base path is wrong.
+    if known is None or known[0] is not table or known[1] != base:
+        known = _TIPS_URLS[id(table)] = (table, base, write_geometry(f"tips-{stem}", tips_payload(table)))
+    return known[2]
 
 
 def tips_stem(level: str, region: str | None, lang: str) -> str:

@@ -67,6 +67,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from dashboard import assets, chrome, datafiles, urls
 from dashboard.appconfig import secrets
+from dashboard.peers import client_address
 from dashboard.urls import SIGNIN_PATH  # noqa: F401 - the route's path, as tests and the proxy config know it
 from loaders.viewstate import LANGUAGES
 
@@ -489,22 +490,6 @@ def register_engine():
                 return None
             _register["instance"] = register.Register(url)
         return _register["instance"].engine
-
-
-def client_address(peer: str | None, headers: Mapping[str, str] | None = None) -> str:
-    """The client's address: the ASGI peer, which is the TCP peer or what the trusted proxy says it is.
-
-    uvicorn replaces the peer by the address in ``X-Forwarded-For`` only for a
-    request from ``$SID_ATLAS_TRUSTED_PROXY`` (:func:`uvicorn_settings`), and
-    the shipped nginx sets that header to its own peer, never passing on one a
-    client sent. No header is read here: ``headers`` is kept for callers.
-
-    Examples
-    --------
-    >>> client_address("203.0.113.7", {"x-forwarded-for": "1.2.3.4", "x-real-ip": "1.2.3.4"}), client_address(None)
-    ('203.0.113.7', 'unknown')
-    """
-    return (peer or "unknown")[:64]
 
 
 def outside_https(scope: Mapping) -> bool:

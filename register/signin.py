@@ -35,7 +35,7 @@ The counters stay bounded
     one row per account and one per address (or /64) seen within the last hour,
     however many attempts are made (``tests/unit/test_signin.py`` makes thousands).
 
-The client's address is :func:`dashboard.webserver.client_address`'s: which
+The client's address is :func:`dashboard.peers.client_address`'s: which
 proxy is trusted to name it is decided there, not here.
 """
 

@@ -3,7 +3,7 @@ web process while other viewers are served, and SIGTERM during a parse.
 
 The register is a throw-away SQLite file with one editor account; the secrets come from a file of
 the test (``STREAMLIT_SECRETS_FILES``). The client address is whatever
-:func:`dashboard.webserver.client_address` names (which proxy is trusted to say it is that
+:func:`dashboard.peers.client_address` names (which proxy is trusted to say it is that
 function's business): through nginx, the loopback address of this test.
 """
 
