@@ -161,6 +161,11 @@ class CoverageMap {
     });
     this.detailsClose.addEventListener("click", () => this.closeDetails(true));
     this.tipElement.addEventListener("mouseenter", () => this.keepTip());
+    // The pointer over the tooltip is still where it is: once Escape hides the tooltip, what lies under that
+    // point shows no tooltip of its own (hideTip remembers it). The map's own mousemove stops at the tooltip.
+    this.tipElement.addEventListener("mousemove", (event) => {
+      if (this.map) this.pointer = this.map.mouseEventToContainerPoint(event);
+    });
     this.tipElement.addEventListener("mouseleave", () => this.hideTipSoon());
     // Escape dismisses a tooltip wherever the focus is (WCAG 1.4.13); on the map it also ends the walk (onKey).
     this.onDocumentKey = (event) => {
